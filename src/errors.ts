@@ -96,7 +96,9 @@ const SECRET_PATTERNS: RegExp[] = [
 export function redactSecrets(text: string): string {
   let out = text;
   for (const re of SECRET_PATTERNS) {
-    out = out.replace(re, (_m, prefix?: string) => (typeof prefix === 'string' ? `${prefix}[redacted]` : '[redacted]'));
+    out = out.replace(re, (_m, prefix?: string) =>
+      typeof prefix === 'string' ? `${prefix}[redacted]` : '[redacted]',
+    );
   }
   return out;
 }
