@@ -1,0 +1,223 @@
+import { parseArgs } from 'node:util';
+import { TagspaceError } from './errors.js';
+import { settingsFor, type Setting } from './settings.js';
+import type { ConcurrencyPolicyName } from './router/concurrency-controller.js';
+
+/**
+ * Flags and environment → one typed, validated Config. This is the only module that reads
+ * process.env. Precedence: flag > environment variable > default. A bad value throws a
+ * `config` TagspaceError whose message is one line naming the flag (or variable) at fault.
+ */
+export interface Config {
+  command: string;
+  kafka: {
+    brokers: string[];
+    topic: string;
+    group: string;
+    tagsTopic: string;
+    dlqTopic: string;
+    maxInFlight: number;
+    commitIntervalMs: number;
+  };
+  restore: boolean;
+  gemini: ProviderConfig;
+  openai: ProviderConfig;
+  providerTimeoutMs: number;
+  concurrency: { policy: ConcurrencyPolicyName; initial: number; max: number };
+  batch: { size: number; lingerMs: number; maxPromptTokens: number; maxPageTokens: number };
+  cache: { enabled: boolean; size: number };
+  retry: { maxRetries: number; baseDelayMs: number };
+  maxTags: number;
+  summaryJson: string | undefined;
+  logLevel: string;
+  input: string | undefined;
+  out: string | undefined;
+  scenario: string | undefined;
+  sim: { port: number; host: string };
+  gen: { pages: number; seed: number; space: string; truth: string | undefined };
+  /** Arguments after the flags (none of the commands take any yet). */
+  positionals: string[];
+}
+
+export interface ProviderConfig {
+  /** Absent = this provider is not configured. Never log this. */
+  apiKey: string | undefined;
+  model: string;
+  baseUrl: string | undefined;
+  /** The setting a user fixes when the key is rejected. */
+  keySetting: string;
+}
+
+type Raw = Record<string, string | boolean | undefined>;
+type Env = Record<string, string | undefined>;
+
+function settingName(s: Setting, fromFlag: boolean): string {
+  return fromFlag || s.env === undefined ? `--${s.flag}` : `${s.env} (--${s.flag})`;
+}
+
+function parseValue(s: Setting, raw: string, name: string): unknown {
+  const fail = (why: string): never => {
+    throw new TagspaceError('config', `invalid ${name}: ${why}`, { setting: s.env ?? `--${s.flag}` });
+  };
+  switch (s.type) {
+    case 'string':
+      if (raw.trim() === '') fail('must not be empty');
+      return raw;
+    case 'int':
+    case 'number': {
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n)) fail(`"${raw}" is not a number`);
+      if (s.type === 'int' && !Number.isInteger(n)) fail(`"${raw}" is not a whole number`);
+      if (s.min !== undefined && n < s.min) fail(`${raw} is below the minimum ${s.min}`);
+      return n;
+    }
+    case 'bool': {
+      const v = raw.trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(v)) return true;
+      if (['false', '0', 'no', 'off'].includes(v)) return false;
+      return fail(`"${raw}" is not true or false`);
+    }
+    case 'list': {
+      const items = raw
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== '');
+      if (items.length === 0) fail('must name at least one entry');
+      return items;
+    }
+    case 'url':
+      try {
+        const u = new URL(raw);
+        if (u.protocol !== 'http:' && u.protocol !== 'https:') fail(`"${raw}" is not an http(s) URL`);
+      } catch {
+        fail(`"${raw}" is not a URL`);
+      }
+      return raw.replace(/\/+$/, '');
+    case 'enum':
+      if (!s.values?.includes(raw)) fail(`"${raw}" is not one of ${s.values?.join(', ')}`);
+      return raw;
+  }
+}
+
+/** Parses argv (after the command word) and env for `command`. */
+export function loadConfig(command: string, argv: readonly string[], env: Env = process.env): Config {
+  const settings = settingsFor(command);
+  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
+  for (const s of settings) {
+    options[s.flag] = { type: 'string' };
+    if (s.type === 'bool') options[`no-${s.flag}`] = { type: 'boolean' };
+  }
+  let parsed: { values: Raw; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true }) as typeof parsed;
+  } catch (err) {
+    const message = (err as Error).message.split('\n')[0] ?? 'bad arguments';
+    throw new TagspaceError('config', `${command}: ${message}`);
+  }
+  if (parsed.positionals.length > 0) {
+    throw new TagspaceError('config', `${command}: unexpected argument "${parsed.positionals[0]}"`);
+  }
+
+  const values: Record<string, unknown> = {};
+  for (const s of settings) {
+    const flagValue = parsed.values[s.flag];
+    const negated = parsed.values[`no-${s.flag}`] === true;
+    const envValue = s.env === undefined ? undefined : env[s.env];
+    if (negated) values[s.key] = false;
+    else if (typeof flagValue === 'string') values[s.key] = parseValue(s, flagValue, settingName(s, true));
+    else if (envValue !== undefined && envValue !== '')
+      values[s.key] = parseValue(s, envValue, settingName(s, false));
+    else if (s.default !== undefined) values[s.key] = parseValue(s, s.default, `default of --${s.flag}`);
+  }
+  return buildConfig(command, values, env);
+}
+
+function buildConfig(command: string, v: Record<string, unknown>, env: Env): Config {
+  const str = (k: string) => v[k] as string | undefined;
+  const num = (k: string) => v[k] as number;
+  const config: Config = {
+    command,
+    kafka: {
+      brokers: (v.brokers as string[] | undefined) ?? ['127.0.0.1:19092'],
+      topic: str('topic') ?? 'page-events',
+      group: str('group') ?? 'tagspace',
+      tagsTopic: str('tagsTopic') ?? 'page-tags',
+      dlqTopic: str('dlqTopic') ?? 'page-events-dlq',
+      maxInFlight: (v.maxInFlight as number | undefined) ?? 1000,
+      commitIntervalMs: (v.commitIntervalMs as number | undefined) ?? 1000,
+    },
+    restore: (v.restore as boolean | undefined) ?? true,
+    gemini: {
+      apiKey: str('geminiApiKey'),
+      model: str('geminiModel') ?? 'gemini-2.0-flash',
+      baseUrl: str('geminiBaseUrl'),
+      keySetting: 'GEMINI_API_KEY',
+    },
+    openai: {
+      apiKey: str('openaiApiKey'),
+      model: str('openaiModel') ?? 'gpt-4o-mini',
+      baseUrl: str('openaiBaseUrl'),
+      keySetting: 'OPENAI_API_KEY',
+    },
+    providerTimeoutMs: (v.providerTimeoutMs as number | undefined) ?? 60_000,
+    concurrency: {
+      policy: (str('concurrencyPolicy') ?? 'adaptive') as ConcurrencyPolicyName,
+      initial: (v.concurrency as number | undefined) ?? 3,
+      max: (v.maxConcurrency as number | undefined) ?? 10,
+    },
+    batch: {
+      size: (v.batchSize as number | undefined) ?? 5,
+      lingerMs: (v.lingerMs as number | undefined) ?? 200,
+      maxPromptTokens: (v.maxPromptTokens as number | undefined) ?? 8000,
+      maxPageTokens: (v.maxPageTokens as number | undefined) ?? 2000,
+    },
+    cache: {
+      enabled: (v.cacheEnabled as boolean | undefined) ?? true,
+      size: (v.cacheSize as number | undefined) ?? 1000,
+    },
+    retry: {
+      maxRetries: (v.maxRetries as number | undefined) ?? 3,
+      baseDelayMs: (v.retryBaseMs as number | undefined) ?? 500,
+    },
+    maxTags: (v.maxTags as number | undefined) ?? 8,
+    summaryJson: str('summaryJson'),
+    logLevel: str('logLevel') ?? 'info',
+    input: str('input'),
+    out: str('out'),
+    scenario: str('scenario'),
+    sim: { port: (v.port as number | undefined) ?? 8080, host: str('host') ?? '127.0.0.1' },
+    gen: {
+      pages: (v.pages as number | undefined) ?? 100,
+      seed: (v.seed as number | undefined) ?? 1,
+      space: str('space') ?? 'ENG',
+      truth: str('truth'),
+    },
+    positionals: [],
+  };
+  validate(config, env);
+  return config;
+}
+
+/** Rules that involve more than one setting. */
+function validate(c: Config, env: Env): void {
+  if (c.concurrency.initial > c.concurrency.max) {
+    const fromEnv = env.TAG_SPACE_AI_CONCURRENCY !== undefined;
+    throw new TagspaceError(
+      'config',
+      `invalid ${fromEnv ? 'TAG_SPACE_AI_CONCURRENCY' : '--concurrency'}: ${c.concurrency.initial} is above the maximum concurrency ${c.concurrency.max}`,
+      { setting: 'TAG_SPACE_AI_CONCURRENCY' },
+    );
+  }
+  if (c.batch.maxPageTokens > c.batch.maxPromptTokens) {
+    throw new TagspaceError(
+      'config',
+      `invalid --max-page-tokens: ${c.batch.maxPageTokens} is above --max-prompt-tokens ${c.batch.maxPromptTokens}`,
+      { setting: 'TAG_SPACE_MAX_PAGE_TOKENS' },
+    );
+  }
+}
+
+/** True when --help was asked for (checked before full parsing, so --help works with bad flags). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}

@@ -1,0 +1,86 @@
+import {
+  bufferTime,
+  concatMap,
+  filter,
+  from,
+  map,
+  mergeMap,
+  type OperatorFunction,
+  type SchedulerLike,
+} from 'rxjs';
+import { asyncScheduler } from 'rxjs';
+import type { Message, Producer, TopicMessages } from 'kafkajs';
+import { encodeTagRecord } from '../tag-record.js';
+import type { Outcome } from '../work.js';
+import { deadLetterHeaders } from './dead-letter.js';
+
+export interface KafkaSinkOptions {
+  producer: Producer;
+  tagsTopic: string;
+  dlqTopic: string;
+  /** Outcomes per produce request. */
+  maxBatch?: number;
+  /** How long outcomes wait to share a produce request. */
+  lingerMs?: number;
+  scheduler?: SchedulerLike;
+}
+
+/**
+ * Writes outcomes to Kafka and re-emits each one only after the broker acknowledged it, so the
+ * offset tracker downstream never marks an event finished before its outcome is durable.
+ * Writes are sequential (concatMap): two versions of one page reach the compacted topic in order.
+ */
+export function kafkaSink(opts: KafkaSinkOptions): OperatorFunction<Outcome, Outcome> {
+  const { producer, tagsTopic, dlqTopic, maxBatch = 500, lingerMs = 20, scheduler = asyncScheduler } = opts;
+  return (source) =>
+    source.pipe(
+      bufferTime(lingerMs, null, maxBatch, scheduler),
+      filter((outcomes) => outcomes.length > 0),
+      concatMap((outcomes) => {
+        const topicMessages = toTopicMessages(outcomes, tagsTopic, dlqTopic);
+        const written =
+          topicMessages.length === 0 ? Promise.resolve() : producer.sendBatch({ topicMessages });
+        return from(written).pipe(map(() => outcomes));
+      }),
+      mergeMap((outcomes) => outcomes),
+    );
+}
+
+export function toTopicMessages(
+  outcomes: readonly Outcome[],
+  tagsTopic: string,
+  dlqTopic: string,
+): TopicMessages[] {
+  const tags: Message[] = [];
+  const dlq: Message[] = [];
+  for (const o of outcomes) {
+    switch (o.kind) {
+      case 'tagged':
+        tags.push({
+          key: o.record.pageId,
+          value: encodeTagRecord(o.record),
+          headers: traceHeaders(o.delivery.headers),
+        });
+        break;
+      case 'tombstone':
+        tags.push({ key: o.pageId, value: null, headers: traceHeaders(o.delivery.headers) });
+        break;
+      case 'dead_letter':
+        dlq.push({ key: o.delivery.key, value: o.delivery.value, headers: deadLetterHeaders(o) });
+        break;
+      case 'skipped':
+        break;
+    }
+  }
+  const out: TopicMessages[] = [];
+  if (tags.length > 0) out.push({ topic: tagsTopic, messages: tags });
+  if (dlq.length > 0) out.push({ topic: dlqTopic, messages: dlq });
+  return out;
+}
+
+function traceHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers.traceparent !== undefined) out.traceparent = headers.traceparent;
+  if (headers.tracestate !== undefined) out.tracestate = headers.tracestate;
+  return out;
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { topicOffsets } from './ensure-topics.js';
+
+/**
+ * Reads a topic from the beginning up to the end offsets captured at the call, handing every
+ * message to `onMessage`, then resolves with the count. Used to restore the tag state from the
+ * compacted tags topic. A throwaway consumer group reads it; nothing is committed.
+ */
+export async function readTopicToEnd(
+  kafka: Kafka,
+  topic: string,
+  onMessage: (message: KafkaMessage, partition: number) => void,
+  opts: { timeoutMs?: number } = {},
+): Promise<number> {
+  const ends = new Map<number, bigint>();
+  for (const o of await topicOffsets(kafka, topic)) {
+    if (BigInt(o.high) > BigInt(o.low)) ends.set(o.partition, BigInt(o.high));
+  }
+  if (ends.size === 0) return 0;
+
+  const groupId = `tagspace-restore-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 4_194_304 });
+  let count = 0;
+  const remaining = new Set(ends.keys());
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`reading ${topic} did not reach its end offsets in time`)),
+        opts.timeoutMs ?? 120_000,
+      );
+      consumer
+        .run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            const end = ends.get(batch.partition);
+            if (end === undefined) return;
+            for (const m of batch.messages) {
+              if (BigInt(m.offset) >= end) break;
+              onMessage(m, batch.partition);
+              count++;
+            }
+            if (BigInt(batch.lastOffset()) + 1n >= end) {
+              remaining.delete(batch.partition);
+              if (remaining.size === 0) {
+                clearTimeout(timer);
+                resolve();
+              }
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+    await deleteGroup(kafka, groupId);
+  }
+  return count;
+}
+
+async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.deleteGroups([groupId]);
+  } catch {
+    // A leftover empty group expires on its own; not worth failing a run for.
+  } finally {
+    await admin.disconnect();
+  }
+}
