@@ -1,0 +1,132 @@
+import { AdaptivePolicy } from './policies/adaptive-policy.js';
+import type { ConcurrencyPolicy } from './policies/concurrency-policy.js';
+import { FixedPolicy } from './policies/fixed-policy.js';
+import { SeedPolicy } from './policies/seed-policy.js';
+
+/**
+ * Turns the outcomes of LLM calls into the concurrency limit of the LLM stage, under one of three
+ * named policies (see each policy's file for its rule):
+ *
+ *   fixed     limit = initial, always (the naive baseline; also the rollback switch with initial 1)
+ *   seed      the origin document: limit ← ⌊limit/2⌋ on a 429; limit ← limit·1.2 after 5 min without one
+ *   adaptive  ours: slow start to the first 429, then AIMD under a remembered ceiling, latency
+ *             gradient, pauses for the retry hint (adaptive-policy.ts)
+ *
+ * Whatever the policy says, the controller keeps min ≤ limit ≤ max (integers) and records every
+ * change as { time, reason, old, new }. Pure: time comes from the injected clock only.
+ */
+
+/** What became of one call. `startedAt` (same clock as `now`) lets a policy tell old news from new. */
+export type CallOutcome = (
+  | { kind: 'success'; latencyMs: number }
+  | { kind: 'rate_limited'; retryAfterMs?: number }
+  | { kind: 'overloaded' }
+  | { kind: 'timeout' }
+  | { kind: 'failure' }
+) & { startedAt?: number };
+
+export interface LimitChange {
+  time: string;
+  reason: string;
+  old: number;
+  new: number;
+}
+
+export type ConcurrencyPolicyName = 'fixed' | 'seed' | 'adaptive';
+
+export const CONCURRENCY_POLICIES: readonly ConcurrencyPolicyName[] = ['fixed', 'seed', 'adaptive'];
+
+export interface ControllerOptions {
+  policy: ConcurrencyPolicyName;
+  initial: number;
+  /** Default 1. */
+  min?: number;
+  max: number;
+  now: () => number;
+}
+
+/** Bounds as every policy sees them: integers with 1 ≤ min ≤ initial ≤ max. */
+export interface LimitBounds {
+  initial: number;
+  min: number;
+  max: number;
+}
+
+export function normaliseBounds(opts: Pick<ControllerOptions, 'initial' | 'min' | 'max'>): LimitBounds {
+  const min = Math.max(1, Math.floor(opts.min ?? 1));
+  const max = Math.max(min, Math.floor(opts.max));
+  const initial = Math.min(max, Math.max(min, Math.floor(opts.initial)));
+  return { initial, min, max };
+}
+
+function createPolicy(name: ConcurrencyPolicyName, bounds: LimitBounds, now: number): ConcurrencyPolicy {
+  switch (name) {
+    case 'fixed':
+      return new FixedPolicy(bounds);
+    case 'seed':
+      return new SeedPolicy(bounds, now);
+    case 'adaptive':
+      return new AdaptivePolicy(bounds, now);
+  }
+}
+
+export class ConcurrencyController {
+  readonly policyName: ConcurrencyPolicyName;
+  readonly bounds: LimitBounds;
+  private readonly policy: ConcurrencyPolicy;
+  private readonly now: () => number;
+  private readonly log: LimitChange[] = [];
+
+  constructor(opts: ControllerOptions) {
+    this.policyName = opts.policy;
+    this.bounds = normaliseBounds(opts);
+    this.now = opts.now;
+    this.policy = createPolicy(opts.policy, this.bounds, this.now());
+  }
+
+  get limit(): number {
+    return this.policy.limit;
+  }
+
+  /** ms since epoch until which no new call may start (retry hint), or 0 */
+  get pausedUntil(): number {
+    return this.policy.pausedUntil;
+  }
+
+  /** When a time-based change (seed's recovery, adaptive's probe) is next due, so a timer can call tick(). */
+  get nextTickAt(): number | undefined {
+    return this.policy.nextTickAt();
+  }
+
+  record(outcome: CallOutcome): LimitChange | undefined {
+    const now = this.now();
+    const old = this.policy.limit;
+    const reason = this.policy.record(outcome, now);
+    return this.note(now, old, reason);
+  }
+
+  /** lets time-based growth happen without a call (seed's +20% after 5 min) */
+  tick(): LimitChange | undefined {
+    const now = this.now();
+    const old = this.policy.limit;
+    const reason = this.policy.tick(now);
+    return this.note(now, old, reason);
+  }
+
+  get changes(): readonly LimitChange[] {
+    return this.log;
+  }
+
+  private note(now: number, old: number, reason: string | undefined): LimitChange | undefined {
+    const next = this.policy.limit;
+    if (next === old) return undefined;
+    const change: LimitChange = {
+      time: new Date(now).toISOString(),
+      reason: reason ?? 'unspecified',
+      old,
+      new: next,
+    };
+    this.log.push(change);
+    return change;
+  }
+}

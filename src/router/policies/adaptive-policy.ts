@@ -1,0 +1,169 @@
+import type { CallOutcome, LimitBounds } from '../concurrency-controller.js';
+import { clamp, type ConcurrencyPolicy } from './concurrency-policy.js';
+
+/**
+ * Finds an unknown provider quota quickly, then holds just under it (in the family of TCP's
+ * congestion control and Netflix concurrency-limits: AIMD with slow start and a latency gradient).
+ *
+ *   slow start    until the first congestion signal, every success: target ← target + 1
+ *                 (the limit doubles per round trip)
+ *   429           target ← max(min, ⌊limit · β⌋), ceiling ← limit, pause until now + retryAfter,
+ *                 then restart at ramp = 1 and ramp ← ramp + 1 per success up to target
+ *   5xx, timeout  target ← max(min, target · γ)                          (not a quota signal)
+ *   avoidance     target ← target + 1 per ⌊target⌋ successes while target < ceiling − 1,
+ *                 per k·⌊target⌋ successes at ceiling − 1 (a slow probe; reaching the ceiling
+ *                 without a 429 forgets it)
+ *   gradient      short / long latency EWMA > τ  ⇒  no growth; > 2τ  ⇒  target ← target · γ
+ *   limit         clamp(min(⌊target⌋, ramp), min, max)
+ *
+ * A 429 from a call started before the last decrease is old news about a level already left: it
+ * extends the pause but does not decrease again, so one burst costs one step, not five. Calls carry
+ * `startedAt` when the caller knows it; otherwise anything arriving during the pause or within one
+ * short-latency round trip of the decrease counts as old.
+ *
+ * Why the pause and the ramp: with a per-minute quota the window frees slots at the pace calls were
+ * sent a window ago, and the 429's retry hint says when the next one frees. Waiting out the hint
+ * loses no capacity, and restarting at one call spreads the calls so the next window is not
+ * spent on a burst of rejections (pacing by probing, not by a guessed rate).
+ */
+export interface AdaptiveTuning {
+  /** β, multiplicative decrease on a 429. */
+  rateLimitRatio: number;
+  /** γ, decrease on a 5xx, a timeout or a latency spike. */
+  overloadRatio: number;
+  /** τ, the short/long latency ratio above which latency counts as queueing at the provider. */
+  latencyTolerance: number;
+  /** k, how many times slower the probe at the ceiling grows than plain additive increase. */
+  probeSlowdown: number;
+  /** Upper bound on one global pause, however long the hint (each call's retry still honours it). */
+  maxPauseMs: number;
+}
+
+export const ADAPTIVE_TUNING: AdaptiveTuning = {
+  rateLimitRatio: 0.7,
+  overloadRatio: 0.9,
+  latencyTolerance: 2,
+  probeSlowdown: 4,
+  maxPauseMs: 60_000,
+};
+
+const SHORT_ALPHA = 0.3;
+const LONG_ALPHA = 0.05;
+/** Round trip assumed before any call has succeeded. */
+const DEFAULT_RTT_MS = 1_000;
+
+export class AdaptivePolicy implements ConcurrencyPolicy {
+  private target: number;
+  private ramp: number | undefined;
+  private ceiling: number | undefined;
+  private slowStart = true;
+  private successes = 0;
+  private lastDecreaseAt = Number.NEGATIVE_INFINITY;
+  private pause = 0;
+  private shortRtt: number | undefined;
+  private longRtt: number | undefined;
+
+  constructor(
+    private readonly bounds: LimitBounds,
+    _now: number,
+    private readonly tuning: AdaptiveTuning = ADAPTIVE_TUNING,
+  ) {
+    this.target = bounds.initial;
+  }
+
+  get limit(): number {
+    const wanted = Math.min(Math.floor(this.target), this.ramp ?? Number.POSITIVE_INFINITY);
+    return clamp(wanted, this.bounds.min, this.bounds.max);
+  }
+
+  get pausedUntil(): number {
+    return this.pause;
+  }
+
+  record(outcome: CallOutcome, now: number): string | undefined {
+    switch (outcome.kind) {
+      case 'success':
+        return this.onSuccess(outcome.latencyMs, now);
+      case 'rate_limited':
+        return this.onRateLimited(outcome.retryAfterMs, this.isOldNews(outcome.startedAt, now), now);
+      case 'overloaded':
+      case 'timeout':
+        if (this.isOldNews(outcome.startedAt, now)) return undefined;
+        return this.decrease(this.target * this.tuning.overloadRatio, now, outcome.kind);
+      case 'failure':
+        return undefined;
+    }
+  }
+
+  tick(): string | undefined {
+    return undefined;
+  }
+
+  nextTickAt(): number | undefined {
+    return undefined;
+  }
+
+  private isOldNews(startedAt: number | undefined, now: number): boolean {
+    if (startedAt !== undefined) return startedAt < this.lastDecreaseAt;
+    return now < this.pause || now < this.lastDecreaseAt + (this.shortRtt ?? DEFAULT_RTT_MS);
+  }
+
+  private onRateLimited(retryAfterMs: number | undefined, oldNews: boolean, now: number): string | undefined {
+    if (retryAfterMs !== undefined && retryAfterMs > 0) {
+      this.pause = Math.max(this.pause, now + Math.min(retryAfterMs, this.tuning.maxPauseMs));
+    }
+    if (oldNews) return undefined;
+    const level = this.limit;
+    this.ceiling = level;
+    this.ramp = 1;
+    return this.decrease(level * this.tuning.rateLimitRatio, now, 'rate_limit_error_429');
+  }
+
+  private decrease(to: number, now: number, reason: string): string {
+    this.slowStart = false;
+    this.successes = 0;
+    this.lastDecreaseAt = now;
+    this.target = clamp(Math.floor(to), this.bounds.min, this.bounds.max);
+    return reason;
+  }
+
+  private onSuccess(latencyMs: number, now: number): string | undefined {
+    const gradient = this.observeLatency(latencyMs);
+    if (this.ramp !== undefined) {
+      this.ramp += 1;
+      if (this.ramp >= Math.floor(this.target)) this.ramp = undefined;
+      return 'ramp_after_pause';
+    }
+    if (gradient > 2 * this.tuning.latencyTolerance && !this.isOldNews(undefined, now)) {
+      return this.decrease(this.target * this.tuning.overloadRatio, now, 'latency_gradient');
+    }
+    if (gradient > this.tuning.latencyTolerance || this.target >= this.bounds.max) return undefined;
+    if (this.slowStart) {
+      this.target += 1;
+      return 'slow_start';
+    }
+    return this.additiveIncrease();
+  }
+
+  private additiveIncrease(): string | undefined {
+    const hold = this.ceiling === undefined ? Number.POSITIVE_INFINITY : this.ceiling - 1;
+    const level = Math.floor(this.target);
+    const needed = level < hold ? level : level * this.tuning.probeSlowdown;
+    this.successes += 1;
+    if (this.successes < needed) return undefined;
+    this.successes = 0;
+    this.target = level + 1;
+    if (this.ceiling !== undefined && this.target >= this.ceiling) this.ceiling = undefined;
+    return level < hold ? 'additive_increase' : 'probe_above_ceiling';
+  }
+
+  /** Returns short/long latency: 1 when steady, above 1 when calls are slowing down. */
+  private observeLatency(latencyMs: number): number {
+    if (!Number.isFinite(latencyMs) || latencyMs < 0) return 1;
+    this.shortRtt =
+      this.shortRtt === undefined ? latencyMs : this.shortRtt + SHORT_ALPHA * (latencyMs - this.shortRtt);
+    this.longRtt =
+      this.longRtt === undefined ? latencyMs : this.longRtt + LONG_ALPHA * (latencyMs - this.longRtt);
+    return this.longRtt > 0 ? this.shortRtt / this.longRtt : 1;
+  }
+}

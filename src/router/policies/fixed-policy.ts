@@ -1,0 +1,28 @@
+import type { LimitBounds } from '../concurrency-controller.js';
+import type { ConcurrencyPolicy } from './concurrency-policy.js';
+
+/**
+ * limit = initial, whatever happens. The naive baseline of the benchmark, and with initial 1 the
+ * origin document's rollback switch. It does not pause for retry hints either: each call's own
+ * retry waits for its hint.
+ */
+export class FixedPolicy implements ConcurrencyPolicy {
+  readonly limit: number;
+  readonly pausedUntil = 0;
+
+  constructor(bounds: LimitBounds) {
+    this.limit = bounds.initial;
+  }
+
+  record(): string | undefined {
+    return undefined;
+  }
+
+  tick(): string | undefined {
+    return undefined;
+  }
+
+  nextTickAt(): number | undefined {
+    return undefined;
+  }
+}
