@@ -20,6 +20,7 @@ export interface Config {
     commitIntervalMs: number;
   };
   restore: boolean;
+  shutdownTimeoutMs: number;
   gemini: ProviderConfig;
   openai: ProviderConfig;
   providerTimeoutMs: number;
@@ -111,7 +112,7 @@ export function loadConfig(command: string, argv: readonly string[], env: Env = 
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true }) as typeof parsed;
   } catch (err) {
-    const message = (err as Error).message.split('\n')[0] ?? 'bad arguments';
+    const message = ((err as Error).message.split('\n')[0] ?? 'bad arguments').split('. To specify')[0];
     throw new TagspaceError('config', `${command}: ${message}`);
   }
   if (parsed.positionals.length > 0) {
@@ -147,6 +148,7 @@ function buildConfig(command: string, v: Record<string, unknown>, env: Env): Con
       commitIntervalMs: (v.commitIntervalMs as number | undefined) ?? 1000,
     },
     restore: (v.restore as boolean | undefined) ?? true,
+    shutdownTimeoutMs: (v.shutdownTimeoutMs as number | undefined) ?? 30_000,
     gemini: {
       apiKey: str('geminiApiKey'),
       model: str('geminiModel') ?? 'gemini-2.0-flash',

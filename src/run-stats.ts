@@ -1,14 +1,5 @@
 import type { Outcome } from './work.js';
 
-export interface CacheStats {
-  hits: number;
-  misses: number;
-  /** As the origin document prints it: "75.0%". */
-  hit_rate: string;
-  size: number;
-  max_size: number;
-}
-
 /** Counts of what happened to the events of one run; the source of the summary's numbers. */
 export class RunStats {
   readonly startedAt = Date.now();

@@ -33,7 +33,7 @@ export class KafkaSource {
   private readonly consumer: Consumer;
   private paused = false;
   private readonly reached = new Set<number>();
-  private completeBounded: (() => void) | undefined;
+  private complete: (() => void) | undefined;
 
   constructor(private readonly opts: KafkaSourceOptions) {
     this.consumer = opts.kafka.consumer({
@@ -47,7 +47,7 @@ export class KafkaSource {
   readonly deliveries$: Observable<Delivery> = new Observable<Delivery>((subscriber) => {
     let stopped = false;
     const { topic, stopAt } = this.opts;
-    this.completeBounded = () => subscriber.complete();
+    this.complete = () => subscriber.complete();
 
     const onBatch = async ({ batch, heartbeat }: EachBatchPayload) => {
       const end = stopAt?.get(batch.partition);
@@ -104,6 +104,12 @@ export class KafkaSource {
     this.consumer.pause([{ topic: this.opts.topic }]);
   }
 
+  /** Stops fetching and completes the stream, so the pipeline drains what it holds (shutdown, end of a replay). */
+  stop(): void {
+    this.pause();
+    this.complete?.();
+  }
+
   async close(): Promise<void> {
     await this.consumer.disconnect();
   }
@@ -126,8 +132,7 @@ export class KafkaSource {
     this.reached.add(partition);
     const stopAt = this.opts.stopAt;
     if (stopAt !== undefined && [...stopAt.keys()].every((p) => this.reached.has(p))) {
-      this.pause();
-      this.completeBounded?.();
+      this.stop();
     }
   }
 }

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+import { loadConfig, wantsHelp, type Config } from './config.js';
+import { TagspaceError, asTagspaceError } from './errors.js';
+import { COMMANDS, commandHelp, usage } from './help.js';
+import { logger } from './log.js';
+
+/** Exit codes: 0 done, 1 the run failed, 2 a bad flag or setting, 130 interrupted twice. */
+export const EXIT = { ok: 0, failed: 1, config: 2 } as const;
+
+type Command = (config: Config) => Promise<number>;
+
+async function loadCommand(name: string): Promise<Command> {
+  switch (name) {
+    case 'demo':
+      return (await import('./commands/demo.js')).demoCommand;
+    case 'run':
+      return (await import('./commands/run.js')).runCommand;
+    case 'replay':
+      return (await import('./commands/replay.js')).replayCommand;
+    case 'sim':
+      return (await import('./commands/sim.js')).simCommand;
+    case 'gen':
+      return (await import('./commands/gen.js')).genCommand;
+    default:
+      throw new TagspaceError(
+        'config',
+        `unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')})`,
+      );
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? EXIT.config : EXIT.ok;
+  }
+  try {
+    const command = await loadCommand(name);
+    if (wantsHelp(rest)) {
+      process.stdout.write(`${commandHelp(name)}\n`);
+      return EXIT.ok;
+    }
+    const config = loadConfig(name, rest);
+    return await command(config);
+  } catch (err) {
+    const e = asTagspaceError(err);
+    if (e.kind === 'config') {
+      process.stderr.write(`tagspace: ${e.message}\n`);
+      return EXIT.config;
+    }
+    if (e.kind === 'auth') {
+      process.stderr.write(`tagspace: ${e.message}\n`);
+      return EXIT.failed;
+    }
+    logger('cli').error(
+      { kind: e.kind, err: e.message, stack: e.kind === 'internal' ? e.stack : undefined },
+      'run failed',
+    );
+    process.stderr.write(`tagspace: ${e.message}\n`);
+    return EXIT.failed;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`tagspace: ${String(err)}\n`);
+    process.exitCode = EXIT.failed;
+  },
+);

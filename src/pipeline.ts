@@ -1,0 +1,125 @@
+import {
+  asyncScheduler,
+  connect,
+  defer,
+  EMPTY,
+  filter,
+  from,
+  map,
+  merge,
+  mergeMap,
+  tap,
+  type Observable,
+  type OperatorFunction,
+  type SchedulerLike,
+} from 'rxjs';
+import type { Config } from './config.js';
+import { batchPages } from './operators/batch-pages.js';
+import { decodeDelivery, isPageWork } from './operators/decode-delivery.js';
+import { dedupeAndCoalesce } from './operators/dedupe-and-coalesce.js';
+import { mergeMapWithLimit } from './operators/merge-map-with-limit.js';
+import { claimBatch, PendingPages } from './operators/pending-pages.js';
+import { settleFailed, settleTagged } from './operators/settle-work.js';
+import { PROMPT_VERSION } from './router/prompt.js';
+import type { PageTagResult, Router } from './router/router.js';
+import type { RunStats } from './run-stats.js';
+import type { TagCache } from './tag-cache.js';
+import type { TagRecord } from './tag-record.js';
+import type { DedupeDecision, Delivery, Outcome, PageWork } from './work.js';
+
+export interface TaggingDeps {
+  router: Router;
+  cache: TagCache;
+  stats: RunStats;
+  batch: Config['batch'];
+  scheduler?: SchedulerLike;
+  /** Aborts calls that are holding for a provider (shutdown). */
+  signal?: AbortSignal;
+}
+
+/**
+ * The tagging pipeline, edges excluded (DESIGN.md, "Shape"):
+ *
+ *   decode+validate ─▶ dedupe/coalesce ─▶ batch (count | linger | tokens) ─▶ mergeMap(limit$) ─▶ router
+ *        │ bad ▶ dead letter   │ skip / cached / tombstone                          │
+ *        ▼                     ▼                                                   ▼
+ *   Outcome stream (every delivery ends as exactly one Outcome; the sink writes them)
+ *
+ * The concurrency of the LLM stage is the router's limit$, driven by call outcomes.
+ */
+export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Outcome> {
+  const { router, cache, stats, batch, scheduler = asyncScheduler, signal } = deps;
+  const pending = new PendingPages();
+
+  const callRouter = (pages: PageWork[]): Observable<Outcome> =>
+    defer(() => {
+      // A page superseded while its batch queued was already reported as coalesced.
+      const live = claimBatch(pending, pages);
+      if (live.length === 0) return EMPTY;
+      stats.batch();
+      const byId = new Map(live.map((w) => [w.event.pageId, w]));
+      const request = live.map((w) => ({ pageId: w.event.pageId, title: w.event.title, text: w.text }));
+      return from(router.tagBatch(request, signal === undefined ? {} : { signal })).pipe(
+        mergeMap((results) => results.map((r) => settle(r, byId))),
+        filter((o): o is Outcome => o !== undefined),
+      );
+    });
+
+  const settle = (result: PageTagResult, byId: Map<string, PageWork>): Outcome | undefined => {
+    const work = byId.get(result.pageId);
+    if (work === undefined) return undefined;
+    if (!result.ok) return settleFailed(pending, work, result.error, result.attempts);
+    return settleTagged(cache, pending, work, toRecord(work, result, scheduler.now()));
+  };
+
+  return (deliveries) =>
+    deliveries.pipe(
+      tap(() => stats.received()),
+      map((d) => decodeDelivery(d, { maxPageTokens: batch.maxPageTokens })),
+      connect((decoded$) => {
+        const invalid$ = decoded$.pipe(filter((x): x is Outcome => !isPageWork(x)));
+        const decided$ = decoded$.pipe(filter(isPageWork), dedupeAndCoalesce(cache, { pending, scheduler }));
+        return merge(
+          invalid$,
+          decided$.pipe(
+            connect((decisions$) =>
+              merge(
+                decisions$.pipe(filter((d): d is Outcome => d.kind !== 'needs_tags')),
+                decisions$.pipe(
+                  filter(
+                    (d): d is Extract<DedupeDecision, { kind: 'needs_tags' }> => d.kind === 'needs_tags',
+                  ),
+                  map((d) => d.work),
+                  batchPages({
+                    maxPages: batch.size,
+                    lingerMs: batch.lingerMs,
+                    maxPromptTokens: batch.maxPromptTokens,
+                    scheduler,
+                    isLive: (w) => pending.isWaiting(w),
+                  }),
+                  mergeMapWithLimit(callRouter, router.limit$),
+                ),
+              ),
+            ),
+          ),
+        );
+      }),
+    );
+}
+
+function toRecord(work: PageWork, result: Extract<PageTagResult, { ok: true }>, now: number): TagRecord {
+  const record: TagRecord = {
+    pageId: work.event.pageId,
+    spaceKey: work.event.spaceKey,
+    version: work.event.version,
+    contentHash: work.contentHash,
+    tags: result.tags,
+    provider: result.provider,
+    model: result.model,
+    promptVersion: PROMPT_VERSION,
+    cached: false,
+    taggedAt: new Date(now).toISOString(),
+  };
+  if (work.truncated) record.truncated = true;
+  return record;
+}
