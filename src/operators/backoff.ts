@@ -2,11 +2,14 @@
  * Exponential backoff with jitter, never shorter than the provider's own hint.
  *
  *   nominal(a) = min(maxDelayMs, baseDelayMs · 2^(a−1))            a = 1 is the first retry
- *   delay(a)   = round(max(hintMs ?? 0, nominal(a) · (1 − jitter + 2 · jitter · random())))
+ *   r          = random() ∈ [0, 1)
+ *   delay(a)   = round(max(hint · (1 + j·r), nominal(a) · (1 − j + 2·j·r)))   hint = hintMs ?? 0
  *
  * so with jitter j the wait is spread uniformly over [nominal·(1−j), nominal·(1+j)), which keeps
  * calls that failed together from retrying together. The provider's hint (a 429's retry delay) is
- * a floor, not a suggestion: retrying sooner only earns another 429.
+ * a floor, not a suggestion: retrying sooner only earns another 429. Calls refused together get
+ * the same hint, so the spread is applied above it too, [hint, hint·(1+j)): otherwise they would
+ * all come back at the instant the first slot frees, and all but one be refused again.
  */
 export interface BackoffPolicy {
   baseDelayMs: number;
@@ -37,7 +40,7 @@ export function backoffDelay(
   const exponent = Math.max(0, Math.floor(attempt) - 1);
   const nominal = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** exponent);
   const jitter = Math.min(1, Math.max(0, policy.jitter));
-  const spread = 1 - jitter + 2 * jitter * random();
-  const floor = hintMs !== undefined && Number.isFinite(hintMs) && hintMs > 0 ? hintMs : 0;
-  return Math.round(Math.max(floor, nominal * spread));
+  const r = random();
+  const hint = hintMs !== undefined && Number.isFinite(hintMs) && hintMs > 0 ? hintMs : 0;
+  return Math.round(Math.max(hint * (1 + jitter * r), nominal * (1 - jitter + 2 * jitter * r)));
 }

@@ -35,6 +35,8 @@ export interface AdaptiveTuning {
   latencyTolerance: number;
   /** k, how many times slower the probe at the ceiling grows than plain additive increase. */
   probeSlowdown: number;
+  /** Where the limit restarts after a long pause, as a fraction of the target (at least 1 call). */
+  rampRatio: number;
   /** Upper bound on one global pause, however long the hint (each call's retry still honours it). */
   maxPauseMs: number;
 }
@@ -44,9 +46,11 @@ export const ADAPTIVE_TUNING: AdaptiveTuning = {
   overloadRatio: 0.9,
   latencyTolerance: 2,
   probeSlowdown: 4,
+  rampRatio: 0,
   maxPauseMs: 60_000,
 };
 
+const MAX_PROBE_FACTOR = 64;
 const SHORT_ALPHA = 0.3;
 const LONG_ALPHA = 0.05;
 /** Round trip assumed before any call has succeeded. */
@@ -54,8 +58,11 @@ const DEFAULT_RTT_MS = 1_000;
 
 export class AdaptivePolicy implements ConcurrencyPolicy {
   private target: number;
+  /** While defined, the limit after a pause: grows by one per success until it meets the target. */
   private ramp: number | undefined;
+  /** The level of the last 429; the target holds at ceiling − 1 and probes it only slowly. */
   private ceiling: number | undefined;
+  private probeFactor: number;
   private slowStart = true;
   private successes = 0;
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
@@ -69,6 +76,7 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
     private readonly tuning: AdaptiveTuning = ADAPTIVE_TUNING,
   ) {
     this.target = bounds.initial;
+    this.probeFactor = tuning.probeSlowdown;
   }
 
   get limit(): number {
@@ -81,15 +89,17 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
   }
 
   record(outcome: CallOutcome, now: number): string | undefined {
+    const oldNews = this.isOldNews(outcome.startedAt, now);
     switch (outcome.kind) {
       case 'success':
-        return this.onSuccess(outcome.latencyMs, now);
+        return this.onSuccess(outcome.latencyMs, oldNews, now);
       case 'rate_limited':
-        return this.onRateLimited(outcome.retryAfterMs, this.isOldNews(outcome.startedAt, now), now);
+        return this.onRateLimited(outcome.retryAfterMs, oldNews, now);
       case 'overloaded':
       case 'timeout':
-        if (this.isOldNews(outcome.startedAt, now)) return undefined;
-        return this.decrease(this.target * this.tuning.overloadRatio, now, outcome.kind);
+        return oldNews
+          ? undefined
+          : this.decrease(this.target * this.tuning.overloadRatio, now, outcome.kind);
       case 'failure':
         return undefined;
     }
@@ -109,14 +119,36 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
   }
 
   private onRateLimited(retryAfterMs: number | undefined, oldNews: boolean, now: number): string | undefined {
-    if (retryAfterMs !== undefined && retryAfterMs > 0) {
-      this.pause = Math.max(this.pause, now + Math.min(retryAfterMs, this.tuning.maxPauseMs));
-    }
+    const hint =
+      retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(retryAfterMs, this.tuning.maxPauseMs) : 0;
+    this.pause = Math.max(this.pause, now + hint);
     if (oldNews) return undefined;
+    const rtt = this.shortRtt ?? DEFAULT_RTT_MS;
+    if (this.ramp !== undefined) {
+      // Refused while ramping up after a pause: the window has not freed these slots yet. That is
+      // news about when, not about how many, so restart the ramp and leave target and ceiling be.
+      this.lastDecreaseAt = now;
+      this.ramp = 1;
+      return 'ramp_restart';
+    }
     const level = this.limit;
-    this.ceiling = level;
-    this.ramp = 1;
-    return this.decrease(level * this.tuning.rateLimitRatio, now, 'rate_limit_error_429');
+    let next: number;
+    if (this.ceiling !== undefined && level >= this.ceiling) {
+      // A probe of the remembered ceiling failed: ceiling − 1 is known to hold, so go straight
+      // back there, and wait four times as long before the next probe.
+      next = this.ceiling - 1;
+      this.probeFactor = Math.min(MAX_PROBE_FACTOR, this.probeFactor * 4);
+    } else {
+      this.ceiling = level;
+      this.probeFactor = this.tuning.probeSlowdown;
+      next = level * this.tuning.rateLimitRatio;
+    }
+    const reason = this.decrease(next, now, 'rate_limit_error_429');
+    // A long wait means a window quota: restart small so the freed slots are not met by a burst.
+    // A wait within a round trip is a concurrency cap, where the decreased target is the answer.
+    this.ramp =
+      hint > 2 * rtt ? Math.max(1, Math.floor(Math.floor(this.target) * this.tuning.rampRatio)) : undefined;
+    return reason;
   }
 
   private decrease(to: number, now: number, reason: string): string {
@@ -127,14 +159,17 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
     return reason;
   }
 
-  private onSuccess(latencyMs: number, now: number): string | undefined {
+  private onSuccess(latencyMs: number, oldNews: boolean, now: number): string | undefined {
     const gradient = this.observeLatency(latencyMs);
+    // A call sent before the last decrease succeeded at a level already left: it says nothing
+    // about the new one, and letting it grow the ramp would undo the pause's spreading.
+    if (oldNews) return undefined;
     if (this.ramp !== undefined) {
       this.ramp += 1;
       if (this.ramp >= Math.floor(this.target)) this.ramp = undefined;
       return 'ramp_after_pause';
     }
-    if (gradient > 2 * this.tuning.latencyTolerance && !this.isOldNews(undefined, now)) {
+    if (gradient > 2 * this.tuning.latencyTolerance) {
       return this.decrease(this.target * this.tuning.overloadRatio, now, 'latency_gradient');
     }
     if (gradient > this.tuning.latencyTolerance || this.target >= this.bounds.max) return undefined;
@@ -146,15 +181,20 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
   }
 
   private additiveIncrease(): string | undefined {
-    const hold = this.ceiling === undefined ? Number.POSITIVE_INFINITY : this.ceiling - 1;
     const level = Math.floor(this.target);
-    const needed = level < hold ? level : level * this.tuning.probeSlowdown;
+    const hold = this.ceiling === undefined ? Number.POSITIVE_INFINITY : this.ceiling - 1;
     this.successes += 1;
-    if (this.successes < needed) return undefined;
+    if (this.successes < (level < hold ? level : level * this.probeFactor)) return undefined;
     this.successes = 0;
     this.target = level + 1;
-    if (this.ceiling !== undefined && this.target >= this.ceiling) this.ceiling = undefined;
-    return level < hold ? 'additive_increase' : 'probe_above_ceiling';
+    if (level < hold) return 'additive_increase';
+    if (this.ceiling !== undefined && level >= this.ceiling) {
+      // The ceiling held for a whole probe period: the quota has grown, forget it.
+      this.ceiling = undefined;
+      this.probeFactor = this.tuning.probeSlowdown;
+      return 'ceiling_lifted';
+    }
+    return 'probe_ceiling';
   }
 
   /** Returns short/long latency: 1 when steady, above 1 when calls are slowing down. */

@@ -1,0 +1,128 @@
+import { map, type SchedulerLike, type Subscription } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import { batchPages } from '../../src/operators/batch-pages.js';
+import type { PageWork } from '../../src/work.js';
+import { sized } from './fixtures.js';
+
+function scheduler(): TestScheduler {
+  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+}
+
+/** Pages named by marble letters, 10 tokens each unless given. */
+function pages(tokens: Record<string, number> = {}): Record<string, PageWork> {
+  const out: Record<string, PageWork> = {};
+  for (const id of 'abcdefgh') out[id] = sized(id, tokens[id] ?? 10);
+  return out;
+}
+
+const ids = map((batch: PageWork[]) => batch.map((w) => w.event.pageId).join(''));
+
+const roomy = { maxPages: 5, lingerMs: 1_000, maxPromptTokens: 10_000, overheadTokens: 0 };
+
+describe('batchPages', () => {
+  it('emits a batch as soon as it holds maxPages pages', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const result = cold('abcdef|', pages()).pipe(batchPages({ ...roomy, maxPages: 3 }), ids);
+      expectObservable(result).toBe('--x--y|', { x: 'abc', y: 'def' });
+    });
+  });
+
+  it('sends a lone page after the linger time instead of waiting for more', () => {
+    scheduler().run(({ hot, expectObservable }) => {
+      const result = hot('a', pages()).pipe(batchPages({ ...roomy, lingerMs: 200 }), ids);
+      expectObservable(result).toBe('200ms x', { x: 'a' });
+    });
+  });
+
+  it('counts the linger time from the first page of the batch, not the last', () => {
+    scheduler().run(({ hot, expectObservable }) => {
+      const result = hot('a 99ms b 99ms c 99ms d', pages()).pipe(
+        batchPages({ ...roomy, lingerMs: 250 }),
+        ids,
+      );
+      expectObservable(result).toBe('250ms x 299ms y', { x: 'abc', y: 'd' });
+    });
+  });
+
+  it('starts a batch before a page that would take it over the token budget', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const source = cold('abc|', pages({ a: 40, b: 40, c: 40 }));
+      const result = source.pipe(batchPages({ ...roomy, maxPromptTokens: 100 }), ids);
+      expectObservable(result).toBe('--x(y|)', { x: 'ab', y: 'c' });
+    });
+  });
+
+  it('counts the prompt overhead against the budget', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      // 3 × 30 fits 100 on its own, but not beside 50 tokens of instructions.
+      const source = cold('abc|', pages({ a: 30, b: 30, c: 30 }));
+      const result = source.pipe(batchPages({ ...roomy, maxPromptTokens: 100, overheadTokens: 50 }), ids);
+      expectObservable(result).toBe('-xy(z|)', { x: 'a', y: 'b', z: 'c' });
+    });
+  });
+
+  it('sends a page larger than the budget on its own', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const source = cold('abc|', pages({ b: 500 }));
+      const result = source.pipe(batchPages({ ...roomy, maxPromptTokens: 100 }), ids);
+      expectObservable(result).toBe('-xy(z|)', { x: 'a', y: 'b', z: 'c' });
+    });
+  });
+
+  it('flushes what is left when the source completes', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const result = cold('ab-|', pages()).pipe(batchPages(roomy), ids);
+      expectObservable(result).toBe('---(x|)', { x: 'ab' });
+    });
+  });
+
+  it('with maxPages 1 (the rollback switch) sends every page alone', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const result = cold('abc|', pages()).pipe(batchPages({ ...roomy, maxPages: 1 }), ids);
+      expectObservable(result).toBe('xyz|', { x: 'a', y: 'b', z: 'c' });
+    });
+  });
+
+  it('drops pages that stopped being live and never emits an empty batch', () => {
+    scheduler().run(({ hot, expectObservable }) => {
+      const p = pages();
+      const dead = new Set([p.a, p.c]);
+      const result = hot('a-b-c----d', p).pipe(
+        batchPages({ ...roomy, maxPages: 2, lingerMs: 3, isLive: (w) => !dead.has(w) }),
+        ids,
+      );
+      // a is pruned when b arrives (restarting the linger); c fills the batch to 2 and is
+      // dropped from it, so b leaves alone at frame 4; d lingers on its own until frame 12.
+      expectObservable(result).toBe('----x-------y', { x: 'b', y: 'd' });
+    });
+  });
+
+  it('sends errors downstream with what was buffered discarded', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const result = cold('ab#', pages()).pipe(batchPages(roomy), ids);
+      expectObservable(result).toBe('--#');
+    });
+  });
+
+  it('clears the linger timer on teardown', () => {
+    const timers: Subscription[] = [];
+    const ts = scheduler();
+    ts.run(({ hot, expectObservable, expectSubscriptions }) => {
+      const counting: SchedulerLike = {
+        now: () => ts.now(),
+        schedule: (work, delay, state) => {
+          const sub = ts.schedule(work as never, delay, state);
+          timers.push(sub);
+          return sub;
+        },
+      };
+      const source = hot('a', pages());
+      const result = source.pipe(batchPages({ ...roomy, lingerMs: 50, scheduler: counting }), ids);
+      expectObservable(result, '^ 9ms !').toBe('');
+      expectSubscriptions(source.subscriptions).toBe('^ 9ms !');
+    });
+    expect(timers).toHaveLength(1);
+    expect(timers[0]?.closed).toBe(true);
+  });
+});
