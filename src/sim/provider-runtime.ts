@@ -1,0 +1,226 @@
+import { parsePromptPages, type PromptPage, type TagAnswer } from '../router/prompt.js';
+import { DailyQuota } from './daily-quota.js';
+import { drawFault, findMarked, malform, misattribute, outageAt, truncate } from './faults.js';
+import { latencyDelayMs } from './latency-model.js';
+import { seededRandom, type Random } from './random.js';
+import type { ProviderName, ProviderScenario } from './scenario.js';
+import type { CountedOutcome, ProviderStats, SimStats } from './sim-stats.js';
+import { SlidingWindowQuota, type QuotaSnapshot, type QuotaVerdict } from './sliding-window-quota.js';
+import { tagPage } from './tagger.js';
+
+/**
+ * One simulated provider, independent of its wire format: decides what happens to a request.
+ * The checks run in the order a real front end applies them, and only an admitted request is
+ * charged to the quotas:
+ *
+ *   authorize: key valid? → serves: model served? → (body read) → decide: outage? →
+ *   day exhausted? → page rejected? → concurrency cap → requests/day → sliding window
+ *   (rpm, tpm on input tokens) → [admitted] → faults → answer
+ *
+ * Tokens are the simulator's own count, ⌈characters / 4⌉: input over system + user text, charged
+ * at admission; output over the answer text, charged to the window once the answer is made.
+ */
+export interface SimRequest {
+  systemText: string;
+  userText: string;
+  /** The request's own output cap (maxOutputTokens, max_tokens): a longer answer is cut there. */
+  maxOutputTokens?: number | undefined;
+}
+
+export type QuotaRefusal = Extract<QuotaVerdict, { ok: false }>;
+
+export type Decision =
+  | { kind: 'not_found' }
+  | { kind: 'auth'; missing: boolean }
+  | { kind: 'outage'; status: number }
+  | { kind: 'daily' }
+  | { kind: 'reject'; pageId: string }
+  | { kind: 'concurrency'; limit: number }
+  | { kind: 'window'; refusal: QuotaRefusal }
+  | { kind: 'timeout'; hangMs: number | undefined }
+  | { kind: 'server_error'; status: 500 | 503 }
+  | { kind: 'safety'; inputTokens: number; delayMs: number }
+  | {
+      kind: 'answer';
+      text: string;
+      finish: 'stop' | 'length';
+      inputTokens: number;
+      outputTokens: number;
+      delayMs: number;
+    };
+
+/** Decisions that took a concurrency slot: the caller must release() once the response is over. */
+export const ADMITTED_KINDS: ReadonlySet<Decision['kind']> = new Set([
+  'timeout',
+  'server_error',
+  'safety',
+  'answer',
+]);
+
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+export class ProviderRuntime {
+  private config: ProviderScenario;
+  private readonly quota: SlidingWindowQuota;
+  private readonly daily: DailyQuota;
+  private faultRandom: Random;
+  private latencyRandom: Random;
+  private readonly stats: ProviderStats;
+
+  constructor(
+    readonly name: ProviderName,
+    config: ProviderScenario,
+    seed: number,
+    private readonly simStats: SimStats,
+    private readonly trackPages: () => boolean,
+    private readonly origin: number,
+    private readonly now: () => number,
+  ) {
+    this.config = config;
+    this.quota = new SlidingWindowQuota(config, now);
+    this.daily = new DailyQuota(config.rpd, origin, now);
+    this.stats = simStats.of(name);
+    [this.faultRandom, this.latencyRandom] = this.streams(seed);
+  }
+
+  get scenario(): ProviderScenario {
+    return this.config;
+  }
+
+  /** Applies a changed scenario; the quota windows keep what they hold. */
+  reconfigure(config: ProviderScenario, seed: number | undefined): void {
+    this.config = config;
+    this.quota.setLimits(config);
+    this.daily.setLimit(config.rpd);
+    if (seed !== undefined) [this.faultRandom, this.latencyRandom] = this.streams(seed);
+  }
+
+  quotaSnapshot(): QuotaSnapshot {
+    return this.quota.snapshot();
+  }
+
+  dailyResetInMs(): number {
+    return this.daily.resetInMs();
+  }
+
+  count(outcome: CountedOutcome): void {
+    this.stats.requests += 1;
+    this.stats[outcome] += 1;
+  }
+
+  countClientClosed(): void {
+    this.stats.clientClosed += 1;
+  }
+
+  release(): void {
+    this.stats.inFlight -= 1;
+  }
+
+  /** Is the key right? Checked before the body is read. */
+  authorize(apiKey: string | undefined): Decision | undefined {
+    const expected = this.config.apiKey;
+    if (expected === undefined || apiKey === expected) return undefined;
+    return this.done('authFailures', { kind: 'auth', missing: apiKey === undefined || apiKey === '' });
+  }
+
+  /** Is the model served? */
+  serves(model: string): Decision | undefined {
+    const models = this.config.models;
+    if (models === undefined || models.includes(model)) return undefined;
+    return this.done('notFound', { kind: 'not_found' });
+  }
+
+  decide(req: SimRequest): Decision {
+    const c = this.config;
+    const f = c.faults;
+    const outage = outageAt(f.outages, this.now() - this.origin);
+    if (outage !== undefined) {
+      this.stats.outageErrors += 1;
+      return this.done('serverErrors', { kind: 'outage', status: outage.status ?? 503 });
+    }
+    if (f.dailyQuotaExhausted) return this.done('dailyQuota', { kind: 'daily' });
+    const pages = parsePromptPages(req.userText);
+    const rejected = findMarked(pages, f.rejectMarker);
+    if (rejected !== undefined) return this.done('rejected', { kind: 'reject', pageId: rejected.id });
+    if (c.maxConcurrent !== undefined && this.stats.inFlight >= c.maxConcurrent) {
+      this.stats.concurrencyLimited += 1;
+      return this.done('rateLimited', { kind: 'concurrency', limit: c.maxConcurrent });
+    }
+    if (!this.daily.hasRoom()) return this.done('dailyQuota', { kind: 'daily' });
+    const inputTokens = estimateTokens(req.systemText) + estimateTokens(req.userText);
+    const verdict = this.quota.tryAdmit(inputTokens);
+    if (!verdict.ok) return this.done('rateLimited', { kind: 'window', refusal: verdict });
+    this.daily.take();
+    this.admit(inputTokens);
+    return this.answer(pages, inputTokens, req.maxOutputTokens);
+  }
+
+  private answer(pages: PromptPage[], inputTokens: number, cap: number | undefined): Decision {
+    const fault = drawFault(this.config.faults, pages, this.faultRandom);
+    switch (fault?.kind) {
+      case 'timeout':
+        return this.done('timeouts', { kind: 'timeout', hangMs: this.config.faults.hangMs });
+      case 'server_error':
+        return this.done('serverErrors', { kind: 'server_error', status: fault.status });
+      case 'safety':
+        return this.done('safetyBlocked', { kind: 'safety', inputTokens, delayMs: this.delay(0) });
+    }
+    let entries: TagAnswer['pages'] = pages.map((p) => ({ id: p.id, tags: tagPage(p.title, p.text) }));
+    if (fault?.kind === 'misattributed') {
+      entries = misattribute(entries, this.faultRandom).entries;
+    }
+    const json = JSON.stringify({ pages: entries });
+    let text =
+      fault?.kind === 'malformed' ? malform(json) : fault?.kind === 'truncated' ? truncate(json) : json;
+    let outcome: CountedOutcome =
+      fault?.kind === 'malformed' ? 'malformed' : fault?.kind === 'truncated' ? 'truncated' : 'ok';
+    if (cap !== undefined && estimateTokens(text) > cap) {
+      text = text.slice(0, cap * 4);
+      outcome = 'truncated';
+    }
+    const outputTokens = estimateTokens(text);
+    this.quota.charge(outputTokens);
+    this.stats.outputTokens += outputTokens;
+    if (outcome === 'ok') this.countAnswered(entries, fault?.kind === 'misattributed');
+    const finish = outcome === 'truncated' ? 'length' : 'stop';
+    return this.done(outcome, {
+      kind: 'answer',
+      text,
+      finish,
+      inputTokens,
+      outputTokens,
+      delayMs: this.delay(outputTokens),
+    });
+  }
+
+  private countAnswered(entries: TagAnswer['pages'], misattributed: boolean): void {
+    if (misattributed) this.stats.misattributed += 1;
+    this.stats.pagesAnswered += entries.length;
+    if (!this.trackPages()) return;
+    for (const e of entries) this.simStats.countPage(e.id);
+  }
+
+  private admit(inputTokens: number): void {
+    this.stats.inputTokens += inputTokens;
+    this.stats.inFlight += 1;
+    if (this.stats.inFlight > this.stats.maxConcurrentSeen)
+      this.stats.maxConcurrentSeen = this.stats.inFlight;
+  }
+
+  private delay(outputTokens: number): number {
+    return latencyDelayMs(this.config.latencyMs, outputTokens, this.latencyRandom);
+  }
+
+  private done<D extends Decision>(outcome: CountedOutcome, decision: D): D {
+    this.count(outcome);
+    return decision;
+  }
+
+  private streams(seed: number): [Random, Random] {
+    // Separate streams per provider and purpose, so turning one fault on does not shift the latencies.
+    const base = (seed ^ (this.name === 'gemini' ? 0x9e3779b9 : 0x85ebca6b)) >>> 0;
+    return [seededRandom(base), seededRandom((base ^ 0x27d4eb2f) >>> 0)];
+  }
+}

@@ -1,0 +1,114 @@
+import type { ProviderName } from './scenario.js';
+
+/**
+ * The simulator's own counts — the referee for benchmarks, independent of the pipeline's metrics.
+ * Every request lands in exactly one outcome:
+ *
+ *   requests = ok + malformed + truncated + safetyBlocked + rateLimited + dailyQuota + serverErrors
+ *            + timeouts + rejected + authFailures + notFound
+ *
+ * `misattributed` is the part of `ok` whose answer names the wrong pages; `concurrencyLimited` the part
+ * of `rateLimited` refused by the concurrency cap; `outageErrors` the part of `serverErrors` from outages.
+ * Outcomes are counted when decided, so a response the client stopped waiting for still counts
+ * (and also as `clientClosed`).
+ */
+export interface ProviderStats {
+  requests: number;
+  ok: number;
+  rateLimited: number;
+  concurrencyLimited: number;
+  dailyQuota: number;
+  serverErrors: number;
+  outageErrors: number;
+  timeouts: number;
+  malformed: number;
+  truncated: number;
+  safetyBlocked: number;
+  rejected: number;
+  misattributed: number;
+  authFailures: number;
+  notFound: number;
+  clientClosed: number;
+  inputTokens: number;
+  outputTokens: number;
+  pagesAnswered: number;
+  inFlight: number;
+  maxConcurrentSeen: number;
+}
+
+export interface SimStatsSnapshot {
+  uptimeMs: number;
+  gemini: ProviderStats;
+  openai: ProviderStats;
+  /** Answers per page id across both providers; present when asked for and tracked. */
+  pages?: Record<string, number>;
+}
+
+export type CountedOutcome = Exclude<
+  keyof ProviderStats,
+  'requests' | 'inputTokens' | 'outputTokens' | 'pagesAnswered' | 'inFlight' | 'maxConcurrentSeen'
+>;
+
+function emptyStats(): ProviderStats {
+  return {
+    requests: 0,
+    ok: 0,
+    rateLimited: 0,
+    concurrencyLimited: 0,
+    dailyQuota: 0,
+    serverErrors: 0,
+    outageErrors: 0,
+    timeouts: 0,
+    malformed: 0,
+    truncated: 0,
+    safetyBlocked: 0,
+    rejected: 0,
+    misattributed: 0,
+    authFailures: 0,
+    notFound: 0,
+    clientClosed: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    pagesAnswered: 0,
+    inFlight: 0,
+    maxConcurrentSeen: 0,
+  };
+}
+
+export class SimStats {
+  readonly gemini = emptyStats();
+  readonly openai = emptyStats();
+  private pages = new Map<string, number>();
+
+  constructor(
+    private readonly startedAt: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  of(provider: ProviderName): ProviderStats {
+    return provider === 'gemini' ? this.gemini : this.openai;
+  }
+
+  countPage(pageId: string): void {
+    this.pages.set(pageId, (this.pages.get(pageId) ?? 0) + 1);
+  }
+
+  snapshot(withPages = false): SimStatsSnapshot {
+    const snap: SimStatsSnapshot = {
+      uptimeMs: this.now() - this.startedAt,
+      gemini: { ...this.gemini },
+      openai: { ...this.openai },
+    };
+    if (withPages) snap.pages = Object.fromEntries(this.pages);
+    return snap;
+  }
+
+  /** Zeroes the counts; requests still in flight stay in flight. */
+  reset(): void {
+    for (const stats of [this.gemini, this.openai]) {
+      const inFlight = stats.inFlight;
+      Object.assign(stats, emptyStats(), { inFlight, maxConcurrentSeen: inFlight });
+    }
+    this.pages = new Map();
+  }
+}

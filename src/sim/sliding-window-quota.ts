@@ -1,0 +1,124 @@
+import { SampleQueue } from './sample-queue.js';
+
+/**
+ * Requests and tokens admitted over a sliding window of `windowMs`, the way the providers meter
+ * requests/min and tokens/min:
+ *
+ *   R(t) = number of requests admitted in (t − windowMs, t]
+ *   T(t) = tokens charged in (t − windowMs, t]
+ *   admit(t, c)  ⇔  R(t) + 1 ≤ rpm  ∧  T(t) + c ≤ tpm
+ *
+ * A refusal carries the wait until enough of the window has expired for the same request to pass:
+ * the (R + 1 − rpm)-th oldest request, or the oldest samples holding T + c − tpm tokens, must leave,
+ * and a sample admitted at s leaves at s + windowMs. A request whose cost alone exceeds tpm can never
+ * pass (`tooLarge`); its wait is a full window.
+ */
+export interface QuotaLimits {
+  rpm: number;
+  tpm: number;
+  windowMs: number;
+}
+
+export type QuotaVerdict =
+  | { ok: true }
+  | {
+      ok: false;
+      limit: 'requests' | 'tokens';
+      retryAfterMs: number;
+      limitValue: number;
+      used: number;
+      requested: number;
+      tooLarge: boolean;
+    };
+
+export interface QuotaSnapshot {
+  requestsUsed: number;
+  tokensUsed: number;
+  /** Time until the oldest request in the window leaves (0 when none is held). */
+  requestsResetMs: number;
+  /** Time until the oldest token sample in the window leaves (0 when none is held). */
+  tokensResetMs: number;
+}
+
+const ADMITTED: QuotaVerdict = { ok: true };
+
+export class SlidingWindowQuota {
+  private readonly requests = new SampleQueue();
+  private readonly tokens = new SampleQueue();
+  private limits: QuotaLimits;
+  private readonly now: () => number;
+
+  constructor(limits: QuotaLimits, now: () => number = Date.now) {
+    this.limits = { ...limits };
+    this.now = now;
+  }
+
+  setLimits(limits: QuotaLimits): void {
+    this.limits = { ...limits };
+  }
+
+  /** Admits and charges one request costing `tokens`, or says how long until it would pass. */
+  tryAdmit(tokens: number): QuotaVerdict {
+    const t = this.now();
+    this.prune(t);
+    const { rpm, tpm, windowMs } = this.limits;
+    const used = this.requests.count;
+    if (used + 1 > rpm) {
+      const leaving = this.requests.timeWhenReleased(used + 1 - rpm) ?? t;
+      return refusal('requests', leaving + windowMs - t, rpm, used, 1, false);
+    }
+    const held = this.tokens.total;
+    if (tokens > tpm) return refusal('tokens', windowMs, tpm, held, tokens, true);
+    if (held + tokens > tpm) {
+      const leaving = this.tokens.timeWhenReleased(held + tokens - tpm) ?? t;
+      return refusal('tokens', leaving + windowMs - t, tpm, held, tokens, false);
+    }
+    this.requests.push(t, 1);
+    if (tokens > 0) this.tokens.push(t, tokens);
+    return ADMITTED;
+  }
+
+  /** Charges tokens known only after the answer (output tokens) to the window, unconditionally. */
+  charge(tokens: number): void {
+    if (tokens <= 0) return;
+    const t = this.now();
+    this.prune(t);
+    this.tokens.push(t, tokens);
+  }
+
+  snapshot(): QuotaSnapshot {
+    const t = this.now();
+    this.prune(t);
+    const { windowMs } = this.limits;
+    const oldestRequest = this.requests.oldestTime();
+    const oldestTokens = this.tokens.oldestTime();
+    return {
+      requestsUsed: this.requests.count,
+      tokensUsed: this.tokens.total,
+      requestsResetMs: oldestRequest === undefined ? 0 : oldestRequest + windowMs - t,
+      tokensResetMs: oldestTokens === undefined ? 0 : oldestTokens + windowMs - t,
+    };
+  }
+
+  clear(): void {
+    this.requests.clear();
+    this.tokens.clear();
+  }
+
+  private prune(t: number): void {
+    const cutoff = t - this.limits.windowMs;
+    this.requests.pruneThrough(cutoff);
+    this.tokens.pruneThrough(cutoff);
+  }
+}
+
+function refusal(
+  limit: 'requests' | 'tokens',
+  retryAfterMs: number,
+  limitValue: number,
+  used: number,
+  requested: number,
+  tooLarge: boolean,
+): QuotaVerdict {
+  return { ok: false, limit, retryAfterMs: Math.max(1, retryAfterMs), limitValue, used, requested, tooLarge };
+}

@@ -1,0 +1,125 @@
+import {
+  GoogleGenerativeAI,
+  SchemaType,
+  type GenerationConfig,
+  type GenerativeModel,
+  type ResponseSchema,
+} from '@google/generative-ai';
+import OpenAI from 'openai';
+import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import {
+  ANSWER_JSON_SCHEMA,
+  buildUserPrompt,
+  SYSTEM_INSTRUCTION,
+  type PromptPage,
+} from '../../src/router/prompt.js';
+import type { Simulator } from '../../src/sim/simulator.js';
+
+/** What the simulator tests share: the real SDK clients pointed at a simulator, and a batch of pages. */
+export const PAGES: PromptPage[] = [
+  {
+    id: 'p-1',
+    title: 'Kafka consumer lag runbook',
+    text: 'When consumer lag grows, check the kafka partitions.',
+  },
+  { id: 'p-2', title: 'Onboarding', text: 'Getting started: your first week, laptop setup and access.' },
+  { id: 'p-3', title: 'TLS certificates', text: 'Rotate certificates before they expire; security review.' },
+];
+
+export const PROMPT = buildUserPrompt(PAGES);
+
+/** The answer schema in Gemini's Schema dialect (which has no additionalProperties). */
+export const GEMINI_SCHEMA: ResponseSchema = {
+  type: SchemaType.OBJECT,
+  properties: {
+    pages: {
+      type: SchemaType.ARRAY,
+      items: {
+        type: SchemaType.OBJECT,
+        properties: {
+          id: { type: SchemaType.STRING },
+          tags: { type: SchemaType.ARRAY, items: { type: SchemaType.STRING } },
+        },
+        required: ['id', 'tags'],
+      },
+    },
+  },
+  required: ['pages'],
+};
+
+export interface GeminiOptions {
+  apiKey?: string;
+  model?: string;
+  generationConfig?: GenerationConfig;
+  timeoutMs?: number;
+}
+
+export function geminiModel(sim: Simulator, options: GeminiOptions = {}): GenerativeModel {
+  return new GoogleGenerativeAI(options.apiKey ?? 'AIza-test-key').getGenerativeModel(
+    {
+      model: options.model ?? 'gemini-2.0-flash',
+      systemInstruction: SYSTEM_INSTRUCTION,
+      generationConfig: options.generationConfig ?? {
+        responseMimeType: 'application/json',
+        responseSchema: GEMINI_SCHEMA,
+      },
+    },
+    {
+      baseUrl: sim.geminiBaseUrl,
+      ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
+    },
+  );
+}
+
+export function openaiClient(sim: Simulator, apiKey = 'sk-test-key', timeoutMs?: number): OpenAI {
+  return new OpenAI({
+    apiKey,
+    baseURL: sim.openaiBaseUrl,
+    maxRetries: 0,
+    ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
+  });
+}
+
+export function chatRequest(
+  prompt = PROMPT,
+  overrides: Partial<ChatCompletionCreateParamsNonStreaming> = {},
+): ChatCompletionCreateParamsNonStreaming {
+  return {
+    model: 'gpt-4o-mini',
+    messages: [
+      { role: 'system', content: SYSTEM_INSTRUCTION },
+      { role: 'user', content: prompt },
+    ],
+    response_format: {
+      type: 'json_schema',
+      json_schema: {
+        name: 'tag_answer',
+        strict: true,
+        schema: ANSWER_JSON_SCHEMA as unknown as Record<string, unknown>,
+      },
+    },
+    ...overrides,
+  };
+}
+
+/** Runs `fn` and returns what it threw; fails the test when it does not throw. */
+export async function thrown(fn: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await fn();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** Polls until `condition` holds, failing after the deadline; never a fixed sleep. */
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 5_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
