@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureComposePlugin } from '../../scripts/compose-plugin.mjs';
+
+const run = promisify(execFile);
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+// No Docker engine runs here; `docker compose config` needs none: it parses, interpolates and
+// validates the file against the Compose schema.
+async function compose(...args: string[]): Promise<string> {
+  const { stdout } = await run('docker', ['compose', '-f', 'docker-compose.yml', ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, GEMINI_API_KEY: '', OPENAI_API_KEY: '' },
+  });
+  return stdout;
+}
+
+describe('docker-compose.yml', () => {
+  // A machine without the plugin builds it here (cached afterwards): minutes on two cores.
+  beforeAll(async () => {
+    await ensureComposePlugin({ log: () => undefined });
+  }, 20 * 60_000);
+
+  it('is a valid Compose file', async () => {
+    await expect(compose('config', '-q')).resolves.toBe('');
+  });
+
+  it('defines Kafka, the topic setup, the simulator, tagspace and Jaeger', async () => {
+    const services = (await compose('config', '--services')).trim().split('\n').sort();
+    expect(services).toEqual(['jaeger', 'kafka', 'sim', 'tagspace', 'topics']);
+  });
+
+  it('points tagspace at Kafka, the simulator and Jaeger, with harmless default keys', async () => {
+    const config = JSON.parse(await compose('config', '--format', 'json')) as {
+      services: Record<string, { command?: string[]; environment?: Record<string, string> }>;
+    };
+    const tagspace = config.services.tagspace;
+    expect(tagspace?.command).toEqual([
+      'run',
+      '--brokers',
+      'kafka:9092',
+      '--gemini-base-url',
+      'http://sim:8080',
+      '--openai-base-url',
+      'http://sim:8080/v1',
+    ]);
+    expect(tagspace?.environment).toMatchObject({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
+      GEMINI_API_KEY: 'sim-gemini-key',
+      OPENAI_API_KEY: 'sim-openai-key',
+    });
+    expect(config.services.sim?.command).toContain('/app/scenarios/compose.json');
+  });
+});
