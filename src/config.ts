@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { TagspaceError } from './errors.js';
 import { settingsFor, type Setting } from './settings.js';
@@ -18,6 +19,9 @@ export interface Config {
     dlqTopic: string;
     maxInFlight: number;
     commitIntervalMs: number;
+    exactlyOnce: boolean;
+    /** Names this instance's transactional producer, so a restart fences its predecessor. */
+    instanceId: string;
   };
   restore: boolean;
   shutdownTimeoutMs: number;
@@ -146,6 +150,8 @@ function buildConfig(command: string, v: Record<string, unknown>, env: Env): Con
       dlqTopic: str('dlqTopic') ?? 'page-events-dlq',
       maxInFlight: (v.maxInFlight as number | undefined) ?? 1000,
       commitIntervalMs: (v.commitIntervalMs as number | undefined) ?? 1000,
+      exactlyOnce: (v.exactlyOnce as boolean | undefined) ?? false,
+      instanceId: str('instanceId') ?? hostname(),
     },
     restore: (v.restore as boolean | undefined) ?? true,
     shutdownTimeoutMs: (v.shutdownTimeoutMs as number | undefined) ?? 30_000,

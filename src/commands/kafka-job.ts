@@ -10,11 +10,13 @@ import { ensureTopics, topicOffsets } from '../streams/ensure-topics.js';
 import { kafkaSink } from '../streams/kafka-sink.js';
 import { KafkaSource } from '../streams/kafka-source.js';
 import { restoreTagState } from '../streams/restore-tag-state.js';
+import { transactionalKafkaSink } from '../streams/transactional-sink.js';
 import { buildSummary, reportSummary } from '../summary.js';
 import { TagCache } from '../tag-cache.js';
 import { onShutdownSignals } from './shutdown.js';
 
 const log = logger('job');
+const DLQ_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /**
  * `run` and `replay` on Kafka. Both consume, tag, write and commit the same way; `replay` reads
@@ -30,8 +32,20 @@ export async function kafkaJob(config: Config, mode: 'run' | 'replay'): Promise<
   await ensureTopics(kafka, [
     { topic: k.topic },
     { topic: k.tagsTopic, compacted: true },
-    { topic: k.dlqTopic },
+    // Dead letters keep the original bytes, however large the event was.
+    { topic: k.dlqTopic, maxMessageBytes: DLQ_MAX_MESSAGE_BYTES },
   ]);
+  const producer = k.exactlyOnce
+    ? kafka.producer({
+        // Stable per instance and input: a restart fences its predecessor and aborts its open
+        // transaction, so read_committed readers (the restore below) are not held up by it.
+        transactionalId: `tagspace-${mode === 'run' ? k.group : 'replay'}-${k.topic}-${k.instanceId}`,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        transactionTimeout: 30_000,
+      })
+    : kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
   if (config.restore) await restoreTagState(kafka, k.tagsTopic, cache);
 
   let stopAt: Map<number, string> | undefined;
@@ -50,17 +64,28 @@ export async function kafkaJob(config: Config, mode: 'run' | 'replay'): Promise<
     fromBeginning: true,
     maxInFlight: k.maxInFlight,
     ...(stopAt !== undefined && { stopAt }),
+    onRebalancing: () => {
+      if (!k.exactlyOnce) commit('rebalance');
+    },
   });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  const commit = (reason: string) => {
+    source
+      .commit()
+      .catch((err: unknown) =>
+        log.warn({ reason, err: (err as Error).message }, 'commit failed; will retry'),
+      );
+  };
 
   const abort = new AbortController();
   const run = runTagging({
     deliveries$: source.deliveries$,
-    sink: kafkaSink({ producer, tagsTopic: k.tagsTopic, dlqTopic: k.dlqTopic }),
+    sink: k.exactlyOnce
+      ? transactionalKafkaSink({ producer, source, tagsTopic: k.tagsTopic, dlqTopic: k.dlqTopic })
+      : kafkaSink({ producer, tagsTopic: k.tagsTopic, dlqTopic: k.dlqTopic }),
     written: (outcome) => {
       stats.written(outcome);
-      source.finished(outcome.delivery);
+      // In exactly-once mode the sink marked it inside the transaction that committed its offset.
+      if (!k.exactlyOnce) source.finished(outcome.delivery);
     },
     deps: { router, cache, stats, batch: config.batch, signal: abort.signal },
   });
@@ -85,13 +110,16 @@ export async function kafkaJob(config: Config, mode: 'run' | 'replay'): Promise<
     await run.done;
   } finally {
     signals.dispose();
-    clearInterval(commitTimer);
+    if (commitTimer !== undefined) clearInterval(commitTimer);
     progress.stop();
     // Whatever happened, commit exactly what is written, so a restart resumes right after it.
-    const committed = await source.commit().catch((err: unknown) => {
-      log.error({ err: (err as Error).message }, 'final commit failed');
-      return [];
-    });
+    // (In exactly-once mode every written outcome's offset is already in its transaction.)
+    const committed = k.exactlyOnce
+      ? []
+      : await source.commit().catch((err: unknown) => {
+          log.error({ err: (err as Error).message }, 'final commit failed');
+          return [];
+        });
     log.info({ committed, inFlight: source.tracker.inFlight }, 'offsets committed');
     await Promise.allSettled([source.close(), producer.disconnect()]);
     router.close();

@@ -5,6 +5,8 @@ export interface TopicSpec {
   numPartitions?: number;
   /** The tags topic is compacted: it is the persistent tag state, keyed by pageId. */
   compacted?: boolean;
+  /** max.message.bytes of the topic, when it must hold more than the broker's default. */
+  maxMessageBytes?: number;
 }
 
 /** Creates the topics that do not exist yet; existing ones are left as they are. */
@@ -21,7 +23,12 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
         topic: s.topic,
         numPartitions: s.numPartitions ?? 3,
         replicationFactor: -1,
-        configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        configEntries: [
+          ...(s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+          ...(s.maxMessageBytes !== undefined
+            ? [{ name: 'max.message.bytes', value: String(s.maxMessageBytes) }]
+            : []),
+        ],
       })),
     });
   } finally {

@@ -19,21 +19,27 @@ export interface KafkaSourceOptions {
    * stream completes once every listed partition has been read up to it (at once if none is).
    */
   stopAt?: ReadonlyMap<number, string>;
+  /** A rebalance began: the last chance to commit what is written before partitions move. */
+  onRebalancing?: () => void;
 }
 
 /**
  * The consumer as an Observable of Deliveries, with backpressure and offset bookkeeping.
  *
  * Offsets are committed only for events whose outcome is written: the sink calls `finished`,
- * and `commit` hands the tracker's contiguous prefix to Kafka. kafkajs's own auto-commit is off,
- * so a crash re-delivers everything past the last written outcome.
+ * and `commit` (or a transaction's sendOffsets) hands the tracker's contiguous prefix to Kafka.
+ * kafkajs's own auto-commit is off, so a crash re-delivers everything past the last written
+ * outcome. After a rebalance kafkajs re-fetches each assigned partition from its committed offset,
+ * so the tracker starts afresh and work of partitions this member lost is not written (`owns`).
  */
 export class KafkaSource {
   readonly tracker = new OffsetTracker();
   private readonly consumer: Consumer;
   private paused = false;
   private readonly reached = new Set<number>();
+  private readonly owned = new Set<number>();
   private complete: (() => void) | undefined;
+  private joined = false;
 
   constructor(private readonly opts: KafkaSourceOptions) {
     this.consumer = opts.kafka.consumer({
@@ -50,33 +56,33 @@ export class KafkaSource {
     this.complete = () => subscriber.complete();
 
     const onBatch = async ({ batch, heartbeat }: EachBatchPayload) => {
-      const end = stopAt?.get(batch.partition);
+      const end = stopAt === undefined ? undefined : BigInt(stopAt.get(batch.partition) ?? '0');
       for (const message of batch.messages) {
         if (stopped) return;
-        if (end !== undefined && BigInt(message.offset) >= BigInt(end)) break;
+        if (end !== undefined && BigInt(message.offset) >= end) break;
         this.tracker.received(batch.topic, batch.partition, message.offset);
         subscriber.next(toDelivery(batch.topic, batch.partition, message));
-        if (end !== undefined && BigInt(message.offset) + 1n >= BigInt(end))
-          this.markReached(batch.partition);
       }
       this.applyBackpressure();
       await heartbeat();
     };
 
     const start = async () => {
-      await this.consumer.connect();
-      await this.consumer.subscribe({ topic, fromBeginning: this.opts.fromBeginning });
-      this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
-        const owned = payload.memberAssignment[topic] ?? [];
-        log.info({ topic, partitions: owned, groupId: this.opts.groupId }, 'partitions assigned');
-        const revoked = this.tracker.pendingPartitions().filter((p) => !owned.includes(p.partition));
-        if (revoked.length > 0)
-          this.tracker.revoke(
-            topic,
-            revoked.map((p) => p.partition),
-          );
+      const c = this.consumer;
+      c.on(c.events.GROUP_JOIN, ({ payload }) => this.onJoin(payload.memberAssignment[topic] ?? []));
+      c.on(c.events.REBALANCING, () => {
+        log.info({ groupId: this.opts.groupId }, 'rebalancing');
+        this.opts.onRebalancing?.();
       });
-      await this.consumer.run({ autoCommit: false, eachBatch: onBatch });
+      // END_BATCH_PROCESS also fires for batches of only transaction markers, which eachBatch never sees.
+      c.on(c.events.END_BATCH_PROCESS, ({ payload }) => {
+        const end = stopAt?.get(payload.partition);
+        if (end !== undefined && BigInt(payload.lastOffset) + 1n >= BigInt(end))
+          this.markReached(payload.partition);
+      });
+      await c.connect();
+      await c.subscribe({ topic, fromBeginning: this.opts.fromBeginning });
+      await c.run({ autoCommit: false, eachBatch: onBatch });
       if (stopAt !== undefined && stopAt.size === 0) subscriber.complete();
     };
 
@@ -92,6 +98,20 @@ export class KafkaSource {
     if (this.paused && this.tracker.inFlight <= this.opts.maxInFlight / 2) this.resume();
   }
 
+  /** Whether this member still owns the partition (work of lost partitions is not written). */
+  owns(topic: string, partition: number): boolean {
+    return topic === this.opts.topic && this.owned.has(partition);
+  }
+
+  /** True once the consumer has joined its group and holds an assignment. */
+  get ready(): boolean {
+    return this.joined;
+  }
+
+  get groupId(): string {
+    return this.opts.groupId;
+  }
+
   /** Commits every offset whose prefix is written; returns what it committed. */
   async commit(): Promise<PartitionOffset[]> {
     const offsets = this.tracker.takeCommits();
@@ -99,19 +119,23 @@ export class KafkaSource {
     return offsets;
   }
 
-  /** Stops fetching; in-flight events may still finish and be committed. */
-  pause(): void {
-    this.consumer.pause([{ topic: this.opts.topic }]);
-  }
-
   /** Stops fetching and completes the stream, so the pipeline drains what it holds (shutdown, end of a replay). */
   stop(): void {
-    this.pause();
+    this.consumer.pause([{ topic: this.opts.topic }]);
     this.complete?.();
   }
 
   async close(): Promise<void> {
     await this.consumer.disconnect();
+  }
+
+  private onJoin(partitions: number[]): void {
+    this.joined = true;
+    this.owned.clear();
+    for (const p of partitions) this.owned.add(p);
+    this.tracker.reset();
+    if (this.paused) this.resume();
+    log.info({ topic: this.opts.topic, partitions, groupId: this.opts.groupId }, 'partitions assigned');
   }
 
   private applyBackpressure(): void {
@@ -131,9 +155,7 @@ export class KafkaSource {
   private markReached(partition: number): void {
     this.reached.add(partition);
     const stopAt = this.opts.stopAt;
-    if (stopAt !== undefined && [...stopAt.keys()].every((p) => this.reached.has(p))) {
-      this.stop();
-    }
+    if (stopAt !== undefined && [...stopAt.keys()].every((p) => this.reached.has(p))) this.stop();
   }
 }
 

@@ -95,6 +95,15 @@ export class OffsetTracker {
     }
   }
 
+  /**
+   * Forgets every partition. After a rebalance kafkajs fetches each assigned partition again from
+   * its committed offset, so whatever was received before arrives anew and is tracked afresh.
+   */
+  reset(): void {
+    this.partitions.clear();
+    this.inFlightCount = 0;
+  }
+
   /** Partitions that still have unfinished events. */
   pendingPartitions(): { topic: string; partition: number; pending: number }[] {
     return [...this.partitions.values()]

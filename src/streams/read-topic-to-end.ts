@@ -31,6 +31,17 @@ export async function readTopicToEnd(
         () => reject(new Error(`reading ${topic} did not reach its end offsets in time`)),
         opts.timeoutMs ?? 120_000,
       );
+      // END_BATCH_PROCESS also fires for batches that hold only transaction markers, which
+      // eachBatch never sees: without it a transactional topic's last offset is never reached.
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        const end = ends.get(payload.partition);
+        if (end === undefined || BigInt(payload.lastOffset) + 1n < end) return;
+        remaining.delete(payload.partition);
+        if (remaining.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
       consumer
         .run({
           autoCommit: false,
@@ -41,13 +52,6 @@ export async function readTopicToEnd(
               if (BigInt(m.offset) >= end) break;
               onMessage(m, batch.partition);
               count++;
-            }
-            if (BigInt(batch.lastOffset()) + 1n >= end) {
-              remaining.delete(batch.partition);
-              if (remaining.size === 0) {
-                clearTimeout(timer);
-                resolve();
-              }
             }
           },
         })
