@@ -16,8 +16,7 @@
  */
 import { parseArgs } from 'node:util';
 import { from, lastValueFrom, toArray } from 'rxjs';
-import { setRootLogger } from '../src/log.js';
-import { pino } from 'pino';
+import { setLogLevel } from '../src/log.js';
 import { tagDeliveries } from '../src/pipeline.js';
 import { GeminiProvider } from '../src/router/gemini-provider.js';
 import { Router } from '../src/router/router.js';
@@ -53,7 +52,7 @@ const scale = Number(values['time-scale']);
 const policies = values.policies.split(',') as ConcurrencyPolicyName[];
 const scenarios = values.scenarios.split(',').map((i) => SCENARIOS[Number(i)] as QuotaScenario);
 
-setRootLogger(pino({ level: 'silent' }));
+setLogLevel('silent');
 
 const { events } = generateSpace({ pages, seed: 1, spaceKey: 'BENCH' });
 const deliveries: Delivery[] = events.map((e, i) => ({

@@ -2,7 +2,7 @@
 import { loadConfig, wantsHelp, type Config } from './config.js';
 import { TagspaceError, asTagspaceError } from './errors.js';
 import { COMMANDS, commandHelp, usage } from './help.js';
-import { logger } from './log.js';
+import { logger, setLogLevel } from './log.js';
 
 /** Exit codes: 0 done, 1 the run failed, 2 a bad flag or setting, 130 interrupted twice. */
 export const EXIT = { ok: 0, failed: 1, config: 2 } as const;
@@ -42,6 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return EXIT.ok;
     }
     const config = loadConfig(name, rest);
+    setLogLevel(config.logLevel);
     return await command(config);
   } catch (err) {
     const e = asTagspaceError(err);

@@ -17,18 +17,28 @@ export const LOG_TAGS = {
 export type { Logger };
 
 let root: Logger | undefined;
+/**
+ * The level is held here rather than in pino, because component loggers are created at import
+ * time, before the CLI has read --log-level: a pino child keeps the level it was born with.
+ */
+let threshold: number = pino.levels.values.info ?? 30;
+
+/** Sets the level of every logger, existing and future ('silent' turns logging off). */
+export function setLogLevel(level: string): void {
+  threshold = level === 'silent' ? Infinity : (pino.levels.values[level] ?? threshold);
+}
 
 function createRoot(): Logger {
-  const level = process.env.TAGSPACE_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'info';
   return pino(
     {
-      level,
+      level: 'trace',
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       hooks: {
         // Last line of defence: whatever a component logs, nothing that looks like a key leaves.
-        logMethod(args, method) {
+        logMethod(args, method, level) {
+          if (level < threshold) return;
           const cleaned = args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a));
           method.apply(this, cleaned as Parameters<typeof method>);
         },
