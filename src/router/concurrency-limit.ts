@@ -19,7 +19,7 @@ const throttleLog = logger(LOG_TAGS.throttle);
 /**
  * The controller as a stream: `limit$` emits the effective limit of the LLM stage,
  *
- *   effective = 0                  while now < controller.pausedUntil (a retry hint)
+ *   effective = 0                  while now < controller.pausedUntil (a retry hint, or pacing)
  *             = controller.limit   otherwise
  *
  * and emits again by itself when a pause ends or a time-based change falls due (timers on the
@@ -58,11 +58,12 @@ export class ConcurrencyLimit {
     const pausedBefore = this.controller.pausedUntil;
     this.note(this.controller.record(outcome));
     const pausedUntil = this.controller.pausedUntil;
-    if (pausedUntil > pausedBefore && pausedUntil > this.scheduler.now()) {
-      throttleLog.info(
-        { until: new Date(pausedUntil).toISOString(), pauseMs: pausedUntil - this.scheduler.now() },
-        'dispatch paused for retry hint',
-      );
+    const now = this.scheduler.now();
+    if (pausedUntil > pausedBefore && pausedUntil > now) {
+      const fields = { until: new Date(pausedUntil).toISOString(), pauseMs: pausedUntil - now };
+      // A 429's hint is news worth a line; pacing holds happen every few calls near the quota.
+      if (outcome.kind === 'rate_limited') throttleLog.info(fields, 'dispatch paused for retry hint');
+      else throttleLog.debug(fields, 'dispatch held for the quota window');
     }
     this.refresh();
   }
@@ -92,7 +93,10 @@ export class ConcurrencyLimit {
   }
 
   private note(change: LimitChange | undefined): void {
-    if (change !== undefined) log.info({ ...change }, 'concurrency changed');
+    if (change === undefined) return;
+    // `time` is pino's own field: the change's moment is logged as `at` so the two do not collide.
+    const { time, ...rest } = change;
+    log.info({ ...rest, at: time }, 'concurrency changed');
   }
 
   private refresh(): void {

@@ -1,42 +1,58 @@
 import type { CallOutcome, LimitBounds } from '../concurrency-controller.js';
 import { clamp, type ConcurrencyPolicy } from './concurrency-policy.js';
+import { WindowQuota } from './window-quota.js';
 
 /**
  * Finds an unknown provider quota quickly, then holds just under it (in the family of TCP's
- * congestion control and Netflix concurrency-limits: AIMD with slow start and a latency gradient).
+ * congestion control and Netflix concurrency-limits: AIMD with slow start and a latency gradient,
+ * plus pacing against the provider's sliding window).
  *
  *   slow start    until the first congestion signal, every success: target ← target + 1
  *                 (the limit doubles per round trip)
- *   429           target ← max(min, ⌊limit · β⌋), ceiling ← limit, pause until now + retryAfter,
- *                 then restart at ramp = 1 and ramp ← ramp + 1 per success up to target
- *   5xx, timeout  target ← max(min, target · γ)                          (not a quota signal)
- *   avoidance     target ← target + 1 per ⌊target⌋ successes while target < ceiling − 1,
- *                 per k·⌊target⌋ successes at ceiling − 1 (a slow probe; reaching the ceiling
- *                 without a 429 forgets it)
- *   gradient      short / long latency EWMA > τ  ⇒  no growth; > 2τ  ⇒  target ← target · γ
- *   limit         clamp(min(⌊target⌋, ramp), min, max)
+ *   429           ceiling ← limit, target ← max(min, ⌊limit · β⌋)          β = 0.7
+ *                 — or, if limit ≥ the remembered ceiling (a failed probe): target ← ceiling − 1
+ *                 and the next probe waits 4× longer
+ *                 and in any case: pause until now + retryAfter (≤ 1 min)
+ *   long hint     (retryAfter > 2 round trips: a window quota, not a momentary cap) restart at
+ *                 ramp = 1 after the pause, ramp ← ramp + 1 per success up to target; a 429
+ *                 while ramping only pauses and restarts the ramp (news about when, not how many)
+ *   5xx, timeout  target ← max(min, target · γ)                               γ = 0.9
+ *   avoidance     target ← target + 1 per ⌊target⌋ successes while target < ceiling − 1, and per
+ *                 k·⌊target⌋ at ceiling − 1 (a rare probe, k = 4); a probe that holds for a
+ *                 whole period lifts the ceiling
+ *   gradient      g = short / long latency EWMA (α 0.3 / 0.05):  g > τ ⇒ no growth;
+ *                 g > τ₂ ⇒ target ← target · γ  (queueing at the provider)    τ = 1.5, τ₂ = 2
+ *   pacing        learns the window Ŵ and its quota R̂ from window-sized 429s and holds each freed
+ *                 slot until the window has room (window-quota.ts)
+ *   limit         clamp(min(⌊target⌋, ramp), min, max);  pausedUntil = max(pause, pacing hold)
  *
- * A 429 from a call started before the last decrease is old news about a level already left: it
- * extends the pause but does not decrease again, so one burst costs one step, not five. Calls carry
- * `startedAt` when the caller knows it; otherwise anything arriving during the pause or within one
- * short-latency round trip of the decrease counts as old.
+ * A 429 (or a success, or a 5xx) from a call started before the last decrease is old news about a
+ * level already left: it extends the pause but changes nothing else, so one burst costs one
+ * step, not ten. Calls carry `startedAt` when the caller knows it; otherwise anything arriving
+ * during the pause or within one round trip of the decrease counts as old.
  *
- * Why the pause and the ramp: with a per-minute quota the window frees slots at the pace calls were
- * sent a window ago, and the 429's retry hint says when the next one frees. Waiting out the hint
- * loses no capacity, and restarting at one call spreads the calls so the next window is not
- * spent on a burst of rejections (pacing by probing, not by a guessed rate).
+ * Why pause, ramp and pacing: with a per-minute quota the window frees slots at the pace calls were
+ * sent a window earlier, and the 429's hint says when the next one frees. Waiting out the hint
+ * loses no capacity; restarting at one call keeps the freed slots from being met by a burst; and
+ * once R̂ is known, holding new calls while the window is full stops the one-429-per-window that
+ * "burst until refused" would otherwise pay for ever. The limit alone cannot do this: at 60
+ * requests/min and 1 s calls the right concurrency is "about one", and 1 vs 2 is a factor of two.
  */
 export interface AdaptiveTuning {
   /** β, multiplicative decrease on a 429. */
   rateLimitRatio: number;
   /** γ, decrease on a 5xx, a timeout or a latency spike. */
   overloadRatio: number;
-  /** τ, the short/long latency ratio above which latency counts as queueing at the provider. */
+  /** τ, the short/long latency ratio above which the limit stops growing. */
   latencyTolerance: number;
+  /** τ₂, the ratio above which latency counts as overload and the limit steps down. */
+  latencyOverload: number;
   /** k, how many times slower the probe at the ceiling grows than plain additive increase. */
   probeSlowdown: number;
   /** Where the limit restarts after a long pause, as a fraction of the target (at least 1 call). */
   rampRatio: number;
+  /** Learn the per-minute quota from long 429 hints and hold new calls inside it (window-quota.ts). */
+  pacing: boolean;
   /** Upper bound on one global pause, however long the hint (each call's retry still honours it). */
   maxPauseMs: number;
 }
@@ -44,9 +60,11 @@ export interface AdaptiveTuning {
 export const ADAPTIVE_TUNING: AdaptiveTuning = {
   rateLimitRatio: 0.7,
   overloadRatio: 0.9,
-  latencyTolerance: 2,
+  latencyTolerance: 1.5,
+  latencyOverload: 2,
   probeSlowdown: 4,
   rampRatio: 0,
+  pacing: true,
   maxPauseMs: 60_000,
 };
 
@@ -67,6 +85,9 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
   private successes = 0;
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
   private pause = 0;
+  /** Until when pacing holds new calls (the learnt window is full). */
+  private hold = 0;
+  private readonly window = new WindowQuota();
   private shortRtt: number | undefined;
   private longRtt: number | undefined;
 
@@ -85,14 +106,22 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
   }
 
   get pausedUntil(): number {
-    return this.pause;
+    return Math.max(this.pause, this.hold);
   }
 
   record(outcome: CallOutcome, now: number): string | undefined {
     const oldNews = this.isOldNews(outcome.startedAt, now);
     switch (outcome.kind) {
-      case 'success':
-        return this.onSuccess(outcome.latencyMs, oldNews, now);
+      case 'success': {
+        const reason = this.onSuccess(outcome.latencyMs, oldNews, now);
+        if (this.tuning.pacing) {
+          this.window.admitted(outcome.startedAt ?? now - outcome.latencyMs, now);
+          // The slot this call frees may be reused at once: only if the learnt window has room.
+          const open = this.window.openAt(now, this.limit - 1);
+          this.hold = open > now ? open : 0;
+        }
+        return reason;
+      }
       case 'rate_limited':
         return this.onRateLimited(outcome.retryAfterMs, oldNews, now);
       case 'overloaded':
@@ -122,8 +151,9 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
     const hint =
       retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(retryAfterMs, this.tuning.maxPauseMs) : 0;
     this.pause = Math.max(this.pause, now + hint);
-    if (oldNews) return undefined;
     const rtt = this.shortRtt ?? DEFAULT_RTT_MS;
+    if (this.tuning.pacing) this.window.refused(now, hint, hint > 2 * rtt);
+    if (oldNews) return undefined;
     if (this.ramp !== undefined) {
       // Refused while ramping up after a pause: the window has not freed these slots yet. That is
       // news about when, not about how many, so restart the ramp and leave target and ceiling be.
@@ -169,7 +199,7 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
       if (this.ramp >= Math.floor(this.target)) this.ramp = undefined;
       return 'ramp_after_pause';
     }
-    if (gradient > 2 * this.tuning.latencyTolerance) {
+    if (gradient > this.tuning.latencyOverload) {
       return this.decrease(this.target * this.tuning.overloadRatio, now, 'latency_gradient');
     }
     if (gradient > this.tuning.latencyTolerance || this.target >= this.bounds.max) return undefined;
