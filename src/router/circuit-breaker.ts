@@ -1,0 +1,139 @@
+/**
+ * A circuit breaker for one provider. Pure: time comes from the injected clock.
+ *
+ *   closed     ─ failures in a row ≥ failureThreshold, or a retry hint > longHintMs ─▶ open
+ *   open       ─ now ≥ openUntil, and a caller asks ─▶ half_open (that caller is the one probe)
+ *   half_open  ─ probe succeeds ─▶ closed          ─ probe fails ─▶ open
+ *
+ *   openUntil = now + max(hint, cooldown_k),   cooldown_k = min(cooldownMs · 2^k, maxCooldownMs)
+ *
+ * where k counts the failed probes since the breaker last closed, so a provider that stays down is
+ * probed less and less often, never less than once per maxCooldownMs (or per hint). `trip` opens
+ * it for a fixed time (a daily quota that is spent). Only availability failures (429, 5xx,
+ * timeout) should be recorded as failures: a page the provider rejects says nothing about whether
+ * the provider can serve.
+ */
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+export interface BreakerTransition {
+  from: BreakerState;
+  to: BreakerState;
+  reason: string;
+  /** Clock time of the change. */
+  at: number;
+  /** When it may be probed again (for a change to open). */
+  openUntil?: number;
+}
+
+export interface BreakerSettings {
+  /** Failures in a row that open it. */
+  failureThreshold: number;
+  /** A retry hint longer than this opens it at once: asking the other provider now beats waiting. */
+  longHintMs: number;
+  cooldownMs: number;
+  maxCooldownMs: number;
+}
+
+export const DEFAULT_BREAKER: BreakerSettings = {
+  failureThreshold: 5,
+  longHintMs: 10_000,
+  cooldownMs: 5_000,
+  maxCooldownMs: 30_000,
+};
+
+export class CircuitBreaker {
+  private current: BreakerState = 'closed';
+  private failuresInRow = 0;
+  private failedProbes = 0;
+  private until = 0;
+  private probeInFlight = false;
+
+  constructor(
+    private readonly settings: BreakerSettings,
+    private readonly now: () => number,
+    private readonly onTransition: (t: BreakerTransition) => void = () => {},
+  ) {}
+
+  get state(): BreakerState {
+    return this.current;
+  }
+
+  /** Clock time before which an open breaker refuses calls (0 when closed). */
+  get openUntil(): number {
+    return this.current === 'open' ? this.until : 0;
+  }
+
+  /** True when it would let a call through right now, without claiming the probe. */
+  get available(): boolean {
+    if (this.current === 'closed') return true;
+    if (this.current === 'open') return this.now() >= this.until;
+    return !this.probeInFlight;
+  }
+
+  /** Asks to make a call. In half_open only one caller (the probe) gets a yes until it reports. */
+  tryAcquire(): boolean {
+    if (this.current === 'closed') return true;
+    if (this.current === 'open') {
+      if (this.now() < this.until) return false;
+      this.move('half_open', 'cool-down over');
+    }
+    if (this.probeInFlight) return false;
+    this.probeInFlight = true;
+    return true;
+  }
+
+  recordSuccess(): void {
+    this.failuresInRow = 0;
+    if (this.current === 'half_open') {
+      this.probeInFlight = false;
+      this.failedProbes = 0;
+      this.move('closed', 'probe succeeded');
+    }
+  }
+
+  recordFailure(retryAfterMs?: number): void {
+    const hint = retryAfterMs ?? 0;
+    if (this.current === 'half_open') {
+      this.probeInFlight = false;
+      this.failedProbes += 1;
+      this.open('probe failed', hint);
+      return;
+    }
+    // A call that started before the breaker opened may fail afterwards: it changes nothing.
+    if (this.current === 'open') return;
+    this.failuresInRow += 1;
+    if (hint > this.settings.longHintMs) this.open(`retry hint ${hint} ms`, hint);
+    else if (this.failuresInRow >= this.settings.failureThreshold) {
+      this.open(`${this.failuresInRow} failures in a row`, hint);
+    }
+  }
+
+  /** Opens it for at least `forMs`, whatever its state (a daily quota that is spent). */
+  trip(reason: string, forMs: number): void {
+    this.probeInFlight = false;
+    const until = this.now() + forMs;
+    if (this.current === 'open' && this.until >= until) return;
+    this.until = until;
+    this.move('open', reason);
+  }
+
+  /** The probe ended without a verdict (the caller gave up): let another caller probe. */
+  release(): void {
+    if (this.current === 'half_open') this.probeInFlight = false;
+  }
+
+  private open(reason: string, hintMs: number): void {
+    const cooldown = Math.min(this.settings.cooldownMs * 2 ** this.failedProbes, this.settings.maxCooldownMs);
+    this.until = this.now() + Math.max(hintMs, cooldown);
+    this.failuresInRow = 0;
+    this.move('open', reason);
+  }
+
+  private move(to: BreakerState, reason: string): void {
+    const from = this.current;
+    this.current = to;
+    const transition: BreakerTransition = { from, to, reason, at: this.now() };
+    if (to === 'open') transition.openUntil = this.until;
+    this.onTransition(transition);
+  }
+}

@@ -1,0 +1,123 @@
+import { TagspaceError, asTagspaceError } from '../errors.js';
+
+/**
+ * Gemini failures → TagspaceError kinds. Reads the shape of the SDK's fetch error (`status`,
+ * `errorDetails` = the google.rpc details of the error body) and of a 200 response; it does not
+ * import the SDK, so the adapter stays the only file that does.
+ *
+ *   429 + QuotaFailure quotaId ~ /PerDay/       → quota_exhausted   (no retry: fall back)
+ *   429 otherwise                               → rate_limited, retryAfterMs = RetryInfo.retryDelay
+ *   400 + ErrorInfo API_KEY_INVALID, 401, 403   → auth (setting = the key's setting)
+ *   404                                         → config (the model name)
+ *   408, 504                                    → timeout
+ *   409, 5xx                                    → overloaded
+ *   other 4xx                                   → bad_request
+ */
+
+export interface GeminiErrorContext {
+  keySetting: string;
+  modelSetting?: string;
+}
+
+interface RpcDetail {
+  '@type'?: string;
+  retryDelay?: string;
+  reason?: string;
+  violations?: { quotaId?: string; quotaMetric?: string }[];
+}
+
+const PROVIDER = 'gemini';
+
+function details(err: object): RpcDetail[] {
+  const raw = (err as { errorDetails?: unknown }).errorDetails;
+  return Array.isArray(raw) ? raw.filter((d): d is RpcDetail => typeof d === 'object' && d !== null) : [];
+}
+
+function detailOf(list: RpcDetail[], type: string): RpcDetail | undefined {
+  return list.find((d) => typeof d['@type'] === 'string' && d['@type'].endsWith(`google.rpc.${type}`));
+}
+
+/** A protobuf Duration in its JSON form ("43s", "0.250s") → milliseconds. */
+export function parseProtoDuration(text: string | undefined): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)s\s*$/.exec(text ?? '');
+  return match ? Math.round(Number(match[1]) * 1000) : undefined;
+}
+
+/** The provider's sentence without the SDK's prefix, URL and the details JSON appended to it. */
+function providerMessage(err: Error): string {
+  const afterStatus = /\[\d{3}[^\]]*\]\s*(.*)$/s.exec(err.message)?.[1] ?? err.message;
+  const withoutDetails = afterStatus.split(' [{')[0] ?? afterStatus;
+  return withoutDetails.slice(0, 300);
+}
+
+export function classifyGeminiError(err: unknown, ctx: GeminiErrorContext): TagspaceError {
+  if (err instanceof TagspaceError) return err;
+  if (err instanceof SyntaxError) {
+    return new TagspaceError('malformed_output', 'gemini answered with a body that is not JSON', {
+      provider: PROVIDER,
+      cause: err,
+    });
+  }
+  const status = typeof err === 'object' && err !== null ? (err as { status?: unknown }).status : undefined;
+  if (typeof status !== 'number' || !(err instanceof Error)) return asTagspaceError(err);
+
+  const list = details(err);
+  const base = { provider: PROVIDER, status, cause: err };
+  const text = `gemini ${status}: ${providerMessage(err)}`;
+
+  if (status === 429) {
+    const quota = detailOf(list, 'QuotaFailure');
+    const perDay = quota?.violations?.some((v) => /PerDay/i.test(v.quotaId ?? '')) ?? false;
+    if (perDay) return new TagspaceError('quota_exhausted', text, base);
+    const retryAfterMs = parseProtoDuration(detailOf(list, 'RetryInfo')?.retryDelay);
+    return new TagspaceError('rate_limited', text, { ...base, retryAfterMs });
+  }
+  const keyInvalid = detailOf(list, 'ErrorInfo')?.reason === 'API_KEY_INVALID';
+  if (keyInvalid || status === 401 || status === 403) {
+    return new TagspaceError('auth', `gemini rejected its API key (${status}); check ${ctx.keySetting}`, {
+      ...base,
+      setting: ctx.keySetting,
+    });
+  }
+  if (status === 404) {
+    return new TagspaceError('config', `gemini does not know the model (404); check ${ctx.modelSetting}`, {
+      ...base,
+      setting: ctx.modelSetting,
+    });
+  }
+  if (status === 408 || status === 504) return new TagspaceError('timeout', text, base);
+  if (status === 409 || status >= 500) return new TagspaceError('overloaded', text, base);
+  return new TagspaceError('bad_request', text, base);
+}
+
+/** The parts of a generateContent response that decide whether it holds a usable answer. */
+export interface GeminiResponseShape {
+  candidates?: { finishReason?: string }[];
+  promptFeedback?: { blockReason?: string };
+}
+
+const SAFETY_REASONS = new Set(['SAFETY', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII', 'RECITATION']);
+
+/** A 200 answer that is not usable (blocked, truncated, empty) → its error; undefined when usable. */
+export function classifyGeminiResponse(response: GeminiResponseShape): TagspaceError | undefined {
+  const candidate = response.candidates?.[0];
+  const base = { provider: PROVIDER, status: 200 };
+  if (candidate === undefined) {
+    const blockReason = response.promptFeedback?.blockReason;
+    if (blockReason !== undefined) {
+      return new TagspaceError('safety_blocked', `gemini blocked the prompt (${blockReason})`, base);
+    }
+    return new TagspaceError('malformed_output', 'gemini answered without a candidate', base);
+  }
+  const reason = candidate.finishReason ?? 'STOP';
+  if (SAFETY_REASONS.has(reason)) {
+    return new TagspaceError('safety_blocked', `gemini stopped the answer (${reason})`, base);
+  }
+  if (reason === 'MAX_TOKENS') {
+    return new TagspaceError('truncated_output', 'gemini cut the answer at MAX_TOKENS', base);
+  }
+  if (reason === 'LANGUAGE')
+    return new TagspaceError('bad_request', 'gemini does not support the language', base);
+  if (reason === 'STOP' || reason === 'FINISH_REASON_UNSPECIFIED') return undefined;
+  return new TagspaceError('malformed_output', `gemini finished with ${reason}`, base);
+}

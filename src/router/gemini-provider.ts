@@ -1,0 +1,146 @@
+import {
+  GoogleGenerativeAI,
+  GoogleGenerativeAIAbortError,
+  GoogleGenerativeAIError,
+  GoogleGenerativeAIFetchError,
+  GoogleGenerativeAIRequestInputError,
+  SchemaType,
+  type GenerateContentResponse,
+  type GenerativeModel,
+  type ResponseSchema,
+} from '@google/generative-ai';
+import { TagspaceError } from '../errors.js';
+import { parseAnswerJson } from './answer-validation.js';
+import { classifyGeminiError, classifyGeminiResponse } from './classify-gemini-error.js';
+import { buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from './prompt.js';
+import type { Provider, ProviderAnswer, ProviderResponseInfo, TagCallOptions } from './provider.js';
+
+/** ANSWER_JSON_SCHEMA in Gemini's dialect: SchemaType enums, no additionalProperties. */
+export const GEMINI_ANSWER_SCHEMA: ResponseSchema = {
+  type: SchemaType.OBJECT,
+  properties: {
+    pages: {
+      type: SchemaType.ARRAY,
+      items: {
+        type: SchemaType.OBJECT,
+        properties: {
+          id: { type: SchemaType.STRING },
+          tags: { type: SchemaType.ARRAY, items: { type: SchemaType.STRING } },
+        },
+        required: ['id', 'tags'],
+      },
+    },
+  },
+  required: ['pages'],
+};
+
+export interface GeminiProviderOptions {
+  apiKey: string;
+  model: string;
+  /** The service root (the SDK adds /v1beta/models/…); absent = Google's. */
+  baseUrl?: string;
+  timeoutMs: number;
+  maxOutputTokens?: number;
+  keySetting?: string;
+  modelSetting?: string;
+  now?: () => number;
+}
+
+/** Gemini through @google/generative-ai, with JSON output constrained to the answer schema. */
+export class GeminiProvider implements Provider {
+  readonly name = 'gemini' as const;
+  readonly model: string;
+  readonly keySetting: string;
+  private readonly modelSetting: string;
+  private readonly client: GenerativeModel;
+  private readonly timeoutMs: number;
+  private readonly now: () => number;
+
+  constructor(opts: GeminiProviderOptions) {
+    this.model = opts.model;
+    this.keySetting = opts.keySetting ?? 'GEMINI_API_KEY';
+    this.modelSetting = opts.modelSetting ?? 'GEMINI_MODEL';
+    this.timeoutMs = opts.timeoutMs;
+    this.now = opts.now ?? Date.now;
+    this.client = new GoogleGenerativeAI(opts.apiKey).getGenerativeModel(
+      {
+        model: opts.model,
+        systemInstruction: SYSTEM_INSTRUCTION,
+        generationConfig: {
+          responseMimeType: 'application/json',
+          responseSchema: GEMINI_ANSWER_SCHEMA,
+          ...(opts.maxOutputTokens === undefined ? {} : { maxOutputTokens: opts.maxOutputTokens }),
+        },
+      },
+      // No SDK `timeout`: its timer is never cleared and would hold the process open after the
+      // call. tag() keeps its own timer and aborts through the signal instead.
+      opts.baseUrl === undefined ? {} : { baseUrl: opts.baseUrl },
+    );
+  }
+
+  async tag(pages: readonly PromptPage[], opts: TagCallOptions = {}): Promise<ProviderAnswer> {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.timeoutMs);
+    const onAbort = (): void => controller.abort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.signal?.aborted === true) controller.abort();
+    const startedAt = this.now();
+    try {
+      const { response } = await this.client.generateContent(
+        { contents: [{ role: 'user', parts: [{ text: buildUserPrompt(pages) }] }] },
+        { signal: controller.signal },
+      );
+      const info = this.info(response, startedAt);
+      opts.onResponse?.(info);
+      const problem = classifyGeminiResponse(response);
+      if (problem !== undefined) throw problem;
+      const text = answerText(response);
+      return { ...info, text, json: parseAnswerJson(text, this.name) };
+    } catch (err) {
+      throw this.failure(err, timedOut, opts.signal);
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private info(response: GenerateContentResponse, startedAt: number): ProviderResponseInfo {
+    return {
+      finishReason: response.candidates?.[0]?.finishReason ?? response.promptFeedback?.blockReason ?? 'STOP',
+      usage: {
+        inputTokens: response.usageMetadata?.promptTokenCount ?? 0,
+        outputTokens: response.usageMetadata?.candidatesTokenCount ?? 0,
+      },
+      latencyMs: this.now() - startedAt,
+    };
+  }
+
+  private failure(err: unknown, timedOut: boolean, signal: AbortSignal | undefined): TagspaceError {
+    if (err instanceof TagspaceError) return err;
+    const base = { provider: this.name, cause: err };
+    if (signal?.aborted === true) return new TagspaceError('unavailable', 'gemini call aborted', base);
+    if (timedOut || err instanceof GoogleGenerativeAIAbortError) {
+      return new TagspaceError('timeout', `gemini did not answer within ${this.timeoutMs} ms`, base);
+    }
+    if (err instanceof GoogleGenerativeAIFetchError) {
+      return classifyGeminiError(err, { keySetting: this.keySetting, modelSetting: this.modelSetting });
+    }
+    if (err instanceof GoogleGenerativeAIRequestInputError)
+      return new TagspaceError('internal', err.message, base);
+    if (err instanceof GoogleGenerativeAIError) {
+      // A fetch that failed below HTTP (refused, reset): the service is not reachable now.
+      return new TagspaceError('overloaded', 'gemini is unreachable', base);
+    }
+    return classifyGeminiError(err, { keySetting: this.keySetting, modelSetting: this.modelSetting });
+  }
+}
+
+/** The text of the first candidate (the SDK's text() would also warn about extra candidates). */
+function answerText(response: GenerateContentResponse): string {
+  const parts = response.candidates?.[0]?.content?.parts ?? [];
+  return parts.map((p) => p.text ?? '').join('');
+}

@@ -1,0 +1,102 @@
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from 'openai';
+import type { ChatCompletion } from 'openai/resources/chat/completions';
+import { TagspaceError } from '../errors.js';
+import { parseAnswerJson } from './answer-validation.js';
+import { classifyOpenAICompletion, classifyOpenAIError } from './classify-openai-error.js';
+import { ANSWER_JSON_SCHEMA, buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from './prompt.js';
+import type { Provider, ProviderAnswer, ProviderResponseInfo, TagCallOptions } from './provider.js';
+
+export interface OpenAIProviderOptions {
+  apiKey: string;
+  model: string;
+  /** Up to and including /v1; absent = OpenAI's. */
+  baseUrl?: string;
+  timeoutMs: number;
+  maxOutputTokens?: number;
+  keySetting?: string;
+  modelSetting?: string;
+  now?: () => number;
+}
+
+/** OpenAI chat completions through the openai SDK, with a strict json_schema response format. */
+export class OpenAIProvider implements Provider {
+  readonly name = 'openai' as const;
+  readonly model: string;
+  readonly keySetting: string;
+  private readonly modelSetting: string;
+  private readonly client: OpenAI;
+  private readonly timeoutMs: number;
+  private readonly maxOutputTokens: number | undefined;
+  private readonly now: () => number;
+
+  constructor(opts: OpenAIProviderOptions) {
+    this.model = opts.model;
+    this.keySetting = opts.keySetting ?? 'OPENAI_API_KEY';
+    this.modelSetting = opts.modelSetting ?? 'OPENAI_MODEL';
+    this.timeoutMs = opts.timeoutMs;
+    this.maxOutputTokens = opts.maxOutputTokens;
+    this.now = opts.now ?? Date.now;
+    // maxRetries 0: the router's one retry loop owns every attempt.
+    this.client = new OpenAI({
+      apiKey: opts.apiKey,
+      baseURL: opts.baseUrl,
+      maxRetries: 0,
+      timeout: opts.timeoutMs,
+    });
+  }
+
+  async tag(pages: readonly PromptPage[], opts: TagCallOptions = {}): Promise<ProviderAnswer> {
+    const startedAt = this.now();
+    try {
+      const completion = await this.client.chat.completions.create(
+        {
+          model: this.model,
+          messages: [
+            { role: 'system', content: SYSTEM_INSTRUCTION },
+            { role: 'user', content: buildUserPrompt(pages) },
+          ],
+          response_format: {
+            type: 'json_schema',
+            json_schema: { name: 'page_tags', strict: true, schema: ANSWER_JSON_SCHEMA },
+          },
+          ...(this.maxOutputTokens === undefined ? {} : { max_completion_tokens: this.maxOutputTokens }),
+        },
+        { signal: opts.signal },
+      );
+      const info = this.info(completion, startedAt);
+      opts.onResponse?.(info);
+      const problem = classifyOpenAICompletion(completion);
+      if (problem !== undefined) throw problem;
+      const text = completion.choices[0]?.message.content ?? '';
+      return { ...info, text, json: parseAnswerJson(text, this.name) };
+    } catch (err) {
+      throw this.failure(err, opts.signal);
+    }
+  }
+
+  private info(completion: ChatCompletion, startedAt: number): ProviderResponseInfo {
+    return {
+      finishReason: completion.choices[0]?.finish_reason ?? 'stop',
+      usage: {
+        inputTokens: completion.usage?.prompt_tokens ?? 0,
+        outputTokens: completion.usage?.completion_tokens ?? 0,
+      },
+      latencyMs: this.now() - startedAt,
+    };
+  }
+
+  private failure(err: unknown, signal: AbortSignal | undefined): TagspaceError {
+    if (err instanceof TagspaceError) return err;
+    const base = { provider: this.name, cause: err };
+    if (signal?.aborted === true || err instanceof APIUserAbortError) {
+      return new TagspaceError('unavailable', 'openai call aborted', base);
+    }
+    if (err instanceof APIConnectionTimeoutError) {
+      return new TagspaceError('timeout', `openai did not answer within ${this.timeoutMs} ms`, base);
+    }
+    if (err instanceof APIConnectionError)
+      return new TagspaceError('overloaded', 'openai is unreachable', base);
+    // HTTP errors (APIError with a status) and anything unexpected (a bug: `internal`).
+    return classifyOpenAIError(err, { keySetting: this.keySetting, modelSetting: this.modelSetting });
+  }
+}

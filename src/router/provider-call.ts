@@ -1,0 +1,126 @@
+import { asTagspaceError, TagspaceError } from '../errors.js';
+import { acceptAnswer, type Acceptance } from './answer-validation.js';
+import type { Accepted, BatchContext, GroupState, GroupTaggerDeps, RouterPage } from './group-tagger.js';
+import type { ProviderResponseInfo } from './provider.js';
+import type { ProviderPool } from './provider-pool.js';
+import type { CallResult, ProviderSlot } from './provider-slot.js';
+import type { CallEvent } from './router-events.js';
+
+/**
+ * One call of one provider for a group of pages, and everything that follows from it, once:
+ *
+ *   accounting   calls, failures, 429s; tokens and cost of every answer, usable or not
+ *   feedback     the outcome to the provider's breaker and concurrency controller
+ *   events       a `call` event (attempt, outcome, status, hint, latency, tokens, finish reason),
+ *                `attribution` when the answer left pages out, `breaker` for the changes it caused
+ *   logs         THROTTLE for 429s; FALLBACK when the provider turns out unusable (names the setting)
+ *
+ * It resolves with what the answer gives the group (answer-validation.ts) or throws the call's
+ * TagspaceError for the retry loop to judge.
+ */
+export async function callProvider(
+  deps: GroupTaggerDeps,
+  slot: ProviderSlot,
+  group: GroupState,
+  ctx: BatchContext,
+): Promise<Accepted> {
+  const { accounting } = deps;
+  group.calls += 1;
+  const { name, model } = slot.provider;
+  const base = { type: 'call' as const, provider: name, model, attempt: group.priorAttempts + group.calls };
+  const pages = group.pages.length;
+  const startedAt = deps.now();
+  let info: ProviderResponseInfo | undefined;
+  let costUsd = 0;
+  const usage = (): Partial<CallEvent> =>
+    info === undefined
+      ? {}
+      : {
+          latencyMs: info.latencyMs,
+          finishReason: info.finishReason,
+          inputTokens: info.usage.inputTokens,
+          outputTokens: info.usage.outputTokens,
+          costUsd,
+        };
+  try {
+    const answer = await slot.provider.tag(
+      group.pages.map((p) => ({ id: p.pageId, title: p.title, text: p.text })),
+      {
+        signal: ctx.signal,
+        onResponse: (i) => {
+          info = i;
+          costUsd = accounting.recordUsage(name, model, i.usage);
+        },
+      },
+    );
+    const accepted = accept(deps, slot, answer.json, group, ctx);
+    record(deps.pool, slot, { startedAt, answeredLatencyMs: answer.latencyMs }, ctx);
+    accounting.recordCall(name, model);
+    ctx.emit({ ...base, pages, outcome: 'ok', ...usage() });
+    return accepted;
+  } catch (err) {
+    const error = asTagspaceError(err);
+    const wasUsable = slot.unusable === undefined;
+    const aborted = ctx.signal?.aborted === true;
+    record(deps.pool, slot, { startedAt, answeredLatencyMs: info?.latencyMs, error, aborted }, ctx);
+    if (aborted) throw error;
+    accounting.recordCall(name, model, error);
+    const { status, retryAfterMs } = error;
+    ctx.emit({ ...base, pages, outcome: error.kind, status, retryAfterMs, ...usage() });
+    if (error.kind === 'rate_limited' || error.kind === 'quota_exhausted') {
+      deps.throttleLog.warn({ provider: name, kind: error.kind, retryAfterMs }, 'provider throttled');
+    }
+    if (wasUsable && slot.unusable !== undefined) {
+      ctx.emit({ type: 'provider_unusable', provider: name, kind: error.kind, setting: error.setting });
+      deps.fallbackLog.error(
+        { provider: name, kind: error.kind, status, setting: error.setting },
+        'provider unusable until its setting is fixed',
+      );
+      deps.pool.update();
+    }
+    throw error;
+  }
+}
+
+/** Hands the breaker changes made during a batch's last step to that batch's listener. */
+export function emitTransitions(pool: ProviderPool, ctx: BatchContext): void {
+  for (const { provider, t } of pool.drainTransitions()) {
+    ctx.emit({ type: 'breaker', provider, from: t.from, to: t.to, reason: t.reason });
+  }
+}
+
+function record(pool: ProviderPool, slot: ProviderSlot, result: CallResult, ctx: BatchContext): void {
+  slot.record(result);
+  emitTransitions(pool, ctx);
+}
+
+type Report = Pick<Acceptance, 'unanswered' | 'suspects' | 'invented' | 'duplicated'>;
+
+/** The answer, page by page; the missing and the doubtful are reported. */
+function accept(
+  deps: GroupTaggerDeps,
+  slot: ProviderSlot,
+  json: unknown,
+  group: GroupState,
+  ctx: BatchContext,
+): Accepted {
+  const { pages } = group;
+  const report = ({ unanswered, suspects, invented, duplicated }: Report): void => {
+    if (unanswered.length + suspects.length + invented.length === 0) return;
+    const counts = { pages: pages.length, invented: invented.length };
+    ctx.emit({ type: 'attribution', ...counts, unanswered, duplicated, suspect: suspects });
+  };
+  let acceptance: Acceptance;
+  try {
+    acceptance = acceptAnswer(json, pages, slot.name, deps.labels);
+  } catch (err) {
+    if (err instanceof TagspaceError && err.kind === 'attribution') {
+      report({ unanswered: pages.map((p) => p.pageId), suspects: [], invented: [], duplicated: [] });
+    }
+    throw err;
+  }
+  report(acceptance);
+  const only = (ids: string[]): RouterPage[] => pages.filter((p) => ids.includes(p.pageId));
+  const { tags } = acceptance;
+  return { slot, tags, unanswered: only(acceptance.unanswered), suspects: only(acceptance.suspects) };
+}

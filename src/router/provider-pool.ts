@@ -1,0 +1,129 @@
+import { BehaviorSubject, distinctUntilChanged, switchMap, type Observable } from 'rxjs';
+import { TagspaceError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { BreakerTransition } from './circuit-breaker.js';
+import type { Provider, ProviderName } from './provider.js';
+import { ProviderSlot, type SlotOptions } from './provider-slot.js';
+
+/**
+ * The configured providers, in preference order (Gemini, then OpenAI), and which of them can take
+ * the next call. Two rules:
+ *
+ *   preferred = first usable slot whose breaker is closed, else the first usable slot
+ *   pick      = first untried slot in preference order with budget left (failures ≤ maxRetries)
+ *               whose breaker lets the call through; else the first untried slot whose breaker
+ *               lets it through (every budget spent: holding, so probe); else no one can serve now
+ *
+ * `limit$` is the preferred slot's concurrency limit, so the pipeline dispatches at the pace of
+ * the provider its batches will actually reach.
+ */
+export type PoolOptions = Omit<SlotOptions, 'onTransition'> & { log: Logger };
+
+/** A slot to call, or (no one can take the call now) when the first open breaker may be probed. */
+export type PickResult = { slot: ProviderSlot } | { reopenAt: number | undefined };
+
+export class ProviderPool {
+  readonly slots: readonly ProviderSlot[];
+  readonly limit$: Observable<number>;
+  private readonly preferred$: BehaviorSubject<ProviderSlot>;
+  private readonly pending: { provider: ProviderName; t: BreakerTransition }[] = [];
+  private readonly log: Logger;
+  private closed = false;
+
+  constructor(
+    providers: readonly Provider[],
+    opts: PoolOptions,
+    private readonly onTransition: (provider: ProviderName, t: BreakerTransition) => void,
+  ) {
+    if (providers.length === 0) {
+      throw new TagspaceError(
+        'config',
+        'no LLM provider is configured: set GEMINI_API_KEY or OPENAI_API_KEY',
+        {
+          setting: 'GEMINI_API_KEY',
+        },
+      );
+    }
+    const { log, ...slotOptions } = opts;
+    this.log = log;
+    this.slots = providers.map(
+      (p) =>
+        new ProviderSlot(p, {
+          ...slotOptions,
+          onTransition: (provider, t) => {
+            this.pending.push({ provider, t });
+            this.onTransition(provider, t);
+            this.update();
+          },
+        }),
+    );
+    this.preferred$ = new BehaviorSubject(this.choosePreferred());
+    this.limit$ = this.preferred$.pipe(
+      distinctUntilChanged(),
+      switchMap((slot) => slot.limit.limit$),
+      distinctUntilChanged(),
+    );
+  }
+
+  get preferred(): ProviderSlot {
+    return this.preferred$.value;
+  }
+
+  /** The provider every batch starts from, to count switches against. */
+  get primary(): ProviderSlot {
+    return this.slots[0] as ProviderSlot;
+  }
+
+  /** Picks the slot for the next call (claiming a half-open breaker's probe), or how long to wait. */
+  pick(budgetLeft: (slot: ProviderSlot) => boolean, tried: ReadonlySet<ProviderSlot>): PickResult {
+    const usable = this.slots.filter((s) => s.unusable === undefined);
+    if (usable.length === 0) throw this.noProviderError();
+    const untried = usable.filter((s) => !tried.has(s));
+    const slot =
+      untried.find((s) => budgetLeft(s) && s.breaker.tryAcquire()) ??
+      untried.find((s) => s.breaker.tryAcquire());
+    if (slot !== undefined) return { slot };
+    const reopen = Math.min(
+      ...usable.map((s) => (s.breaker.state === 'open' ? s.breaker.openUntil : Infinity)),
+    );
+    return { reopenAt: Number.isFinite(reopen) ? reopen : undefined };
+  }
+
+  /** Breaker changes since the last call, for the batch whose step caused them. */
+  drainTransitions(): { provider: ProviderName; t: BreakerTransition }[] {
+    return this.pending.splice(0);
+  }
+
+  /** Re-reads which provider is preferred (after a breaker change or a provider found unusable). */
+  update(): void {
+    if (this.closed) return;
+    const next = this.choosePreferred();
+    const current = this.preferred$.value;
+    if (next === current) return;
+    this.log.warn({ from: current.name, to: next.name }, 'preferred provider changed');
+    this.preferred$.next(next);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const slot of this.slots) slot.close();
+    this.preferred$.complete();
+  }
+
+  private choosePreferred(): ProviderSlot {
+    const usable = this.slots.filter((s) => s.unusable === undefined);
+    return usable.find((s) => s.breaker.state === 'closed') ?? usable[0] ?? this.primary;
+  }
+
+  /** Every provider's setting is wrong: a fault of the set-up, named, never a page's fault. */
+  private noProviderError(): TagspaceError {
+    const reasons = this.slots.map((s) => s.unusable as TagspaceError);
+    const kind = reasons.some((r) => r.kind === 'auth') ? 'auth' : 'config';
+    return new TagspaceError(kind, `no provider can serve: ${reasons.map((r) => r.message).join('; ')}`, {
+      provider: this.slots.map((s) => s.name).join(','),
+      setting: reasons.map((r) => r.setting ?? '').join(','),
+      status: reasons[0]?.status,
+    });
+  }
+}

@@ -1,0 +1,46 @@
+import type { PromptPage } from './prompt.js';
+
+export type ProviderName = 'gemini' | 'openai';
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/**
+ * What the provider reported about a call that got an answer (HTTP 200), whether or not the
+ * answer turned out usable: the tokens were spent either way, so accounting needs it either way.
+ */
+export interface ProviderResponseInfo {
+  /** The provider's own finish reason, as it spelled it ("STOP", "MAX_TOKENS", "stop", "length"...). */
+  finishReason: string;
+  usage: TokenUsage;
+  latencyMs: number;
+}
+
+/** A usable answer: JSON that parsed. Whether it names the right pages is the router's check. */
+export interface ProviderAnswer extends ProviderResponseInfo {
+  text: string;
+  json: unknown;
+}
+
+export interface TagCallOptions {
+  signal?: AbortSignal;
+  /** Called once for every answer the provider sent, before `tag` resolves or throws. */
+  onResponse?: (info: ProviderResponseInfo) => void;
+}
+
+/**
+ * One LLM provider behind its SDK. `tag` sends one batched prompt (prompt.ts) and resolves with
+ * the parsed JSON answer, or throws a TagspaceError whose kind the router's policy reads
+ * (rate_limited with retryAfterMs, quota_exhausted, overloaded, timeout, bad_request, auth with
+ * the setting to fix, malformed_output, truncated_output, safety_blocked). The SDK's own retries
+ * are off: the router owns every attempt.
+ */
+export interface Provider {
+  readonly name: ProviderName;
+  readonly model: string;
+  /** The setting that holds this provider's key, named in auth errors (never the key itself). */
+  readonly keySetting: string;
+  tag(pages: readonly PromptPage[], opts?: TagCallOptions): Promise<ProviderAnswer>;
+}

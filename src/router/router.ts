@@ -1,0 +1,226 @@
+import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
+import { asTagspaceError, TagspaceError } from '../errors.js';
+import { LOG_TAGS, logger, type Logger } from '../log.js';
+import { ORIGIN_BACKOFF, type BackoffPolicy } from '../operators/backoff.js';
+import { DEFAULT_BREAKER, type BreakerSettings, type BreakerTransition } from './circuit-breaker.js';
+import type { ConcurrencyPolicyName } from './concurrency-controller.js';
+import {
+  abortedError,
+  GroupTagger,
+  type Accepted,
+  type BatchContext,
+  type RouterPage,
+} from './group-tagger.js';
+import {
+  DEFAULT_MAX_LABEL_LENGTH,
+  DEFAULT_MAX_TAGS_PER_PAGE,
+  normaliseTaxonomy,
+} from './normalise-labels.js';
+import { DEFAULT_PRICES, type PriceTable } from './price-table.js';
+import type { Provider, ProviderName } from './provider.js';
+import { ProviderPool } from './provider-pool.js';
+import type { RouterEvent } from './router-events.js';
+import { RouterAccounting, type RouterMetrics } from './router-metrics.js';
+
+export type { RouterPage } from './group-tagger.js';
+
+/**
+ * Tags batches of pages with the first provider that can serve — Gemini, then OpenAI — and gives
+ * every page exactly one result:
+ *
+ *   ok      the tags the provider gave for this page (attributed, normalised)
+ *   failed  the page's own fault: rejected (bad_request), blocked (safety_blocked), or answered
+ *           unusably on every attempt while alone — the pipeline dead-letters it
+ *
+ * A group of pages that cannot be answered whole is split in halves until the page at fault stands
+ * alone (group-tagger.ts decides retries and fallback). Faults of a provider never fail a page:
+ * while no provider can serve, tagBatch holds; when no provider can ever serve (every key
+ * rejected), it rejects with `auth` (or `config`) naming the settings.
+ */
+export type PageTagResult =
+  | { pageId: string; ok: true; tags: string[]; provider: string; model: string }
+  | { pageId: string; ok: false; error: TagspaceError; attempts: number };
+
+export interface RouterOptions {
+  providers: { gemini?: Provider; openai?: Provider };
+  /** Waits between retries; maxRetries is each provider's budget per batch (default: the origin's). */
+  backoff?: BackoffPolicy;
+  breaker?: Partial<BreakerSettings>;
+  /** How long a provider whose daily quota is spent is left alone before one probe (default 15 min). */
+  quotaCooldownMs?: number;
+  /** Longest wait between probes while no provider can serve (default 30 s). */
+  holdMaxDelayMs?: number;
+  /** Each provider gets its own controller with these settings (default adaptive, 3, max 10). */
+  concurrency?: { policy: ConcurrencyPolicyName; initial: number; max: number; min?: number };
+  /** Default 8. */
+  maxTagsPerPage?: number;
+  /** Default 50. */
+  maxLabelLength?: number;
+  /** When given, only these labels (normalised) are kept. */
+  taxonomy?: Iterable<string>;
+  prices?: PriceTable;
+  /** Default: the scheduler's clock. */
+  now?: () => number;
+  random?: () => number;
+  scheduler?: SchedulerLike;
+}
+
+export interface TagBatchOptions {
+  signal?: AbortSignal;
+  onEvent?: (e: RouterEvent) => void;
+}
+
+export class Router {
+  /** The concurrency limit of the provider batches go to first (Gemini's while its breaker is closed). */
+  readonly limit$: Observable<number>;
+  private readonly pool: ProviderPool;
+  private readonly tagger: GroupTagger;
+  private readonly accounting: RouterAccounting;
+  private readonly fallbackLog: Logger;
+  private closed = false;
+
+  constructor(opts: RouterOptions) {
+    const scheduler = opts.scheduler ?? asyncScheduler;
+    const now = opts.now ?? (() => scheduler.now());
+    this.accounting = new RouterAccounting(opts.prices ?? DEFAULT_PRICES);
+    // Created here, not at import, so the logger set by the CLI (or a test) is the one used.
+    this.fallbackLog = logger(LOG_TAGS.fallback);
+    const providers = [opts.providers.gemini, opts.providers.openai].filter(
+      (p): p is Provider => p !== undefined,
+    );
+    this.pool = new ProviderPool(
+      providers,
+      {
+        breaker: { ...DEFAULT_BREAKER, ...opts.breaker },
+        concurrency: opts.concurrency ?? { policy: 'adaptive', initial: 3, max: 10 },
+        quotaCooldownMs: opts.quotaCooldownMs ?? 15 * 60_000,
+        now,
+        scheduler,
+        log: this.fallbackLog,
+      },
+      (provider, t) => this.onTransition(provider, t),
+    );
+    this.limit$ = this.pool.limit$;
+    const maxLength = opts.maxLabelLength ?? DEFAULT_MAX_LABEL_LENGTH;
+    this.tagger = new GroupTagger({
+      pool: this.pool,
+      accounting: this.accounting,
+      backoff: opts.backoff ?? ORIGIN_BACKOFF,
+      holdMaxDelayMs: opts.holdMaxDelayMs ?? 30_000,
+      labels: {
+        maxTagsPerPage: opts.maxTagsPerPage ?? DEFAULT_MAX_TAGS_PER_PAGE,
+        maxLength,
+        taxonomy: opts.taxonomy === undefined ? undefined : normaliseTaxonomy(opts.taxonomy, maxLength),
+      },
+      now,
+      random: opts.random ?? Math.random,
+      scheduler,
+      fallbackLog: this.fallbackLog,
+      throttleLog: logger(LOG_TAGS.throttle),
+    });
+  }
+
+  /** The provider new batches go to first: the first usable one whose breaker is closed. */
+  get preferred(): ProviderName {
+    return this.pool.preferred.name;
+  }
+
+  /** One result per page, in the batch's order. Rejects only for faults of the set-up or an abort. */
+  async tagBatch(pages: readonly RouterPage[], opts: TagBatchOptions = {}): Promise<PageTagResult[]> {
+    if (this.closed) throw new TagspaceError('unavailable', 'the router is closed');
+    if (pages.length === 0) return [];
+    if (new Set(pages.map((p) => p.pageId)).size !== pages.length) {
+      throw new TagspaceError('internal', 'a batch holds the same pageId twice');
+    }
+    const ctx: BatchContext = {
+      signal: opts.signal,
+      emit: opts.onEvent ?? (() => {}),
+      lastProvider: this.pool.primary.name,
+    };
+    const results = new Map((await this.solve(pages, 0, ctx)).map((r) => [r.pageId, r]));
+    const ordered = pages.map((p) => results.get(p.pageId) as PageTagResult);
+    const failed = ordered.filter((r) => !r.ok).length;
+    this.accounting.recordPages(ordered.length - failed, failed);
+    return ordered;
+  }
+
+  /** The origin document's metrics plus tokens and cost per provider and model; JSON-serialisable. */
+  metrics(): RouterMetrics {
+    const preferred = this.pool.preferred;
+    return this.accounting.snapshot({
+      currentConcurrency: preferred.limit.controllerLimit,
+      preferred: preferred.name,
+      adjustments: this.pool.slots.map((s) => ({ provider: s.name, changes: s.limit.changes })),
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pool.close();
+  }
+
+  /** Tags a group; asks again for what the answer left out, or splits the group on a failure. */
+  private async solve(
+    pages: readonly RouterPage[],
+    priorAttempts: number,
+    ctx: BatchContext,
+  ): Promise<PageTagResult[]> {
+    const group = {
+      pages,
+      priorAttempts,
+      calls: 0,
+      quality: 0,
+      failures: new Map<ProviderName, number>(),
+      holding: false,
+    };
+    let accepted: Accepted;
+    try {
+      accepted = await this.tagger.tag(group, ctx);
+    } catch (err) {
+      if (ctx.signal?.aborted === true) throw abortedError(ctx.signal);
+      const error = asTagspaceError(err);
+      if (error.kind === 'auth' || error.kind === 'config' || error.kind === 'internal') throw error;
+      return this.splitOrFail(pages, priorAttempts + group.calls, error, ctx);
+    }
+    const attempts = priorAttempts + group.calls;
+    const { slot } = accepted;
+    const results: PageTagResult[] = [...accepted.tags].map(([pageId, tags]) => {
+      return { pageId, ok: true, tags, provider: slot.name, model: slot.provider.model };
+    });
+    if (accepted.unanswered.length > 0)
+      results.push(...(await this.solve(accepted.unanswered, attempts, ctx)));
+    for (const page of accepted.suspects) results.push(...(await this.solve([page], attempts, ctx)));
+    return results;
+  }
+
+  private async splitOrFail(
+    pages: readonly RouterPage[],
+    attempts: number,
+    error: TagspaceError,
+    ctx: BatchContext,
+  ): Promise<PageTagResult[]> {
+    const [first] = pages;
+    if (pages.length === 1 && first !== undefined) {
+      ctx.emit({ type: 'page_failed', pageId: first.pageId, kind: error.kind, attempts });
+      return [{ pageId: first.pageId, ok: false, error, attempts }];
+    }
+    const half = Math.ceil(pages.length / 2);
+    const parts = [pages.slice(0, half), pages.slice(half)];
+    this.accounting.recordSplit();
+    ctx.emit({ type: 'split', pages: pages.length, into: parts.map((p) => p.length), reason: error.kind });
+    // One part after the other: the batch holds one slot of the pipeline's concurrency, not two.
+    const results: PageTagResult[] = [];
+    for (const part of parts) results.push(...(await this.solve(part, attempts, ctx)));
+    return results;
+  }
+
+  private onTransition(provider: ProviderName, t: BreakerTransition): void {
+    this.accounting.recordBreaker(provider, t);
+    const until = t.openUntil === undefined ? undefined : new Date(t.openUntil).toISOString();
+    this.fallbackLog.warn(
+      { provider, from: t.from, to: t.to, reason: t.reason, until },
+      'circuit breaker changed',
+    );
+  }
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { TagspaceError } from '../../src/errors.js';
+import {
+  classifyGeminiError,
+  classifyGeminiResponse,
+  parseProtoDuration,
+} from '../../src/router/classify-gemini-error.js';
+
+const ctx = { keySetting: 'GEMINI_API_KEY', modelSetting: 'GEMINI_MODEL' };
+
+/** The shape of the SDK's GoogleGenerativeAIFetchError. */
+function fetchError(status: number, errorDetails?: unknown[], message = 'boom'): Error {
+  return Object.assign(
+    new Error(`[GoogleGenerativeAI Error]: Error fetching from http://x: [${status} S] ${message}`),
+    {
+      status,
+      statusText: 'S',
+      errorDetails,
+    },
+  );
+}
+
+const retryInfo = (retryDelay: string) => ({
+  '@type': 'type.googleapis.com/google.rpc.RetryInfo',
+  retryDelay,
+});
+const quotaFailure = (quotaId: string) => ({
+  '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+  violations: [{ quotaMetric: 'm', quotaId }],
+});
+
+describe('parseProtoDuration', () => {
+  it('reads whole and fractional seconds', () => {
+    expect(parseProtoDuration('43s')).toBe(43_000);
+    expect(parseProtoDuration('0.250s')).toBe(250);
+    expect(parseProtoDuration('soon')).toBeUndefined();
+    expect(parseProtoDuration(undefined)).toBeUndefined();
+  });
+});
+
+describe('classifyGeminiError', () => {
+  it('reads a window 429 as rate_limited with the RetryInfo delay', () => {
+    const err = classifyGeminiError(
+      fetchError(429, [
+        quotaFailure('GenerateRequestsPerMinutePerProjectPerModel-FreeTier'),
+        retryInfo('43s'),
+      ]),
+      ctx,
+    );
+    expect(err).toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 43_000,
+      status: 429,
+      provider: 'gemini',
+    });
+  });
+
+  it('reads a per-day quota 429 as quota_exhausted, not retriable', () => {
+    const err = classifyGeminiError(
+      fetchError(429, [quotaFailure('GenerateRequestsPerDayPerProjectPerModel-FreeTier')]),
+      ctx,
+    );
+    expect(err.kind).toBe('quota_exhausted');
+    expect(err.retriable).toBe(false);
+  });
+
+  it('reads a bare 429 as rate_limited without a hint', () => {
+    expect(classifyGeminiError(fetchError(429), ctx)).toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: undefined,
+    });
+  });
+
+  it('reads API_KEY_INVALID, 401 and 403 as auth naming the setting', () => {
+    const invalid = classifyGeminiError(
+      fetchError(400, [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID' }]),
+      ctx,
+    );
+    for (const err of [
+      invalid,
+      classifyGeminiError(fetchError(401), ctx),
+      classifyGeminiError(fetchError(403), ctx),
+    ]) {
+      expect(err.kind).toBe('auth');
+      expect(err.setting).toBe('GEMINI_API_KEY');
+      expect(err.message).toContain('GEMINI_API_KEY');
+    }
+  });
+
+  it('reads other statuses by kind', () => {
+    expect(classifyGeminiError(fetchError(400), ctx).kind).toBe('bad_request');
+    expect(classifyGeminiError(fetchError(404), ctx)).toMatchObject({
+      kind: 'config',
+      setting: 'GEMINI_MODEL',
+    });
+    expect(classifyGeminiError(fetchError(500), ctx).kind).toBe('overloaded');
+    expect(classifyGeminiError(fetchError(503), ctx).kind).toBe('overloaded');
+    expect(classifyGeminiError(fetchError(504), ctx).kind).toBe('timeout');
+  });
+
+  it('keeps the provider sentence and drops the SDK prefix and details JSON', () => {
+    const err = classifyGeminiError(fetchError(503, [{ a: 1 }], 'The model is overloaded. [{"a":1}]'), ctx);
+    expect(err.message).toBe('gemini 503: The model is overloaded.');
+  });
+
+  it('reads a body that is not JSON as malformed_output and anything else as internal', () => {
+    expect(classifyGeminiError(new SyntaxError('Unexpected token'), ctx).kind).toBe('malformed_output');
+    expect(classifyGeminiError(new TypeError('x is undefined'), ctx).kind).toBe('internal');
+  });
+
+  it('passes a TagspaceError through unchanged', () => {
+    const original = new TagspaceError('timeout', 't');
+    expect(classifyGeminiError(original, ctx)).toBe(original);
+  });
+});
+
+describe('classifyGeminiResponse', () => {
+  it('accepts a candidate that stopped normally', () => {
+    expect(classifyGeminiResponse({ candidates: [{ finishReason: 'STOP' }] })).toBeUndefined();
+  });
+
+  it('reads a blocked prompt and a SAFETY finish as safety_blocked', () => {
+    expect(classifyGeminiResponse({ promptFeedback: { blockReason: 'SAFETY' } })?.kind).toBe(
+      'safety_blocked',
+    );
+    expect(classifyGeminiResponse({ candidates: [{ finishReason: 'SAFETY' }] })?.kind).toBe('safety_blocked');
+  });
+
+  it('reads MAX_TOKENS as truncated_output', () => {
+    expect(classifyGeminiResponse({ candidates: [{ finishReason: 'MAX_TOKENS' }] })?.kind).toBe(
+      'truncated_output',
+    );
+  });
+
+  it('reads an answer without candidates as malformed_output', () => {
+    expect(classifyGeminiResponse({})?.kind).toBe('malformed_output');
+  });
+});

@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { TagspaceError } from '../../src/errors.js';
+import type { ProviderResponseInfo } from '../../src/router/provider.js';
+import type { Simulator } from '../../src/sim/simulator.js';
+import {
+  expectedTags,
+  openaiFor,
+  quietLogs,
+  spacePages,
+  startSim,
+  WRONG_OPENAI_KEY,
+} from './router-fixtures.js';
+
+quietLogs();
+
+let sim: Simulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+const pages = spacePages(3).map((p) => ({ id: p.pageId, title: p.title, text: p.text }));
+
+async function failure(promise: Promise<unknown>): Promise<TagspaceError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(TagspaceError);
+  return err as TagspaceError;
+}
+
+describe('OpenAIProvider', () => {
+  it('tags a batch through the SDK and reports usage', async () => {
+    sim = await startSim();
+    const answer = await openaiFor(sim).tag(pages);
+    expect(answer.finishReason).toBe('stop');
+    expect(answer.json).toEqual({
+      pages: pages.map((p) => ({
+        id: p.id,
+        tags: expectedTags({ pageId: p.id, title: p.title, text: p.text }),
+      })),
+    });
+    const stats = sim.stats().openai;
+    expect(answer.usage).toEqual({ inputTokens: stats.inputTokens, outputTokens: stats.outputTokens });
+    expect(stats.requests).toBe(1);
+  });
+
+  it('reads rate_limit_exceeded as rate_limited with the retry-after-ms hint', async () => {
+    sim = await startSim({ openai: { rpm: 1, windowMs: 30_000 } });
+    const provider = openaiFor(sim);
+    await provider.tag(pages);
+    const err = await failure(provider.tag(pages));
+    expect(err).toMatchObject({ kind: 'rate_limited', status: 429, provider: 'openai' });
+    expect(err.retryAfterMs).toBeGreaterThan(0);
+    expect(err.retryAfterMs).toBeLessThanOrEqual(30_000);
+    // The SDK's own retries are off: the router owns every attempt.
+    expect(sim.stats().openai.requests).toBe(2);
+  });
+
+  it('reads insufficient_quota as quota_exhausted', async () => {
+    sim = await startSim({ openai: { faults: { dailyQuotaExhausted: true } } });
+    expect(await failure(openaiFor(sim).tag(pages))).toMatchObject({ kind: 'quota_exhausted', status: 429 });
+  });
+
+  it('reads a 503 as overloaded', async () => {
+    sim = await startSim({ openai: { faults: { outages: [{ startMs: 0 }] } } });
+    expect(await failure(openaiFor(sim).tag(pages))).toMatchObject({ kind: 'overloaded', status: 503 });
+  });
+
+  it('reads a rejected prompt as bad_request', async () => {
+    sim = await startSim();
+    const rejected = [...pages, { id: 'r', title: 'Bad', text: 'contains SIM_REJECT somewhere' }];
+    expect(await failure(openaiFor(sim).tag(rejected))).toMatchObject({ kind: 'bad_request', status: 400 });
+  });
+
+  it('reads invalid_api_key as auth naming the setting, never the key', async () => {
+    sim = await startSim({ openai: { apiKey: 'the-right-key' } });
+    const err = await failure(openaiFor(sim, { apiKey: WRONG_OPENAI_KEY }).tag(pages));
+    expect(err).toMatchObject({ kind: 'auth', setting: 'OPENAI_API_KEY', status: 401, provider: 'openai' });
+    expect(err.message).not.toContain(WRONG_OPENAI_KEY);
+  });
+
+  it('reads an unknown model as config naming the model setting', async () => {
+    sim = await startSim({ openai: { models: ['gpt-4o-mini'] } });
+    const err = await failure(openaiFor(sim, { model: 'gpt-9' }).tag(pages));
+    expect(err).toMatchObject({ kind: 'config', setting: 'OPENAI_MODEL', status: 404 });
+  });
+
+  it('gives up after its timeout with kind timeout', async () => {
+    sim = await startSim({ openai: { faults: { timeoutRate: 1 } } });
+    const started = Date.now();
+    expect(await failure(openaiFor(sim, { timeoutMs: 100 }).tag(pages))).toMatchObject({ kind: 'timeout' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('stops when its AbortSignal aborts, and says it was aborted rather than timed out', async () => {
+    sim = await startSim({ openai: { faults: { timeoutRate: 1 } } });
+    const controller = new AbortController();
+    const call = openaiFor(sim).tag(pages, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    const err = await failure(call);
+    expect(err.kind).toBe('unavailable');
+    expect(err.message).toContain('aborted');
+  });
+
+  it('reads an answer that is not JSON as malformed_output and still reports its usage', async () => {
+    sim = await startSim({ openai: { faults: { malformedRate: 1 } } });
+    const responses: ProviderResponseInfo[] = [];
+    const err = await failure(openaiFor(sim).tag(pages, { onResponse: (i) => responses.push(i) }));
+    expect(err).toMatchObject({ kind: 'malformed_output', provider: 'openai' });
+    expect(responses[0]?.usage.outputTokens).toBe(sim.stats().openai.outputTokens);
+  });
+
+  it('reads finish_reason length as truncated_output', async () => {
+    sim = await startSim({ openai: { faults: { truncatedRate: 1 } } });
+    expect(await failure(openaiFor(sim).tag(pages))).toMatchObject({ kind: 'truncated_output' });
+  });
+
+  it('reads a refusal as safety_blocked', async () => {
+    sim = await startSim();
+    const unsafe = [...pages, { id: 'u', title: 'Unsafe', text: 'contains SIM_UNSAFE somewhere' }];
+    expect(await failure(openaiFor(sim).tag(unsafe))).toMatchObject({ kind: 'safety_blocked' });
+  });
+
+  it('reads an unreachable service as overloaded', async () => {
+    sim = await startSim();
+    const provider = openaiFor(sim);
+    await sim.close();
+    sim = undefined;
+    expect(await failure(provider.tag(pages))).toMatchObject({ kind: 'overloaded' });
+  });
+});

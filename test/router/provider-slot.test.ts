@@ -1,0 +1,89 @@
+import { VirtualTimeScheduler } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { TagspaceError } from '../../src/errors.js';
+import type { BreakerTransition } from '../../src/router/circuit-breaker.js';
+import type { Provider } from '../../src/router/provider.js';
+import { ProviderSlot } from '../../src/router/provider-slot.js';
+
+const provider: Provider = {
+  name: 'gemini',
+  model: 'm',
+  keySetting: 'GEMINI_API_KEY',
+  tag: () => Promise.reject(new Error('not called in these tests')),
+};
+
+function setup() {
+  const scheduler = new VirtualTimeScheduler();
+  const transitions: BreakerTransition[] = [];
+  const slot = new ProviderSlot(provider, {
+    breaker: { failureThreshold: 2, longHintMs: 10_000, cooldownMs: 1_000, maxCooldownMs: 4_000 },
+    concurrency: { policy: 'seed', initial: 4, max: 10 },
+    quotaCooldownMs: 60_000,
+    now: () => scheduler.now(),
+    scheduler,
+    onTransition: (_p, t) => transitions.push(t),
+  });
+  return { slot, transitions, scheduler };
+}
+
+const error = (kind: TagspaceError['kind'], retryAfterMs?: number) =>
+  new TagspaceError(kind, kind, { retryAfterMs });
+
+describe('ProviderSlot', () => {
+  it('opens the breaker on a long 429 hint and tells the controller about the 429', () => {
+    const { slot } = setup();
+    slot.record({ startedAt: 0, error: error('rate_limited', 47_000) });
+    expect(slot.breaker.state).toBe('open');
+    expect(slot.breaker.openUntil).toBe(47_000);
+    expect(slot.limit.controllerLimit).toBe(2);
+  });
+
+  it('counts overloads and timeouts towards opening the breaker', () => {
+    const { slot } = setup();
+    slot.record({ startedAt: 0, error: error('overloaded') });
+    slot.record({ startedAt: 0, error: error('timeout') });
+    expect(slot.breaker.state).toBe('open');
+  });
+
+  it('leaves a provider with a spent quota alone for the quota cool-down', () => {
+    const { slot, transitions } = setup();
+    slot.record({ startedAt: 0, error: error('quota_exhausted') });
+    expect(slot.breaker.openUntil).toBe(60_000);
+    expect(transitions[0]).toMatchObject({ to: 'open', reason: 'quota exhausted' });
+  });
+
+  it('marks the provider unusable on auth and config errors', () => {
+    const { slot } = setup();
+    const auth = error('auth');
+    slot.record({ startedAt: 0, error: auth });
+    expect(slot.unusable).toBe(auth);
+  });
+
+  it('counts an answer, even an unusable one, as the provider serving', () => {
+    const { slot } = setup();
+    slot.record({ startedAt: 0, error: error('overloaded') });
+    slot.record({ startedAt: 0, answeredLatencyMs: 30, error: error('malformed_output') });
+    slot.record({ startedAt: 0, error: error('overloaded') });
+    expect(slot.breaker.state).toBe('closed');
+  });
+
+  it('counts a page the provider rejects as the provider serving', () => {
+    const { slot } = setup();
+    slot.record({ startedAt: 0, error: error('overloaded') });
+    slot.record({ startedAt: 0, error: error('bad_request') });
+    slot.record({ startedAt: 0, error: error('overloaded') });
+    expect(slot.breaker.state).toBe('closed');
+  });
+
+  it('learns nothing from an aborted call and frees the probe', () => {
+    const { slot, scheduler } = setup();
+    slot.record({ startedAt: 0, error: error('overloaded') });
+    slot.record({ startedAt: 0, error: error('overloaded') });
+    scheduler.frame = 1_000;
+    expect(slot.breaker.tryAcquire()).toBe(true);
+    expect(slot.breaker.tryAcquire()).toBe(false);
+    slot.record({ startedAt: 1_000, error: error('unavailable'), aborted: true });
+    expect(slot.breaker.state).toBe('half_open');
+    expect(slot.breaker.tryAcquire()).toBe(true);
+  });
+});

@@ -1,0 +1,252 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { TagspaceError } from '../../src/errors.js';
+import type { PromptPage } from '../../src/router/prompt.js';
+import type { Provider, ProviderAnswer, ProviderName, TagCallOptions } from '../../src/router/provider.js';
+import { Router, type RouterOptions, type RouterPage } from '../../src/router/router.js';
+import type { RouterEvent } from '../../src/router/router-events.js';
+import { expectedTags, FAST_BACKOFF, quietLogs, spacePages } from './router-fixtures.js';
+
+quietLogs();
+
+/**
+ * A provider whose every call follows a script: the n-th call (from 0) gets what `step` returns or
+ * throws. The router's policy is what is under test here, so the provider is the test's to control.
+ */
+class ScriptedProvider implements Provider {
+  readonly keySetting: string;
+  readonly calls: PromptPage[][] = [];
+
+  constructor(
+    readonly name: ProviderName,
+    private readonly step: (pages: readonly PromptPage[], n: number) => ProviderAnswer,
+    readonly model = `${name}-model`,
+  ) {
+    this.keySetting = `${name.toUpperCase()}_API_KEY`;
+  }
+
+  async tag(pages: readonly PromptPage[], opts: TagCallOptions = {}): Promise<ProviderAnswer> {
+    const n = this.calls.push([...pages]) - 1;
+    await Promise.resolve();
+    const answer = this.step(pages, n);
+    opts.onResponse?.(answer);
+    return answer;
+  }
+}
+
+const byId = new Map<string, RouterPage>();
+const pages = spacePages(6, 21);
+for (const p of pages) byId.set(p.pageId, p);
+
+function answer(entries: { id: string; tags: string[] }[]): ProviderAnswer {
+  const json = { pages: entries };
+  return {
+    text: JSON.stringify(json),
+    json,
+    finishReason: 'STOP',
+    usage: { inputTokens: 10, outputTokens: 5 },
+    latencyMs: 1,
+  };
+}
+
+/** The right answer for the pages asked. */
+const right = (asked: readonly PromptPage[]): ProviderAnswer =>
+  answer(asked.map((p) => ({ id: p.id, tags: expectedTags(byId.get(p.id) as RouterPage) })));
+
+const fail = (kind: TagspaceError['kind'], details: { retryAfterMs?: number; status?: number } = {}) =>
+  new TagspaceError(kind, `scripted ${kind}`, { provider: 'gemini', ...details });
+
+let router: Router | undefined;
+afterEach(() => {
+  router?.close();
+  router = undefined;
+});
+
+function routerWith(
+  gemini: Provider | undefined,
+  openai: Provider | undefined,
+  opts: Partial<RouterOptions> = {},
+): Router {
+  router = new Router({
+    providers: { gemini, openai },
+    backoff: FAST_BACKOFF,
+    breaker: { failureThreshold: 100, longHintMs: 10_000, cooldownMs: 50, maxCooldownMs: 100 },
+    ...opts,
+  });
+  return router;
+}
+
+async function run(r: Router, batch: RouterPage[]) {
+  const events: RouterEvent[] = [];
+  const results = await r.tagBatch(batch, { onEvent: (e) => events.push(e) });
+  return { results, events };
+}
+
+function expectRight(results: Awaited<ReturnType<Router['tagBatch']>>, batch: RouterPage[]): void {
+  for (const [i, r] of results.entries())
+    expect(r).toMatchObject({ ok: true, tags: expectedTags(batch[i] as RouterPage) });
+}
+
+describe('Router policy', () => {
+  it('retries an overloaded Gemini maxRetries times, then falls back to OpenAI', async () => {
+    const gemini = new ScriptedProvider('gemini', () => {
+      throw fail('overloaded', { status: 503 });
+    });
+    const openai = new ScriptedProvider('openai', right);
+    const r = routerWith(gemini, openai);
+    const { results, events } = await run(r, pages.slice(0, 3));
+    expectRight(results, pages.slice(0, 3));
+    expect(gemini.calls).toHaveLength(FAST_BACKOFF.maxRetries + 1);
+    expect(openai.calls).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'retry')).toHaveLength(3);
+    expect(events.find((e) => e.type === 'fallback')).toMatchObject({
+      from: 'gemini',
+      to: 'openai',
+      reason: 'gemini retries spent',
+    });
+    expect(r.metrics()).toMatchObject({
+      retries: 3,
+      fallback_switches: 1,
+      total_ai_calls: 5,
+      successful_calls: 1,
+      failed_calls: 4,
+    });
+  });
+
+  it('waits at least the retry hint before asking a rate-limited provider again', async () => {
+    const gemini = new ScriptedProvider('gemini', (asked, n) => {
+      if (n === 0) throw fail('rate_limited', { retryAfterMs: 150, status: 429 });
+      return right(asked);
+    });
+    const r = routerWith(gemini, undefined);
+    const started = Date.now();
+    const { results, events } = await run(r, pages.slice(0, 2));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(145);
+    expectRight(results, pages.slice(0, 2));
+    expect(events.find((e) => e.type === 'retry')).toMatchObject({ kind: 'rate_limited', retryAfterMs: 150 });
+    expect((events.find((e) => e.type === 'retry') as { delayMs: number }).delayMs).toBeGreaterThanOrEqual(
+      150,
+    );
+    expect(r.metrics().rate_limit_errors).toBe(1);
+  });
+
+  it('does not retry a spent quota: the batch goes to OpenAI at once', async () => {
+    const gemini = new ScriptedProvider('gemini', () => {
+      throw fail('quota_exhausted', { status: 429 });
+    });
+    const openai = new ScriptedProvider('openai', right);
+    const r = routerWith(gemini, openai);
+    const { results } = await run(r, pages.slice(0, 3));
+    expectRight(results, pages.slice(0, 3));
+    expect(gemini.calls).toHaveLength(1);
+    expect(r.metrics().retries).toBe(0);
+    await run(r, pages.slice(3, 6));
+    expect(gemini.calls).toHaveLength(1);
+  });
+
+  it('retries a malformed answer once, then splits the batch', async () => {
+    const gemini = new ScriptedProvider('gemini', (asked) => {
+      if (asked.length > 2) throw fail('malformed_output', { status: 200 });
+      return right(asked);
+    });
+    const r = routerWith(gemini, undefined);
+    const batch = pages.slice(0, 4);
+    const { results, events } = await run(r, batch);
+    expectRight(results, batch);
+    expect(gemini.calls.map((c) => c.length)).toEqual([4, 4, 2, 2]);
+    expect(events.filter((e) => e.type === 'split')).toEqual([
+      { type: 'split', pages: 4, into: [2, 2], reason: 'malformed_output' },
+    ]);
+  });
+
+  it('asks again, on their own, for pages the answer dropped, invented or named twice', async () => {
+    const [a, b, c, d] = pages.map((p) => ({ id: p.pageId, tags: expectedTags(p) }));
+    const gemini = new ScriptedProvider('gemini', (asked, n) =>
+      n === 0
+        ? answer([a!, b!, b!, { id: 'invented', tags: ['x'] }]) // c and d dropped, b twice
+        : right(asked),
+    );
+    const r = routerWith(gemini, undefined);
+    const batch = pages.slice(0, 4);
+    const { results, events } = await run(r, batch);
+    expectRight(results, batch);
+    expect(gemini.calls.map((call) => call.map((p) => p.id))).toEqual([
+      batch.map((p) => p.pageId),
+      [b!.id, c!.id, d!.id],
+    ]);
+    expect(events.find((e) => e.type === 'attribution')).toMatchObject({
+      unanswered: [b!.id, c!.id, d!.id],
+      invented: 1,
+      duplicated: [b!.id],
+    });
+  });
+
+  it('asks again one by one for two pages whose labels were swapped', async () => {
+    const batch = pages.slice(0, 3);
+    const [a, b, c] = batch.map((p) => ({ id: p.pageId, tags: expectedTags(p) }));
+    const gemini = new ScriptedProvider('gemini', (asked, n) =>
+      n === 0 ? answer([{ id: a!.id, tags: b!.tags }, { id: b!.id, tags: a!.tags }, c!]) : right(asked),
+    );
+    const r = routerWith(gemini, undefined);
+    const { results, events } = await run(r, batch);
+    expectRight(results, batch);
+    expect(gemini.calls.map((call) => call.map((p) => p.id))).toEqual([
+      [a!.id, b!.id, c!.id],
+      [a!.id],
+      [b!.id],
+    ]);
+    expect(events.find((e) => e.type === 'attribution')).toMatchObject({ suspect: [a!.id, b!.id] });
+  });
+
+  it('gives a lone page the whole retry budget before failing it, and never guesses', async () => {
+    const gemini = new ScriptedProvider('gemini', () => answer([]));
+    const r = routerWith(gemini, undefined);
+    const { results } = await run(r, pages.slice(0, 1));
+    expect(results).toEqual([
+      {
+        pageId: pages[0]?.pageId,
+        ok: false,
+        error: expect.objectContaining({ kind: 'attribution' }),
+        attempts: 4,
+      },
+    ]);
+    expect(r.metrics().pages_failed).toBe(1);
+  });
+
+  it('rejects at once on a bug, without retrying it', async () => {
+    const gemini = new ScriptedProvider('gemini', () => {
+      throw new TypeError('cannot read properties of undefined');
+    });
+    const openai = new ScriptedProvider('openai', right);
+    const r = routerWith(gemini, openai);
+    await expect(r.tagBatch(pages.slice(0, 2))).rejects.toMatchObject({ kind: 'internal' });
+    expect(gemini.calls).toHaveLength(1);
+    expect(openai.calls).toHaveLength(0);
+  });
+
+  it('rejects a batch that holds the same page twice', async () => {
+    const r = routerWith(new ScriptedProvider('gemini', right), undefined);
+    const page = pages[0] as RouterPage;
+    await expect(r.tagBatch([page, page])).rejects.toMatchObject({ kind: 'internal' });
+  });
+
+  it('normalises labels, caps them per page and keeps only the taxonomy', async () => {
+    const page = pages[0] as RouterPage;
+    const gemini = new ScriptedProvider('gemini', () =>
+      answer([
+        { id: page.pageId, tags: ['Kafka', 'On Call', 'kafka', 'Not In Taxonomy', 'Runbook', 'postgres'] },
+      ]),
+    );
+    const r = routerWith(gemini, undefined, { maxTagsPerPage: 2, taxonomy: ['kafka', 'on-call', 'runbook'] });
+    const { results } = await run(r, [page]);
+    expect(results[0]).toMatchObject({ ok: true, tags: ['kafka', 'on-call'] });
+  });
+
+  it('completes limit$ and refuses batches once closed', async () => {
+    const r = routerWith(new ScriptedProvider('gemini', right), undefined);
+    let completed = false;
+    r.limit$.subscribe({ complete: () => (completed = true) });
+    r.close();
+    expect(completed).toBe(true);
+    await expect(r.tagBatch(pages.slice(0, 1))).rejects.toMatchObject({ kind: 'unavailable' });
+  });
+});
