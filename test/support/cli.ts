@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// By path, so the CLI can run from any working directory (tsx is resolved from the repo, not the cwd).
+const TSX_LOADER = import.meta.resolve('tsx');
 
 export interface CliResult {
   code: number | null;
@@ -34,7 +36,7 @@ export function spawnCli(
   env: Record<string, string> = cleanEnv(),
   cwd = REPO_ROOT,
 ): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${REPO_ROOT}src/cli.ts`, ...args], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, `${REPO_ROOT}src/cli.ts`, ...args], {
     env,
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
