@@ -28,10 +28,12 @@ export function routerFromConfig(config: Config, overrides: Partial<RouterOption
         }),
       }),
     },
+    // The origin schedule (0.5 → 1 → 2 → 4 s), scaled by the configured first delay.
     backoff: {
       ...ORIGIN_BACKOFF,
       maxRetries: config.retry.maxRetries,
       baseDelayMs: config.retry.baseDelayMs,
+      maxDelayMs: 8 * config.retry.baseDelayMs,
     },
     concurrency: config.concurrency,
     maxTagsPerPage: config.maxTags,
