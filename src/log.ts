@@ -1,9 +1,11 @@
 import { pino, type Logger } from 'pino';
 import { redactSecrets } from './errors.js';
+import { prettyDestination } from './telemetry/pretty-log.js';
 
 /**
  * Structured logs: a fixed message, fields beside it, one logger per component. Component names
- * follow the origin document's log tags so existing dashboards and greps keep working.
+ * follow the origin document's log tags so existing dashboards and greps keep working. JSON lines
+ * on stderr, or human-friendly lines when stderr is a terminal (telemetry/pretty-log.ts).
  */
 export const LOG_TAGS = {
   concurrency: 'ConcurrencyManager',
@@ -48,7 +50,10 @@ function createRoot(): Logger {
         censor: '[redacted]',
       },
     },
-    pino.destination({ dest: 2, sync: true }),
+    // A person at a terminal gets readable lines; anything else (a pipe, a file, a collector) JSON.
+    process.stderr.isTTY === true
+      ? prettyDestination(2, { colour: true })
+      : pino.destination({ dest: 2, sync: true }),
   );
 }
 

@@ -21,9 +21,10 @@ import { mergeMapWithLimit } from './operators/merge-map-with-limit.js';
 import { claimBatch, PendingPages } from './operators/pending-pages.js';
 import { settleFailed, settleTagged } from './operators/settle-work.js';
 import { PROMPT_VERSION } from './router/prompt.js';
-import type { PageTagResult, Router } from './router/router.js';
+import type { PageTagResult, Router, RouterPage } from './router/router.js';
 import type { RunStats } from './run-stats.js';
 import type { TagCache } from './tag-cache.js';
+import type { BatchObserver, TaggingObserver } from './telemetry/tagging-observer.js';
 import type { TagRecord } from './tag-record.js';
 import type { DedupeDecision, Delivery, Outcome, PageWork } from './work.js';
 
@@ -35,6 +36,8 @@ export interface TaggingDeps {
   scheduler?: SchedulerLike;
   /** Aborts calls that are holding for a provider (shutdown). */
   signal?: AbortSignal;
+  /** Traces, metrics, the run report (telemetry/telemetry.ts); absent = nothing is observed. */
+  observer?: TaggingObserver;
 }
 
 /**
@@ -48,7 +51,7 @@ export interface TaggingDeps {
  * The concurrency of the LLM stage is the router's limit$, driven by call outcomes.
  */
 export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Outcome> {
-  const { router, cache, stats, batch, scheduler = asyncScheduler, signal } = deps;
+  const { router, cache, stats, batch, scheduler = asyncScheduler, signal, observer } = deps;
   const pending = new PendingPages();
 
   const callRouter = (pages: PageWork[]): Observable<Outcome> =>
@@ -59,11 +62,25 @@ export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Out
       stats.batch();
       const byId = new Map(live.map((w) => [w.event.pageId, w]));
       const request = live.map((w) => ({ pageId: w.event.pageId, title: w.event.title, text: w.text }));
-      return from(router.tagBatch(request, signal === undefined ? {} : { signal })).pipe(
+      return from(observed(request, observer?.batch?.(live))).pipe(
         mergeMap((results) => results.map((r) => settle(r, byId))),
         filter((o): o is Outcome => o !== undefined),
       );
     });
+
+  const observed = (request: RouterPage[], watch: BatchObserver | undefined): Promise<PageTagResult[]> => {
+    if (watch === undefined) return router.tagBatch(request, signal === undefined ? {} : { signal });
+    return router.tagBatch(request, { signal, onEvent: (e) => watch.event(e) }).then(
+      (results) => {
+        watch.end();
+        return results;
+      },
+      (err: unknown) => {
+        watch.end(err);
+        throw err;
+      },
+    );
+  };
 
   const settle = (result: PageTagResult, byId: Map<string, PageWork>): Outcome | undefined => {
     const work = byId.get(result.pageId);
@@ -74,7 +91,10 @@ export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Out
 
   return (deliveries) =>
     deliveries.pipe(
-      tap(() => stats.received()),
+      tap((d) => {
+        stats.received();
+        observer?.received?.(d);
+      }),
       map((d) => decodeDelivery(d, { maxPageTokens: batch.maxPageTokens })),
       connect((decoded$) => {
         const invalid$ = decoded$.pipe(filter((x): x is Outcome => !isPageWork(x)));

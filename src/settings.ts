@@ -283,6 +283,38 @@ export const SETTINGS: readonly Setting[] = [
     help: 'log level (logs go to stderr)',
   },
   {
+    key: 'report',
+    flag: 'report',
+    type: 'string',
+    help: 'write an HTML run report (charts, no network needed to view) to this file',
+    commands: ['replay', 'demo'],
+  },
+
+  // Telemetry (the OTEL_* variables are read too: see config.ts)
+  {
+    key: 'trace',
+    flag: 'trace',
+    env: 'TAGSPACE_TRACE',
+    type: 'bool',
+    help: 'export traces over OTLP/HTTP (default: on when OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set; without either, to http://localhost:4318)',
+  },
+  {
+    key: 'metricsPort',
+    flag: 'metrics-port',
+    env: 'TAGSPACE_METRICS_PORT',
+    type: 'int',
+    min: 0,
+    help: 'serve /metrics (Prometheus), /healthz and /readyz on this port; 0 = any free port (default: 9464 for run, off for replay and demo)',
+  },
+  {
+    key: 'metricsHost',
+    flag: 'metrics-host',
+    env: 'TAGSPACE_METRICS_HOST',
+    type: 'string',
+    default: '0.0.0.0',
+    help: 'address the metrics server listens on',
+  },
+  {
     key: 'input',
     flag: 'input',
     type: 'string',

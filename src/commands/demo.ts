@@ -9,6 +9,7 @@ import { startSimulator } from '../sim/simulator.js';
 import { jsonlDeliveries, jsonlSink, readTagFile } from '../streams/jsonl-file.js';
 import { buildSummary, reportSummary } from '../summary.js';
 import { TagCache } from '../tag-cache.js';
+import { startTelemetry } from '../telemetry/telemetry.js';
 
 const log = logger('demo');
 
@@ -34,6 +35,13 @@ export async function demoCommand(config: Config): Promise<number> {
   });
   const cache = new TagCache({ enabled: config.cache.enabled, maxSize: config.cache.size });
   const stats = new RunStats();
+  // The demo's providers are both the simulator's, always configured.
+  const telemetry = await startTelemetry(config.telemetry, {
+    command: 'demo',
+    router,
+    cache,
+    providers: ['gemini', 'openai'],
+  });
   try {
     if (config.restore) {
       const started = Date.now();
@@ -47,14 +55,20 @@ export async function demoCommand(config: Config): Promise<number> {
     await runTagging({
       deliveries$: jsonlDeliveries(input),
       sink: jsonlSink(out, dlqOut),
-      written: (outcome) => stats.written(outcome),
-      deps: { router, cache, stats, batch: config.batch },
+      written: (outcome) => {
+        stats.written(outcome);
+        telemetry.written(outcome);
+      },
+      deps: { router, cache, stats, batch: config.batch, observer: telemetry.observer },
     }).done;
   } finally {
     router.close();
     await sim.close();
+    await telemetry.shutdown();
   }
-  await reportSummary(buildSummary(stats, router.metrics(), cache.stats()), config.summaryJson);
+  const summary = buildSummary(stats, router.metrics(), cache.stats());
+  await reportSummary(summary, config.summaryJson);
+  await telemetry.finish(summary);
   process.stdout.write(`tags written to ${out}${stats.dlq > 0 ? `, dead letters to ${dlqOut}` : ''}\n`);
   return 0;
 }

@@ -13,6 +13,7 @@ import { restoreTagState } from '../streams/restore-tag-state.js';
 import { transactionalKafkaSink } from '../streams/transactional-sink.js';
 import { buildSummary, reportSummary } from '../summary.js';
 import { TagCache } from '../tag-cache.js';
+import { configuredProviders, startTelemetry } from '../telemetry/telemetry.js';
 import { onShutdownSignals } from './shutdown.js';
 
 const log = logger('job');
@@ -76,18 +77,29 @@ export async function kafkaJob(config: Config, mode: 'run' | 'replay'): Promise<
       );
   };
 
+  const telemetry = await startTelemetry(config.telemetry, {
+    command: mode,
+    router,
+    cache,
+    providers: configuredProviders(config),
+    kafka: { tagsTopic: k.tagsTopic, group: groupId },
+    consumer: { ready: () => source.ready, lag: () => source.lag },
+  });
+  const { headersFor } = telemetry;
+
   const abort = new AbortController();
   const run = runTagging({
     deliveries$: source.deliveries$,
     sink: k.exactlyOnce
-      ? transactionalKafkaSink({ producer, source, tagsTopic: k.tagsTopic, dlqTopic: k.dlqTopic })
-      : kafkaSink({ producer, tagsTopic: k.tagsTopic, dlqTopic: k.dlqTopic }),
+      ? transactionalKafkaSink({ producer, source, tagsTopic: k.tagsTopic, dlqTopic: k.dlqTopic, headersFor })
+      : kafkaSink({ producer, tagsTopic: k.tagsTopic, dlqTopic: k.dlqTopic, headersFor }),
     written: (outcome) => {
       stats.written(outcome);
+      telemetry.written(outcome);
       // In exactly-once mode the sink marked it inside the transaction that committed its offset.
       if (!k.exactlyOnce) source.finished(outcome.delivery);
     },
-    deps: { router, cache, stats, batch: config.batch, signal: abort.signal },
+    deps: { router, cache, stats, batch: config.batch, signal: abort.signal, observer: telemetry.observer },
   });
 
   const commitTimer = setInterval(() => {
@@ -123,7 +135,10 @@ export async function kafkaJob(config: Config, mode: 'run' | 'replay'): Promise<
     log.info({ committed, inFlight: source.tracker.inFlight }, 'offsets committed');
     await Promise.allSettled([source.close(), producer.disconnect()]);
     router.close();
+    await telemetry.shutdown();
   }
-  await reportSummary(buildSummary(stats, router.metrics(), cache.stats()), config.summaryJson);
+  const summary = buildSummary(stats, router.metrics(), cache.stats());
+  await reportSummary(summary, config.summaryJson);
+  await telemetry.finish(summary);
   return 0;
 }

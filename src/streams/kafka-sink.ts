@@ -23,7 +23,14 @@ export interface KafkaSinkOptions {
   /** How long outcomes wait to share a produce request. */
   lingerMs?: number;
   scheduler?: SchedulerLike;
+  /**
+   * The Kafka headers of the TagRecord (or tombstone) written for an outcome. Default: the input
+   * event's own `traceparent`/`tracestate`; tracing passes its produce span's context instead.
+   */
+  headersFor?: HeadersFor;
 }
+
+export type HeadersFor = (outcome: Outcome) => Record<string, string>;
 
 /**
  * Writes outcomes to Kafka and re-emits each one only after the broker acknowledged it, so the
@@ -32,12 +39,13 @@ export interface KafkaSinkOptions {
  */
 export function kafkaSink(opts: KafkaSinkOptions): OperatorFunction<Outcome, Outcome> {
   const { producer, tagsTopic, dlqTopic, maxBatch = 500, lingerMs = 20, scheduler = asyncScheduler } = opts;
+  const { headersFor } = opts;
   return (source) =>
     source.pipe(
       bufferTime(lingerMs, null, maxBatch, scheduler),
       filter((outcomes) => outcomes.length > 0),
       concatMap((outcomes) => {
-        const topicMessages = toTopicMessages(outcomes, tagsTopic, dlqTopic);
+        const topicMessages = toTopicMessages(outcomes, tagsTopic, dlqTopic, headersFor);
         const written =
           topicMessages.length === 0 ? Promise.resolve() : producer.sendBatch({ topicMessages });
         return from(written).pipe(map(() => outcomes));
@@ -50,6 +58,7 @@ export function toTopicMessages(
   outcomes: readonly Outcome[],
   tagsTopic: string,
   dlqTopic: string,
+  headersFor: HeadersFor = (o) => traceHeaders(o.delivery.headers),
 ): TopicMessages[] {
   const tags: Message[] = [];
   const dlq: Message[] = [];
@@ -59,11 +68,11 @@ export function toTopicMessages(
         tags.push({
           key: o.record.pageId,
           value: encodeTagRecord(o.record),
-          headers: traceHeaders(o.delivery.headers),
+          headers: headersFor(o),
         });
         break;
       case 'tombstone':
-        tags.push({ key: o.pageId, value: null, headers: traceHeaders(o.delivery.headers) });
+        tags.push({ key: o.pageId, value: null, headers: headersFor(o) });
         break;
       case 'dead_letter':
         dlq.push({ key: o.delivery.key, value: o.delivery.value, headers: deadLetterHeaders(o) });

@@ -40,6 +40,8 @@ export class KafkaSource {
   private readonly owned = new Set<number>();
   private complete: (() => void) | undefined;
   private joined = false;
+  /** Per partition, as of its last fetch: the next offset to deliver and the high watermark. */
+  private readonly positions = new Map<number, { next: bigint; high: bigint }>();
 
   constructor(private readonly opts: KafkaSourceOptions) {
     this.consumer = opts.kafka.consumer({
@@ -57,12 +59,19 @@ export class KafkaSource {
 
     const onBatch = async ({ batch, heartbeat }: EachBatchPayload) => {
       const end = stopAt === undefined ? undefined : BigInt(stopAt.get(batch.partition) ?? '0');
+      let delivered: string | undefined;
       for (const message of batch.messages) {
         if (stopped) return;
         if (end !== undefined && BigInt(message.offset) >= end) break;
         this.tracker.received(batch.topic, batch.partition, message.offset);
         subscriber.next(toDelivery(batch.topic, batch.partition, message));
+        delivered = message.offset;
       }
+      if (delivered !== undefined)
+        this.positions.set(batch.partition, {
+          next: BigInt(delivered) + 1n,
+          high: BigInt(batch.highWatermark),
+        });
       this.applyBackpressure();
       await heartbeat();
     };
@@ -108,6 +117,14 @@ export class KafkaSource {
     return this.joined;
   }
 
+  /** Consumer lag, Σ over owned partitions of (high watermark − next offset to deliver), as of their last fetch. */
+  get lag(): number | undefined {
+    if (this.positions.size === 0) return undefined;
+    let behind = 0n;
+    for (const p of this.positions.values()) if (p.high > p.next) behind += p.high - p.next;
+    return Number(behind);
+  }
+
   get groupId(): string {
     return this.opts.groupId;
   }
@@ -132,6 +149,7 @@ export class KafkaSource {
   private onJoin(partitions: number[]): void {
     this.joined = true;
     this.owned.clear();
+    this.positions.clear();
     for (const p of partitions) this.owned.add(p);
     this.tracker.reset();
     if (this.paused) this.resume();

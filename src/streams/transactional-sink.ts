@@ -11,7 +11,7 @@ import type { Producer } from 'kafkajs';
 import { logger } from '../log.js';
 import type { Delivery, Outcome } from '../work.js';
 import type { PartitionOffset } from './offset-tracker.js';
-import { toTopicMessages } from './kafka-sink.js';
+import { toTopicMessages, type HeadersFor } from './kafka-sink.js';
 
 const log = logger('transactional-sink');
 
@@ -32,6 +32,8 @@ export interface TransactionalSinkOptions {
   maxBatch?: number;
   lingerMs?: number;
   scheduler?: SchedulerLike;
+  /** The TagRecords' headers (kafka-sink.ts); tracing passes its produce span's context. */
+  headersFor?: HeadersFor;
 }
 
 /**
@@ -63,7 +65,7 @@ export function transactionalKafkaSink(opts: TransactionalSinkOptions): Operator
         if (owned.length === 0) return owned;
         const tx = await producer.transaction();
         try {
-          const topicMessages = toTopicMessages(owned, tagsTopic, dlqTopic);
+          const topicMessages = toTopicMessages(owned, tagsTopic, dlqTopic, opts.headersFor);
           if (topicMessages.length > 0) await tx.sendBatch({ topicMessages });
           for (const o of owned) source.finished(o.delivery);
           const offsets = source.tracker.takeCommits();

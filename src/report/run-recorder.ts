@@ -1,0 +1,239 @@
+import type { Observable, Subscription } from 'rxjs';
+import type { RouterEvent } from '../router/router-events.js';
+import type { Summary } from '../summary.js';
+import type { BatchObserver, TaggingObserver } from '../telemetry/tagging-observer.js';
+import type { Outcome, PageWork } from '../work.js';
+import type { Mark, Percentiles, ProviderReport, RunReportData, SeriesPoint } from './report-data.js';
+
+/** Bounds what one run keeps in memory, however long it is. */
+const MAX_POINTS = 20_000;
+const MAX_MARKS = 5_000;
+const MAX_LATENCIES = 50_000;
+/** Outcomes are counted per 100 ms (up to an hour), and re-binned for the chart at the end. */
+const TICK_MS = 100;
+const MAX_TICKS = 36_000;
+const MAX_BARS = 60;
+
+interface ProviderTally {
+  provider: string;
+  model: string;
+  calls: number;
+  ok: number;
+  rateLimited: number;
+  otherErrors: number;
+  latencies: number[];
+}
+
+/**
+ * Collects a run's time series while it runs, for the HTML report: the concurrency limit (from
+ * limit$), batches in flight, 429s, retries, fallbacks and breaker changes (router events), batch
+ * sizes, and events written per second. The totals come from the run's Summary at the end.
+ */
+export class RunRecorder implements TaggingObserver {
+  readonly startedAt: number;
+  private readonly limit: SeriesPoint[] = [];
+  private readonly inFlight: SeriesPoint[] = [];
+  private readonly marks: Mark[] = [];
+  private readonly ticks: number[] = [];
+  private readonly editToTag: number[] = [];
+  private readonly batchSizes = new Map<number, number>();
+  private readonly providers = new Map<string, ProviderTally>();
+  private batchesInFlight = 0;
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.startedAt = now();
+    this.inFlight.push({ t: 0, v: 0 });
+  }
+
+  /** Records every value of the pipeline's concurrency limit until the subscription ends. */
+  watchLimit(limit$: Observable<number>): Subscription {
+    return limit$.subscribe((v) => push(this.limit, { t: this.elapsed(), v }));
+  }
+
+  batch(pages: readonly PageWork[]): BatchObserver {
+    this.batchSizes.set(pages.length, (this.batchSizes.get(pages.length) ?? 0) + 1);
+    this.batchesInFlight += 1;
+    push(this.inFlight, { t: this.elapsed(), v: this.batchesInFlight });
+    let ended = false;
+    return {
+      event: (e) => this.event(e),
+      end: () => {
+        if (ended) return;
+        ended = true;
+        this.batchesInFlight -= 1;
+        push(this.inFlight, { t: this.elapsed(), v: this.batchesInFlight });
+      },
+    };
+  }
+
+  written(outcome: Outcome): void {
+    const now = this.now();
+    if (outcome.kind === 'tagged' && this.editToTag.length < MAX_LATENCIES)
+      this.editToTag.push(Math.max(0, now - outcome.delivery.receivedAt));
+    const tick = Math.floor(Math.max(0, now - this.startedAt) / TICK_MS);
+    if (tick >= MAX_TICKS) return;
+    while (this.ticks.length <= tick) this.ticks.push(0);
+    this.ticks[tick] = (this.ticks[tick] ?? 0) + 1;
+  }
+
+  /** The report of the run that `summary` sums up. */
+  report(summary: Summary, meta: { command: string; title?: string }): RunReportData {
+    const m = summary.metrics;
+    const usage = new Map(m.providers.map((p) => [`${p.provider}\u0000${p.model}`, p]));
+    const providers: ProviderReport[] = [...this.providers.entries()].map(([key, t]) => {
+      const u = usage.get(key);
+      return {
+        provider: t.provider,
+        model: t.model,
+        calls: t.calls,
+        ok: t.ok,
+        rateLimited: t.rateLimited,
+        otherErrors: t.otherErrors,
+        inputTokens: u?.input_tokens ?? 0,
+        outputTokens: u?.output_tokens ?? 0,
+        costUsd: u?.cost_usd ?? 0,
+        latencyMs: percentiles(t.latencies),
+      };
+    });
+    const startedAt = this.startedAt;
+    return {
+      title: meta.title ?? `tagspace ${meta.command}`,
+      command: meta.command,
+      startedAt: new Date(startedAt).toISOString(),
+      durationMs: this.elapsed(),
+      totals: {
+        events: summary.events,
+        pages: summary.pages,
+        tagged: summary.tagged,
+        cached: summary.cached,
+        skipped: summary.skipped,
+        tombstones: summary.tombstones,
+        dlq: summary.dlq,
+        llmCalls: summary.llmCalls,
+        batches: summary.batches,
+        rateLimitErrors: summary.rateLimitErrors,
+        fallbackSwitches: summary.fallbackSwitches,
+        retries: summary.retries,
+        inputTokens: summary.inputTokens,
+        outputTokens: summary.outputTokens,
+        costUsd: summary.costUsd,
+      },
+      cache: {
+        hits: summary.cache.hits,
+        misses: summary.cache.misses,
+        hitRate:
+          summary.cache.hits + summary.cache.misses === 0
+            ? 0
+            : summary.cache.hits / (summary.cache.hits + summary.cache.misses),
+        size: summary.cache.size,
+        maxSize: summary.cache.max_size,
+      },
+      limit: [...this.limit],
+      inFlight: [...this.inFlight],
+      throughput: rebin(this.ticks, TICK_MS, MAX_BARS),
+      marks: [...this.marks],
+      providers,
+      batchSizes: [...this.batchSizes]
+        .map(([size, count]) => ({ size, count }))
+        .sort((a, b) => a.size - b.size),
+      editToTagMs: percentiles(this.editToTag) ?? summary.editToTagMs,
+      adjustments: m.concurrency_adjustments.map((a) => ({
+        t: Date.parse(a.time) - startedAt,
+        provider: a.provider,
+        reason: a.reason,
+        old: a.old_concurrency,
+        new: a.new_concurrency,
+      })),
+    };
+  }
+
+  private event(e: RouterEvent): void {
+    const t = this.elapsed();
+    switch (e.type) {
+      case 'call': {
+        const tally = this.tally(e.provider, e.model);
+        tally.calls += 1;
+        const limited = e.outcome === 'rate_limited' || e.status === 429;
+        if (e.outcome === 'ok') tally.ok += 1;
+        else if (limited) tally.rateLimited += 1;
+        else tally.otherErrors += 1;
+        if (e.latencyMs !== undefined && tally.latencies.length < MAX_LATENCIES)
+          tally.latencies.push(e.latencyMs);
+        if (limited) {
+          const hint = e.retryAfterMs === undefined ? '' : `, retry after ${e.retryAfterMs} ms`;
+          this.mark({ t, kind: 'rate_limit', label: `429 from ${e.provider} (attempt ${e.attempt}${hint})` });
+        }
+        return;
+      }
+      case 'retry':
+        this.mark({ t, kind: 'retry', label: `retry ${e.attempt} after ${e.kind}, waiting ${e.delayMs} ms` });
+        return;
+      case 'fallback':
+        this.mark({ t, kind: 'fallback', label: `fallback ${e.from} → ${e.to}: ${e.reason}` });
+        return;
+      case 'breaker':
+        this.mark({ t, kind: 'breaker', label: `${e.provider} breaker ${e.from} → ${e.to}: ${e.reason}` });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private tally(provider: string, model: string): ProviderTally {
+    const key = `${provider}\u0000${model}`;
+    let t = this.providers.get(key);
+    if (t === undefined) {
+      t = { provider, model, calls: 0, ok: 0, rateLimited: 0, otherErrors: 0, latencies: [] };
+      this.providers.set(key, t);
+    }
+    return t;
+  }
+
+  private mark(m: Mark): void {
+    if (this.marks.length < MAX_MARKS) this.marks.push(m);
+  }
+
+  private elapsed(): number {
+    return Math.max(0, this.now() - this.startedAt);
+  }
+}
+
+function push(series: SeriesPoint[], p: SeriesPoint): void {
+  if (series.length < MAX_POINTS) series.push(p);
+}
+
+/**
+ * Counts per `tickMs` summed into at most `maxBars` buckets of a round width:
+ *
+ *   bucketMs = the smallest of {1, 2, 5}·10^k · tickMs with ⌈n / (bucketMs / tickMs)⌉ ≤ maxBars
+ */
+export function rebin(
+  ticks: readonly number[],
+  tickMs: number,
+  maxBars: number,
+): { bucketMs: number; counts: number[] } {
+  let per = 1;
+  for (let scale = 1; Math.ceil(ticks.length / per) > maxBars; scale *= 10) {
+    per =
+      [1, 2, 5, 10].map((m) => m * scale).find((p) => Math.ceil(ticks.length / p) <= maxBars) ?? 10 * scale;
+  }
+  const counts = Array.from({ length: Math.ceil(ticks.length / per) }, () => 0);
+  ticks.forEach((n, i) => {
+    counts[Math.floor(i / per)] = (counts[Math.floor(i / per)] ?? 0) + n;
+  });
+  return { bucketMs: per * tickMs, counts };
+}
+
+/** Nearest-rank percentiles: p(q) = sorted[⌈q·n⌉ − 1]. */
+export function percentiles(values: readonly number[]): Percentiles | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] as number;
+  return {
+    p50: at(0.5),
+    p90: at(0.9),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: sorted[sorted.length - 1] as number,
+  };
+}

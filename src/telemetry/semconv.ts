@@ -1,0 +1,45 @@
+/**
+ * The OpenTelemetry semantic-convention attribute names tagspace writes. Messaging and GenAI
+ * conventions are still "development" status, and the package advises copying such names rather
+ * than importing them from its incubating entry point, so they are spelled out here, once.
+ */
+export const MESSAGING_SYSTEM = 'messaging.system';
+export const MESSAGING_DESTINATION_NAME = 'messaging.destination.name';
+export const MESSAGING_DESTINATION_PARTITION_ID = 'messaging.destination.partition.id';
+export const MESSAGING_OPERATION_NAME = 'messaging.operation.name';
+export const MESSAGING_OPERATION_TYPE = 'messaging.operation.type';
+export const MESSAGING_CONSUMER_GROUP_NAME = 'messaging.consumer.group.name';
+export const MESSAGING_BATCH_MESSAGE_COUNT = 'messaging.batch.message_count';
+export const MESSAGING_KAFKA_OFFSET = 'messaging.kafka.offset';
+export const MESSAGING_KAFKA_MESSAGE_KEY = 'messaging.kafka.message.key';
+export const MESSAGING_KAFKA_MESSAGE_TOMBSTONE = 'messaging.kafka.message.tombstone';
+
+/** Deprecated in favour of gen_ai.provider.name; both are written, for older backends. */
+export const GEN_AI_SYSTEM = 'gen_ai.system';
+export const GEN_AI_PROVIDER_NAME = 'gen_ai.provider.name';
+export const GEN_AI_OPERATION_NAME = 'gen_ai.operation.name';
+export const GEN_AI_REQUEST_MODEL = 'gen_ai.request.model';
+export const GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
+export const GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
+export const GEN_AI_RESPONSE_FINISH_REASONS = 'gen_ai.response.finish_reasons';
+
+export const ERROR_TYPE = 'error.type';
+export const HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+
+/** tagspace's own attributes: what the conventions have no name for. */
+export const TAGSPACE_ATTEMPT = 'tagspace.attempt';
+export const TAGSPACE_OUTCOME = 'tagspace.outcome';
+export const TAGSPACE_RETRY_AFTER_MS = 'tagspace.retry_after_ms';
+export const TAGSPACE_PAGES = 'tagspace.pages';
+export const TAGSPACE_PAGE_ID = 'tagspace.page.id';
+export const TAGSPACE_PAGE_IDS = 'tagspace.page_ids';
+export const TAGSPACE_PAGE_VERSION = 'tagspace.page.version';
+export const TAGSPACE_COST_USD = 'tagspace.cost_usd';
+export const TAGSPACE_PROVIDER_LATENCY_MS = 'tagspace.provider_latency_ms';
+export const TAGSPACE_CALLS = 'tagspace.calls';
+
+/** The provider names of gen_ai.provider.name (and gen_ai.system) for tagspace's providers. */
+export const GEN_AI_PROVIDERS = { gemini: 'gcp.gemini', openai: 'openai' } as const;
+
+/** The operation each provider's API performs (gen_ai.operation.name). */
+export const GEN_AI_OPERATIONS = { gemini: 'generate_content', openai: 'chat' } as const;

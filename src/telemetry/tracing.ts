@@ -1,0 +1,81 @@
+import { diag, DiagLogLevel, type Tracer } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import type { TracingConfig } from '../config.js';
+import { logger } from '../log.js';
+
+export interface Tracing {
+  tracer: Tracer;
+  /** Exports what is still buffered and stops. */
+  shutdown(): Promise<void>;
+}
+
+export interface TracingOptions {
+  /** Default: OTLP/HTTP to `config.url` through a batching processor. */
+  processor?: SpanProcessor;
+}
+
+/**
+ * A tracer provider of its own (not registered globally: tagspace hands its tracer to the code
+ * that traces, so nothing else in the process starts exporting by accident).
+ */
+export function startTracing(config: TracingConfig, serviceName: string, opts: TracingOptions = {}): Tracing {
+  routeDiagnostics();
+  const processor =
+    opts.processor ??
+    new BatchSpanProcessor(new OTLPTraceExporter({ url: config.url, headers: config.headers }));
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': serviceName }),
+    sampler: samplerFor(config.sampler),
+    spanProcessors: [processor],
+  });
+  logger('telemetry').info({ url: config.url, sampler: config.sampler.name }, 'exporting traces');
+  return {
+    tracer: provider.getTracer('tagspace'),
+    shutdown: () => provider.shutdown(),
+  };
+}
+
+/**
+ * OTEL_TRACES_SAMPLER and its argument, as the SDK specification defines them:
+ *
+ *   always_on | always_off | traceidratio(r) | parentbased_X = follow the parent's decision, X for roots
+ */
+export function samplerFor(s: TracingConfig['sampler']): Sampler {
+  const root = (name: string): Sampler =>
+    name === 'always_off'
+      ? new AlwaysOffSampler()
+      : name === 'traceidratio'
+        ? new TraceIdRatioBasedSampler(s.ratio)
+        : new AlwaysOnSampler();
+  return s.name.startsWith('parentbased_')
+    ? new ParentBasedSampler({ root: root(s.name.slice('parentbased_'.length)) })
+    : root(s.name);
+}
+
+/** The SDK's own complaints (an exporter that cannot reach its endpoint) as tagspace warnings. */
+let diagnosticsRouted = false;
+function routeDiagnostics(): void {
+  if (diagnosticsRouted) return;
+  diagnosticsRouted = true;
+  const log = logger('telemetry');
+  const warn = (message: string, ...args: unknown[]) =>
+    log.warn(
+      { detail: [message, ...args.map((a) => (a instanceof Error ? a.message : String(a)))].join(' ') },
+      'opentelemetry reported a problem',
+    );
+  diag.setLogger(
+    { error: warn, warn, info: () => {}, debug: () => {}, verbose: () => {} },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
+}

@@ -1,0 +1,156 @@
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GeminiProvider } from '../../src/router/gemini-provider.js';
+import { OpenAIProvider } from '../../src/router/openai-provider.js';
+import { Router } from '../../src/router/router.js';
+import { generateSpace } from '../../src/sim/generate-space.js';
+import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
+import { pageText } from '../../src/page-content.js';
+import { startMetricsServer, type MetricsServer } from '../../src/telemetry/metrics-server.js';
+import { PipelineMetrics } from '../../src/telemetry/pipeline-metrics.js';
+import { recordFor, work } from '../operators/fixtures.js';
+
+let sim: Simulator;
+let router: Router;
+let server: MetricsServer;
+let meterProvider: MeterProvider;
+let metrics: PipelineMetrics;
+let consumerJoined = false;
+
+beforeAll(async () => {
+  // Gemini's quota is tiny, so batches meet 429s, retries and fall back to OpenAI.
+  sim = await startSimulator({
+    port: 0,
+    scenario: {
+      seed: 4,
+      gemini: { rpm: 2, windowMs: 60_000, latencyMs: { median: 5 } },
+      openai: { rpm: 1000, windowMs: 1000, latencyMs: { median: 5 } },
+    },
+  });
+  router = new Router({
+    providers: {
+      gemini: new GeminiProvider({
+        apiKey: 'g-key',
+        model: 'gemini-2.0-flash',
+        baseUrl: sim.geminiBaseUrl,
+        timeoutMs: 5000,
+      }),
+      openai: new OpenAIProvider({
+        apiKey: 'o-key',
+        model: 'gpt-4o-mini',
+        baseUrl: sim.openaiBaseUrl,
+        timeoutMs: 5000,
+      }),
+    },
+    backoff: { baseDelayMs: 5, maxDelayMs: 20, maxRetries: 1, jitter: 0 },
+    concurrency: { policy: 'adaptive', initial: 3, max: 10 },
+  });
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  meterProvider = new MeterProvider({ readers: [exporter] });
+  metrics = new PipelineMetrics(meterProvider.getMeter('test'), {
+    limit: () => router.metrics().current_concurrency,
+    lag: () => 17,
+    cache: () => ({ hits: 4, misses: 9, size: 9 }),
+  });
+  server = await startMetricsServer({
+    port: 0,
+    host: '127.0.0.1',
+    exporter,
+    readiness: () => ({ consumer_joined: consumerJoined, provider_usable: true }),
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await meterProvider?.shutdown();
+  router?.close();
+  await sim?.close();
+});
+
+/** Prometheus text → value per series, and sums per metric name. */
+async function scrape() {
+  const res = await fetch(`${server.url}/metrics`);
+  expect(res.status).toBe(200);
+  const series = new Map<string, number>();
+  for (const line of (await res.text()).split('\n')) {
+    if (line.startsWith('#') || line.trim() === '') continue;
+    const at = line.lastIndexOf(' ');
+    series.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  const matching = (name: string, labels: Record<string, string>) =>
+    [...series].filter(
+      ([k]) =>
+        (k === name || k.startsWith(`${name}{`)) &&
+        Object.entries(labels).every(([l, v]) => k.includes(`${l}="${v}"`)),
+    );
+  const sum = (name: string, labels: Record<string, string> = {}) =>
+    matching(name, labels).reduce((t, [, v]) => t + v, 0);
+  /** The one series of `name` with these labels (other labels, such as the scope, ignored). */
+  const one = (name: string, labels: Record<string, string> = {}) => {
+    const found = matching(name, labels);
+    expect(
+      found.map(([k]) => k),
+      `series ${name}`,
+    ).toHaveLength(1);
+    return found[0]?.[1];
+  };
+  return { one, sum };
+}
+
+describe('PipelineMetrics on /metrics', () => {
+  it('counts what the router counts, under the origin document’s names', async () => {
+    const { events } = generateSpace({ pages: 20, seed: 2, spaceKey: 'MET' });
+    const pages = events.map((e) => ({ pageId: e.pageId, title: e.title, text: pageText(e) }));
+    const batches = [pages.slice(0, 5), pages.slice(5, 10), pages.slice(10, 15), pages.slice(15, 20)];
+    await Promise.all(
+      batches.map(async (batch) => {
+        const watch = metrics.batch(batch.map((p) => work(p.pageId, 1)));
+        await router.tagBatch(batch, { onEvent: (e) => watch.event(e) });
+        watch.end();
+      }),
+    );
+    const w = work('p-1', 1);
+    w.delivery.receivedAt = Date.now() - 1500;
+    metrics.written({ kind: 'tagged', delivery: w.delivery, record: recordFor(w) });
+    metrics.written({ kind: 'skipped', delivery: w.delivery, pageId: 'p-1', reason: 'stale' });
+
+    const origin = router.metrics();
+    expect(origin.rate_limit_errors).toBeGreaterThan(0);
+    expect(origin.fallback_switches).toBeGreaterThan(0);
+    const { one, sum } = await scrape();
+    expect(sum('tagspace_ai_calls_total')).toBe(origin.total_ai_calls);
+    expect(sum('tagspace_successful_calls_total')).toBe(origin.successful_calls);
+    expect(sum('tagspace_failed_calls_total')).toBe(origin.failed_calls);
+    expect(sum('tagspace_rate_limit_errors_total')).toBe(origin.rate_limit_errors);
+    expect(sum('tagspace_fallback_switches_total')).toBe(origin.fallback_switches);
+    expect(sum('tagspace_retries_total')).toBe(origin.retries);
+    expect(sum('tagspace_tokens_total')).toBe(origin.input_tokens + origin.output_tokens);
+    expect(one('tagspace_events_total', { outcome: 'tagged' })).toBe(1);
+    expect(one('tagspace_events_total', { outcome: 'skipped' })).toBe(1);
+    expect(one('tagspace_batch_size_count')).toBe(4);
+    expect(one('tagspace_batch_size_sum')).toBe(20);
+    expect(one('tagspace_edit_to_tag_seconds_count')).toBe(1);
+    expect(one('tagspace_edit_to_tag_seconds_sum')).toBeGreaterThanOrEqual(1.5);
+    expect(sum('tagspace_provider_latency_seconds_count')).toBe(origin.successful_calls);
+    expect(one('tagspace_concurrency_limit')).toBe(origin.current_concurrency);
+    expect(one('tagspace_inflight_calls')).toBe(0);
+    expect(one('tagspace_consumer_lag')).toBe(17);
+    expect(one('tagspace_cache_hits_total')).toBe(4);
+  });
+
+  it('answers /healthz always and /readyz only when every check holds', async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    consumerJoined = false;
+    const notReady = await fetch(`${server.url}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toEqual({
+      status: 'not ready',
+      checks: { consumer_joined: false, provider_usable: true },
+    });
+    consumerJoined = true;
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    expect((await fetch(`${server.url}/nothing`)).status).toBe(404);
+  });
+});
