@@ -1,21 +1,24 @@
 /**
  * Learns a sliding-window request quota from its 429s and keeps new calls inside it — the pacing
  * half of the adaptive policy. Providers meter requests (and tokens) over a sliding window, and a
- * 429's retry hint says when the oldest admitted request leaves it. With s₀ the first admitted
- * start ever seen, and "admitted" = the call succeeded (its start is what the provider counted):
+ * 429's retry hint says when the oldest admitted request leaves it. "Admitted" = the call
+ * succeeded; its start is what the provider counted. With s₀ the first admitted start seen:
  *
- *   first window-sized 429 at t, hint h    Ŵ = t + h − s₀   (the window was empty when we began;
- *                                          a minute for real providers, less in a time-scaled bench)
- *   window-sized 429 at t                  once the calls in flight at t have reported (the pause
- *                                          for h is over): R̂ = #{admitted starts s ∈ (t − Ŵ, t]}
- *   before a freed slot is reused          used = #{admitted s ∈ (now − Ŵ, now]} + inFlight
- *                                          used + 1 > R̂  ⇒  hold until s₍used + 1 − R̂₎ + Ŵ
- *   any other 429                          R̂ ← R̂ − 1 (the window held fewer than R̂ after all)
- *   3 windows without a 429, holding       R̂ ← R̂ + 1 (the quota grew, or R̂ came from a partial window)
+ *   window-sized 429 at t, hint h   Ŵ ← min(Ŵ, t + h − oldest admitted start in (t − Ŵ, t])
+ *                                   (first time: t + h − s₀, the window was empty when we began).
+ *                                   Hints are rounded up (Gemini: whole seconds), so Ŵ ≥ W and
+ *                                   every later 429 can only tighten it.
+ *   then, once the calls in flight at t have reported (the pause for h is over), with
+ *   n = #{admitted s ∈ (t − Ŵ, t]}:  R̂ ← n the first time, R̂ ← min(R̂ − 1, n) after that
+ *   before a freed slot is reused   used = #{admitted s ∈ (now − Ŵ, now]} + inFlight
+ *                                   used + 1 > R̂  ⇒  hold until s₍used + 1 − R̂₎ + Ŵ
+ *   any other 429                   R̂ ← R̂ − 1 (the window held fewer than R̂ after all)
+ *   3 windows without a 429, holding   R̂ ← R̂ + 1 (the quota grew, or R̂ was set too low)
  *
- * The hint serves to know when to count and how long the window is, never how many it holds, so
- * whole-second rounding of hints costs little. Until R̂ is known it holds nothing; a wrong R̂ is
- * corrected by the next 429 (too high) or by the quiet-window growth (too low).
+ * The first n is exact however Ŵ is rounded (the window began empty: everything since s₀ counts);
+ * later ones may overcount by what an overlong Ŵ takes in, hence "R̂ − 1 at most" (a 429 while
+ * pacing to R̂ means R̂ was too many). Until R̂ is known it holds nothing. A quota of tokens per
+ * window is followed as well as the calls' sizes are alike: R̂ is counted in calls.
  */
 const QUIET_WINDOWS = 3;
 /** No provider meters over more than this; a longer "window" is a daily quota or a bad hint. */
@@ -58,15 +61,18 @@ export class WindowQuota {
   /** A 429. `windowFull`: its hint was long enough to be the window's (not a momentary cap). */
   refused(now: number, retryAfterMs: number, windowFull: boolean): void {
     this.lastRefusalAt = now;
-    if (windowFull) {
-      if (this.window === undefined && this.firstStart !== undefined) {
-        const learnt = now + retryAfterMs - this.firstStart;
-        if (learnt > 0 && learnt <= MAX_WINDOW_MS) this.window = learnt;
-      }
-      this.pendingRefusal = { at: now, until: now + retryAfterMs };
-    } else if (this.estimate !== undefined) {
-      this.estimate = Math.max(1, this.estimate - 1);
+    if (!windowFull) {
+      if (this.estimate !== undefined) this.estimate = Math.max(1, this.estimate - 1);
+      return;
     }
+    const oldest =
+      this.window === undefined ? this.firstStart : this.starts[this.firstAfter(now - this.window)];
+    if (oldest !== undefined) {
+      const candidate = now + retryAfterMs - oldest;
+      if (candidate > 0 && candidate <= MAX_WINDOW_MS)
+        this.window = Math.min(this.window ?? candidate, candidate);
+    }
+    this.pendingRefusal = { at: now, until: now + retryAfterMs };
   }
 
   /** The earliest time a new call may start without passing R̂, given `inFlight` calls out. */
@@ -99,7 +105,8 @@ export class WindowQuota {
     if (refusal !== undefined && now >= refusal.until && this.window !== undefined) {
       const from = refusal.at - this.window;
       const count = this.starts.filter((s) => s > from && s <= refusal.at).length;
-      if (count > 0) this.estimate = count;
+      if (count > 0)
+        this.estimate = this.estimate === undefined ? count : Math.max(1, Math.min(this.estimate - 1, count));
       this.pendingRefusal = undefined;
       this.lastGrowthAt = now;
     }
