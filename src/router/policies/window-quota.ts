@@ -6,8 +6,9 @@
  *
  *   window-sized 429 at t, hint h   Ŵ ← min(Ŵ, t + h − oldest admitted start in (t − Ŵ, t])
  *                                   (first time: t + h − s₀, the window was empty when we began).
- *                                   Hints are rounded up (Gemini: whole seconds), so Ŵ ≥ W and
- *                                   every later 429 can only tighten it.
+ *                                   Hints are rounded up (Gemini: whole seconds), so Ŵ ≥ W; a
+ *                                   later 429 tightens it when the oldest call counted is the
+ *                                   window's oldest (after a quiet spell), and never loosens it.
  *   then, once the calls in flight at t have reported (the pause for h is over), with
  *   n = #{admitted s ∈ (t − Ŵ, t]}:  R̂ ← n the first time, R̂ ← min(R̂ − 1, n) after that
  *   before a freed slot is reused   used = #{admitted s ∈ (now − Ŵ, now]} + inFlight

@@ -45,6 +45,31 @@ describe('WindowQuota', () => {
     expect(wq.quota).toBe(9);
   });
 
+  it('tightens the window when a later hint shows it shorter (hints are rounded up)', () => {
+    const wq = new WindowQuota();
+    tenCalls(wq);
+    // A hint rounded up: the true window is 10 s (the call at 0 leaves at 10 000), this says 10.6 s.
+    wq.refused(1_000, 9_600, true);
+    expect(wq.windowMs).toBe(10_600);
+    // A quiet spell, then ten more calls from 20 000 and a precise hint: the oldest (20 000)
+    // leaves in 9 s, so the window is 10 s.
+    for (let s = 20_000; s < 21_000; s += 100) wq.admitted(s, s + 50);
+    wq.refused(21_000, 9_000, true);
+    expect(wq.windowMs).toBe(10_000);
+  });
+
+  it('never raises the quota on a recount: a 429 while pacing to R̂ means R̂ was too many', () => {
+    const wq = new WindowQuota(1_000);
+    for (let s = 0; s < 1_000; s += 100) wq.admitted(s, s + 10);
+    wq.refused(950, 100, true);
+    wq.openAt(1_050, 0);
+    expect(wq.quota).toBe(10);
+    for (let s = 1_050; s < 2_000; s += 50) wq.admitted(s, s + 10);
+    wq.refused(2_000, 100, true);
+    wq.openAt(2_100, 0);
+    expect(wq.quota).toBe(9);
+  });
+
   it('lowers the quota by one on a 429 that is not window-sized', () => {
     const wq = new WindowQuota();
     tenCalls(wq);
