@@ -136,6 +136,18 @@ function parseValue(s: Setting, raw: string, name: string): unknown {
   }
 }
 
+const BOOL_WORDS = new Set(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']);
+
+/** `--trace` alone means `--trace=true` (as --help shows it); `--trace false` keeps its value. */
+function bareBooleans(argv: readonly string[], settings: readonly Setting[]): string[] {
+  const flags = new Set(settings.filter((s) => s.type === 'bool').map((s) => `--${s.flag}`));
+  return argv.map((arg, i) => {
+    const next = argv[i + 1];
+    const bare = flags.has(arg) && (next === undefined || !BOOL_WORDS.has(next.trim().toLowerCase()));
+    return bare ? `${arg}=true` : arg;
+  });
+}
+
 /** Parses argv (after the command word) and env for `command`. */
 export function loadConfig(command: string, argv: readonly string[], env: Env = process.env): Config {
   const settings = settingsFor(command);
@@ -146,7 +158,12 @@ export function loadConfig(command: string, argv: readonly string[], env: Env = 
   }
   let parsed: { values: Raw; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true }) as typeof parsed;
+    parsed = parseArgs({
+      args: bareBooleans(argv, settings),
+      options,
+      strict: true,
+      allowPositionals: true,
+    }) as typeof parsed;
   } catch (err) {
     const message = ((err as Error).message.split('\n')[0] ?? 'bad arguments').split('. To specify')[0];
     throw new TagspaceError('config', `${command}: ${message}`);

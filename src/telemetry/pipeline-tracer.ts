@@ -40,7 +40,7 @@ const propagator = new W3CTraceContextPropagator();
  *   process <topic>   CONSUMER, one per event, child of the event's `traceparent` when it has one;
  *                     from receipt until its outcome is written
  *   └ tag batch       INTERNAL, child of the first of its events that continued a trace (else of
- *     │               its first event), linked to every event's consume span
+ *     │               its first event), linked to the consume spans of its other events
  *     └ <op> <model>  CLIENT, one per provider call (batch-trace.ts)
  *   └ send <tags>     PRODUCER, child of the consume span; its context is written as the
  *                     TagRecord's `traceparent` header, so consumers downstream continue the trace
@@ -85,7 +85,9 @@ export class PipelineTracer implements TaggingObserver {
     const lead = known.find((s) => s.continued) ?? known[0];
     return new BatchTrace(this.tracer, {
       parent: lead === undefined ? ROOT_CONTEXT : trace.setSpan(ROOT_CONTEXT, lead.consume),
-      links: known.map((s) => ({ context: s.consume.spanContext() })),
+      // The parent is not linked again: it is already the batch's parent (and trace backends
+      // such as Jaeger fold a link to the parent into the parent reference).
+      links: known.filter((s) => s !== lead).map((s) => ({ context: s.consume.spanContext() })),
       pageIds: pages.map((p) => p.event.pageId),
       now: this.now,
     });
