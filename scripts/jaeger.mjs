@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Jaeger v2 for tests and for users without Docker. Built once from the Go module proxy and cached;
-// run without a config it keeps traces in memory, takes OTLP on 4317/4318 and serves the query
-// API on 16686.
+// run with its built-in all-in-one config it keeps traces in memory, takes OTLP on 4317/4318 and
+// serves the query API on 16686 (the UI is a placeholder: this build does not embed its assets).
 //
 //   node scripts/jaeger.mjs build | up | down | status
 import fs from 'node:fs';
@@ -22,6 +22,19 @@ import { buildGoProgram } from './go-program.mjs';
 export const JAEGER_VERSION = process.env.JAEGER_VERSION || 'v1.76.0';
 const MODULE = 'github.com/jaegertracing/jaeger';
 const HOST = '127.0.0.1';
+
+// The built-in all-in-one configuration (no --config), trimmed with --set to what tests use: the
+// OTLP receiver and the query service. The rest binds fixed ports (8888 metrics, 9411 zipkin,
+// 5778 sampling, 13133 health, 14250/14268 jaeger receivers, ...) that another process on a
+// shared machine may hold, which would stop Jaeger from starting at all.
+const TRIMMED_ALL_IN_ONE = [
+  '--set=service.extensions=[jaeger_storage,jaeger_query]',
+  '--set=service.pipelines.traces.receivers=[otlp]',
+  '--set=service.telemetry.metrics.level=none',
+  // The query service listens on every interface by default; loopback is enough here.
+  `--set=extensions.jaeger_query.http.endpoint=${HOST}:16686`,
+  `--set=extensions.jaeger_query.grpc.endpoint=${HOST}:16685`,
+];
 
 export const jaegerEndpoints = {
   queryUrl: `http://${HOST}:16686`,
@@ -80,7 +93,7 @@ export async function startJaeger({ timeoutMs = 60_000, log = console.log } = {}
   const began = Date.now();
   fs.mkdirSync(paths.runDir, { recursive: true });
   fs.writeFileSync(paths.logFile, '');
-  const child = spawnDetached(binary, [], {
+  const child = spawnDetached(binary, TRIMMED_ALL_IN_ONE, {
     cwd: paths.runDir,
     env: { ...process.env, JAEGER_LISTEN_HOST: HOST },
     logFile: paths.logFile,
