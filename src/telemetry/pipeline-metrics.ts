@@ -25,8 +25,11 @@ export interface GaugeSources {
  *   tagspace_fallback_switches_total, tagspace_retries_total
  *   tagspace_events_total{outcome}                   tagged · cached · tombstone · skipped · dead_letter
  *
- * plus histograms (provider latency, batch size, edit-to-tag latency) and gauges (concurrency
- * limit, in-flight calls, consumer lag, cache).
+ * plus histograms tagspace_provider_latency_seconds{provider,outcome} (answered calls, as the
+ * provider measured them), tagspace_batch_size, tagspace_edit_to_tag_seconds, counters of tokens
+ * and cost, and gauges tagspace_concurrency_limit (the controller's), tagspace_concurrency_effective
+ * (0 while paused for a retry hint), tagspace_inflight_calls (batches at the providers),
+ * tagspace_consumer_lag, and the cache's hits, misses and size.
  */
 export class PipelineMetrics implements TaggingObserver {
   private readonly calls: Counter;
