@@ -2,13 +2,15 @@
  * The two ways the providers spell a wait:
  *
  *   Google (protobuf Duration JSON): seconds with a trailing "s" — "43s", "0.35s".
- *     A wait of a second or more is rounded up to whole seconds, as Gemini reports it;
- *     a shorter one is rounded up to the millisecond, so short test windows keep a useful hint.
+ *     A wait of a second or more is rounded up to whole seconds of the simulated clock, as Gemini
+ *     reports it: with a window shrunk by a time scale (windowMs < 60 s), a "second" is
+ *     windowMs / 60, so rounding costs the client the same share of a window as it does for real;
+ *     a shorter wait is rounded up to the millisecond, so short test windows keep a useful hint.
  *   Go (OpenAI's x-ratelimit-reset-*): "120ms" below a second, else h/m/s — "1.5s", "6m0s", "1h2m3s".
  */
-export function formatGoogleDuration(ms: number): string {
+export function formatGoogleDuration(ms: number, secondMs = 1000): string {
   const wait = Math.max(0, ms);
-  if (wait >= 1000) return `${Math.ceil(wait / 1000)}s`;
+  if (wait >= secondMs) return `${trimFraction((Math.ceil(wait / secondMs) * secondMs) / 1000)}s`;
   return `${trimFraction(Math.ceil(wait) / 1000)}s`;
 }
 

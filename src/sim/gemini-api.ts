@@ -57,7 +57,7 @@ function respond(runtime: ProviderRuntime, model: string, d: Decision): SimRespo
       // The real service answers a burst beyond its capacity with a bare RESOURCE_EXHAUSTED.
       return error(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).');
     case 'window':
-      return windowError(model, d.refusal);
+      return windowError(model, d.refusal, runtime.scenario.windowMs);
     case 'timeout':
       return d.hangMs === undefined
         ? { ...error(504, 'DEADLINE_EXCEEDED', ''), delayMs: Infinity, admitted: true }

@@ -28,8 +28,15 @@ const QUOTAS = {
   },
 } as const;
 
-export function windowError(model: string, refusal: QuotaRefusal): SimResponse {
-  return quotaError(model, refusal.limit, refusal.limitValue, refusal.retryAfterMs);
+/** `windowMs` sets the simulated second the retry hint is rounded to (see formatGoogleDuration). */
+export function windowError(model: string, refusal: QuotaRefusal, windowMs = 60_000): SimResponse {
+  return quotaError(
+    model,
+    refusal.limit,
+    refusal.limitValue,
+    refusal.retryAfterMs,
+    Math.min(1000, windowMs / 60),
+  );
 }
 
 export function quotaError(
@@ -37,6 +44,7 @@ export function quotaError(
   quota: keyof typeof QUOTAS,
   limit: number,
   retryAfterMs: number | undefined,
+  secondMs = 1000,
 ): SimResponse {
   const details: unknown[] = [
     {
@@ -53,7 +61,7 @@ export function quotaError(
   if (retryAfterMs !== undefined) {
     details.push({
       '@type': 'type.googleapis.com/google.rpc.RetryInfo',
-      retryDelay: formatGoogleDuration(retryAfterMs),
+      retryDelay: formatGoogleDuration(retryAfterMs, secondMs),
     });
   }
   return error(429, 'RESOURCE_EXHAUSTED', QUOTA_MESSAGE, details);

@@ -25,3 +25,11 @@ describe('formatGoDuration', () => {
     expect(formatGoDuration(0)).toBe('0s');
   });
 });
+
+describe('formatGoogleDuration on a time-scaled clock', () => {
+  it('rounds up to simulated seconds when a second is shorter than 1000 ms', () => {
+    expect(formatGoogleDuration(4_210, 100)).toBe('4.3s');
+    expect(formatGoogleDuration(4_300, 100)).toBe('4.3s');
+    expect(formatGoogleDuration(99, 100)).toBe('0.099s');
+  });
+});
