@@ -3,13 +3,14 @@
  *
  *   nominal(a) = min(maxDelayMs, baseDelayMs · 2^(a−1))            a = 1 is the first retry
  *   r          = random() ∈ [0, 1)
- *   delay(a)   = round(max(hint · (1 + j·r), nominal(a) · (1 − j + 2·j·r)))   hint = hintMs ?? 0
+ *   delay(a)   = round(max(hint + j·r·nominal(a), nominal(a) · (1 − j + 2·j·r)))   hint = hintMs ?? 0
  *
- * so with jitter j the wait is spread uniformly over [nominal·(1−j), nominal·(1+j)), which keeps
- * calls that failed together from retrying together. The provider's hint (a 429's retry delay) is
- * a floor, not a suggestion: retrying sooner only earns another 429. Calls refused together get
- * the same hint, so the spread is applied above it too, [hint, hint·(1+j)): otherwise they would
- * all come back at the instant the first slot frees, and all but one be refused again.
+ * so with jitter j and no hint the wait is spread uniformly over [nominal·(1−j), nominal·(1+j)),
+ * which keeps calls that failed together from retrying together. The provider's hint (a 429's
+ * retry delay) is a floor, not a suggestion: retrying sooner only earns another 429. Calls refused
+ * together get the same hint, so they are spread above it too — by up to j·nominal, not j·hint:
+ * a minute's hint must not cost twelve more seconds, and a sliding window frees its slots one by
+ * one at the pace they were taken, which a spread of a fraction of a second already matches.
  */
 export interface BackoffPolicy {
   baseDelayMs: number;
@@ -42,5 +43,5 @@ export function backoffDelay(
   const jitter = Math.min(1, Math.max(0, policy.jitter));
   const r = random();
   const hint = hintMs !== undefined && Number.isFinite(hintMs) && hintMs > 0 ? hintMs : 0;
-  return Math.round(Math.max(hint * (1 + jitter * r), nominal * (1 - jitter + 2 * jitter * r)));
+  return Math.round(Math.max(hint + jitter * r * nominal, nominal * (1 - jitter + 2 * jitter * r)));
 }

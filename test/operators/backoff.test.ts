@@ -31,9 +31,14 @@ describe('backoffDelay', () => {
 
   it('spreads waits above the hint so calls refused together do not return together', () => {
     const policy = { ...exact, jitter: 0.2 };
-    expect(backoffDelay(1, policy, () => 0.5, 10_000)).toBe(11_000);
-    expect(backoffDelay(1, policy, () => 0.999999, 10_000)).toBe(12_000);
-    expect(backoffDelay(1, policy, () => 0.25, 10_000)).toBe(10_500);
+    expect(backoffDelay(1, policy, () => 0, 10_000)).toBe(10_000);
+    expect(backoffDelay(1, policy, () => 0.5, 10_000)).toBe(10_050);
+    expect(backoffDelay(2, policy, () => 0.5, 10_000)).toBe(10_100);
+  });
+
+  it('spreads by a fraction of the backoff, not of the hint, so a long hint is not stretched', () => {
+    const policy = { ...exact, jitter: 0.2 };
+    expect(backoffDelay(1, policy, () => 0.999999, 54_000)).toBeLessThanOrEqual(54_100);
   });
 
   it('ignores a hint shorter than the backoff, and a missing or nonsensical one', () => {

@@ -14,8 +14,10 @@ import { WindowQuota } from './window-quota.js';
  *                 and the next probe waits 4× longer
  *                 and in any case: pause until now + retryAfter (≤ 1 min)
  *   long hint     (retryAfter > 2 round trips: a window quota, not a momentary cap) restart at
- *                 ramp = 1 after the pause, ramp ← ramp + 1 per success up to target; a 429
- *                 while ramping only pauses and restarts the ramp (news about when, not how many)
+ *                 ramp = 2 after the pause (the refused call, which keeps its slot until it
+ *                 retries, and one new call; +1 for each other call of the burst refused),
+ *                 ramp ← ramp + 1 per success up to target; a 429 while ramping only pauses and
+ *                 restarts the ramp (news about when, not how many)
  *   5xx, timeout  target ← max(min, target · γ)                               γ = 0.9
  *   avoidance     target ← target + 1 per ⌊target⌋ successes while target < ceiling − 1, and per
  *                 k·⌊target⌋ at ceiling − 1 (a rare probe, k = 4); a probe that holds for a
@@ -153,12 +155,18 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
     this.pause = Math.max(this.pause, now + hint);
     const rtt = this.shortRtt ?? DEFAULT_RTT_MS;
     if (this.tuning.pacing) this.window.refused(now, hint, hint > 2 * rtt);
-    if (oldNews) return undefined;
+    // A refused call keeps its slot while it waits to retry: the ramp counts it, so that one new
+    // call, not none, may start when the pause ends.
+    if (oldNews) {
+      if (this.ramp === undefined) return undefined;
+      this.ramp += 1;
+      return 'ramp_holds_retry';
+    }
     if (this.ramp !== undefined) {
       // Refused while ramping up after a pause: the window has not freed these slots yet. That is
       // news about when, not about how many, so restart the ramp and leave target and ceiling be.
       this.lastDecreaseAt = now;
-      this.ramp = 1;
+      this.ramp = 2;
       return 'ramp_restart';
     }
     const level = this.limit;
@@ -177,7 +185,9 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
     // A long wait means a window quota: restart small so the freed slots are not met by a burst.
     // A wait within a round trip is a concurrency cap, where the decreased target is the answer.
     this.ramp =
-      hint > 2 * rtt ? Math.max(1, Math.floor(Math.floor(this.target) * this.tuning.rampRatio)) : undefined;
+      hint > 2 * rtt
+        ? 1 + Math.max(1, Math.floor(Math.floor(this.target) * this.tuning.rampRatio))
+        : undefined;
     return reason;
   }
 

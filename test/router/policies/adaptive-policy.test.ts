@@ -100,19 +100,31 @@ describe('adaptive policy', () => {
     expect(c.pausedUntil).toBe(clock.now + 800);
   });
 
-  it('after a long pause restarts at one call and ramps back to its target', () => {
+  it('after a long pause restarts at two calls (the refused one and one new) and ramps back', () => {
     const { c, clock, succeed } = adaptive();
     succeed(7);
     c.record({ kind: 'rate_limited', retryAfterMs: 40_000, startedAt: clock.now });
-    expect(c.limit).toBe(1);
+    expect(c.limit).toBe(2);
     expect(c.pausedUntil).toBe(clock.now + 40_000);
     clock.now = c.pausedUntil;
     const limits: number[] = [];
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 5; i++) {
       succeed(1);
       limits.push(c.limit);
     }
-    expect(limits).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(limits).toEqual([3, 4, 5, 6, 7]);
+  });
+
+  it('counts every call refused in the burst into the ramp, since each keeps its slot to retry', () => {
+    const { c, clock, succeed } = adaptive();
+    succeed(7);
+    const sentAt = clock.now;
+    clock.now += 10;
+    c.record({ kind: 'rate_limited', retryAfterMs: 40_000, startedAt: sentAt });
+    c.record({ kind: 'rate_limited', retryAfterMs: 40_000, startedAt: sentAt });
+    c.record({ kind: 'rate_limited', retryAfterMs: 40_000, startedAt: sentAt });
+    expect(c.limit).toBe(4);
+    expect(c.changes.at(-1)).toMatchObject({ reason: 'ramp_holds_retry', old: 3, new: 4 });
   });
 
   it('learns the window quota from a long 429 and holds freed slots until the window has room', () => {
@@ -125,12 +137,13 @@ describe('adaptive policy', () => {
     clock.now = 1_000;
     c.record({ kind: 'rate_limited', retryAfterMs: 9_000, startedAt: 1_000 });
     expect(c.pausedUntil).toBe(10_000);
-    // After the pause: window 10 s, quota 10. A call at 10 000 s brings the window to its quota
-    // (100 … 900 and 10 000) with another in flight, so the freed slot waits for 200 to leave.
+    // After the pause: window 10 s, quota 10. The call at 10 000 brings the window (50, 10 050] to
+    // 10 admitted (100 … 900 and 10 000); with the ramp at 3, two more count as in flight, so the
+    // freed slot waits until three of them have left: 100, 200 and 300, at 10 300.
     clock.now = 10_050;
     c.record({ kind: 'success', latencyMs: 50, startedAt: 10_000 });
-    expect(c.limit).toBe(2);
-    expect(c.pausedUntil).toBe(10_200);
+    expect(c.limit).toBe(3);
+    expect(c.pausedUntil).toBe(10_300);
   });
 
   it('caps a pause at a minute however long the hint', () => {
