@@ -14,6 +14,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import type { Config } from './config.js';
+import { TagspaceError } from './errors.js';
 import { batchPages } from './operators/batch-pages.js';
 import { decodeDelivery, isPageWork } from './operators/decode-delivery.js';
 import { dedupeAndCoalesce } from './operators/dedupe-and-coalesce.js';
@@ -63,7 +64,19 @@ export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Out
       const byId = new Map(live.map((w) => [w.event.pageId, w]));
       const request = live.map((w) => ({ pageId: w.event.pageId, title: w.event.title, text: w.text }));
       return from(observed(request, observer?.batch?.(live))).pipe(
-        mergeMap((results) => results.map((r) => settle(r, byId))),
+        mergeMap((results) => {
+          // One result per page is the router's contract; a page without one would never be
+          // committed, so a gap is a bug to stop on, not something to paper over.
+          const answered = new Set(results.map((r) => r.pageId));
+          const missing = live.filter((w) => !answered.has(w.event.pageId));
+          if (missing.length > 0) {
+            throw new TagspaceError(
+              'internal',
+              `router returned no result for page(s) ${missing.map((w) => w.event.pageId).join(', ')}`,
+            );
+          }
+          return results.map((r) => settle(r, byId));
+        }),
         filter((o): o is Outcome => o !== undefined),
       );
     });
