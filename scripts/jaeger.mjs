@@ -31,6 +31,9 @@ const TRIMMED_ALL_IN_ONE = [
   '--set=service.extensions=[jaeger_storage,jaeger_query]',
   '--set=service.pipelines.traces.receivers=[otlp]',
   '--set=service.telemetry.metrics.level=none',
+  // The query service traces itself into 4317; that exporter outlives the receiver on shutdown
+  // and holds the exit for 10 s.
+  '--set=extensions.jaeger_query.enable_tracing=false',
   // The query service listens on every interface by default; loopback is enough here.
   `--set=extensions.jaeger_query.http.endpoint=${HOST}:16686`,
   `--set=extensions.jaeger_query.grpc.endpoint=${HOST}:16685`,
@@ -142,9 +145,12 @@ async function main(command) {
     case 'down':
       await stopJaeger();
       return;
-    case 'status':
-      console.log(`jaeger: ${(await isJaegerUp()) ? 'up' : 'down'} (${jaegerEndpoints.queryUrl})`);
+    case 'status': {
+      const up = await isJaegerUp();
+      console.log(`jaeger: ${up ? 'up' : 'down'} (${jaegerEndpoints.queryUrl})`);
+      process.exitCode = up ? 0 : 3;
       return;
+    }
     default:
       throw new Error('usage: node scripts/jaeger.mjs build|up|down|status');
   }
