@@ -16,7 +16,10 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/streams/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'Only src/streams imports kafkajs.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'kafkajs', message: 'Only src/streams imports kafkajs.' }] },
+      ],
     },
   },
 );
