@@ -1,8 +1,11 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { TagspaceError } from './errors.js';
-import { settingsFor, type Setting } from './settings.js';
+import { SETTINGS, settingsFor, type Setting } from './settings.js';
 import type { ConcurrencyPolicyName } from './router/concurrency-controller.js';
+import { nonEmpty, tracingConfig, type Env, type TracingConfig } from './otel-env.js';
+
+export { SAMPLER_NAMES, type SamplerName, type TracingConfig } from './otel-env.js';
 
 /**
  * Flags and environment → one typed, validated Config. This is the only module that reads
@@ -64,29 +67,10 @@ export interface TelemetryConfig {
   report: string | undefined;
 }
 
-export interface TracingConfig {
-  /** Where OTLP/HTTP trace exports go (…/v1/traces). */
-  url: string;
-  /** OTEL_EXPORTER_OTLP_(TRACES_)HEADERS; may hold credentials: never log these. */
-  headers: Record<string, string>;
-  sampler: { name: SamplerName; ratio: number };
-}
-
-export const SAMPLER_NAMES = [
-  'always_on',
-  'always_off',
-  'traceidratio',
-  'parentbased_always_on',
-  'parentbased_always_off',
-  'parentbased_traceidratio',
-] as const;
-export type SamplerName = (typeof SAMPLER_NAMES)[number];
-
 /** The Prometheus exporter's registered port, served by `run` unless --metrics-port says otherwise. */
 export const DEFAULT_METRICS_PORT = 9464;
 
 type Raw = Record<string, string | boolean | undefined>;
-type Env = Record<string, string | undefined>;
 
 function settingName(s: Setting, fromFlag: boolean): string {
   return fromFlag || s.env === undefined ? `--${s.flag}` : `${s.env} (--${s.flag})`;
@@ -172,7 +156,11 @@ export function loadConfig(command: string, argv: readonly string[], env: Env = 
     throw new TagspaceError('config', `${command}: unexpected argument "${parsed.positionals[0]}"`);
   }
 
+  // Settings a command does not offer still get their defaults, so the Config is whole.
   const values: Record<string, unknown> = {};
+  for (const s of SETTINGS) {
+    if (s.default !== undefined) values[s.key] = parseValue(s, s.default, `default of --${s.flag}`);
+  }
   for (const s of settings) {
     const flagValue = parsed.values[s.flag];
     const negated = parsed.values[`no-${s.flag}`] === true;
@@ -181,63 +169,66 @@ export function loadConfig(command: string, argv: readonly string[], env: Env = 
     else if (typeof flagValue === 'string') values[s.key] = parseValue(s, flagValue, settingName(s, true));
     else if (envValue !== undefined && envValue !== '')
       values[s.key] = parseValue(s, envValue, settingName(s, false));
-    else if (s.default !== undefined) values[s.key] = parseValue(s, s.default, `default of --${s.flag}`);
   }
   return buildConfig(command, values, env);
 }
 
 function buildConfig(command: string, v: Record<string, unknown>, env: Env): Config {
   const str = (k: string) => v[k] as string | undefined;
+  // Every setting with a default has a value by now (loadConfig), so these need no fallbacks.
+  const text = (k: string) => v[k] as string;
+  const num = (k: string) => v[k] as number;
+  const bool = (k: string) => v[k] as boolean;
   const config: Config = {
     command,
     kafka: {
-      brokers: (v.brokers as string[] | undefined) ?? ['127.0.0.1:19092'],
-      topic: str('topic') ?? 'page-events',
-      group: str('group') ?? 'tagspace',
-      tagsTopic: str('tagsTopic') ?? 'page-tags',
-      dlqTopic: str('dlqTopic') ?? 'page-events-dlq',
-      maxInFlight: (v.maxInFlight as number | undefined) ?? 1000,
-      commitIntervalMs: (v.commitIntervalMs as number | undefined) ?? 1000,
-      exactlyOnce: (v.exactlyOnce as boolean | undefined) ?? false,
+      brokers: v.brokers as string[],
+      topic: text('topic'),
+      group: text('group'),
+      tagsTopic: text('tagsTopic'),
+      dlqTopic: text('dlqTopic'),
+      maxInFlight: num('maxInFlight'),
+      commitIntervalMs: num('commitIntervalMs'),
+      exactlyOnce: bool('exactlyOnce'),
       instanceId: str('instanceId') ?? hostname(),
     },
-    restore: (v.restore as boolean | undefined) ?? true,
-    shutdownTimeoutMs: (v.shutdownTimeoutMs as number | undefined) ?? 30_000,
+    restore: bool('restore'),
+    shutdownTimeoutMs: num('shutdownTimeoutMs'),
     gemini: {
       apiKey: str('geminiApiKey'),
-      model: str('geminiModel') ?? 'gemini-2.0-flash',
+      model: text('geminiModel'),
       baseUrl: str('geminiBaseUrl'),
       keySetting: 'GEMINI_API_KEY',
     },
     openai: {
       apiKey: str('openaiApiKey'),
-      model: str('openaiModel') ?? 'gpt-4o-mini',
+      model: text('openaiModel'),
       baseUrl: str('openaiBaseUrl'),
       keySetting: 'OPENAI_API_KEY',
     },
-    providerTimeoutMs: (v.providerTimeoutMs as number | undefined) ?? 60_000,
+    providerTimeoutMs: num('providerTimeoutMs'),
     concurrency: {
-      policy: (str('concurrencyPolicy') ?? 'adaptive') as ConcurrencyPolicyName,
-      initial: (v.concurrency as number | undefined) ?? 3,
-      max: (v.maxConcurrency as number | undefined) ?? 10,
+      policy: text('concurrencyPolicy') as ConcurrencyPolicyName,
+      initial: num('concurrency'),
+      max: num('maxConcurrency'),
     },
     batch: {
-      size: (v.batchSize as number | undefined) ?? 5,
-      lingerMs: (v.lingerMs as number | undefined) ?? 200,
-      maxPromptTokens: (v.maxPromptTokens as number | undefined) ?? 8000,
-      maxPageTokens: (v.maxPageTokens as number | undefined) ?? 2000,
+      size: num('batchSize'),
+      lingerMs: num('lingerMs'),
+      maxPromptTokens: num('maxPromptTokens'),
+      maxPageTokens: num('maxPageTokens'),
     },
     cache: {
-      enabled: (v.cacheEnabled as boolean | undefined) ?? true,
-      size: (v.cacheSize as number | undefined) ?? 1000,
+      enabled: bool('cacheEnabled'),
+      size: num('cacheSize'),
     },
     retry: {
-      maxRetries: (v.maxRetries as number | undefined) ?? 3,
-      baseDelayMs: (v.retryBaseMs as number | undefined) ?? 500,
+      maxRetries: num('maxRetries'),
+      baseDelayMs: num('retryBaseMs'),
     },
-    maxTags: (v.maxTags as number | undefined) ?? 8,
+    maxTags: num('maxTags'),
     summaryJson: str('summaryJson'),
-    logLevel: str('logLevel') ?? 'info',
+    logLevel: text('logLevel'),
     telemetry: {
       serviceName: nonEmpty(env.OTEL_SERVICE_NAME) ?? 'tagspace',
       tracing: tracingConfig(v.trace as boolean | undefined, env),
@@ -247,11 +238,11 @@ function buildConfig(command: string, v: Record<string, unknown>, env: Env): Con
     input: str('input'),
     out: str('out'),
     scenario: str('scenario'),
-    sim: { port: (v.port as number | undefined) ?? 8080, host: str('host') ?? '127.0.0.1' },
+    sim: { port: num('port'), host: text('host') },
     gen: {
-      pages: (v.pages as number | undefined) ?? 100,
-      seed: (v.seed as number | undefined) ?? 1,
-      space: str('space') ?? 'ENG',
+      pages: num('pages'),
+      seed: num('seed'),
+      space: text('space'),
       truth: str('truth'),
     },
     positionals: [],
@@ -279,10 +270,6 @@ function validate(c: Config, env: Env): void {
   }
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
-}
-
 function metricsConfig(
   command: string,
   port: number | undefined,
@@ -290,91 +277,6 @@ function metricsConfig(
 ): TelemetryConfig['metrics'] {
   const p = port ?? (command === 'run' ? DEFAULT_METRICS_PORT : undefined);
   return p === undefined ? undefined : { port: p, host: host ?? '0.0.0.0' };
-}
-
-/**
- * The standard OTEL_* variables for traces (the subset tagspace honours):
- *
- *   on  ⇔ --trace ∨ (¬--no-trace ∧ ¬OTEL_SDK_DISABLED ∧ OTEL_TRACES_EXPORTER ≠ none ∧ an endpoint is set)
- *   url = OTEL_EXPORTER_OTLP_TRACES_ENDPOINT  (as given)
- *       | OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces
- *       | http://localhost:4318/v1/traces      (--trace alone)
- */
-function tracingConfig(flag: boolean | undefined, env: Env): TracingConfig | undefined {
-  const fail = (name: string, why: string): never => {
-    throw new TagspaceError('config', `invalid ${name}: ${why}`, { setting: name });
-  };
-  const url = (name: string): string | undefined => {
-    const raw = nonEmpty(env[name]);
-    if (raw === undefined) return undefined;
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(raw);
-    } catch {
-      fail(name, `"${raw}" is not a URL`);
-    }
-    if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:')
-      fail(name, `"${raw}" is not an http(s) URL`);
-    return raw;
-  };
-  const tracesUrl = url('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
-  const baseUrl = url('OTEL_EXPORTER_OTLP_ENDPOINT');
-  const exporter = nonEmpty(env.OTEL_TRACES_EXPORTER)?.toLowerCase() ?? 'otlp';
-  if (exporter !== 'otlp' && exporter !== 'none')
-    fail('OTEL_TRACES_EXPORTER', `"${exporter}" is not otlp or none`);
-  const disabled = nonEmpty(env.OTEL_SDK_DISABLED)?.toLowerCase() === 'true' || exporter === 'none';
-  const on = flag ?? (!disabled && (tracesUrl !== undefined || baseUrl !== undefined));
-  if (!on) return undefined;
-
-  const protocol =
-    nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ?? nonEmpty(env.OTEL_EXPORTER_OTLP_PROTOCOL);
-  if (protocol !== undefined && protocol !== 'http/protobuf' && protocol !== 'http/json') {
-    const name =
-      env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL !== undefined
-        ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'
-        : 'OTEL_EXPORTER_OTLP_PROTOCOL';
-    fail(name, `"${protocol}" is not supported; tagspace exports OTLP over HTTP (port 4318)`);
-  }
-  const sampler = (nonEmpty(env.OTEL_TRACES_SAMPLER) ?? 'parentbased_always_on').toLowerCase();
-  if (!(SAMPLER_NAMES as readonly string[]).includes(sampler)) {
-    fail('OTEL_TRACES_SAMPLER', `"${sampler}" is not one of ${SAMPLER_NAMES.join(', ')}`);
-  }
-  const ratioRaw = nonEmpty(env.OTEL_TRACES_SAMPLER_ARG);
-  const ratio = ratioRaw === undefined ? 1 : Number(ratioRaw);
-  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
-    fail('OTEL_TRACES_SAMPLER_ARG', `"${ratioRaw}" is not a ratio between 0 and 1`);
-  }
-  return {
-    url: tracesUrl ?? `${(baseUrl ?? 'http://localhost:4318').replace(/\/+$/, '')}/v1/traces`,
-    headers: {
-      ...otlpHeaders('OTEL_EXPORTER_OTLP_HEADERS', env, fail),
-      ...otlpHeaders('OTEL_EXPORTER_OTLP_TRACES_HEADERS', env, fail),
-    },
-    sampler: { name: sampler as SamplerName, ratio },
-  };
-}
-
-/** `key1=value1,key2=value2`, values URL-encoded (the OTLP exporter specification's format). */
-function otlpHeaders(
-  name: string,
-  env: Env,
-  fail: (name: string, why: string) => never,
-): Record<string, string> {
-  const raw = nonEmpty(env[name]);
-  const out: Record<string, string> = {};
-  if (raw === undefined) return out;
-  for (const pair of raw.split(',')) {
-    const at = pair.indexOf('=');
-    const key = pair.slice(0, at).trim();
-    // The value may be a credential: the message names the variable, never the value.
-    if (at <= 0 || key === '') fail(name, 'expected key=value pairs separated by commas');
-    try {
-      out[key] = decodeURIComponent(pair.slice(at + 1).trim());
-    } catch {
-      fail(name, `the value of "${key}" is not URL-encoded`);
-    }
-  }
-  return out;
 }
 
 /** True when --help was asked for (checked before full parsing, so --help works with bad flags). */
