@@ -40,9 +40,14 @@ const RETRIABLE: Record<ErrorKind, boolean> = {
   internal: false,
 };
 
+/** Which of a provider's per-window quotas refused a call (a 429 says so when it can). */
+export type RateLimitQuota = 'requests' | 'tokens';
+
 export interface ErrorDetails {
   /** The provider's own wait hint, in milliseconds, when it gave one. */
   retryAfterMs?: number;
+  /** For `rate_limited`: the quota that ran out, when the provider named it. */
+  quota?: RateLimitQuota;
   /** Which provider raised it ("gemini", "openai"). */
   provider?: string;
   /** The HTTP status the provider answered with. */
@@ -56,6 +61,7 @@ export class TagspaceError extends Error {
   readonly kind: ErrorKind;
   readonly retriable: boolean;
   readonly retryAfterMs: number | undefined;
+  readonly quota: RateLimitQuota | undefined;
   readonly provider: string | undefined;
   readonly status: number | undefined;
   readonly setting: string | undefined;
@@ -66,6 +72,7 @@ export class TagspaceError extends Error {
     this.kind = kind;
     this.retriable = RETRIABLE[kind];
     this.retryAfterMs = details.retryAfterMs;
+    this.quota = details.quota;
     this.provider = details.provider;
     this.status = details.status;
     this.setting = details.setting;

@@ -3,6 +3,7 @@
  *
  *   closed     ─ failures in a row ≥ failureThreshold, or a retry hint > longHintMs ─▶ open
  *   open       ─ now ≥ openUntil, and a caller asks ─▶ half_open (that caller is the one probe)
+ *              — or ─▶ closed, when the provider's own hint set openUntil (hint ≥ cooldown_k)
  *   half_open  ─ probe succeeds ─▶ closed          ─ probe fails ─▶ open
  *
  *   openUntil = now + max(hint, cooldown_k),   cooldown_k = min(cooldownMs · 2^k, maxCooldownMs)
@@ -12,6 +13,11 @@
  * it for a fixed time (a daily quota that is spent). Only availability failures (429, 5xx,
  * timeout) should be recorded as failures: a page the provider rejects says nothing about whether
  * the provider can serve.
+ *
+ * A provider that said when it will serve again (a 429's retry hint) needs no probe: at that time
+ * every waiting caller may go, at once. A probe would let one through and leave the others to
+ * find out later, each at its own backoff — seconds after the hint, for nothing (and with Gemini
+ * alone, every batch would be held for it).
  */
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
@@ -46,6 +52,8 @@ export class CircuitBreaker {
   private failuresInRow = 0;
   private failedProbes = 0;
   private until = 0;
+  /** openUntil is the provider's own hint: it closes by itself then, without a probe. */
+  private untilHint = false;
   private probeInFlight = false;
 
   constructor(
@@ -75,6 +83,11 @@ export class CircuitBreaker {
     if (this.current === 'closed') return true;
     if (this.current === 'open') {
       if (this.now() < this.until) return false;
+      if (this.untilHint) {
+        this.failedProbes = 0;
+        this.move('closed', 'retry hint passed');
+        return true;
+      }
       this.move('half_open', 'cool-down over');
     }
     if (this.probeInFlight) return false;
@@ -114,6 +127,7 @@ export class CircuitBreaker {
     const until = this.now() + forMs;
     if (this.current === 'open' && this.until >= until) return;
     this.until = until;
+    this.untilHint = false;
     this.move('open', reason);
   }
 
@@ -125,6 +139,7 @@ export class CircuitBreaker {
   private open(reason: string, hintMs: number): void {
     const cooldown = Math.min(this.settings.cooldownMs * 2 ** this.failedProbes, this.settings.maxCooldownMs);
     this.until = this.now() + Math.max(hintMs, cooldown);
+    this.untilHint = hintMs > 0 && hintMs >= cooldown;
     this.failuresInRow = 0;
     this.move('open', reason);
   }

@@ -1,4 +1,4 @@
-import { TagspaceError, asTagspaceError } from '../errors.js';
+import { TagspaceError, asTagspaceError, type RateLimitQuota } from '../errors.js';
 
 /**
  * Gemini failures → TagspaceError kinds. Reads the shape of the SDK's fetch error (`status`,
@@ -6,7 +6,8 @@ import { TagspaceError, asTagspaceError } from '../errors.js';
  * import the SDK, so the adapter stays the only file that does.
  *
  *   429 + QuotaFailure quotaId ~ /PerDay/       → quota_exhausted   (no retry: fall back)
- *   429 otherwise                               → rate_limited, retryAfterMs = RetryInfo.retryDelay
+ *   429 otherwise                               → rate_limited, retryAfterMs = RetryInfo.retryDelay,
+ *                                                 quota = tokens | requests (QuotaFailure quotaId)
  *   400 + ErrorInfo API_KEY_INVALID, 401, 403   → auth (setting = the key's setting)
  *   404                                         → config (the model name)
  *   408, 504                                    → timeout
@@ -50,6 +51,14 @@ function providerMessage(err: Error): string {
   return withoutDetails.slice(0, 300);
 }
 
+/** "GenerateContentInputTokensPerModelPerMinute…" → tokens, "GenerateRequestsPerMinute…" → requests. */
+function quotaOf(failure: RpcDetail | undefined): RateLimitQuota | undefined {
+  const ids = failure?.violations?.map((v) => `${v.quotaId ?? ''} ${v.quotaMetric ?? ''}`) ?? [];
+  if (ids.some((id) => /token/i.test(id))) return 'tokens';
+  if (ids.some((id) => /request/i.test(id))) return 'requests';
+  return undefined;
+}
+
 export function classifyGeminiError(err: unknown, ctx: GeminiErrorContext): TagspaceError {
   if (err instanceof TagspaceError) return err;
   if (err instanceof SyntaxError) {
@@ -70,7 +79,7 @@ export function classifyGeminiError(err: unknown, ctx: GeminiErrorContext): Tags
     const perDay = quota?.violations?.some((v) => /PerDay/i.test(v.quotaId ?? '')) ?? false;
     if (perDay) return new TagspaceError('quota_exhausted', text, base);
     const retryAfterMs = parseProtoDuration(detailOf(list, 'RetryInfo')?.retryDelay);
-    return new TagspaceError('rate_limited', text, { ...base, retryAfterMs });
+    return new TagspaceError('rate_limited', text, { ...base, retryAfterMs, quota: quotaOf(quota) });
   }
   const keyInvalid = detailOf(list, 'ErrorInfo')?.reason === 'API_KEY_INVALID';
   if (keyInvalid || status === 401 || status === 403) {

@@ -1,4 +1,4 @@
-import { TagspaceError, asTagspaceError } from '../errors.js';
+import { TagspaceError, asTagspaceError, type RateLimitQuota } from '../errors.js';
 
 /**
  * OpenAI failures → TagspaceError kinds. Reads the shape of the SDK's APIError (`status`,
@@ -8,7 +8,9 @@ import { TagspaceError, asTagspaceError } from '../errors.js';
  *   429 "Request too large"           → bad_request       (larger than a whole minute's budget:
  *                                       waiting never helps, a smaller batch does)
  *   429 otherwise                     → rate_limited, retryAfterMs = first of
- *                                       retry-after-ms, retry-after, x-ratelimit-reset-* (exhausted one)
+ *                                       retry-after-ms, retry-after, x-ratelimit-reset-* (exhausted one);
+ *                                       quota = the body's type (requests | tokens), else the
+ *                                       x-ratelimit-remaining-* header at 0
  *   401, 403                          → auth (setting = the key's setting)
  *   404                               → config (the model name)
  *   400 content_policy_violation      → safety_blocked
@@ -72,6 +74,14 @@ export function parseRetryHint(headers: HeadersLike | undefined, now: () => numb
   return undefined;
 }
 
+/** Which budget ran out: the error's `type` says so; else the remaining-* header that reads 0. */
+function quotaOf(type: unknown, headers: HeadersLike | undefined): RateLimitQuota | undefined {
+  if (type === 'requests' || type === 'tokens') return type;
+  if (headers?.get('x-ratelimit-remaining-tokens') === '0') return 'tokens';
+  if (headers?.get('x-ratelimit-remaining-requests') === '0') return 'requests';
+  return undefined;
+}
+
 function field(err: object, name: string): unknown {
   return (err as Record<string, unknown>)[name];
 }
@@ -93,7 +103,7 @@ export function classifyOpenAIError(err: unknown, ctx: OpenAIErrorContext): Tags
     }
     if (/request too large/i.test(err.message)) return new TagspaceError('bad_request', text, base);
     const retryAfterMs = parseRetryHint(headers, ctx.now ?? Date.now);
-    return new TagspaceError('rate_limited', text, { ...base, retryAfterMs });
+    return new TagspaceError('rate_limited', text, { ...base, retryAfterMs, quota: quotaOf(type, headers) });
   }
   if (status === 401 || status === 403) {
     return new TagspaceError('auth', `openai rejected its API key (${status}); check ${ctx.keySetting}`, {

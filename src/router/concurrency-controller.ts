@@ -1,3 +1,4 @@
+import type { RateLimitQuota } from '../errors.js';
 import { AdaptivePolicy } from './policies/adaptive-policy.js';
 import type { ConcurrencyPolicy } from './policies/concurrency-policy.js';
 import { FixedPolicy } from './policies/fixed-policy.js';
@@ -10,19 +11,28 @@ import { SeedPolicy } from './policies/seed-policy.js';
  *   fixed     limit = initial, always (the naive baseline; also the rollback switch with initial 1)
  *   seed      the origin document: limit ← ⌊limit/2⌋ on a 429; limit ← limit·1.2 after 5 min without one
  *   adaptive  ours: slow start to the first 429, then AIMD under a remembered ceiling, latency
- *             gradient, pauses for the retry hint (adaptive-policy.ts)
+ *             gradient, pauses for the retry hint, and pacing of each call against the
+ *             provider's window quotas learnt from 429s (adaptive-policy.ts, window-quota.ts)
  *
  * Whatever the policy says, the controller keeps min ≤ limit ≤ max (integers) and records every
- * change as { time, reason, old, new }. Pure: time comes from the injected clock only.
+ * change as { time, reason, old, new }. Besides the limit it answers when a call of a given size
+ * may start (`openAt`, pacing) and hears when one does (`started`). Pure: time comes from the
+ * injected clock only.
  */
 
-/** What became of one call. `startedAt` (same clock as `now`) lets a policy tell old news from new. */
+/**
+ * What became of one call. `startedAt` (same clock as `now`) lets a policy tell old news from new.
+ * A success carries the tokens the provider reported, a 429 the quota that refused, when known;
+ * `cancelled` is a call that ended without a verdict (the caller gave up, a bug): it only frees
+ * its place.
+ */
 export type CallOutcome = (
-  | { kind: 'success'; latencyMs: number }
-  | { kind: 'rate_limited'; retryAfterMs?: number }
+  | { kind: 'success'; latencyMs: number; inputTokens?: number; outputTokens?: number }
+  | { kind: 'rate_limited'; retryAfterMs?: number; quota?: RateLimitQuota }
   | { kind: 'overloaded' }
   | { kind: 'timeout' }
   | { kind: 'failure' }
+  | { kind: 'cancelled' }
 ) & { startedAt?: number };
 
 export interface LimitChange {
@@ -30,6 +40,13 @@ export interface LimitChange {
   reason: string;
   old: number;
   new: number;
+}
+
+/** A provider's window quotas as a pacing policy has learnt them (each once known). */
+export interface LearntQuota {
+  windowMs?: number;
+  requests?: number;
+  tokens?: number;
 }
 
 export type ConcurrencyPolicyName = 'fixed' | 'seed' | 'adaptive';
@@ -91,6 +108,21 @@ export class ConcurrencyController {
   /** ms since epoch until which no new call may start (retry hint), or 0 */
   get pausedUntil(): number {
     return this.policy.pausedUntil;
+  }
+
+  /** What a pacing policy has learnt of the provider's quotas; undefined for policies that do not pace. */
+  get learntQuota(): LearntQuota | undefined {
+    return this.policy.learntQuota;
+  }
+
+  /** The earliest time a call whose prompt is about `tokens` tokens may start (≤ now: at once). */
+  openAt(tokens: number): number {
+    return this.policy.openAt(this.now(), tokens);
+  }
+
+  /** A call of about `tokens` starts now (it was let through by openAt). */
+  started(tokens: number): void {
+    this.policy.started(this.now(), tokens);
   }
 
   /** When a time-based change (seed's recovery, adaptive's probe) is next due, so a timer can call tick(). */

@@ -5,11 +5,13 @@ import {
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
+import { TagspaceError } from '../errors.js';
 import { LOG_TAGS, logger } from '../log.js';
 import {
   ConcurrencyController,
   type CallOutcome,
   type ControllerOptions,
+  type LearntQuota,
   type LimitChange,
 } from './concurrency-controller.js';
 
@@ -19,19 +21,28 @@ const throttleLog = logger(LOG_TAGS.throttle);
 /**
  * The controller as a stream: `limit$` emits the effective limit of the LLM stage,
  *
- *   effective = 0                  while now < controller.pausedUntil (a retry hint, or pacing)
+ *   effective = 0                  while now < controller.pausedUntil (a retry hint)
  *             = controller.limit   otherwise
  *
  * and emits again by itself when a pause ends or a time-based change falls due (timers on the
  * scheduler), so nothing has to call in for the pipeline to resume. It replays the current value to
  * each new subscriber and emits only changes. The controller's clock must be the scheduler's:
  * use `ConcurrencyLimit.create` to wire them together.
+ *
+ * It is also the gate each call passes just before it goes out (`admit`): a call of about e
+ * prompt tokens starts once now ≥ controller.openAt(e) (the policy's pacing; at once for policies
+ * that do not pace), first come first served, and is then counted as started. Dispatch (limit$)
+ * decides how many batches are in the router; the gate decides when each of their calls leaves.
+ * What pacing learns is logged once per change ('quota learnt').
  */
 export class ConcurrencyLimit {
   readonly limit$: Observable<number>;
   private readonly subject: BehaviorSubject<number>;
   private pauseTimer: { at: number; sub: Subscription } | undefined;
   private tickTimer: { at: number; sub: Subscription } | undefined;
+  private gateTimer: { at: number; sub: Subscription } | undefined;
+  private readonly waiters: Waiter[] = [];
+  private learnt = '';
   private closed = false;
 
   constructor(
@@ -61,11 +72,51 @@ export class ConcurrencyLimit {
     const now = this.scheduler.now();
     if (pausedUntil > pausedBefore && pausedUntil > now) {
       const fields = { until: new Date(pausedUntil).toISOString(), pauseMs: pausedUntil - now };
-      // A 429's hint is news worth a line; pacing holds happen every few calls near the quota.
-      if (outcome.kind === 'rate_limited') throttleLog.info(fields, 'dispatch paused for retry hint');
-      else throttleLog.debug(fields, 'dispatch held for the quota window');
+      throttleLog.info(fields, 'dispatch paused for retry hint');
     }
+    this.noteLearnt();
     this.refresh();
+  }
+
+  /**
+   * Asks to start a call whose prompt is about `tokens` tokens. Resolves, the call counted as
+   * started, when it may go — first come first served; rejects with `unavailable` when `signal`
+   * aborts. Even a call that may go at once resumes only after the caller's synchronous work (a
+   * promise's continuation): that is when its request can leave, so that is when its start should
+   * be stamped. Once closed (the router shutting down) nothing is paced any more: calls go.
+   */
+  admit(tokens: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted === true) return Promise.reject(abortedWait(signal));
+    if (this.closed) return Promise.resolve();
+    if (this.waiters.length === 0 && this.controller.openAt(tokens) <= this.scheduler.now()) {
+      this.controller.started(tokens);
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { tokens, resolve, reject, detach: () => {} };
+      if (signal !== undefined) {
+        const onAbort = (): void => {
+          const i = this.waiters.indexOf(waiter);
+          if (i >= 0) this.waiters.splice(i, 1);
+          reject(abortedWait(signal));
+          this.refresh();
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        waiter.detach = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.waiters.push(waiter);
+      this.refresh();
+    });
+  }
+
+  /** What the policy's pacing has learnt of the provider's quotas (undefined when it does not pace). */
+  get learntQuota(): LearntQuota | undefined {
+    return this.controller.learntQuota;
+  }
+
+  /** Calls waiting at the gate. */
+  get waiting(): number {
+    return this.waiters.length;
   }
 
   get current(): number {
@@ -85,6 +136,11 @@ export class ConcurrencyLimit {
     this.closed = true;
     this.pauseTimer?.sub.unsubscribe();
     this.tickTimer?.sub.unsubscribe();
+    this.gateTimer?.sub.unsubscribe();
+    for (const w of this.waiters.splice(0)) {
+      w.detach();
+      w.resolve();
+    }
     this.subject.complete();
   }
 
@@ -99,8 +155,35 @@ export class ConcurrencyLimit {
     log.info({ ...rest, at: time }, 'concurrency changed');
   }
 
+  private noteLearnt(): void {
+    const quota = this.controller.learntQuota;
+    if (quota === undefined) return;
+    const key = JSON.stringify(quota);
+    if (key === this.learnt || key === '{}') return;
+    this.learnt = key;
+    log.info(quota, 'quota learnt');
+  }
+
+  /** Lets waiting calls through, oldest first, while the gate is open; returns when it next opens. */
+  private pump(): number | undefined {
+    for (;;) {
+      const head = this.waiters[0];
+      if (head === undefined) return undefined;
+      const at = this.controller.openAt(head.tokens);
+      if (at > this.scheduler.now()) return Number.isFinite(at) ? at : undefined;
+      this.waiters.shift();
+      head.detach();
+      this.controller.started(head.tokens);
+      head.resolve();
+    }
+  }
+
   private refresh(): void {
     if (this.closed) return;
+    this.gateTimer = this.schedule(this.gateTimer, this.pump(), () => {
+      this.gateTimer = undefined;
+      this.refresh();
+    });
     const value = this.effective();
     if (value !== this.subject.value) this.subject.next(value);
     this.pauseTimer = this.schedule(
@@ -130,4 +213,16 @@ export class ConcurrencyLimit {
     const sub = this.scheduler.schedule(work, Math.max(0, at - this.scheduler.now()));
     return { at, sub };
   }
+}
+
+interface Waiter {
+  tokens: number;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+  /** Stops listening for the caller's abort. */
+  detach: () => void;
+}
+
+function abortedWait(signal: AbortSignal): TagspaceError {
+  return new TagspaceError('unavailable', 'tagging aborted', { cause: signal.reason });
 }

@@ -25,6 +25,10 @@ export async function callProvider(
   ctx: BatchContext,
 ): Promise<Accepted> {
   const { accounting } = deps;
+  // The provider's gate: later if the adaptive policy's learnt quotas have no room yet, and in any
+  // case after the caller's synchronous work, when the request can really leave: `startedAt`
+  // below must be that moment, since the provider's window counts from it.
+  await slot.admit(group.pages, ctx.signal);
   group.calls += 1;
   const { name, model } = slot.provider;
   const base = { type: 'call' as const, provider: name, model, attempt: group.priorAttempts + group.calls };
@@ -54,7 +58,7 @@ export async function callProvider(
       },
     );
     const accepted = accept(deps, slot, answer.json, group, ctx);
-    record(deps.pool, slot, { startedAt, answeredLatencyMs: answer.latencyMs }, ctx);
+    record(deps.pool, slot, { startedAt, answeredLatencyMs: answer.latencyMs, usage: answer.usage }, ctx);
     accounting.recordCall(name, model);
     ctx.emit({ ...base, pages, outcome: 'ok', ...usage() });
     return accepted;
@@ -62,7 +66,8 @@ export async function callProvider(
     const error = asTagspaceError(err);
     const wasUsable = slot.unusable === undefined;
     const aborted = ctx.signal?.aborted === true;
-    record(deps.pool, slot, { startedAt, answeredLatencyMs: info?.latencyMs, error, aborted }, ctx);
+    const result = { startedAt, answeredLatencyMs: info?.latencyMs, usage: info?.usage, error, aborted };
+    record(deps.pool, slot, result, ctx);
     if (aborted) throw error;
     accounting.recordCall(name, model, error);
     const { status, retryAfterMs } = error;

@@ -1,22 +1,25 @@
 import type { SchedulerLike } from 'rxjs';
 import type { TagspaceError } from '../errors.js';
+import { estimateEntryTokens, PROMPT_OVERHEAD_TOKENS } from '../operators/estimate-tokens.js';
 import { CircuitBreaker, type BreakerSettings, type BreakerTransition } from './circuit-breaker.js';
 import { ConcurrencyController, type ControllerOptions } from './concurrency-controller.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
-import type { Provider, ProviderName } from './provider.js';
+import type { Provider, ProviderName, TokenUsage } from './provider.js';
 
 /**
  * One provider with the state the router keeps about it: its breaker, its concurrency limit, and
- * whether its configuration was found unusable (bad key, unknown model). `record` feeds the result
- * of a call to both:
+ * whether its configuration was found unusable (bad key, unknown model). A call first passes the
+ * limit's gate (`admit`: the policy's pacing, sized by the prompt's estimated tokens); `record`
+ * then feeds its result to both:
  *
- *   answered (HTTP 200, usable or not)   → controller: success(latency)   breaker: success
- *   rate_limited                         → controller: rate_limited(hint) breaker: failure(hint)
+ *   answered (HTTP 200, usable or not)   → controller: success(latency, tokens)   breaker: success
+ *   rate_limited                         → controller: rate_limited(hint, quota)  breaker: failure(hint)
  *   overloaded, timeout                  → controller: same kind          breaker: failure
  *   quota_exhausted                      → controller: failure            breaker: trip(quotaCooldownMs)
- *   auth, config                         → the provider is unusable until restarted with a fix
+ *   auth, config                         → controller: cancelled; the provider is unusable until
+ *                                          restarted with a fix
  *   bad_request, safety_blocked, other   → controller: failure            breaker: success (it answered)
- *   aborted by the caller, internal      → nothing learnt                 breaker: release the probe
+ *   aborted by the caller, internal      → controller: cancelled (nothing learnt)  breaker: release the probe
  */
 export interface SlotOptions {
   breaker: BreakerSettings;
@@ -31,6 +34,8 @@ export interface CallResult {
   startedAt: number;
   /** Set when the provider answered (HTTP 200), even if the answer was not usable. */
   answeredLatencyMs?: number;
+  /** The tokens the provider reported for its answer. */
+  usage?: TokenUsage;
   error?: TagspaceError;
   /** The caller gave up (shutdown): the result says nothing about the provider. */
   aborted?: boolean;
@@ -55,21 +60,56 @@ export class ProviderSlot {
     return this.provider.name;
   }
 
+  /**
+   * Waits until the policy lets a call of these pages start (its learnt quotas have room for the
+   * prompt's estimated tokens; at once, on the next tick, for policies that do not pace). A wait
+   * the caller abandons releases the breaker's probe, in case this call held it.
+   */
+  admit(
+    pages: readonly { pageId: string; title: string; text: string }[],
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const tokens = pages.reduce(
+      (sum, p) => sum + estimateEntryTokens({ id: p.pageId, title: p.title, text: p.text }),
+      PROMPT_OVERHEAD_TOKENS,
+    );
+    return this.limit.admit(tokens, signal).catch((err: unknown) => {
+      this.breaker.release();
+      throw err;
+    });
+  }
+
   record(result: CallResult): void {
     const { error, startedAt } = result;
     if (result.aborted === true || error?.kind === 'internal') {
+      this.limit.record({ kind: 'cancelled', startedAt });
       this.breaker.release();
       return;
     }
     if (result.answeredLatencyMs !== undefined) {
-      this.limit.record({ kind: 'success', latencyMs: result.answeredLatencyMs, startedAt });
+      const { inputTokens, outputTokens } = result.usage ?? {};
+      this.limit.record({
+        kind: 'success',
+        latencyMs: result.answeredLatencyMs,
+        inputTokens,
+        outputTokens,
+        startedAt,
+      });
       this.breaker.recordSuccess();
       return;
     }
-    if (error === undefined) return;
+    if (error === undefined) {
+      this.limit.record({ kind: 'cancelled', startedAt });
+      return;
+    }
     switch (error.kind) {
       case 'rate_limited':
-        this.limit.record({ kind: 'rate_limited', retryAfterMs: error.retryAfterMs, startedAt });
+        this.limit.record({
+          kind: 'rate_limited',
+          retryAfterMs: error.retryAfterMs,
+          quota: error.quota,
+          startedAt,
+        });
         this.breaker.recordFailure(error.retryAfterMs);
         return;
       case 'overloaded':
@@ -86,6 +126,7 @@ export class ProviderSlot {
         return;
       case 'auth':
       case 'config':
+        this.limit.record({ kind: 'cancelled', startedAt });
         this.unusable = error;
         this.breaker.release();
         return;

@@ -34,6 +34,16 @@ const SCENARIOS: Record<string, Partial<Scenario>> = {
     medianMs: 100,
     refusalLatencyMs: 2,
   },
+  'time ×0.1: tokens bind, sizes vary': {
+    calls: 200,
+    rpm: 200,
+    tpm: 40_000,
+    windowMs: 6_000,
+    medianMs: 100,
+    refusalLatencyMs: 2,
+    tokensPerCall: 1_800,
+    tokenSpread: 0.35,
+  },
   'no quota binds': { rpm: 1e9, calls: 200 },
   'provider caps 4 in flight': { rpm: 1e9, providerConcurrency: 4, calls: 200 },
 };
@@ -69,13 +79,13 @@ for (const [name, scenario] of Object.entries(SCENARIOS)) {
 }
 
 function table(): string {
-  const lines = ['scenario                      policy    efficiency  vs-paced  429-share  exhausted'];
+  const lines = [`${'scenario'.padEnd(36)}policy    efficiency  vs-paced  429-share  exhausted`];
   for (const [name, row] of results) {
     for (const p of POLICIES) {
       const r = row[p];
       const paced = Number.isFinite(r.vsPaced) && r.vsPaced > 0.001 ? r.vsPaced.toFixed(2) : '   -';
       lines.push(
-        `${name.padEnd(30)}${p.padEnd(10)}${r.efficiency.toFixed(3).padStart(10)}${paced.padStart(10)}${(r.rateLimitedShare * 100).toFixed(1).padStart(10)}%${String(r.exhausted).padStart(10)}`,
+        `${name.padEnd(36)}${p.padEnd(10)}${r.efficiency.toFixed(3).padStart(10)}${paced.padStart(10)}${(r.rateLimitedShare * 100).toFixed(1).padStart(10)}%${String(r.exhausted).padStart(10)}`,
       );
     }
   }
@@ -120,7 +130,12 @@ describe('adaptive concurrency against an unknown quota (simulation)', () => {
   });
 
   it('draws far fewer 429s than a fixed limit where the quota binds, at about its speed', () => {
-    for (const name of ['60 rpm, 1 s, 300 calls', 'tokens bind (30 calls/min)', 'time ×0.1: tokens bind']) {
+    for (const name of [
+      '60 rpm, 1 s, 300 calls',
+      'tokens bind (30 calls/min)',
+      'time ×0.1: tokens bind',
+      'time ×0.1: tokens bind, sizes vary',
+    ]) {
       const r = row(name);
       expect(r.adaptive.rateLimitedShare, name).toBeLessThan(r.fixed.rateLimitedShare / 3);
       expect(r.adaptive.efficiency, name).toBeGreaterThanOrEqual(r.fixed.efficiency - 0.02);

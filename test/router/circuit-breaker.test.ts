@@ -46,6 +46,34 @@ describe('CircuitBreaker', () => {
     expect(breaker.openUntil).toBe(47_000);
   });
 
+  it('closes without a probe once a retry hint that set its opening has passed', () => {
+    const { breaker, transitions, advance } = setup();
+    breaker.recordFailure(47_000);
+    advance(46_999);
+    expect(breaker.tryAcquire()).toBe(false);
+    advance(1);
+    // Every caller may go at once: the provider said when it would serve.
+    expect(breaker.tryAcquire()).toBe(true);
+    expect(breaker.tryAcquire()).toBe(true);
+    expect(breaker.state).toBe('closed');
+    expect(transitions.map((t) => `${t.to}:${t.reason}`)).toEqual([
+      'open:retry hint 47000 ms',
+      'closed:retry hint passed',
+    ]);
+  });
+
+  it('still probes after a cool-down longer than the hint', () => {
+    const { breaker, advance } = setup();
+    breaker.recordFailure(200);
+    breaker.recordFailure(200);
+    breaker.recordFailure(200);
+    expect(breaker.openUntil).toBe(1_000);
+    advance(1_000);
+    expect(breaker.tryAcquire()).toBe(true);
+    expect(breaker.state).toBe('half_open');
+    expect(breaker.tryAcquire()).toBe(false);
+  });
+
   it('does not open on a short retry hint', () => {
     const { breaker } = setup();
     breaker.recordFailure(2_000);

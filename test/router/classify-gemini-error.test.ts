@@ -52,7 +52,20 @@ describe('classifyGeminiError', () => {
       retryAfterMs: 43_000,
       status: 429,
       provider: 'gemini',
+      quota: 'requests',
     });
+  });
+
+  it('says which quota refused: input tokens per minute, or requests', () => {
+    const tokens = classifyGeminiError(
+      fetchError(429, [
+        quotaFailure('GenerateContentInputTokensPerModelPerMinute-FreeTier'),
+        retryInfo('7s'),
+      ]),
+      ctx,
+    );
+    expect(tokens).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7_000, quota: 'tokens' });
+    expect(classifyGeminiError(fetchError(429, [retryInfo('7s')]), ctx).quota).toBeUndefined();
   });
 
   it('reads a per-day quota 429 as quota_exhausted, not retriable', () => {

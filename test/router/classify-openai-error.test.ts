@@ -59,6 +59,17 @@ describe('classifyOpenAIError', () => {
       ctx,
     );
     expect(err).toMatchObject({ kind: 'rate_limited', retryAfterMs: 800, status: 429, provider: 'openai' });
+    expect(err.quota).toBeUndefined();
+  });
+
+  it('says which budget ran out: the type in the body, else the remaining header at 0', () => {
+    const byType = apiError(429, { code: 'rate_limit_exceeded', type: 'tokens' });
+    expect(classifyOpenAIError(byType, ctx).quota).toBe('tokens');
+    const byHeader = apiError(429, {
+      code: 'rate_limit_exceeded',
+      headers: { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-remaining-tokens': '1200' },
+    });
+    expect(classifyOpenAIError(byHeader, ctx).quota).toBe('requests');
   });
 
   it('reads insufficient_quota as quota_exhausted, not retriable', () => {

@@ -1,3 +1,4 @@
+import { VirtualTimeScheduler } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { ConcurrencyController } from '../../src/router/concurrency-controller.js';
@@ -71,5 +72,91 @@ describe('ConcurrencyLimit', () => {
       cold('----x').subscribe(() => limit.record({ kind: 'success', latencyMs: 5 }));
       expectObservable(limit.limit$).toBe('b-|', { b: 0 });
     });
+  });
+});
+
+/** Lets promise continuations run (a waiter's then() after the gate let it go). */
+const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Runs the scheduler's timers up to `frame`. */
+function runUntil(scheduler: VirtualTimeScheduler, frame: number): void {
+  scheduler.maxFrames = frame;
+  scheduler.flush();
+  scheduler.frame = frame;
+}
+
+/** Ten calls through the gate at 0, 100, …, 900 (answered 50 ms later), the eleventh refused at 1 000. */
+async function teachWindow(limit: ConcurrencyLimit, scheduler: VirtualTimeScheduler): Promise<void> {
+  for (let s = 0; s < 1_000; s += 100) {
+    scheduler.frame = s;
+    await limit.admit(100);
+    scheduler.frame = s + 50;
+    limit.record({ kind: 'success', latencyMs: 50, inputTokens: 100, outputTokens: 0, startedAt: s });
+  }
+  scheduler.frame = 1_000;
+  await limit.admit(100);
+  limit.record({ kind: 'rate_limited', retryAfterMs: 9_000, quota: 'requests', startedAt: 1_000 });
+}
+
+describe('ConcurrencyLimit gate', () => {
+  it('lets a call through at once when the policy does not pace', async () => {
+    const limit = ConcurrencyLimit.create(
+      { policy: 'seed', initial: 3, max: 10 },
+      new VirtualTimeScheduler(),
+    );
+    await expect(limit.admit(5_000)).resolves.toBeUndefined();
+    expect(limit.waiting).toBe(0);
+    limit.close();
+  });
+
+  it('holds calls, first come first served, until the learnt window has room for each', async () => {
+    const scheduler = new VirtualTimeScheduler();
+    const limit = ConcurrencyLimit.create({ policy: 'adaptive', initial: 3, max: 10 }, scheduler);
+    await teachWindow(limit, scheduler);
+    const order: string[] = [];
+    void limit.admit(100).then(() => order.push('a'));
+    void limit.admit(100).then(() => order.push('b'));
+    runUntil(scheduler, 9_999);
+    await settled();
+    expect(order).toEqual([]);
+    // Window 10 s, quota 10: the call at 0 has left, so one may go; the next when the call at 100 leaves.
+    runUntil(scheduler, 10_000);
+    await settled();
+    expect(order).toEqual(['a']);
+    runUntil(scheduler, 10_100);
+    await settled();
+    expect(order).toEqual(['a', 'b']);
+    expect(limit.learntQuota).toEqual({ windowMs: 10_000, requests: 10 });
+    limit.close();
+  });
+
+  it('drops a waiting call whose caller gives up, and lets the next one through in its place', async () => {
+    const scheduler = new VirtualTimeScheduler();
+    const limit = ConcurrencyLimit.create({ policy: 'adaptive', initial: 3, max: 10 }, scheduler);
+    await teachWindow(limit, scheduler);
+    const abort = new AbortController();
+    const first = limit.admit(100, abort.signal);
+    const order: string[] = [];
+    void limit.admit(100).then(() => order.push('second'));
+    abort.abort();
+    await expect(first).rejects.toMatchObject({ kind: 'unavailable' });
+    runUntil(scheduler, 10_000);
+    await settled();
+    expect(order).toEqual(['second']);
+    limit.close();
+  });
+
+  it('stops pacing when it closes: the calls still waiting go', async () => {
+    const scheduler = new VirtualTimeScheduler();
+    const limit = ConcurrencyLimit.create({ policy: 'adaptive', initial: 3, max: 10 }, scheduler);
+    await teachWindow(limit, scheduler);
+    const order: string[] = [];
+    const waiting = limit.admit(100).then(() => order.push('waiting'));
+    await settled();
+    expect(order).toEqual([]);
+    limit.close();
+    await waiting;
+    expect(order).toEqual(['waiting']);
+    await expect(limit.admit(100)).resolves.toBeUndefined();
   });
 });

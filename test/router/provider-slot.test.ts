@@ -12,12 +12,12 @@ const provider: Provider = {
   tag: () => Promise.reject(new Error('not called in these tests')),
 };
 
-function setup() {
+function setup(policy: 'seed' | 'adaptive' = 'seed') {
   const scheduler = new VirtualTimeScheduler();
   const transitions: BreakerTransition[] = [];
   const slot = new ProviderSlot(provider, {
     breaker: { failureThreshold: 2, longHintMs: 10_000, cooldownMs: 1_000, maxCooldownMs: 4_000 },
-    concurrency: { policy: 'seed', initial: 4, max: 10 },
+    concurrency: { policy, initial: 4, max: 10 },
     quotaCooldownMs: 60_000,
     now: () => scheduler.now(),
     scheduler,
@@ -26,8 +26,10 @@ function setup() {
   return { slot, transitions, scheduler };
 }
 
-const error = (kind: TagspaceError['kind'], retryAfterMs?: number) =>
-  new TagspaceError(kind, kind, { retryAfterMs });
+const error = (kind: TagspaceError['kind'], retryAfterMs?: number, quota?: 'requests' | 'tokens') =>
+  new TagspaceError(kind, kind, { retryAfterMs, quota });
+
+const page = { pageId: 'p1', title: 'Title', text: 'Some text of the page.' };
 
 describe('ProviderSlot', () => {
   it('opens the breaker on a long 429 hint and tells the controller about the 429', () => {
@@ -84,6 +86,35 @@ describe('ProviderSlot', () => {
     expect(slot.breaker.tryAcquire()).toBe(false);
     slot.record({ startedAt: 1_000, error: error('unavailable'), aborted: true });
     expect(slot.breaker.state).toBe('half_open');
+    expect(slot.breaker.tryAcquire()).toBe(true);
+  });
+
+  it('gives the pacing the tokens each answer cost and the quota a 429 named', async () => {
+    const { slot, scheduler } = setup('adaptive');
+    for (let s = 0; s < 1_000; s += 100) {
+      scheduler.frame = s;
+      await slot.admit([page]);
+      scheduler.frame = s + 50;
+      slot.record({ startedAt: s, answeredLatencyMs: 50, usage: { inputTokens: 300, outputTokens: 100 } });
+    }
+    scheduler.frame = 1_000;
+    await slot.admit([page]);
+    slot.record({ startedAt: 1_000, error: error('rate_limited', 9_000, 'tokens') });
+    scheduler.frame = 10_000;
+    expect(slot.limit.controllerLimit).toBe(10);
+    await slot.admit([page]);
+    expect(slot.limit.learntQuota).toEqual({ windowMs: 10_000, tokens: 4_000 });
+  });
+
+  it('lets go of the breaker’s probe when a call waiting at the gate is abandoned', async () => {
+    const { slot, scheduler } = setup();
+    slot.record({ startedAt: 0, error: error('overloaded') });
+    slot.record({ startedAt: 0, error: error('overloaded') });
+    scheduler.frame = 1_000;
+    expect(slot.breaker.tryAcquire()).toBe(true);
+    const abort = new AbortController();
+    abort.abort();
+    await expect(slot.admit([page], abort.signal)).rejects.toMatchObject({ kind: 'unavailable' });
     expect(slot.breaker.tryAcquire()).toBe(true);
   });
 });

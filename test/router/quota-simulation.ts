@@ -7,12 +7,16 @@ import { seededRandom } from '../../src/sim/random.js';
 
 /**
  * A pure, deterministic model of the LLM stage against a provider quota it is not told, on a
- * virtual clock (no timers, no network). It mirrors the pipeline: a call starts when fewer than
- * `limit` are in flight and no pause holds; a 429 comes back at once with the wait until the
- * window frees a slot; the call keeps its slot and retries after backoffDelay (never sooner than
- * the hint), at most 3 times, like retryWithBackoff inside mergeMapWithLimit.
+ * virtual clock (no timers, no network). It mirrors the pipeline: a batch takes a slot when fewer
+ * than `limit` are held and no pause holds; its call then waits at the controller's gate
+ * (openAt for its size, first come first served) like the router's provider call, and is counted
+ * as started; a 429 comes back at once with the wait until the window frees room, rounded up to
+ * a simulated second (window / 60) as Gemini does; the call keeps its slot and retries (through
+ * the gate) after backoffDelay (never sooner than the hint), at most 3 times, like
+ * retryWithBackoff inside mergeMapWithLimit.
  *
  *   quota:    admit ⇔ requests in (t − window, t] < rpm  ∧  tokens in the window + cost ≤ tpm
+ *   sizes:    tokensPerCall · exp(tokenSpread · z), z ~ N(0, 1), seeded (0: all alike)
  *   latency:  medianMs · exp(0.25 · z), z ~ N(0, 1), seeded
  *   ideal:    the same calls dispatched by an oracle that knows the quota (never refused, at most
  *             `max` in flight, bursting whenever the window has room); efficiency = ideal ÷ wall
@@ -22,6 +26,8 @@ import { seededRandom } from '../../src/sim/random.js';
 export interface Scenario {
   calls: number;
   tokensPerCall: number;
+  /** σ of the calls' log-sizes (default 0: every call costs tokensPerCall). */
+  tokenSpread?: number;
   rpm: number;
   tpm: number;
   windowMs: number;
@@ -52,25 +58,31 @@ export interface SimResult {
 const REFUSAL_LATENCY_MS = 20;
 const REFUSAL_HINT_MS = 1_000;
 
+interface Refusal {
+  waitMs: number;
+  quota: 'requests' | 'tokens';
+}
+
 class Quota {
   private readonly admitted: { t: number; tokens: number }[] = [];
   constructor(private readonly s: Scenario) {}
 
-  /** 0 when a call costing `tokens` would be admitted now, else the wait until it would. */
-  waitFor(now: number, tokens: number): number {
+  /** undefined when a call costing `tokens` would be admitted now, else the wait until it would. */
+  refusal(now: number, tokens: number): Refusal | undefined {
     while (this.admitted.length > 0 && (this.admitted[0]?.t ?? 0) <= now - this.s.windowMs)
       this.admitted.shift();
     if (this.admitted.length + 1 > this.s.rpm) {
       const leaving = this.admitted[this.admitted.length + 1 - this.s.rpm - 1]?.t ?? now;
-      return Math.max(1, leaving + this.s.windowMs - now);
+      return { waitMs: Math.max(1, leaving + this.s.windowMs - now), quota: 'requests' };
     }
     let held = this.admitted.reduce((sum, a) => sum + a.tokens, 0);
-    if (held + tokens <= this.s.tpm) return 0;
+    if (held + tokens <= this.s.tpm) return undefined;
     for (const a of this.admitted) {
       held -= a.tokens;
-      if (held + tokens <= this.s.tpm) return Math.max(1, a.t + this.s.windowMs - now);
+      if (held + tokens <= this.s.tpm)
+        return { waitMs: Math.max(1, a.t + this.s.windowMs - now), quota: 'tokens' };
     }
-    return this.s.windowMs;
+    return { waitMs: this.s.windowMs, quota: 'tokens' };
   }
 
   admit(now: number, tokens: number): void {
@@ -83,15 +95,24 @@ interface Flight {
   attempt: number;
   startedAt: number;
   endsAt: number;
-  refused: number | undefined; // the hint when refused
+  refused: Refusal | undefined; // the hint when refused
+}
+
+/** Gemini's hint: whole simulated seconds (window / 60) from a second up, else milliseconds. */
+function roundedHint(waitMs: number, windowMs: number): number {
+  const second = Math.min(1_000, windowMs / 60);
+  return waitMs >= second ? Math.ceil(waitMs / second) * second : Math.ceil(waitMs);
 }
 
 export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario): SimResult {
   const random = seededRandom(s.seed);
-  const latencies = Array.from({ length: s.calls }, () => {
-    const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-    return Math.round(s.medianMs * Math.exp(0.25 * z));
-  });
+  const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const latencies = Array.from({ length: s.calls }, () => Math.round(s.medianMs * Math.exp(0.25 * normal())));
+  const spread = s.tokenSpread ?? 0;
+  const sizes = Array.from({ length: s.calls }, () =>
+    spread === 0 ? s.tokensPerCall : Math.round(s.tokensPerCall * Math.exp(spread * normal())),
+  );
+  const size = (id: number): number => sizes[id] ?? s.tokensPerCall;
   const jitter = seededRandom(s.seed + 1);
   let now = 0;
   const controller = new ConcurrencyController({
@@ -102,6 +123,7 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
   });
   const quota = new Quota(s);
   const queue = Array.from({ length: s.calls }, (_, i) => i);
+  const gate: { id: number; attempt: number }[] = [];
   const flights: Flight[] = [];
   const retries: { id: number; attempt: number; at: number }[] = [];
   let attempts = 0;
@@ -114,30 +136,51 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
   const start = (id: number, attempt: number): void => {
     attempts += 1;
     const inFlight = flights.length;
-    const wait = inFlight + 1 > s.providerConcurrency ? REFUSAL_HINT_MS : quota.waitFor(now, s.tokensPerCall);
-    if (wait === 0) quota.admit(now, s.tokensPerCall);
+    const refused =
+      inFlight + 1 > s.providerConcurrency
+        ? { waitMs: REFUSAL_HINT_MS, quota: 'requests' as const }
+        : quota.refusal(now, size(id));
+    if (refused === undefined) quota.admit(now, size(id));
     const endsAt =
-      now + (wait === 0 ? (latencies[id] ?? s.medianMs) : (s.refusalLatencyMs ?? REFUSAL_LATENCY_MS));
-    flights.push({ id, attempt, startedAt: now, endsAt, refused: wait === 0 ? undefined : wait });
+      now +
+      (refused === undefined ? (latencies[id] ?? s.medianMs) : (s.refusalLatencyMs ?? REFUSAL_LATENCY_MS));
+    flights.push({ id, attempt, startedAt: now, endsAt, refused });
+  };
+
+  /** Calls waiting at the controller's gate go, oldest first, while it is open. */
+  const pumpGate = (): number => {
+    for (;;) {
+      const head = gate[0];
+      if (head === undefined) return Number.POSITIVE_INFINITY;
+      const at = controller.openAt(size(head.id));
+      if (at > now) return at;
+      gate.shift();
+      controller.started(size(head.id));
+      start(head.id, head.attempt);
+    }
   };
 
   while (done < s.calls) {
     controller.tick();
-    // Dispatch new calls: as the pipeline does, or as an all-knowing oracle would.
-    const slotsHeld = () => flights.length + retries.length;
+    // Dispatch new batches: as the pipeline does, or as an all-knowing oracle would.
+    const slotsHeld = () => flights.length + retries.length + gate.length;
     while (queue.length > 0 && slotsHeld() < controller.limit && now >= controller.pausedUntil) {
       if (policy === 'oracle') {
+        const id = queue[0] ?? 0;
         const wait =
           flights.length + 1 > s.providerConcurrency
             ? Number.POSITIVE_INFINITY
-            : quota.waitFor(now, s.tokensPerCall);
+            : (quota.refusal(now, size(id))?.waitMs ?? 0);
         if (wait > 0) {
           oracleWake = now + wait;
           break;
         }
       }
-      start(queue.shift() as number, 0);
+      // The batch takes its slot and its call waits at the gate (the oracle's never holds).
+      gate.push({ id: queue.shift() as number, attempt: 0 });
+      if (policy === 'oracle') pumpGate();
     }
+    const gateOpens = pumpGate();
     peakLimit = Math.max(peakLimit, controller.limit);
     const nextFlight = Math.min(...flights.map((f) => f.endsAt));
     const nextRetry = Math.min(...retries.map((r) => r.at));
@@ -145,30 +188,42 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
       controller.pausedUntil > now && queue.length > 0 ? controller.pausedUntil : Number.POSITIVE_INFINITY;
     const nextTick = controller.nextTickAt ?? Number.POSITIVE_INFINITY;
     const wake = oracleWake > now ? oracleWake : Number.POSITIVE_INFINITY;
-    const next = Math.min(nextFlight, nextRetry, nextPause, wake, nextTick);
+    const next = Math.min(nextFlight, nextRetry, nextPause, wake, nextTick, gateOpens);
     if (!Number.isFinite(next))
       throw new Error(`simulation stalled at ${now} ms with ${s.calls - done} calls left`);
     now = Math.max(now, next);
     for (const f of flights.filter((x) => x.endsAt <= now)) {
       flights.splice(flights.indexOf(f), 1);
       if (f.refused === undefined) {
-        controller.record({ kind: 'success', latencyMs: f.endsAt - f.startedAt, startedAt: f.startedAt });
+        controller.record({
+          kind: 'success',
+          latencyMs: f.endsAt - f.startedAt,
+          inputTokens: size(f.id),
+          outputTokens: 0,
+          startedAt: f.startedAt,
+        });
         done += 1;
         continue;
       }
       rateLimited += 1;
-      controller.record({ kind: 'rate_limited', retryAfterMs: f.refused, startedAt: f.startedAt });
+      const hint = roundedHint(f.refused.waitMs, s.windowMs);
+      controller.record({
+        kind: 'rate_limited',
+        retryAfterMs: hint,
+        quota: f.refused.quota,
+        startedAt: f.startedAt,
+      });
       if (f.attempt >= ORIGIN_BACKOFF.maxRetries) {
         exhausted += 1;
         done += 1;
       } else {
-        const delay = backoffDelay(f.attempt + 1, ORIGIN_BACKOFF, jitter, f.refused);
+        const delay = backoffDelay(f.attempt + 1, ORIGIN_BACKOFF, jitter, hint);
         retries.push({ id: f.id, attempt: f.attempt + 1, at: now + delay });
       }
     }
     for (const r of retries.filter((x) => x.at <= now)) {
       retries.splice(retries.indexOf(r), 1);
-      start(r.id, r.attempt);
+      gate.push({ id: r.id, attempt: r.attempt });
     }
   }
   const idealMs = policy === 'oracle' ? now : simulate('oracle', s).wallMs;
@@ -176,7 +231,7 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
     wallMs: now,
     idealMs,
     efficiency: idealMs / now,
-    pacedMs: Math.max(s.calls / s.rpm, (s.calls * s.tokensPerCall) / s.tpm) * s.windowMs,
+    pacedMs: Math.max(s.calls / s.rpm, sizes.reduce((a, b) => a + b, 0) / s.tpm) * s.windowMs,
     attempts,
     rateLimited,
     rateLimitedShare: rateLimited / attempts,

@@ -1,4 +1,4 @@
-import type { CallOutcome, LimitBounds } from '../concurrency-controller.js';
+import type { CallOutcome, LearntQuota, LimitBounds } from '../concurrency-controller.js';
 import { clamp, type ConcurrencyPolicy } from './concurrency-policy.js';
 import { WindowQuota } from './window-quota.js';
 
@@ -9,36 +9,43 @@ import { WindowQuota } from './window-quota.js';
  *
  *   slow start    until the first congestion signal, every success: target ← target + 1
  *                 (the limit doubles per round trip)
+ *   window 429    (retryAfter > 2 round trips: a window quota, not a momentary cap) once pacing
+ *                 has learnt the window from it: pause until now + retryAfter; target and ceiling
+ *                 stay — a per-minute quota is a rate, which pacing meters, not a concurrency
+ *   edge 429      a momentary 429 for a call pacing let go at the window's edge: news about the
+ *                 window's length only (window-quota.ts); no pause, no decrease
  *   429           ceiling ← limit, target ← max(min, ⌊limit · β⌋)          β = 0.7
  *                 — or, if limit ≥ the remembered ceiling (a failed probe): target ← ceiling − 1
  *                 and the next probe waits 4× longer
  *                 and in any case: pause until now + retryAfter (≤ 1 min)
- *   long hint     (retryAfter > 2 round trips: a window quota, not a momentary cap) restart at
- *                 ramp = 2 after the pause (the refused call, which keeps its slot until it
- *                 retries, and one new call; +1 for each other call of the burst refused),
- *                 ramp ← ramp + 1 per success up to target; a 429 while ramping only pauses and
- *                 restarts the ramp (news about when, not how many)
+ *   long hint     without pacing (or before it knows the window): restart at ramp = 2 after the
+ *                 pause (the refused call, which keeps its slot until it retries, and one new
+ *                 call; +1 for each other call of the burst refused), ramp ← ramp + 1 per success
+ *                 up to target; a 429 while ramping only pauses and restarts the ramp
  *   5xx, timeout  target ← max(min, target · γ)                               γ = 0.9
  *   avoidance     target ← target + 1 per ⌊target⌋ successes while target < ceiling − 1, and per
  *                 k·⌊target⌋ at ceiling − 1 (a rare probe, k = 4); a probe that holds for a
  *                 whole period lifts the ceiling
  *   gradient      g = short / long latency EWMA (α 0.3 / 0.05):  g > τ ⇒ no growth;
  *                 g > τ₂ ⇒ target ← target · γ  (queueing at the provider)    τ = 1.5, τ₂ = 2
- *   pacing        learns the window Ŵ and its quota R̂ from window-sized 429s and holds each freed
- *                 slot until the window has room (window-quota.ts)
- *   limit         clamp(min(⌊target⌋, ramp), min, max);  pausedUntil = max(pause, pacing hold)
+ *   pacing        learns the window Ŵ and its quotas R̂ (requests) and T̂ (tokens) from window-sized
+ *                 429s and lets each call start only when the window has room for it, its size
+ *                 estimated from its prompt (window-quota.ts)
+ *   limit         clamp(min(⌊target⌋, ramp), min, max);  pausedUntil = pause
+ *   openAt(e)     max(pause, the pacing gate for a call of e prompt tokens)
  *
  * A 429 (or a success, or a 5xx) from a call started before the last decrease is old news about a
  * level already left: it extends the pause but changes nothing else, so one burst costs one
  * step, not ten. Calls carry `startedAt` when the caller knows it; otherwise anything arriving
  * during the pause or within one round trip of the decrease counts as old.
  *
- * Why pause, ramp and pacing: with a per-minute quota the window frees slots at the pace calls were
- * sent a window earlier, and the 429's hint says when the next one frees. Waiting out the hint
- * loses no capacity; restarting at one call keeps the freed slots from being met by a burst; and
- * once R̂ is known, holding new calls while the window is full stops the one-429-per-window that
- * "burst until refused" would otherwise pay for ever. The limit alone cannot do this: at 60
- * requests/min and 1 s calls the right concurrency is "about one", and 1 vs 2 is a factor of two.
+ * Why pause and pacing: with a per-minute quota the window frees capacity at the pace calls were
+ * sent a window earlier, and the 429's hint says when the next of it frees. Waiting out the hint
+ * loses no capacity, and once the quotas are known, starting each call only when the window has
+ * room for it stops the one-429-per-window that "burst until refused" would otherwise pay for
+ * ever. The limit alone cannot do this: at 60 requests/min and 1 s calls the right concurrency is
+ * "about one", and 1 vs 2 is a factor of two; and with a token quota the right number of calls
+ * depends on their sizes.
  */
 export interface AdaptiveTuning {
   /** β, multiplicative decrease on a 429. */
@@ -53,7 +60,7 @@ export interface AdaptiveTuning {
   probeSlowdown: number;
   /** Where the limit restarts after a long pause, as a fraction of the target (at least 1 call). */
   rampRatio: number;
-  /** Learn the per-minute quota from long 429 hints and hold new calls inside it (window-quota.ts). */
+  /** Learn the per-minute quotas from long 429 hints and start each call inside them (window-quota.ts). */
   pacing: boolean;
   /** Upper bound on one global pause, however long the hint (each call's retry still honours it). */
   maxPauseMs: number;
@@ -87,8 +94,6 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
   private successes = 0;
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
   private pause = 0;
-  /** Until when pacing holds new calls (the learnt window is full). */
-  private hold = 0;
   private readonly window = new WindowQuota();
   private shortRtt: number | undefined;
   private longRtt: number | undefined;
@@ -108,7 +113,25 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
   }
 
   get pausedUntil(): number {
-    return Math.max(this.pause, this.hold);
+    return this.pause;
+  }
+
+  /** What pacing has learnt of the provider's quotas (window, requests and tokens per window). */
+  get learntQuota(): LearntQuota {
+    const { windowMs, requests, tokens } = this.window;
+    const quota: LearntQuota = {};
+    if (windowMs !== undefined) quota.windowMs = windowMs;
+    if (requests !== undefined) quota.requests = requests;
+    if (tokens !== undefined) quota.tokens = Math.round(tokens);
+    return quota;
+  }
+
+  openAt(now: number, tokens: number): number {
+    return Math.max(this.pause, this.tuning.pacing ? this.window.openAt(now, tokens) : now);
+  }
+
+  started(now: number, tokens: number): void {
+    if (this.tuning.pacing) this.window.started(now, tokens);
   }
 
   record(outcome: CallOutcome, now: number): string | undefined {
@@ -117,21 +140,26 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
       case 'success': {
         const reason = this.onSuccess(outcome.latencyMs, oldNews, now);
         if (this.tuning.pacing) {
-          this.window.admitted(outcome.startedAt ?? now - outcome.latencyMs, now);
-          // The slot this call frees may be reused at once: only if the learnt window has room.
-          const open = this.window.openAt(now, this.limit - 1);
-          this.hold = open > now ? open : 0;
+          const { inputTokens, outputTokens } = outcome;
+          const cost =
+            inputTokens === undefined && outputTokens === undefined
+              ? undefined
+              : (inputTokens ?? 0) + (outputTokens ?? 0);
+          this.window.admitted(outcome.startedAt ?? now - outcome.latencyMs, now, cost);
         }
         return reason;
       }
       case 'rate_limited':
-        return this.onRateLimited(outcome.retryAfterMs, oldNews, now);
+        return this.onRateLimited(outcome, oldNews, now);
       case 'overloaded':
       case 'timeout':
+        this.window.finished(outcome.startedAt);
         return oldNews
           ? undefined
           : this.decrease(this.target * this.tuning.overloadRatio, now, outcome.kind);
       case 'failure':
+      case 'cancelled':
+        this.window.finished(outcome.startedAt);
         return undefined;
     }
   }
@@ -149,12 +177,25 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
     return now < this.pause || now < this.lastDecreaseAt + (this.shortRtt ?? DEFAULT_RTT_MS);
   }
 
-  private onRateLimited(retryAfterMs: number | undefined, oldNews: boolean, now: number): string | undefined {
+  private onRateLimited(
+    outcome: Extract<CallOutcome, { kind: 'rate_limited' }>,
+    oldNews: boolean,
+    now: number,
+  ): string | undefined {
+    const { retryAfterMs, quota, startedAt } = outcome;
     const hint =
       retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(retryAfterMs, this.tuning.maxPauseMs) : 0;
-    this.pause = Math.max(this.pause, now + hint);
     const rtt = this.shortRtt ?? DEFAULT_RTT_MS;
-    if (this.tuning.pacing) this.window.refused(now, hint, hint > 2 * rtt);
+    const windowSized = hint > 2 * rtt;
+    if (!this.tuning.pacing) this.window.finished(startedAt);
+    else if (this.window.refused(now, hint, windowSized, quota, startedAt) === 'window_edge') {
+      // A call let go at the window's edge a moment too early (our send lagged the provider's
+      // clock): pacing lengthened its window; this call waits for its own hint, nothing else need.
+      return undefined;
+    }
+    this.pause = Math.max(this.pause, now + hint);
+    // A window quota pacing knows: the pause and the gate answer it, the limit need not.
+    if (this.tuning.pacing && windowSized && this.window.windowMs !== undefined) return undefined;
     // A refused call keeps its slot while it waits to retry: the ramp counts it, so that one new
     // call, not none, may start when the pause ends.
     if (oldNews) {
@@ -184,10 +225,9 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
     const reason = this.decrease(next, now, 'rate_limit_error_429');
     // A long wait means a window quota: restart small so the freed slots are not met by a burst.
     // A wait within a round trip is a concurrency cap, where the decreased target is the answer.
-    this.ramp =
-      hint > 2 * rtt
-        ? 1 + Math.max(1, Math.floor(Math.floor(this.target) * this.tuning.rampRatio))
-        : undefined;
+    this.ramp = windowSized
+      ? 1 + Math.max(1, Math.floor(Math.floor(this.target) * this.tuning.rampRatio))
+      : undefined;
     return reason;
   }
 

@@ -3,8 +3,8 @@ import type { ConcurrencyPolicy } from './concurrency-policy.js';
 
 /**
  * limit = initial, whatever happens. The naive baseline of the benchmark, and with initial 1 the
- * origin document's rollback switch. It does not pause for retry hints either: each call's own
- * retry waits for its hint.
+ * origin document's rollback switch. It does not pause for retry hints either (each call's own
+ * retry waits for its hint), nor pace calls: its gate is always open.
  */
 export class FixedPolicy implements ConcurrencyPolicy {
   readonly limit: number;
@@ -21,6 +21,12 @@ export class FixedPolicy implements ConcurrencyPolicy {
   tick(): string | undefined {
     return undefined;
   }
+
+  openAt(now: number): number {
+    return now;
+  }
+
+  started(): void {}
 
   nextTickAt(): number | undefined {
     return undefined;

@@ -54,6 +54,12 @@ export class SeedPolicy implements ConcurrencyPolicy {
     return grown ? 'recovery_after_5min' : undefined;
   }
 
+  openAt(now: number): number {
+    return now;
+  }
+
+  started(): void {}
+
   nextTickAt(): number | undefined {
     return this.current < this.bounds.max ? this.quietSince + SEED_RECOVERY_MS : undefined;
   }

@@ -1,125 +1,240 @@
+import type { RateLimitQuota } from '../../errors.js';
+import { CallLedger } from './call-ledger.js';
+import { MAX_WINDOW_MS, WindowLength } from './window-length.js';
+
+export { MAX_WINDOW_MS } from './window-length.js';
+
 /**
- * Learns a sliding-window request quota from its 429s and keeps new calls inside it — the pacing
- * half of the adaptive policy. Providers meter requests (and tokens) over a sliding window, and a
- * 429's retry hint says when the oldest admitted request leaves it. "Admitted" = the call
- * succeeded; its start is what the provider counted. With s₀ the first admitted start seen:
+ * Learns a provider's sliding-window quotas (requests and tokens per window Ŵ, window-length.ts)
+ * from its 429s and lets each call start only when they have room for it — the pacing half of
+ * the adaptive policy. Calls, their costs c and the estimates ĉ of calls out: call-ledger.ts.
  *
- *   window-sized 429 at t, hint h   Ŵ ← min(Ŵ, t + h − oldest admitted start in (t − Ŵ, t])
- *                                   (first time: t + h − s₀, the window was empty when we began).
- *                                   Hints are rounded up (Gemini: whole seconds), so Ŵ ≥ W; a
- *                                   later 429 tightens it when the oldest call counted is the
- *                                   window's oldest (after a quiet spell), and never loosens it.
- *   then, once the calls in flight at t have reported (the pause for h is over), with
- *   n = #{admitted s ∈ (t − Ŵ, t]}:  R̂ ← n the first time, R̂ ← min(R̂ − 1, n) after that
- *   before a freed slot is reused   used = #{admitted s ∈ (now − Ŵ, now]} + inFlight
- *                                   used + 1 > R̂  ⇒  hold until s₍used + 1 − R̂₎ + Ŵ
- *   any other 429                   R̂ ← R̂ − 1 (the window held fewer than R̂ after all)
- *   3 windows without a 429, holding   R̂ ← R̂ + 1 (the quota grew, or R̂ was set too low)
+ *   count     a window-sized 429 at t for the quota it names (requests, or tokens; unnamed =
+ *             requests), counted once the calls out at t have reported and the pause for its
+ *             hint is over, over the admitted calls in (t − Ŵ, t]: n = their number, m = Σ c:
+ *             R̂ ← n, T̂ ← m the first time (exact: the window began empty); after that
+ *             R̂ ← min(R̂ − 1, n), T̂ ← min(T̂ − m/n, m) (a 429 while pacing to it: it was too high)
+ *   gate      a call of estimate e may start at the first t′ ≥ now with, over (t′ − Ŵ, t′],
+ *                 #admitted + #out + 1 ≤ R̂   and   Σ c + Σ ĉ(out) + k·e ≤ T̂
+ *             (with R̂, T̂ unknown nothing is held; calls out that fill the window alone hold
+ *             the gate until they report, or Ŵ at most)
+ *   momentary a 429 that is not window-sized: for a call let go as a window hold ended, news
+ *             about Ŵ (window-length.ts); otherwise R̂ ← R̂ − 1, T̂ ← T̂ − m/n
+ *   ceiling   every token 429 bounds T from above: U ← min(U, Σ c + Σ ĉ(out) + ĉ(refused))
+ *   trial     q windows without a 429 while the gate held calls: R̂ ← R̂ + 1, T̂ ← T̂ + (U − T̂)/2
+ *             (or + m/n without a ceiling) — the quota may have grown, or been counted low. A 429
+ *             within a window of the trial undoes it and doubles q (3, 6, … 48); a window
+ *             without one keeps it
  *
- * The first n is exact however Ŵ is rounded (the window began empty: everything since s₀ counts);
- * later ones may overcount by what an overlong Ŵ takes in, hence "R̂ − 1 at most" (a 429 while
- * pacing to R̂ means R̂ was too many). Until R̂ is known it holds nothing. A quota of tokens per
- * window is followed as well as the calls' sizes are alike: R̂ is counted in calls.
+ * Pure: time comes in as arguments.
  */
-const QUIET_WINDOWS = 3;
-/** No provider meters over more than this; a longer "window" is a daily quota or a bad hint. */
-export const MAX_WINDOW_MS = 120_000;
+const FIRST_QUIET_WINDOWS = 3;
+const MAX_QUIET_WINDOWS = 48;
+
+interface Trial {
+  at: number;
+  requests: number | undefined;
+  tokens: number | undefined;
+}
 
 export class WindowQuota {
-  /** Start times of admitted calls, ascending, kept for two windows (R̂ is counted a window back). */
-  private readonly starts: number[] = [];
+  private readonly ledger = new CallLedger();
+  private readonly length: WindowLength;
   private firstStart: number | undefined;
-  private window: number | undefined;
-  private estimate: number | undefined;
-  private pendingRefusal: { at: number; until: number } | undefined;
+  private requestQuota: number | undefined;
+  private tokenQuota: number | undefined;
+  private tokenCeiling = Number.POSITIVE_INFINITY;
+  private pendingRefusal: { at: number; until: number; quota: RateLimitQuota } | undefined;
+  private trial: Trial | undefined;
+  private trialUndoneAt = Number.NEGATIVE_INFINITY;
+  private quietWindows = FIRST_QUIET_WINDOWS;
   private lastRefusalAt = Number.NEGATIVE_INFINITY;
-  private lastGrowthAt = Number.NEGATIVE_INFINITY;
+  /** The last time R̂ or T̂ changed: a trial waits a window after any change. */
+  private lastChangeAt = Number.NEGATIVE_INFINITY;
   private lastHeldAt = Number.NEGATIVE_INFINITY;
+  /** When the last window hold openAt announced ends. */
+  private holdUntil = Number.NEGATIVE_INFINITY;
 
   /** `windowMs` fixes Ŵ instead of learning it. */
   constructor(windowMs?: number) {
-    this.window = windowMs;
-  }
-
-  /** R̂, once learnt. */
-  get quota(): number | undefined {
-    return this.estimate;
+    this.length = new WindowLength(windowMs);
   }
 
   /** Ŵ, once learnt. */
   get windowMs(): number | undefined {
-    return this.window;
+    return this.length.ms;
   }
 
-  admitted(startedAt: number, now: number): void {
+  /** R̂, once learnt. */
+  get requests(): number | undefined {
+    return this.requestQuota;
+  }
+
+  /** T̂ in reported tokens (input + output), once learnt. */
+  get tokens(): number | undefined {
+    return this.tokenQuota;
+  }
+
+  /** k: reported tokens per estimated prompt token (1 until a call with both has been answered). */
+  get costPerEstimatedToken(): number {
+    return this.ledger.costPerEstimate;
+  }
+
+  /** A call whose prompt the caller estimated at `estimate` tokens starts now. */
+  started(now: number, estimate: number): void {
+    const edge = now >= this.holdUntil && now - this.holdUntil <= this.length.edgeMs;
+    this.ledger.started({ start: now, estimate: Math.max(0, estimate), edge });
+  }
+
+  /** The call started at `startedAt` was answered: the provider counted it, `cost` tokens if known. */
+  admitted(startedAt: number, now: number, cost?: number): void {
+    this.ledger.admit(startedAt, cost);
     this.firstStart = Math.min(this.firstStart ?? startedAt, startedAt);
-    let i = this.starts.length;
-    while (i > 0 && (this.starts[i - 1] ?? 0) > startedAt) i -= 1;
-    this.starts.splice(i, 0, startedAt);
     this.settle(now);
   }
 
-  /** A 429. `windowFull`: its hint was long enough to be the window's (not a momentary cap). */
-  refused(now: number, retryAfterMs: number, windowFull: boolean): void {
+  /** The call started at `startedAt` ended without being counted (failed, abandoned). */
+  finished(startedAt: number | undefined): void {
+    this.ledger.finished(startedAt);
+  }
+
+  /**
+   * A 429 at `now` for the call started at `startedAt`. `windowFull`: its hint was long enough to
+   * be the window's (not a momentary cap); `quota`: which quota the provider named. Returns
+   * 'window_edge' when it was news about the window's length (window-length.ts), not the quota.
+   */
+  refused(
+    now: number,
+    retryAfterMs: number,
+    windowFull: boolean,
+    quota: RateLimitQuota = 'requests',
+    startedAt?: number,
+  ): 'window_edge' | undefined {
+    const call = this.ledger.finished(startedAt);
+    if (!windowFull && call?.edge === true && this.trial === undefined) {
+      this.length.refusedAtEdge(retryAfterMs);
+      return 'window_edge';
+    }
     this.lastRefusalAt = now;
-    if (!windowFull) {
-      if (this.estimate !== undefined) this.estimate = Math.max(1, this.estimate - 1);
+    const w = this.length.ms;
+    if (windowFull) {
+      const oldest =
+        w === undefined ? this.firstStart : this.ledger.admitted[this.ledger.firstAfter(now - w)]?.start;
+      if (oldest !== undefined) this.length.refusedFull(now, retryAfterMs, oldest);
+    }
+    if (quota === 'tokens' && this.length.ms !== undefined) {
+      const asked = (call?.estimate ?? 0) * this.ledger.costPerEstimate;
+      this.tokenCeiling = Math.min(this.tokenCeiling, this.ledger.held(now, this.length.ms) + asked);
+    }
+    if (this.undoTrial(now, call?.start ?? startedAt ?? now)) return undefined;
+    if (windowFull) this.pendingRefusal = { at: now, until: now + retryAfterMs, quota };
+    else this.shrink(quota);
+    return undefined;
+  }
+
+  /** The earliest time a call of `estimate` prompt tokens may start without passing R̂ or T̂. */
+  openAt(now: number, estimate: number): number {
+    this.settle(now);
+    const w = this.length.ms;
+    if (w === undefined || (this.requestQuota === undefined && this.tokenQuota === undefined)) return now;
+    const { admitted, out } = this.ledger;
+    const first = this.ledger.firstAfter(now - w);
+    const used = admitted.length - first;
+    // How many of the oldest admitted calls must leave the window first.
+    let leave = 0;
+    if (this.requestQuota !== undefined) leave = used + out.length + 1 - this.requestQuota;
+    if (this.tokenQuota !== undefined) {
+      let excess = this.ledger.held(now, w) + estimate * this.ledger.costPerEstimate - this.tokenQuota;
+      let n = 0;
+      while (excess > 0 && n < used) {
+        excess -= admitted[first + n]?.cost ?? 0;
+        n += 1;
+      }
+      leave = Math.max(leave, excess > 0 ? used + 1 : n);
+    }
+    if (leave <= 0) return now;
+    this.lastHeldAt = now;
+    if (leave > used) {
+      // The calls out fill the window by themselves: wait for them to report (Ŵ at most), or,
+      // with none out, for the window to empty (a call larger than the estimate goes alone).
+      if (out.length > 0) return now + w;
+      return used > 0 ? (admitted[admitted.length - 1]?.start ?? now) + w : now;
+    }
+    this.holdUntil = (admitted[first + leave - 1]?.start ?? now) + w;
+    return this.holdUntil;
+  }
+
+  /** A 429 within a window of a trial (or for a call sent before it was undone): undo it. */
+  private undoTrial(now: number, sent: number): boolean {
+    if (sent <= this.trialUndoneAt) return true;
+    const trial = this.trial;
+    const w = this.length.ms;
+    if (trial === undefined || w === undefined || now - trial.at >= w) return false;
+    this.requestQuota = trial.requests;
+    this.tokenQuota = trial.tokens;
+    this.trial = undefined;
+    this.trialUndoneAt = now;
+    this.lastChangeAt = now;
+    this.quietWindows = Math.min(MAX_QUIET_WINDOWS, this.quietWindows * 2);
+    return true;
+  }
+
+  /** A momentary 429 the estimate did not foresee: one call less (never below one call). */
+  private shrink(quota: RateLimitQuota): void {
+    if (quota === 'requests') {
+      if (this.requestQuota !== undefined) this.requestQuota = Math.max(1, this.requestQuota - 1);
       return;
     }
-    const oldest =
-      this.window === undefined ? this.firstStart : this.starts[this.firstAfter(now - this.window)];
-    if (oldest !== undefined) {
-      const candidate = now + retryAfterMs - oldest;
-      if (candidate > 0 && candidate <= MAX_WINDOW_MS)
-        this.window = Math.min(this.window ?? candidate, candidate);
-    }
-    this.pendingRefusal = { at: now, until: now + retryAfterMs };
-  }
-
-  /** The earliest time a new call may start without passing R̂, given `inFlight` calls out. */
-  openAt(now: number, inFlight: number): number {
-    this.settle(now);
-    if (this.estimate === undefined || this.window === undefined) return now;
-    const first = this.firstAfter(now - this.window);
-    const used = this.starts.length - first + inFlight;
-    if (used + 1 <= this.estimate) return now;
-    this.lastHeldAt = now;
-    const leaving = this.starts[first + used - this.estimate];
-    // Undefined when calls in flight alone fill the window: wait for one of them to report.
-    return leaving === undefined ? now : leaving + this.window;
-  }
-
-  /** Index of the first start after `time`. */
-  private firstAfter(time: number): number {
-    let i = 0;
-    while (i < this.starts.length && (this.starts[i] ?? 0) <= time) i += 1;
-    return i;
+    const call = this.ledger.meanCost();
+    if (this.tokenQuota !== undefined) this.tokenQuota = Math.max(call, this.tokenQuota - call);
   }
 
   private settle(now: number): void {
-    const w = this.window ?? MAX_WINDOW_MS;
+    const w = this.length.ms ?? MAX_WINDOW_MS;
     // Keep two windows, and whatever a pending count still needs.
-    const cutoff = Math.min(now - 2 * w, (this.pendingRefusal?.at ?? now) - w);
-    const drop = this.firstAfter(cutoff);
-    if (drop > 0) this.starts.splice(0, drop);
-    const refusal = this.pendingRefusal;
-    if (refusal !== undefined && now >= refusal.until && this.window !== undefined) {
-      const from = refusal.at - this.window;
-      const count = this.starts.filter((s) => s > from && s <= refusal.at).length;
-      if (count > 0)
-        this.estimate = this.estimate === undefined ? count : Math.max(1, Math.min(this.estimate - 1, count));
-      this.pendingRefusal = undefined;
-      this.lastGrowthAt = now;
-    }
+    this.ledger.prune(Math.min(now - 2 * w, (this.pendingRefusal?.at ?? now) - w));
+    this.countRefusal(now);
+    if (this.trial !== undefined && now - this.trial.at >= w) this.trial = undefined;
     if (
-      this.estimate !== undefined &&
-      this.window !== undefined &&
-      now - this.lastRefusalAt >= QUIET_WINDOWS * this.window &&
-      now - this.lastGrowthAt >= this.window &&
-      now - this.lastHeldAt < this.window
+      this.length.ms !== undefined &&
+      now - this.lastHeldAt < w &&
+      this.trial === undefined &&
+      now - this.lastRefusalAt >= this.quietWindows * w &&
+      now - this.lastChangeAt >= w
     ) {
-      this.estimate += 1;
-      this.lastGrowthAt = now;
+      this.startTrial(now);
     }
+  }
+
+  private startTrial(now: number): void {
+    this.trial = { at: now, requests: this.requestQuota, tokens: this.tokenQuota };
+    if (this.requestQuota !== undefined) this.requestQuota += 1;
+    if (this.tokenQuota !== undefined) {
+      const gap = this.tokenCeiling - this.tokenQuota;
+      this.tokenQuota += Number.isFinite(gap) && gap > 0 ? gap / 2 : this.ledger.meanCost();
+    }
+    this.lastChangeAt = now;
+  }
+
+  /** Counts the window of the last window-sized 429, once everything it held has reported. */
+  private countRefusal(now: number): void {
+    const refusal = this.pendingRefusal;
+    const w = this.length.ms;
+    if (refusal === undefined || now < refusal.until || w === undefined) return;
+    if (this.ledger.out.some((call) => call.start <= refusal.at)) return;
+    this.pendingRefusal = undefined;
+    const counted = this.ledger.between(refusal.at - w, refusal.at);
+    const n = counted.length;
+    const m = counted.reduce((sum, a) => sum + a.cost, 0);
+    // Without reported tokens a token quota cannot be counted: pace the requests it allowed.
+    const quota = refusal.quota === 'tokens' && m > 0 ? 'tokens' : 'requests';
+    if (n > 0 && quota === 'requests') {
+      this.requestQuota =
+        this.requestQuota === undefined ? n : Math.max(1, Math.min(this.requestQuota - 1, n));
+    } else if (n > 0) {
+      this.tokenQuota =
+        this.tokenQuota === undefined ? m : Math.max(m / n, Math.min(this.tokenQuota - m / n, m));
+    }
+    this.lastChangeAt = now;
   }
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyController, type CallOutcome } from '../../../src/router/concurrency-controller.js';
+import {
+  ConcurrencyController,
+  normaliseBounds,
+  type CallOutcome,
+} from '../../../src/router/concurrency-controller.js';
+import { ADAPTIVE_TUNING, AdaptivePolicy } from '../../../src/router/policies/adaptive-policy.js';
 
 function adaptive(opts: { initial?: number; min?: number; max?: number } = {}) {
   const clock = { now: 0 };
@@ -18,6 +23,33 @@ function adaptive(opts: { initial?: number; min?: number; max?: number } = {}) {
     }
   };
   return { c, clock, succeed };
+}
+
+/** The policy without pacing: what it does with a window quota it does not meter itself. */
+function unpaced() {
+  const clock = { now: 0 };
+  const p = new AdaptivePolicy(normaliseBounds({ initial: 3, max: 10 }), 0, {
+    ...ADAPTIVE_TUNING,
+    pacing: false,
+  });
+  const succeed = (n: number) => {
+    for (let i = 0; i < n; i++) {
+      const startedAt = clock.now;
+      clock.now += 10;
+      p.record({ kind: 'success', latencyMs: 1_000, startedAt }, clock.now);
+    }
+  };
+  return { p, clock, succeed };
+}
+
+/** Calls of `tokens` started through the gate at `at` and answered 50 ms later. */
+function admitCalls(c: ConcurrencyController, clock: { now: number }, starts: number[], tokens = 100) {
+  for (const s of starts) {
+    clock.now = s;
+    c.started(tokens);
+    clock.now = s + 50;
+    c.record({ kind: 'success', latencyMs: 50, inputTokens: tokens, outputTokens: 0, startedAt: s });
+  }
 }
 
 /**
@@ -100,50 +132,105 @@ describe('adaptive policy', () => {
     expect(c.pausedUntil).toBe(clock.now + 800);
   });
 
-  it('after a long pause restarts at two calls (the refused one and one new) and ramps back', () => {
-    const { c, clock, succeed } = adaptive();
+  it('without pacing, restarts at two calls after a long pause (the refused one and one new) and ramps back', () => {
+    const { p, clock, succeed } = unpaced();
     succeed(7);
-    c.record({ kind: 'rate_limited', retryAfterMs: 40_000, startedAt: clock.now });
-    expect(c.limit).toBe(2);
-    expect(c.pausedUntil).toBe(clock.now + 40_000);
-    clock.now = c.pausedUntil;
+    p.record({ kind: 'rate_limited', retryAfterMs: 40_000, startedAt: clock.now }, clock.now);
+    expect(p.limit).toBe(2);
+    expect(p.pausedUntil).toBe(clock.now + 40_000);
+    clock.now = p.pausedUntil;
     const limits: number[] = [];
     for (let i = 0; i < 5; i++) {
       succeed(1);
-      limits.push(c.limit);
+      limits.push(p.limit);
     }
     expect(limits).toEqual([3, 4, 5, 6, 7]);
   });
 
-  it('counts every call refused in the burst into the ramp, since each keeps its slot to retry', () => {
-    const { c, clock, succeed } = adaptive();
+  it('without pacing, counts every call refused in the burst into the ramp, since each keeps its slot to retry', () => {
+    const { p, clock, succeed } = unpaced();
     succeed(7);
     const sentAt = clock.now;
     clock.now += 10;
-    c.record({ kind: 'rate_limited', retryAfterMs: 40_000, startedAt: sentAt });
-    c.record({ kind: 'rate_limited', retryAfterMs: 40_000, startedAt: sentAt });
-    c.record({ kind: 'rate_limited', retryAfterMs: 40_000, startedAt: sentAt });
-    expect(c.limit).toBe(4);
-    expect(c.changes.at(-1)).toMatchObject({ reason: 'ramp_holds_retry', old: 3, new: 4 });
+    for (let i = 0; i < 3; i++)
+      p.record({ kind: 'rate_limited', retryAfterMs: 40_000, startedAt: sentAt }, clock.now);
+    expect(p.limit).toBe(4);
   });
 
-  it('learns the window quota from a long 429 and holds freed slots until the window has room', () => {
+  it('keeps its limit on a window-sized 429 it can pace: a per-minute quota is a rate, not a concurrency', () => {
+    const { c, clock } = adaptive();
+    admitCalls(c, clock, [0, 100, 200, 300, 400, 500]);
+    expect(c.limit).toBe(9);
+    clock.now = 600;
+    c.started(100);
+    c.record({ kind: 'rate_limited', retryAfterMs: 9_400, quota: 'requests', startedAt: 600 });
+    expect(c.limit).toBe(9);
+    expect(c.pausedUntil).toBe(10_000);
+    expect(c.learntQuota).toEqual({ windowMs: 10_000 });
+  });
+
+  it('learns the window and the request quota from a long 429 and starts each call only when the window has room', () => {
     const { c, clock } = adaptive();
     // Ten calls admitted at 0, 100, …, 900 ms; the eleventh is refused with "the oldest leaves in 9 s".
-    for (let s = 0; s < 1_000; s += 100) {
-      clock.now = s + 50;
-      c.record({ kind: 'success', latencyMs: 50, startedAt: s });
-    }
+    admitCalls(c, clock, [0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
     clock.now = 1_000;
-    c.record({ kind: 'rate_limited', retryAfterMs: 9_000, startedAt: 1_000 });
+    c.started(100);
+    c.record({ kind: 'rate_limited', retryAfterMs: 9_000, quota: 'requests', startedAt: 1_000 });
     expect(c.pausedUntil).toBe(10_000);
-    // After the pause: window 10 s, quota 10. The call at 10 000 brings the window (50, 10 050] to
-    // 10 admitted (100 … 900 and 10 000); with the ramp at 3, two more count as in flight, so the
-    // freed slot waits until three of them have left: 100, 200 and 300, at 10 300.
-    clock.now = 10_050;
-    c.record({ kind: 'success', latencyMs: 50, startedAt: 10_000 });
-    expect(c.limit).toBe(3);
-    expect(c.pausedUntil).toBe(10_300);
+    expect(c.openAt(100)).toBe(10_000);
+    // After the pause: window 10 s, quota 10. The call at 0 has left: one call may start now,
+    // the next when the call at 100 leaves.
+    clock.now = 10_000;
+    expect(c.openAt(100)).toBe(10_000);
+    expect(c.learntQuota).toEqual({ windowMs: 10_000, requests: 10 });
+    c.started(100);
+    expect(c.openAt(100)).toBe(10_100);
+  });
+
+  it('paces by tokens when the 429 names the token quota, sizing each call by its prompt', () => {
+    const { c, clock } = adaptive();
+    admitCalls(c, clock, [0, 100, 200, 300, 400, 500, 600, 700, 800, 900], 400);
+    clock.now = 1_000;
+    c.started(400);
+    c.record({ kind: 'rate_limited', retryAfterMs: 9_000, quota: 'tokens', startedAt: 1_000 });
+    clock.now = 10_000;
+    expect(c.openAt(400)).toBe(10_000);
+    expect(c.learntQuota).toEqual({ windowMs: 10_000, tokens: 4_000 });
+    // 3 600 tokens are still in the window: a large prompt waits for more of them to leave.
+    expect(c.openAt(1_200)).toBe(10_200);
+  });
+
+  it('takes a call let go at the window’s edge and refused for a moment as news about the window alone', () => {
+    const { c, clock } = adaptive();
+    admitCalls(c, clock, [0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
+    clock.now = 1_000;
+    c.started(100);
+    c.record({ kind: 'rate_limited', retryAfterMs: 9_000, quota: 'requests', startedAt: 1_000 });
+    clock.now = 10_000;
+    c.started(100);
+    expect(c.openAt(100)).toBe(10_100);
+    clock.now = 10_100;
+    c.started(100);
+    const limit = c.limit;
+    clock.now = 10_105;
+    c.record({ kind: 'rate_limited', retryAfterMs: 30, quota: 'requests', startedAt: 10_100 });
+    expect(c.limit).toBe(limit);
+    expect(c.pausedUntil).toBe(10_000);
+    expect(c.learntQuota?.requests).toBe(10);
+    expect(c.learntQuota?.windowMs).toBeCloseTo(10_000 + 10_000 / 240);
+  });
+
+  it('frees the place of a call that ended without a verdict', () => {
+    const { c, clock } = adaptive();
+    admitCalls(c, clock, [0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
+    clock.now = 1_000;
+    c.started(100);
+    c.record({ kind: 'rate_limited', retryAfterMs: 9_000, quota: 'requests', startedAt: 1_000 });
+    clock.now = 10_000;
+    c.started(100);
+    expect(c.openAt(100)).toBe(10_100);
+    c.record({ kind: 'cancelled', startedAt: 10_000 });
+    expect(c.openAt(100)).toBe(10_000);
   });
 
   it('caps a pause at a minute however long the hint', () => {

@@ -1,48 +1,100 @@
 import { describe, expect, it } from 'vitest';
 import { WindowQuota } from '../../../src/router/policies/window-quota.js';
 
-/** Ten calls admitted at 0, 100, …, 900 ms, each reporting 50 ms later. */
-function tenCalls(wq: WindowQuota): void {
-  for (let s = 0; s < 1_000; s += 100) wq.admitted(s, s + 50);
+/** Ten calls of `cost` tokens (estimated alike) started at 0, 100, …, 900 ms, each answered 50 ms later. */
+function tenCalls(wq: WindowQuota, cost = 100, from = 0): void {
+  for (let s = from; s < from + 1_000; s += 100) {
+    wq.started(s, cost);
+    wq.admitted(s, s + 50, cost);
+  }
 }
 
 describe('WindowQuota', () => {
-  it('holds nothing before a window-sized 429 taught it the quota', () => {
+  it('holds nothing before a window-sized 429 taught it a quota', () => {
     const wq = new WindowQuota();
     tenCalls(wq);
-    expect(wq.openAt(1_000, 50)).toBe(1_000);
-    expect(wq.quota).toBeUndefined();
+    expect(wq.openAt(1_000, 100)).toBe(1_000);
+    expect(wq.requests).toBeUndefined();
+    expect(wq.tokens).toBeUndefined();
   });
 
-  it('learns the window from the hint and the quota from the calls it admitted', () => {
+  it('learns the window from the hint and the request quota from the calls it admitted', () => {
     const wq = new WindowQuota();
     tenCalls(wq);
-    wq.refused(1_000, 9_000, true);
+    wq.refused(1_000, 9_000, true, 'requests');
     expect(wq.windowMs).toBe(10_000);
     // Counted only once the pause is over, when the calls in flight at the 429 have reported.
-    expect(wq.quota).toBeUndefined();
-    expect(wq.openAt(10_000, 0)).toBe(10_000);
-    expect(wq.quota).toBe(10);
+    expect(wq.requests).toBeUndefined();
+    expect(wq.openAt(10_000, 100)).toBe(10_000);
+    expect(wq.requests).toBe(10);
+    expect(wq.tokens).toBeUndefined();
   });
 
-  it('holds a freed slot until enough admitted calls leave the window', () => {
+  it('waits for the calls in flight at the 429 before counting its window', () => {
     const wq = new WindowQuota();
     tenCalls(wq);
-    wq.refused(1_000, 9_000, true);
-    wq.openAt(10_000, 0);
-    // The call at 0 has left; 100 … 900 are in the window: one more fits, two do not.
-    expect(wq.openAt(10_000, 0)).toBe(10_000);
-    expect(wq.openAt(10_000, 1)).toBe(10_100);
-    expect(wq.openAt(10_000, 3)).toBe(10_300);
+    wq.started(950, 100);
+    wq.started(1_000, 100);
+    wq.refused(1_000, 9_000, true, 'requests', 1_000);
+    wq.openAt(10_000, 100);
+    expect(wq.requests).toBeUndefined();
+    wq.admitted(950, 10_010, 100);
+    expect(wq.requests).toBe(11);
+  });
+
+  it('holds a call until enough admitted calls leave the window, counting the calls in flight', () => {
+    const wq = new WindowQuota();
+    tenCalls(wq);
+    wq.refused(1_000, 9_000, true, 'requests');
+    wq.openAt(10_000, 100);
+    // The call at 0 has left; 100 … 900 are in the window: one more fits, a second must wait for 100.
+    expect(wq.openAt(10_000, 100)).toBe(10_000);
+    wq.started(10_000, 100);
+    expect(wq.openAt(10_000, 100)).toBe(10_100);
+    wq.started(10_000, 100);
+    wq.started(10_000, 100);
+    expect(wq.openAt(10_000, 100)).toBe(10_300);
+  });
+
+  it('learns a token quota when the 429 names tokens, and sizes each call by its estimate', () => {
+    const wq = new WindowQuota();
+    tenCalls(wq, 400);
+    wq.refused(1_000, 9_000, true, 'tokens');
+    expect(wq.openAt(10_000, 400)).toBe(10_000);
+    expect(wq.tokens).toBe(4_000);
+    expect(wq.requests).toBeUndefined();
+    // 3 600 tokens in the window: a call of 400 fits now, one of 1 000 once two more calls left.
+    expect(wq.openAt(10_000, 1_000)).toBe(10_200);
+    wq.started(10_000, 400);
+    expect(wq.openAt(10_000, 400)).toBe(10_100);
+  });
+
+  it('costs a call at what answers have cost per estimated token (the tokenizer, the answer)', () => {
+    const wq = new WindowQuota();
+    // Estimated at 100, reported at 150 (input and output): every estimate counts one and a half.
+    for (let s = 0; s < 1_000; s += 100) {
+      wq.started(s, 100);
+      wq.admitted(s, s + 50, 150);
+    }
+    expect(wq.costPerEstimatedToken).toBe(1.5);
+    wq.refused(1_000, 9_000, true, 'tokens');
+    wq.openAt(10_000, 100);
+    expect(wq.tokens).toBe(1_500);
+    // 1 350 in the window: 100 estimated = 150, which fits; 200 estimated = 300 waits for one more.
+    expect(wq.openAt(10_000, 100)).toBe(10_000);
+    expect(wq.openAt(10_000, 200)).toBe(10_100);
   });
 
   it('counts only the window before the 429, whatever came earlier', () => {
     const wq = new WindowQuota(1_000);
-    for (let s = 0; s < 3_000; s += 100) wq.admitted(s, s + 10);
+    for (let s = 0; s < 3_000; s += 100) {
+      wq.started(s, 10);
+      wq.admitted(s, s + 10, 10);
+    }
     wq.refused(3_000, 2_000, true);
-    wq.openAt(5_000, 0);
+    wq.openAt(5_000, 10);
     // (2000, 3000] holds 2100 … 2900.
-    expect(wq.quota).toBe(9);
+    expect(wq.requests).toBe(9);
   });
 
   it('tightens the window when a later hint shows it shorter (hints are rounded up)', () => {
@@ -53,45 +105,101 @@ describe('WindowQuota', () => {
     expect(wq.windowMs).toBe(10_600);
     // A quiet spell, then ten more calls from 20 000 and a precise hint: the oldest (20 000)
     // leaves in 9 s, so the window is 10 s.
-    for (let s = 20_000; s < 21_000; s += 100) wq.admitted(s, s + 50);
+    tenCalls(wq, 100, 20_000);
     wq.refused(21_000, 9_000, true);
     expect(wq.windowMs).toBe(10_000);
   });
 
-  it('never raises the quota on a recount: a 429 while pacing to R̂ means R̂ was too many', () => {
+  it('never raises a quota on a recount: a 429 while pacing to it means it was too many', () => {
     const wq = new WindowQuota(1_000);
-    for (let s = 0; s < 1_000; s += 100) wq.admitted(s, s + 10);
+    for (let s = 0; s < 1_000; s += 100) wq.admitted(s, s + 10, 10);
     wq.refused(950, 100, true);
-    wq.openAt(1_050, 0);
-    expect(wq.quota).toBe(10);
-    for (let s = 1_050; s < 2_000; s += 50) wq.admitted(s, s + 10);
+    wq.openAt(1_050, 10);
+    expect(wq.requests).toBe(10);
+    for (let s = 1_050; s < 2_000; s += 50) wq.admitted(s, s + 10, 10);
     wq.refused(2_000, 100, true);
-    wq.openAt(2_100, 0);
-    expect(wq.quota).toBe(9);
+    wq.openAt(2_100, 10);
+    expect(wq.requests).toBe(9);
   });
 
-  it('lowers the quota by one on a 429 that is not window-sized', () => {
+  it('takes a momentary refusal of a call let go as a window hold ended for news about the window', () => {
     const wq = new WindowQuota();
     tenCalls(wq);
-    wq.refused(1_000, 9_000, true);
-    wq.openAt(10_000, 0);
-    wq.refused(10_050, 20, false);
-    expect(wq.quota).toBe(9);
+    wq.refused(1_000, 9_000, true, 'requests');
+    wq.openAt(10_000, 100);
+    wq.started(10_000, 100);
+    expect(wq.openAt(10_000, 100)).toBe(10_100);
+    // Let go at 10 100, when the call at 100 should have left; it had not, for 30 ms more.
+    wq.started(10_100, 100);
+    expect(wq.refused(10_105, 30, false, 'requests', 10_100)).toBe('window_edge');
+    // Lengthened by the 30 ms, or a quarter of a second of a minute (10 000 / 240) if more.
+    expect(wq.windowMs).toBeCloseTo(10_000 + 10_000 / 240);
+    expect(wq.requests).toBe(10);
   });
 
-  it('raises the quota by one after three quiet windows spent holding', () => {
+  it('lowers the quota the 429 names by one call when it is not window-sized', () => {
+    const wq = new WindowQuota();
+    tenCalls(wq, 400);
+    wq.refused(1_000, 9_000, true, 'tokens');
+    wq.openAt(10_000, 400);
+    wq.refused(10_050, 20, false, 'tokens');
+    expect(wq.tokens).toBe(3_600);
+  });
+
+  it('tries one call more after three quiet windows spent holding, and waits twice as long after a failed trial', () => {
     const wq = new WindowQuota(1_000);
-    for (let s = 0; s < 1_000; s += 100) wq.admitted(s, s + 10);
+    for (let s = 0; s < 1_000; s += 100) wq.admitted(s, s + 10, 10);
+    // "The call at 100 leaves in 10 ms": the window is 910 ms, and held the nine calls 100 … 900.
     wq.refused(1_000, 10, true);
-    wq.openAt(1_010, 0);
-    // The call at 0 had left the window (t − W, t] = (0, 1000] when the 429 came.
-    expect(wq.quota).toBe(9);
-    // Keep the window full (and holding) for three more windows without a 429.
-    for (let s = 1_010; s < 4_100; s += 100) {
-      wq.admitted(s, s + 10);
-      wq.openAt(s + 10, 5);
+    wq.openAt(1_010, 10);
+    expect(wq.windowMs).toBe(910);
+    expect(wq.requests).toBe(9);
+    // Keep the window full (and holding) without a 429: one call more after three windows.
+    let s = 1_010;
+    for (; wq.requests === 9 && s < 10_000; s += 100) {
+      wq.admitted(s, s + 10, 10);
+      wq.openAt(s + 10, 10);
     }
-    expect(wq.quota).toBe(10);
+    expect(s).toBeGreaterThan(1_000 + 3 * 910);
+    expect(s).toBeLessThan(1_000 + 3 * 910 + 200);
+    // The trial was one call too many: refused within its window, undone, and the next waits six.
+    wq.refused(s, 10, true);
+    wq.openAt(s + 10, 10);
+    expect(wq.requests).toBe(9);
+    const refusedAt = s;
+    for (s += 10; (wq.requests ?? 0) < 10 && s < 20_000; s += 100) {
+      wq.admitted(s, s + 10, 10);
+      wq.openAt(s + 10, 10);
+    }
+    expect(wq.requests).toBe(10);
+    expect(s - refusedAt).toBeGreaterThan(6 * 910);
+    expect(s - refusedAt).toBeLessThan(6 * 910 + 200);
+  });
+
+  it('tries a token quota halfway to the lowest total a 429 refused, and keeps it when it holds', () => {
+    const wq = new WindowQuota();
+    tenCalls(wq, 400);
+    // Refused with 4 000 in the window and a call of 400 asking: the quota is below 4 400.
+    wq.started(1_000, 400);
+    wq.refused(1_000, 9_000, true, 'tokens', 1_000);
+    wq.openAt(10_000, 400);
+    expect(wq.tokens).toBe(4_000);
+    let s = 10_000;
+    for (; wq.tokens === 4_000 && s < 60_000; s += 100) {
+      wq.started(s, 400);
+      wq.admitted(s, s + 10, 400);
+      wq.openAt(s + 10, 400);
+    }
+    expect(wq.tokens).toBe(4_200);
+    // A window without a 429: the trial holds, and the next one goes halfway again.
+    for (const end = s + 10_000; s < end; s += 100) {
+      wq.admitted(s, s + 10, 400);
+      wq.openAt(s + 10, 400);
+    }
+    expect(wq.tokens).toBe(4_300);
+    // Refused within a window of it: undone, back to what held.
+    wq.refused(s, 10, false, 'tokens');
+    expect(wq.tokens).toBe(4_200);
   });
 
   it('does not take a daily quota’s hint for a window', () => {
@@ -100,5 +208,27 @@ describe('WindowQuota', () => {
     wq.refused(1_000, 3_600_000, true);
     expect(wq.windowMs).toBeUndefined();
     expect(wq.openAt(3_601_000, 10)).toBe(3_601_000);
+  });
+
+  it('frees the place of a call that ends without being counted', () => {
+    const wq = new WindowQuota();
+    tenCalls(wq);
+    wq.refused(1_000, 9_000, true, 'requests');
+    wq.openAt(10_000, 100);
+    wq.started(10_000, 100);
+    expect(wq.openAt(10_000, 100)).toBe(10_100);
+    wq.finished(10_000);
+    expect(wq.openAt(10_000, 100)).toBe(10_000);
+  });
+
+  it('lets a call larger than the whole learnt quota go alone once the window is empty', () => {
+    const wq = new WindowQuota();
+    tenCalls(wq, 400);
+    wq.refused(1_000, 9_000, true, 'tokens');
+    wq.openAt(10_000, 400);
+    expect(wq.openAt(10_000, 10_000)).toBe(10_900);
+    wq.started(10_000, 400);
+    // With a call in flight it waits for that call to report (a window at most).
+    expect(wq.openAt(10_000, 10_000)).toBe(20_000);
   });
 });

@@ -1,0 +1,103 @@
+/**
+ * What a client knows of the calls a provider's window may hold: the calls it admitted (start s,
+ * cost c = input + output tokens as the provider reported them), and the calls still out (start,
+ * the caller's estimate e of the prompt's tokens), costed at
+ *
+ *   ĉ = k · e,   k = Σ c ÷ Σ e over answered calls whose estimate was known (1 before any)
+ *
+ * so k carries the provider's tokenizer and the answer's share. Over a window of length w:
+ *
+ *   count(now, w) = #{admitted s ∈ (now − w, now]}
+ *   held(now, w)  = Σ c over the same calls + Σ ĉ over the calls out
+ *
+ * Admitted calls are kept in order of start; `prune` drops what no window can need any more.
+ */
+export interface AdmittedCall {
+  start: number;
+  cost: number;
+}
+
+export interface CallOut {
+  start: number;
+  estimate: number;
+  /** Let go as a window hold ended: its room came from a call leaving the window just then. */
+  edge: boolean;
+}
+
+export class CallLedger {
+  /** Ascending by start. */
+  readonly admitted: AdmittedCall[] = [];
+  readonly out: CallOut[] = [];
+  private reportedCost = 0;
+  private estimatedCost = 0;
+
+  /** k, reported tokens per estimated prompt token. */
+  get costPerEstimate(): number {
+    return this.estimatedCost > 0 && this.reportedCost > 0 ? this.reportedCost / this.estimatedCost : 1;
+  }
+
+  started(call: CallOut): void {
+    this.out.push(call);
+  }
+
+  /** The call started at `startedAt` ended; returns it (the nearest start: outcomes carry the caller's own clock reading, a tick from ours at most). */
+  finished(startedAt: number | undefined): CallOut | undefined {
+    if (this.out.length === 0) return undefined;
+    let best = 0;
+    if (startedAt !== undefined) {
+      for (let i = 1; i < this.out.length; i += 1) {
+        const d = Math.abs((this.out[i]?.start ?? 0) - startedAt);
+        if (d < Math.abs((this.out[best]?.start ?? 0) - startedAt)) best = i;
+      }
+    }
+    return this.out.splice(best, 1)[0];
+  }
+
+  /** The call started at `startedAt` was counted by the provider, at `cost` tokens when reported. */
+  admit(startedAt: number, cost: number | undefined): CallOut | undefined {
+    const call = this.finished(startedAt);
+    if (cost !== undefined && cost > 0 && call !== undefined && call.estimate > 0) {
+      this.reportedCost += cost;
+      this.estimatedCost += call.estimate;
+    }
+    const charged = cost ?? (call?.estimate ?? 0) * this.costPerEstimate;
+    let i = this.admitted.length;
+    while (i > 0 && (this.admitted[i - 1]?.start ?? 0) > startedAt) i -= 1;
+    this.admitted.splice(i, 0, { start: startedAt, cost: charged });
+    return call;
+  }
+
+  /** Index of the first admitted call started after `time`. */
+  firstAfter(time: number): number {
+    let i = 0;
+    while (i < this.admitted.length && (this.admitted[i]?.start ?? 0) <= time) i += 1;
+    return i;
+  }
+
+  /** Admitted calls started in (from, to]. */
+  between(from: number, to: number): AdmittedCall[] {
+    return this.admitted.filter((a) => a.start > from && a.start <= to);
+  }
+
+  held(now: number, windowMs: number): number {
+    const k = this.costPerEstimate;
+    let sum = this.out.reduce((total, call) => total + call.estimate * k, 0);
+    for (let i = this.firstAfter(now - windowMs); i < this.admitted.length; i += 1) {
+      sum += this.admitted[i]?.cost ?? 0;
+    }
+    return sum;
+  }
+
+  /** m/n: the mean cost of the admitted calls kept (1 when none). */
+  meanCost(): number {
+    const calls = this.admitted.length;
+    if (calls === 0) return 1;
+    return Math.max(1, this.admitted.reduce((sum, a) => sum + a.cost, 0) / calls);
+  }
+
+  /** Forgets admitted calls started at or before `time`. */
+  prune(time: number): void {
+    const drop = this.firstAfter(time);
+    if (drop > 0) this.admitted.splice(0, drop);
+  }
+}

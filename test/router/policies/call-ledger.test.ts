@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { CallLedger } from '../../../src/router/policies/call-ledger.js';
+
+describe('CallLedger', () => {
+  it('costs calls out by what answers cost per estimated token', () => {
+    const ledger = new CallLedger();
+    expect(ledger.costPerEstimate).toBe(1);
+    ledger.started({ start: 0, estimate: 100, edge: false });
+    ledger.admit(0, 130);
+    expect(ledger.costPerEstimate).toBe(1.3);
+    ledger.started({ start: 10, estimate: 200, edge: false });
+    // 130 admitted in the window, and 200 · 1.3 out.
+    expect(ledger.held(20, 1_000)).toBe(390);
+  });
+
+  it('matches an outcome to the call out with the nearest start', () => {
+    const ledger = new CallLedger();
+    ledger.started({ start: 100, estimate: 1, edge: false });
+    ledger.started({ start: 200, estimate: 2, edge: true });
+    expect(ledger.finished(203)).toEqual({ start: 200, estimate: 2, edge: true });
+    expect(ledger.out).toHaveLength(1);
+  });
+
+  it('keeps admitted calls in order of start and counts only those inside the window', () => {
+    const ledger = new CallLedger();
+    ledger.admit(300, 3);
+    ledger.admit(100, 1);
+    ledger.admit(200, 2);
+    expect(ledger.admitted.map((a) => a.start)).toEqual([100, 200, 300]);
+    expect(ledger.held(1_150, 1_000)).toBe(5);
+    expect(ledger.between(100, 300).map((a) => a.cost)).toEqual([2, 3]);
+    ledger.prune(200);
+    expect(ledger.admitted.map((a) => a.start)).toEqual([300]);
+  });
+
+  it('charges an answer without reported tokens at its estimate', () => {
+    const ledger = new CallLedger();
+    ledger.started({ start: 0, estimate: 50, edge: false });
+    ledger.admit(0, undefined);
+    expect(ledger.admitted[0]?.cost).toBe(50);
+  });
+});
