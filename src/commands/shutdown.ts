@@ -2,14 +2,23 @@ import { logger } from '../log.js';
 
 const log = logger('shutdown');
 
+export interface ShutdownSignals {
+  /** True once a first signal arrived. */
+  readonly requested: boolean;
+  dispose(): void;
+}
+
 /**
  * Graceful stop on SIGTERM / SIGINT: the first signal stops fetching and lets in-flight work
  * drain; if that takes longer than `deadlineMs`, `deadline` cuts it short (what is written is
- * still committed). A second signal exits at once.
+ * still committed). A second signal exits at once (130), as a user pressing Ctrl-C twice expects.
+ * Installed before anything else starts, so a signal during start-up stops the run cleanly too.
  */
-export function onShutdownSignals(opts: { drain: () => void; deadline: () => void; deadlineMs: number }): {
-  dispose: () => void;
-} {
+export function onShutdownSignals(opts: {
+  drain: () => void;
+  deadline: () => void;
+  deadlineMs: number;
+}): ShutdownSignals {
   let received = 0;
   let timer: NodeJS.Timeout | undefined;
   const handler = (signal: NodeJS.Signals) => {
@@ -29,6 +38,9 @@ export function onShutdownSignals(opts: { drain: () => void; deadline: () => voi
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);
   return {
+    get requested() {
+      return received > 0;
+    },
     dispose: () => {
       if (timer !== undefined) clearTimeout(timer);
       process.off('SIGTERM', handler);

@@ -12,7 +12,9 @@ import { asyncScheduler } from 'rxjs';
 import type { Message, Producer, TopicMessages } from 'kafkajs';
 import { encodeTagRecord } from '../tag-record.js';
 import type { Outcome } from '../work.js';
-import { deadLetterHeaders } from './dead-letter.js';
+import { chunkTopicMessages } from './chunk-messages.js';
+import { deadLetterMessage } from './dead-letter.js';
+import { removalVersion, TOMBSTONE_VERSION_HEADER } from './tombstone-version.js';
 
 export interface KafkaSinkOptions {
   producer: Producer;
@@ -46,9 +48,7 @@ export function kafkaSink(opts: KafkaSinkOptions): OperatorFunction<Outcome, Out
       filter((outcomes) => outcomes.length > 0),
       concatMap((outcomes) => {
         const topicMessages = toTopicMessages(outcomes, tagsTopic, dlqTopic, headersFor);
-        const written =
-          topicMessages.length === 0 ? Promise.resolve() : producer.sendBatch({ topicMessages });
-        return from(written).pipe(map(() => outcomes));
+        return from(sendInChunks(producer, topicMessages)).pipe(map(() => outcomes));
       }),
       mergeMap((outcomes) => outcomes),
     );
@@ -72,10 +72,10 @@ export function toTopicMessages(
         });
         break;
       case 'tombstone':
-        tags.push({ key: o.pageId, value: null, headers: headersFor(o) });
+        tags.push({ key: o.pageId, value: null, headers: withRemovalVersion(headersFor(o), o) });
         break;
       case 'dead_letter':
-        dlq.push({ key: o.delivery.key, value: o.delivery.value, headers: deadLetterHeaders(o) });
+        dlq.push(deadLetterMessage(o));
         break;
       case 'skipped':
         break;
@@ -85,6 +85,22 @@ export function toTopicMessages(
   if (tags.length > 0) out.push({ topic: tagsTopic, messages: tags });
   if (dlq.length > 0) out.push({ topic: dlqTopic, messages: dlq });
   return out;
+}
+
+function withRemovalVersion(
+  headers: Record<string, string>,
+  outcome: Extract<Outcome, { kind: 'tombstone' }>,
+): Record<string, string> {
+  const version = removalVersion(outcome);
+  return version === undefined ? headers : { ...headers, [TOMBSTONE_VERSION_HEADER]: String(version) };
+}
+
+/** One produce request after the other, each small enough for the broker (chunk-messages.ts). */
+export async function sendInChunks(
+  target: Pick<Producer, 'sendBatch'>,
+  topicMessages: readonly TopicMessages[],
+): Promise<void> {
+  for (const chunk of chunkTopicMessages(topicMessages)) await target.sendBatch({ topicMessages: chunk });
 }
 
 function traceHeaders(headers: Record<string, string>): Record<string, string> {

@@ -11,7 +11,7 @@ export async function readTopicToEnd(
   kafka: Kafka,
   topic: string,
   onMessage: (message: KafkaMessage, partition: number) => void,
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<number> {
   const ends = new Map<number, bigint>();
   for (const o of await topicOffsets(kafka, topic)) {
@@ -20,7 +20,14 @@ export async function readTopicToEnd(
   if (ends.size === 0) return 0;
 
   const groupId = `tagspace-restore-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 4_194_304 });
+  if (opts.signal?.aborted === true) throw new Error(`reading ${topic} was cancelled`);
+  const consumer = kafka.consumer({
+    groupId,
+    maxBytesPerPartition: 4_194_304,
+    maxWaitTimeInMs: 250,
+    // A crash fails the read (the caller decides); a restarted consumer would outlive it.
+    retry: { retries: 5, restartOnFailure: () => Promise.resolve(false) },
+  });
   let count = 0;
   const remaining = new Set(ends.keys());
   try {
@@ -31,6 +38,21 @@ export async function readTopicToEnd(
         () => reject(new Error(`reading ${topic} did not reach its end offsets in time`)),
         opts.timeoutMs ?? 120_000,
       );
+      timer.unref();
+      const { signal } = opts;
+      const cancel = () => {
+        clearTimeout(timer);
+        reject(new Error(`reading ${topic} was cancelled`));
+      };
+      if (signal?.aborted === true) {
+        cancel();
+        return;
+      }
+      signal?.addEventListener('abort', cancel, { once: true });
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        clearTimeout(timer);
+        reject(payload.error);
+      });
       // END_BATCH_PROCESS also fires for batches that hold only transaction markers, which
       // eachBatch never sees: without it a transactional topic's last offset is never reached.
       consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {

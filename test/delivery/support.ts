@@ -1,0 +1,277 @@
+import { Kafka, logLevel, type Message } from 'kafkajs';
+import type { PageEvent } from '../../src/page-event.js';
+import type { Simulator } from '../../src/sim/simulator.js';
+import { parseTagRecord, type TagRecord } from '../../src/tag-record.js';
+import { cleanEnv, logLines, spawnCli, type CliProcess } from '../support/cli.js';
+import { createTopics, testBrokers, uniqueTopic } from '../support/kafka.js';
+import { waitFor } from '../support/wait-for.js';
+
+/**
+ * Helpers of the delivery tests: topics, the CLI's arguments, producing events and reading a
+ * topic back whole. Keys look like real ones, so redaction (which goes by their shape) is tested.
+ */
+export const KEYS = {
+  GEMINI_API_KEY: 'AIzaSyDeliveryTestKey0123456789abcdefgh',
+  OPENAI_API_KEY: 'sk-deliverytest-0123456789abcdefghij',
+};
+
+export interface DeliveryTopics {
+  events: string;
+  tags: string;
+  dlq: string;
+}
+
+/** Fresh topics as tagspace expects them: compacted tags, a dead-letter topic for 16 MiB records. */
+export async function deliveryTopics(
+  prefix: string,
+  opts: { partitions?: number; eventsConfig?: Record<string, string>; brokers?: string[] } = {},
+): Promise<DeliveryTopics> {
+  const t = {
+    events: uniqueTopic(`${prefix}-events`),
+    tags: uniqueTopic(`${prefix}-tags`),
+    dlq: uniqueTopic(`${prefix}-dlq`),
+  };
+  const partitions = opts.partitions ?? 3;
+  const specs = [
+    { topic: t.events, partitions, config: opts.eventsConfig ?? {} },
+    { topic: t.tags, partitions, compact: true },
+    { topic: t.dlq, partitions, config: { 'max.message.bytes': String(16 * 1024 * 1024) } },
+  ];
+  if (opts.brokers === undefined) await createTopics(specs);
+  else {
+    const admin = kafkaOn(opts.brokers).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: specs.map((s) => ({
+          topic: s.topic,
+          numPartitions: s.partitions,
+          replicationFactor: 1,
+          configEntries: Object.entries({
+            ...(s.compact === true ? { 'cleanup.policy': 'compact' } : {}),
+            ...s.config,
+          }).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+  return t;
+}
+
+export function kafkaOn(brokers: string[] = testBrokers()): Kafka {
+  return new Kafka({ clientId: 'tagspace-delivery-test', brokers, logLevel: logLevel.NOTHING });
+}
+
+/** Arguments every pipeline run of these tests shares. */
+export function pipelineArgs(t: DeliveryTopics, sim: Simulator, brokers: string[] = testBrokers()): string[] {
+  return [
+    ...['--brokers', brokers.join(','), '--topic', t.events, '--tags-topic', t.tags, '--dlq-topic', t.dlq],
+    ...['--gemini-base-url', sim.geminiBaseUrl, '--openai-base-url', sim.openaiBaseUrl],
+    ...['--linger-ms', '20', '--metrics-port', '0', '--log-level', 'info'],
+  ];
+}
+
+export function startCli(args: string[]): CliProcess {
+  return spawnCli(args, cleanEnv(KEYS));
+}
+
+export function pageMessage(event: PageEvent): Message {
+  return { key: event.pageId, value: JSON.stringify(event) };
+}
+
+/** Produces in requests of a few hundred events, each under the broker's request limits. */
+export async function produceAll(topic: string, messages: Message[], brokers?: string[]): Promise<void> {
+  const producer = kafkaOn(brokers).producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    for (let i = 0; i < messages.length; i += 250) {
+      await producer.send({ topic, messages: messages.slice(i, i + 250), acks: -1 });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+export interface RawRecord {
+  partition: number;
+  offset: number;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+/**
+ * Reads a topic from the beginning to its end offsets as of the call. read_committed (the
+ * default) sees only committed transactions and waits for open ones to end.
+ */
+export async function readAll(
+  topic: string,
+  opts: { isolation?: 'read_committed' | 'read_uncommitted'; brokers?: string[]; deadlineMs?: number } = {},
+): Promise<RawRecord[]> {
+  const kafka = kafkaOn(opts.brokers);
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map<number, number>();
+  try {
+    for (const o of await admin.fetchTopicOffsets(topic)) {
+      if (Number(o.high) > Number(o.low)) ends.set(o.partition, Number(o.high));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  const records: RawRecord[] = [];
+  if (ends.size === 0) return records;
+  const consumer = kafka.consumer({
+    groupId: uniqueTopic('delivery-read'),
+    readUncommitted: opts.isolation === 'read_uncommitted',
+    maxWaitTimeInMs: 200,
+  });
+  const remaining = new Set(ends.keys());
+  const reach = (partition: number, lastOffset: string) => {
+    if (Number(lastOffset) + 1 >= (ends.get(partition) ?? 0)) remaining.delete(partition);
+  };
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+      reach(payload.partition, payload.lastOffset),
+    );
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        const end = ends.get(batch.partition) ?? 0;
+        for (const m of batch.messages) {
+          if (Number(m.offset) >= end) break;
+          records.push({
+            partition: batch.partition,
+            offset: Number(m.offset),
+            key: m.key?.toString() ?? null,
+            value: m.value,
+            headers: Object.fromEntries(
+              Object.entries(m.headers ?? {}).map(([k, v]) => [
+                k,
+                Buffer.isBuffer(v) ? v.toString() : String(v),
+              ]),
+            ),
+          });
+        }
+      },
+    });
+    await waitFor(() => remaining.size === 0, {
+      timeoutMs: opts.deadlineMs ?? 60_000,
+      message: `reading ${topic} to its end offsets`,
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
+}
+
+/** The last record of each key, in topic order: what a compacted topic keeps. */
+export function latestByKey(records: RawRecord[]): Map<string, RawRecord> {
+  const latest = new Map<string, RawRecord>();
+  for (const r of records) if (r.key !== null) latest.set(r.key, r);
+  return latest;
+}
+
+export function tagRecordOf(record: RawRecord | undefined): TagRecord | undefined {
+  return record === undefined ? undefined : parseTagRecord(record.value);
+}
+
+/** The newest version of each page among the events, and whether that version removes it. */
+export function expectedLatest(events: readonly PageEvent[]): Map<string, PageEvent> {
+  const latest = new Map<string, PageEvent>();
+  for (const e of events) {
+    const seen = latest.get(e.pageId);
+    if (seen === undefined || e.version > seen.version) latest.set(e.pageId, e);
+  }
+  return latest;
+}
+
+/** Pages whose newest event is not what the tags topic ends with. */
+export function missingLatest(events: readonly PageEvent[], tags: RawRecord[]): string[] {
+  const onTopic = latestByKey(tags);
+  const wrong: string[] = [];
+  for (const [pageId, event] of expectedLatest(events)) {
+    const last = onTopic.get(pageId);
+    if (event.type === 'page_removed') {
+      if (last === undefined || last.value !== null) wrong.push(pageId);
+    } else if (tagRecordOf(last)?.version !== event.version) wrong.push(pageId);
+  }
+  return wrong;
+}
+
+/** (pageId, version) pairs written more than once. */
+export function duplicateVersions(tags: RawRecord[]): string[] {
+  const seen = new Set<string>();
+  const dups: string[] = [];
+  for (const r of tags) {
+    const record = tagRecordOf(r);
+    if (record === undefined) continue;
+    const id = `${record.pageId}@${record.version}`;
+    if (seen.has(id)) dups.push(id);
+    seen.add(id);
+  }
+  return dups;
+}
+
+/** Sum over partitions of the high watermark: how much has been written, committed or not. */
+export async function writtenSoFar(topic: string, brokers?: string[]): Promise<number> {
+  const admin = kafkaOn(brokers).admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, o) => sum + Number(o.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Resolves once the group has committed every partition of the topic up to its end. */
+export async function waitForCommittedToEnd(
+  group: string,
+  topic: string,
+  opts: { timeoutMs?: number; brokers?: string[] } = {},
+): Promise<void> {
+  const admin = kafkaOn(opts.brokers).admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    await waitFor(
+      async () => {
+        const committed =
+          (await admin.fetchOffsets({ groupId: group, topics: [topic] }))[0]?.partitions ?? [];
+        return ends.every((e) => committed.find((c) => c.partition === e.partition)?.offset === e.high);
+      },
+      {
+        timeoutMs: opts.timeoutMs ?? 60_000,
+        intervalMs: 200,
+        message: `${group} to commit ${topic} to its end`,
+      },
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The committed offset of each partition (-1 where nothing is committed). */
+export async function committedOf(
+  group: string,
+  topic: string,
+  brokers?: string[],
+): Promise<Map<number, number>> {
+  const admin = kafkaOn(brokers).admin();
+  await admin.connect();
+  try {
+    const partitions = (await admin.fetchOffsets({ groupId: group, topics: [topic] }))[0]?.partitions ?? [];
+    return new Map(partitions.map((p) => [p.partition, Number(p.offset)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The structured log lines of a run with a given message. */
+export function logsWith(stderr: string, msg: string): Record<string, unknown>[] {
+  return logLines(stderr).filter((l) => l.msg === msg);
+}
