@@ -5,9 +5,9 @@
  *   first     a window-sized 429 at t, hint h, the window's oldest admitted call started at s:
  *             Ŵ ← t + h − s                                   (taken only when 0 < Ŵ ≤ 2 min)
  *   tighten   every later one: Ŵ ← min(Ŵ, t + h − s)
- *   lengthen  a call let go at the window's edge and refused for a moment (hint h): its anchor
+ *   lengthen  a call let go at the window's edge and refused (hint h): the call it waited for
  *             left later than Ŵ said: Ŵ ← Ŵ + clamp(h, Ŵ/240, Ŵ/120) — at least a quarter of a
- *             second of a minute, a margin for the next send that lags as much
+ *             second of a minute, a margin for the next send that lags as much, at most half
  *
  * Hints are rounded up (Gemini: whole seconds) and s is our send time, which precedes the
  * provider's own, so Ŵ ≥ W by up to a rounding unit; a send that is late by more than the
@@ -45,7 +45,7 @@ export class WindowLength {
     }
   }
 
-  /** A call let go at the window's edge was refused for `hintMs` more. */
+  /** A call let go at the window's edge was refused, to wait `hintMs` more. */
   refusedAtEdge(hintMs: number): void {
     const length = this.length;
     if (length === undefined) return;

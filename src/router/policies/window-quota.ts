@@ -13,18 +13,24 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *             requests), counted once the calls out at t have reported and the pause for its
  *             hint is over, over the admitted calls in (t − Ŵ, t]: n = their number, m = Σ c:
  *             R̂ ← n, T̂ ← m the first time (exact: the window began empty); after that
- *             R̂ ← min(R̂ − 1, n), T̂ ← min(T̂ − m/n, m) (a 429 while pacing to it: it was too high)
+ *             R̂ ← min(R̂ − 1, n), T̂ ← min(T̂ − m/n, m) (a 429 while pacing to it: it was too high),
+ *             but by two calls at most (a window that looks half empty is more likely sends that
+ *             left later than stamped)
  *   gate      a call of estimate e may start at the first t′ ≥ now with, over (t′ − Ŵ, t′],
  *                 #admitted + #out + 1 ≤ R̂   and   Σ c + Σ ĉ(out) + k·e ≤ T̂
  *             (with R̂, T̂ unknown nothing is held; calls out that fill the window alone hold
  *             the gate until they report, or Ŵ at most)
- *   momentary a 429 that is not window-sized: for a call let go as a window hold ended, news
- *             about Ŵ (window-length.ts); otherwise R̂ ← R̂ − 1, T̂ ← T̂ − m/n
+ *   edge      a 429 for a call let go as a window hold ended (outside a trial): the call it waited
+ *             for had not left yet — news about Ŵ (window-length.ts), not about the quota
+ *   momentary any other 429 that is not window-sized: R̂ ← R̂ − 1, T̂ ← T̂ − m/n
  *   ceiling   every token 429 bounds T from above: U ← min(U, Σ c + Σ ĉ(out) + ĉ(refused))
- *   trial     q windows without a 429 while the gate held calls: R̂ ← R̂ + 1, T̂ ← T̂ + (U − T̂)/2
+ *   shorter Ŵ the window counted calls already gone: trial gains are dropped (R̂, T̂ ≤ last counts)
+ *   trial     q windows without a 429, a window without a change, the gate holding calls (and,
+ *             for tokens alone, U − T̂ above a tenth of a call): R̂ ← R̂ + 1, T̂ ← T̂ + (U − T̂)/2
  *             (or + m/n without a ceiling) — the quota may have grown, or been counted low. A 429
- *             within a window of the trial undoes it and doubles q (3, 6, … 48); a window
- *             without one keeps it
+ *             within a window of the trial undoes it and doubles q (3, 6, … 48); a window without
+ *             one keeps it, if the gate held calls at the trial level (else it proved nothing and
+ *             is undone), and the next trial may follow a window later
  *
  * Pure: time comes in as arguments.
  */
@@ -47,6 +53,8 @@ export class WindowQuota {
   private pendingRefusal: { at: number; until: number; quota: RateLimitQuota } | undefined;
   private trial: Trial | undefined;
   private trialUndoneAt = Number.NEGATIVE_INFINITY;
+  /** R̂ and T̂ as the last counts set them, before any trial. */
+  private readonly counted: { requests?: number; tokens?: number } = {};
   private quietWindows = FIRST_QUIET_WINDOWS;
   private lastRefusalAt = Number.NEGATIVE_INFINITY;
   /** The last time R̂ or T̂ changed: a trial waits a window after any change. */
@@ -111,7 +119,7 @@ export class WindowQuota {
     startedAt?: number,
   ): 'window_edge' | undefined {
     const call = this.ledger.finished(startedAt);
-    if (!windowFull && call?.edge === true && this.trial === undefined) {
+    if (call?.edge === true && this.trial === undefined) {
       this.length.refusedAtEdge(retryAfterMs);
       return 'window_edge';
     }
@@ -122,11 +130,14 @@ export class WindowQuota {
         w === undefined ? this.firstStart : this.ledger.admitted[this.ledger.firstAfter(now - w)]?.start;
       if (oldest !== undefined) this.length.refusedFull(now, retryAfterMs, oldest);
     }
+    const shorter = w !== undefined && (this.length.ms ?? w) < w;
     if (quota === 'tokens' && this.length.ms !== undefined) {
       const asked = (call?.estimate ?? 0) * this.ledger.costPerEstimate;
       this.tokenCeiling = Math.min(this.tokenCeiling, this.ledger.held(now, this.length.ms) + asked);
     }
-    if (this.undoTrial(now, call?.start ?? startedAt ?? now)) return undefined;
+    const undone = this.undoTrial(now, call?.start ?? startedAt ?? now);
+    if (shorter) this.forgetTrialGains();
+    if (undone) return undefined;
     if (windowFull) this.pendingRefusal = { at: now, until: now + retryAfterMs, quota };
     else this.shrink(quota);
     return undefined;
@@ -164,6 +175,18 @@ export class WindowQuota {
     return this.holdUntil;
   }
 
+  /**
+   * Ŵ just got shorter: the window counted calls the provider had already let go, so trials kept
+   * under the longer Ŵ proved less than they seemed. Back to the quotas last counted.
+   */
+  private forgetTrialGains(): void {
+    const { counted } = this;
+    if (counted.requests !== undefined && this.requestQuota !== undefined)
+      this.requestQuota = Math.min(this.requestQuota, counted.requests);
+    if (counted.tokens !== undefined && this.tokenQuota !== undefined)
+      this.tokenQuota = Math.min(this.tokenQuota, counted.tokens);
+  }
+
   /** A 429 within a window of a trial (or for a call sent before it was undone): undo it. */
   private undoTrial(now: number, sent: number): boolean {
     if (sent <= this.trialUndoneAt) return true;
@@ -194,16 +217,32 @@ export class WindowQuota {
     // Keep two windows, and whatever a pending count still needs.
     this.ledger.prune(Math.min(now - 2 * w, (this.pendingRefusal?.at ?? now) - w));
     this.countRefusal(now);
-    if (this.trial !== undefined && now - this.trial.at >= w) this.trial = undefined;
+    const trial = this.trial;
+    if (trial !== undefined && now - trial.at >= w) {
+      // A window at the trial level without a 429 keeps it — if the gate held calls at that level;
+      // a window that never filled to it proved nothing, so it goes back.
+      if (this.lastHeldAt <= trial.at) {
+        this.requestQuota = trial.requests;
+        this.tokenQuota = trial.tokens;
+      }
+      this.trial = undefined;
+    }
     if (
       this.length.ms !== undefined &&
       now - this.lastHeldAt < w &&
       this.trial === undefined &&
       now - this.lastRefusalAt >= this.quietWindows * w &&
-      now - this.lastChangeAt >= w
+      now - this.lastChangeAt >= w &&
+      this.worthTrying()
     ) {
       this.startTrial(now);
     }
+  }
+
+  /** A request quota can always grow; a token quota, while the ceiling leaves a tenth of a call. */
+  private worthTrying(): boolean {
+    if (this.requestQuota !== undefined || this.tokenQuota === undefined) return true;
+    return this.tokenCeiling - this.tokenQuota > this.ledger.meanCost() / 10;
   }
 
   private startTrial(now: number): void {
@@ -228,12 +267,17 @@ export class WindowQuota {
     const m = counted.reduce((sum, a) => sum + a.cost, 0);
     // Without reported tokens a token quota cannot be counted: pace the requests it allowed.
     const quota = refusal.quota === 'tokens' && m > 0 ? 'tokens' : 'requests';
+    // After the first count, a 429 while pacing means the quota was too high: at least one call
+    // less, at most two (a window that looks half empty is more likely sends that left late).
+    const r = this.requestQuota;
+    const t = this.tokenQuota;
     if (n > 0 && quota === 'requests') {
-      this.requestQuota =
-        this.requestQuota === undefined ? n : Math.max(1, Math.min(this.requestQuota - 1, n));
+      this.requestQuota = r === undefined ? n : Math.max(1, r - 2, Math.min(r - 1, n));
+      this.counted.requests = this.requestQuota;
     } else if (n > 0) {
-      this.tokenQuota =
-        this.tokenQuota === undefined ? m : Math.max(m / n, Math.min(this.tokenQuota - m / n, m));
+      const call = m / n;
+      this.tokenQuota = t === undefined ? m : Math.max(call, t - 2 * call, Math.min(t - call, m));
+      this.counted.tokens = this.tokenQuota;
     }
     this.lastChangeAt = now;
   }

@@ -137,6 +137,55 @@ describe('WindowQuota', () => {
     expect(wq.requests).toBe(10);
   });
 
+  it('takes even a long refusal of a call let go at the edge for news about the window, within limits', () => {
+    const wq = new WindowQuota();
+    tenCalls(wq);
+    wq.refused(1_000, 9_000, true, 'requests');
+    wq.openAt(10_000, 100);
+    wq.started(10_000, 100);
+    expect(wq.openAt(10_000, 100)).toBe(10_100);
+    wq.started(10_100, 100);
+    expect(wq.refused(10_105, 5_000, true, 'requests', 10_100)).toBe('window_edge');
+    expect(wq.windowMs).toBeCloseTo(10_000 + 10_000 / 120);
+    expect(wq.requests).toBe(10);
+  });
+
+  it('lowers a recounted quota by two calls at most: a window that looks half empty is more likely late sends', () => {
+    const wq = new WindowQuota(1_000);
+    for (let s = 0; s < 1_000; s += 100) wq.admitted(s, s + 10, 10);
+    wq.refused(950, 100, true);
+    wq.openAt(1_050, 10);
+    expect(wq.requests).toBe(10);
+    // Refused again with only three calls in the window by our count.
+    for (const s of [1_700, 1_800, 1_900]) wq.admitted(s, s + 10, 10);
+    wq.refused(2_000, 100, true);
+    wq.openAt(2_100, 10);
+    expect(wq.requests).toBe(8);
+  });
+
+  it('drops what trials gained when a later hint shows the window shorter than it counted with', () => {
+    const wq = new WindowQuota();
+    tenCalls(wq);
+    // Rounded up: a window of 10.6 s, and a quota of 10 (the first count is exact).
+    wq.refused(1_000, 9_600, true);
+    wq.openAt(10_600, 100);
+    expect(wq.requests).toBe(10);
+    let s = 10_600;
+    for (; (wq.requests ?? 0) < 12 && s < 80_000; s += 100) {
+      wq.started(s, 100);
+      wq.admitted(s, s + 10, 100);
+      wq.openAt(s + 10, 100);
+    }
+    expect(wq.requests).toBe(12);
+    // A quiet spell, ten calls, and a precise hint: the window is 10 s. The trials kept under
+    // 10.6 s go; the count stands.
+    const from = s + 20_000;
+    tenCalls(wq, 100, from);
+    wq.refused(from + 1_000, 9_000, true, 'requests');
+    expect(wq.windowMs).toBe(10_000);
+    expect(wq.requests).toBe(10);
+  });
+
   it('lowers the quota the 429 names by one call when it is not window-sized', () => {
     const wq = new WindowQuota();
     tenCalls(wq, 400);
