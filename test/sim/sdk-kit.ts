@@ -1,10 +1,5 @@
-import {
-  GoogleGenerativeAI,
-  SchemaType,
-  type GenerationConfig,
-  type GenerativeModel,
-  type ResponseSchema,
-} from '@google/generative-ai';
+import { GEMINI_ANSWER_SCHEMA } from '../../src/router/gemini-provider.js';
+import { GoogleGenerativeAI, type GenerationConfig, type GenerativeModel } from '@google/generative-ai';
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import {
@@ -28,24 +23,8 @@ export const PAGES: PromptPage[] = [
 
 export const PROMPT = buildUserPrompt(PAGES);
 
-/** The answer schema in Gemini's Schema dialect (which has no additionalProperties). */
-export const GEMINI_SCHEMA: ResponseSchema = {
-  type: SchemaType.OBJECT,
-  properties: {
-    pages: {
-      type: SchemaType.ARRAY,
-      items: {
-        type: SchemaType.OBJECT,
-        properties: {
-          id: { type: SchemaType.STRING },
-          tags: { type: SchemaType.ARRAY, items: { type: SchemaType.STRING } },
-        },
-        required: ['id', 'tags'],
-      },
-    },
-  },
-  required: ['pages'],
-};
+/** The answer schema in Gemini's Schema dialect: the one the Gemini adapter sends. */
+export const GEMINI_SCHEMA = GEMINI_ANSWER_SCHEMA;
 
 export interface GeminiOptions {
   apiKey?: string;
