@@ -2,6 +2,7 @@
 import { loadConfig, wantsHelp, type Config } from './config.js';
 import { TagspaceError, asTagspaceError } from './errors.js';
 import { COMMANDS, commandHelp, usage } from './help.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { logger, setLogLevel } from './log.js';
 
 /** Exit codes: 0 done, 1 the run failed, 2 a bad flag or setting, 130 interrupted twice. */
@@ -43,6 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     const config = loadConfig(name, rest);
     setLogLevel(config.logLevel);
+    limitHeapGrowth(config.heapGrowthPercent);
     return await command(config);
   } catch (err) {
     const e = asTagspaceError(err);

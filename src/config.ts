@@ -38,6 +38,8 @@ export interface Config {
   maxTags: number;
   summaryJson: string | undefined;
   logLevel: string;
+  /** V8's heap growing factor − 1, in percent (0 = V8's default): see heap-growth.ts. */
+  heapGrowthPercent: number;
   telemetry: TelemetryConfig;
   input: string | undefined;
   out: string | undefined;
@@ -229,6 +231,7 @@ function buildConfig(command: string, v: Record<string, unknown>, env: Env): Con
     maxTags: num('maxTags'),
     summaryJson: str('summaryJson'),
     logLevel: text('logLevel'),
+    heapGrowthPercent: num('heapGrowthPercent'),
     telemetry: {
       serviceName: nonEmpty(env.OTEL_SERVICE_NAME) ?? 'tagspace',
       tracing: tracingConfig(v.trace as boolean | undefined, env),

@@ -1,3 +1,4 @@
+import { DistinctCount } from './distinct-count.js';
 import type { Outcome } from './work.js';
 
 /** Counts of what happened to the events of one run; the source of the summary's numbers. */
@@ -11,7 +12,8 @@ export class RunStats {
   skipped = { stale: 0, duplicate: 0, coalesced: 0 };
   truncated = 0;
   batches = 0;
-  readonly pages = new Set<string>();
+  /** Distinct pages with an outcome: exact up to 100 000, estimated (±1 %) beyond. */
+  readonly pages = new DistinctCount();
   private editToTagMs: number[] = [];
 
   received(): void {

@@ -310,6 +310,16 @@ export const SETTINGS: readonly Setting[] = [
     help: 'log level (logs go to stderr)',
   },
   {
+    key: 'heapGrowthPercent',
+    flag: 'heap-growth',
+    env: 'TAGSPACE_HEAP_GROWTH_PERCENT',
+    type: 'int',
+    min: 0,
+    default: '50',
+    help: 'how far (percent) the JS heap may grow past its live data before a full collection; 0 = V8 default (up to 300); keeps a long run flat in memory',
+    commands: PIPELINE,
+  },
+  {
     key: 'report',
     flag: 'report',
     type: 'string',

@@ -7,6 +7,8 @@ import { formatHitRate, type CacheStats } from './tag-cache.js';
 /** The run summary: what `--summary-json` writes and what is printed at the end of a run. */
 export interface Summary {
   pages: number;
+  /** False when `pages` is an estimate (runs over more than 100 000 distinct pages, ±1 %). */
+  pagesExact: boolean;
   events: number;
   tagged: number;
   cached: number;
@@ -38,6 +40,7 @@ export function buildSummary(
 ): Summary {
   return {
     pages: stats.pages.size,
+    pagesExact: stats.pages.exact,
     events: stats.events,
     tagged: stats.tagged,
     cached: stats.cached,
@@ -70,7 +73,7 @@ export function buildSummary(
 export function renderSummary(s: Summary): string {
   const rate = (n: number) => (s.llmCalls === 0 ? '0.0%' : `${((100 * n) / s.llmCalls).toFixed(1)}%`);
   const lines = [
-    `[${LOG_TAGS.summary}] ${s.events} events, ${s.pages} pages in ${(s.durationMs / 1000).toFixed(1)} s`,
+    `[${LOG_TAGS.summary}] ${s.events} events, ${s.pagesExact ? '' : '≈'}${s.pages} pages in ${(s.durationMs / 1000).toFixed(1)} s`,
     `  tagged ${s.tagged} · cached ${s.cached} · skipped ${s.skipped} (stale ${s.skippedBy.stale}, duplicate ${s.skippedBy.duplicate}, coalesced ${s.skippedBy.coalesced}) · removed ${s.tombstones} · dead-lettered ${s.dlq}`,
     `  llm calls ${s.llmCalls} in ${s.batches} batches · 429s ${s.rateLimitErrors} (${rate(s.rateLimitErrors)}) · fallbacks ${s.fallbackSwitches} (${rate(s.fallbackSwitches)}) · retries ${s.retries}`,
     `  tokens in ${s.inputTokens} / out ${s.outputTokens} · cost $${s.costUsd.toFixed(4)} · cache hit rate ${s.cache.hit_rate} (${s.cache.size}/${s.cache.max_size})`,

@@ -5,20 +5,22 @@ import type { PageWork } from './work.js';
 /**
  * What tagspace already knows about pages, so that it asks the LLM only about new content:
  *
- *   version index  pageId → last tagged { version, contentHash, record }      (LRU, maxPages)
+ *   version index  pageId → last tagged { version, contentHash }              (LRU, maxPages)
  *                  (after a removal: its version alone)
  *   content cache  contentHash → TagRecord                                  (LRU, maxSize)
  *
  *   lookup(w) = stale      if w.version < lastVersion(page)
  *             = duplicate  if w.version = lastVersion(page)
- *             = hit        if enabled ∧ (contentHash(page) = w.contentHash ∨ w.contentHash ∈ content cache)
+ *             = hit        if enabled ∧ w.contentHash ∈ content cache
+ *                          (source 'page' when it is the page's own last content, else 'content')
  *             = miss       otherwise
  *
  * The content cache is "the cache" of the origin document: TAG_SPACE_CACHE_SIZE bounds it and
  * TAG_SPACE_CACHE_ENABLED=false turns it off (every new version then costs an LLM call). The version
  * index is not an optimisation but a correctness rule — an older version must never overwrite a
- * newer one on the compacted tags topic — so it stays on; it holds one small entry per page and is
- * bounded separately (default max(maxSize, 100 000)). Both are rebuilt from the tags topic with
+ * newer one on the compacted tags topic — so it stays on; it holds one small entry per page (no
+ * record: a record is ~700 B, and a backlog of a million pages must not keep 100 000 of them) and
+ * is bounded separately (default max(maxSize, 100 000)). Both are rebuilt from the tags topic with
  * restore(); the topic is the persistent tier.
  *
  * Stats count lookups: a hit is a lookup answered without an LLM call (stale, duplicate or hit),
@@ -49,9 +51,8 @@ export interface CacheStats {
 
 interface PageEntry {
   version: number;
-  contentHash: string;
   /** Undefined for a removed page: only its version is kept, so older versions stay stale. */
-  record: TagRecord | undefined;
+  contentHash: string | undefined;
 }
 
 const DEFAULT_MAX_PAGES = 100_000;
@@ -129,7 +130,8 @@ export class TagCache {
   remember(work: PageWork, record: TagRecord): boolean {
     const last = this.pages.peek(work.event.pageId);
     if (last !== undefined && last.version > work.event.version) return false;
-    if (last !== undefined && last.record === undefined && last.version >= work.event.version) return false;
+    if (last !== undefined && last.contentHash === undefined && last.version >= work.event.version)
+      return false;
     this.store(record);
     return true;
   }
@@ -153,11 +155,7 @@ export class TagCache {
       return;
     }
     const last = this.pages.peek(pageId);
-    this.pages.set(pageId, {
-      version: Math.max(version, last?.version ?? 0),
-      contentHash: '',
-      record: undefined,
-    });
+    this.pages.set(pageId, { version: Math.max(version, last?.version ?? 0), contentHash: undefined });
   }
 
   stats(): CacheStats {
@@ -178,16 +176,13 @@ export class TagCache {
     if (last !== undefined && work.event.version === last.version) {
       return { kind: 'duplicate', lastVersion: last.version };
     }
-    if (this.contents === undefined) return { kind: 'miss' };
-    if (last?.record !== undefined && last.contentHash === work.contentHash) {
-      return { kind: 'hit', record: last.record, source: 'page' };
-    }
-    const shared = this.contents.get(work.contentHash);
-    return shared === undefined ? { kind: 'miss' } : { kind: 'hit', record: shared, source: 'content' };
+    const record = this.contents?.get(work.contentHash);
+    if (record === undefined) return { kind: 'miss' };
+    return { kind: 'hit', record, source: last?.contentHash === work.contentHash ? 'page' : 'content' };
   }
 
   private store(record: TagRecord): void {
-    this.pages.set(record.pageId, { version: record.version, contentHash: record.contentHash, record });
+    this.pages.set(record.pageId, { version: record.version, contentHash: record.contentHash });
     this.contents?.set(record.contentHash, record);
   }
 }

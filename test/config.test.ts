@@ -63,6 +63,15 @@ describe('loadConfig', () => {
     expect(e.message).toBe('invalid --concurrency: 0 is below the minimum 1');
   });
 
+  it('limits heap growth to 50 % by default, and takes 0 (V8’s own) or another percent', () => {
+    expect(loadConfig('replay', [], {}).heapGrowthPercent).toBe(50);
+    expect(loadConfig('run', [], { TAGSPACE_HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
+    expect(loadConfig('demo', ['--heap-growth', '100'], {}).heapGrowthPercent).toBe(100);
+    expect(configError(() => loadConfig('run', ['--heap-growth=-5'], {})).message).toBe(
+      'invalid --heap-growth: -5 is below the minimum 0',
+    );
+  });
+
   it('rejects an unknown flag naming it', () => {
     const e = configError(() => loadConfig('replay', ['--bogus', '1'], {}));
     expect(e.message).toContain("'--bogus'");

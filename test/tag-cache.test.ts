@@ -48,6 +48,16 @@ describe('TagCache', () => {
     expect(cache.lookup(work('q2', 1, { body: 'c', title: 'x' })).kind).toBe('hit');
   });
 
+  it('asks the LLM again for a page’s own content once the content cache has evicted it, yet still knows its version', () => {
+    const cache = new TagCache({ enabled: true, maxSize: 1, maxPages: 10 });
+    const p1 = work('p1', 1, { body: 'first' });
+    const p2 = work('p2', 1, { body: 'second' });
+    cache.remember(p1, recordFor(p1));
+    cache.remember(p2, recordFor(p2));
+    expect(cache.lookup(work('p1', 2, { body: 'first' }))).toEqual({ kind: 'miss' });
+    expect(cache.lookup(work('p1', 1, { body: 'first' }))).toEqual({ kind: 'duplicate', lastVersion: 1 });
+  });
+
   it('bounds the version index by maxPages, forgetting the page least recently looked at', () => {
     const cache = new TagCache({ enabled: true, maxSize: 10, maxPages: 2 });
     for (const id of ['a', 'b']) cache.restore(recordFor(work(id, 1)));

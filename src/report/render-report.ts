@@ -22,7 +22,7 @@ export function renderReport(data: RunReportData): string {
     kpi(
       'duration',
       duration(data.durationMs),
-      `${rate(t.events, data.durationMs)} events/s · ${count(t.pages)} pages`,
+      `${rate(t.events, data.durationMs)} events/s · ${t.pagesExact ? '' : '≈'}${count(t.pages)} pages`,
     ),
     kpi('LLM calls', count(t.llmCalls), `${count(t.batches)} batches`),
     kpi(

@@ -11,6 +11,8 @@ export interface RunReportData {
   totals: {
     events: number;
     pages: number;
+    /** False when `pages` is an estimate (over 100 000 distinct pages). */
+    pagesExact: boolean;
     tagged: number;
     cached: number;
     skipped: number;

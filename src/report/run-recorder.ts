@@ -104,6 +104,7 @@ export class RunRecorder implements TaggingObserver {
       totals: {
         events: summary.events,
         pages: summary.pages,
+        pagesExact: summary.pagesExact,
         tagged: summary.tagged,
         cached: summary.cached,
         skipped: summary.skipped,

@@ -144,6 +144,7 @@ export function recordedRun(): { recorder: RunRecorder; summary: Summary; start:
   };
   const summary: Summary = {
     pages: 8,
+    pagesExact: true,
     events: 8,
     tagged: 8,
     cached: 0,
