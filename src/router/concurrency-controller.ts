@@ -1,5 +1,5 @@
 import type { RateLimitQuota } from '../errors.js';
-import { AdaptivePolicy } from './policies/adaptive-policy.js';
+import { ADAPTIVE_TUNING, AdaptivePolicy } from './policies/adaptive-policy.js';
 import type { ConcurrencyPolicy } from './policies/concurrency-policy.js';
 import { FixedPolicy } from './policies/fixed-policy.js';
 import { SeedPolicy } from './policies/seed-policy.js';
@@ -22,13 +22,14 @@ import { SeedPolicy } from './policies/seed-policy.js';
 
 /**
  * What became of one call. `startedAt` (same clock as `now`) lets a policy tell old news from new.
- * A success carries the tokens the provider reported, a 429 the quota that refused, when known;
+ * A success carries the tokens the provider reported, a 429 the quota that refused and the unit of
+ * time the provider named for it (Gemini's quotaId "…PerMinute…"), when known;
  * `cancelled` is a call that ended without a verdict (the caller gave up, a bug): it only frees
  * its place.
  */
 export type CallOutcome = (
   | { kind: 'success'; latencyMs: number; inputTokens?: number; outputTokens?: number }
-  | { kind: 'rate_limited'; retryAfterMs?: number; quota?: RateLimitQuota }
+  | { kind: 'rate_limited'; retryAfterMs?: number; quota?: RateLimitQuota; quotaPer?: 'minute' }
   | { kind: 'overloaded' }
   | { kind: 'timeout' }
   | { kind: 'failure' }
@@ -59,6 +60,11 @@ export interface ControllerOptions {
   /** Default 1. */
   min?: number;
   max: number;
+  /**
+   * How long the provider's minute lasts on `now`'s clock (default 60 000): a time-scaled bench
+   * shrinks it with its simulated minute. Used once a 429 names a per-minute quota.
+   */
+  minuteMs?: number;
   now: () => number;
 }
 
@@ -76,14 +82,19 @@ export function normaliseBounds(opts: Pick<ControllerOptions, 'initial' | 'min' 
   return { initial, min, max };
 }
 
-function createPolicy(name: ConcurrencyPolicyName, bounds: LimitBounds, now: number): ConcurrencyPolicy {
+function createPolicy(
+  name: ConcurrencyPolicyName,
+  bounds: LimitBounds,
+  now: number,
+  minuteMs: number | undefined,
+): ConcurrencyPolicy {
   switch (name) {
     case 'fixed':
       return new FixedPolicy(bounds);
     case 'seed':
       return new SeedPolicy(bounds, now);
     case 'adaptive':
-      return new AdaptivePolicy(bounds, now);
+      return new AdaptivePolicy(bounds, now, ADAPTIVE_TUNING, minuteMs);
   }
 }
 
@@ -98,7 +109,7 @@ export class ConcurrencyController {
     this.policyName = opts.policy;
     this.bounds = normaliseBounds(opts);
     this.now = opts.now;
-    this.policy = createPolicy(opts.policy, this.bounds, this.now());
+    this.policy = createPolicy(opts.policy, this.bounds, this.now(), opts.minuteMs);
   }
 
   get limit(): number {

@@ -37,4 +37,25 @@ describe('ConcurrencyController', () => {
     expect(c.tick()).toBeUndefined();
     expect(c.changes).toEqual([]);
   });
+
+  it('gives the adaptive policy the minute a 429 names, as long as the clock runs it', () => {
+    let now = 0;
+    const c = new ConcurrencyController({
+      policy: 'adaptive',
+      initial: 3,
+      max: 10,
+      minuteMs: 6_000,
+      now: () => now,
+    });
+    c.record({ kind: 'success', latencyMs: 100, inputTokens: 100, outputTokens: 10, startedAt: 0 });
+    now = 500;
+    c.record({
+      kind: 'rate_limited',
+      retryAfterMs: 5_700,
+      quota: 'tokens',
+      quotaPer: 'minute',
+      startedAt: 490,
+    });
+    expect(c.learntQuota?.windowMs).toBeCloseTo(6_010);
+  });
 });

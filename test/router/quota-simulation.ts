@@ -34,6 +34,8 @@ export interface Scenario {
   /** The provider refuses (429, hint 1 s) a call that would exceed this many in flight. */
   providerConcurrency: number;
   medianMs: number;
+  /** The 429s name the quota's unit, a minute of `windowMs` (as Gemini's quotaId does; default no: learnt). */
+  namesMinute?: boolean;
   /** How fast a 429 comes back (default 20 ms). */
   refusalLatencyMs?: number;
   initial: number;
@@ -61,6 +63,8 @@ const REFUSAL_HINT_MS = 1_000;
 interface Refusal {
   waitMs: number;
   quota: 'requests' | 'tokens';
+  /** A refusal by the window quota (which a provider may name), not by its concurrency cap. */
+  named?: boolean;
 }
 
 class Quota {
@@ -73,16 +77,16 @@ class Quota {
       this.admitted.shift();
     if (this.admitted.length + 1 > this.s.rpm) {
       const leaving = this.admitted[this.admitted.length + 1 - this.s.rpm - 1]?.t ?? now;
-      return { waitMs: Math.max(1, leaving + this.s.windowMs - now), quota: 'requests' };
+      return { waitMs: Math.max(1, leaving + this.s.windowMs - now), quota: 'requests', named: true };
     }
     let held = this.admitted.reduce((sum, a) => sum + a.tokens, 0);
     if (held + tokens <= this.s.tpm) return undefined;
     for (const a of this.admitted) {
       held -= a.tokens;
       if (held + tokens <= this.s.tpm)
-        return { waitMs: Math.max(1, a.t + this.s.windowMs - now), quota: 'tokens' };
+        return { waitMs: Math.max(1, a.t + this.s.windowMs - now), quota: 'tokens', named: true };
     }
-    return { waitMs: this.s.windowMs, quota: 'tokens' };
+    return { waitMs: this.s.windowMs, quota: 'tokens', named: true };
   }
 
   admit(now: number, tokens: number): void {
@@ -119,6 +123,7 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
     policy: policy === 'oracle' ? 'fixed' : policy,
     initial: policy === 'oracle' ? s.max : s.initial,
     max: s.max,
+    minuteMs: s.windowMs,
     now: () => now,
   });
   const quota = new Quota(s);
@@ -211,6 +216,7 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
         kind: 'rate_limited',
         retryAfterMs: hint,
         quota: f.refused.quota,
+        ...(s.namesMinute === true && f.refused.named ? { quotaPer: 'minute' as const } : {}),
         startedAt: f.startedAt,
       });
       if (f.attempt >= ORIGIN_BACKOFF.maxRetries) {

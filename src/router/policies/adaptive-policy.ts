@@ -1,6 +1,14 @@
 import type { CallOutcome, LearntQuota, LimitBounds } from '../concurrency-controller.js';
 import { clamp, type ConcurrencyPolicy } from './concurrency-policy.js';
+import { ADAPTIVE_TUNING, type AdaptiveTuning } from './adaptive-tuning.js';
+import { LatencyGradient } from './latency-gradient.js';
 import { WindowQuota } from './window-quota.js';
+
+export { ADAPTIVE_TUNING, type AdaptiveTuning } from './adaptive-tuning.js';
+
+const MAX_PROBE_FACTOR = 64;
+/** Round trip assumed before any call has succeeded. */
+const DEFAULT_RTT_MS = 1_000;
 
 /**
  * Finds an unknown provider quota quickly, then holds just under it (in the family of TCP's
@@ -28,9 +36,10 @@ import { WindowQuota } from './window-quota.js';
  *                 whole period lifts the ceiling
  *   gradient      g = short / long latency EWMA (α 0.3 / 0.05):  g > τ ⇒ no growth;
  *                 g > τ₂ ⇒ target ← target · γ  (queueing at the provider)    τ = 1.5, τ₂ = 2
- *   pacing        learns the window Ŵ and its quotas R̂ (requests) and T̂ (tokens) from window-sized
- *                 429s and lets each call start only when the window has room for it, its size
- *                 estimated from its prompt (window-quota.ts)
+ *   pacing        learns the window Ŵ (or takes the minute a 429 names, `minuteMs` long on this
+ *                 clock) and its quotas R̂ (requests) and T̂ (tokens) from window-sized 429s, and
+ *                 lets each call start only when the window has room for it, its size estimated
+ *                 from its prompt (window-quota.ts)
  *   limit         clamp(min(⌊target⌋, ramp), min, max);  pausedUntil = pause
  *   openAt(e)     max(pause, the pacing gate for a call of e prompt tokens)
  *
@@ -47,42 +56,6 @@ import { WindowQuota } from './window-quota.js';
  * "about one", and 1 vs 2 is a factor of two; and with a token quota the right number of calls
  * depends on their sizes.
  */
-export interface AdaptiveTuning {
-  /** β, multiplicative decrease on a 429. */
-  rateLimitRatio: number;
-  /** γ, decrease on a 5xx, a timeout or a latency spike. */
-  overloadRatio: number;
-  /** τ, the short/long latency ratio above which the limit stops growing. */
-  latencyTolerance: number;
-  /** τ₂, the ratio above which latency counts as overload and the limit steps down. */
-  latencyOverload: number;
-  /** k, how many times slower the probe at the ceiling grows than plain additive increase. */
-  probeSlowdown: number;
-  /** Where the limit restarts after a long pause, as a fraction of the target (at least 1 call). */
-  rampRatio: number;
-  /** Learn the per-minute quotas from long 429 hints and start each call inside them (window-quota.ts). */
-  pacing: boolean;
-  /** Upper bound on one global pause, however long the hint (each call's retry still honours it). */
-  maxPauseMs: number;
-}
-
-export const ADAPTIVE_TUNING: AdaptiveTuning = {
-  rateLimitRatio: 0.7,
-  overloadRatio: 0.9,
-  latencyTolerance: 1.5,
-  latencyOverload: 2,
-  probeSlowdown: 4,
-  rampRatio: 0,
-  pacing: true,
-  maxPauseMs: 60_000,
-};
-
-const MAX_PROBE_FACTOR = 64;
-const SHORT_ALPHA = 0.3;
-const LONG_ALPHA = 0.05;
-/** Round trip assumed before any call has succeeded. */
-const DEFAULT_RTT_MS = 1_000;
-
 export class AdaptivePolicy implements ConcurrencyPolicy {
   private target: number;
   /** While defined, the limit after a pause: grows by one per success until it meets the target. */
@@ -94,15 +67,16 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
   private successes = 0;
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
   private pause = 0;
-  private readonly window = new WindowQuota();
-  private shortRtt: number | undefined;
-  private longRtt: number | undefined;
+  private readonly window: WindowQuota;
+  private readonly latency = new LatencyGradient();
 
   constructor(
     private readonly bounds: LimitBounds,
     _now: number,
     private readonly tuning: AdaptiveTuning = ADAPTIVE_TUNING,
+    minuteMs = 60_000,
   ) {
+    this.window = new WindowQuota(undefined, minuteMs);
     this.target = bounds.initial;
     this.probeFactor = tuning.probeSlowdown;
   }
@@ -174,7 +148,7 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
 
   private isOldNews(startedAt: number | undefined, now: number): boolean {
     if (startedAt !== undefined) return startedAt < this.lastDecreaseAt;
-    return now < this.pause || now < this.lastDecreaseAt + (this.shortRtt ?? DEFAULT_RTT_MS);
+    return now < this.pause || now < this.lastDecreaseAt + (this.latency.shortMs ?? DEFAULT_RTT_MS);
   }
 
   private onRateLimited(
@@ -182,13 +156,13 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
     oldNews: boolean,
     now: number,
   ): string | undefined {
-    const { retryAfterMs, quota, startedAt } = outcome;
+    const { retryAfterMs, quota, quotaPer, startedAt } = outcome;
     const hint =
       retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(retryAfterMs, this.tuning.maxPauseMs) : 0;
-    const rtt = this.shortRtt ?? DEFAULT_RTT_MS;
+    const rtt = this.latency.shortMs ?? DEFAULT_RTT_MS;
     const windowSized = hint > 2 * rtt;
     if (!this.tuning.pacing) this.window.finished(startedAt);
-    else if (this.window.refused(now, hint, windowSized, quota, startedAt) === 'window_edge') {
+    else if (this.window.refused(now, hint, windowSized, quota, startedAt, quotaPer) === 'window_edge') {
       // A call let go at the window's edge a moment too early (our send lagged the provider's
       // clock): pacing lengthened its window; this call waits for its own hint, nothing else need.
       return undefined;
@@ -240,7 +214,7 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
   }
 
   private onSuccess(latencyMs: number, oldNews: boolean, now: number): string | undefined {
-    const gradient = this.observeLatency(latencyMs);
+    const gradient = this.latency.observe(latencyMs);
     // A call sent before the last decrease succeeded at a level already left: it says nothing
     // about the new one, and letting it grow the ramp would undo the pause's spreading.
     if (oldNews) return undefined;
@@ -275,15 +249,5 @@ export class AdaptivePolicy implements ConcurrencyPolicy {
       return 'ceiling_lifted';
     }
     return 'probe_ceiling';
-  }
-
-  /** Returns short/long latency: 1 when steady, above 1 when calls are slowing down. */
-  private observeLatency(latencyMs: number): number {
-    if (!Number.isFinite(latencyMs) || latencyMs < 0) return 1;
-    this.shortRtt =
-      this.shortRtt === undefined ? latencyMs : this.shortRtt + SHORT_ALPHA * (latencyMs - this.shortRtt);
-    this.longRtt =
-      this.longRtt === undefined ? latencyMs : this.longRtt + LONG_ALPHA * (latencyMs - this.longRtt);
-    return this.longRtt > 0 ? this.shortRtt / this.longRtt : 1;
   }
 }

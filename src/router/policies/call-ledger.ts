@@ -40,14 +40,24 @@ export class CallLedger {
     this.out.push(call);
   }
 
-  /** The call started at `startedAt` ended; returns it (the nearest start: outcomes carry the caller's own clock reading, a tick from ours at most). */
-  finished(startedAt: number | undefined): CallOut | undefined {
+  /**
+   * The call started at `startedAt` ended; returns it. Outcomes carry the caller's own clock
+   * reading (a tick from ours at most), so the nearest start is taken — and among calls that
+   * started as near (the gate lets several go at one instant), the one whose estimate is nearest
+   * `cost` when the provider reported it, else the smallest, so that the larger estimates stay
+   * counted out (the gate errs on the side of room).
+   */
+  finished(startedAt: number | undefined, cost?: number): CallOut | undefined {
     if (this.out.length === 0) return undefined;
     let best = 0;
     if (startedAt !== undefined) {
+      const k = this.costPerEstimate;
+      const distance = (call: CallOut | undefined): number => Math.abs((call?.start ?? 0) - startedAt);
+      const misfit = (call: CallOut | undefined): number =>
+        cost === undefined ? (call?.estimate ?? 0) : Math.abs((call?.estimate ?? 0) * k - cost);
       for (let i = 1; i < this.out.length; i += 1) {
-        const d = Math.abs((this.out[i]?.start ?? 0) - startedAt);
-        if (d < Math.abs((this.out[best]?.start ?? 0) - startedAt)) best = i;
+        const d = distance(this.out[i]) - distance(this.out[best]);
+        if (d < 0 || (d === 0 && misfit(this.out[i]) < misfit(this.out[best]))) best = i;
       }
     }
     return this.out.splice(best, 1)[0];
@@ -55,7 +65,7 @@ export class CallLedger {
 
   /** The call started at `startedAt` was counted by the provider, at `cost` tokens when reported. */
   admit(startedAt: number, cost: number | undefined): CallOut | undefined {
-    const call = this.finished(startedAt);
+    const call = this.finished(startedAt, cost);
     if (cost !== undefined && cost > 0 && call !== undefined && call.estimate > 0) {
       this.reportedCost += cost;
       this.estimatedCost += call.estimate;

@@ -39,4 +39,20 @@ describe('CallLedger', () => {
     ledger.admit(0, undefined);
     expect(ledger.admitted[0]?.cost).toBe(50);
   });
+
+  it('matches an answer to the call of its start whose estimate fits the tokens it reported', () => {
+    const ledger = new CallLedger();
+    ledger.started({ start: 100, estimate: 1_000, edge: false });
+    ledger.started({ start: 100, estimate: 3_000, edge: false });
+    ledger.admit(100, 2_900);
+    expect(ledger.out).toEqual([{ start: 100, estimate: 1_000, edge: false }]);
+  });
+
+  it('takes a refusal among calls that started together for the smallest, so larger ones stay counted', () => {
+    const ledger = new CallLedger();
+    ledger.started({ start: 100, estimate: 3_000, edge: false });
+    ledger.started({ start: 100, estimate: 1_000, edge: false });
+    expect(ledger.finished(100)?.estimate).toBe(1_000);
+    expect(ledger.held(100, 1_000)).toBe(3_000);
+  });
 });

@@ -34,4 +34,26 @@ describe('WindowLength', () => {
     v.refusedAtEdge(2);
     expect(v.ms).toBe(60_250);
   });
+
+  it('takes a named minute for the window, with a tenth of a second of it for our send', () => {
+    const w = new WindowLength();
+    w.named(6_000);
+    expect(w.isNamed).toBe(true);
+    expect(w.ms).toBe(6_010);
+    // Hints rounded up (or counted from a late send) no longer move a documented window.
+    w.refusedFull(1_000, 5_700, 500);
+    w.refusedFull(1_000, 5_000, 500);
+    expect(w.ms).toBe(6_010);
+  });
+
+  it('widens a named window only by the lag a refusal at its edge showed, to half a second of a minute', () => {
+    const w = new WindowLength();
+    w.named(60_000);
+    w.refusedAtEdge(7);
+    expect(w.ms).toBe(60_107);
+    w.refusedAtEdge(5_000);
+    expect(w.ms).toBe(60_357);
+    w.refusedAtEdge(5_000);
+    expect(w.ms).toBe(60_500);
+  });
 });

@@ -240,15 +240,39 @@ describe('WindowQuota', () => {
       wq.openAt(s + 10, 400);
     }
     expect(wq.tokens).toBe(4_200);
-    // A window without a 429: the trial holds, and the next one goes halfway again.
-    for (const end = s + 10_000; s < end; s += 100) {
+    // Refused within a window of it: undone, back to what held.
+    const trialAt = s;
+    wq.refused(s, 10, false, 'tokens');
+    expect(wq.tokens).toBe(4_000);
+    // The next trial, twice as many quiet windows later, holds a window and is kept.
+    for (; wq.tokens === 4_000 && s < trialAt + 80_000; s += 100) {
+      wq.started(s, 400);
       wq.admitted(s, s + 10, 400);
       wq.openAt(s + 10, 400);
     }
-    expect(wq.tokens).toBe(4_300);
-    // Refused within a window of it: undone, back to what held.
-    wq.refused(s, 10, false, 'tokens');
+    expect(s - trialAt).toBeGreaterThanOrEqual(60_000);
     expect(wq.tokens).toBe(4_200);
+    for (const end = s + 10_000; s < end; s += 100) {
+      wq.started(s, 400);
+      wq.admitted(s, s + 10, 400);
+      wq.openAt(s + 10, 400);
+    }
+    expect(wq.tokens).toBe(4_200);
+  });
+
+  it('tries no token quota whose ceiling is within half a call: the gain is not worth the 429', () => {
+    const wq = new WindowQuota();
+    tenCalls(wq, 400);
+    // Refused with 4 000 in the window and a call of 150 asking: the quota is below 4 150.
+    wq.started(1_000, 150);
+    wq.refused(1_000, 9_000, true, 'tokens', 1_000);
+    let s = 10_000;
+    for (; s < 60_000; s += 100) {
+      wq.started(s, 400);
+      wq.admitted(s, s + 10, 400);
+      wq.openAt(s + 10, 400);
+    }
+    expect(wq.tokens).toBe(4_000);
   });
 
   it('does not take a daily quota’s hint for a window', () => {
@@ -279,5 +303,49 @@ describe('WindowQuota', () => {
     wq.started(10_000, 400);
     // With a call in flight it waits for that call to report (a window at most).
     expect(wq.openAt(10_000, 10_000)).toBe(20_000);
+  });
+
+  it('takes the window from a 429 that names a per-minute quota: the minute, not the hint', () => {
+    const wq = new WindowQuota(undefined, 10_000);
+    tenCalls(wq);
+    // A hint rounded up by 600 ms would make it 10.6 s; the named minute makes it 10 s (+ 1/600).
+    wq.refused(1_000, 9_600, true, 'requests', undefined, 'minute');
+    expect(wq.windowMs).toBeCloseTo(10_000 * (1 + 1 / 600));
+    wq.openAt(10_600, 100);
+    expect(wq.requests).toBe(10);
+  });
+
+  it('under a named window, takes a refusal at the edge for a quota set too high once a trial gain was kept', () => {
+    const wq = new WindowQuota(undefined, 1_000);
+    for (let s = 0; s < 1_000; s += 100) {
+      wq.started(s, 100);
+      wq.admitted(s, s + 10, 100);
+    }
+    // 1 000 in the window and a call of 80 refused: the quota is below 1 080.
+    wq.started(950, 80);
+    wq.refused(950, 100, true, 'tokens', 950, 'minute');
+    wq.openAt(1_050, 100);
+    expect(wq.tokens).toBe(1_000);
+    // Three quiet windows spent holding: a trial halfway to the ceiling, which holds a window.
+    let s = 1_050;
+    for (; (wq.tokens ?? 0) <= 1_000 && s < 20_000; s += 100) {
+      wq.started(s, 100);
+      wq.admitted(s, s + 10, 100);
+      wq.openAt(s + 10, 100);
+    }
+    expect(wq.tokens).toBe(1_040);
+    for (const end = s + 1_100; s < end; s += 100) {
+      wq.started(s, 100);
+      wq.admitted(s, s + 10, 100);
+      wq.openAt(s + 10, 100);
+    }
+    expect(wq.tokens).toBe(1_040);
+    // A call let go as a hold ended is refused: half the gain goes, the window stays.
+    const at = wq.openAt(s, 100);
+    wq.started(at, 100);
+    const window = wq.windowMs;
+    expect(wq.refused(at + 2, 30, false, 'tokens', at)).toBe('window_edge');
+    expect(wq.tokens).toBe(1_020);
+    expect(wq.windowMs).toBe(window);
   });
 });

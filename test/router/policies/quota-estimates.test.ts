@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { QuotaEstimates } from '../../../src/router/policies/quota-estimates.js';
+
+describe('QuotaEstimates', () => {
+  it('takes the first count as it is, and lowers a recount by one call to two', () => {
+    const q = new QuotaEstimates();
+    q.count('requests', 10, 0, 0);
+    expect(q.requests).toBe(10);
+    q.count('requests', 3, 0, 1);
+    expect(q.requests).toBe(8);
+    q.count('requests', 9, 0, 2);
+    expect(q.requests).toBe(7);
+  });
+
+  it('tries a token quota half way to the ceiling, and undoes a trial a 429 answers', () => {
+    const q = new QuotaEstimates();
+    q.count('tokens', 10, 1_000, 0);
+    q.lowerCeiling(1_200);
+    expect(q.worthTrying(100)).toBe(true);
+    q.startTrial(10, 100);
+    expect(q.tokens).toBe(1_100);
+    expect(q.undoTrial(20, 15, 1_000)).toBe(true);
+    expect(q.tokens).toBe(1_000);
+    expect(q.quietWindows).toBe(6);
+  });
+
+  it('does not try a token quota whose ceiling is within half a call', () => {
+    const q = new QuotaEstimates();
+    q.count('tokens', 10, 1_000, 0);
+    q.lowerCeiling(1_040);
+    expect(q.worthTrying(100)).toBe(false);
+    q.lowerCeiling(1_060);
+    expect(q.worthTrying(100)).toBe(false);
+  });
+
+  it('keeps a trial the gate held calls at, and undoes one it never filled', () => {
+    const kept = new QuotaEstimates();
+    kept.count('requests', 10, 0, 0);
+    kept.startTrial(100, 1);
+    kept.settleTrial(1_100, 1_000, 900);
+    expect(kept.requests).toBe(11);
+    const idle = new QuotaEstimates();
+    idle.count('requests', 10, 0, 0);
+    idle.startTrial(100, 1);
+    idle.settleTrial(1_100, 1_000, 50);
+    expect(idle.requests).toBe(10);
+  });
+
+  it('halves a kept gain that proved too high, and drops it all on forgetting', () => {
+    const q = new QuotaEstimates();
+    q.count('tokens', 10, 1_000, 0);
+    q.lowerCeiling(1_400);
+    q.startTrial(10, 100);
+    q.settleTrial(2_000, 1_000, 1_500);
+    expect(q.tokens).toBe(1_200);
+    expect(q.aboveCounts()).toBe(true);
+    q.halveTrialGains(2_100);
+    expect(q.tokens).toBe(1_100);
+    expect(q.quietWindows).toBe(6);
+    q.forgetTrialGains();
+    expect(q.tokens).toBe(1_000);
+    expect(q.aboveCounts()).toBe(false);
+  });
+});
