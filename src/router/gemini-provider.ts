@@ -13,7 +13,13 @@ import { TagspaceError } from '../errors.js';
 import { parseAnswerJson } from './answer-validation.js';
 import { classifyGeminiError, classifyGeminiResponse } from './classify-gemini-error.js';
 import { buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from './prompt.js';
-import type { Provider, ProviderAnswer, ProviderResponseInfo, TagCallOptions } from './provider.js';
+import type {
+  Provider,
+  ProviderAnswer,
+  ProviderOptions,
+  ProviderResponseInfo,
+  TagCallOptions,
+} from './provider.js';
 
 /** ANSWER_JSON_SCHEMA in Gemini's dialect: SchemaType enums, no additionalProperties. */
 export const GEMINI_ANSWER_SCHEMA: ResponseSchema = {
@@ -34,16 +40,9 @@ export const GEMINI_ANSWER_SCHEMA: ResponseSchema = {
   required: ['pages'],
 };
 
-export interface GeminiProviderOptions {
-  apiKey: string;
-  model: string;
+export interface GeminiProviderOptions extends ProviderOptions {
   /** The service root (the SDK adds /v1beta/models/…); absent = Google's. */
   baseUrl?: string;
-  timeoutMs: number;
-  maxOutputTokens?: number;
-  keySetting?: string;
-  modelSetting?: string;
-  now?: () => number;
 }
 
 /** Gemini through @google/generative-ai, with JSON output constrained to the answer schema. */

@@ -4,18 +4,17 @@ import { TagspaceError } from '../errors.js';
 import { parseAnswerJson } from './answer-validation.js';
 import { classifyOpenAICompletion, classifyOpenAIError } from './classify-openai-error.js';
 import { ANSWER_JSON_SCHEMA, buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from './prompt.js';
-import type { Provider, ProviderAnswer, ProviderResponseInfo, TagCallOptions } from './provider.js';
+import type {
+  Provider,
+  ProviderAnswer,
+  ProviderOptions,
+  ProviderResponseInfo,
+  TagCallOptions,
+} from './provider.js';
 
-export interface OpenAIProviderOptions {
-  apiKey: string;
-  model: string;
+export interface OpenAIProviderOptions extends ProviderOptions {
   /** Up to and including /v1; absent = OpenAI's. */
   baseUrl?: string;
-  timeoutMs: number;
-  maxOutputTokens?: number;
-  keySetting?: string;
-  modelSetting?: string;
-  now?: () => number;
 }
 
 /** OpenAI chat completions through the openai SDK, with a strict json_schema response format. */

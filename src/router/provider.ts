@@ -44,3 +44,16 @@ export interface Provider {
   readonly keySetting: string;
   tag(pages: readonly PromptPage[], opts?: TagCallOptions): Promise<ProviderAnswer>;
 }
+
+/** What every provider adapter is built from; each adapter documents its own `baseUrl`. */
+export interface ProviderOptions {
+  apiKey: string;
+  model: string;
+  baseUrl?: string;
+  timeoutMs: number;
+  maxOutputTokens?: number;
+  /** The setting a user fixes when the key is rejected (named in errors, never the key). */
+  keySetting?: string;
+  modelSetting?: string;
+  now?: () => number;
+}
