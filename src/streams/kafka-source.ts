@@ -1,10 +1,14 @@
 import { Observable, type Subscriber } from 'rxjs';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { logger } from '../log.js';
 import type { Delivery } from '../work.js';
+import { ConsumerLag } from './consumer-lag.js';
+import { deliveryOf } from './delivery-of.js';
 import { InFlightGate } from './in-flight-gate.js';
 import { OffsetTracker, type PartitionOffset } from './offset-tracker.js';
 import { PartitionOwnership } from './partition-ownership.js';
+import { PartitionPauses } from './partition-pauses.js';
+import { ReplayEnd } from './replay-end.js';
 
 const log = logger('kafka-source');
 /** Restarts after crashes kafkajs will not restart from (about a minute of tries, backing off). */
@@ -65,20 +69,24 @@ export class KafkaSource {
   private subscriber: Subscriber<Delivery> | undefined;
   private started = false;
   private stopping = false;
-  private readonly paused = new Set<number>();
-  private readonly held = new Set<number>();
-  private readonly reached = new Set<number>();
+  private readonly pauses: PartitionPauses;
+  private readonly end: ReplayEnd | undefined;
+  private readonly consumerLag = new ConsumerLag();
   private joined = false;
   private commits: Promise<unknown> = Promise.resolve();
   private restarts = 0;
   private restartTimer: NodeJS.Timeout | undefined;
-  /** Per partition, as of its last fetch: the next offset to deliver and the high watermark. */
-  private readonly positions = new Map<number, { next: bigint; high: bigint }>();
   /** Ends work started for the source (tag-state restores) when it closes. */
   private readonly closing = new AbortController();
 
   constructor(private readonly opts: KafkaSourceOptions) {
     this.gate = new InFlightGate(() => this.tracker.inFlight, opts.maxInFlight);
+    this.end = opts.stopAt === undefined ? undefined : new ReplayEnd(opts.stopAt);
+    this.pauses = new PartitionPauses((pause, resume) => {
+      const { topic } = opts;
+      if (pause.length > 0) this.consumer.pause([{ topic, partitions: pause }]);
+      if (resume.length > 0) this.consumer.resume([{ topic, partitions: resume }]);
+    });
     this.consumer = opts.kafka.consumer({
       groupId: opts.groupId,
       sessionTimeout: opts.sessionTimeoutMs ?? 10_000,
@@ -93,7 +101,7 @@ export class KafkaSource {
 
   readonly deliveries$: Observable<Delivery> = new Observable<Delivery>((subscriber) => {
     this.subscriber = subscriber;
-    if (this.stopping || (this.opts.stopAt !== undefined && this.opts.stopAt.size === 0)) {
+    if (this.stopping || this.end?.empty === true) {
       subscriber.complete();
       return;
     }
@@ -133,10 +141,7 @@ export class KafkaSource {
 
   /** Consumer lag, Σ over owned partitions of (high watermark − next offset to deliver), as of their last fetch. */
   get lag(): number | undefined {
-    if (this.positions.size === 0) return undefined;
-    let behind = 0n;
-    for (const p of this.positions.values()) if (p.high > p.next) behind += p.high - p.next;
-    return Number(behind);
+    return this.consumerLag.lag;
   }
 
   /** Commits every offset whose prefix is written (one commit at a time); returns what it committed. */
@@ -189,9 +194,8 @@ export class KafkaSource {
     });
     // Batches of only transaction markers (or aborted records) never reach eachBatch.
     c.on(c.events.END_BATCH_PROCESS, ({ payload }) => {
-      const end = this.opts.stopAt?.get(payload.partition);
-      if (payload.batchSize === 0 && end !== undefined && BigInt(payload.lastOffset) + 1n >= BigInt(end))
-        this.markReached(payload.partition);
+      if (payload.batchSize === 0 && this.end?.seenUpTo(payload.partition, payload.lastOffset) === true)
+        this.stop();
     });
     await c.connect();
     await c.subscribe({ topic, fromBeginning: this.opts.fromBeginning });
@@ -226,18 +230,18 @@ export class KafkaSource {
 
   private async onBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
     const { partition } = batch;
-    const end = this.endOf(partition);
+    const end = this.end;
     let delivered: string | undefined;
     let whole = true;
     let pastEnd = false;
     for (const message of batch.messages) {
-      pastEnd = end !== undefined && BigInt(message.offset) >= end;
+      pastEnd = end !== undefined && end.isPast(partition, message.offset);
       if (pastEnd || !this.fetching(partition)) {
         whole = false;
         break;
       }
       if (this.tracker.received(batch.topic, partition, message.offset)) {
-        const delivery = toDelivery(batch.topic, partition, message);
+        const delivery = deliveryOf(batch.topic, partition, message);
         this.ownership.stamp(delivery);
         this.subscriber?.next(delivery);
       }
@@ -246,22 +250,15 @@ export class KafkaSource {
       // Throws when the group rebalances: kafkajs rejoins, and what was not delivered is fetched again.
       if (this.gate.full) await this.gate.waitForRoom(heartbeat, () => this.stopping);
     }
-    if (delivered !== undefined)
-      this.positions.set(partition, { next: BigInt(delivered) + 1n, high: BigInt(batch.highWatermark) });
+    if (delivered !== undefined) this.consumerLag.fetched(partition, delivered, batch.highWatermark);
     // Offsets come in order: a message at or past the end means everything before it was seen.
-    if (end !== undefined && (pastEnd || (whole && BigInt(batch.lastOffset()) + 1n >= end)))
-      this.markReached(partition);
+    const reached = pastEnd ? end?.reach(partition) : whole && end?.seenUpTo(partition, batch.lastOffset());
+    if (reached === true) this.stop();
     await heartbeat();
   }
 
   private fetching(partition: number): boolean {
-    return !this.stopping && !this.paused.has(partition) && this.ownership.ownsPartition(partition);
-  }
-
-  private endOf(partition: number): bigint | undefined {
-    const stopAt = this.opts.stopAt;
-    if (stopAt === undefined) return undefined;
-    return BigInt(stopAt.get(partition) ?? '0');
+    return !this.stopping && !this.pauses.isPaused(partition) && this.ownership.ownsPartition(partition);
   }
 
   private onJoin(partitions: number[]): void {
@@ -269,7 +266,7 @@ export class KafkaSource {
     const change = this.ownership.assign(partitions);
     for (const [p, count] of this.tracker.revoke(topic, change.lost)) this.ownership.orphan(p, count);
     this.gate.check();
-    for (const p of change.lost) this.positions.delete(p);
+    this.consumerLag.forget(change.lost);
     // kafkajs would fetch kept partitions again from the committed offset: carry on instead.
     for (const p of change.kept) {
       const next = this.tracker.nextOffset(topic, p);
@@ -283,17 +280,17 @@ export class KafkaSource {
       this.hold(change.added);
     // A rejoin may come with fresh kafkajs state: forget what was paused and pause again.
     if (this.started && !this.stopping) this.consumer.resume([{ topic }]);
-    this.paused.clear();
+    this.pauses.forgetPaused();
     this.syncPauses();
     log.info({ topic, partitions, ...change, groupId: this.opts.groupId }, 'partitions assigned');
   }
 
   private hold(partitions: number[]): void {
-    for (const p of partitions) this.held.add(p);
+    this.pauses.hold(partitions);
     const onAssigned = this.opts.onAssigned as NonNullable<KafkaSourceOptions['onAssigned']>;
     onAssigned(partitions, this.closing.signal).then(
       () => {
-        for (const p of partitions) this.held.delete(p);
+        this.pauses.release(partitions);
         this.syncPauses();
       },
       (err: unknown) => {
@@ -305,39 +302,6 @@ export class KafkaSource {
   /** Pauses exactly the partitions that must not be fetched now, and resumes the others. */
   private syncPauses(): void {
     if (!this.started || this.stopping) return;
-    const want = new Set<number>();
-    for (const p of this.ownership.partitions) {
-      if (this.held.has(p) || this.ownership.hasOrphans(p)) want.add(p);
-    }
-    const pause = [...want].filter((p) => !this.paused.has(p));
-    const resume = [...this.paused].filter((p) => !want.has(p));
-    const { topic } = this.opts;
-    if (pause.length > 0) this.consumer.pause([{ topic, partitions: pause }]);
-    if (resume.length > 0) this.consumer.resume([{ topic, partitions: resume }]);
-    this.paused.clear();
-    for (const p of want) this.paused.add(p);
+    this.pauses.sync(this.ownership.partitions, (p) => this.ownership.hasOrphans(p));
   }
-
-  private markReached(partition: number): void {
-    this.reached.add(partition);
-    const stopAt = this.opts.stopAt;
-    if (stopAt !== undefined && [...stopAt.keys()].every((p) => this.reached.has(p))) this.stop();
-  }
-}
-
-function toDelivery(topic: string, partition: number, message: KafkaMessage): Delivery {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(message.headers ?? {})) {
-    if (v === undefined) continue;
-    headers[k] = Array.isArray(v) ? String(v[0] ?? '') : String(v);
-  }
-  return {
-    topic,
-    partition,
-    offset: message.offset,
-    key: message.key,
-    value: message.value,
-    headers,
-    receivedAt: Date.now(),
-  };
 }
