@@ -114,7 +114,8 @@ async function runOnce(s: QuotaScenario, policy: ConcurrencyPolicyName): Promise
         timeoutMs: 60_000,
       }),
     },
-    concurrency: { policy, initial: 3, max: MAX_CONCURRENCY },
+    // Gemini's minute, as the time scale shrinks it (its 429s name per-minute quotas).
+    concurrency: { policy, initial: 3, max: MAX_CONCURRENCY, minuteMs: 60_000 * scale },
     backoff: { baseDelayMs: 500 * scale, maxDelayMs: 60_000 * scale, maxRetries: 8, jitter: 0.2 },
     holdMaxDelayMs: 30_000 * scale,
     breaker: {

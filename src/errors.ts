@@ -43,11 +43,16 @@ const RETRIABLE: Record<ErrorKind, boolean> = {
 /** Which of a provider's per-window quotas refused a call (a 429 says so when it can). */
 export type RateLimitQuota = 'requests' | 'tokens';
 
+/** The unit of time a provider names for a window quota (Gemini's quotaId "…PerMinute…"). */
+export type RateLimitPer = 'minute';
+
 export interface ErrorDetails {
   /** The provider's own wait hint, in milliseconds, when it gave one. */
   retryAfterMs?: number;
   /** For `rate_limited`: the quota that ran out, when the provider named it. */
   quota?: RateLimitQuota;
+  /** For `rate_limited`: that quota's unit of time, when the provider named it. */
+  quotaPer?: RateLimitPer;
   /** Which provider raised it ("gemini", "openai"). */
   provider?: string;
   /** The HTTP status the provider answered with. */
@@ -62,6 +67,7 @@ export class TagspaceError extends Error {
   readonly retriable: boolean;
   readonly retryAfterMs: number | undefined;
   readonly quota: RateLimitQuota | undefined;
+  readonly quotaPer: RateLimitPer | undefined;
   readonly provider: string | undefined;
   readonly status: number | undefined;
   readonly setting: string | undefined;
@@ -73,6 +79,7 @@ export class TagspaceError extends Error {
     this.retriable = RETRIABLE[kind];
     this.retryAfterMs = details.retryAfterMs;
     this.quota = details.quota;
+    this.quotaPer = details.quotaPer;
     this.provider = details.provider;
     this.status = details.status;
     this.setting = details.setting;

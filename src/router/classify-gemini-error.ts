@@ -7,7 +7,8 @@ import { TagspaceError, asTagspaceError, type RateLimitQuota } from '../errors.j
  *
  *   429 + QuotaFailure quotaId ~ /PerDay/       → quota_exhausted   (no retry: fall back)
  *   429 otherwise                               → rate_limited, retryAfterMs = RetryInfo.retryDelay,
- *                                                 quota = tokens | requests (QuotaFailure quotaId)
+ *                                                 quota = tokens | requests (QuotaFailure quotaId),
+ *                                                 quotaPer = minute when the quotaId says PerMinute
  *   400 + ErrorInfo API_KEY_INVALID, 401, 403   → auth (setting = the key's setting)
  *   404                                         → config (the model name)
  *   408, 504                                    → timeout
@@ -79,7 +80,15 @@ export function classifyGeminiError(err: unknown, ctx: GeminiErrorContext): Tags
     const perDay = quota?.violations?.some((v) => /PerDay/i.test(v.quotaId ?? '')) ?? false;
     if (perDay) return new TagspaceError('quota_exhausted', text, base);
     const retryAfterMs = parseProtoDuration(detailOf(list, 'RetryInfo')?.retryDelay);
-    return new TagspaceError('rate_limited', text, { ...base, retryAfterMs, quota: quotaOf(quota) });
+    // The quotaId names the unit ("…PerMinute…"): Gemini documents its minute, so the window's
+    // length need not be learnt from hints rounded up to whole seconds.
+    const perMinute = quota?.violations?.some((v) => /PerMinute/i.test(v.quotaId ?? '')) ?? false;
+    return new TagspaceError('rate_limited', text, {
+      ...base,
+      retryAfterMs,
+      quota: quotaOf(quota),
+      ...(perMinute ? { quotaPer: 'minute' as const } : {}),
+    });
   }
   const keyInvalid = detailOf(list, 'ErrorInfo')?.reason === 'API_KEY_INVALID';
   if (keyInvalid || status === 401 || status === 403) {

@@ -108,6 +108,7 @@ export class ProviderSlot {
           kind: 'rate_limited',
           retryAfterMs: error.retryAfterMs,
           quota: error.quota,
+          quotaPer: error.quotaPer,
           startedAt,
         });
         this.breaker.recordFailure(error.retryAfterMs);

@@ -50,8 +50,18 @@ export interface RouterOptions {
   quotaCooldownMs?: number;
   /** Longest wait between probes while no provider can serve (default 30 s). */
   holdMaxDelayMs?: number;
-  /** Each provider gets its own controller with these settings (default adaptive, 3, max 10). */
-  concurrency?: { policy: ConcurrencyPolicyName; initial: number; max: number; min?: number };
+  /**
+   * Each provider gets its own controller with these settings (default adaptive, 3, max 10);
+   * `minuteMs`: how long a provider's minute lasts on the router's clock (default 60 000, shorter
+   * in a time-scaled bench), for 429s that name a per-minute quota.
+   */
+  concurrency?: {
+    policy: ConcurrencyPolicyName;
+    initial: number;
+    max: number;
+    min?: number;
+    minuteMs?: number;
+  };
   /** Default 8. */
   maxTagsPerPage?: number;
   /** Default 50. */

@@ -68,6 +68,23 @@ describe('classifyGeminiError', () => {
     expect(classifyGeminiError(fetchError(429, [retryInfo('7s')]), ctx).quota).toBeUndefined();
   });
 
+  it('says the quota is per minute when its quotaId names the minute, and nothing when it does not', () => {
+    const named = classifyGeminiError(
+      fetchError(429, [
+        quotaFailure('GenerateContentInputTokensPerModelPerMinute-FreeTier'),
+        retryInfo('7s'),
+      ]),
+      ctx,
+    );
+    expect(named.quotaPer).toBe('minute');
+    const unnamed = classifyGeminiError(
+      fetchError(429, [quotaFailure('GenerateRequests'), retryInfo('7s')]),
+      ctx,
+    );
+    expect(unnamed.quotaPer).toBeUndefined();
+    expect(classifyGeminiError(fetchError(429, [retryInfo('7s')]), ctx).quotaPer).toBeUndefined();
+  });
+
   it('reads a per-day quota 429 as quota_exhausted, not retriable', () => {
     const err = classifyGeminiError(
       fetchError(429, [quotaFailure('GenerateRequestsPerDayPerProjectPerModel-FreeTier')]),
