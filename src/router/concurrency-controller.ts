@@ -65,6 +65,11 @@ export interface ControllerOptions {
    * shrinks it with its simulated minute. Used once a 429 names a per-minute quota.
    */
   minuteMs?: number;
+  /**
+   * How many of the latest changes `changes` keeps (default 1 000): a run of days changes its
+   * limit thousands of times, and each change is also logged as it happens.
+   */
+  keepChanges?: number;
   now: () => number;
 }
 
@@ -104,11 +109,13 @@ export class ConcurrencyController {
   private readonly policy: ConcurrencyPolicy;
   private readonly now: () => number;
   private readonly log: LimitChange[] = [];
+  private readonly keepChanges: number;
 
   constructor(opts: ControllerOptions) {
     this.policyName = opts.policy;
     this.bounds = normaliseBounds(opts);
     this.now = opts.now;
+    this.keepChanges = Math.max(1, opts.keepChanges ?? 1_000);
     this.policy = createPolicy(opts.policy, this.bounds, this.now(), opts.minuteMs);
   }
 
@@ -156,6 +163,7 @@ export class ConcurrencyController {
     return this.note(now, old, reason);
   }
 
+  /** The latest changes, oldest first (at most `keepChanges`). */
   get changes(): readonly LimitChange[] {
     return this.log;
   }
@@ -170,6 +178,7 @@ export class ConcurrencyController {
       new: next,
     };
     this.log.push(change);
+    if (this.log.length > this.keepChanges) this.log.shift();
     return change;
   }
 }

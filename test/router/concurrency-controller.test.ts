@@ -31,6 +31,25 @@ describe('ConcurrencyController', () => {
     expect(c.changes).toEqual([change]);
   });
 
+  it('keeps only the latest changes, so a long run does not grow its record without bound', () => {
+    let now = 0;
+    const c = new ConcurrencyController({
+      policy: 'seed',
+      initial: 10,
+      max: 10,
+      keepChanges: 2,
+      now: () => now,
+    });
+    for (let i = 0; i < 3; i++) {
+      now += 1_000;
+      c.record({ kind: 'rate_limited' });
+    }
+    expect(c.changes.map((x) => [x.old, x.new])).toEqual([
+      [5, 2],
+      [2, 1],
+    ]);
+  });
+
   it('returns nothing and records nothing when an outcome leaves the limit as it was', () => {
     const c = new ConcurrencyController({ policy: 'fixed', initial: 3, max: 10, now: () => 0 });
     expect(c.record({ kind: 'rate_limited', retryAfterMs: 1000 })).toBeUndefined();
