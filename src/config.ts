@@ -22,6 +22,8 @@ export interface Config {
     dlqTopic: string;
     maxInFlight: number;
     commitIntervalMs: number;
+    /** The consumer group's session timeout. */
+    sessionTimeoutMs: number;
     exactlyOnce: boolean;
     /** Names this instance's transactional producer, so a restart fences its predecessor. */
     instanceId: string;
@@ -191,6 +193,7 @@ function buildConfig(command: string, v: Record<string, unknown>, env: Env): Con
       dlqTopic: text('dlqTopic'),
       maxInFlight: num('maxInFlight'),
       commitIntervalMs: num('commitIntervalMs'),
+      sessionTimeoutMs: num('sessionTimeoutMs'),
       exactlyOnce: bool('exactlyOnce'),
       instanceId: str('instanceId') ?? hostname(),
     },

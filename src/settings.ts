@@ -92,6 +92,16 @@ export const SETTINGS: readonly Setting[] = [
     commands: ['run', 'replay'],
   },
   {
+    key: 'sessionTimeoutMs',
+    flag: 'session-timeout-ms',
+    env: 'TAGSPACE_SESSION_TIMEOUT_MS',
+    type: 'int',
+    min: 6000,
+    default: '10000',
+    help: 'a member silent this long leaves the consumer group and its partitions move (also how long a restarted member waits for its old self to be dropped); the broker must allow it (group.min/max.session.timeout.ms)',
+    commands: ['run'],
+  },
+  {
     key: 'exactlyOnce',
     flag: 'exactly-once',
     env: 'TAGSPACE_EXACTLY_ONCE',

@@ -72,6 +72,14 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes the consumer group session timeout for run, no shorter than the broker’s default minimum', () => {
+    expect(loadConfig('run', [], {}).kafka.sessionTimeoutMs).toBe(10_000);
+    expect(loadConfig('run', ['--session-timeout-ms', '6000'], {}).kafka.sessionTimeoutMs).toBe(6000);
+    expect(configError(() => loadConfig('run', [], { TAGSPACE_SESSION_TIMEOUT_MS: '500' })).message).toBe(
+      'invalid TAGSPACE_SESSION_TIMEOUT_MS (--session-timeout-ms): 500 is below the minimum 6000',
+    );
+  });
+
   it('rejects an unknown flag naming it', () => {
     const e = configError(() => loadConfig('replay', ['--bogus', '1'], {}));
     expect(e.message).toContain("'--bogus'");

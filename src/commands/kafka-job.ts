@@ -104,6 +104,7 @@ async function runJob(
     groupId,
     fromBeginning: true,
     maxInFlight: k.maxInFlight,
+    sessionTimeoutMs: k.sessionTimeoutMs,
     ...(stopAt !== undefined && { stopAt }),
     exclusive: mode === 'replay',
     onFatal: (err) => {
