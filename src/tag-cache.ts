@@ -1,27 +1,27 @@
 import { LRUCache } from 'lru-cache';
 import type { TagRecord } from './tag-record.js';
 import type { PageWork } from './work.js';
+import { RecencyMap } from './recency-map.js';
 
 /**
  * What tagspace already knows about pages, so that it asks the LLM only about new content:
  *
- *   version index  pageId → last tagged { version, contentHash }              (LRU, maxPages)
+ *   version index  pageId → last tagged { version, contentHash, tags }        (LRU, maxPages)
  *                  (after a removal: its version alone)
  *   content cache  contentHash → TagRecord                                  (LRU, maxSize)
  *
  *   lookup(w) = stale      if w.version < lastVersion(page)
  *             = duplicate  if w.version = lastVersion(page)
- *             = hit        if enabled ∧ w.contentHash ∈ content cache
- *                          (source 'page' when it is the page's own last content, else 'content')
+ *             = hit        if enabled ∧ (contentHash(page) = w.contentHash ∨ w.contentHash ∈ content cache)
  *             = miss       otherwise
  *
  * The content cache is "the cache" of the origin document: TAG_SPACE_CACHE_SIZE bounds it and
  * TAG_SPACE_CACHE_ENABLED=false turns it off (every new version then costs an LLM call). The version
  * index is not an optimisation but a correctness rule — an older version must never overwrite a
- * newer one on the compacted tags topic — so it stays on; it holds one small entry per page (no
- * record: a record is ~700 B, and a backlog of a million pages must not keep 100 000 of them) and
- * is bounded separately (default max(maxSize, 100 000)). Both are rebuilt from the tags topic with
- * restore(); the topic is the persistent tier.
+ * newer one on the compacted tags topic — so it stays on; it is bounded separately (default
+ * max(maxSize, 100 000)) and holds a small entry per page: the version, the content hash and the
+ * tags, not the whole record (a backlog of a million pages keeps 100 000 of them). Both are rebuilt
+ * from the tags topic with restore(); the topic is the persistent tier.
  *
  * Stats count lookups: a hit is a lookup answered without an LLM call (stale, duplicate or hit),
  * a miss one that needs it.
@@ -37,7 +37,7 @@ export interface TagCacheOptions {
 export type CacheLookup =
   | { kind: 'stale'; lastVersion: number }
   | { kind: 'duplicate'; lastVersion: number }
-  | { kind: 'hit'; record: TagRecord; source: 'page' | 'content' }
+  | { kind: 'hit'; record: TaggedContent; source: 'page' | 'content' }
   | { kind: 'miss' };
 
 export interface CacheStats {
@@ -49,55 +49,29 @@ export interface CacheStats {
   maxSize: number;
 }
 
+/** What a cached TagRecord carries over from the record it copies. */
+export type TaggedContent = Pick<TagRecord, 'tags' | 'provider' | 'model' | 'promptVersion'>;
+
 interface PageEntry {
   version: number;
   /** Undefined for a removed page: only its version is kept, so older versions stay stale. */
   contentHash: string | undefined;
+  /**
+   * The page's own last tags (cache on): a new version of unchanged content (a markup-only edit)
+   * needs no LLM call even once the content LRU has let that content go. Provider, model and
+   * prompt version are shared between pages (`origins`), so an entry costs its tags and little else.
+   */
+  tagged: TaggedContent | undefined;
 }
 
 const DEFAULT_MAX_PAGES = 100_000;
-
-/**
- * A least-recently-used map on a plain Map (whose iteration order is insertion order: a read
- * re-inserts, the first key is the eldest). The version index holds one entry per page of a space,
- * and restoring a space from the tags topic writes each once; this does that several times faster
- * than a general-purpose LRU sized for 100 000 entries.
- */
-class RecencyMap<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly max: number) {}
-
-  get(key: string): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
-  }
-
-  peek(key: string): V | undefined {
-    return this.map.get(key);
-  }
-
-  set(key: string, value: V): void {
-    if (this.map.has(key)) this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.max) {
-      const eldest = this.map.keys().next();
-      if (eldest.done !== true) this.map.delete(eldest.value);
-    }
-  }
-
-  delete(key: string): void {
-    this.map.delete(key);
-  }
-}
 
 export class TagCache {
   readonly enabled: boolean;
   private readonly pages: RecencyMap<PageEntry>;
   private readonly contents: LRUCache<string, TagRecord> | undefined;
+  /** One object per (provider, model, prompt version), shared by the version index's entries. */
+  private readonly origins = new Map<string, Omit<TaggedContent, 'tags'>>();
   private readonly maxSize: number;
   private hits = 0;
   private misses = 0;
@@ -155,7 +129,11 @@ export class TagCache {
       return;
     }
     const last = this.pages.peek(pageId);
-    this.pages.set(pageId, { version: Math.max(version, last?.version ?? 0), contentHash: undefined });
+    this.pages.set(pageId, {
+      version: Math.max(version, last?.version ?? 0),
+      contentHash: undefined,
+      tagged: undefined,
+    });
   }
 
   stats(): CacheStats {
@@ -176,13 +154,30 @@ export class TagCache {
     if (last !== undefined && work.event.version === last.version) {
       return { kind: 'duplicate', lastVersion: last.version };
     }
-    const record = this.contents?.get(work.contentHash);
-    if (record === undefined) return { kind: 'miss' };
-    return { kind: 'hit', record, source: last?.contentHash === work.contentHash ? 'page' : 'content' };
+    if (this.contents === undefined) return { kind: 'miss' };
+    const record = this.contents.get(work.contentHash);
+    const own = last?.contentHash === work.contentHash;
+    if (record !== undefined) return { kind: 'hit', record, source: own ? 'page' : 'content' };
+    if (own && last?.tagged !== undefined) return { kind: 'hit', record: last.tagged, source: 'page' };
+    return { kind: 'miss' };
+  }
+
+  private originOf(record: TagRecord): Omit<TaggedContent, 'tags'> {
+    const key = `${record.provider}\u0000${record.model}\u0000${record.promptVersion}`;
+    let origin = this.origins.get(key);
+    if (origin === undefined) {
+      origin = { provider: record.provider, model: record.model, promptVersion: record.promptVersion };
+      this.origins.set(key, origin);
+    }
+    return origin;
   }
 
   private store(record: TagRecord): void {
-    this.pages.set(record.pageId, { version: record.version, contentHash: record.contentHash });
+    this.pages.set(record.pageId, {
+      version: record.version,
+      contentHash: record.contentHash,
+      tagged: this.contents === undefined ? undefined : { tags: record.tags, ...this.originOf(record) },
+    });
     this.contents?.set(record.contentHash, record);
   }
 }
@@ -193,7 +188,7 @@ export function formatHitRate(rate: number): string {
 }
 
 /** The TagRecord for a new version whose content is already tagged: no LLM call, `cached: true`. */
-export function cachedRecord(work: PageWork, source: TagRecord, taggedAt: string): TagRecord {
+export function cachedRecord(work: PageWork, source: TaggedContent, taggedAt: string): TagRecord {
   const record: TagRecord = {
     pageId: work.event.pageId,
     spaceKey: work.event.spaceKey,

@@ -48,14 +48,24 @@ describe('TagCache', () => {
     expect(cache.lookup(work('q2', 1, { body: 'c', title: 'x' })).kind).toBe('hit');
   });
 
-  it('asks the LLM again for a page’s own content once the content cache has evicted it, yet still knows its version', () => {
+  it('still finds a page’s own last tags once the content cache has evicted its content, but not another page’s', () => {
     const cache = new TagCache({ enabled: true, maxSize: 1, maxPages: 10 });
-    const p1 = work('p1', 1, { body: 'first' });
-    const p2 = work('p2', 1, { body: 'second' });
-    cache.remember(p1, recordFor(p1));
+    const p1 = work('p1', 1, { title: 'T', body: 'first' });
+    const p2 = work('p2', 1, { title: 'T', body: 'second' });
+    const r1 = recordFor(p1, ['ops', 'kafka']);
+    cache.remember(p1, r1);
     cache.remember(p2, recordFor(p2));
-    expect(cache.lookup(work('p1', 2, { body: 'first' }))).toEqual({ kind: 'miss' });
-    expect(cache.lookup(work('p1', 1, { body: 'first' }))).toEqual({ kind: 'duplicate', lastVersion: 1 });
+    expect(cache.lookup(work('p1', 2, { title: 'T', body: 'first' }))).toEqual({
+      kind: 'hit',
+      record: {
+        tags: ['ops', 'kafka'],
+        provider: r1.provider,
+        model: r1.model,
+        promptVersion: r1.promptVersion,
+      },
+      source: 'page',
+    });
+    expect(cache.lookup(work('p3', 1, { title: 'T', body: 'first' }))).toEqual({ kind: 'miss' });
   });
 
   it('bounds the version index by maxPages, forgetting the page least recently looked at', () => {
