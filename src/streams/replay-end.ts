@@ -7,8 +7,12 @@
  */
 export class ReplayEnd {
   private readonly reached = new Set<number>();
+  /** Parsed once: every fetched message is compared with its partition's end. */
+  private readonly ends: ReadonlyMap<number, bigint>;
 
-  constructor(private readonly ends: ReadonlyMap<number, string>) {}
+  constructor(ends: ReadonlyMap<number, string>) {
+    this.ends = new Map([...ends].map(([p, end]) => [p, BigInt(end)]));
+  }
 
   /** True when there is nothing to read at all (every partition was empty at start). */
   get empty(): boolean {
@@ -16,8 +20,8 @@ export class ReplayEnd {
   }
 
   /** The end offset of a partition; 0 for one that was empty at start (nothing of it belongs to the run). */
-  endOf(partition: number): bigint {
-    return BigInt(this.ends.get(partition) ?? '0');
+  private endOf(partition: number): bigint {
+    return this.ends.get(partition) ?? 0n;
   }
 
   /** Whether `offset` is at or past the partition's end. */
