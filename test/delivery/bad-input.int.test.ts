@@ -13,11 +13,11 @@ import {
   latestByKey,
   pageMessage,
   pipelineArgs,
-  produceAll,
   readAll,
   tagRecordOf,
   type RawRecord,
 } from './support.js';
+import { produceMessages } from '../support/kafka.js';
 
 /**
  * A corpus of bad input, each with the outcome docs/delivery.md documents for it:
@@ -288,11 +288,11 @@ describe('bad input', () => {
       eventsConfig: { 'max.message.bytes': String(12 * 1024 * 1024) },
     });
     const { events: good } = generateSpace({ pages: 30, seed: 31, spaceKey: 'BAD' });
-    await produceAll(t.events, CORPUS.map(asMessage).slice(0, 20));
-    await produceAll(t.events, [asMessage(CORPUS[20]!)]);
-    await produceAll(t.events, CORPUS.slice(21, 25).map(asMessage));
-    await produceAll(t.events, [asMessage(CORPUS[25]!)]);
-    await produceAll(t.events, [...CORPUS.slice(26).map(asMessage), ...good.map(pageMessage)]);
+    await produceMessages(t.events, CORPUS.map(asMessage).slice(0, 20));
+    await produceMessages(t.events, [asMessage(CORPUS[20]!)]);
+    await produceMessages(t.events, CORPUS.slice(21, 25).map(asMessage));
+    await produceMessages(t.events, [asMessage(CORPUS[25]!)]);
+    await produceMessages(t.events, [...CORPUS.slice(26).map(asMessage), ...good.map(pageMessage)]);
 
     const summaryPath = join(mkdtempSync(join(tmpdir(), 'tagspace-bad-')), 'summary.json');
     const result = await runCli(['replay', ...pipelineArgs(t, sim), '--summary-json', summaryPath], {
@@ -368,7 +368,7 @@ describe('bad input', () => {
     try {
       const t = await deliveryTopics('bad-exhausted', { partitions: 1 });
       const { events } = generateSpace({ pages: 3, seed: 2, spaceKey: 'EXH' });
-      await produceAll(t.events, events.map(pageMessage));
+      await produceMessages(t.events, events.map(pageMessage));
       const result = await runCli(
         ['replay', ...pipelineArgs(t, broken), '--max-retries', '1', '--retry-base-ms', '10'],
         { env: cleanEnv(KEYS), timeoutMs: 120_000 },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSpace } from '../../src/sim/generate-space.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
-import { startPrivateBroker, type PrivateBroker } from '../support/kafka.js';
+import { type PrivateBroker, produceMessages, startPrivateBroker } from '../support/kafka.js';
 import { waitFor } from '../support/wait-for.js';
 import {
   deliveryTopics,
@@ -9,7 +9,6 @@ import {
   missingLatest,
   pageMessage,
   pipelineArgs,
-  produceAll,
   readAll,
   startCli,
   writtenSoFar,
@@ -43,7 +42,7 @@ describe('a broker restart in the middle of a replay', () => {
     const { brokers } = broker;
     const t = await deliveryTopics(`broker-${mode}`, { brokers });
     const { events } = generateSpace({ pages: 800, seed: 19, spaceKey: 'BRK' });
-    await produceAll(t.events, events.map(pageMessage), brokers);
+    await produceMessages(t.events, events.map(pageMessage), brokers);
 
     const replay = startCli([
       'replay',

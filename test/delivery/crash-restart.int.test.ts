@@ -4,7 +4,7 @@ import { editPages } from '../../src/sim/edit-space.js';
 import { generateSpace } from '../../src/sim/generate-space.js';
 import { seededRandom } from '../../src/sim/random.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
-import { uniqueTopic } from '../support/kafka.js';
+import { produceMessages, uniqueTopic } from '../support/kafka.js';
 import { waitFor } from '../support/wait-for.js';
 import {
   deliveryTopics,
@@ -12,7 +12,6 @@ import {
   missingLatest,
   pageMessage,
   pipelineArgs,
-  produceAll,
   readAll,
   startCli,
   waitForCommittedToEnd,
@@ -47,7 +46,7 @@ describe.concurrent.each([
     const t = await deliveryTopics(`crash-${mode}`);
     const { events: created } = generateSpace({ pages: 1600, seed: 77, spaceKey: 'CRS' });
     const events: PageEvent[] = [...created, ...editPages(created, { count: 400, seed: 6, kind: 'content' })];
-    await produceAll(t.events, events.map(pageMessage));
+    await produceMessages(t.events, events.map(pageMessage));
     const group = uniqueTopic(`crash-${mode}-group`);
     const args = [
       'run',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateSpace } from '../../src/sim/generate-space.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import type { PageEvent } from '../../src/page-event.js';
-import { uniqueTopic } from '../support/kafka.js';
+import { produceMessages, uniqueTopic } from '../support/kafka.js';
 import { waitFor } from '../support/wait-for.js';
 import {
   committedOf,
@@ -10,7 +10,6 @@ import {
   logsWith,
   pageMessage,
   pipelineArgs,
-  produceAll,
   readAll,
   startCli,
   writtenSoFar,
@@ -35,7 +34,7 @@ beforeEach(() => {
 async function setUp(prefix: string, pages: number): Promise<{ t: DeliveryTopics; events: PageEvent[] }> {
   const t = await deliveryTopics(prefix);
   const { events } = generateSpace({ pages, seed: 8, spaceKey: 'SIG' });
-  await produceAll(t.events, events.map(pageMessage));
+  await produceMessages(t.events, events.map(pageMessage));
   return { t, events };
 }
 

@@ -14,10 +14,10 @@ import {
   missingLatest,
   pageMessage,
   pipelineArgs,
-  produceAll,
   readAll,
   tagRecordOf,
 } from './support.js';
+import { produceMessages } from '../support/kafka.js';
 
 let sim: Simulator;
 
@@ -54,10 +54,10 @@ describe('page removals', () => {
       return JSON.parse(readFileSync(summaryPath, 'utf8')) as Record<string, number>;
     };
 
-    await produceAll(t.events, created.map(pageMessage));
+    await produceMessages(t.events, created.map(pageMessage));
     expect(await replay('created')).toMatchObject({ tagged: 40, tombstones: 0 });
 
-    await produceAll(t.events, removed.map(pageMessage));
+    await produceMessages(t.events, removed.map(pageMessage));
     const second = await replay('removed');
     expect(second).toMatchObject({ events: 52, tagged: 0, tombstones: 12, skipped: 40 });
     let tags = await readAll(t.tags);
@@ -65,7 +65,7 @@ describe('page removals', () => {
     for (const r of removed) expect(afterRemoval.get(r.pageId)?.value, r.pageId).toBeNull();
 
     sim.resetStats();
-    await produceAll(t.events, recreated.map(pageMessage));
+    await produceMessages(t.events, recreated.map(pageMessage));
     const third = await replay('recreated');
     // Replayed from the start: the removed pages' first versions stay stale (the tombstones carry
     // the removal's version), so no removed page is brought back, not even for a moment.

@@ -3,7 +3,7 @@ import type { PageEvent } from '../../src/page-event.js';
 import { editPages } from '../../src/sim/edit-space.js';
 import { generateSpace } from '../../src/sim/generate-space.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
-import { uniqueTopic } from '../support/kafka.js';
+import { produceMessages, uniqueTopic } from '../support/kafka.js';
 import { waitFor } from '../support/wait-for.js';
 import {
   deliveryTopics,
@@ -12,7 +12,6 @@ import {
   missingLatest,
   pageMessage,
   pipelineArgs,
-  produceAll,
   readAll,
   startCli,
   waitForCommittedToEnd,
@@ -43,7 +42,7 @@ describe.concurrent.each([
     const t = await deliveryTopics(`rebalance-${mode}`, { partitions: 4 });
     const { events: created } = generateSpace({ pages: 1200, seed: 91, spaceKey: 'RBL' });
     const events: PageEvent[] = [...created, ...editPages(created, { count: 300, seed: 2, kind: 'content' })];
-    await produceAll(t.events, events.map(pageMessage));
+    await produceMessages(t.events, events.map(pageMessage));
     const group = uniqueTopic(`rebalance-${mode}-group`);
     const args = (instance: string) => [
       'run',

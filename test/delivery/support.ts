@@ -1,9 +1,9 @@
-import { Kafka, logLevel, type Message } from 'kafkajs';
+import type { Message } from 'kafkajs';
 import type { PageEvent } from '../../src/page-event.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { parseTagRecord, type TagRecord } from '../../src/tag-record.js';
 import { cleanEnv, logLines, spawnCli, type CliProcess } from '../support/cli.js';
-import { createTopics, testBrokers, uniqueTopic } from '../support/kafka.js';
+import { createTopics, testBrokers, testKafka, uniqueTopic, withAdmin } from '../support/kafka.js';
 import { waitFor } from '../support/wait-for.js';
 
 /**
@@ -32,37 +32,15 @@ export async function deliveryTopics(
     dlq: uniqueTopic(`${prefix}-dlq`),
   };
   const partitions = opts.partitions ?? 3;
-  const specs = [
-    { topic: t.events, partitions, config: opts.eventsConfig ?? {} },
-    { topic: t.tags, partitions, compact: true },
-    { topic: t.dlq, partitions, config: { 'max.message.bytes': String(16 * 1024 * 1024) } },
-  ];
-  if (opts.brokers === undefined) await createTopics(specs);
-  else {
-    const admin = kafkaOn(opts.brokers).admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: specs.map((s) => ({
-          topic: s.topic,
-          numPartitions: s.partitions,
-          replicationFactor: 1,
-          configEntries: Object.entries({
-            ...(s.compact === true ? { 'cleanup.policy': 'compact' } : {}),
-            ...s.config,
-          }).map(([name, value]) => ({ name, value })),
-        })),
-      });
-    } finally {
-      await admin.disconnect();
-    }
-  }
+  await createTopics(
+    [
+      { topic: t.events, partitions, config: opts.eventsConfig ?? {} },
+      { topic: t.tags, partitions, compact: true },
+      { topic: t.dlq, partitions, config: { 'max.message.bytes': String(16 * 1024 * 1024) } },
+    ],
+    opts.brokers,
+  );
   return t;
-}
-
-export function kafkaOn(brokers: string[] = testBrokers()): Kafka {
-  return new Kafka({ clientId: 'tagspace-delivery-test', brokers, logLevel: logLevel.NOTHING });
 }
 
 /** Arguments every pipeline run of these tests shares. */
@@ -82,19 +60,6 @@ export function pageMessage(event: PageEvent): Message {
   return { key: event.pageId, value: JSON.stringify(event) };
 }
 
-/** Produces in requests of a few hundred events, each under the broker's request limits. */
-export async function produceAll(topic: string, messages: Message[], brokers?: string[]): Promise<void> {
-  const producer = kafkaOn(brokers).producer({ allowAutoTopicCreation: false });
-  await producer.connect();
-  try {
-    for (let i = 0; i < messages.length; i += 250) {
-      await producer.send({ topic, messages: messages.slice(i, i + 250), acks: -1 });
-    }
-  } finally {
-    await producer.disconnect();
-  }
-}
-
 export interface RawRecord {
   partition: number;
   offset: number;
@@ -111,7 +76,7 @@ export async function readAll(
   topic: string,
   opts: { isolation?: 'read_committed' | 'read_uncommitted'; brokers?: string[]; deadlineMs?: number } = {},
 ): Promise<RawRecord[]> {
-  const kafka = kafkaOn(opts.brokers);
+  const kafka = testKafka('tagspace-delivery-test', opts.brokers);
   const admin = kafka.admin();
   await admin.connect();
   const ends = new Map<number, number>();
@@ -219,13 +184,10 @@ export function duplicateVersions(tags: RawRecord[]): string[] {
 
 /** Sum over partitions of the high watermark: how much has been written, committed or not. */
 export async function writtenSoFar(topic: string, brokers?: string[]): Promise<number> {
-  const admin = kafkaOn(brokers).admin();
-  await admin.connect();
-  try {
-    return (await admin.fetchTopicOffsets(topic)).reduce((sum, o) => sum + Number(o.high), 0);
-  } finally {
-    await admin.disconnect();
-  }
+  return withAdmin(
+    async (admin) => (await admin.fetchTopicOffsets(topic)).reduce((sum, o) => sum + Number(o.high), 0),
+    brokers,
+  );
 }
 
 /** Resolves once the group has committed every partition of the topic up to its end. */
@@ -234,9 +196,7 @@ export async function waitForCommittedToEnd(
   topic: string,
   opts: { timeoutMs?: number; brokers?: string[] } = {},
 ): Promise<void> {
-  const admin = kafkaOn(opts.brokers).admin();
-  await admin.connect();
-  try {
+  await withAdmin(async (admin) => {
     const ends = await admin.fetchTopicOffsets(topic);
     await waitFor(
       async () => {
@@ -250,9 +210,7 @@ export async function waitForCommittedToEnd(
         message: `${group} to commit ${topic} to its end`,
       },
     );
-  } finally {
-    await admin.disconnect();
-  }
+  }, opts.brokers);
 }
 
 /** The committed offset of each partition (-1 where nothing is committed). */
@@ -261,14 +219,10 @@ export async function committedOf(
   topic: string,
   brokers?: string[],
 ): Promise<Map<number, number>> {
-  const admin = kafkaOn(brokers).admin();
-  await admin.connect();
-  try {
+  return withAdmin(async (admin) => {
     const partitions = (await admin.fetchOffsets({ groupId: group, topics: [topic] }))[0]?.partitions ?? [];
     return new Map(partitions.map((p) => [p.partition, Number(p.offset)]));
-  } finally {
-    await admin.disconnect();
-  }
+  }, brokers);
 }
 
 /** The structured log lines of a run with a given message. */

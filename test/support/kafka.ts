@@ -11,8 +11,9 @@ export function testBrokers(): string[] {
   return brokers.split(',').map((b) => b.trim());
 }
 
-export function testKafka(clientId = 'tagspace-test'): Kafka {
-  return new Kafka({ clientId, brokers: testBrokers(), logLevel: logLevel.NOTHING });
+/** A client of the test brokers, or of `brokers` (a private broker of one test). */
+export function testKafka(clientId = 'tagspace-test', brokers: string[] = testBrokers()): Kafka {
+  return new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING });
 }
 
 /** A topic name no other test (or earlier run against the same broker) has used. */
@@ -20,8 +21,8 @@ export function uniqueTopic(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
 
-export async function withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = testKafka('tagspace-test-admin').admin();
+export async function withAdmin<T>(fn: (admin: Admin) => Promise<T>, brokers?: string[]): Promise<T> {
+  const admin = testKafka('tagspace-test-admin', brokers).admin();
   await admin.connect();
   try {
     return await fn(admin);
@@ -40,7 +41,7 @@ export interface TopicSpec {
 }
 
 /** Creates the topics and waits until each partition has a leader. */
-export async function createTopics(specs: TopicSpec[]): Promise<void> {
+export async function createTopics(specs: TopicSpec[], brokers?: string[]): Promise<void> {
   await withAdmin(async (admin) => {
     await admin.createTopics({
       waitForLeaders: true,
@@ -53,7 +54,7 @@ export async function createTopics(specs: TopicSpec[]): Promise<void> {
         ),
       })),
     });
-  });
+  }, brokers);
 }
 
 export async function deleteTopics(topics: string[]): Promise<void> {
@@ -61,12 +62,17 @@ export async function deleteTopics(topics: string[]): Promise<void> {
   await withAdmin((admin) => admin.deleteTopics({ topics }));
 }
 
-/** Produces the messages (acks from all replicas) and returns once the broker has them. */
-export async function produceMessages(topic: string, messages: Message[]): Promise<void> {
-  const producer = testKafka('tagspace-test-producer').producer({ allowAutoTopicCreation: false });
+/**
+ * Produces the messages (acks from all replicas) in requests of a few hundred, each under the
+ * broker's request limits, and returns once the broker has them all.
+ */
+export async function produceMessages(topic: string, messages: Message[], brokers?: string[]): Promise<void> {
+  const producer = testKafka('tagspace-test-producer', brokers).producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {
-    await producer.send({ topic, messages, acks: -1 });
+    for (let i = 0; i < messages.length; i += 250) {
+      await producer.send({ topic, messages: messages.slice(i, i + 250), acks: -1 });
+    }
   } finally {
     await producer.disconnect();
   }
