@@ -90,15 +90,3 @@ export async function thrown(fn: () => Promise<unknown>): Promise<unknown> {
   }
   throw new Error('expected the call to fail');
 }
-
-/** Polls until `condition` holds, failing after the deadline; never a fixed sleep. */
-export async function waitUntil(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 5_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

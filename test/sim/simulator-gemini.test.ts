@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildUserPrompt } from '../../src/router/prompt.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { tagPage } from '../../src/sim/tagger.js';
-import { geminiModel, PAGES, PROMPT, thrown, waitUntil } from './sdk-kit.js';
+import { geminiModel, PAGES, PROMPT, thrown } from './sdk-kit.js';
+import { waitFor } from '../support/wait-for.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -88,7 +89,11 @@ describe('simulator, Gemini through @google/generative-ai', () => {
     expect(delay).toMatch(/^0\.\d{1,3}s$|^1s$/);
     const waitMs = Number(delay.slice(0, -1)) * 1000;
     const refusedAt = Date.now();
-    await waitUntil(() => Date.now() - refusedAt >= waitMs, 3_000);
+    await waitFor(() => Date.now() - refusedAt >= waitMs, {
+      timeoutMs: 3_000,
+      intervalMs: 10,
+      message: 'the hinted wait',
+    });
     await expect(model.generateContent(PROMPT)).resolves.toBeDefined();
     expect(s.stats().gemini).toMatchObject({ requests: 4, ok: 3, rateLimited: 1 });
   });
@@ -221,7 +226,11 @@ describe('simulator, Gemini through @google/generative-ai', () => {
     const err = await thrown(() => geminiModel(s, { timeoutMs: 200 }).generateContent(PROMPT));
     expect(err).toBeInstanceOf(GoogleGenerativeAIAbortError);
     expect(s.stats().gemini.timeouts).toBe(1);
-    await waitUntil(() => s.stats().gemini.inFlight === 0);
+    await waitFor(() => s.stats().gemini.inFlight === 0, {
+      timeoutMs: 5_000,
+      intervalMs: 10,
+      message: 'no gemini call in flight',
+    });
   });
 
   it('answers a timed-out request with 504 after hangMs', async () => {

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildUserPrompt } from '../../src/router/prompt.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { tagPage } from '../../src/sim/tagger.js';
-import { chatRequest, openaiClient, PAGES, PROMPT, thrown, waitUntil } from './sdk-kit.js';
+import { chatRequest, openaiClient, PAGES, PROMPT, thrown } from './sdk-kit.js';
+import { waitFor } from '../support/wait-for.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -68,7 +69,11 @@ describe('simulator, OpenAI through openai', () => {
     expect(err.headers?.get('x-ratelimit-remaining-requests')).toBe('0');
     expect(err.headers?.get('x-ratelimit-reset-requests')).toMatch(/^\d+ms$|^1s$/);
     const refusedAt = Date.now();
-    await waitUntil(() => Date.now() - refusedAt >= waitMs, 3_000);
+    await waitFor(() => Date.now() - refusedAt >= waitMs, {
+      timeoutMs: 3_000,
+      intervalMs: 10,
+      message: 'the hinted wait',
+    });
     await expect(client.chat.completions.create(chatRequest())).resolves.toBeDefined();
   });
 
@@ -192,6 +197,10 @@ describe('simulator, OpenAI through openai', () => {
       openaiClient(s, 'sk-test-key', 200).chat.completions.create(chatRequest()),
     );
     expect(s.stats().openai.timeouts).toBe(1);
-    await waitUntil(() => s.stats().openai.inFlight === 0);
+    await waitFor(() => s.stats().openai.inFlight === 0, {
+      timeoutMs: 5_000,
+      intervalMs: 10,
+      message: 'no openai call in flight',
+    });
   });
 });
