@@ -54,12 +54,9 @@ export class RunRecorder implements TaggingObserver {
     this.batchSizes.set(pages.length, (this.batchSizes.get(pages.length) ?? 0) + 1);
     this.batchesInFlight += 1;
     push(this.inFlight, { t: this.elapsed(), v: this.batchesInFlight });
-    let ended = false;
     return {
       event: (e) => this.event(e),
       end: () => {
-        if (ended) return;
-        ended = true;
         this.batchesInFlight -= 1;
         push(this.inFlight, { t: this.elapsed(), v: this.batchesInFlight });
       },

@@ -126,12 +126,9 @@ export class PipelineMetrics implements TaggingObserver {
   batch(pages: readonly PageWork[]): BatchObserver {
     this.batchSize.record(pages.length);
     this.inFlight += 1;
-    let ended = false;
     return {
       event: (e) => this.event(e),
       end: () => {
-        if (ended) return;
-        ended = true;
         this.inFlight -= 1;
       },
     };

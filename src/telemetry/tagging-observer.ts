@@ -18,7 +18,7 @@ export interface TaggingObserver {
 
 export interface BatchObserver {
   event(e: RouterEvent): void;
-  /** The router answered the batch (error: it rejected, e.g. on shutdown). */
+  /** The router answered the batch (error: it rejected, e.g. on shutdown). Called exactly once. */
   end(error?: unknown): void;
 }
 
