@@ -12,13 +12,13 @@ export default tseslint.config(
     },
   },
   {
-    // Side effects live at the edges: only src/streams talks to Kafka, only provider adapters to the SDKs.
+    // Side effects live at the edges: only src/kafka talks to Kafka, only provider adapters to the SDKs.
     files: ['src/**/*.ts'],
-    ignores: ['src/streams/**'],
+    ignores: ['src/kafka/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'kafkajs', message: 'Only src/streams imports kafkajs.' }] },
+        { paths: [{ name: 'kafkajs', message: 'Only src/kafka imports kafkajs.' }] },
       ],
     },
   },

@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import { setLogLevel } from '../src/log.js';
+import { setLogLevel } from '../src/telemetry/log.js';
 import { startSimulator } from '../src/sim/simulator.js';
 import { sampleMemory, type MemorySample } from './proc-memory.js';
 

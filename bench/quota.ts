@@ -22,19 +22,19 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { from, lastValueFrom, toArray } from 'rxjs';
-import { setLogLevel } from '../src/log.js';
-import { tagDeliveries } from '../src/pipeline.js';
+import { setLogLevel } from '../src/telemetry/log.js';
+import { tagDeliveries } from '../src/pipeline/tag-deliveries.js';
 import { DEFAULT_BREAKER } from '../src/router/circuit-breaker.js';
 import { GeminiProvider } from '../src/router/gemini-provider.js';
 import { Router } from '../src/router/router.js';
 import type { ConcurrencyPolicyName } from '../src/router/concurrency-controller.js';
-import { RunStats } from '../src/run-stats.js';
-import { generateSpace } from '../src/sim/generate-space.js';
+import { RunStats } from '../src/run/run-stats.js';
+import { generateSpace } from '../src/gen/generate-space.js';
 import { startSimulator } from '../src/sim/simulator.js';
-import { TagCache } from '../src/tag-cache.js';
+import { TagCache } from '../src/pipeline/tag-cache.js';
 import { boundTimeMs, idealTimeMs, type CallTokens } from './ideal-time.js';
 import type { TaggingObserver } from '../src/telemetry/tagging-observer.js';
-import type { Delivery } from '../src/work.js';
+import type { Delivery } from '../src/model/work.js';
 
 interface QuotaScenario {
   name: string;

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import { loadConfig, wantsHelp, type Config } from './config.js';
-import { TagspaceError, asTagspaceError } from './errors.js';
-import { COMMANDS, commandHelp, usage } from './help.js';
-import { limitHeapGrowth } from './heap-growth.js';
-import { logger, setLogLevel } from './log.js';
+import { loadConfig, wantsHelp, type Config } from './cli/config.js';
+import { TagspaceError, asTagspaceError } from './model/errors.js';
+import { COMMANDS, commandHelp, usage } from './cli/help.js';
+import { limitHeapGrowth } from './cli/heap-growth.js';
+import { logger, setLogLevel } from './telemetry/log.js';
 
 /** Exit codes: 0 done, 1 the run failed, 2 a bad flag or setting, 130 interrupted twice. */
 export const EXIT = { ok: 0, failed: 1, config: 2 } as const;
@@ -13,15 +13,15 @@ type Command = (config: Config) => Promise<number>;
 async function loadCommand(name: string): Promise<Command> {
   switch (name) {
     case 'demo':
-      return (await import('./commands/demo.js')).demoCommand;
+      return (await import('./cli/commands/demo.js')).demoCommand;
     case 'run':
-      return (await import('./commands/run.js')).runCommand;
+      return (await import('./cli/commands/run.js')).runCommand;
     case 'replay':
-      return (await import('./commands/replay.js')).replayCommand;
+      return (await import('./cli/commands/replay.js')).replayCommand;
     case 'sim':
-      return (await import('./commands/sim.js')).simCommand;
+      return (await import('./cli/commands/sim.js')).simCommand;
     case 'gen':
-      return (await import('./commands/gen.js')).genCommand;
+      return (await import('./cli/commands/gen.js')).genCommand;
     default:
       throw new TagspaceError(
         'config',

@@ -5,8 +5,8 @@ import {
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
-import type { PageWork } from '../work.js';
-import { PROMPT_OVERHEAD_TOKENS } from './estimate-tokens.js';
+import type { PageWork } from '../model/work.js';
+import { PROMPT_OVERHEAD_TOKENS } from '../model/estimate-tokens.js';
 
 export interface BatchOptions {
   /** TAG_SPACE_BATCH_SIZE: at most this many pages per prompt (1 = no batching). */

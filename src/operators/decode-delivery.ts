@@ -1,7 +1,7 @@
-import { asTagspaceError } from '../errors.js';
-import { decodePageEvent } from '../page-event.js';
-import type { Delivery, Outcome, PageWork } from '../work.js';
-import { toPageWork, type PageWorkOptions } from './page-work.js';
+import { asTagspaceError } from '../model/errors.js';
+import { decodePageEvent } from '../model/page-event.js';
+import type { Delivery, Outcome, PageWork } from '../model/work.js';
+import { toPageWork, type PageWorkOptions } from '../model/page-work.js';
 
 /**
  * Bytes → PageWork, or a dead letter saying why not. Undecodable and schema-invalid events are

@@ -1,7 +1,7 @@
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { cachedRecord, type TagCache } from '../tag-cache.js';
-import type { DedupeDecision, Outcome, PageWork } from '../work.js';
-import type { PendingPages } from './pending-pages.js';
+import { cachedRecord, type TagCache } from '../pipeline/tag-cache.js';
+import type { DedupeDecision, Outcome, PageWork } from '../model/work.js';
+import type { PendingPages } from '../pipeline/pending-pages.js';
 
 export interface DedupeOptions {
   /** The registry of waiting work, shared with the batcher and the dispatcher. */

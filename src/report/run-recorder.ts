@@ -1,8 +1,8 @@
 import type { Observable, Subscription } from 'rxjs';
-import type { RouterEvent } from '../router/router-events.js';
-import type { Summary } from '../summary.js';
+import type { RouterEvent } from '../model/router-event.js';
+import type { Summary } from '../run/summary.js';
 import type { BatchObserver, TaggingObserver } from '../telemetry/tagging-observer.js';
-import type { Outcome, PageWork } from '../work.js';
+import type { Outcome, PageWork } from '../model/work.js';
 import type { Mark, Percentiles, ProviderReport, RunReportData, SeriesPoint } from './report-data.js';
 
 /** Bounds what one run keeps in memory, however long it is. */

@@ -1,4 +1,4 @@
-import { TagspaceError } from '../errors.js';
+import { TagspaceError } from '../model/errors.js';
 import { normaliseLabels, type LabelRules } from './normalise-labels.js';
 
 /**

@@ -1,4 +1,4 @@
-import { TagspaceError, asTagspaceError, type RateLimitQuota } from '../errors.js';
+import { TagspaceError, asTagspaceError, type RateLimitQuota } from '../model/errors.js';
 
 /**
  * OpenAI failures → TagspaceError kinds. Reads the shape of the SDK's APIError (`status`,

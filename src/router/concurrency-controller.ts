@@ -1,4 +1,4 @@
-import type { RateLimitQuota } from '../errors.js';
+import type { RateLimitQuota } from '../model/errors.js';
 import { ADAPTIVE_TUNING, AdaptivePolicy } from './policies/adaptive-policy.js';
 import type { ConcurrencyPolicy } from './policies/concurrency-policy.js';
 import { FixedPolicy } from './policies/fixed-policy.js';

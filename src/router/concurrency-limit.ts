@@ -5,8 +5,8 @@ import {
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
-import { TagspaceError } from '../errors.js';
-import { LOG_TAGS, logger } from '../log.js';
+import { TagspaceError } from '../model/errors.js';
+import { LOG_TAGS, logger } from '../telemetry/log.js';
 import {
   ConcurrencyController,
   type CallOutcome,

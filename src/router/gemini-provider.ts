@@ -9,10 +9,10 @@ import {
   type GenerativeModel,
   type ResponseSchema,
 } from '@google/generative-ai';
-import { TagspaceError } from '../errors.js';
+import { TagspaceError } from '../model/errors.js';
 import { parseAnswerJson } from './answer-validation.js';
 import { classifyGeminiError, classifyGeminiResponse } from './classify-gemini-error.js';
-import { buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from './prompt.js';
+import { buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from '../model/prompt.js';
 import type {
   Provider,
   ProviderAnswer,

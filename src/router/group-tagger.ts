@@ -1,6 +1,6 @@
 import { defer, lastValueFrom, Observable, race, type SchedulerLike } from 'rxjs';
-import { asTagspaceError, TagspaceError, type ErrorKind } from '../errors.js';
-import type { Logger } from '../log.js';
+import { asTagspaceError, TagspaceError, type ErrorKind } from '../model/errors.js';
+import type { Logger } from '../telemetry/log.js';
 import type { BackoffPolicy } from '../operators/backoff.js';
 import { retryWithBackoff } from '../operators/retry-with-backoff.js';
 import type { LabelRules } from './normalise-labels.js';
@@ -8,7 +8,7 @@ import type { ProviderName } from './provider.js';
 import { callProvider, emitTransitions } from './provider-call.js';
 import type { ProviderPool } from './provider-pool.js';
 import type { ProviderSlot } from './provider-slot.js';
-import type { RouterEvent } from './router-events.js';
+import type { RouterEvent } from '../model/router-event.js';
 import type { RouterAccounting } from './router-metrics.js';
 
 /**

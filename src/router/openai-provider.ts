@@ -1,9 +1,9 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
-import { TagspaceError } from '../errors.js';
+import { TagspaceError } from '../model/errors.js';
 import { parseAnswerJson } from './answer-validation.js';
 import { classifyOpenAICompletion, classifyOpenAIError } from './classify-openai-error.js';
-import { ANSWER_JSON_SCHEMA, buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from './prompt.js';
+import { ANSWER_JSON_SCHEMA, buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from '../model/prompt.js';
 import type {
   Provider,
   ProviderAnswer,

@@ -1,10 +1,10 @@
-import { asTagspaceError, TagspaceError } from '../errors.js';
+import { asTagspaceError, TagspaceError } from '../model/errors.js';
 import { acceptAnswer, type Acceptance } from './answer-validation.js';
 import type { Accepted, BatchContext, GroupState, GroupTaggerDeps, RouterPage } from './group-tagger.js';
 import type { ProviderResponseInfo } from './provider.js';
 import type { ProviderPool } from './provider-pool.js';
 import type { CallResult, ProviderSlot } from './provider-slot.js';
-import type { CallEvent } from './router-events.js';
+import type { CallEvent } from '../model/router-event.js';
 
 /**
  * One call of one provider for a group of pages, and everything that follows from it, once:

@@ -1,6 +1,6 @@
 import { BehaviorSubject, distinctUntilChanged, switchMap, type Observable } from 'rxjs';
-import { TagspaceError } from '../errors.js';
-import type { Logger } from '../log.js';
+import { TagspaceError } from '../model/errors.js';
+import type { Logger } from '../telemetry/log.js';
 import type { BreakerTransition } from './circuit-breaker.js';
 import type { Provider, ProviderName } from './provider.js';
 import { ProviderSlot, type SlotOptions } from './provider-slot.js';

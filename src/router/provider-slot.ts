@@ -1,6 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
-import type { TagspaceError } from '../errors.js';
-import { estimateEntryTokens, PROMPT_OVERHEAD_TOKENS } from '../operators/estimate-tokens.js';
+import type { TagspaceError } from '../model/errors.js';
+import { estimateEntryTokens, PROMPT_OVERHEAD_TOKENS } from '../model/estimate-tokens.js';
 import { CircuitBreaker, type BreakerSettings, type BreakerTransition } from './circuit-breaker.js';
 import { ConcurrencyController, type ControllerOptions } from './concurrency-controller.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';

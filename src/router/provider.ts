@@ -1,4 +1,4 @@
-import type { PromptPage } from './prompt.js';
+import type { PromptPage } from '../model/prompt.js';
 
 export type ProviderName = 'gemini' | 'openai';
 

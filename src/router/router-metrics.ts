@@ -1,4 +1,4 @@
-import type { TagspaceError } from '../errors.js';
+import type { TagspaceError } from '../model/errors.js';
 import type { LimitChange } from './concurrency-controller.js';
 import type { BreakerTransition } from './circuit-breaker.js';
 import { costUsd, priceOf, type PriceTable } from './price-table.js';

@@ -1,6 +1,6 @@
 import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
-import { asTagspaceError, TagspaceError } from '../errors.js';
-import { LOG_TAGS, logger, type Logger } from '../log.js';
+import { asTagspaceError, TagspaceError } from '../model/errors.js';
+import { LOG_TAGS, logger, type Logger } from '../telemetry/log.js';
 import { ORIGIN_BACKOFF, type BackoffPolicy } from '../operators/backoff.js';
 import { DEFAULT_BREAKER, type BreakerSettings, type BreakerTransition } from './circuit-breaker.js';
 import type { ConcurrencyPolicyName } from './concurrency-controller.js';
@@ -19,7 +19,7 @@ import {
 import { DEFAULT_PRICES, type PriceTable } from './price-table.js';
 import type { Provider, ProviderName } from './provider.js';
 import { ProviderPool } from './provider-pool.js';
-import type { RouterEvent } from './router-events.js';
+import type { RouterEvent } from '../model/router-event.js';
 import { RouterAccounting, type RouterMetrics } from './router-metrics.js';
 
 export type { RouterPage } from './group-tagger.js';

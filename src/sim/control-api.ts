@@ -1,4 +1,4 @@
-import { asTagspaceError } from '../errors.js';
+import { asTagspaceError } from '../model/errors.js';
 import { PROVIDERS, type Scenario, type ScenarioPatch } from './scenario.js';
 import { jsonResponse, type SimResponse } from './sim-response.js';
 import type { SimStatsSnapshot } from './sim-stats.js';

@@ -1,5 +1,5 @@
-import type { PromptPage, TagAnswer } from '../router/prompt.js';
-import { pick, type Random } from './random.js';
+import type { PromptPage, TagAnswer } from '../model/prompt.js';
+import { pick, type Random } from '../gen/random.js';
 import type { FaultConfig, Outage } from './scenario.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Random } from './random.js';
+import type { Random } from '../gen/random.js';
 
 /**
  * How long the simulated model takes to answer:

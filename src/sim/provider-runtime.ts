@@ -1,12 +1,12 @@
-import { parsePromptPages, type PromptPage, type TagAnswer } from '../router/prompt.js';
+import { parsePromptPages, type PromptPage, type TagAnswer } from '../model/prompt.js';
 import { DailyQuota } from './daily-quota.js';
 import { drawFault, findMarked, malform, misattribute, outageAt, truncate } from './faults.js';
 import { latencyDelayMs } from './latency-model.js';
-import { seededRandom, type Random } from './random.js';
+import { seededRandom, type Random } from '../gen/random.js';
 import type { ProviderName, ProviderScenario } from './scenario.js';
 import type { CountedOutcome, ProviderStats, SimStats } from './sim-stats.js';
 import { SlidingWindowQuota, type QuotaSnapshot, type QuotaVerdict } from './sliding-window-quota.js';
-import { tagPage } from './tagger.js';
+import { tagPage } from '../gen/tagger.js';
 
 /**
  * One simulated provider, independent of its wire format: decides what happens to a request.

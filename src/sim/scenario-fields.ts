@@ -1,4 +1,4 @@
-import { TagspaceError } from '../errors.js';
+import { TagspaceError } from '../model/errors.js';
 
 /**
  * Field readers for scenario validation. Each names the full path of the field it rejects

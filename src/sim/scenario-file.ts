@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { TagspaceError } from '../errors.js';
+import { TagspaceError } from '../model/errors.js';
 import { parseScenario, type Scenario } from './scenario.js';
 
 /** Reads and validates a scenario file (JSON); every failure is one TagspaceError('config') line. */

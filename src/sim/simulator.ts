@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TagspaceError } from '../errors.js';
-import { logger } from '../log.js';
+import { TagspaceError } from '../model/errors.js';
+import { logger } from '../telemetry/log.js';
 import { handleControl } from './control-api.js';
 import { geminiResponse } from './gemini-api.js';
 import { openaiResponse } from './openai-api.js';

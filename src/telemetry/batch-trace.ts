@@ -8,7 +8,7 @@ import {
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
-import type { CallEvent, RouterEvent } from '../router/router-events.js';
+import type { CallEvent, RouterEvent } from '../model/router-event.js';
 import * as sc from './semconv.js';
 import type { BatchObserver } from './tagging-observer.js';
 

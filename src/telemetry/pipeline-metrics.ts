@@ -1,6 +1,6 @@
 import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
-import type { RouterEvent } from '../router/router-events.js';
-import type { Outcome, PageWork } from '../work.js';
+import type { RouterEvent } from '../model/router-event.js';
+import type { Outcome, PageWork } from '../model/work.js';
 import type { BatchObserver, TaggingObserver } from './tagging-observer.js';
 
 /** What the gauges read when Prometheus scrapes. */

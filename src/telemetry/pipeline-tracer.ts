@@ -10,7 +10,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import type { Delivery, Outcome, PageWork } from '../work.js';
+import type { Delivery, Outcome, PageWork } from '../model/work.js';
 import { BatchTrace } from './batch-trace.js';
 import * as sc from './semconv.js';
 import type { BatchObserver, TaggingObserver } from './tagging-observer.js';

@@ -1,5 +1,5 @@
-import type { RouterEvent } from '../router/router-events.js';
-import type { Delivery, Outcome, PageWork } from '../work.js';
+import type { RouterEvent } from '../model/router-event.js';
+import type { Delivery, Outcome, PageWork } from '../model/work.js';
 
 /**
  * What the tagging pipeline tells whoever watches a run (traces, metrics, the run report). Every

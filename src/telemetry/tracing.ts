@@ -11,8 +11,8 @@ import {
   type Sampler,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import type { TracingConfig } from '../config.js';
-import { logger } from '../log.js';
+import type { TracingConfig } from '../cli/config.js';
+import { logger } from './log.js';
 
 export interface Tracing {
   tracer: Tracer;

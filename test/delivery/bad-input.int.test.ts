@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Message } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PageEvent } from '../../src/page-event.js';
-import { generateSpace } from '../../src/sim/generate-space.js';
+import type { PageEvent } from '../../src/model/page-event.js';
+import { generateSpace } from '../../src/gen/generate-space.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { cleanEnv, runCli } from '../support/cli.js';
 import {

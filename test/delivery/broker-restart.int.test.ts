@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSpace } from '../../src/sim/generate-space.js';
+import { generateSpace } from '../../src/gen/generate-space.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { type PrivateBroker, produceMessages, startPrivateBroker } from '../support/kafka.js';
 import { waitFor } from '../support/wait-for.js';

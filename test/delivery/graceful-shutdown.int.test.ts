@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateSpace } from '../../src/sim/generate-space.js';
+import { generateSpace } from '../../src/gen/generate-space.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
-import type { PageEvent } from '../../src/page-event.js';
+import type { PageEvent } from '../../src/model/page-event.js';
 import { produceMessages, uniqueTopic } from '../support/kafka.js';
 import { waitFor } from '../support/wait-for.js';
 import {

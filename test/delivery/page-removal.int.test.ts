@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PageEvent } from '../../src/page-event.js';
-import { editPages, removePages } from '../../src/sim/edit-space.js';
-import { generateSpace } from '../../src/sim/generate-space.js';
+import type { PageEvent } from '../../src/model/page-event.js';
+import { editPages, removePages } from '../../src/gen/edit-space.js';
+import { generateSpace } from '../../src/gen/generate-space.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { runCli, cleanEnv } from '../support/cli.js';
 import {

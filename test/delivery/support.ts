@@ -1,7 +1,7 @@
 import type { Message } from 'kafkajs';
-import type { PageEvent } from '../../src/page-event.js';
+import type { PageEvent } from '../../src/model/page-event.js';
 import type { Simulator } from '../../src/sim/simulator.js';
-import { parseTagRecord, type TagRecord } from '../../src/tag-record.js';
+import { parseTagRecord, type TagRecord } from '../../src/model/tag-record.js';
 import { cleanEnv, logLines, spawnCli, type CliProcess } from '../support/cli.js';
 import { createTopics, testBrokers, testKafka, uniqueTopic, withAdmin } from '../support/kafka.js';
 import { waitFor } from '../support/wait-for.js';

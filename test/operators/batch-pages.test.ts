@@ -2,7 +2,7 @@ import { map, type SchedulerLike, type Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { batchPages } from '../../src/operators/batch-pages.js';
-import type { PageWork } from '../../src/work.js';
+import type { PageWork } from '../../src/model/work.js';
 import { sized } from './fixtures.js';
 
 function scheduler(): TestScheduler {

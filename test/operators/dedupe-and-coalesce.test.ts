@@ -2,10 +2,10 @@ import { map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { dedupeAndCoalesce } from '../../src/operators/dedupe-and-coalesce.js';
-import { PendingPages } from '../../src/operators/pending-pages.js';
-import { settleTagged } from '../../src/operators/settle-work.js';
-import { TagCache } from '../../src/tag-cache.js';
-import type { DedupeDecision, PageWork } from '../../src/work.js';
+import { PendingPages } from '../../src/pipeline/pending-pages.js';
+import { settleTagged } from '../../src/pipeline/settle-work.js';
+import { TagCache } from '../../src/pipeline/tag-cache.js';
+import type { DedupeDecision, PageWork } from '../../src/model/work.js';
 import { recordFor, work } from './fixtures.js';
 
 function scheduler(): TestScheduler {

@@ -1,7 +1,7 @@
-import { toPageWork } from '../../src/operators/page-work.js';
-import type { PageEvent } from '../../src/page-event.js';
-import type { TagRecord } from '../../src/tag-record.js';
-import type { Delivery, PageWork } from '../../src/work.js';
+import { toPageWork } from '../../src/model/page-work.js';
+import type { PageEvent } from '../../src/model/page-event.js';
+import type { TagRecord } from '../../src/model/tag-record.js';
+import type { Delivery, PageWork } from '../../src/model/work.js';
 
 let offset = 0;
 

@@ -3,7 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { ORIGIN_BACKOFF, type BackoffPolicy } from '../../src/operators/backoff.js';
 import { retryWithBackoff } from '../../src/operators/retry-with-backoff.js';
-import { isRetriable, TagspaceError } from '../../src/errors.js';
+import { isRetriable, TagspaceError } from '../../src/model/errors.js';
 
 const policy: BackoffPolicy = { ...ORIGIN_BACKOFF, jitter: 0 };
 

@@ -17,11 +17,11 @@ import { describe, expect, it } from 'vitest';
 import { batchPages } from '../../src/operators/batch-pages.js';
 import { dedupeAndCoalesce } from '../../src/operators/dedupe-and-coalesce.js';
 import { mergeMapWithLimit } from '../../src/operators/merge-map-with-limit.js';
-import { claimBatch, PendingPages } from '../../src/operators/pending-pages.js';
-import { settleTagged } from '../../src/operators/settle-work.js';
+import { claimBatch, PendingPages } from '../../src/pipeline/pending-pages.js';
+import { settleTagged } from '../../src/pipeline/settle-work.js';
 import { ConcurrencyLimit } from '../../src/router/concurrency-limit.js';
-import { TagCache } from '../../src/tag-cache.js';
-import type { Outcome, PageWork } from '../../src/work.js';
+import { TagCache } from '../../src/pipeline/tag-cache.js';
+import type { Outcome, PageWork } from '../../src/model/work.js';
 import { recordFor, work } from './fixtures.js';
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateSpace } from '../../src/sim/generate-space.js';
+import { generateSpace } from '../../src/gen/generate-space.js';
 import { cleanEnv, runCli } from '../support/cli.js';
 
 /** Debian's chromium package; .ci/run installs it (apt-get install -y chromium). */

@@ -1,7 +1,7 @@
 import { BehaviorSubject } from 'rxjs';
 import { RunRecorder } from '../../src/report/run-recorder.js';
 import type { RouterMetrics } from '../../src/router/router-metrics.js';
-import type { Summary } from '../../src/summary.js';
+import type { Summary } from '../../src/run/summary.js';
 import { recordFor, work } from '../operators/fixtures.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TagspaceError } from '../../src/errors.js';
+import { TagspaceError } from '../../src/model/errors.js';
 import { attributeAnswer, parseAnswerJson, suspectPages } from '../../src/router/answer-validation.js';
 
 describe('parseAnswerJson', () => {

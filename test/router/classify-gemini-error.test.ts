@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TagspaceError } from '../../src/errors.js';
+import { TagspaceError } from '../../src/model/errors.js';
 import {
   classifyGeminiError,
   classifyGeminiResponse,

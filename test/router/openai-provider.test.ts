@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { TagspaceError } from '../../src/errors.js';
+import { TagspaceError } from '../../src/model/errors.js';
 import type { ProviderResponseInfo } from '../../src/router/provider.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import {

@@ -1,7 +1,7 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { TagspaceError } from '../../src/errors.js';
-import { logger } from '../../src/log.js';
+import { TagspaceError } from '../../src/model/errors.js';
+import { logger } from '../../src/telemetry/log.js';
 import type { Provider, ProviderName } from '../../src/router/provider.js';
 import { ProviderPool } from '../../src/router/provider-pool.js';
 import type { ProviderSlot } from '../../src/router/provider-slot.js';

@@ -1,6 +1,6 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { TagspaceError } from '../../src/errors.js';
+import { TagspaceError } from '../../src/model/errors.js';
 import type { BreakerTransition } from '../../src/router/circuit-breaker.js';
 import type { Provider } from '../../src/router/provider.js';
 import { ProviderSlot } from '../../src/router/provider-slot.js';

@@ -3,7 +3,7 @@ import {
   ConcurrencyController,
   type ConcurrencyPolicyName,
 } from '../../src/router/concurrency-controller.js';
-import { seededRandom } from '../../src/sim/random.js';
+import { seededRandom } from '../../src/gen/random.js';
 
 /**
  * A pure, deterministic model of the LLM stage against a provider quota it is not told, on a

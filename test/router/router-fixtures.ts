@@ -1,14 +1,14 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { setRootLogger } from '../../src/log.js';
-import { pageText } from '../../src/page-content.js';
+import { setRootLogger } from '../../src/telemetry/log.js';
+import { pageText } from '../../src/model/page-content.js';
 import { GeminiProvider } from '../../src/router/gemini-provider.js';
 import { normaliseLabels } from '../../src/router/normalise-labels.js';
 import { OpenAIProvider } from '../../src/router/openai-provider.js';
 import type { RouterPage } from '../../src/router/router.js';
-import { generateSpace } from '../../src/sim/generate-space.js';
+import { generateSpace } from '../../src/gen/generate-space.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
-import { tagPage } from '../../src/sim/tagger.js';
+import { tagPage } from '../../src/gen/tagger.js';
 
 /** Shared set-up for the router's tests against the in-process simulator. */
 

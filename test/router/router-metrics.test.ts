@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TagspaceError } from '../../src/errors.js';
+import { TagspaceError } from '../../src/model/errors.js';
 import { RouterAccounting } from '../../src/router/router-metrics.js';
 
 const prices = { 'gemini-2.0-flash': { inputPerMillion: 0.1, outputPerMillion: 0.4 } };

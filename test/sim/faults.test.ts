@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { drawFault, malform, misattribute, outageAt, truncate } from '../../src/sim/faults.js';
-import { seededRandom } from '../../src/sim/random.js';
+import { seededRandom } from '../../src/gen/random.js';
 import { parseScenario } from '../../src/sim/scenario.js';
 
 const entries = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { latencyDelayMs } from '../../src/sim/latency-model.js';
-import { seededRandom } from '../../src/sim/random.js';
+import { seededRandom } from '../../src/gen/random.js';
 
 describe('latencyDelayMs', () => {
   it('gives the same delays for the same seed', () => {

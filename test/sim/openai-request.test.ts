@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANSWER_JSON_SCHEMA } from '../../src/router/prompt.js';
+import { ANSWER_JSON_SCHEMA } from '../../src/model/prompt.js';
 import { readOpenAIRequest } from '../../src/sim/openai-request.js';
 
 const messages = [

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TagspaceError } from '../../src/errors.js';
+import { TagspaceError } from '../../src/model/errors.js';
 import { DEFAULT_RPM, mergeScenario, parseScenario } from '../../src/sim/scenario.js';
 import { loadScenarioFile } from '../../src/sim/scenario-file.js';
 

@@ -7,7 +7,7 @@ import {
   buildUserPrompt,
   SYSTEM_INSTRUCTION,
   type PromptPage,
-} from '../../src/router/prompt.js';
+} from '../../src/model/prompt.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 
 /** What the simulator tests share: the real SDK clients pointed at a simulator, and a batch of pages. */

@@ -4,9 +4,9 @@ import {
   GoogleGenerativeAIResponseError,
 } from '@google/generative-ai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildUserPrompt } from '../../src/router/prompt.js';
+import { buildUserPrompt } from '../../src/model/prompt.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
-import { tagPage } from '../../src/sim/tagger.js';
+import { tagPage } from '../../src/gen/tagger.js';
 import { geminiModel, PAGES, PROMPT, thrown } from './sdk-kit.js';
 import { waitFor } from '../support/wait-for.js';
 

@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildUserPrompt } from '../../src/router/prompt.js';
+import { buildUserPrompt } from '../../src/model/prompt.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
-import { tagPage } from '../../src/sim/tagger.js';
+import { tagPage } from '../../src/gen/tagger.js';
 import { chatRequest, openaiClient, PAGES, PROMPT, thrown } from './sdk-kit.js';
 import { waitFor } from '../support/wait-for.js';
 

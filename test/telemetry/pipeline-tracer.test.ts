@@ -6,9 +6,9 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TagspaceError } from '../../src/errors.js';
+import { TagspaceError } from '../../src/model/errors.js';
 import { PipelineTracer } from '../../src/telemetry/pipeline-tracer.js';
-import type { Outcome, PageWork } from '../../src/work.js';
+import type { Outcome, PageWork } from '../../src/model/work.js';
 import { recordFor, work } from '../operators/fixtures.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/cli/config.js';
 
 const telemetry = (command: string, argv: string[], env: Record<string, string> = {}) =>
   loadConfig(command, argv, env).telemetry;

@@ -1,4 +1,4 @@
-import type { RateLimitQuota } from '../../errors.js';
+import type { RateLimitQuota } from '../../model/errors.js';
 
 /**
  * The quotas pacing paces to — R̂ requests and T̂ tokens (reported, input + output) per window —

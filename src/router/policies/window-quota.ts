@@ -1,4 +1,4 @@
-import type { RateLimitQuota } from '../../errors.js';
+import type { RateLimitQuota } from '../../model/errors.js';
 import { CallLedger, type CallOut } from './call-ledger.js';
 import { QuotaEstimates } from './quota-estimates.js';
 import { MAX_WINDOW_MS, WindowLength } from './window-length.js';

@@ -1,0 +1,74 @@
+import type { Config } from '../config.js';
+import { logger } from '../../telemetry/log.js';
+import { packageFile } from '../package-root.js';
+import { routerFromConfig } from '../router-from-config.js';
+import { runTagging } from '../../pipeline/run-tagging.js';
+import { RunStats } from '../../run/run-stats.js';
+import { loadScenarioFile } from '../../sim/scenario-file.js';
+import { startSimulator } from '../../sim/simulator.js';
+import { jsonlDeliveries, jsonlSink, readTagFile } from '../../kafka/jsonl-file.js';
+import { buildSummary, reportSummary } from '../../run/summary.js';
+import { TagCache } from '../../pipeline/tag-cache.js';
+import { startTelemetry } from '../start-telemetry.js';
+
+const log = logger('demo');
+
+/**
+ * `tagspace demo`, the embedded default: no Kafka, no keys, no network. The bundled sample space
+ * (or --input) goes through the same pipeline as `replay`, against the provider simulator served
+ * in-process on loopback, through the real SDKs. TagRecords are appended to --out (default
+ * tags.jsonl), which is read back on the next start as the persistent tag state.
+ */
+export async function demoCommand(config: Config): Promise<number> {
+  const input = config.input ?? packageFile('samples/sample-space.jsonl');
+  const out = config.out ?? 'tags.jsonl';
+  const dlqOut = `${out.replace(/\.jsonl$/, '')}.dlq.jsonl`;
+  const scenario = await loadScenarioFile(config.scenario ?? packageFile('scenarios/demo.json'));
+  const sim = await startSimulator({ scenario, port: 0 });
+  log.info({ input, out, simulator: sim.url }, 'demo: tagging through the in-process simulator');
+
+  // The demo's providers are the simulator's: keys and base URLs from the environment are ignored.
+  const router = routerFromConfig({
+    ...config,
+    gemini: { ...config.gemini, apiKey: 'demo-gemini-key', baseUrl: sim.geminiBaseUrl },
+    openai: { ...config.openai, apiKey: 'demo-openai-key', baseUrl: sim.openaiBaseUrl },
+  });
+  const cache = new TagCache({ enabled: config.cache.enabled, maxSize: config.cache.size });
+  const stats = new RunStats();
+  // The demo's providers are both the simulator's, always configured.
+  const telemetry = await startTelemetry(config.telemetry, {
+    command: 'demo',
+    router,
+    cache,
+    providers: ['gemini', 'openai'],
+  });
+  try {
+    if (config.restore) {
+      const started = Date.now();
+      const restored = await readTagFile(
+        out,
+        (r) => cache.restore(r),
+        (pageId) => cache.remove(pageId),
+      );
+      log.info({ file: out, records: restored, durationMs: Date.now() - started }, 'tag state restored');
+    }
+    await runTagging({
+      deliveries$: jsonlDeliveries(input),
+      sink: jsonlSink(out, dlqOut),
+      written: (outcome) => {
+        stats.written(outcome);
+        telemetry.written(outcome);
+      },
+      deps: { router, cache, stats, batch: config.batch, observer: telemetry.observer },
+    }).done;
+  } finally {
+    router.close();
+    await sim.close();
+    await telemetry.shutdown();
+  }
+  const summary = buildSummary(stats, router.metrics(), cache.stats());
+  await reportSummary(summary, config.summaryJson);
+  await telemetry.finish(summary);
+  process.stdout.write(`tags written to ${out}${stats.dlq > 0 ? `, dead letters to ${dlqOut}` : ''}\n`);
+  return 0;
+}

@@ -1,0 +1,42 @@
+import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import type { Config } from '../config.js';
+import { TagspaceError } from '../../model/errors.js';
+import { logger } from '../../telemetry/log.js';
+import { generateSpace } from '../../gen/generate-space.js';
+import { producePageEvents } from '../../kafka/produce-page-events.js';
+
+const log = logger('gen');
+
+/** `tagspace gen`: a synthetic space as PageEvents, to a JSONL file (--out) or a topic (--brokers/--topic). */
+export async function genCommand(config: Config): Promise<number> {
+  const started = Date.now();
+  const { pages, seed, space, truth: truthPath } = config.gen;
+  const { events, truth } = generateSpace({ pages, seed, spaceKey: space });
+  if (config.out !== undefined) {
+    await writeJsonl(config.out, events);
+    log.info({ pages, seed, space, out: config.out, durationMs: Date.now() - started }, 'space written');
+  } else {
+    await producePageEvents({ brokers: config.kafka.brokers, topic: config.kafka.topic }, events);
+    log.info(
+      { pages, seed, space, topic: config.kafka.topic, durationMs: Date.now() - started },
+      'space produced',
+    );
+  }
+  if (truthPath !== undefined) await writeFile(truthPath, `${JSON.stringify(Object.fromEntries(truth))}\n`);
+  process.stdout.write(
+    `generated ${events.length} pages (seed ${seed}, space ${space}) → ${config.out ?? `topic ${config.kafka.topic}`}\n`,
+  );
+  return 0;
+}
+
+async function writeJsonl(path: string, items: readonly unknown[]): Promise<void> {
+  const out = createWriteStream(path);
+  await new Promise<void>((resolve, reject) => {
+    out.on('error', (err) =>
+      reject(new TagspaceError('config', `cannot write --out ${path}: ${err.message}`)),
+    );
+    for (const item of items) out.write(`${JSON.stringify(item)}\n`);
+    out.end(resolve);
+  });
+}

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import type { OperatorFunction } from 'rxjs';
+import type { Config } from '../config.js';
+import { logger } from '../../telemetry/log.js';
+import { Progress } from '../../run/progress.js';
+import { routerFromConfig } from '../router-from-config.js';
+import { runTagging } from '../../pipeline/run-tagging.js';
+import { RunStats } from '../../run/run-stats.js';
+import { createProducer } from '../../kafka/create-producer.js';
+import { DLQ_MAX_MESSAGE_BYTES } from '../../kafka/dead-letter.js';
+import { createKafka } from '../../kafka/kafka-client.js';
+import { ensureTopics, topicOffsets } from '../../kafka/ensure-topics.js';
+import { kafkaSink } from '../../kafka/kafka-sink.js';
+import { KafkaSource } from '../../kafka/kafka-source.js';
+import { keepOwned } from '../../kafka/keep-owned.js';
+import { tagStateRestorer } from '../../kafka/restore-tag-state.js';
+import { TransactionalProducer } from '../../kafka/transactional-producer.js';
+import { transactionalKafkaSink } from '../../kafka/transactional-sink.js';
+import { buildSummary, reportSummary } from '../../run/summary.js';
+import { TagCache } from '../../pipeline/tag-cache.js';
+import { configuredProviders, startTelemetry } from '../start-telemetry.js';
+import type { Outcome } from '../../model/work.js';
+import { onShutdownSignals } from './shutdown.js';
+
+const log = logger('job');
+
+/** What a shutdown signal acts on; filled in as the job starts. */
+interface Stoppable {
+  source?: KafkaSource;
+  cancel?: () => void;
+  readonly abort: AbortController;
+}
+
+/**
+ * `run` and `replay` on Kafka. Both consume, tag, write and commit the same way; `replay` reads
+ * from the beginning up to the end offsets captured at start, with a throwaway group, and ends;
+ * `run` consumes as a member of the configured group until it is told to stop.
+ *
+ * Delivery: every event ends as exactly one written outcome before its offset is committed.
+ * At-least-once (default): outcomes are produced, then their offsets committed periodically, on
+ * a rebalance and at the end. Exactly-once (--exactly-once): outcomes and offsets share one
+ * transaction per flush. A signal stops fetching, drains, writes, commits and exits 0.
+ */
+export async function kafkaJob(config: Config, mode: 'run' | 'replay'): Promise<number> {
+  const job: Stoppable = { abort: new AbortController() };
+  // First of all: a signal during start-up stops the run as cleanly as one during it.
+  const signals = onShutdownSignals({
+    drain: () => job.source?.stop(),
+    deadline: () => {
+      job.abort.abort();
+      job.cancel?.();
+    },
+    deadlineMs: config.shutdownTimeoutMs,
+  });
+  try {
+    return await runJob(config, mode, job, () => signals.requested);
+  } finally {
+    signals.dispose();
+  }
+}
+
+async function runJob(
+  config: Config,
+  mode: 'run' | 'replay',
+  job: Stoppable,
+  stopRequested: () => boolean,
+): Promise<number> {
+  const { kafka: k } = config;
+  const kafka = createKafka({ brokers: k.brokers, clientId: `tagspace-${mode}` });
+  const router = routerFromConfig(config);
+  const cache = new TagCache({ enabled: config.cache.enabled, maxSize: config.cache.size });
+  const stats = new RunStats();
+  await ensureTopics(kafka, [
+    { topic: k.topic },
+    { topic: k.tagsTopic, compacted: true },
+    // Dead letters keep the original bytes, however large the event was.
+    { topic: k.dlqTopic, maxMessageBytes: DLQ_MAX_MESSAGE_BYTES },
+  ]);
+  // Exactly-once: the transactional id is stable per instance, so starting fences a crashed
+  // predecessor and ends its open transaction now, not when it times out (the tag-state restore
+  // reads read_committed and would wait for it).
+  const transactional = k.exactlyOnce
+    ? new TransactionalProducer(
+        kafka,
+        `tagspace-${mode === 'run' ? k.group : 'replay'}-${k.topic}-${k.instanceId}`,
+      )
+    : undefined;
+  const producer = createProducer(kafka);
+  await (transactional === undefined ? producer.connect() : transactional.start());
+
+  let stopAt: Map<number, string> | undefined;
+  let total: number | undefined;
+  if (mode === 'replay') {
+    const offsets = await topicOffsets(kafka, k.topic);
+    stopAt = new Map(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, o.high]));
+    total = offsets.reduce((sum, o) => sum + Number(BigInt(o.high) - BigInt(o.low)), 0);
+    log.info({ topic: k.topic, events: total, partitions: offsets.length }, 'replay bounded at end offsets');
+  }
+  const groupId = mode === 'replay' ? `tagspace-replay-${randomUUID()}` : k.group;
+  let fatal: Error | undefined;
+  const source = new KafkaSource({
+    kafka,
+    topic: k.topic,
+    groupId,
+    fromBeginning: true,
+    maxInFlight: k.maxInFlight,
+    sessionTimeoutMs: k.sessionTimeoutMs,
+    ...(stopAt !== undefined && { stopAt }),
+    exclusive: mode === 'replay',
+    onFatal: (err) => {
+      fatal = err;
+      job.cancel?.();
+    },
+    // What is written is committed before partitions move (transactions committed it already).
+    onRebalancing: () => {
+      if (!k.exactlyOnce) commit('rebalance');
+    },
+    // The tags topic is the persistent tag state: restore the pages of partitions as they arrive.
+    ...(config.restore && { onAssigned: tagStateRestorer(kafka, k.topic, k.tagsTopic, cache) }),
+  });
+  job.source = source;
+  if (stopRequested()) source.stop();
+  const commit = (reason: string) => {
+    source
+      .commit()
+      .catch((err: unknown) =>
+        log.warn({ reason, err: (err as Error).message }, 'commit failed; will retry'),
+      );
+  };
+
+  const telemetry = await startTelemetry(config.telemetry, {
+    command: mode,
+    router,
+    cache,
+    providers: configuredProviders(config),
+    kafka: { tagsTopic: k.tagsTopic, group: groupId },
+    consumer: { ready: () => source.ready, lag: () => source.lag },
+  });
+  const { headersFor } = telemetry;
+
+  // The pipeline remembered a dropped TagRecord as tagged; it is not on the topic, so forget it.
+  const forget = (outcome: Outcome) => {
+    if (outcome.kind === 'tagged') cache.remove(outcome.record.pageId);
+  };
+  const { tagsTopic, dlqTopic } = k;
+  const sink: OperatorFunction<Outcome, Outcome> = transactional
+    ? transactionalKafkaSink({
+        producer: transactional,
+        source,
+        tagsTopic,
+        dlqTopic,
+        headersFor,
+        onDropped: forget,
+      })
+    : (outcomes$) =>
+        outcomes$.pipe(keepOwned(source, forget), kafkaSink({ producer, tagsTopic, dlqTopic, headersFor }));
+  const run = runTagging({
+    deliveries$: source.deliveries$,
+    sink,
+    written: (outcome) => {
+      stats.written(outcome);
+      telemetry.written(outcome);
+      // In exactly-once mode the sink marked it once the transaction that holds it committed.
+      if (!k.exactlyOnce) source.finished(outcome.delivery);
+    },
+    deps: {
+      router,
+      cache,
+      stats,
+      batch: config.batch,
+      signal: job.abort.signal,
+      observer: telemetry.observer,
+    },
+  });
+  job.cancel = run.cancel;
+
+  // Exactly-once commits offsets only inside transactions: a plain commit could pass an outcome
+  // whose transaction then aborts.
+  const commitTimer = k.exactlyOnce ? undefined : setInterval(() => commit('interval'), k.commitIntervalMs);
+  const progress = new Progress(stats, total, { llmCalls: () => router.metrics().total_ai_calls });
+  progress.start();
+
+  try {
+    await run.done;
+  } finally {
+    if (commitTimer !== undefined) clearInterval(commitTimer);
+    progress.stop();
+    // Whatever happened, commit exactly what is written, so a restart resumes right after it.
+    const committed = k.exactlyOnce
+      ? []
+      : await source.commit().catch((err: unknown) => {
+          log.error({ err: (err as Error).message }, 'final commit failed');
+          return [];
+        });
+    log.info({ committed, inFlight: source.tracker.inFlight }, 'offsets committed');
+    await Promise.allSettled([source.close(), transactional?.close() ?? producer.disconnect()]);
+    router.close();
+    await telemetry.shutdown();
+  }
+  // The consumer failed for good: what was written is committed, the rest is re-read next time.
+  if (fatal !== undefined) throw fatal;
+  const summary = buildSummary(stats, router.metrics(), cache.stats());
+  await reportSummary(summary, config.summaryJson);
+  await telemetry.finish(summary);
+  return 0;
+}

@@ -1,0 +1,291 @@
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { TagspaceError } from '../model/errors.js';
+import { SETTINGS, settingsFor, type Setting } from './settings.js';
+import type { ConcurrencyPolicyName } from '../router/concurrency-controller.js';
+import { nonEmpty, tracingConfig, type Env, type TracingConfig } from './otel-env.js';
+
+export { SAMPLER_NAMES, type SamplerName, type TracingConfig } from './otel-env.js';
+
+/**
+ * Flags and environment → one typed, validated Config. This is the only module that reads
+ * process.env. Precedence: flag > environment variable > default. A bad value throws a
+ * `config` TagspaceError whose message is one line naming the flag (or variable) at fault.
+ */
+export interface Config {
+  command: string;
+  kafka: {
+    brokers: string[];
+    topic: string;
+    group: string;
+    tagsTopic: string;
+    dlqTopic: string;
+    maxInFlight: number;
+    commitIntervalMs: number;
+    /** The consumer group's session timeout. */
+    sessionTimeoutMs: number;
+    exactlyOnce: boolean;
+    /** Names this instance's transactional producer, so a restart fences its predecessor. */
+    instanceId: string;
+  };
+  restore: boolean;
+  shutdownTimeoutMs: number;
+  gemini: ProviderConfig;
+  openai: ProviderConfig;
+  providerTimeoutMs: number;
+  concurrency: { policy: ConcurrencyPolicyName; initial: number; max: number };
+  batch: { size: number; lingerMs: number; maxPromptTokens: number; maxPageTokens: number };
+  cache: { enabled: boolean; size: number };
+  retry: { maxRetries: number; baseDelayMs: number };
+  maxTags: number;
+  summaryJson: string | undefined;
+  logLevel: string;
+  /** V8's heap growing factor − 1, in percent (0 = V8's default): see heap-growth.ts. */
+  heapGrowthPercent: number;
+  telemetry: TelemetryConfig;
+  input: string | undefined;
+  out: string | undefined;
+  scenario: string | undefined;
+  sim: { port: number; host: string };
+  gen: { pages: number; seed: number; space: string; truth: string | undefined };
+  /** Arguments after the flags (none of the commands take any yet). */
+  positionals: string[];
+}
+
+export interface ProviderConfig {
+  /** Absent = this provider is not configured. Never log this. */
+  apiKey: string | undefined;
+  model: string;
+  baseUrl: string | undefined;
+  /** The setting a user fixes when the key is rejected. */
+  keySetting: string;
+}
+
+/** Traces, metrics and the run report; each part is absent when it is off. */
+export interface TelemetryConfig {
+  /** OTEL_SERVICE_NAME (default tagspace): the resource of traces and metrics. */
+  serviceName: string;
+  tracing: TracingConfig | undefined;
+  metrics: { port: number; host: string } | undefined;
+  /** --report: the HTML run report's file (replay, demo). */
+  report: string | undefined;
+}
+
+/** The Prometheus exporter's registered port, served by `run` unless --metrics-port says otherwise. */
+export const DEFAULT_METRICS_PORT = 9464;
+
+type Raw = Record<string, string | boolean | undefined>;
+
+function settingName(s: Setting, fromFlag: boolean): string {
+  return fromFlag || s.env === undefined ? `--${s.flag}` : `${s.env} (--${s.flag})`;
+}
+
+function parseValue(s: Setting, raw: string, name: string): unknown {
+  const fail = (why: string): never => {
+    throw new TagspaceError('config', `invalid ${name}: ${why}`, { setting: s.env ?? `--${s.flag}` });
+  };
+  switch (s.type) {
+    case 'string':
+      if (raw.trim() === '') fail('must not be empty');
+      return raw;
+    case 'int':
+    case 'number': {
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n)) fail(`"${raw}" is not a number`);
+      if (s.type === 'int' && !Number.isInteger(n)) fail(`"${raw}" is not a whole number`);
+      if (s.min !== undefined && n < s.min) fail(`${raw} is below the minimum ${s.min}`);
+      return n;
+    }
+    case 'bool': {
+      const v = raw.trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(v)) return true;
+      if (['false', '0', 'no', 'off'].includes(v)) return false;
+      return fail(`"${raw}" is not true or false`);
+    }
+    case 'list': {
+      const items = raw
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== '');
+      if (items.length === 0) fail('must name at least one entry');
+      return items;
+    }
+    case 'url':
+      try {
+        const u = new URL(raw);
+        if (u.protocol !== 'http:' && u.protocol !== 'https:') fail(`"${raw}" is not an http(s) URL`);
+      } catch {
+        fail(`"${raw}" is not a URL`);
+      }
+      return raw.replace(/\/+$/, '');
+    case 'enum':
+      if (!s.values?.includes(raw)) fail(`"${raw}" is not one of ${s.values?.join(', ')}`);
+      return raw;
+  }
+}
+
+const BOOL_WORDS = new Set(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']);
+
+/** `--trace` alone means `--trace=true` (as --help shows it); `--trace false` keeps its value. */
+function bareBooleans(argv: readonly string[], settings: readonly Setting[]): string[] {
+  const flags = new Set(settings.filter((s) => s.type === 'bool').map((s) => `--${s.flag}`));
+  return argv.map((arg, i) => {
+    const next = argv[i + 1];
+    const bare = flags.has(arg) && (next === undefined || !BOOL_WORDS.has(next.trim().toLowerCase()));
+    return bare ? `${arg}=true` : arg;
+  });
+}
+
+/** Parses argv (after the command word) and env for `command`. */
+export function loadConfig(command: string, argv: readonly string[], env: Env = process.env): Config {
+  const settings = settingsFor(command);
+  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
+  for (const s of settings) {
+    options[s.flag] = { type: 'string' };
+    if (s.type === 'bool') options[`no-${s.flag}`] = { type: 'boolean' };
+  }
+  let parsed: { values: Raw; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: bareBooleans(argv, settings),
+      options,
+      strict: true,
+      allowPositionals: true,
+    }) as typeof parsed;
+  } catch (err) {
+    const message = ((err as Error).message.split('\n')[0] ?? 'bad arguments').split('. To specify')[0];
+    throw new TagspaceError('config', `${command}: ${message}`);
+  }
+  if (parsed.positionals.length > 0) {
+    throw new TagspaceError('config', `${command}: unexpected argument "${parsed.positionals[0]}"`);
+  }
+
+  // Settings a command does not offer still get their defaults, so the Config is whole.
+  const values: Record<string, unknown> = {};
+  for (const s of SETTINGS) {
+    if (s.default !== undefined) values[s.key] = parseValue(s, s.default, `default of --${s.flag}`);
+  }
+  for (const s of settings) {
+    const flagValue = parsed.values[s.flag];
+    const negated = parsed.values[`no-${s.flag}`] === true;
+    const envValue = s.env === undefined ? undefined : env[s.env];
+    if (negated) values[s.key] = false;
+    else if (typeof flagValue === 'string') values[s.key] = parseValue(s, flagValue, settingName(s, true));
+    else if (envValue !== undefined && envValue !== '')
+      values[s.key] = parseValue(s, envValue, settingName(s, false));
+  }
+  return buildConfig(command, values, env);
+}
+
+function buildConfig(command: string, v: Record<string, unknown>, env: Env): Config {
+  const str = (k: string) => v[k] as string | undefined;
+  // Every setting with a default has a value by now (loadConfig), so these need no fallbacks.
+  const text = (k: string) => v[k] as string;
+  const num = (k: string) => v[k] as number;
+  const bool = (k: string) => v[k] as boolean;
+  const config: Config = {
+    command,
+    kafka: {
+      brokers: v.brokers as string[],
+      topic: text('topic'),
+      group: text('group'),
+      tagsTopic: text('tagsTopic'),
+      dlqTopic: text('dlqTopic'),
+      maxInFlight: num('maxInFlight'),
+      commitIntervalMs: num('commitIntervalMs'),
+      sessionTimeoutMs: num('sessionTimeoutMs'),
+      exactlyOnce: bool('exactlyOnce'),
+      instanceId: str('instanceId') ?? hostname(),
+    },
+    restore: bool('restore'),
+    shutdownTimeoutMs: num('shutdownTimeoutMs'),
+    gemini: {
+      apiKey: str('geminiApiKey'),
+      model: text('geminiModel'),
+      baseUrl: str('geminiBaseUrl'),
+      keySetting: 'GEMINI_API_KEY',
+    },
+    openai: {
+      apiKey: str('openaiApiKey'),
+      model: text('openaiModel'),
+      baseUrl: str('openaiBaseUrl'),
+      keySetting: 'OPENAI_API_KEY',
+    },
+    providerTimeoutMs: num('providerTimeoutMs'),
+    concurrency: {
+      policy: text('concurrencyPolicy') as ConcurrencyPolicyName,
+      initial: num('concurrency'),
+      max: num('maxConcurrency'),
+    },
+    batch: {
+      size: num('batchSize'),
+      lingerMs: num('lingerMs'),
+      maxPromptTokens: num('maxPromptTokens'),
+      maxPageTokens: num('maxPageTokens'),
+    },
+    cache: {
+      enabled: bool('cacheEnabled'),
+      size: num('cacheSize'),
+    },
+    retry: {
+      maxRetries: num('maxRetries'),
+      baseDelayMs: num('retryBaseMs'),
+    },
+    maxTags: num('maxTags'),
+    summaryJson: str('summaryJson'),
+    logLevel: text('logLevel'),
+    heapGrowthPercent: num('heapGrowthPercent'),
+    telemetry: {
+      serviceName: nonEmpty(env.OTEL_SERVICE_NAME) ?? 'tagspace',
+      tracing: tracingConfig(v.trace as boolean | undefined, env),
+      metrics: metricsConfig(command, v.metricsPort as number | undefined, str('metricsHost')),
+      report: str('report'),
+    },
+    input: str('input'),
+    out: str('out'),
+    scenario: str('scenario'),
+    sim: { port: num('port'), host: text('host') },
+    gen: {
+      pages: num('pages'),
+      seed: num('seed'),
+      space: text('space'),
+      truth: str('truth'),
+    },
+    positionals: [],
+  };
+  validate(config, env);
+  return config;
+}
+
+/** Rules that involve more than one setting. */
+function validate(c: Config, env: Env): void {
+  if (c.concurrency.initial > c.concurrency.max) {
+    const fromEnv = env.TAG_SPACE_AI_CONCURRENCY !== undefined;
+    throw new TagspaceError(
+      'config',
+      `invalid ${fromEnv ? 'TAG_SPACE_AI_CONCURRENCY' : '--concurrency'}: ${c.concurrency.initial} is above the maximum concurrency ${c.concurrency.max}`,
+      { setting: 'TAG_SPACE_AI_CONCURRENCY' },
+    );
+  }
+  if (c.batch.maxPageTokens > c.batch.maxPromptTokens) {
+    throw new TagspaceError(
+      'config',
+      `invalid --max-page-tokens: ${c.batch.maxPageTokens} is above --max-prompt-tokens ${c.batch.maxPromptTokens}`,
+      { setting: 'TAG_SPACE_MAX_PAGE_TOKENS' },
+    );
+  }
+}
+
+function metricsConfig(
+  command: string,
+  port: number | undefined,
+  host: string | undefined,
+): TelemetryConfig['metrics'] {
+  const p = port ?? (command === 'run' ? DEFAULT_METRICS_PORT : undefined);
+  return p === undefined ? undefined : { port: p, host: host ?? '0.0.0.0' };
+}
+
+/** True when --help was asked for (checked before full parsing, so --help works with bad flags). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}

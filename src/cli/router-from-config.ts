@@ -1,0 +1,42 @@
+import type { Config } from './config.js';
+import { GeminiProvider } from '../router/gemini-provider.js';
+import { OpenAIProvider } from '../router/openai-provider.js';
+import { Router, type RouterOptions } from '../router/router.js';
+import { ORIGIN_BACKOFF } from '../operators/backoff.js';
+
+/** Builds the router a command runs with: a provider for each configured key. */
+export function routerFromConfig(config: Config, overrides: Partial<RouterOptions> = {}): Router {
+  const { gemini, openai, providerTimeoutMs: timeoutMs } = config;
+  return new Router({
+    providers: {
+      ...(gemini.apiKey !== undefined && {
+        gemini: new GeminiProvider({
+          apiKey: gemini.apiKey,
+          model: gemini.model,
+          timeoutMs,
+          keySetting: gemini.keySetting,
+          ...(gemini.baseUrl !== undefined && { baseUrl: gemini.baseUrl }),
+        }),
+      }),
+      ...(openai.apiKey !== undefined && {
+        openai: new OpenAIProvider({
+          apiKey: openai.apiKey,
+          model: openai.model,
+          timeoutMs,
+          keySetting: openai.keySetting,
+          ...(openai.baseUrl !== undefined && { baseUrl: openai.baseUrl }),
+        }),
+      }),
+    },
+    // The origin schedule (0.5 → 1 → 2 → 4 s), scaled by the configured first delay.
+    backoff: {
+      ...ORIGIN_BACKOFF,
+      maxRetries: config.retry.maxRetries,
+      baseDelayMs: config.retry.baseDelayMs,
+      maxDelayMs: 8 * config.retry.baseDelayMs,
+    },
+    concurrency: config.concurrency,
+    maxTagsPerPage: config.maxTags,
+    ...overrides,
+  });
+}

@@ -1,0 +1,155 @@
+import { writeFile } from 'node:fs/promises';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { Subscription } from 'rxjs';
+import type { TelemetryConfig } from './config.js';
+import { logger } from '../telemetry/log.js';
+import { renderReport } from '../report/render-report.js';
+import { RunRecorder } from '../report/run-recorder.js';
+import type { ProviderName } from '../router/provider.js';
+import type { Router } from '../router/router.js';
+import type { Summary } from '../run/summary.js';
+import type { TagCache } from '../pipeline/tag-cache.js';
+import type { Outcome } from '../model/work.js';
+import { startMetricsServer, type MetricsServer } from '../telemetry/metrics-server.js';
+import { PipelineMetrics } from '../telemetry/pipeline-metrics.js';
+import { PipelineTracer } from '../telemetry/pipeline-tracer.js';
+import { combineObservers, type TaggingObserver } from '../telemetry/tagging-observer.js';
+import { startTracing, type Tracing, type TracingOptions } from '../telemetry/tracing.js';
+
+const log = logger('telemetry');
+
+export interface TelemetryDeps {
+  command: string;
+  router: Router;
+  cache: TagCache;
+  /** The providers that have a key: readiness needs one of them usable. */
+  providers: readonly ProviderName[];
+  /** Kafka edges; absent for the demo's files. */
+  kafka?: { tagsTopic: string; group?: string };
+  /** The consumer: joined its group? how far behind? Absent: no consumer (always joined). */
+  consumer?: { ready: () => boolean; lag?: () => number | undefined };
+  tracing?: TracingOptions;
+}
+
+/**
+ * Everything a run reports beyond its summary, each part only when configured:
+ *
+ *   tracing   spans per event, batch, provider call and produce (OTLP/HTTP)   config.tracing
+ *   metrics   /metrics, /healthz, /readyz                                     config.metrics
+ *   report    the HTML run report, written by `finish`                        config.report
+ *
+ * With all three off, `observer` and `headersFor` are undefined and the pipeline does no work at
+ * all for telemetry.
+ */
+export interface Telemetry {
+  observer: TaggingObserver | undefined;
+  /** The sink's header source for TagRecords (tracing on); undefined keeps the sink's default. */
+  headersFor: ((outcome: Outcome) => Record<string, string>) | undefined;
+  /** Tells the observers an outcome is durable. */
+  written(outcome: Outcome): void;
+  /** Where /metrics is served, when it is. */
+  metricsUrl: string | undefined;
+  /** Writes the report (if asked for) from the run's summary. */
+  finish(summary: Summary): Promise<void>;
+  /** Flushes traces and stops the metrics server. */
+  shutdown(): Promise<void>;
+}
+
+export async function startTelemetry(config: TelemetryConfig, deps: TelemetryDeps): Promise<Telemetry> {
+  const subscriptions: Subscription[] = [];
+  let tracing: Tracing | undefined;
+  let tracer: PipelineTracer | undefined;
+  if (config.tracing !== undefined) {
+    tracing = startTracing(config.tracing, config.serviceName, deps.tracing);
+    tracer = new PipelineTracer({
+      tracer: tracing.tracer,
+      tagsTopic: deps.kafka?.tagsTopic ?? 'tags',
+      ...(deps.kafka !== undefined && { messagingSystem: 'kafka' as const }),
+      ...(deps.kafka?.group !== undefined && { consumerGroup: deps.kafka.group }),
+    });
+  }
+
+  const unusable = new Set<ProviderName>();
+  const health: TaggingObserver = {
+    batch: () => ({
+      event: (e) => {
+        if (e.type === 'provider_unusable') unusable.add(e.provider);
+      },
+      end: () => {},
+    }),
+  };
+
+  let metrics: PipelineMetrics | undefined;
+  let server: MetricsServer | undefined;
+  let meterProvider: MeterProvider | undefined;
+  if (config.metrics !== undefined) {
+    const exporter = new PrometheusExporter({ preventServerStart: true });
+    meterProvider = new MeterProvider({
+      resource: resourceFromAttributes({ 'service.name': config.serviceName }),
+      readers: [exporter],
+    });
+    let effective = 0;
+    subscriptions.push(deps.router.limit$.subscribe((v) => (effective = v)));
+    const lag = deps.consumer?.lag;
+    metrics = new PipelineMetrics(meterProvider.getMeter('tagspace'), {
+      limit: () => deps.router.metrics().current_concurrency,
+      effectiveLimit: () => effective,
+      ...(lag !== undefined && { lag }),
+      cache: () => deps.cache.stats(),
+    });
+    server = await listen(config.metrics, exporter, () => ({
+      consumer_joined: deps.consumer?.ready() ?? true,
+      provider_usable: deps.providers.some((p) => !unusable.has(p)),
+    }));
+  }
+
+  let recorder: RunRecorder | undefined;
+  if (config.report !== undefined) {
+    recorder = new RunRecorder();
+    subscriptions.push(recorder.watchLimit(deps.router.limit$));
+  }
+
+  const observer = combineObservers([tracer, metrics, recorder, ...(server === undefined ? [] : [health])]);
+  const written = observer?.written;
+  return {
+    observer,
+    headersFor: tracer === undefined ? undefined : (o) => (tracer as PipelineTracer).headersFor(o),
+    written: written === undefined ? () => {} : (o) => written.call(observer, o),
+    metricsUrl: server?.url,
+    finish: async (summary) => {
+      if (recorder === undefined || config.report === undefined) return;
+      await writeFile(config.report, renderReport(recorder.report(summary, { command: deps.command })));
+      log.info({ file: config.report }, 'run report written');
+    },
+    shutdown: async () => {
+      for (const s of subscriptions) s.unsubscribe();
+      await Promise.allSettled([tracing?.shutdown(), server?.close(), meterProvider?.shutdown()]);
+    },
+  };
+}
+
+/** The metrics server; a port already taken is a warning, not a failed run. */
+async function listen(
+  at: NonNullable<TelemetryConfig['metrics']>,
+  exporter: PrometheusExporter,
+  readiness: () => Record<string, boolean>,
+): Promise<MetricsServer | undefined> {
+  try {
+    const server = await startMetricsServer({ ...at, exporter, readiness });
+    log.info({ url: `${server.url}/metrics` }, 'metrics server listening');
+    return server;
+  } catch (err) {
+    log.warn({ port: at.port, host: at.host, err: (err as Error).message }, 'metrics server not started');
+    return undefined;
+  }
+}
+
+/** The providers a run has keys for. */
+export function configuredProviders(config: {
+  gemini: { apiKey: string | undefined };
+  openai: { apiKey: string | undefined };
+}): ProviderName[] {
+  return (['gemini', 'openai'] as const).filter((p) => config[p].apiKey !== undefined);
+}

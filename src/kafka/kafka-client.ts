@@ -1,0 +1,37 @@
+import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
+import { logger } from '../telemetry/log.js';
+
+const log = logger('kafka');
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [KafkaLogLevel.ERROR]: 'error',
+  [KafkaLogLevel.WARN]: 'warn',
+  [KafkaLogLevel.INFO]: 'info',
+  [KafkaLogLevel.DEBUG]: 'debug',
+};
+
+// kafkajs logs through its own interface; route it to ours so every line is structured JSON.
+function logCreator() {
+  return ({ level, label, log: entry }: LogEntry) => {
+    const { message, timestamp: _t, logger: _l, ...fields } = entry;
+    log[LEVELS[level] ?? 'info']({ ...fields, kafkaLevel: label }, message);
+  };
+}
+
+export interface KafkaClientOptions {
+  brokers: string[];
+  clientId?: string;
+}
+
+/** One kafkajs client per process; consumers, producers and admins come from it. */
+export function createKafka(opts: KafkaClientOptions): Kafka {
+  return new Kafka({
+    clientId: opts.clientId ?? 'tagspace',
+    brokers: opts.brokers,
+    logLevel: KafkaLogLevel.WARN,
+    logCreator,
+    connectionTimeout: 5_000,
+    // A broker that is down for a while (restart, failover) must not end the run: keep trying.
+    retry: { initialRetryTime: 300, retries: 30, maxRetryTime: 10_000 },
+  });
+}

@@ -1,0 +1,111 @@
+import {
+  bufferTime,
+  concatMap,
+  filter,
+  from,
+  map,
+  mergeMap,
+  type OperatorFunction,
+  type SchedulerLike,
+} from 'rxjs';
+import { asyncScheduler } from 'rxjs';
+import type { Message, Producer, TopicMessages } from 'kafkajs';
+import { encodeTagRecord } from '../model/tag-record.js';
+import type { Outcome } from '../model/work.js';
+import { chunkTopicMessages } from './chunk-messages.js';
+import { deadLetterMessage } from './dead-letter.js';
+import { removalVersion, TOMBSTONE_VERSION_HEADER } from './tombstone-version.js';
+
+export interface KafkaSinkOptions {
+  producer: Producer;
+  tagsTopic: string;
+  dlqTopic: string;
+  /** Outcomes per produce request. */
+  maxBatch?: number;
+  /** How long outcomes wait to share a produce request. */
+  lingerMs?: number;
+  scheduler?: SchedulerLike;
+  /**
+   * The Kafka headers of the TagRecord (or tombstone) written for an outcome. Default: the input
+   * event's own `traceparent`/`tracestate`; tracing passes its produce span's context instead.
+   */
+  headersFor?: HeadersFor;
+}
+
+export type HeadersFor = (outcome: Outcome) => Record<string, string>;
+
+/**
+ * Writes outcomes to Kafka and re-emits each one only after the broker acknowledged it, so the
+ * offset tracker downstream never marks an event finished before its outcome is durable.
+ * Writes are sequential (concatMap): two versions of one page reach the compacted topic in order.
+ */
+export function kafkaSink(opts: KafkaSinkOptions): OperatorFunction<Outcome, Outcome> {
+  const { producer, tagsTopic, dlqTopic, maxBatch = 500, lingerMs = 20, scheduler = asyncScheduler } = opts;
+  const { headersFor } = opts;
+  return (source) =>
+    source.pipe(
+      bufferTime(lingerMs, null, maxBatch, scheduler),
+      filter((outcomes) => outcomes.length > 0),
+      concatMap((outcomes) => {
+        const topicMessages = toTopicMessages(outcomes, tagsTopic, dlqTopic, headersFor);
+        return from(sendInChunks(producer, topicMessages)).pipe(map(() => outcomes));
+      }),
+      mergeMap((outcomes) => outcomes),
+    );
+}
+
+export function toTopicMessages(
+  outcomes: readonly Outcome[],
+  tagsTopic: string,
+  dlqTopic: string,
+  headersFor: HeadersFor = (o) => traceHeaders(o.delivery.headers),
+): TopicMessages[] {
+  const tags: Message[] = [];
+  const dlq: Message[] = [];
+  for (const o of outcomes) {
+    switch (o.kind) {
+      case 'tagged':
+        tags.push({
+          key: o.record.pageId,
+          value: encodeTagRecord(o.record),
+          headers: headersFor(o),
+        });
+        break;
+      case 'tombstone':
+        tags.push({ key: o.pageId, value: null, headers: withRemovalVersion(headersFor(o), o) });
+        break;
+      case 'dead_letter':
+        dlq.push(deadLetterMessage(o));
+        break;
+      case 'skipped':
+        break;
+    }
+  }
+  const out: TopicMessages[] = [];
+  if (tags.length > 0) out.push({ topic: tagsTopic, messages: tags });
+  if (dlq.length > 0) out.push({ topic: dlqTopic, messages: dlq });
+  return out;
+}
+
+function withRemovalVersion(
+  headers: Record<string, string>,
+  outcome: Extract<Outcome, { kind: 'tombstone' }>,
+): Record<string, string> {
+  const version = removalVersion(outcome);
+  return version === undefined ? headers : { ...headers, [TOMBSTONE_VERSION_HEADER]: String(version) };
+}
+
+/** One produce request after the other, each small enough for the broker (chunk-messages.ts). */
+export async function sendInChunks(
+  target: Pick<Producer, 'sendBatch'>,
+  topicMessages: readonly TopicMessages[],
+): Promise<void> {
+  for (const chunk of chunkTopicMessages(topicMessages)) await target.sendBatch({ topicMessages: chunk });
+}
+
+function traceHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers.traceparent !== undefined) out.traceparent = headers.traceparent;
+  if (headers.tracestate !== undefined) out.tracestate = headers.tracestate;
+  return out;
+}

@@ -1,0 +1,307 @@
+import { Observable, type Subscriber } from 'rxjs';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { logger } from '../telemetry/log.js';
+import type { Delivery } from '../model/work.js';
+import { ConsumerLag } from './consumer-lag.js';
+import { deliveryOf } from './delivery-of.js';
+import { InFlightGate } from './in-flight-gate.js';
+import { OffsetTracker, type PartitionOffset } from './offset-tracker.js';
+import { PartitionOwnership } from './partition-ownership.js';
+import { PartitionPauses } from './partition-pauses.js';
+import { ReplayEnd } from './replay-end.js';
+
+const log = logger('kafka-source');
+/** Restarts after crashes kafkajs will not restart from (about a minute of tries, backing off). */
+const MAX_RESTARTS = 8;
+
+export interface KafkaSourceOptions {
+  kafka: Kafka;
+  topic: string;
+  groupId: string;
+  /** Where a group without committed offsets starts. */
+  fromBeginning: boolean;
+  /** Events in flight at most: fetching waits at this many and goes on below three quarters. */
+  maxInFlight: number;
+  /**
+   * Bounded run: the end offset (exclusive) of each non-empty partition, captured at start. The
+   * stream completes once every listed partition has been read up to it (at once if none is).
+   */
+  stopAt?: ReadonlyMap<number, string>;
+  /** A rebalance began: the last chance to commit what is written before partitions move. */
+  onRebalancing?: () => void;
+  /**
+   * Partitions newly assigned to this member are held (not fetched) until this settles: the job
+   * restores the tag state of their pages first. A rejection fails the stream.
+   */
+  onAssigned?: (partitions: number[], signal: AbortSignal) => Promise<void>;
+  /**
+   * The group is this source's alone (a replay's throwaway group): no other member can take its
+   * partitions, so a consumer crash does not cost it the work it has in flight.
+   */
+  exclusive?: boolean;
+  /** The consumer failed for good: the stream errors, and so should the job, even once drained. */
+  onFatal?: (error: Error) => void;
+  /** A member silent this long is dropped from the group (and its partitions reassigned). */
+  sessionTimeoutMs?: number;
+}
+
+/**
+ * The consumer as an Observable of Deliveries, with backpressure and offset bookkeeping.
+ *
+ * Offsets are committed only for events whose outcome is written: the sink calls `finished`, and
+ * `commit` (or a transaction's sendOffsets) hands the tracker's contiguous prefix to Kafka.
+ * kafkajs's auto-commit is off, so a crash re-delivers everything past the last written outcome.
+ *
+ * Backpressure (in-flight-gate.ts): at `maxInFlight` unfinished events the batch handler waits
+ * until there is room, so kafkajs fetches nothing meanwhile; it goes on the moment there is, where
+ * pausing partitions would idle until kafkajs's next poll.
+ *
+ * Rebalances (partition-ownership.ts): work of lost partitions is not written (`owns`) and is
+ * released (`dropped`); kept partitions carry on where they were (kafkajs would fetch them again
+ * from the committed offset, so the source seeks past what it already handed out); new partitions
+ * are held until `onAssigned` has run and no orphan of theirs is left in the pipeline.
+ */
+export class KafkaSource {
+  readonly tracker = new OffsetTracker();
+  readonly ownership = new PartitionOwnership();
+  private readonly gate: InFlightGate;
+  private readonly consumer: Consumer;
+  private subscriber: Subscriber<Delivery> | undefined;
+  private started = false;
+  private stopping = false;
+  private readonly pauses: PartitionPauses;
+  private readonly end: ReplayEnd | undefined;
+  private readonly consumerLag = new ConsumerLag();
+  private joined = false;
+  private commits: Promise<unknown> = Promise.resolve();
+  private restarts = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  /** Ends work started for the source (tag-state restores) when it closes. */
+  private readonly closing = new AbortController();
+
+  constructor(private readonly opts: KafkaSourceOptions) {
+    this.gate = new InFlightGate(() => this.tracker.inFlight, opts.maxInFlight);
+    this.end = opts.stopAt === undefined ? undefined : new ReplayEnd(opts.stopAt);
+    this.pauses = new PartitionPauses((pause, resume) => {
+      const { topic } = opts;
+      if (pause.length > 0) this.consumer.pause([{ topic, partitions: pause }]);
+      if (resume.length > 0) this.consumer.resume([{ topic, partitions: resume }]);
+    });
+    this.consumer = opts.kafka.consumer({
+      groupId: opts.groupId,
+      sessionTimeout: opts.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: 1_000,
+      // An idle or paused fetch loop sleeps this long: short, so a resume takes effect at once.
+      maxWaitTimeInMs: 250,
+      maxBytesPerPartition: 1_048_576,
+      // kafkajs restarts a crashed consumer (a broker restart, say); not one that is closing.
+      retry: { retries: 5, restartOnFailure: () => Promise.resolve(!this.closing.signal.aborted) },
+    });
+  }
+
+  readonly deliveries$: Observable<Delivery> = new Observable<Delivery>((subscriber) => {
+    this.subscriber = subscriber;
+    if (this.stopping || this.end?.empty === true) {
+      subscriber.complete();
+      return;
+    }
+    this.start().catch((err: unknown) => subscriber.error(err));
+    return () => {
+      this.stopping = true;
+      this.gate.open();
+    };
+  });
+
+  /** Called once an event's outcome is written. */
+  finished(delivery: Delivery): void {
+    if (this.ownership.owns(delivery)) {
+      this.tracker.finished(delivery.topic, delivery.partition, delivery.offset);
+      this.gate.check();
+    } else this.dropped(delivery);
+  }
+
+  /** Called for an event whose outcome was not written because its partition is no longer owned. */
+  dropped(delivery: Delivery): void {
+    if (this.ownership.release(delivery) !== undefined) this.syncPauses();
+  }
+
+  /** Whether the outcome of this delivery may be written (its partition is still this member's). */
+  owns(delivery: Delivery): boolean {
+    return this.ownership.owns(delivery);
+  }
+
+  /** True once the consumer has joined its group and holds an assignment. */
+  get ready(): boolean {
+    return this.joined;
+  }
+
+  get groupId(): string {
+    return this.opts.groupId;
+  }
+
+  /** Consumer lag, Σ over owned partitions of (high watermark − next offset to deliver), as of their last fetch. */
+  get lag(): number | undefined {
+    return this.consumerLag.lag;
+  }
+
+  /** Commits every offset whose prefix is written (one commit at a time); returns what it committed. */
+  commit(): Promise<PartitionOffset[]> {
+    const next = this.commits.then(async () => {
+      const offsets = this.tracker.pendingCommits().filter((o) => this.ownership.ownsPartition(o.partition));
+      if (offsets.length === 0 || !this.started) return [];
+      await this.consumer.commitOffsets(offsets);
+      this.tracker.confirm(offsets);
+      return offsets;
+    });
+    this.commits = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Stops fetching and completes the stream, so the pipeline drains what it holds (shutdown, end of a replay). */
+  stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.gate.open();
+    if (this.started) this.consumer.pause([{ topic: this.opts.topic }]);
+    this.subscriber?.complete();
+  }
+
+  async close(): Promise<void> {
+    this.stopping = true;
+    this.closing.abort();
+    clearTimeout(this.restartTimer);
+    await this.consumer.disconnect();
+  }
+
+  private async start(): Promise<void> {
+    const c = this.consumer;
+    const { topic } = this.opts;
+    c.on(c.events.GROUP_JOIN, ({ payload }) => this.onJoin(payload.memberAssignment[topic] ?? []));
+    c.on(c.events.REBALANCING, () => {
+      log.info({ groupId: this.opts.groupId }, 'rebalancing');
+      this.ownership.beginRebalance();
+      this.opts.onRebalancing?.();
+    });
+    c.on(c.events.CRASH, ({ payload }) => {
+      if (this.closing.signal.aborted) return;
+      log.warn({ err: payload.error.message, restart: payload.restart }, 'consumer crashed');
+      // It rejoins as a new member: unless the group is this source's alone, whatever it held may
+      // be someone else's by then.
+      if (this.opts.exclusive !== true) this.onJoin([]);
+      // kafkajs gives up on errors it deems final, a coordinator lookup while the broker restarts
+      // among them: start it again, a few times.
+      if (!payload.restart) this.restartAfter(payload.error);
+    });
+    // Batches of only transaction markers (or aborted records) never reach eachBatch.
+    c.on(c.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize === 0 && this.end?.seenUpTo(payload.partition, payload.lastOffset) === true)
+        this.stop();
+    });
+    await c.connect();
+    await c.subscribe({ topic, fromBeginning: this.opts.fromBeginning });
+    if (this.stopping) return;
+    this.started = true;
+    await this.runConsumer();
+  }
+
+  private async runConsumer(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (p) => this.onBatch(p),
+    });
+  }
+
+  private restartAfter(error: Error): void {
+    if (this.restarts >= MAX_RESTARTS) {
+      log.error({ err: error.message, restarts: this.restarts }, 'consumer cannot be restarted');
+      this.opts.onFatal?.(error);
+      this.subscriber?.error(error);
+      return;
+    }
+    const delayMs = Math.min(10_000, 500 * 2 ** this.restarts++);
+    log.warn({ delayMs, restarts: this.restarts }, 'restarting the consumer');
+    this.restartTimer = setTimeout(() => {
+      if (this.closing.signal.aborted) return;
+      this.runConsumer().catch((err: unknown) => this.restartAfter(err as Error));
+    }, delayMs);
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
+    const { partition } = batch;
+    const end = this.end;
+    let delivered: string | undefined;
+    let whole = true;
+    let pastEnd = false;
+    for (const message of batch.messages) {
+      pastEnd = end !== undefined && end.isPast(partition, message.offset);
+      if (pastEnd || !this.fetching(partition)) {
+        whole = false;
+        break;
+      }
+      if (this.tracker.received(batch.topic, partition, message.offset)) {
+        const delivery = deliveryOf(batch.topic, partition, message);
+        this.ownership.stamp(delivery);
+        this.subscriber?.next(delivery);
+      }
+      resolveOffset(message.offset);
+      delivered = message.offset;
+      // Throws when the group rebalances: kafkajs rejoins, and what was not delivered is fetched again.
+      if (this.gate.full) await this.gate.waitForRoom(heartbeat, () => this.stopping);
+    }
+    if (delivered !== undefined) this.consumerLag.fetched(partition, delivered, batch.highWatermark);
+    // Offsets come in order: a message at or past the end means everything before it was seen.
+    const reached = pastEnd ? end?.reach(partition) : whole && end?.seenUpTo(partition, batch.lastOffset());
+    if (reached === true) this.stop();
+    await heartbeat();
+  }
+
+  private fetching(partition: number): boolean {
+    return !this.stopping && !this.pauses.isPaused(partition) && this.ownership.ownsPartition(partition);
+  }
+
+  private onJoin(partitions: number[]): void {
+    const { topic } = this.opts;
+    const change = this.ownership.assign(partitions);
+    for (const [p, count] of this.tracker.revoke(topic, change.lost)) this.ownership.orphan(p, count);
+    this.gate.check();
+    this.consumerLag.forget(change.lost);
+    // kafkajs would fetch kept partitions again from the committed offset: carry on instead.
+    for (const p of change.kept) {
+      const next = this.tracker.nextOffset(topic, p);
+      if (next !== undefined) this.consumer.seek({ topic, partition: p, offset: next });
+    }
+    if (partitions.length > 0) {
+      this.joined = true;
+      this.restarts = 0;
+    }
+    if (change.added.length > 0 && this.opts.onAssigned !== undefined && !this.stopping)
+      this.hold(change.added);
+    // A rejoin may come with fresh kafkajs state: forget what was paused and pause again.
+    if (this.started && !this.stopping) this.consumer.resume([{ topic }]);
+    this.pauses.forgetPaused();
+    this.syncPauses();
+    log.info({ topic, partitions, ...change, groupId: this.opts.groupId }, 'partitions assigned');
+  }
+
+  private hold(partitions: number[]): void {
+    this.pauses.hold(partitions);
+    const onAssigned = this.opts.onAssigned as NonNullable<KafkaSourceOptions['onAssigned']>;
+    onAssigned(partitions, this.closing.signal).then(
+      () => {
+        this.pauses.release(partitions);
+        this.syncPauses();
+      },
+      (err: unknown) => {
+        if (!this.closing.signal.aborted) this.subscriber?.error(err);
+      },
+    );
+  }
+
+  /** Pauses exactly the partitions that must not be fetched now, and resumes the others. */
+  private syncPauses(): void {
+    if (!this.started || this.stopping) return;
+    this.pauses.sync(this.ownership.partitions, (p) => this.ownership.hasOrphans(p));
+  }
+}

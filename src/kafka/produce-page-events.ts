@@ -1,0 +1,34 @@
+import type { PageEvent } from '../model/page-event.js';
+import { createKafka } from './kafka-client.js';
+import { ensureTopics } from './ensure-topics.js';
+
+/** Produces PageEvents keyed by pageId (so one page's versions stay in order on one partition). */
+export async function producePageEvents(
+  target: { brokers: string[]; topic: string },
+  events: Iterable<PageEvent>,
+  headers?: (event: PageEvent) => Record<string, string> | undefined,
+): Promise<number> {
+  const kafka = createKafka({ brokers: target.brokers, clientId: 'tagspace-gen' });
+  await ensureTopics(kafka, [{ topic: target.topic }]);
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  let count = 0;
+  try {
+    let chunk: { key: string; value: string; headers?: Record<string, string> }[] = [];
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      await producer.send({ topic: target.topic, messages: chunk, acks: -1 });
+      chunk = [];
+    };
+    for (const event of events) {
+      const h = headers?.(event);
+      chunk.push({ key: event.pageId, value: JSON.stringify(event), ...(h ? { headers: h } : {}) });
+      count++;
+      if (chunk.length >= 500) await flush();
+    }
+    await flush();
+  } finally {
+    await producer.disconnect();
+  }
+  return count;
+}

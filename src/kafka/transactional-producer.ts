@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka, Producer, Transaction } from 'kafkajs';
+import { logger } from '../telemetry/log.js';
+
+const log = logger('transactional-producer');
+
+/** An offset to commit inside a transaction, with the metadata that marks the transaction. */
+export interface MarkedOffset {
+  topic: string;
+  partition: number;
+  offset: string;
+  metadata: string;
+}
+
+/**
+ * The producer of exactly-once mode: transactional, idempotent, its id stable per instance.
+ *
+ *   start()   connects and initialises the id at once: a predecessor with the same id (a crashed
+ *             instance) is fenced and its open transaction aborted — or completed, if its commit
+ *             had got through — before anything reads the tags topic read_committed.
+ *   reset()   the same for a producer whose transaction failed half-way (kafkajs cannot begin
+ *             another one then): a fresh producer fences the old one.
+ *   marker()  a fresh tag for the offsets of one transaction (their commit metadata), so that
+ *             after a commit whose answer was lost, `committed()` can tell whether it happened.
+ */
+export class TransactionalProducer {
+  private producer: Producer;
+  private readonly run = randomUUID().slice(0, 8);
+  private seq = 0;
+
+  constructor(
+    private readonly kafka: Kafka,
+    readonly transactionalId: string,
+  ) {
+    this.producer = this.create();
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    const tx = await this.producer.transaction();
+    await tx.abort();
+  }
+
+  transaction(): Promise<Transaction> {
+    return this.producer.transaction();
+  }
+
+  async reset(): Promise<void> {
+    log.warn({ transactionalId: this.transactionalId }, 'transaction failed: starting a fresh producer');
+    await this.producer.disconnect().catch(() => undefined);
+    this.producer = this.create();
+    await this.start();
+  }
+
+  marker(): string {
+    return `${this.transactionalId}/${this.run}/${++this.seq}`;
+  }
+
+  /** Whether the group's committed offsets carry `offsets`' marker: undefined when none is sent. */
+  async committed(groupId: string, offsets: readonly MarkedOffset[]): Promise<boolean | undefined> {
+    if (offsets.length === 0) return undefined;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const topics = [...new Set(offsets.map((o) => o.topic))];
+      const found = await admin.fetchOffsets({ groupId, topics });
+      return offsets.some((o) =>
+        found
+          .find((t) => t.topic === o.topic)
+          ?.partitions.some((p) => p.partition === o.partition && p.metadata === o.metadata),
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect();
+  }
+
+  private create(): Producer {
+    return this.kafka.producer({
+      transactionalId: this.transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 30_000,
+      // A transaction begun right after the last one committed is told CONCURRENT_TRANSACTIONS
+      // while the broker writes the last one's markers: retry in milliseconds, not the 300 ms default.
+      retry: { initialRetryTime: 30, maxRetryTime: 10_000, retries: 30 },
+    });
+  }
+}

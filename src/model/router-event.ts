@@ -1,0 +1,49 @@
+import type { ErrorKind } from './errors.js';
+import type { BreakerState } from '../router/circuit-breaker.js';
+import type { ProviderName } from '../router/provider.js';
+
+/**
+ * What happened while tagging one batch, in order, for tracing (each becomes a span event or
+ * attribute) and tests. `attempt` counts the calls made for the pages of this batch, from 1.
+ */
+export type RouterEvent =
+  | {
+      type: 'call';
+      provider: ProviderName;
+      model: string;
+      attempt: number;
+      pages: number;
+      /** 'ok' when the answer parsed; otherwise the error kind. */
+      outcome: 'ok' | ErrorKind;
+      status?: number;
+      retryAfterMs?: number;
+      latencyMs?: number;
+      finishReason?: string;
+      inputTokens?: number;
+      outputTokens?: number;
+      costUsd?: number;
+    }
+  | {
+      type: 'retry';
+      attempt: number;
+      delayMs: number;
+      kind: ErrorKind;
+      provider?: ProviderName;
+      retryAfterMs?: number;
+    }
+  | { type: 'fallback'; from: ProviderName; to: ProviderName; reason: string; pages: number }
+  | { type: 'breaker'; provider: ProviderName; from: BreakerState; to: BreakerState; reason: string }
+  | { type: 'provider_unusable'; provider: ProviderName; kind: ErrorKind; setting?: string }
+  | { type: 'hold'; waitMs?: number; reason: string; pages: number }
+  | {
+      type: 'attribution';
+      pages: number;
+      unanswered: string[];
+      invented: number;
+      duplicated: string[];
+      suspect: string[];
+    }
+  | { type: 'split'; pages: number; into: number[]; reason: ErrorKind }
+  | { type: 'page_failed'; pageId: string; kind: ErrorKind; attempts: number };
+
+export type CallEvent = Extract<RouterEvent, { type: 'call' }>;

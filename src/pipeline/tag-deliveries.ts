@@ -1,0 +1,158 @@
+import {
+  asyncScheduler,
+  connect,
+  defer,
+  EMPTY,
+  filter,
+  from,
+  map,
+  merge,
+  mergeMap,
+  tap,
+  type Observable,
+  type OperatorFunction,
+  type SchedulerLike,
+} from 'rxjs';
+import type { Config } from '../cli/config.js';
+import { TagspaceError } from '../model/errors.js';
+import { batchPages } from '../operators/batch-pages.js';
+import { decodeDelivery, isPageWork } from '../operators/decode-delivery.js';
+import { dedupeAndCoalesce } from '../operators/dedupe-and-coalesce.js';
+import { mergeMapWithLimit } from '../operators/merge-map-with-limit.js';
+import { claimBatch, PendingPages } from './pending-pages.js';
+import { settleFailed, settleTagged } from './settle-work.js';
+import { PROMPT_VERSION } from '../model/prompt.js';
+import type { PageTagResult, Router, RouterPage } from '../router/router.js';
+import type { RunStats } from '../run/run-stats.js';
+import type { TagCache } from './tag-cache.js';
+import type { BatchObserver, TaggingObserver } from '../telemetry/tagging-observer.js';
+import type { TagRecord } from '../model/tag-record.js';
+import type { DedupeDecision, Delivery, Outcome, PageWork } from '../model/work.js';
+
+export interface TaggingDeps {
+  router: Router;
+  cache: TagCache;
+  stats: RunStats;
+  batch: Config['batch'];
+  scheduler?: SchedulerLike;
+  /** Aborts calls that are holding for a provider (shutdown). */
+  signal?: AbortSignal;
+  /** Traces, metrics, the run report (telemetry/telemetry.ts); absent = nothing is observed. */
+  observer?: TaggingObserver;
+}
+
+/**
+ * The tagging pipeline, edges excluded (DESIGN.md, "Shape"):
+ *
+ *   decode+validate ─▶ dedupe/coalesce ─▶ batch (count | linger | tokens) ─▶ mergeMap(limit$) ─▶ router
+ *        │ bad ▶ dead letter   │ skip / cached / tombstone                          │
+ *        ▼                     ▼                                                   ▼
+ *   Outcome stream (every delivery ends as exactly one Outcome; the sink writes them)
+ *
+ * The concurrency of the LLM stage is the router's limit$, driven by call outcomes.
+ */
+export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Outcome> {
+  const { router, cache, stats, batch, scheduler = asyncScheduler, signal, observer } = deps;
+  const pending = new PendingPages();
+
+  const callRouter = (pages: PageWork[]): Observable<Outcome> =>
+    defer(() => {
+      // A page superseded while its batch queued was already reported as coalesced.
+      const live = claimBatch(pending, pages);
+      if (live.length === 0) return EMPTY;
+      stats.batch();
+      const byId = new Map(live.map((w) => [w.event.pageId, w]));
+      const request = live.map((w) => ({ pageId: w.event.pageId, title: w.event.title, text: w.text }));
+      return from(observed(request, observer?.batch?.(live))).pipe(
+        mergeMap((results) => {
+          // One result per page is the router's contract; a page without one would never be
+          // committed, so a gap is a bug to stop on, not something to paper over.
+          const answered = new Set(results.map((r) => r.pageId));
+          const missing = live.filter((w) => !answered.has(w.event.pageId));
+          if (missing.length > 0) {
+            throw new TagspaceError(
+              'internal',
+              `router returned no result for page(s) ${missing.map((w) => w.event.pageId).join(', ')}`,
+            );
+          }
+          return results.map((r) => settle(r, byId));
+        }),
+        filter((o): o is Outcome => o !== undefined),
+      );
+    });
+
+  const observed = (request: RouterPage[], watch: BatchObserver | undefined): Promise<PageTagResult[]> => {
+    if (watch === undefined) return router.tagBatch(request, signal === undefined ? {} : { signal });
+    return router.tagBatch(request, { signal, onEvent: (e) => watch.event(e) }).then(
+      (results) => {
+        watch.end();
+        return results;
+      },
+      (err: unknown) => {
+        watch.end(err);
+        throw err;
+      },
+    );
+  };
+
+  const settle = (result: PageTagResult, byId: Map<string, PageWork>): Outcome | undefined => {
+    const work = byId.get(result.pageId);
+    if (work === undefined) return undefined;
+    if (!result.ok) return settleFailed(pending, work, result.error, result.attempts);
+    return settleTagged(cache, pending, work, toRecord(work, result, scheduler.now()));
+  };
+
+  return (deliveries) =>
+    deliveries.pipe(
+      tap((d) => {
+        stats.received();
+        observer?.received?.(d);
+      }),
+      map((d) => decodeDelivery(d, { maxPageTokens: batch.maxPageTokens })),
+      connect((decoded$) => {
+        const invalid$ = decoded$.pipe(filter((x): x is Outcome => !isPageWork(x)));
+        const decided$ = decoded$.pipe(filter(isPageWork), dedupeAndCoalesce(cache, { pending, scheduler }));
+        return merge(
+          invalid$,
+          decided$.pipe(
+            connect((decisions$) =>
+              merge(
+                decisions$.pipe(filter((d): d is Outcome => d.kind !== 'needs_tags')),
+                decisions$.pipe(
+                  filter(
+                    (d): d is Extract<DedupeDecision, { kind: 'needs_tags' }> => d.kind === 'needs_tags',
+                  ),
+                  map((d) => d.work),
+                  batchPages({
+                    maxPages: batch.size,
+                    lingerMs: batch.lingerMs,
+                    maxPromptTokens: batch.maxPromptTokens,
+                    scheduler,
+                    isLive: (w) => pending.isWaiting(w),
+                  }),
+                  mergeMapWithLimit(callRouter, router.limit$),
+                ),
+              ),
+            ),
+          ),
+        );
+      }),
+    );
+}
+
+function toRecord(work: PageWork, result: Extract<PageTagResult, { ok: true }>, now: number): TagRecord {
+  const record: TagRecord = {
+    pageId: work.event.pageId,
+    spaceKey: work.event.spaceKey,
+    version: work.event.version,
+    contentHash: work.contentHash,
+    tags: result.tags,
+    provider: result.provider,
+    model: result.model,
+    promptVersion: PROMPT_VERSION,
+    cached: false,
+    taggedAt: new Date(now).toISOString(),
+  };
+  if (work.truncated) record.truncated = true;
+  return record;
+}

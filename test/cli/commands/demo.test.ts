@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cleanEnv, runCli } from '../../support/cli.js';
+
+describe('tagspace demo', () => {
+  it('tags the bundled sample space with no environment variables and no network, then skips it all on a second run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagspace-demo-'));
+    const out = join(dir, 'tags.jsonl');
+    const summaryPath = join(dir, 'summary.json');
+    const first = await runCli(['demo', '--out', out, '--summary-json', summaryPath], {
+      env: cleanEnv(),
+      cwd: dir,
+    });
+    expect(first.stderr.split('\n').filter((l) => l.startsWith('tagspace:'))).toEqual([]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('METRICS_SUMMARY');
+
+    const events = readFileSync(join(import.meta.dirname, '../../../samples/sample-space.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
+    const records = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as { pageId: string; tags: string[]; cached: boolean });
+    expect(records).toHaveLength(events.length);
+    expect(
+      records.every((r) => r.tags.length > 0 && r.tags.every((t) => /^[a-z0-9][a-z0-9_-]*$/.test(t))),
+    ).toBe(true);
+    const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as Record<string, number>;
+    expect(summary.events).toBe(events.length);
+    expect(summary.tagged).toBe(events.length);
+    expect(summary.llmCalls).toBeGreaterThan(0);
+
+    const second = await runCli(['demo', '--out', out, '--summary-json', summaryPath], {
+      env: cleanEnv(),
+      cwd: dir,
+    });
+    expect(second.code).toBe(0);
+    const again = JSON.parse(readFileSync(summaryPath, 'utf8')) as Record<string, number>;
+    expect(again.llmCalls).toBe(0);
+    expect(again.skipped).toBe(events.length);
+  });
+
+  it('stops at start-up with one line naming a bad setting and exit code 2', async () => {
+    const result = await runCli(['demo'], { env: cleanEnv({ TAG_SPACE_BATCH_SIZE: 'many' }) });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      'tagspace: invalid TAG_SPACE_BATCH_SIZE (--batch-size): "many" is not a number',
+    );
+  });
+
+  it('rejects an unknown flag with exit code 2', async () => {
+    const result = await runCli(['replay', '--no-such-flag']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("'--no-such-flag'");
+  });
+
+  it('prints help for every command', async () => {
+    for (const command of ['demo', 'run', 'replay', 'sim', 'gen']) {
+      const result = await runCli([command, '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`Usage: tagspace ${command}`);
+    }
+  });
+});

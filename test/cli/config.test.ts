@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/cli/config.js';
+import { TagspaceError } from '../../src/model/errors.js';
+
+function configError(fn: () => unknown): TagspaceError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof TagspaceError) return err;
+    throw err;
+  }
+  throw new Error('expected a config error');
+}
+
+describe('loadConfig', () => {
+  it('uses the origin document defaults when nothing is set', () => {
+    const c = loadConfig('replay', [], {});
+    expect(c.concurrency).toEqual({ policy: 'adaptive', initial: 3, max: 10 });
+    expect(c.batch.size).toBe(5);
+    expect(c.cache).toEqual({ enabled: true, size: 1000 });
+    expect(c.kafka.brokers).toEqual(['127.0.0.1:19092']);
+    expect(c.kafka.tagsTopic).toBe('page-tags');
+    expect(c.gemini.apiKey).toBeUndefined();
+  });
+
+  it('reads the origin environment variables, including the rollback switches', () => {
+    const c = loadConfig('run', [], {
+      TAG_SPACE_AI_CONCURRENCY: '1',
+      TAG_SPACE_MAX_AI_CONCURRENCY: '4',
+      TAG_SPACE_BATCH_SIZE: '1',
+      TAG_SPACE_CACHE_ENABLED: 'false',
+      TAG_SPACE_CACHE_SIZE: '50',
+      KAFKA_BROKERS: 'a:9092, b:9092',
+      GEMINI_API_KEY: 'secret-key',
+    });
+    expect(c.concurrency.initial).toBe(1);
+    expect(c.concurrency.max).toBe(4);
+    expect(c.batch.size).toBe(1);
+    expect(c.cache).toEqual({ enabled: false, size: 50 });
+    expect(c.kafka.brokers).toEqual(['a:9092', 'b:9092']);
+    expect(c.gemini.apiKey).toBe('secret-key');
+  });
+
+  it('lets flags override the environment', () => {
+    const c = loadConfig('run', ['--batch-size', '7', '--no-cache', '--brokers', 'x:1'], {
+      TAG_SPACE_BATCH_SIZE: '2',
+      TAG_SPACE_CACHE_ENABLED: 'true',
+      KAFKA_BROKERS: 'y:2',
+    });
+    expect(c.batch.size).toBe(7);
+    expect(c.cache.enabled).toBe(false);
+    expect(c.kafka.brokers).toEqual(['x:1']);
+  });
+
+  it('names the environment variable of a bad value in one line', () => {
+    const e = configError(() => loadConfig('run', [], { TAG_SPACE_BATCH_SIZE: 'five' }));
+    expect(e.kind).toBe('config');
+    expect(e.message).toBe('invalid TAG_SPACE_BATCH_SIZE (--batch-size): "five" is not a number');
+  });
+
+  it('names the flag of a bad value', () => {
+    const e = configError(() => loadConfig('run', ['--concurrency', '0'], {}));
+    expect(e.message).toBe('invalid --concurrency: 0 is below the minimum 1');
+  });
+
+  it('limits heap growth to 50 % by default, and takes 0 (V8’s own) or another percent', () => {
+    expect(loadConfig('replay', [], {}).heapGrowthPercent).toBe(50);
+    expect(loadConfig('run', [], { TAGSPACE_HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
+    expect(loadConfig('demo', ['--heap-growth', '100'], {}).heapGrowthPercent).toBe(100);
+    expect(configError(() => loadConfig('run', ['--heap-growth=-5'], {})).message).toBe(
+      'invalid --heap-growth: -5 is below the minimum 0',
+    );
+  });
+
+  it('takes the consumer group session timeout for run, no shorter than the broker’s default minimum', () => {
+    expect(loadConfig('run', [], {}).kafka.sessionTimeoutMs).toBe(10_000);
+    expect(loadConfig('run', ['--session-timeout-ms', '6000'], {}).kafka.sessionTimeoutMs).toBe(6000);
+    expect(configError(() => loadConfig('run', [], { TAGSPACE_SESSION_TIMEOUT_MS: '500' })).message).toBe(
+      'invalid TAGSPACE_SESSION_TIMEOUT_MS (--session-timeout-ms): 500 is below the minimum 6000',
+    );
+  });
+
+  it('rejects an unknown flag naming it', () => {
+    const e = configError(() => loadConfig('replay', ['--bogus', '1'], {}));
+    expect(e.message).toContain("'--bogus'");
+    expect(e.message).not.toContain('\n');
+  });
+
+  it('rejects a flag that belongs to another command', () => {
+    const e = configError(() => loadConfig('replay', ['--group', 'g'], {}));
+    expect(e.message).toContain("'--group'");
+  });
+
+  it('rejects an initial concurrency above the maximum', () => {
+    const e = configError(() => loadConfig('run', [], { TAG_SPACE_AI_CONCURRENCY: '12' }));
+    expect(e.message).toContain('TAG_SPACE_AI_CONCURRENCY');
+  });
+
+  it('rejects an unknown concurrency policy and a base URL that is not a URL', () => {
+    expect(configError(() => loadConfig('run', ['--concurrency-policy', 'yolo'], {})).message).toContain(
+      '--concurrency-policy',
+    );
+    expect(configError(() => loadConfig('run', [], { GEMINI_BASE_URL: 'not a url' })).message).toContain(
+      'GEMINI_BASE_URL',
+    );
+  });
+
+  it('never puts a key into an error message', () => {
+    const e = configError(() =>
+      loadConfig('run', ['--max-tags', 'x'], { GEMINI_API_KEY: 'AIzaSyD-supersecret-1234567890' }),
+    );
+    expect(e.message).not.toContain('supersecret');
+  });
+});
