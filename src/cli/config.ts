@@ -3,9 +3,9 @@ import { parseArgs } from 'node:util';
 import { TagspaceError } from '../model/errors.js';
 import { SETTINGS, settingsFor, type Setting } from './settings.js';
 import type { ConcurrencyPolicyName } from '../router/concurrency-controller.js';
-import { nonEmpty, tracingConfig, type Env, type TracingConfig } from './otel-env.js';
-
-export { SAMPLER_NAMES, type SamplerName, type TracingConfig } from './otel-env.js';
+import { nonEmpty, tracingConfig, type Env } from './otel-env.js';
+import type { TracingConfig } from '../telemetry/tracing.js';
+import type { BatchSettings } from '../pipeline/tag-deliveries.js';
 
 /**
  * Flags and environment → one typed, validated Config. This is the only module that reads
@@ -34,7 +34,7 @@ export interface Config {
   openai: ProviderConfig;
   providerTimeoutMs: number;
   concurrency: { policy: ConcurrencyPolicyName; initial: number; max: number };
-  batch: { size: number; lingerMs: number; maxPromptTokens: number; maxPageTokens: number };
+  batch: BatchSettings;
   cache: { enabled: boolean; size: number };
   retry: { maxRetries: number; baseDelayMs: number };
   maxTags: number;

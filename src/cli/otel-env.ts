@@ -1,28 +1,11 @@
 import { TagspaceError } from '../model/errors.js';
+import { SAMPLER_NAMES, type SamplerName, type TracingConfig } from '../telemetry/tracing.js';
 
 /**
  * The standard OTEL_* variables tagspace honours, parsed from an environment record that
  * config.ts hands over (config.ts stays the only reader of process.env).
  */
 export type Env = Record<string, string | undefined>;
-
-export interface TracingConfig {
-  /** Where OTLP/HTTP trace exports go (…/v1/traces). */
-  url: string;
-  /** OTEL_EXPORTER_OTLP_(TRACES_)HEADERS; may hold credentials: never log these. */
-  headers: Record<string, string>;
-  sampler: { name: SamplerName; ratio: number };
-}
-
-export const SAMPLER_NAMES = [
-  'always_on',
-  'always_off',
-  'traceidratio',
-  'parentbased_always_on',
-  'parentbased_always_off',
-  'parentbased_traceidratio',
-] as const;
-export type SamplerName = (typeof SAMPLER_NAMES)[number];
 
 export function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();

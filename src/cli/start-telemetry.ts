@@ -1,22 +1,19 @@
 import { writeFile } from 'node:fs/promises';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { Subscription } from 'rxjs';
 import type { TelemetryConfig } from './config.js';
 import { logger } from '../telemetry/log.js';
 import { renderReport } from '../report/render-report.js';
 import { RunRecorder } from '../report/run-recorder.js';
-import type { ProviderName } from '../router/provider.js';
 import type { Router } from '../router/router.js';
 import type { Summary } from '../run/summary.js';
 import type { TagCache } from '../pipeline/tag-cache.js';
 import type { Outcome } from '../model/work.js';
-import { startMetricsServer, type MetricsServer } from '../telemetry/metrics-server.js';
-import { PipelineMetrics } from '../telemetry/pipeline-metrics.js';
+import type { PipelineMetrics } from '../telemetry/pipeline-metrics.js';
+import { serveMetrics, type ServedMetrics } from '../telemetry/serve-metrics.js';
 import { PipelineTracer } from '../telemetry/pipeline-tracer.js';
 import { combineObservers, type TaggingObserver } from '../telemetry/tagging-observer.js';
 import { startTracing, type Tracing, type TracingOptions } from '../telemetry/tracing.js';
+import type { ProviderName } from '../model/provider-name.js';
 
 const log = logger('telemetry');
 
@@ -82,28 +79,28 @@ export async function startTelemetry(config: TelemetryConfig, deps: TelemetryDep
   };
 
   let metrics: PipelineMetrics | undefined;
-  let server: MetricsServer | undefined;
-  let meterProvider: MeterProvider | undefined;
+  let served: ServedMetrics | undefined;
   if (config.metrics !== undefined) {
-    const exporter = new PrometheusExporter({ preventServerStart: true });
-    meterProvider = new MeterProvider({
-      resource: resourceFromAttributes({ 'service.name': config.serviceName }),
-      readers: [exporter],
-    });
     let effective = 0;
     subscriptions.push(deps.router.limit$.subscribe((v) => (effective = v)));
     const lag = deps.consumer?.lag;
-    metrics = new PipelineMetrics(meterProvider.getMeter('tagspace'), {
-      limit: () => deps.router.metrics().current_concurrency,
-      effectiveLimit: () => effective,
-      ...(lag !== undefined && { lag }),
-      cache: () => deps.cache.stats(),
-    });
-    server = await listen(config.metrics, exporter, () => ({
-      consumer_joined: deps.consumer?.ready() ?? true,
-      provider_usable: deps.providers.some((p) => !unusable.has(p)),
-    }));
+    served = await serveMetrics(
+      config.metrics,
+      config.serviceName,
+      {
+        limit: () => deps.router.metrics().current_concurrency,
+        effectiveLimit: () => effective,
+        ...(lag !== undefined && { lag }),
+        cache: () => deps.cache.stats(),
+      },
+      () => ({
+        consumer_joined: deps.consumer?.ready() ?? true,
+        provider_usable: deps.providers.some((p) => !unusable.has(p)),
+      }),
+    );
+    metrics = served.metrics;
   }
+  const server = served?.server;
 
   let recorder: RunRecorder | undefined;
   if (config.report !== undefined) {
@@ -125,25 +122,9 @@ export async function startTelemetry(config: TelemetryConfig, deps: TelemetryDep
     },
     shutdown: async () => {
       for (const s of subscriptions) s.unsubscribe();
-      await Promise.allSettled([tracing?.shutdown(), server?.close(), meterProvider?.shutdown()]);
+      await Promise.allSettled([tracing?.shutdown(), served?.shutdown()]);
     },
   };
-}
-
-/** The metrics server; a port already taken is a warning, not a failed run. */
-async function listen(
-  at: NonNullable<TelemetryConfig['metrics']>,
-  exporter: PrometheusExporter,
-  readiness: () => Record<string, boolean>,
-): Promise<MetricsServer | undefined> {
-  try {
-    const server = await startMetricsServer({ ...at, exporter, readiness });
-    log.info({ url: `${server.url}/metrics` }, 'metrics server listening');
-    return server;
-  } catch (err) {
-    log.warn({ port: at.port, host: at.host, err: (err as Error).message }, 'metrics server not started');
-    return undefined;
-  }
 }
 
 /** The providers a run has keys for. */

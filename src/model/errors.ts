@@ -86,6 +86,11 @@ export class TagspaceError extends Error {
   }
 }
 
+/** The error a wait or call ends with when the caller's signal aborts it (shutdown). */
+export function abortedError(signal: AbortSignal): TagspaceError {
+  return new TagspaceError('unavailable', 'tagging aborted', { cause: signal.reason });
+}
+
 export function isRetriable(err: unknown): boolean {
   return err instanceof TagspaceError && err.retriable;
 }

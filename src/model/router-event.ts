@@ -1,6 +1,8 @@
 import type { ErrorKind } from './errors.js';
-import type { BreakerState } from '../router/circuit-breaker.js';
-import type { ProviderName } from '../router/provider.js';
+import type { ProviderName } from './provider-name.js';
+
+/** A provider's circuit breaker: closed (calls go), open (calls held), half_open (one probe goes). */
+export type BreakerState = 'closed' | 'open' | 'half_open';
 
 /**
  * What happened while tagging one batch, in order, for tracing (each becomes a span event or

@@ -1,3 +1,5 @@
+import type { PageEvent } from './page-event.js';
+
 /** The tags of one page version, as published keyed by pageId on the `page-tags` topic. */
 export interface TagRecord {
   pageId: string;
@@ -15,6 +17,41 @@ export interface TagRecord {
   taggedAt: string;
   /** Present and true when the page was longer than the per-page token budget and was cut. */
   truncated?: boolean;
+}
+
+/** What a TagRecord takes from the call (or the cached record) that tagged its content. */
+export type TagSource = Pick<TagRecord, 'tags' | 'provider' | 'model' | 'promptVersion'>;
+
+/** The page version a TagRecord is about: its event, content hash and whether its text was cut. */
+export interface TaggedPage {
+  event: Pick<PageEvent, 'pageId' | 'spaceKey' | 'version'>;
+  contentHash: string;
+  truncated: boolean;
+}
+
+/**
+ * The one way a TagRecord is made, for fresh tags (`cached: false`, from an LLM call) and for a
+ * version whose content was already tagged (`cached: true`, no call).
+ */
+export function buildTagRecord(
+  page: TaggedPage,
+  source: TagSource,
+  made: { cached: boolean; taggedAt: string },
+): TagRecord {
+  const record: TagRecord = {
+    pageId: page.event.pageId,
+    spaceKey: page.event.spaceKey,
+    version: page.event.version,
+    contentHash: page.contentHash,
+    tags: [...source.tags],
+    provider: source.provider,
+    model: source.model,
+    promptVersion: source.promptVersion,
+    cached: made.cached,
+    taggedAt: made.taggedAt,
+  };
+  if (page.truncated) record.truncated = true;
+  return record;
 }
 
 export function encodeTagRecord(record: TagRecord): Buffer {

@@ -1,11 +1,34 @@
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { cachedRecord, type TagCache } from '../pipeline/tag-cache.js';
+import { buildTagRecord, type TagRecord, type TagSource } from '../model/tag-record.js';
 import type { DedupeDecision, Outcome, PageWork } from '../model/work.js';
-import type { PendingPages } from '../pipeline/pending-pages.js';
+
+/** What is known of a page version: older or equal to one tagged, content already tagged, or new. */
+export type CacheLookup =
+  | { kind: 'stale'; lastVersion: number }
+  | { kind: 'duplicate'; lastVersion: number }
+  | { kind: 'hit'; record: TagSource; source: 'page' | 'content' }
+  | { kind: 'miss' };
+
+/** What the operator needs of the tag cache (pipeline/tag-cache.ts). */
+export interface TagMemory {
+  lookup(work: PageWork): CacheLookup;
+  /** Remembers a record; false when a newer version of the page is already known. */
+  remember(work: PageWork, record: TagRecord): boolean;
+  remove(pageId: string, version: number): void;
+}
+
+/** What the operator needs of the registry of waiting work (pipeline/pending-pages.ts). */
+export interface WaitingPages {
+  newestVersion(pageId: string): number | undefined;
+  /** Registers `work` as its page's waiting version; returns the waiting version it replaces. */
+  enqueue(work: PageWork): PageWork | undefined;
+  /** Takes back the waiting version of a page; returns it, if one waited. */
+  withdraw(pageId: string): PageWork | undefined;
+}
 
 export interface DedupeOptions {
   /** The registry of waiting work, shared with the batcher and the dispatcher. */
-  pending: PendingPages;
+  pending: WaitingPages;
   /** Clock for the `taggedAt` of cached records. */
   scheduler?: SchedulerLike;
 }
@@ -27,7 +50,7 @@ export interface DedupeOptions {
  * Cached records are remembered at once, so a redelivery of them is a duplicate.
  */
 export function dedupeAndCoalesce(
-  cache: TagCache,
+  cache: TagMemory,
   opts: DedupeOptions,
 ): OperatorFunction<PageWork, DedupeDecision> {
   const { pending } = opts;
@@ -52,7 +75,8 @@ export function dedupeAndCoalesce(
       case 'duplicate':
         return [skipped(work, found.kind)];
       case 'hit': {
-        const record = cachedRecord(work, found.record, new Date(scheduler.now()).toISOString());
+        const taggedAt = new Date(scheduler.now()).toISOString();
+        const record = buildTagRecord(work, found.record, { cached: true, taggedAt });
         cache.remember(work, record);
         return [...coalesced(pending.withdraw(pageId)), { kind: 'tagged', delivery: work.delivery, record }];
       }

@@ -1,5 +1,7 @@
 import { LRUCache } from 'lru-cache';
-import type { TagRecord } from '../model/tag-record.js';
+import type { TagRecord, TagSource } from '../model/tag-record.js';
+import type { CacheLookup, TagMemory } from '../operators/dedupe-and-coalesce.js';
+import type { CacheStats } from '../run/cache-stats.js';
 import type { PageWork } from '../model/work.js';
 import { RecencyMap } from './recency-map.js';
 
@@ -34,24 +36,6 @@ export interface TagCacheOptions {
   maxPages?: number;
 }
 
-export type CacheLookup =
-  | { kind: 'stale'; lastVersion: number }
-  | { kind: 'duplicate'; lastVersion: number }
-  | { kind: 'hit'; record: TaggedContent; source: 'page' | 'content' }
-  | { kind: 'miss' };
-
-export interface CacheStats {
-  hits: number;
-  misses: number;
-  /** hits / (hits + misses), 0 before any lookup. */
-  hitRate: number;
-  size: number;
-  maxSize: number;
-}
-
-/** What a cached TagRecord carries over from the record it copies. */
-export type TaggedContent = Pick<TagRecord, 'tags' | 'provider' | 'model' | 'promptVersion'>;
-
 interface PageEntry {
   version: number;
   /** Undefined for a removed page: only its version is kept, so older versions stay stale. */
@@ -61,17 +45,17 @@ interface PageEntry {
    * needs no LLM call even once the content LRU has let that content go. Provider, model and
    * prompt version are shared between pages (`origins`), so an entry costs its tags and little else.
    */
-  tagged: TaggedContent | undefined;
+  tagged: TagSource | undefined;
 }
 
 const DEFAULT_MAX_PAGES = 100_000;
 
-export class TagCache {
+export class TagCache implements TagMemory {
   readonly enabled: boolean;
   private readonly pages: RecencyMap<PageEntry>;
   private readonly contents: LRUCache<string, TagRecord> | undefined;
   /** One object per (provider, model, prompt version), shared by the version index's entries. */
-  private readonly origins = new Map<string, Omit<TaggedContent, 'tags'>>();
+  private readonly origins = new Map<string, Omit<TagSource, 'tags'>>();
   private readonly maxSize: number;
   private hits = 0;
   private misses = 0;
@@ -162,7 +146,7 @@ export class TagCache {
     return { kind: 'miss' };
   }
 
-  private originOf(record: TagRecord): Omit<TaggedContent, 'tags'> {
+  private originOf(record: TagRecord): Omit<TagSource, 'tags'> {
     const key = `${record.provider}\u0000${record.model}\u0000${record.promptVersion}`;
     let origin = this.origins.get(key);
     if (origin === undefined) {
@@ -180,27 +164,4 @@ export class TagCache {
     });
     this.contents?.set(record.contentHash, record);
   }
-}
-
-/** "75.0%", as the origin document prints a hit rate. */
-export function formatHitRate(rate: number): string {
-  return `${(rate * 100).toFixed(1)}%`;
-}
-
-/** The TagRecord for a new version whose content is already tagged: no LLM call, `cached: true`. */
-export function cachedRecord(work: PageWork, source: TaggedContent, taggedAt: string): TagRecord {
-  const record: TagRecord = {
-    pageId: work.event.pageId,
-    spaceKey: work.event.spaceKey,
-    version: work.event.version,
-    contentHash: work.contentHash,
-    tags: [...source.tags],
-    provider: source.provider,
-    model: source.model,
-    promptVersion: source.promptVersion,
-    cached: true,
-    taggedAt,
-  };
-  if (work.truncated) record.truncated = true;
-  return record;
 }

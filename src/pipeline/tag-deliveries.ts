@@ -13,7 +13,6 @@ import {
   type OperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
-import type { Config } from '../cli/config.js';
 import { TagspaceError } from '../model/errors.js';
 import { batchPages } from '../operators/batch-pages.js';
 import { decodeDelivery, isPageWork } from '../operators/decode-delivery.js';
@@ -26,14 +25,26 @@ import type { PageTagResult, Router, RouterPage } from '../router/router.js';
 import type { RunStats } from '../run/run-stats.js';
 import type { TagCache } from './tag-cache.js';
 import type { BatchObserver, TaggingObserver } from '../telemetry/tagging-observer.js';
-import type { TagRecord } from '../model/tag-record.js';
+import { buildTagRecord, type TagRecord } from '../model/tag-record.js';
 import type { DedupeDecision, Delivery, Outcome, PageWork } from '../model/work.js';
+
+/** How pages are packed into calls (batch-pages.ts) and cut to size (page-work.ts). */
+export interface BatchSettings {
+  /** Pages per call at most (TAG_SPACE_BATCH_SIZE). */
+  size: number;
+  /** How long a batch waits for more pages before it goes anyway. */
+  lingerMs: number;
+  /** Estimated prompt tokens per call at most. */
+  maxPromptTokens: number;
+  /** A page's text is cut to this many estimated tokens. */
+  maxPageTokens: number;
+}
 
 export interface TaggingDeps {
   router: Router;
   cache: TagCache;
   stats: RunStats;
-  batch: Config['batch'];
+  batch: BatchSettings;
   scheduler?: SchedulerLike;
   /** Aborts calls that are holding for a provider (shutdown). */
   signal?: AbortSignal;
@@ -141,18 +152,11 @@ export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Out
 }
 
 function toRecord(work: PageWork, result: Extract<PageTagResult, { ok: true }>, now: number): TagRecord {
-  const record: TagRecord = {
-    pageId: work.event.pageId,
-    spaceKey: work.event.spaceKey,
-    version: work.event.version,
-    contentHash: work.contentHash,
+  const source = {
     tags: result.tags,
     provider: result.provider,
     model: result.model,
     promptVersion: PROMPT_VERSION,
-    cached: false,
-    taggedAt: new Date(now).toISOString(),
   };
-  if (work.truncated) record.truncated = true;
-  return record;
+  return buildTagRecord(work, source, { cached: false, taggedAt: new Date(now).toISOString() });
 }

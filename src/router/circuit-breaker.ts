@@ -1,3 +1,5 @@
+import type { BreakerState } from '../model/router-event.js';
+
 /**
  * A circuit breaker for one provider. Pure: time comes from the injected clock.
  *
@@ -19,8 +21,6 @@
  * find out later, each at its own backoff — seconds after the hint, for nothing (and with Gemini
  * alone, every batch would be held for it).
  */
-export type BreakerState = 'closed' | 'open' | 'half_open';
-
 export interface BreakerTransition {
   from: BreakerState;
   to: BreakerState;

@@ -1,6 +1,10 @@
-import type { RateLimitQuota } from '../model/errors.js';
 import { ADAPTIVE_TUNING, AdaptivePolicy } from './policies/adaptive-policy.js';
-import type { ConcurrencyPolicy } from './policies/concurrency-policy.js';
+import type {
+  CallOutcome,
+  ConcurrencyPolicy,
+  LearntQuota,
+  LimitBounds,
+} from './policies/concurrency-policy.js';
 import { FixedPolicy } from './policies/fixed-policy.js';
 import { SeedPolicy } from './policies/seed-policy.js';
 
@@ -20,34 +24,11 @@ import { SeedPolicy } from './policies/seed-policy.js';
  * injected clock only.
  */
 
-/**
- * What became of one call. `startedAt` (same clock as `now`) lets a policy tell old news from new.
- * A success carries the tokens the provider reported, a 429 the quota that refused and the unit of
- * time the provider named for it (Gemini's quotaId "…PerMinute…"), when known;
- * `cancelled` is a call that ended without a verdict (the caller gave up, a bug): it only frees
- * its place.
- */
-export type CallOutcome = (
-  | { kind: 'success'; latencyMs: number; inputTokens?: number; outputTokens?: number }
-  | { kind: 'rate_limited'; retryAfterMs?: number; quota?: RateLimitQuota; quotaPer?: 'minute' }
-  | { kind: 'overloaded' }
-  | { kind: 'timeout' }
-  | { kind: 'failure' }
-  | { kind: 'cancelled' }
-) & { startedAt?: number };
-
 export interface LimitChange {
   time: string;
   reason: string;
   old: number;
   new: number;
-}
-
-/** A provider's window quotas as a pacing policy has learnt them (each once known). */
-export interface LearntQuota {
-  windowMs?: number;
-  requests?: number;
-  tokens?: number;
 }
 
 export type ConcurrencyPolicyName = 'fixed' | 'seed' | 'adaptive';
@@ -71,13 +52,6 @@ export interface ControllerOptions {
    */
   keepChanges?: number;
   now: () => number;
-}
-
-/** Bounds as every policy sees them: integers with 1 ≤ min ≤ initial ≤ max. */
-export interface LimitBounds {
-  initial: number;
-  min: number;
-  max: number;
 }
 
 export function normaliseBounds(opts: Pick<ControllerOptions, 'initial' | 'min' | 'max'>): LimitBounds {

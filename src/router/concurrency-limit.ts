@@ -5,15 +5,10 @@ import {
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
-import { TagspaceError } from '../model/errors.js';
+import { abortedError } from '../model/errors.js';
 import { LOG_TAGS, logger } from '../telemetry/log.js';
-import {
-  ConcurrencyController,
-  type CallOutcome,
-  type ControllerOptions,
-  type LearntQuota,
-  type LimitChange,
-} from './concurrency-controller.js';
+import { ConcurrencyController, type ControllerOptions, type LimitChange } from './concurrency-controller.js';
+import type { CallOutcome, LearntQuota } from './policies/concurrency-policy.js';
 
 const log = logger(LOG_TAGS.concurrency);
 const throttleLog = logger(LOG_TAGS.throttle);
@@ -86,7 +81,7 @@ export class ConcurrencyLimit {
    * be stamped. Once closed (the router shutting down) nothing is paced any more: calls go.
    */
   admit(tokens: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted === true) return Promise.reject(abortedWait(signal));
+    if (signal?.aborted === true) return Promise.reject(abortedError(signal));
     if (this.closed) return Promise.resolve();
     if (this.waiters.length === 0 && this.controller.openAt(tokens) <= this.scheduler.now()) {
       this.controller.started(tokens);
@@ -98,7 +93,7 @@ export class ConcurrencyLimit {
         const onAbort = (): void => {
           const i = this.waiters.indexOf(waiter);
           if (i >= 0) this.waiters.splice(i, 1);
-          reject(abortedWait(signal));
+          reject(abortedError(signal));
           this.refresh();
         };
         signal.addEventListener('abort', onAbort, { once: true });
@@ -221,8 +216,4 @@ interface Waiter {
   reject: (err: unknown) => void;
   /** Stops listening for the caller's abort. */
   detach: () => void;
-}
-
-function abortedWait(signal: AbortSignal): TagspaceError {
-  return new TagspaceError('unavailable', 'tagging aborted', { cause: signal.reason });
 }

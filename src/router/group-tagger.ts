@@ -1,15 +1,9 @@
-import { defer, lastValueFrom, Observable, race, type SchedulerLike } from 'rxjs';
-import { asTagspaceError, TagspaceError, type ErrorKind } from '../model/errors.js';
-import type { Logger } from '../telemetry/log.js';
-import type { BackoffPolicy } from '../operators/backoff.js';
+import { defer, lastValueFrom, Observable, race } from 'rxjs';
+import { abortedError, asTagspaceError, TagspaceError, type ErrorKind } from '../model/errors.js';
 import { retryWithBackoff } from '../operators/retry-with-backoff.js';
-import type { LabelRules } from './normalise-labels.js';
-import type { ProviderName } from './provider.js';
-import { callProvider, emitTransitions } from './provider-call.js';
-import type { ProviderPool } from './provider-pool.js';
+import type { Accepted, BatchContext, GroupState, GroupTaggerDeps } from './group-state.js';
 import type { ProviderSlot } from './provider-slot.js';
-import type { RouterEvent } from '../model/router-event.js';
-import type { RouterAccounting } from './router-metrics.js';
+import { callProvider, emitTransitions } from './provider-call.js';
 
 /**
  * Gets one answer for a group of pages: one retry loop (retryWithBackoff) owns every attempt, and
@@ -25,51 +19,6 @@ import type { RouterAccounting } from './router-metrics.js';
  * An answer is accepted page by page (answer-validation.ts); what it leaves out comes back as
  * `unanswered` (ask again together) and `suspects` (ask again one by one).
  */
-export interface RouterPage {
-  pageId: string;
-  title: string;
-  text: string;
-}
-
-/** One tagBatch call. */
-export interface BatchContext {
-  signal: AbortSignal | undefined;
-  emit: (e: RouterEvent) => void;
-  /** The provider the batch's pages last went to, to count switches. */
-  lastProvider: ProviderName;
-}
-
-/** One group of pages (a batch, or part of one after a split) and its calls so far. */
-export interface GroupState {
-  pages: readonly RouterPage[];
-  priorAttempts: number;
-  calls: number;
-  quality: number;
-  failures: Map<ProviderName, number>;
-  /** Set once every provider was done for the group and it began to wait for one. */
-  holding: boolean;
-}
-
-export interface Accepted {
-  slot: ProviderSlot;
-  tags: Map<string, string[]>;
-  unanswered: RouterPage[];
-  suspects: RouterPage[];
-}
-
-export interface GroupTaggerDeps {
-  pool: ProviderPool;
-  accounting: RouterAccounting;
-  backoff: BackoffPolicy;
-  holdMaxDelayMs: number;
-  labels: LabelRules;
-  now: () => number;
-  random: () => number;
-  scheduler: SchedulerLike;
-  fallbackLog: Logger;
-  throttleLog: Logger;
-}
-
 /** Malformed, truncated or unattributed answers: retried this often before the group is split. */
 const QUALITY_RETRIES = 1;
 const TRANSIENT = new Set<ErrorKind>([
@@ -196,10 +145,6 @@ export class GroupTagger {
       'batch switched provider',
     );
   }
-}
-
-export function abortedError(signal: AbortSignal): TagspaceError {
-  return new TagspaceError('unavailable', 'tagging aborted', { cause: signal.reason });
 }
 
 /** The source, or `unavailable` as soon as the signal aborts (a hold must not outlive shutdown). */

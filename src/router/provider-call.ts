@@ -1,6 +1,6 @@
 import { asTagspaceError, TagspaceError } from '../model/errors.js';
 import { acceptAnswer, type Acceptance } from './answer-validation.js';
-import type { Accepted, BatchContext, GroupState, GroupTaggerDeps, RouterPage } from './group-tagger.js';
+import type { Accepted, BatchContext, GroupState, GroupTaggerDeps, RouterPage } from './group-state.js';
 import type { ProviderResponseInfo } from './provider.js';
 import type { ProviderPool } from './provider-pool.js';
 import type { CallResult, ProviderSlot } from './provider-slot.js';

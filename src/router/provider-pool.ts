@@ -2,8 +2,9 @@ import { BehaviorSubject, distinctUntilChanged, switchMap, type Observable } fro
 import { TagspaceError } from '../model/errors.js';
 import type { Logger } from '../telemetry/log.js';
 import type { BreakerTransition } from './circuit-breaker.js';
-import type { Provider, ProviderName } from './provider.js';
+import type { Provider } from './provider.js';
 import { ProviderSlot, type SlotOptions } from './provider-slot.js';
+import type { ProviderName } from '../model/provider-name.js';
 
 /**
  * The configured providers, in preference order (Gemini, then OpenAI), and which of them can take

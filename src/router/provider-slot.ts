@@ -4,7 +4,8 @@ import { estimateEntryTokens, PROMPT_OVERHEAD_TOKENS } from '../model/estimate-t
 import { CircuitBreaker, type BreakerSettings, type BreakerTransition } from './circuit-breaker.js';
 import { ConcurrencyController, type ControllerOptions } from './concurrency-controller.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
-import type { Provider, ProviderName, TokenUsage } from './provider.js';
+import type { Provider, TokenUsage } from './provider.js';
+import type { ProviderName } from '../model/provider-name.js';
 
 /**
  * One provider with the state the router keeps about it: its breaker, its concurrency limit, and

@@ -1,6 +1,5 @@
 import type { PromptPage } from '../model/prompt.js';
-
-export type ProviderName = 'gemini' | 'openai';
+import type { ProviderName } from '../model/provider-name.js';
 
 export interface TokenUsage {
   inputTokens: number;

@@ -2,7 +2,8 @@ import type { TagspaceError } from '../model/errors.js';
 import type { LimitChange } from './concurrency-controller.js';
 import type { BreakerTransition } from './circuit-breaker.js';
 import { costUsd, priceOf, type PriceTable } from './price-table.js';
-import type { ProviderName, TokenUsage } from './provider.js';
+import type { TokenUsage } from './provider.js';
+import type { ProviderName } from '../model/provider-name.js';
 
 /**
  * The router's accounting, in the origin document's vocabulary (snake_case, JSON-serialisable):

@@ -1,28 +1,24 @@
 import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
-import { asTagspaceError, TagspaceError } from '../model/errors.js';
+import { abortedError, asTagspaceError, TagspaceError } from '../model/errors.js';
 import { LOG_TAGS, logger, type Logger } from '../telemetry/log.js';
 import { ORIGIN_BACKOFF, type BackoffPolicy } from '../operators/backoff.js';
 import { DEFAULT_BREAKER, type BreakerSettings, type BreakerTransition } from './circuit-breaker.js';
 import type { ConcurrencyPolicyName } from './concurrency-controller.js';
-import {
-  abortedError,
-  GroupTagger,
-  type Accepted,
-  type BatchContext,
-  type RouterPage,
-} from './group-tagger.js';
+import type { Accepted, BatchContext, RouterPage } from './group-state.js';
+import { GroupTagger } from './group-tagger.js';
 import {
   DEFAULT_MAX_LABEL_LENGTH,
   DEFAULT_MAX_TAGS_PER_PAGE,
   normaliseTaxonomy,
 } from './normalise-labels.js';
 import { DEFAULT_PRICES, type PriceTable } from './price-table.js';
-import type { Provider, ProviderName } from './provider.js';
+import type { Provider } from './provider.js';
 import { ProviderPool } from './provider-pool.js';
 import type { RouterEvent } from '../model/router-event.js';
 import { RouterAccounting, type RouterMetrics } from './router-metrics.js';
+import type { ProviderName } from '../model/provider-name.js';
 
-export type { RouterPage } from './group-tagger.js';
+export type { RouterPage } from './group-state.js';
 
 /**
  * Tags batches of pages with the first provider that can serve — Gemini, then OpenAI — and gives

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { LOG_TAGS, logger } from '../telemetry/log.js';
 import type { RouterMetrics } from '../router/router-metrics.js';
 import type { RunStats } from './run-stats.js';
-import { formatHitRate, type CacheStats } from '../pipeline/tag-cache.js';
+import { formatHitRate, type CacheStats } from './cache-stats.js';
 
 /** The run summary: what `--summary-json` writes and what is printed at the end of a run. */
 export interface Summary {

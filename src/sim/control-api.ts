@@ -1,5 +1,6 @@
 import { asTagspaceError } from '../model/errors.js';
-import { PROVIDERS, type Scenario, type ScenarioPatch } from './scenario.js';
+import { PROVIDER_NAMES } from '../model/provider-name.js';
+import type { Scenario, ScenarioPatch } from './scenario.js';
 import { jsonResponse, type SimResponse } from './sim-response.js';
 import type { SimStatsSnapshot } from './sim-stats.js';
 
@@ -67,7 +68,7 @@ function applyPatch(control: SimControl, body: string): SimResponse {
 
 function redacted(scenario: Scenario): Scenario {
   const out = { ...scenario };
-  for (const name of PROVIDERS) {
+  for (const name of PROVIDER_NAMES) {
     if (out[name].apiKey !== undefined) out[name] = { ...out[name], apiKey: '[set]' };
   }
   return out;

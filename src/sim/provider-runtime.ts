@@ -3,10 +3,11 @@ import { DailyQuota } from './daily-quota.js';
 import { drawFault, findMarked, malform, misattribute, outageAt, truncate } from './faults.js';
 import { latencyDelayMs } from './latency-model.js';
 import { seededRandom, type Random } from '../gen/random.js';
-import type { ProviderName, ProviderScenario } from './scenario.js';
+import type { ProviderScenario } from './scenario.js';
 import type { CountedOutcome, ProviderStats, SimStats } from './sim-stats.js';
 import { SlidingWindowQuota, type QuotaSnapshot, type QuotaVerdict } from './sliding-window-quota.js';
 import { tagPage } from '../gen/tagger.js';
+import type { ProviderName } from '../model/provider-name.js';
 
 /**
  * One simulated provider, independent of its wire format: decides what happens to a request.

@@ -17,8 +17,6 @@ import {
  * A scenario: what the simulated providers allow and how they misbehave. One block per provider;
  * a missing block (or field) takes the defaults below — a generous quota, instant answers, no faults.
  */
-export type ProviderName = 'gemini' | 'openai';
-export const PROVIDERS: readonly ProviderName[] = ['gemini', 'openai'];
 
 export interface Outage {
   /** Start and end, in ms since the simulator started; no end means until removed. */

@@ -1,4 +1,4 @@
-import type { ProviderName } from './scenario.js';
+import type { ProviderName } from '../model/provider-name.js';
 
 /**
  * The simulator's own counts — the referee for benchmarks, independent of the pipeline's metrics.

@@ -6,7 +6,8 @@ import { handleControl } from './control-api.js';
 import { geminiResponse } from './gemini-api.js';
 import { openaiResponse } from './openai-api.js';
 import { ProviderRuntime } from './provider-runtime.js';
-import { mergeScenario, parseScenario, PROVIDERS, type Scenario, type ScenarioPatch } from './scenario.js';
+import { PROVIDER_NAMES } from '../model/provider-name.js';
+import { mergeScenario, parseScenario, type Scenario, type ScenarioPatch } from './scenario.js';
 import { jsonResponse, type SimResponse } from './sim-response.js';
 import { SimStats, type SimStatsSnapshot } from './sim-stats.js';
 
@@ -57,7 +58,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const update = (patch: ScenarioPatch): Scenario => {
     const next = mergeScenario(scenario, patch);
     const reseed = next.seed !== scenario.seed ? next.seed : undefined;
-    for (const name of PROVIDERS) runtimes[name].reconfigure(next[name], reseed);
+    for (const name of PROVIDER_NAMES) runtimes[name].reconfigure(next[name], reseed);
     scenario = next;
     log.info({ patch: Object.keys(patch) }, 'scenario updated');
     return scenario;

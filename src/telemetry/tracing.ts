@@ -11,8 +11,26 @@ import {
   type Sampler,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import type { TracingConfig } from '../cli/config.js';
 import { logger } from './log.js';
+
+/** Where and how traces are exported (parsed from the OTEL_* variables by cli/otel-env.ts). */
+export interface TracingConfig {
+  /** Where OTLP/HTTP trace exports go (…/v1/traces). */
+  url: string;
+  /** OTEL_EXPORTER_OTLP_(TRACES_)HEADERS; may hold credentials: never log these. */
+  headers: Record<string, string>;
+  sampler: { name: SamplerName; ratio: number };
+}
+
+export const SAMPLER_NAMES = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export type SamplerName = (typeof SAMPLER_NAMES)[number];
 
 export interface Tracing {
   tracer: Tracer;

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { cachedRecord, formatHitRate, TagCache } from '../../src/pipeline/tag-cache.js';
+import { formatHitRate } from '../../src/run/cache-stats.js';
+import { TagCache } from '../../src/pipeline/tag-cache.js';
 import type { TagRecord } from '../../src/model/tag-record.js';
 import { recordFor, work } from '../operators/fixtures.js';
 
@@ -150,25 +151,5 @@ describe('TagCache', () => {
     expect(cache.lastVersion('p99999')).toBe(1);
     expect(cache.lastVersion('p0')).toBe(1);
     expect(cache.stats().size).toBe(1000);
-  });
-});
-
-describe('cachedRecord', () => {
-  it('carries the source tags to the new version, marked cached and truncated as the page is', () => {
-    const source = recordFor(work('p1', 1), ['a', 'b']);
-    const next = { ...work('p1', 2), truncated: true };
-    expect(cachedRecord(next, source, '2026-02-02T00:00:00.000Z')).toEqual({
-      pageId: 'p1',
-      spaceKey: 'ENG',
-      version: 2,
-      contentHash: next.contentHash,
-      tags: ['a', 'b'],
-      provider: 'gemini',
-      model: 'gemini-2.0-flash',
-      promptVersion: 'p1',
-      cached: true,
-      taggedAt: '2026-02-02T00:00:00.000Z',
-      truncated: true,
-    });
   });
 });

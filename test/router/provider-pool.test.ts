@@ -2,10 +2,11 @@ import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { TagspaceError } from '../../src/model/errors.js';
 import { logger } from '../../src/telemetry/log.js';
-import type { Provider, ProviderName } from '../../src/router/provider.js';
+import type { Provider } from '../../src/router/provider.js';
 import { ProviderPool } from '../../src/router/provider-pool.js';
 import type { ProviderSlot } from '../../src/router/provider-slot.js';
 import { quietLogs } from './router-fixtures.js';
+import type { ProviderName } from '../../src/model/provider-name.js';
 
 quietLogs();
 

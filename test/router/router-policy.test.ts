@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TagspaceError } from '../../src/model/errors.js';
 import type { PromptPage } from '../../src/model/prompt.js';
-import type { Provider, ProviderAnswer, ProviderName, TagCallOptions } from '../../src/router/provider.js';
+import type { Provider, ProviderAnswer, TagCallOptions } from '../../src/router/provider.js';
 import { Router, type RouterOptions, type RouterPage } from '../../src/router/router.js';
 import type { RouterEvent } from '../../src/model/router-event.js';
 import { expectedTags, FAST_BACKOFF, quietLogs, spacePages } from './router-fixtures.js';
+import type { ProviderName } from '../../src/model/provider-name.js';
 
 quietLogs();
 

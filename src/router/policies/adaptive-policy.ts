@@ -1,4 +1,4 @@
-import type { CallOutcome, LearntQuota, LimitBounds } from '../concurrency-controller.js';
+import type { CallOutcome, LearntQuota, LimitBounds } from './concurrency-policy.js';
 import { clamp, type ConcurrencyPolicy } from './concurrency-policy.js';
 import { ADAPTIVE_TUNING, type AdaptiveTuning } from './adaptive-tuning.js';
 import { LatencyGradient } from './latency-gradient.js';

@@ -1,4 +1,34 @@
-import type { CallOutcome, LearntQuota } from '../concurrency-controller.js';
+import type { RateLimitQuota } from '../../model/errors.js';
+
+/**
+ * What became of one call. `startedAt` (same clock as `now`) lets a policy tell old news from new.
+ * A success carries the tokens the provider reported, a 429 the quota that refused and the unit of
+ * time the provider named for it (Gemini's quotaId "…PerMinute…"), when known;
+ * `cancelled` is a call that ended without a verdict (the caller gave up, a bug): it only frees
+ * its place.
+ */
+export type CallOutcome = (
+  | { kind: 'success'; latencyMs: number; inputTokens?: number; outputTokens?: number }
+  | { kind: 'rate_limited'; retryAfterMs?: number; quota?: RateLimitQuota; quotaPer?: 'minute' }
+  | { kind: 'overloaded' }
+  | { kind: 'timeout' }
+  | { kind: 'failure' }
+  | { kind: 'cancelled' }
+) & { startedAt?: number };
+
+/** A provider's window quotas as a pacing policy has learnt them (each once known). */
+export interface LearntQuota {
+  windowMs?: number;
+  requests?: number;
+  tokens?: number;
+}
+
+/** Bounds as every policy sees them: integers with 1 ≤ min ≤ initial ≤ max. */
+export interface LimitBounds {
+  initial: number;
+  min: number;
+  max: number;
+}
 
 /**
  * One rule for turning call outcomes into a concurrency limit. A policy keeps its integer limit

@@ -1,4 +1,4 @@
-import type { LimitBounds } from '../concurrency-controller.js';
+import type { LimitBounds } from './concurrency-policy.js';
 import type { ConcurrencyPolicy } from './concurrency-policy.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { CallOutcome, LimitBounds } from '../concurrency-controller.js';
+import type { CallOutcome, LimitBounds } from './concurrency-policy.js';
 import { clamp, type ConcurrencyPolicy } from './concurrency-policy.js';
 
 /** Quiet time after which the origin document lets the limit grow again. */

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ConcurrencyController,
-  normaliseBounds,
-  type CallOutcome,
-} from '../../../src/router/concurrency-controller.js';
+import { ConcurrencyController, normaliseBounds } from '../../../src/router/concurrency-controller.js';
 import { ADAPTIVE_TUNING, AdaptivePolicy } from '../../../src/router/policies/adaptive-policy.js';
+import type { CallOutcome } from '../../../src/router/policies/concurrency-policy.js';
 
 function adaptive(opts: { initial?: number; min?: number; max?: number } = {}) {
   const clock = { now: 0 };

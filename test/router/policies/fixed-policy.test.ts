@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyController, type CallOutcome } from '../../../src/router/concurrency-controller.js';
+import { ConcurrencyController } from '../../../src/router/concurrency-controller.js';
+import type { CallOutcome } from '../../../src/router/policies/concurrency-policy.js';
 
 describe('fixed policy', () => {
   it('never changes the limit, whatever the outcomes', () => {

@@ -1,0 +1,55 @@
+import type { SchedulerLike } from 'rxjs';
+import type { ProviderName } from '../model/provider-name.js';
+import type { RouterEvent } from '../model/router-event.js';
+import type { BackoffPolicy } from '../operators/backoff.js';
+import type { Logger } from '../telemetry/log.js';
+import type { LabelRules } from './normalise-labels.js';
+import type { ProviderPool } from './provider-pool.js';
+import type { ProviderSlot } from './provider-slot.js';
+import type { RouterAccounting } from './router-metrics.js';
+
+/** The shapes a batch's tagging passes between the group tagger and each provider call. */
+export interface RouterPage {
+  pageId: string;
+  title: string;
+  text: string;
+}
+
+/** One tagBatch call. */
+export interface BatchContext {
+  signal: AbortSignal | undefined;
+  emit: (e: RouterEvent) => void;
+  /** The provider the batch's pages last went to, to count switches. */
+  lastProvider: ProviderName;
+}
+
+/** One group of pages (a batch, or part of one after a split) and its calls so far. */
+export interface GroupState {
+  pages: readonly RouterPage[];
+  priorAttempts: number;
+  calls: number;
+  quality: number;
+  failures: Map<ProviderName, number>;
+  /** Set once every provider was done for the group and it began to wait for one. */
+  holding: boolean;
+}
+
+export interface Accepted {
+  slot: ProviderSlot;
+  tags: Map<string, string[]>;
+  unanswered: RouterPage[];
+  suspects: RouterPage[];
+}
+
+export interface GroupTaggerDeps {
+  pool: ProviderPool;
+  accounting: RouterAccounting;
+  backoff: BackoffPolicy;
+  holdMaxDelayMs: number;
+  labels: LabelRules;
+  now: () => number;
+  random: () => number;
+  scheduler: SchedulerLike;
+  fallbackLog: Logger;
+  throttleLog: Logger;
+}
