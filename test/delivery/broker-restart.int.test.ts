@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSpace } from '../../src/gen/generate-space.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
-import { type PrivateBroker, produceMessages, startPrivateBroker } from '../support/kafka.js';
+import {
+  type PrivateBroker,
+  privateBrokerPort,
+  produceMessages,
+  startPrivateBroker,
+} from '../support/kafka.js';
 import { waitFor } from '../support/wait-for.js';
 import {
   deliveryTopics,
@@ -19,7 +24,7 @@ import {
  * producer retries, the consumer restarts and rejoins) and completes with nothing lost. A private
  * broker on its own port, so the shared one other tests use is not disturbed.
  */
-const PORT = 19392;
+const PORT = privateBrokerPort(2);
 
 let sim: Simulator;
 let broker: PrivateBroker;

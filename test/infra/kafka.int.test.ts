@@ -12,6 +12,7 @@ import {
   uniqueTopic,
   withAdmin,
   type PrivateBroker,
+  privateBrokerPort,
 } from '../support/kafka.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -84,7 +85,7 @@ describe('the test broker', () => {
   it('keeps topics and messages when a broker is stopped and started again', async () => {
     let broker: PrivateBroker | undefined;
     try {
-      broker = await startPrivateBroker(19192);
+      broker = await startPrivateBroker(privateBrokerPort(1));
       const kafka = new Kafka({
         clientId: 'infra-restart',
         brokers: broker.brokers,

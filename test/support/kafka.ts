@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type IHeaders, type Message } from 'kafkajs';
 import { inject } from 'vitest';
-import { restartBroker, startBroker, stopBroker, type StartResult } from '../../scripts/kafka-broker.mjs';
+import {
+  brokerPort,
+  restartBroker,
+  startBroker,
+  stopBroker,
+  type StartResult,
+} from '../../scripts/kafka-broker.mjs';
 
 /** The brokers the integration project's global setup provided. */
 export function testBrokers(): string[] {
@@ -225,6 +231,14 @@ export interface PrivateBroker {
  * without disturbing the shared one other test runs on this machine may be using. Starts fresh;
  * `stop` keeps its data for a later `start`. Call `stop` in the test's teardown.
  */
+/**
+ * The port of the n-th private broker (n = 1, 2): just above KAFKA_PORT's broker and controller
+ * (port, port + 1), so that checkouts testing side by side with different KAFKA_PORTs never meet.
+ */
+export function privateBrokerPort(n: 1 | 2): number {
+  return brokerPort() + 2 * n;
+}
+
 export async function startPrivateBroker(port: number): Promise<PrivateBroker> {
   const { bootstrap } = await startBroker({ port, fresh: true, log: quiet });
   return {
