@@ -3,7 +3,7 @@ import { TagspaceError } from './errors.js';
 export type PageEventType = 'page_created' | 'page_updated' | 'page_removed' | 'page_snapshot';
 export type BodyFormat = 'storage' | 'markdown' | 'text';
 
-/** A change to one wiki page, as it arrives on the `page-events` topic (DESIGN.md, data contracts). */
+/** A change to one wiki page, as it arrives on the `page-events` topic (docs/design.md, "Data contracts"). */
 export interface PageEvent {
   type: PageEventType;
   spaceKey: string;

@@ -18,7 +18,7 @@ export interface PageWorkOptions {
  *   tokens      = entryTokens({ id: pageId, title, text })
  *
  * The hash covers the whole page, so an edit past the cut still counts as new content: the
- * content contract (DESIGN.md) does not depend on a budget setting.
+ * content contract (docs/design.md) does not depend on a budget setting.
  */
 export function toPageWork(event: PageEvent, delivery: Delivery, opts: PageWorkOptions): PageWork {
   const fullText = pageText(event);

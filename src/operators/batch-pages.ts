@@ -46,6 +46,18 @@ export function batchPages(opts: BatchOptions): OperatorFunction<PageWork, PageW
       let tokens = overhead;
       let timer: Subscription | undefined;
 
+      // A throw in a handler (isLive is the caller's code) goes downstream as an error, as in
+      // RxJS's own operators, instead of escaping to the unhandled-error hook.
+      const guard =
+        <A extends unknown[]>(fn: (...args: A) => void) =>
+        (...args: A): void => {
+          try {
+            fn(...args);
+          } catch (err) {
+            subscriber.error(err);
+          }
+        };
+
       const flush = (): void => {
         timer?.unsubscribe();
         timer = undefined;
@@ -68,19 +80,19 @@ export function batchPages(opts: BatchOptions): OperatorFunction<PageWork, PageW
       };
 
       const subscription = source.subscribe({
-        next: (work) => {
+        next: guard((work: PageWork) => {
           prune();
           if (buffer.length > 0 && tokens + work.tokens > opts.maxPromptTokens) flush();
           buffer.push(work);
           tokens += work.tokens;
           if (buffer.length >= maxPages) flush();
-          else timer ??= scheduler.schedule(flush, Math.max(0, opts.lingerMs));
-        },
+          else timer ??= scheduler.schedule(guard(flush), Math.max(0, opts.lingerMs));
+        }),
         error: (err: unknown) => subscriber.error(err),
-        complete: () => {
+        complete: guard(() => {
           flush();
           subscriber.complete();
-        },
+        }),
       });
 
       return () => {

@@ -3,7 +3,6 @@ import type { TagRecord, TagSource } from '../model/tag-record.js';
 import type { CacheLookup, TagMemory } from '../operators/dedupe-and-coalesce.js';
 import type { CacheStats } from '../run/cache-stats.js';
 import type { PageWork } from '../model/work.js';
-import { RecencyMap } from './recency-map.js';
 
 /**
  * What tagspace already knows about pages, so that it asks the LLM only about new content:
@@ -52,7 +51,7 @@ const DEFAULT_MAX_PAGES = 100_000;
 
 export class TagCache implements TagMemory {
   readonly enabled: boolean;
-  private readonly pages: RecencyMap<PageEntry>;
+  private readonly pages: LRUCache<string, PageEntry>;
   private readonly contents: LRUCache<string, TagRecord> | undefined;
   /** One object per (provider, model, prompt version), shared by the version index's entries. */
   private readonly origins = new Map<string, Omit<TagSource, 'tags'>>();
@@ -64,7 +63,7 @@ export class TagCache implements TagMemory {
     this.enabled = opts.enabled;
     this.maxSize = opts.enabled ? Math.max(1, Math.floor(opts.maxSize)) : 0;
     const maxPages = Math.max(1, Math.floor(opts.maxPages ?? Math.max(opts.maxSize, DEFAULT_MAX_PAGES)));
-    this.pages = new RecencyMap(maxPages);
+    this.pages = new LRUCache({ max: maxPages });
     this.contents = opts.enabled ? new LRUCache({ max: this.maxSize }) : undefined;
   }
 

@@ -53,7 +53,7 @@ export interface TaggingDeps {
 }
 
 /**
- * The tagging pipeline, edges excluded (DESIGN.md, "Shape"):
+ * The tagging pipeline, edges excluded (docs/design.md, "Shape"):
  *
  *   decode+validate ─▶ dedupe/coalesce ─▶ batch (count | linger | tokens) ─▶ mergeMap(limit$) ─▶ router
  *        │ bad ▶ dead letter   │ skip / cached / tombstone                          │
@@ -64,33 +64,33 @@ export interface TaggingDeps {
  */
 export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Outcome> {
   const { router, cache, stats, batch, scheduler = asyncScheduler, signal, observer } = deps;
-  const pending = new PendingPages();
-
-  const callRouter = (pages: PageWork[]): Observable<Outcome> =>
-    defer(() => {
-      // A page superseded while its batch queued was already reported as coalesced.
-      const live = claimBatch(pending, pages);
-      if (live.length === 0) return EMPTY;
-      stats.batch();
-      const byId = new Map(live.map((w) => [w.event.pageId, w]));
-      const request = live.map((w) => ({ pageId: w.event.pageId, title: w.event.title, text: w.text }));
-      return from(observed(request, observer?.batch?.(live))).pipe(
-        mergeMap((results) => {
-          // One result per page is the router's contract; a page without one would never be
-          // committed, so a gap is a bug to stop on, not something to paper over.
-          const answered = new Set(results.map((r) => r.pageId));
-          const missing = live.filter((w) => !answered.has(w.event.pageId));
-          if (missing.length > 0) {
-            throw new TagspaceError(
-              'internal',
-              `router returned no result for page(s) ${missing.map((w) => w.event.pageId).join(', ')}`,
-            );
-          }
-          return results.map((r) => settle(r, byId));
-        }),
-        filter((o): o is Outcome => o !== undefined),
-      );
-    });
+  const callRouter =
+    (pending: PendingPages) =>
+    (pages: PageWork[]): Observable<Outcome> =>
+      defer(() => {
+        // A page superseded while its batch queued was already reported as coalesced.
+        const live = claimBatch(pending, pages);
+        if (live.length === 0) return EMPTY;
+        stats.batch();
+        const byId = new Map(live.map((w) => [w.event.pageId, w]));
+        const request = live.map((w) => ({ pageId: w.event.pageId, title: w.event.title, text: w.text }));
+        return from(observed(request, observer?.batch?.(live))).pipe(
+          mergeMap((results) => {
+            // One result per page is the router's contract; a page without one would never be
+            // committed, so a gap is a bug to stop on, not something to paper over.
+            const answered = new Set(results.map((r) => r.pageId));
+            const missing = live.filter((w) => !answered.has(w.event.pageId));
+            if (missing.length > 0) {
+              throw new TagspaceError(
+                'internal',
+                `router returned no result for page(s) ${missing.map((w) => w.event.pageId).join(', ')}`,
+              );
+            }
+            return results.map((r) => settle(pending, r, byId));
+          }),
+          filter((o): o is Outcome => o !== undefined),
+        );
+      });
 
   const observed = (request: RouterPage[], watch: BatchObserver | undefined): Promise<PageTagResult[]> => {
     if (watch === undefined) return router.tagBatch(request, signal === undefined ? {} : { signal });
@@ -106,49 +106,60 @@ export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Out
     );
   };
 
-  const settle = (result: PageTagResult, byId: Map<string, PageWork>): Outcome | undefined => {
+  const settle = (
+    pending: PendingPages,
+    result: PageTagResult,
+    byId: Map<string, PageWork>,
+  ): Outcome | undefined => {
     const work = byId.get(result.pageId);
     if (work === undefined) return undefined;
     if (!result.ok) return settleFailed(pending, work, result.error, result.attempts);
     return settleTagged(cache, pending, work, toRecord(work, result, scheduler.now()));
   };
 
+  // Each subscription gets its own registry of waiting pages: two runs of one pipeline never share it.
   return (deliveries) =>
-    deliveries.pipe(
-      tap((d) => {
-        stats.received();
-        observer?.received?.(d);
-      }),
-      map((d) => decodeDelivery(d, { maxPageTokens: batch.maxPageTokens })),
-      connect((decoded$) => {
-        const invalid$ = decoded$.pipe(filter((x): x is Outcome => !isPageWork(x)));
-        const decided$ = decoded$.pipe(filter(isPageWork), dedupeAndCoalesce(cache, { pending, scheduler }));
-        return merge(
-          invalid$,
-          decided$.pipe(
-            connect((decisions$) =>
-              merge(
-                decisions$.pipe(filter((d): d is Outcome => d.kind !== 'needs_tags')),
-                decisions$.pipe(
-                  filter(
-                    (d): d is Extract<DedupeDecision, { kind: 'needs_tags' }> => d.kind === 'needs_tags',
+    defer(() => {
+      const pending = new PendingPages();
+      return deliveries.pipe(
+        tap((d) => {
+          stats.received();
+          observer?.received?.(d);
+        }),
+        map((d) => decodeDelivery(d, { maxPageTokens: batch.maxPageTokens })),
+        connect((decoded$) => {
+          const invalid$ = decoded$.pipe(filter((x): x is Outcome => !isPageWork(x)));
+          const decided$ = decoded$.pipe(
+            filter(isPageWork),
+            dedupeAndCoalesce(cache, { pending, scheduler }),
+          );
+          return merge(
+            invalid$,
+            decided$.pipe(
+              connect((decisions$) =>
+                merge(
+                  decisions$.pipe(filter((d): d is Outcome => d.kind !== 'needs_tags')),
+                  decisions$.pipe(
+                    filter(
+                      (d): d is Extract<DedupeDecision, { kind: 'needs_tags' }> => d.kind === 'needs_tags',
+                    ),
+                    map((d) => d.work),
+                    batchPages({
+                      maxPages: batch.size,
+                      lingerMs: batch.lingerMs,
+                      maxPromptTokens: batch.maxPromptTokens,
+                      scheduler,
+                      isLive: (w) => pending.isWaiting(w),
+                    }),
+                    mergeMapWithLimit(callRouter(pending), router.limit$),
                   ),
-                  map((d) => d.work),
-                  batchPages({
-                    maxPages: batch.size,
-                    lingerMs: batch.lingerMs,
-                    maxPromptTokens: batch.maxPromptTokens,
-                    scheduler,
-                    isLive: (w) => pending.isWaiting(w),
-                  }),
-                  mergeMapWithLimit(callRouter, router.limit$),
                 ),
               ),
             ),
-          ),
-        );
-      }),
-    );
+          );
+        }),
+      );
+    });
 }
 
 function toRecord(work: PageWork, result: Extract<PageTagResult, { ok: true }>, now: number): TagRecord {

@@ -105,6 +105,30 @@ describe('batchPages', () => {
     });
   });
 
+  it('sends a throw from its isLive check downstream as an error and unsubscribes the source', () => {
+    scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('ab-c|', pages());
+      const isLive = (w: PageWork): boolean => {
+        if (w.event.pageId === 'a') throw new Error('isLive broke');
+        return true;
+      };
+      const result = source.pipe(batchPages({ ...roomy, isLive }), ids);
+      // a is buffered; b's arrival prunes the buffer, which asks isLive(a).
+      expectObservable(result).toBe('-#', undefined, new Error('isLive broke'));
+      expectSubscriptions(source.subscriptions).toBe('^!');
+    });
+  });
+
+  it('sends a throw at the linger flush downstream as an error', () => {
+    scheduler().run(({ hot, expectObservable }) => {
+      const isLive = (): boolean => {
+        throw new Error('isLive broke');
+      };
+      const result = hot('a', pages()).pipe(batchPages({ ...roomy, lingerMs: 20, isLive }), ids);
+      expectObservable(result).toBe('20ms #', undefined, new Error('isLive broke'));
+    });
+  });
+
   it('clears the linger timer on teardown', () => {
     const timers: Subscription[] = [];
     const ts = scheduler();

@@ -1,4 +1,4 @@
-import { BehaviorSubject, from, lastValueFrom, toArray } from 'rxjs';
+import { BehaviorSubject, from, lastValueFrom, NEVER, concat, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { TagspaceError } from '../../src/model/errors.js';
 import { tagDeliveries } from '../../src/pipeline/tag-deliveries.js';
@@ -54,6 +54,46 @@ function run(router: Router, deliveries: Delivery[]) {
 }
 
 describe('tagDeliveries', () => {
+  it('keeps the waiting pages of each subscription apart, so a run abandoned mid-call leaves nothing behind', async () => {
+    let answering = false;
+    let called!: () => void;
+    const firstCall = new Promise<void>((resolve) => (called = resolve));
+    const router = {
+      limit$: new BehaviorSubject(2),
+      tagBatch: (pages: RouterPage[]) => {
+        called();
+        return answering
+          ? Promise.resolve(
+              pages.map((p) => ({
+                pageId: p.pageId,
+                ok: true,
+                tags: ['kafka'],
+                provider: 'gemini',
+                model: 'm',
+              })),
+            )
+          : new Promise<PageTagResult[]>(() => {});
+      },
+    } as unknown as Router;
+    const tagging = tagDeliveries({
+      router,
+      cache: new TagCache({ enabled: true, maxSize: 100 }),
+      stats: new RunStats(),
+      batch: { size: 5, lingerMs: 0, maxPromptTokens: 8000, maxPageTokens: 2000 },
+    });
+    // The first run sends p1 v1 to a router that never answers, and is abandoned (a restart).
+    const first = concat(from([delivery(0, page('p1'))]), NEVER)
+      .pipe(tagging)
+      .subscribe();
+    await firstCall;
+    first.unsubscribe();
+    // The second run gets the same event again (redelivered): it must be tagged, not skipped as a
+    // duplicate of a version the first run left "in flight".
+    answering = true;
+    const outcomes = await lastValueFrom(from([delivery(0, page('p1'))]).pipe(tagging, toArray()));
+    expect(outcomes.map((o) => o.kind)).toEqual(['tagged']);
+  });
+
   it('ends every delivery as exactly one outcome: tagged, dead-lettered, skipped or coalesced', async () => {
     const router = fakeRouter((pages) =>
       pages.map((p) => ({ pageId: p.pageId, ok: true, tags: ['kafka'], provider: 'gemini', model: 'm' })),
