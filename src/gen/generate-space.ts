@@ -27,6 +27,8 @@ export interface GenerateOptions {
   spaceKey: string;
   /** Version of every generated page; 1 when absent. */
   startVersion?: number;
+  /** Render every body in this format (the Confluence simulator wants storage); a mix when absent. */
+  bodyFormat?: BodyFormat;
 }
 
 export interface GeneratedPage {
@@ -108,7 +110,9 @@ export function generatePage(opts: GenerateOptions, i: number): GeneratedPage {
   const main = pick(random, TOPICS);
   const secondaries = pickSecondaries(random, main);
   const spec = pickKind(random);
-  const format = pickFormat(random);
+  // Drawn even when the format is forced, so the rest of the page stays the same for a seed.
+  const picked = pickFormat(random);
+  const format = opts.bodyFormat ?? picked;
   const updatedMs = START_MS + i * STEP_MS + randomInt(random, 0, STEP_MS - 1);
   const updatedAt = new Date(updatedMs).toISOString();
   const team = pick(random, TEAMS);

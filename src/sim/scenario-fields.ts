@@ -98,3 +98,14 @@ function describe(rule: NumberRule): string {
   if (rule.max !== undefined) parts.push(`<= ${rule.max}`);
   return parts.join(' ');
 }
+
+/** `patch` applied to `base`: objects merge, arrays and values replace, null removes. */
+export function mergeJson(base: unknown, patch: unknown): unknown {
+  if (!isObject(base) || !isObject(patch)) return patch;
+  const out: JsonObject = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else out[key] = mergeJson(out[key], value);
+  }
+  return out;
+}

@@ -4,6 +4,7 @@ import {
   fail,
   fieldPath,
   isObject,
+  mergeJson,
   numberAt,
   objectAt,
   onlyKnownKeys,
@@ -198,14 +199,4 @@ function stringListAt(block: JsonObject, key: string, path: string): string[] | 
     fail(fieldPath(path, key), 'must be a list of non-empty strings');
   }
   return value as string[];
-}
-
-function mergeJson(base: unknown, patch: unknown): unknown {
-  if (!isObject(base) || !isObject(patch)) return patch;
-  const out: JsonObject = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete out[key];
-    else out[key] = mergeJson(out[key], value);
-  }
-  return out;
 }

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { TagspaceError } from '../model/errors.js';
 import { logger } from '../telemetry/log.js';
+import type { ConfluenceSim } from './confluence/confluence-sim.js';
+import { wikiRequest } from './confluence/wiki-http-request.js';
 import { handleControl } from './control-api.js';
 import { geminiResponse } from './gemini-api.js';
 import { openaiResponse } from './openai-api.js';
@@ -36,6 +38,8 @@ export interface StartSimulatorOptions {
   port?: number;
   host?: string;
   now?: () => number;
+  /** A Confluence simulator to serve beside the providers, under /wiki and /_confluence. */
+  confluence?: ConfluenceSim;
 }
 
 const GEMINI_PATH = /^\/(v1beta|v1)\/models\/([^/:]+):generateContent$/;
@@ -73,6 +77,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
 
   /** The response, and the provider whose slot it may hold. */
   const route = (req: IncomingMessage, path: string, query: string, body: string): Routed => {
+    const wiki = options.confluence?.handle(wikiRequest(req, path, query, body));
+    if (wiki !== undefined) return { response: wiki, provider: undefined };
     const gemini = req.method === 'POST' ? GEMINI_PATH.exec(path) : null;
     if (gemini !== null) {
       const key = header(req, 'x-goog-api-key') ?? new URLSearchParams(query).get('key') ?? undefined;
@@ -159,6 +165,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     resetStats: () => stats.reset(),
     uptimeMs: () => now() - origin,
     close: async () => {
+      options.confluence?.close();
       for (const timer of pending) clearTimeout(timer);
       pending.clear();
       server.closeAllConnections();

@@ -1,0 +1,128 @@
+import type { SimResponse } from '../sim-response.js';
+import { mergeConfluenceConfig, parseConfluenceConfig, type ConfluenceConfig } from './confluence-config.js';
+import { ConfluenceStats, type ConfluenceStatsSnapshot } from './confluence-stats.js';
+import { handleConfluenceControl } from './control-routes.js';
+import { pageView, type PageView } from './page-view.js';
+import { RequestRateLimit } from './request-rate-limit.js';
+import {
+  editRandomPages,
+  generatedEdit,
+  seedSpace,
+  type RandomEditOptions,
+  type SeededSpace,
+  type SeedOptions,
+} from './seed-space.js';
+import { WebhookDispatcher, type Webhook, type WebhookRegistration } from './webhook-dispatcher.js';
+import { createWikiApi } from './wiki-api.js';
+import type { WikiRequest } from './wiki-route.js';
+import { WikiStore, type NewPage, type PageEdit } from './wiki-store.js';
+
+/**
+ * The Confluence simulator without its HTTP server: a request handler for /wiki (the REST API)
+ * and /_confluence (the control API), and the same control as in-process calls for tests and the
+ * demo. start-confluence-sim.ts serves it on its own port; `tagspace sim` mounts it beside the
+ * provider simulator.
+ */
+export interface ConfluenceSimOptions {
+  /** A `confluence` config block (confluence-config.ts); defaults when absent. */
+  config?: unknown;
+  spaces?: readonly SeedOptions[];
+  webhooks?: readonly WebhookRegistration[];
+  now?: () => number;
+}
+
+export interface ConfluenceSim {
+  /** Answers a request under /wiki or /_confluence; undefined for any other path. */
+  handle(req: WikiRequest): SimResponse | undefined;
+  seedSpace(options: SeedOptions): SeededSpace;
+  createPage(page: NewPage): PageView;
+  /** A new version; without title or body, a person's generated edit (a new section). */
+  editPage(id: string, edit?: PageEdit): PageView;
+  editPages(options: RandomEditOptions): PageView[];
+  trashPage(id: string): PageView;
+  restorePage(id: string): PageView;
+  purgePage(id: string): void;
+  /** A person adds a label (split and lowercased as Cloud does); returns the names that were new. */
+  addLabel(id: string, name: string): string[];
+  removeLabel(id: string, name: string): boolean;
+  page(id: string): PageView | undefined;
+  pages(spaceKey?: string): PageView[];
+  stats(options?: { pages?: boolean }): ConfluenceStatsSnapshot;
+  resetStats(): void;
+  config(): ConfluenceConfig;
+  configure(patch: unknown): ConfluenceConfig;
+  addWebhook(registration: WebhookRegistration): Webhook;
+  removeWebhook(id: string): boolean;
+  webhooks(): Webhook[];
+  /** Resolves when every webhook event so far has been delivered or given up on. */
+  webhooksIdle(): Promise<void>;
+  /** Stops webhook deliveries; the handler keeps answering. */
+  close(): void;
+}
+
+export function createConfluenceSim(options: ConfluenceSimOptions = {}): ConfluenceSim {
+  const now = options.now ?? Date.now;
+  let config = parseConfluenceConfig(options.config);
+  const store = new WikiStore(now);
+  const stats = new ConfluenceStats(now(), now);
+  const rateLimit = new RequestRateLimit(config.rateLimit ?? undefined, now);
+  const dispatcher = new WebhookDispatcher(stats, config.webhookDelivery);
+  store.onChange((change) => dispatcher.notify(change));
+  const wiki = createWikiApi({
+    store,
+    stats,
+    rateLimit,
+    now,
+    access: () => ({ credentials: config, authFailure: config.authFailure }),
+  });
+
+  const sim: ConfluenceSim = {
+    handle: (req) => {
+      if (req.path === '/wiki' || req.path.startsWith('/wiki/')) return wiki(req);
+      if (req.path.startsWith('/_confluence/')) return handleConfluenceControl(sim, req);
+      return undefined;
+    },
+    seedSpace: (seed) => seedSpace(store, seed),
+    createPage: (page) => pageView(store.createPage(page)),
+    editPage: (id, edit = {}) => {
+      const page = store.requirePage(id);
+      const change =
+        edit.title === undefined && edit.body === undefined ? generatedEdit(page, page.version.number) : {};
+      return pageView(store.editPage(id, { ...edit, ...change }));
+    },
+    editPages: (edits) => editRandomPages(store, edits).map(pageView),
+    trashPage: (id) => pageView(store.trashPage(id)),
+    restorePage: (id) => pageView(store.restorePage(id)),
+    purgePage: (id) => store.purgePage(id),
+    addLabel: (id, name) => {
+      const added = store.addLabels(store.requirePage(id), [name], 'global', 'person');
+      stats.count('personLabels', added.length);
+      return added;
+    },
+    removeLabel: (id, name) => store.removeLabel(store.requirePage(id), name),
+    page: (id) => {
+      const page = store.page(id);
+      return page === undefined ? undefined : pageView(page);
+    },
+    pages: (spaceKey) =>
+      [...store.pages()].filter((p) => spaceKey === undefined || p.spaceKey === spaceKey).map(pageView),
+    stats: (opts) => stats.snapshot(opts?.pages === true),
+    resetStats: () => stats.reset(),
+    config: () => config,
+    configure: (patch) => {
+      const next = mergeConfluenceConfig(config, patch);
+      rateLimit.configure(next.rateLimit ?? undefined);
+      dispatcher.setPolicy(next.webhookDelivery);
+      config = next;
+      return config;
+    },
+    addWebhook: (registration) => dispatcher.register(registration),
+    removeWebhook: (id) => dispatcher.remove(id),
+    webhooks: () => dispatcher.list(),
+    webhooksIdle: () => dispatcher.idle(),
+    close: () => dispatcher.close(),
+  };
+  for (const space of options.spaces ?? []) sim.seedSpace(space);
+  for (const hook of options.webhooks ?? []) sim.addWebhook(hook);
+  return sim;
+}

@@ -1,0 +1,33 @@
+import { jsonResponse, type SimResponse } from '../sim-response.js';
+import { v2Error } from './api-errors.js';
+import type { Principal } from './wiki-auth.js';
+
+/**
+ * What Confluence answers a caller it does not know. Real Cloud treats a Basic header with a wrong
+ * email or token as an anonymous request on a site closed to anonymous users, so
+ *
+ *   mode 'anonymous' (default)  v2 → bare 404 NOT_FOUND       (hunyadi/md2conf#113)
+ *                               v1 → 403 "Current user not permitted to use Confluence"
+ *                                    (kovetskiy/mark#493, markdown-confluence#635)
+ *   mode 'unauthorized'         401 {"code":401,"message":"Unauthorized"} from the edge, as other
+ *                               sites answer a bad token (kovetskiy/mark#57)
+ *
+ * A wrong Data Center personal access token (Bearer) is always a 401, and a request with no
+ * Authorization header at all is always anonymous.
+ */
+export type AuthFailureMode = 'anonymous' | 'unauthorized';
+export type ApiFamily = 'v1' | 'v2';
+
+export function refusalFor(
+  principal: Principal,
+  mode: AuthFailureMode,
+  family: ApiFamily,
+): SimResponse | undefined {
+  if (principal.kind === 'user' || principal.kind === 'pat') return undefined;
+  const bearer = principal.kind === 'invalid' && principal.scheme === 'bearer';
+  if (bearer || (principal.kind === 'invalid' && mode === 'unauthorized')) {
+    return jsonResponse(401, { code: 401, message: 'Unauthorized' });
+  }
+  if (family === 'v2') return v2Error(404);
+  return jsonResponse(403, { message: 'Current user not permitted to use Confluence', statusCode: 403 });
+}

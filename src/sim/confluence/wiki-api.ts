@@ -1,0 +1,97 @@
+import { logger } from '../../telemetry/log.js';
+import type { SimResponse } from '../sim-response.js';
+import { v1Error, v2Error } from './api-errors.js';
+import type { ConfluenceStats } from './confluence-stats.js';
+import type { RequestRateLimit } from './request-rate-limit.js';
+import { v1LabelRoutes } from './v1-label-routes.js';
+import { v1SearchRoutes } from './v1-search-routes.js';
+import { v2PropertyRoutes } from './v2-property-routes.js';
+import { v2Routes } from './v2-routes.js';
+import { refusalFor, type ApiFamily, type AuthFailureMode } from './wiki-access.js';
+import { authenticate, type WikiCredentials } from './wiki-auth.js';
+import { WikiError } from './wiki-error.js';
+import type { WikiRequest, WikiRoute } from './wiki-route.js';
+import type { WikiStore } from './wiki-store.js';
+
+/**
+ * Everything under /wiki, in the order Cloud's edge and product apply it:
+ *
+ *   count → rate limit (429) → authenticate (404 / 403 / 401) → route → error shape of its API
+ *
+ * so a refused request still counts, and a 429 comes before anyone looks at the credentials.
+ * Every answer past the rate limit carries its X-RateLimit-* headers.
+ */
+export interface WikiApiDeps {
+  store: WikiStore;
+  stats: ConfluenceStats;
+  rateLimit: RequestRateLimit;
+  access: () => { credentials: WikiCredentials; authFailure: AuthFailureMode };
+  now: () => number;
+}
+
+const ROUTES: readonly WikiRoute[] = [...v2Routes, ...v2PropertyRoutes, ...v1SearchRoutes, ...v1LabelRoutes];
+
+export function createWikiApi(deps: WikiApiDeps): (req: WikiRequest) => SimResponse {
+  const log = logger('sim-confluence');
+  return (req) => {
+    const family: ApiFamily = req.path.startsWith('/wiki/api/v2/') ? 'v2' : 'v1';
+    const found = findRoute(req);
+    deps.stats.request(found?.route.kind ?? 'unknown');
+    const rate = deps.rateLimit.admit();
+    if (!rate.ok) return counted(deps, errorFor(family, 429, 'Rate limit exceeded', rate.headers));
+    const { credentials, authFailure } = deps.access();
+    const refusal = refusalFor(authenticate(req.header('authorization'), credentials), authFailure, family);
+    if (refusal !== undefined) return counted(deps, withHeaders(refusal, rate.headers));
+    if (found === undefined)
+      return counted(deps, errorFor(family, 404, `No route for ${req.method} ${req.path}`, rate.headers));
+    let response: SimResponse;
+    try {
+      const params = found.match.slice(1).map((p) => decodeURIComponent(p ?? ''));
+      response = found.route.handle({
+        req,
+        params,
+        store: deps.store,
+        stats: deps.stats,
+        base: `${req.site}/wiki`,
+        now: deps.now,
+      });
+    } catch (err) {
+      if (err instanceof WikiError) response = errorFor(found.route.family, err.status, err.message);
+      else if (err instanceof URIError) response = errorFor(found.route.family, 400, 'Malformed path');
+      else {
+        log.error({ err, method: req.method, path: req.path }, 'wiki route failed');
+        response = errorFor(found.route.family, 500, 'Internal server error');
+      }
+    }
+    return counted(deps, withHeaders(response, rate.headers));
+  };
+}
+
+function findRoute(req: WikiRequest): { route: WikiRoute; match: RegExpExecArray } | undefined {
+  for (const route of ROUTES) {
+    if (route.method !== req.method) continue;
+    const match = route.pattern.exec(req.path);
+    if (match !== null) return { route, match };
+  }
+  return undefined;
+}
+
+function errorFor(
+  family: ApiFamily,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): SimResponse {
+  return family === 'v2'
+    ? v2Error(status, status === 404 ? null : message, headers)
+    : v1Error(status, message, headers);
+}
+
+function withHeaders(response: SimResponse, headers: Record<string, string>): SimResponse {
+  return { ...response, headers: { ...response.headers, ...headers } };
+}
+
+function counted(deps: WikiApiDeps, response: SimResponse): SimResponse {
+  deps.stats.status(response.status);
+  return response;
+}
