@@ -5,7 +5,8 @@
  *   requests       = Σ byRoute = every request under /wiki, answered or refused
  *   labelWrites    = label add + remove requests that got past the rate limit and authentication
  *                    (whatever they changed); labelsAdded / labelsRemoved = labels actually changed
- *   rateLimited, authFailures, notFound, badRequest, conflicts = answers by outcome
+ *   authFailures   = requests refused for their credentials (a v2 404 among them)
+ *   rateLimited, notFound, badRequest, conflicts = the other answers by status
  *   personLabels   = labels people added through the control API (never counted as writes)
  */
 export type RouteKind =
@@ -76,7 +77,6 @@ export class ConfluenceStats {
 
   status(status: number): void {
     if (status === 429) this.counts.rateLimited++;
-    else if (status === 401 || status === 403) this.counts.authFailures++;
     else if (status === 404) this.counts.notFound++;
     else if (status === 400) this.counts.badRequest++;
     else if (status === 409) this.counts.conflicts++;

@@ -1,4 +1,5 @@
 import { TagspaceError } from '../../model/errors.js';
+import { logger } from '../../telemetry/log.js';
 import { isObject } from '../scenario-fields.js';
 import { jsonResponse, type SimResponse } from '../sim-response.js';
 import { redactConfluenceConfig } from './confluence-config.js';
@@ -111,9 +112,15 @@ export function handleConfluenceControl(sim: ConfluenceSim, req: WikiRequest): S
       return jsonResponse(200, handler(sim, readBody(req), params, req));
     } catch (err) {
       if (err instanceof WikiError) return jsonResponse(err.status, { error: { message: err.message } });
-      if (err instanceof TagspaceError)
+      if (err instanceof TagspaceError) {
         return jsonResponse(400, { error: { message: err.message, setting: err.setting } });
-      throw err;
+      }
+      // The generator's "cannot choose 31 of 30 pages" and the like: the request asked too much.
+      if (err instanceof RangeError || err instanceof URIError) {
+        return jsonResponse(400, { error: { message: err.message } });
+      }
+      logger('sim-confluence').error({ err, path: req.path }, 'control request failed');
+      return jsonResponse(500, { error: { message: 'The simulator failed; see its log' } });
     }
   }
   return jsonResponse(404, { error: { message: `Not found: ${req.method} ${req.path}` } });

@@ -41,7 +41,11 @@ export function createWikiApi(deps: WikiApiDeps): (req: WikiRequest) => SimRespo
     if (!rate.ok) return counted(deps, errorFor(family, 429, 'Rate limit exceeded', rate.headers));
     const { credentials, authFailure } = deps.access();
     const refusal = refusalFor(authenticate(req.header('authorization'), credentials), authFailure, family);
-    if (refusal !== undefined) return counted(deps, withHeaders(refusal, rate.headers));
+    if (refusal !== undefined) {
+      // Counted as what it is, whatever status the API disguises it as (a v2 404).
+      deps.stats.count('authFailures');
+      return withHeaders(refusal, rate.headers);
+    }
     if (found === undefined)
       return counted(deps, errorFor(family, 404, `No route for ${req.method} ${req.path}`, rate.headers));
     let response: SimResponse;
