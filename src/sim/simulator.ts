@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { TagspaceError } from '../model/errors.js';
 import { logger } from '../telemetry/log.js';
-import type { ConfluenceSim } from './confluence/confluence-sim.js';
+import type { ConfluenceSim } from './confluence/confluence-sim-api.js';
 import { wikiRequest } from './confluence/wiki-http-request.js';
 import { handleControl } from './control-api.js';
 import { geminiResponse } from './gemini-api.js';

@@ -1,21 +1,13 @@
-import type { SimResponse } from '../sim-response.js';
-import { mergeConfluenceConfig, parseConfluenceConfig, type ConfluenceConfig } from './confluence-config.js';
-import { ConfluenceStats, type ConfluenceStatsSnapshot } from './confluence-stats.js';
+import type { ConfluenceSim } from './confluence-sim-api.js';
+import { mergeConfluenceConfig, parseConfluenceConfig } from './confluence-config.js';
+import { ConfluenceStats } from './confluence-stats.js';
 import { handleConfluenceControl } from './control-routes.js';
-import { pageView, type PageView } from './page-view.js';
+import { pageView } from './page-view.js';
 import { RequestRateLimit } from './request-rate-limit.js';
-import {
-  editRandomPages,
-  generatedEdit,
-  seedSpace,
-  type RandomEditOptions,
-  type SeededSpace,
-  type SeedOptions,
-} from './seed-space.js';
-import { WebhookDispatcher, type Webhook, type WebhookRegistration } from './webhook-dispatcher.js';
+import { editRandomPages, generatedEdit, seedSpace, type SeedOptions } from './seed-space.js';
+import { WebhookDispatcher, type WebhookRegistration } from './webhook-dispatcher.js';
 import { createWikiApi } from './wiki-api.js';
-import type { WikiRequest } from './wiki-route.js';
-import { WikiStore, type NewPage, type PageEdit } from './wiki-store.js';
+import { WikiStore } from './wiki-store.js';
 
 /**
  * The Confluence simulator without its HTTP server: a request handler for /wiki (the REST API)
@@ -29,35 +21,6 @@ export interface ConfluenceSimOptions {
   spaces?: readonly SeedOptions[];
   webhooks?: readonly WebhookRegistration[];
   now?: () => number;
-}
-
-export interface ConfluenceSim {
-  /** Answers a request under /wiki or /_confluence; undefined for any other path. */
-  handle(req: WikiRequest): SimResponse | undefined;
-  seedSpace(options: SeedOptions): SeededSpace;
-  createPage(page: NewPage): PageView;
-  /** A new version; without title or body, a person's generated edit (a new section). */
-  editPage(id: string, edit?: PageEdit): PageView;
-  editPages(options: RandomEditOptions): PageView[];
-  trashPage(id: string): PageView;
-  restorePage(id: string): PageView;
-  purgePage(id: string): void;
-  /** A person adds a label (split and lowercased as Cloud does); returns the names that were new. */
-  addLabel(id: string, name: string): string[];
-  removeLabel(id: string, name: string): boolean;
-  page(id: string): PageView | undefined;
-  pages(spaceKey?: string): PageView[];
-  stats(options?: { pages?: boolean }): ConfluenceStatsSnapshot;
-  resetStats(): void;
-  config(): ConfluenceConfig;
-  configure(patch: unknown): ConfluenceConfig;
-  addWebhook(registration: WebhookRegistration): Webhook;
-  removeWebhook(id: string): boolean;
-  webhooks(): Webhook[];
-  /** Resolves when every webhook event so far has been delivered or given up on. */
-  webhooksIdle(): Promise<void>;
-  /** Stops webhook deliveries; the handler keeps answering. */
-  close(): void;
 }
 
 export function createConfluenceSim(options: ConfluenceSimOptions = {}): ConfluenceSim {

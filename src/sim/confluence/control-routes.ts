@@ -3,7 +3,7 @@ import { logger } from '../../telemetry/log.js';
 import { isObject } from '../scenario-fields.js';
 import { jsonResponse, type SimResponse } from '../sim-response.js';
 import { redactConfluenceConfig } from './confluence-config.js';
-import type { ConfluenceSim } from './confluence-sim.js';
+import type { ConfluenceSim } from './confluence-sim-api.js';
 import type { Webhook, WebhookRegistration } from './webhook-dispatcher.js';
 import { WikiError } from './wiki-error.js';
 import type { WikiRequest } from './wiki-route.js';

@@ -1,5 +1,6 @@
 import { startSimulator } from '../simulator.js';
-import { createConfluenceSim, type ConfluenceSim, type ConfluenceSimOptions } from './confluence-sim.js';
+import type { ConfluenceSim } from './confluence-sim-api.js';
+import { createConfluenceSim, type ConfluenceSimOptions } from './confluence-sim.js';
 
 /**
  * The Confluence simulator on a loopback port of its own, for tests and the demo: the provider
