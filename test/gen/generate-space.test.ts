@@ -36,6 +36,27 @@ describe('generateSpace', () => {
     expect(formats).toEqual(new Set(['storage', 'markdown', 'text']));
   });
 
+  it('renders every body in a forced format and leaves the rest of each page as the seed made it', () => {
+    const mixed = pagesOf(200, 11);
+    const storage = [...generatePages({ ...ENG, pages: 200, seed: 11, bodyFormat: 'storage' })];
+    expect(storage.every((p) => p.event.bodyFormat === 'storage')).toBe(true);
+    const strip = ({ event, topics, kind }: GeneratedPage) => ({
+      ...event,
+      body: '',
+      bodyFormat: '',
+      topics,
+      kind,
+    });
+    expect(storage.map(strip)).toEqual(mixed.map(strip));
+    const same = mixed.filter((p) => p.event.bodyFormat === 'storage').map((p) => p.event.pageId);
+    expect(same.length).toBeGreaterThan(0);
+    for (const id of same) {
+      expect(storage.find((p) => p.event.pageId === id)?.event.body).toBe(
+        mixed.find((p) => p.event.pageId === id)?.event.body,
+      );
+    }
+  });
+
   it('gives every page a unique numeric pageId', () => {
     const { events } = generateSpace({ ...ENG, pages: 20_000, seed: 3 });
     expect(new Set(events.map((e) => e.pageId)).size).toBe(events.length);
