@@ -4,6 +4,11 @@ import { parseScenario, type Scenario } from './scenario.js';
 
 /** Reads and validates a scenario file (JSON); every failure is one TagspaceError('config') line. */
 export async function loadScenarioFile(path: string): Promise<Scenario> {
+  return parseScenario(await readScenarioJson(path));
+}
+
+/** A scenario file's JSON, read but not validated (each simulator validates its own block). */
+export async function readScenarioJson(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -20,5 +25,5 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
       setting: 'scenario',
     });
   }
-  return parseScenario(json);
+  return json;
 }

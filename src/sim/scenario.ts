@@ -78,7 +78,8 @@ export const DEFAULT_RPM = 1_000_000;
 export const DEFAULT_TPM = 1_000_000_000;
 export const DEFAULT_WINDOW_MS = 60_000;
 
-const TOP_KEYS = ['seed', 'trackPages', 'description', 'gemini', 'openai'] as const;
+// `confluence` is the Confluence simulator's block, read by confluence/confluence-scenario.ts.
+const TOP_KEYS = ['seed', 'trackPages', 'description', 'gemini', 'openai', 'confluence'] as const;
 const PROVIDER_KEYS = [
   'model',
   'models',

@@ -1,15 +1,36 @@
 import type { Config } from '../config.js';
 import { logger } from '../../telemetry/log.js';
-import { loadScenarioFile } from '../../sim/scenario-file.js';
+import { createConfluenceSim } from '../../sim/confluence/confluence-sim.js';
+import { parseConfluenceScenario } from '../../sim/confluence/confluence-scenario.js';
+import { parseScenario } from '../../sim/scenario.js';
+import { isObject } from '../../sim/scenario-fields.js';
+import { readScenarioJson } from '../../sim/scenario-file.js';
 import { startSimulator } from '../../sim/simulator.js';
 
-/** `tagspace sim`: the provider simulator as a real HTTP server, until SIGINT or SIGTERM. */
+/**
+ * `tagspace sim`: the provider simulator and the Confluence simulator on one real HTTP server,
+ * until SIGINT or SIGTERM. The scenario file's `confluence` block seeds spaces, sets credentials,
+ * the rate and webhooks; without one the wiki starts empty with the default credentials.
+ */
 export async function simCommand(config: Config): Promise<number> {
-  const scenario = config.scenario === undefined ? {} : await loadScenarioFile(config.scenario);
-  const sim = await startSimulator({ scenario, port: config.sim.port, host: config.sim.host });
-  logger('sim').info({ url: sim.url, scenario: config.scenario ?? 'defaults' }, 'simulator listening');
+  const json = config.scenario === undefined ? {} : await readScenarioJson(config.scenario);
+  const scenario = parseScenario(json);
+  const wiki = parseConfluenceScenario(isObject(json) ? json.confluence : undefined);
+  const confluence = createConfluenceSim({
+    config: wiki.config,
+    spaces: wiki.spaces,
+    webhooks: wiki.webhooks,
+  });
+  const sim = await startSimulator({ scenario, port: config.sim.port, host: config.sim.host, confluence });
+  const spaces = wiki.spaces.map((s) => `${s.key} (${s.pages} pages)`).join(', ') || 'none yet';
+  const users = wiki.config.users.map((u) => u.email).join(', ');
+  logger('sim').info(
+    { url: sim.url, scenario: config.scenario ?? 'defaults', spaces },
+    'simulator listening',
+  );
   process.stdout.write(
-    `simulator on ${sim.url}\n  --gemini-base-url ${sim.geminiBaseUrl}\n  --openai-base-url ${sim.openaiBaseUrl}\n  stats: ${sim.url}/stats\n`,
+    `simulator on ${sim.url}\n  --gemini-base-url ${sim.geminiBaseUrl}\n  --openai-base-url ${sim.openaiBaseUrl}\n  stats: ${sim.url}/stats\n` +
+      `  --confluence-url ${sim.url}  (spaces: ${spaces}; users: ${users})\n  confluence stats: ${sim.url}/_confluence/stats\n`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
