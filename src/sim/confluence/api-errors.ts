@@ -13,6 +13,7 @@ const CODES: Record<number, [code: string, title: string]> = {
   403: ['FORBIDDEN', 'Forbidden'],
   404: ['NOT_FOUND', 'Not Found'],
   409: ['CONFLICT', 'Conflict'],
+  415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported Media Type'],
   429: ['TOO_MANY_REQUESTS', 'Too Many Requests'],
 };
 

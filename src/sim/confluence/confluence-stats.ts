@@ -3,7 +3,8 @@
  * makes zero label writes"), independent of anything the client reports.
  *
  *   requests       = Σ byRoute = every request under /wiki, answered or refused
- *   labelWrites    = label add + remove requests that got past the rate limit and authentication
+ *   labelWrites    = label add + remove requests that reached their route (past the rate limit,
+ *                    authentication and the media-type check)
  *                    (whatever they changed); labelsAdded / labelsRemoved = labels actually changed
  *   authFailures   = requests refused for their credentials (a v2 404 among them)
  *   rateLimited, notFound, badRequest, conflicts = the other answers by status

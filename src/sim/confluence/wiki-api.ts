@@ -16,7 +16,7 @@ import type { WikiStore } from './wiki-store.js';
 /**
  * Everything under /wiki, in the order Cloud's edge and product apply it:
  *
- *   count → rate limit (429) → authenticate (404 / 403 / 401) → route → error shape of its API
+ *   count → rate limit (429) → authenticate (404 / 403 / 401) → JSON body? (415) → route → error shape
  *
  * so a refused request still counts, and a 429 comes before anyone looks at the credentials.
  * Every answer past the rate limit carries its X-RateLimit-* headers.
@@ -48,6 +48,12 @@ export function createWikiApi(deps: WikiApiDeps): (req: WikiRequest) => SimRespo
     }
     if (found === undefined)
       return counted(deps, errorFor(family, 404, `No route for ${req.method} ${req.path}`, rate.headers));
+    const type = req.header('content-type') ?? '';
+    if ((req.method === 'POST' || req.method === 'PUT') && !/^application\/json\b/i.test(type)) {
+      // As Confluence's REST layer does: a body it is not told is JSON is not read at all.
+      const message = `Unsupported media type: ${type === '' ? '(none)' : type}`;
+      return counted(deps, errorFor(found.route.family, 415, message, rate.headers));
+    }
     let response: SimResponse;
     try {
       const params = found.match.slice(1).map((p) => decodeURIComponent(p ?? ''));

@@ -90,9 +90,21 @@ describe('Confluence simulator: labels written through v1', () => {
   it('refuses an unknown prefix and a body that is not JSON', async () => {
     const { sim, id } = await wikiWithPage();
     expect((await call(sim, `/wiki/rest/api/content/${id}/label`, add(['x'], 'secret'))).status).toBe(400);
-    expect(
-      (await call(sim, `/wiki/rest/api/content/${id}/label`, { method: 'POST', body: '[{' })).status,
-    ).toBe(400);
+    const broken = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[{' };
+    expect((await call(sim, `/wiki/rest/api/content/${id}/label`, broken)).status).toBe(400);
+  });
+
+  it('answers a body not sent as application/json with 415, as a fetch of a bare string would send it', async () => {
+    const { sim, id } = await wikiWithPage();
+    const body = JSON.stringify([{ prefix: 'global', name: 'x' }]);
+    const answer = await call(sim, `/wiki/rest/api/content/${id}/label`, { method: 'POST', body });
+    expect(answer).toMatchObject({ status: 415, body: { statusCode: 415 } });
+    expect(sim.page(id)?.labels).toEqual([]);
+    const properties = await call(sim, `/wiki/api/v2/pages/${id}/properties`, {
+      method: 'POST',
+      body: '{"key":"k","value":1}',
+    });
+    expect(properties).toMatchObject({ status: 415, body: { errors: [{ status: 415 }] } });
   });
 
   it('answers label writes on a trashed or purged page with 404', async () => {
