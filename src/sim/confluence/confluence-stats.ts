@@ -4,8 +4,8 @@
  *
  *   requests       = Σ byRoute = every request under /wiki, answered or refused
  *   labelWrites    = label add + remove requests that reached their route (past the rate limit,
- *                    authentication and the media-type check)
- *                    (whatever they changed); labelsAdded / labelsRemoved = labels actually changed
+ *                    authentication and the media-type check), whatever they changed
+ *   labelsAdded, labelsRemoved = labels those requests actually changed
  *   authFailures   = requests refused for their credentials (a v2 404 among them)
  *   rateLimited, notFound, badRequest, conflicts = the other answers by status
  *   personLabels   = labels people added through the control API (never counted as writes)
