@@ -1,17 +1,21 @@
 /**
- * The two ways the providers spell a wait:
+ * The ways the providers spell a wait:
  *
- *   Google (protobuf Duration JSON): seconds with a trailing "s" — "43s", "0.35s".
- *     A wait of a second or more is rounded up to whole seconds of the simulated clock, as Gemini
- *     reports it: with a window shrunk by a time scale (windowMs < 60 s), a "second" is
- *     windowMs / 60, so rounding costs the client the same share of a window as it does for real;
- *     a shorter wait is rounded up to the millisecond, so short test windows keep a useful hint.
+ *   Google (protobuf Duration JSON): seconds with a trailing "s". Gemini's RetryInfo.retryDelay holds
+ *     whole seconds only — the fraction is dropped, so a wait of 6.87 s reads "6s" and one under a
+ *     second "0s" — while its message names the exact wait ("Please retry in 6.871308817s.").
+ *     On a time-scaled clock (a window shrunk below 60 s) a "second" is windowMs / 60, so dropping
+ *     the fraction costs the client the same share of a window as it does for real.
  *   Go (OpenAI's x-ratelimit-reset-*): "120ms" below a second, else h/m/s — "1.5s", "6m0s", "1h2m3s".
  */
-export function formatGoogleDuration(ms: number, secondMs = 1000): string {
+export function formatRetryDelay(ms: number, secondMs = 1000): string {
   const wait = Math.max(0, ms);
-  if (wait >= secondMs) return `${trimFraction((Math.ceil(wait / secondMs) * secondMs) / 1000)}s`;
-  return `${trimFraction(Math.ceil(wait) / 1000)}s`;
+  return `${trimFraction((Math.floor(wait / secondMs) * secondMs) / 1000)}s`;
+}
+
+/** The exact wait as Gemini's message spells it: seconds to the nanosecond, "6.871308817s". */
+export function formatExactSeconds(ms: number): string {
+  return `${Number((Math.max(0, ms) / 1000).toFixed(9))}s`;
 }
 
 export function formatGoDuration(ms: number): string {

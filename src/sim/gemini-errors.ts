@@ -1,17 +1,20 @@
-import { formatGoogleDuration } from './durations.js';
+import { formatExactSeconds, formatRetryDelay } from './durations.js';
 import type { FieldViolation } from './gemini-request.js';
 import type { QuotaRefusal } from './provider-runtime.js';
 import { jsonResponse, type SimResponse } from './sim-response.js';
 
 /**
  * Gemini's error bodies, as google.rpc.Status JSON: `{"error":{"code","message","status","details"}}`.
- * A 429 for the window carries QuotaFailure (which quota), Help and RetryInfo (how long to wait);
+ * A 429 for the window carries QuotaFailure (which quota), Help and RetryInfo (how long to wait, in
+ * whole seconds: the fraction is dropped), and its message names the metric, the limit and the exact
+ * wait ("…\n* Quota exceeded for metric: …, limit: 30, model: …\nPlease retry in 6.871308817s.");
  * the per-day 429 carries no RetryInfo, since waiting within a run does not help.
  */
 const RATE_LIMIT_DOCS = 'https://ai.google.dev/gemini-api/docs/rate-limits';
 const QUOTA_MESSAGE =
   'You exceeded your current quota, please check your plan and billing details. ' +
-  `For more information on this error, head to: ${RATE_LIMIT_DOCS}.`;
+  `For more information on this error, head to: ${RATE_LIMIT_DOCS}. ` +
+  'To monitor your current usage, head to: https://ai.dev/rate-limit. ';
 
 const QUOTAS = {
   requests: {
@@ -28,7 +31,7 @@ const QUOTAS = {
   },
 } as const;
 
-/** `windowMs` sets the simulated second the retry hint is rounded to (see formatGoogleDuration). */
+/** `windowMs` sets the simulated second the retry hint is cut to (see formatRetryDelay). */
 export function windowError(model: string, refusal: QuotaRefusal, windowMs = 60_000): SimResponse {
   return quotaError(
     model,
@@ -58,13 +61,15 @@ export function quotaError(
       links: [{ description: 'Learn more about Gemini API quotas', url: RATE_LIMIT_DOCS }],
     },
   ];
+  let message = `${QUOTA_MESSAGE}\n* Quota exceeded for metric: ${QUOTAS[quota].quotaMetric}, limit: ${limit}, model: ${model}`;
   if (retryAfterMs !== undefined) {
     details.push({
       '@type': 'type.googleapis.com/google.rpc.RetryInfo',
-      retryDelay: formatGoogleDuration(retryAfterMs, secondMs),
+      retryDelay: formatRetryDelay(retryAfterMs, secondMs),
     });
+    message += `\nPlease retry in ${formatExactSeconds(retryAfterMs)}.`;
   }
-  return error(429, 'RESOURCE_EXHAUSTED', QUOTA_MESSAGE, details);
+  return error(429, 'RESOURCE_EXHAUSTED', message, details);
 }
 
 export function authError(status: 401 | 403 | undefined, missing: boolean): SimResponse {

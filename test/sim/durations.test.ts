@@ -1,16 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { formatGoDuration, formatGoogleDuration } from '../../src/sim/durations.js';
+import { formatExactSeconds, formatGoDuration, formatRetryDelay } from '../../src/sim/durations.js';
 
-describe('formatGoogleDuration', () => {
-  it('rounds a wait of a second or more up to whole seconds', () => {
-    expect(formatGoogleDuration(42_100)).toBe('43s');
-    expect(formatGoogleDuration(12_000)).toBe('12s');
-    expect(formatGoogleDuration(1_001)).toBe('2s');
+describe('formatRetryDelay', () => {
+  it('drops the fraction of a second, as Gemini does in RetryInfo', () => {
+    expect(formatRetryDelay(42_100)).toBe('42s');
+    expect(formatRetryDelay(12_000)).toBe('12s');
+    expect(formatRetryDelay(6_871.3)).toBe('6s');
+    expect(formatRetryDelay(1_999)).toBe('1s');
   });
 
-  it('keeps milliseconds below a second', () => {
-    expect(formatGoogleDuration(350)).toBe('0.35s');
-    expect(formatGoogleDuration(0.2)).toBe('0.001s');
+  it('says 0s for a wait under a second', () => {
+    expect(formatRetryDelay(350)).toBe('0s');
+    expect(formatRetryDelay(0.2)).toBe('0s');
+  });
+});
+
+describe('formatExactSeconds', () => {
+  it('spells the exact wait to the nanosecond, as the message does', () => {
+    expect(formatExactSeconds(6_871.308817)).toBe('6.871308817s');
+    expect(formatExactSeconds(350)).toBe('0.35s');
+    expect(formatExactSeconds(12_000)).toBe('12s');
   });
 });
 
@@ -26,10 +35,10 @@ describe('formatGoDuration', () => {
   });
 });
 
-describe('formatGoogleDuration on a time-scaled clock', () => {
-  it('rounds up to simulated seconds when a second is shorter than 1000 ms', () => {
-    expect(formatGoogleDuration(4_210, 100)).toBe('4.3s');
-    expect(formatGoogleDuration(4_300, 100)).toBe('4.3s');
-    expect(formatGoogleDuration(99, 100)).toBe('0.099s');
+describe('formatRetryDelay on a time-scaled clock', () => {
+  it('cuts to whole simulated seconds when a second is shorter than 1000 ms', () => {
+    expect(formatRetryDelay(4_210, 100)).toBe('4.2s');
+    expect(formatRetryDelay(4_300, 100)).toBe('4.3s');
+    expect(formatRetryDelay(99, 100)).toBe('0s');
   });
 });

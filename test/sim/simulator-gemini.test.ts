@@ -73,7 +73,7 @@ describe('simulator, Gemini through @google/generative-ai', () => {
     expect(s.stats().gemini.rejected).toBe(1);
   });
 
-  it('answers over the request limit with RESOURCE_EXHAUSTED and a RetryInfo delay that is honest', async () => {
+  it('answers over the request limit with RESOURCE_EXHAUSTED, the wait cut to whole seconds in RetryInfo and exact in the message', async () => {
     const s = await start({ gemini: { rpm: 2, windowMs: 1_000 } });
     const model = geminiModel(s);
     await model.generateContent(PROMPT);
@@ -85,14 +85,20 @@ describe('simulator, Gemini through @google/generative-ai', () => {
       quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
       quotaValue: '2',
     });
+    // A 1 s window's "second" is 1000 / 60 ms: RetryInfo drops the fraction of it, the message does not.
     const delay = detail(err, 'RetryInfo')?.retryDelay ?? '';
-    expect(delay).toMatch(/^0\.\d{1,3}s$|^1s$/);
-    const waitMs = Number(delay.slice(0, -1)) * 1000;
+    expect(delay).toMatch(/^0(\.\d{1,3})?s$/);
+    const exact = /Please retry in (\d+(?:\.\d+)?)s\./.exec(err.message)?.[1];
+    const waitMs = Number(exact) * 1000;
+    expect(waitMs).toBeGreaterThan(0);
+    expect(waitMs).toBeLessThanOrEqual(1_000);
+    expect(waitMs - Number(delay.slice(0, -1)) * 1000).toBeGreaterThanOrEqual(0);
+    expect(waitMs - Number(delay.slice(0, -1)) * 1000).toBeLessThan(1_000 / 60);
     const refusedAt = Date.now();
     await waitFor(() => Date.now() - refusedAt >= waitMs, {
       timeoutMs: 3_000,
       intervalMs: 10,
-      message: 'the hinted wait',
+      message: 'the exact wait',
     });
     await expect(model.generateContent(PROMPT)).resolves.toBeDefined();
     expect(s.stats().gemini).toMatchObject({ requests: 4, ok: 3, rateLimited: 1 });
