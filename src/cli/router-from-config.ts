@@ -7,12 +7,15 @@ import { ORIGIN_BACKOFF } from '../operators/backoff.js';
 /** Builds the router a command runs with: a provider for each configured key. */
 export function routerFromConfig(config: Config, overrides: Partial<RouterOptions> = {}): Router {
   const { gemini, openai, providerTimeoutMs: timeoutMs } = config;
+  // Names this instance on every provider call (x-tagspace-instance), never a secret.
+  const instanceId = config.kafka.instanceId;
   return new Router({
     providers: {
       ...(gemini.apiKey !== undefined && {
         gemini: new GeminiProvider({
           apiKey: gemini.apiKey,
           model: gemini.model,
+          instanceId,
           timeoutMs,
           keySetting: gemini.keySetting,
           ...(gemini.baseUrl !== undefined && { baseUrl: gemini.baseUrl }),
@@ -22,6 +25,7 @@ export function routerFromConfig(config: Config, overrides: Partial<RouterOption
         openai: new OpenAIProvider({
           apiKey: openai.apiKey,
           model: openai.model,
+          instanceId,
           timeoutMs,
           keySetting: openai.keySetting,
           ...(openai.baseUrl !== undefined && { baseUrl: openai.baseUrl }),

@@ -13,12 +13,13 @@ import { TagspaceError } from '../model/errors.js';
 import { parseAnswerJson } from './answer-validation.js';
 import { classifyGeminiError, classifyGeminiResponse } from './classify-gemini-error.js';
 import { buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from '../model/prompt.js';
-import type {
-  Provider,
-  ProviderAnswer,
-  ProviderOptions,
-  ProviderResponseInfo,
-  TagCallOptions,
+import {
+  INSTANCE_HEADER,
+  type Provider,
+  type ProviderAnswer,
+  type ProviderOptions,
+  type ProviderResponseInfo,
+  type TagCallOptions,
 } from './provider.js';
 
 /** ANSWER_JSON_SCHEMA in Gemini's dialect: SchemaType enums, no additionalProperties. */
@@ -73,7 +74,10 @@ export class GeminiProvider implements Provider {
       },
       // No SDK `timeout`: its timer is never cleared and would hold the process open after the
       // call. tag() keeps its own timer and aborts through the signal instead.
-      opts.baseUrl === undefined ? {} : { baseUrl: opts.baseUrl },
+      {
+        ...(opts.baseUrl !== undefined && { baseUrl: opts.baseUrl }),
+        ...(opts.instanceId !== undefined && { customHeaders: { [INSTANCE_HEADER]: opts.instanceId } }),
+      },
     );
   }
 

@@ -4,12 +4,13 @@ import { TagspaceError } from '../model/errors.js';
 import { parseAnswerJson } from './answer-validation.js';
 import { classifyOpenAICompletion, classifyOpenAIError } from './classify-openai-error.js';
 import { ANSWER_JSON_SCHEMA, buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from '../model/prompt.js';
-import type {
-  Provider,
-  ProviderAnswer,
-  ProviderOptions,
-  ProviderResponseInfo,
-  TagCallOptions,
+import {
+  INSTANCE_HEADER,
+  type Provider,
+  type ProviderAnswer,
+  type ProviderOptions,
+  type ProviderResponseInfo,
+  type TagCallOptions,
 } from './provider.js';
 
 export interface OpenAIProviderOptions extends ProviderOptions {
@@ -41,6 +42,7 @@ export class OpenAIProvider implements Provider {
       baseURL: opts.baseUrl,
       maxRetries: 0,
       timeout: opts.timeoutMs,
+      ...(opts.instanceId !== undefined && { defaultHeaders: { [INSTANCE_HEADER]: opts.instanceId } }),
     });
   }
 

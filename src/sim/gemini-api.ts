@@ -1,11 +1,12 @@
 import { authError, badRequest, error, quotaError, serverError, windowError } from './gemini-errors.js';
 import { readGeminiRequest } from './gemini-request.js';
+import type { Caller } from './caller.js';
 import type { Decision, ProviderRuntime } from './provider-runtime.js';
 import { fenced, jsonResponse, type SimResponse } from './sim-response.js';
 
 /**
  * Gemini's generateContent over the wire: `POST /v1beta/models/{model}:generateContent`, the key in
- * `x-goog-api-key` (or `?key=`). Answers and errors are shaped as the real service shapes them —
+ * `x-goog-api-key` (or `?key=`); the caller (caller.ts) is known by the key's hash and its instance header. Answers and errors are shaped as the real service shapes them —
  * candidates/usageMetadata, promptFeedback for a blocked prompt, google.rpc error bodies (gemini-errors).
  */
 let responseCounter = 0;
@@ -13,24 +14,24 @@ let responseCounter = 0;
 export function geminiResponse(
   runtime: ProviderRuntime,
   model: string,
-  apiKey: string | undefined,
+  caller: Caller,
   bodyText: string,
 ): SimResponse {
-  const denied = runtime.authorize(apiKey) ?? runtime.serves(model);
+  const denied = runtime.authorize(caller) ?? runtime.serves(caller, model);
   if (denied !== undefined) return respond(runtime, model, denied);
   let body: unknown;
   try {
     body = JSON.parse(bodyText);
   } catch {
-    runtime.count('rejected');
+    runtime.count(caller, 'rejected');
     return badRequest([{ field: '', description: 'Invalid JSON payload received. Unexpected token.' }]);
   }
   const request = readGeminiRequest(body);
   if (Array.isArray(request)) {
-    runtime.count('rejected');
+    runtime.count(caller, 'rejected');
     return badRequest(request);
   }
-  const decision = runtime.decide(request);
+  const decision = runtime.decide(caller, request);
   if (decision.kind === 'answer' && !request.jsonMode) decision.text = fenced(decision.text, decision.finish);
   return respond(runtime, model, decision);
 }
@@ -57,7 +58,7 @@ function respond(runtime: ProviderRuntime, model: string, d: Decision): SimRespo
       // The real service answers a burst beyond its capacity with a bare RESOURCE_EXHAUSTED.
       return error(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).');
     case 'window':
-      return windowError(model, d.refusal, runtime.scenario.windowMs);
+      return windowError(model, d.refusal, runtime.limits().windowMs);
     case 'timeout':
       return d.hangMs === undefined
         ? { ...error(504, 'DEADLINE_EXCEEDED', ''), delayMs: Infinity, admitted: true }

@@ -11,6 +11,7 @@ import {
   wrongKey,
 } from './openai-errors.js';
 import { readOpenAIRequest } from './openai-request.js';
+import type { Caller } from './caller.js';
 import type { Decision, ProviderRuntime } from './provider-runtime.js';
 import { fenced, jsonResponse, type SimResponse } from './sim-response.js';
 
@@ -22,41 +23,32 @@ import { fenced, jsonResponse, type SimResponse } from './sim-response.js';
 
 let completionCounter = 0;
 
-export function openaiResponse(
-  runtime: ProviderRuntime,
-  apiKey: string | undefined,
-  bodyText: string,
-): SimResponse {
-  const denied = runtime.authorize(apiKey);
-  if (denied !== undefined) return respond(runtime, '', denied, apiKey);
+export function openaiResponse(runtime: ProviderRuntime, caller: Caller, bodyText: string): SimResponse {
+  const denied = runtime.authorize(caller);
+  if (denied !== undefined) return respond(runtime, '', denied, caller);
   let body: unknown;
   try {
     body = JSON.parse(bodyText);
   } catch {
-    runtime.count('rejected');
+    runtime.count(caller, 'rejected');
     return invalidRequest('We could not parse the JSON body of your request.', null, null);
   }
   const request = readOpenAIRequest(body);
   if (!('userText' in request)) {
-    runtime.count('rejected');
+    runtime.count(caller, 'rejected');
     return invalidRequest(request.message, request.param, request.code);
   }
-  const decision = runtime.serves(request.model) ?? runtime.decide(request);
+  const decision = runtime.serves(caller, request.model) ?? runtime.decide(caller, request);
   if (decision.kind === 'answer' && !request.jsonMode) decision.text = fenced(decision.text, decision.finish);
-  return respond(runtime, request.model, decision, apiKey);
+  return respond(runtime, request.model, decision, caller);
 }
 
-function respond(
-  runtime: ProviderRuntime,
-  model: string,
-  d: Decision,
-  apiKey: string | undefined,
-): SimResponse {
+function respond(runtime: ProviderRuntime, model: string, d: Decision, caller: Caller): SimResponse {
   switch (d.kind) {
     case 'not_found':
       return modelNotFound(model);
     case 'auth':
-      return d.missing ? missingKey() : wrongKey(apiKey ?? '');
+      return d.missing ? missingKey() : wrongKey(caller.apiKey ?? '');
     case 'outage':
       return serverError(d.status, false);
     case 'daily':
@@ -64,9 +56,9 @@ function respond(
     case 'reject':
       return invalidPrompt();
     case 'concurrency':
-      return concurrencyLimited(runtime, model, d.limit);
+      return concurrencyLimited(runtime, caller, model, d.limit);
     case 'window':
-      return windowError(runtime, model, d.refusal);
+      return windowError(runtime, caller, model, d.refusal);
     case 'timeout':
       return d.hangMs === undefined
         ? { ...serverError(504, true), delayMs: Infinity }
@@ -74,13 +66,13 @@ function respond(
     case 'server_error':
       return serverError(d.status, true);
     case 'safety':
-      return completion(runtime, model, d.delayMs, {
+      return completion(runtime, caller, model, d.delayMs, {
         message: { content: null, refusal: "I'm sorry, but I can't help with that request." },
         finish: 'stop',
         usage: { prompt: d.inputTokens, completion: 12 },
       });
     case 'answer':
-      return completion(runtime, model, d.delayMs, {
+      return completion(runtime, caller, model, d.delayMs, {
         message: { content: d.text, refusal: null },
         finish: d.finish,
         usage: { prompt: d.inputTokens, completion: d.outputTokens },
@@ -96,6 +88,7 @@ interface CompletionParts {
 
 function completion(
   runtime: ProviderRuntime,
+  caller: Caller,
   model: string,
   delayMs: number,
   parts: CompletionParts,
@@ -124,6 +117,6 @@ function completion(
     service_tier: 'default',
     system_fingerprint: 'fp_simulator',
   };
-  const headers = { ...rateLimitHeaders(runtime), 'openai-processing-ms': String(delayMs) };
+  const headers = { ...rateLimitHeaders(runtime, caller), 'openai-processing-ms': String(delayMs) };
   return jsonResponse(200, payload, headers, delayMs, true);
 }

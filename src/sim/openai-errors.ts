@@ -1,3 +1,4 @@
+import type { Caller } from './caller.js';
 import { formatGoDuration } from './durations.js';
 import type { ProviderRuntime, QuotaRefusal } from './provider-runtime.js';
 import { jsonResponse, type SimResponse } from './sim-response.js';
@@ -55,16 +56,29 @@ export function invalidPrompt(): SimResponse {
   );
 }
 
-export function concurrencyLimited(runtime: ProviderRuntime, model: string, limit: number): SimResponse {
+export function concurrencyLimited(
+  runtime: ProviderRuntime,
+  caller: Caller,
+  model: string,
+  limit: number,
+): SimResponse {
   const message =
     `Rate limit reached for ${model} in organization ${ORGANIZATION}: too many concurrent requests ` +
     `(limit ${limit}). Please try again shortly.`;
-  return withHeaders(error(429, message, 'requests', 'rate_limit_exceeded'), rateLimitHeaders(runtime));
+  return withHeaders(
+    error(429, message, 'requests', 'rate_limit_exceeded'),
+    rateLimitHeaders(runtime, caller),
+  );
 }
 
-export function windowError(runtime: ProviderRuntime, model: string, r: QuotaRefusal): SimResponse {
+export function windowError(
+  runtime: ProviderRuntime,
+  caller: Caller,
+  model: string,
+  r: QuotaRefusal,
+): SimResponse {
   const unit = r.limit === 'requests' ? 'requests per min (RPM)' : 'tokens per min (TPM)';
-  const headers = rateLimitHeaders(runtime);
+  const headers = rateLimitHeaders(runtime, caller);
   const message = r.tooLarge
     ? `Request too large for ${model} in organization ${ORGANIZATION} on ${unit}: Limit ${r.limitValue}, ` +
       `Requested ${r.requested}. The input or output tokens must be reduced in order to run successfully. ` +
@@ -79,14 +93,15 @@ export function windowError(runtime: ProviderRuntime, model: string, r: QuotaRef
   return withHeaders(error(429, message, r.limit, 'rate_limit_exceeded'), headers);
 }
 
-export function rateLimitHeaders(runtime: ProviderRuntime): Record<string, string> {
-  const { rpm, tpm } = runtime.scenario;
-  const q = runtime.quotaSnapshot();
+/** The caller's quota as OpenAI reports it on every answer and 429 (limits: the ones in force now). */
+export function rateLimitHeaders(runtime: ProviderRuntime, caller: Caller): Record<string, string> {
+  const { rpm, tpm } = runtime.limits();
+  const q = runtime.quotaSnapshot(caller);
   return {
     'x-ratelimit-limit-requests': String(rpm),
     'x-ratelimit-limit-tokens': String(tpm),
-    'x-ratelimit-remaining-requests': String(Math.max(0, rpm - q.requestsUsed)),
-    'x-ratelimit-remaining-tokens': String(Math.max(0, tpm - q.tokensUsed)),
+    'x-ratelimit-remaining-requests': String(q.requestsRemaining),
+    'x-ratelimit-remaining-tokens': String(q.tokensRemaining),
     'x-ratelimit-reset-requests': formatGoDuration(q.requestsResetMs),
     'x-ratelimit-reset-tokens': formatGoDuration(q.tokensResetMs),
   };

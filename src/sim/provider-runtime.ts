@@ -1,11 +1,12 @@
 import { parsePromptPages, type PromptPage, type TagAnswer } from '../model/prompt.js';
-import { DailyQuota } from './daily-quota.js';
+import type { Caller } from './caller.js';
 import { drawFault, findMarked, malform, misattribute, outageAt, truncate } from './faults.js';
 import { latencyDelayMs } from './latency-model.js';
+import { QuotaBook } from './quota-book.js';
 import { seededRandom, type Random } from '../gen/random.js';
+import type { QuotaLimits, QuotaSnapshot, QuotaVerdict } from './rate-quota.js';
 import type { ProviderScenario } from './scenario.js';
 import type { CountedOutcome, ProviderStats, SimStats } from './sim-stats.js';
-import { SlidingWindowQuota, type QuotaSnapshot, type QuotaVerdict } from './sliding-window-quota.js';
 import { tagPage } from '../gen/tagger.js';
 import type { ProviderName } from '../model/provider-name.js';
 
@@ -15,8 +16,11 @@ import type { ProviderName } from '../model/provider-name.js';
  * charged to the quotas:
  *
  *   authorize: key valid? → serves: model served? → (body read) → decide: outage? →
- *   day exhausted? → page rejected? → concurrency cap → requests/day → sliding window
- *   (rpm, tpm on input tokens) → [admitted] → faults → answer
+ *   day exhausted? → page rejected? → concurrency cap → requests/day → the window quota of the
+ *   scenario's shape (rpm, tpm on input tokens) → [admitted] → faults → answer
+ *
+ * The quotas are the caller's key's (or everyone's, when shared: quota-book.ts); every count goes
+ * to the provider's totals and to the caller's own (caller.ts).
  *
  * Tokens are the simulator's own count, ⌈characters / 4⌉: input over system + user text, charged
  * at admission; output over the answer text, charged to the window once the answer is made.
@@ -64,8 +68,7 @@ export function estimateTokens(text: string): number {
 
 export class ProviderRuntime {
   private config: ProviderScenario;
-  private readonly quota: SlidingWindowQuota;
-  private readonly daily: DailyQuota;
+  private readonly quotas: QuotaBook;
   private faultRandom: Random;
   private latencyRandom: Random;
   private readonly stats: ProviderStats;
@@ -80,8 +83,7 @@ export class ProviderRuntime {
     private readonly now: () => number,
   ) {
     this.config = config;
-    this.quota = new SlidingWindowQuota(config, now);
-    this.daily = new DailyQuota(config.rpd, origin, now);
+    this.quotas = new QuotaBook(config, origin, now);
     this.stats = simStats.of(name);
     [this.faultRandom, this.latencyRandom] = this.streams(seed);
   }
@@ -90,83 +92,105 @@ export class ProviderRuntime {
     return this.config;
   }
 
-  /** Applies a changed scenario; the quota windows keep what they hold. */
+  /**
+   * Applies a changed scenario; the quotas keep what they hold (a new shape or scope starts them
+   * afresh).
+   */
   reconfigure(config: ProviderScenario, seed: number | undefined): void {
     this.config = config;
-    this.quota.setLimits(config);
-    this.daily.setLimit(config.rpd);
+    this.quotas.reconfigure(config);
     if (seed !== undefined) [this.faultRandom, this.latencyRandom] = this.streams(seed);
   }
 
-  quotaSnapshot(): QuotaSnapshot {
-    return this.quota.snapshot();
+  /** The limits in force now: the scenario's, or its schedule's. */
+  limits(): QuotaLimits {
+    return this.quotas.limits();
   }
 
-  dailyResetInMs(): number {
-    return this.daily.resetInMs();
+  /** What the caller's quota holds now (OpenAI's x-ratelimit-* headers). */
+  quotaSnapshot(caller: Caller): QuotaSnapshot {
+    return this.quotas.of(caller.keyTag).rate.snapshot();
   }
 
-  count(outcome: CountedOutcome): void {
-    this.stats.requests += 1;
-    this.stats[outcome] += 1;
+  dailyResetInMs(caller: Caller): number {
+    return this.quotas.of(caller.keyTag).daily.resetInMs();
   }
 
-  countClientClosed(): void {
-    this.stats.clientClosed += 1;
+  count(caller: Caller, outcome: CountedOutcome): void {
+    this.tally(caller, (s) => {
+      s.requests += 1;
+      s[outcome] += 1;
+    });
   }
 
-  release(): void {
-    this.stats.inFlight -= 1;
+  countClientClosed(caller: Caller): void {
+    this.tally(caller, (s) => (s.clientClosed += 1));
+  }
+
+  release(caller: Caller): void {
+    this.tally(caller, (s) => (s.inFlight -= 1));
   }
 
   /** Is the key right? Checked before the body is read. */
-  authorize(apiKey: string | undefined): Decision | undefined {
+  authorize(caller: Caller): Decision | undefined {
     const expected = this.config.apiKey;
+    const { apiKey } = caller;
     if (expected === undefined || apiKey === expected) return undefined;
-    return this.done('authFailures', { kind: 'auth', missing: apiKey === undefined || apiKey === '' });
+    return this.done(caller, 'authFailures', {
+      kind: 'auth',
+      missing: apiKey === undefined || apiKey === '',
+    });
   }
 
   /** Is the model served? */
-  serves(model: string): Decision | undefined {
+  serves(caller: Caller, model: string): Decision | undefined {
     const models = this.config.models;
     if (models === undefined || models.includes(model)) return undefined;
-    return this.done('notFound', { kind: 'not_found' });
+    return this.done(caller, 'notFound', { kind: 'not_found' });
   }
 
-  decide(req: SimRequest): Decision {
+  decide(caller: Caller, req: SimRequest): Decision {
     const c = this.config;
     const f = c.faults;
     const outage = outageAt(f.outages, this.now() - this.origin);
     if (outage !== undefined) {
-      this.stats.outageErrors += 1;
-      return this.done('serverErrors', { kind: 'outage', status: outage.status ?? 503 });
+      this.tally(caller, (s) => (s.outageErrors += 1));
+      return this.done(caller, 'serverErrors', { kind: 'outage', status: outage.status ?? 503 });
     }
-    if (f.dailyQuotaExhausted) return this.done('dailyQuota', { kind: 'daily' });
+    if (f.dailyQuotaExhausted) return this.done(caller, 'dailyQuota', { kind: 'daily' });
     const pages = parsePromptPages(req.userText);
     const rejected = findMarked(pages, f.rejectMarker);
-    if (rejected !== undefined) return this.done('rejected', { kind: 'reject', pageId: rejected.id });
-    if (c.maxConcurrent !== undefined && this.stats.inFlight >= c.maxConcurrent) {
-      this.stats.concurrencyLimited += 1;
-      return this.done('rateLimited', { kind: 'concurrency', limit: c.maxConcurrent });
+    if (rejected !== undefined) {
+      return this.done(caller, 'rejected', { kind: 'reject', pageId: rejected.id });
     }
-    if (!this.daily.hasRoom()) return this.done('dailyQuota', { kind: 'daily' });
+    if (c.maxConcurrent !== undefined && this.stats.inFlight >= c.maxConcurrent) {
+      this.tally(caller, (s) => (s.concurrencyLimited += 1));
+      return this.done(caller, 'rateLimited', { kind: 'concurrency', limit: c.maxConcurrent });
+    }
+    const quota = this.quotas.of(caller.keyTag);
+    if (!quota.daily.hasRoom()) return this.done(caller, 'dailyQuota', { kind: 'daily' });
     const inputTokens = estimateTokens(req.systemText) + estimateTokens(req.userText);
-    const verdict = this.quota.tryAdmit(inputTokens);
-    if (!verdict.ok) return this.done('rateLimited', { kind: 'window', refusal: verdict });
-    this.daily.take();
-    this.admit(inputTokens);
-    return this.answer(pages, inputTokens, req.maxOutputTokens);
+    const verdict = quota.rate.tryAdmit(inputTokens);
+    if (!verdict.ok) return this.done(caller, 'rateLimited', { kind: 'window', refusal: verdict });
+    quota.daily.take();
+    this.admit(caller, inputTokens);
+    return this.answer(caller, pages, inputTokens, req.maxOutputTokens);
   }
 
-  private answer(pages: PromptPage[], inputTokens: number, cap: number | undefined): Decision {
+  private answer(
+    caller: Caller,
+    pages: PromptPage[],
+    inputTokens: number,
+    cap: number | undefined,
+  ): Decision {
     const fault = drawFault(this.config.faults, pages, this.faultRandom);
     switch (fault?.kind) {
       case 'timeout':
-        return this.done('timeouts', { kind: 'timeout', hangMs: this.config.faults.hangMs });
+        return this.done(caller, 'timeouts', { kind: 'timeout', hangMs: this.config.faults.hangMs });
       case 'server_error':
-        return this.done('serverErrors', { kind: 'server_error', status: fault.status });
+        return this.done(caller, 'serverErrors', { kind: 'server_error', status: fault.status });
       case 'safety':
-        return this.done('safetyBlocked', { kind: 'safety', inputTokens, delayMs: this.delay(0) });
+        return this.done(caller, 'safetyBlocked', { kind: 'safety', inputTokens, delayMs: this.delay(0) });
     }
     let entries: TagAnswer['pages'] = pages.map((p) => ({ id: p.id, tags: tagPage(p.title, p.text) }));
     if (fault?.kind === 'misattributed') {
@@ -182,11 +206,11 @@ export class ProviderRuntime {
       outcome = 'truncated';
     }
     const outputTokens = estimateTokens(text);
-    this.quota.charge(outputTokens);
-    this.stats.outputTokens += outputTokens;
-    if (outcome === 'ok') this.countAnswered(entries, fault?.kind === 'misattributed');
+    this.quotas.of(caller.keyTag).rate.charge(outputTokens);
+    this.tally(caller, (s) => (s.outputTokens += outputTokens));
+    if (outcome === 'ok') this.countAnswered(caller, entries, fault?.kind === 'misattributed');
     const finish = outcome === 'truncated' ? 'length' : 'stop';
-    return this.done(outcome, {
+    return this.done(caller, outcome, {
       kind: 'answer',
       text,
       finish,
@@ -196,26 +220,35 @@ export class ProviderRuntime {
     });
   }
 
-  private countAnswered(entries: TagAnswer['pages'], misattributed: boolean): void {
-    if (misattributed) this.stats.misattributed += 1;
-    this.stats.pagesAnswered += entries.length;
+  private countAnswered(caller: Caller, entries: TagAnswer['pages'], misattributed: boolean): void {
+    this.tally(caller, (s) => {
+      if (misattributed) s.misattributed += 1;
+      s.pagesAnswered += entries.length;
+    });
     if (!this.trackPages()) return;
     for (const e of entries) this.simStats.countPage(e.id);
   }
 
-  private admit(inputTokens: number): void {
-    this.stats.inputTokens += inputTokens;
-    this.stats.inFlight += 1;
-    if (this.stats.inFlight > this.stats.maxConcurrentSeen)
-      this.stats.maxConcurrentSeen = this.stats.inFlight;
+  private admit(caller: Caller, inputTokens: number): void {
+    this.tally(caller, (s) => {
+      s.inputTokens += inputTokens;
+      s.inFlight += 1;
+      if (s.inFlight > s.maxConcurrentSeen) s.maxConcurrentSeen = s.inFlight;
+    });
+  }
+
+  /** Applies one change to the provider's totals and to the caller's own counts. */
+  private tally(caller: Caller, change: (stats: ProviderStats) => void): void {
+    change(this.stats);
+    change(this.simStats.ofClient(caller.clientId, this.name));
   }
 
   private delay(outputTokens: number): number {
     return latencyDelayMs(this.config.latencyMs, outputTokens, this.latencyRandom);
   }
 
-  private done<D extends Decision>(outcome: CountedOutcome, decision: D): D {
-    this.count(outcome);
+  private done<D extends Decision>(caller: Caller, outcome: CountedOutcome, decision: D): D {
+    this.count(caller, outcome);
     return decision;
   }
 

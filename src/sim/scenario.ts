@@ -13,6 +13,7 @@ import {
   stringAt,
   type JsonObject,
 } from './scenario-fields.js';
+import { parseQuotaFields, QUOTA_KEYS, type QuotaFields } from './scenario-quota.js';
 
 /**
  * A scenario: what the simulated providers allow and how they misbehave. One block per provider;
@@ -42,7 +43,7 @@ export interface FaultConfig {
   dailyQuotaExhausted: boolean;
 }
 
-export interface ProviderScenario {
+export interface ProviderScenario extends QuotaFields {
   /** The model name reported in answers; absent = the model requested. */
   model?: string;
   /** Models served; absent = any. Others get the provider's 404. */
@@ -51,7 +52,10 @@ export interface ProviderScenario {
   apiKey?: string;
   /** Gemini only: the status for a wrong key (default 400 API_KEY_INVALID, as the real service). */
   authStatus?: 401 | 403;
-  /** Requests and tokens allowed per sliding window of windowMs (a minute by default, hence the names). */
+  /**
+   * Requests and tokens allowed per window of windowMs (a minute by default, hence the names),
+   * metered as `quotaShape` says (scenario-quota.ts: shape, burst, schedule, scope).
+   */
   rpm: number;
   tpm: number;
   windowMs: number;
@@ -90,6 +94,7 @@ const PROVIDER_KEYS = [
   'windowMs',
   'rpd',
   'maxConcurrent',
+  ...QUOTA_KEYS,
   'latencyMs',
   'faults',
 ] as const;
@@ -146,6 +151,7 @@ function parseProvider(value: unknown, path: string): ProviderScenario {
     windowMs: numberAt(block, 'windowMs', path, DEFAULT_WINDOW_MS, { min: 0, exclusive: true }),
     rpd: optionalNumberAt(block, 'rpd', path, { min: 0, exclusive: true }),
     maxConcurrent: optionalNumberAt(block, 'maxConcurrent', path, { min: 0, exclusive: true, integer: true }),
+    ...parseQuotaFields(block, path),
     latencyMs: parseLatency(block.latencyMs, `${path}.latencyMs`),
     faults: parseFaults(block.faults, `${path}.faults`),
   };

@@ -10,7 +10,8 @@ import type { ProviderName } from '../model/provider-name.js';
  * `misattributed` is the part of `ok` whose answer names the wrong pages; `concurrencyLimited` the part
  * of `rateLimited` refused by the concurrency cap; `outageErrors` the part of `serverErrors` from outages.
  * Outcomes are counted when decided, so a response the client stopped waiting for still counts
- * (and also as `clientClosed`).
+ * (and also as `clientClosed`). The same counts are kept per client (caller.ts: a hash of the key and
+ * the instance header), so the totals are the sum over clients.
  */
 export interface ProviderStats {
   requests: number;
@@ -36,10 +37,17 @@ export interface ProviderStats {
   maxConcurrentSeen: number;
 }
 
+export interface ClientStats {
+  gemini: ProviderStats;
+  openai: ProviderStats;
+}
+
 export interface SimStatsSnapshot {
   uptimeMs: number;
   gemini: ProviderStats;
   openai: ProviderStats;
+  /** Per client id (`key-1a2b3c4d/instance`), both providers; only clients that sent a request. */
+  clients: Record<string, ClientStats>;
   /** Answers per page id across both providers; present when asked for and tracked. */
   pages?: Record<string, number>;
 }
@@ -78,6 +86,7 @@ function emptyStats(): ProviderStats {
 export class SimStats {
   readonly gemini = emptyStats();
   readonly openai = emptyStats();
+  private readonly clients = new Map<string, ClientStats>();
   private pages = new Map<string, number>();
 
   constructor(
@@ -89,6 +98,16 @@ export class SimStats {
     return provider === 'gemini' ? this.gemini : this.openai;
   }
 
+  /** The counts of one client for one provider, created at its first request. */
+  ofClient(clientId: string, provider: ProviderName): ProviderStats {
+    let client = this.clients.get(clientId);
+    if (client === undefined) {
+      client = { gemini: emptyStats(), openai: emptyStats() };
+      this.clients.set(clientId, client);
+    }
+    return client[provider];
+  }
+
   countPage(pageId: string): void {
     this.pages.set(pageId, (this.pages.get(pageId) ?? 0) + 1);
   }
@@ -98,14 +117,21 @@ export class SimStats {
       uptimeMs: this.now() - this.startedAt,
       gemini: { ...this.gemini },
       openai: { ...this.openai },
+      clients: Object.fromEntries(
+        [...this.clients].map(([id, c]) => [id, { gemini: { ...c.gemini }, openai: { ...c.openai } }]),
+      ),
     };
     if (withPages) snap.pages = Object.fromEntries(this.pages);
     return snap;
   }
 
-  /** Zeroes the counts; requests still in flight stay in flight. */
+  /** Zeroes the counts and forgets idle clients; requests still in flight stay in flight. */
   reset(): void {
-    for (const stats of [this.gemini, this.openai]) {
+    for (const [id, c] of this.clients) {
+      if (c.gemini.inFlight === 0 && c.openai.inFlight === 0) this.clients.delete(id);
+    }
+    const perClient = [...this.clients.values()].flatMap((c) => [c.gemini, c.openai]);
+    for (const stats of [this.gemini, this.openai, ...perClient]) {
       const inFlight = stats.inFlight;
       Object.assign(stats, emptyStats(), { inFlight, maxConcurrentSeen: inFlight });
     }

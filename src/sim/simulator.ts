@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { TagspaceError } from '../model/errors.js';
 import { logger } from '../telemetry/log.js';
+import { callerOf, INSTANCE_HEADER, type Caller } from './caller.js';
 import type { ConfluenceSim } from './confluence/confluence-sim-api.js';
 import { wikiRequest } from './confluence/wiki-http-request.js';
 import { handleControl } from './control-api.js';
@@ -75,26 +76,33 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     resetStats: () => stats.reset(),
   };
 
-  /** The response, and the provider whose slot it may hold. */
+  /** The response, and the provider (and caller) whose slot it may hold. */
   const route = (req: IncomingMessage, path: string, query: string, body: string): Routed => {
     const wiki = options.confluence?.handle(wikiRequest(req, path, query, body));
-    if (wiki !== undefined) return { response: wiki, provider: undefined };
+    if (wiki !== undefined) return { response: wiki };
     const gemini = req.method === 'POST' ? GEMINI_PATH.exec(path) : null;
+    const instance = header(req, INSTANCE_HEADER);
     if (gemini !== null) {
       const key = header(req, 'x-goog-api-key') ?? new URLSearchParams(query).get('key') ?? undefined;
       const model = decodeURIComponent(gemini[2] as string);
-      return { response: geminiResponse(runtimes.gemini, model, key, body), provider: runtimes.gemini };
+      const caller = callerOf(key, instance);
+      const response = geminiResponse(runtimes.gemini, model, caller, body);
+      return { response, provider: runtimes.gemini, caller };
     }
     if (req.method === 'POST' && path === OPENAI_PATH) {
       const auth = header(req, 'authorization');
       const key = auth?.startsWith('Bearer ') === true ? auth.slice(7).trim() : undefined;
-      return { response: openaiResponse(runtimes.openai, key, body), provider: runtimes.openai };
+      const caller = callerOf(key, instance);
+      return { response: openaiResponse(runtimes.openai, caller, body), provider: runtimes.openai, caller };
     }
-    return { response: handleControl(control, req.method ?? 'GET', path, query, body), provider: undefined };
+    return { response: handleControl(control, req.method ?? 'GET', path, query, body) };
   };
 
-  const deliver = (res: ServerResponse, { response, provider }: Routed): void => {
-    const release = response.admitted && provider !== undefined ? once(() => provider.release()) : noop;
+  const deliver = (res: ServerResponse, { response, provider, caller }: Routed): void => {
+    const release =
+      response.admitted && provider !== undefined && caller !== undefined
+        ? once(() => provider.release(caller))
+        : noop;
     if (response.delayMs === 0) {
       write(res, response);
       release();
@@ -104,8 +112,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     } else {
       const timer = setTimeout(() => {
         pending.delete(timer);
-        if (gone(res)) provider?.countClientClosed();
-        else write(res, response);
+        if (!gone(res)) write(res, response);
+        else if (caller !== undefined) provider?.countClientClosed(caller);
         release();
       }, response.delayMs);
       pending.add(timer);
@@ -176,7 +184,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
 
 interface Routed {
   response: SimResponse;
-  provider: ProviderRuntime | undefined;
+  provider?: ProviderRuntime;
+  caller?: Caller;
 }
 
 function write(res: ServerResponse, response: SimResponse): void {

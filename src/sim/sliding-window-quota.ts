@@ -1,3 +1,11 @@
+import {
+  ADMITTED,
+  refusal,
+  type QuotaLimits,
+  type QuotaSnapshot,
+  type QuotaVerdict,
+  type RateQuota,
+} from './rate-quota.js';
 import { SampleQueue } from './sample-queue.js';
 
 /**
@@ -13,36 +21,7 @@ import { SampleQueue } from './sample-queue.js';
  * and a sample admitted at s leaves at s + windowMs. A request whose cost alone exceeds tpm can never
  * pass (`tooLarge`); its wait is a full window.
  */
-export interface QuotaLimits {
-  rpm: number;
-  tpm: number;
-  windowMs: number;
-}
-
-export type QuotaVerdict =
-  | { ok: true }
-  | {
-      ok: false;
-      limit: 'requests' | 'tokens';
-      retryAfterMs: number;
-      limitValue: number;
-      used: number;
-      requested: number;
-      tooLarge: boolean;
-    };
-
-export interface QuotaSnapshot {
-  requestsUsed: number;
-  tokensUsed: number;
-  /** Time until the oldest request in the window leaves (0 when none is held). */
-  requestsResetMs: number;
-  /** Time until the oldest token sample in the window leaves (0 when none is held). */
-  tokensResetMs: number;
-}
-
-const ADMITTED: QuotaVerdict = { ok: true };
-
-export class SlidingWindowQuota {
+export class SlidingWindowQuota implements RateQuota {
   private readonly requests = new SampleQueue();
   private readonly tokens = new SampleQueue();
   private limits: QuotaLimits;
@@ -89,12 +68,12 @@ export class SlidingWindowQuota {
   snapshot(): QuotaSnapshot {
     const t = this.now();
     this.prune(t);
-    const { windowMs } = this.limits;
+    const { rpm, tpm, windowMs } = this.limits;
     const oldestRequest = this.requests.oldestTime();
     const oldestTokens = this.tokens.oldestTime();
     return {
-      requestsUsed: this.requests.count,
-      tokensUsed: this.tokens.total,
+      requestsRemaining: Math.max(0, rpm - this.requests.count),
+      tokensRemaining: Math.max(0, tpm - this.tokens.total),
       requestsResetMs: oldestRequest === undefined ? 0 : oldestRequest + windowMs - t,
       tokensResetMs: oldestTokens === undefined ? 0 : oldestTokens + windowMs - t,
     };
@@ -110,15 +89,4 @@ export class SlidingWindowQuota {
     this.requests.pruneThrough(cutoff);
     this.tokens.pruneThrough(cutoff);
   }
-}
-
-function refusal(
-  limit: 'requests' | 'tokens',
-  retryAfterMs: number,
-  limitValue: number,
-  used: number,
-  requested: number,
-  tooLarge: boolean,
-): QuotaVerdict {
-  return { ok: false, limit, retryAfterMs: Math.max(1, retryAfterMs), limitValue, used, requested, tooLarge };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +68,75 @@ describe('parseScenario', () => {
   });
 });
 
+describe('parseScenario, quota fields', () => {
+  it('defaults to a sliding window per API key with no schedule', () => {
+    expect(parseScenario({}).gemini).toMatchObject({
+      quotaShape: 'sliding',
+      quotaScope: 'key',
+      schedule: [],
+    });
+    expect(parseScenario({}).gemini.burst).toBeUndefined();
+  });
+
+  it('reads the shape, the burst, the schedule and the scope', () => {
+    const scenario = parseScenario({
+      openai: {
+        quotaShape: 'token_bucket',
+        burst: 0.5,
+        quotaScope: 'shared',
+        schedule: [{ atMs: 1_000, rpm: 5 }, { atMs: 2_000 }],
+      },
+    });
+    expect(scenario.openai).toMatchObject({
+      quotaShape: 'token_bucket',
+      burst: 0.5,
+      quotaScope: 'shared',
+      schedule: [{ atMs: 1_000, rpm: 5 }, { atMs: 2_000 }],
+    });
+  });
+
+  it('names the bad quota field', () => {
+    const message = (scenario: unknown) => configError(() => parseScenario(scenario)).message;
+    expect(message({ gemini: { quotaShape: 'leaky' } })).toBe(
+      'scenario: gemini.quotaShape must be one of "sliding", "token_bucket", "fixed_window"',
+    );
+    expect(message({ gemini: { burst: 0.5 } })).toBe(
+      'scenario: gemini.burst applies only to quotaShape "token_bucket"',
+    );
+    expect(message({ openai: { quotaShape: 'token_bucket', burst: 0 } })).toBe(
+      'scenario: openai.burst must be a positive number',
+    );
+    expect(message({ openai: { quotaScope: 'org' } })).toBe(
+      'scenario: openai.quotaScope must be one of "key", "shared"',
+    );
+    expect(message({ gemini: { schedule: { atMs: 5 } } })).toBe(
+      'scenario: gemini.schedule must be an array of { atMs, rpm?, tpm? }',
+    );
+    expect(message({ gemini: { schedule: [{ rpm: 5 }] } })).toBe(
+      'scenario: gemini.schedule[0].atMs is required',
+    );
+    expect(message({ gemini: { schedule: [{ atMs: 5 }, { atMs: 5, rpm: 2 }] } })).toBe(
+      "scenario: gemini.schedule[1].atMs must be greater than the step before's (5)",
+    );
+    expect(message({ gemini: { schedule: [{ atMs: 5, rpm: 0 }] } })).toBe(
+      'scenario: gemini.schedule[0].rpm must be a positive number',
+    );
+    expect(message({ gemini: { schedule: [{ atMs: 5, windowMs: 9 }] } })).toBe(
+      'scenario: gemini.schedule[0].windowMs is not a known field',
+    );
+  });
+
+  it('parses its own output again unchanged, so a patch can change the shape', () => {
+    const bucket = parseScenario({ gemini: { quotaShape: 'token_bucket', burst: 0.25 } });
+    expect(mergeScenario(bucket, {}).gemini).toEqual(bucket.gemini);
+    expect(
+      mergeScenario(bucket, { gemini: { quotaShape: 'fixed_window', burst: null } }).gemini,
+    ).toMatchObject({
+      quotaShape: 'fixed_window',
+    });
+  });
+});
+
 describe('mergeScenario', () => {
   it('merges objects, replaces arrays and removes fields set to null', () => {
     const base = parseScenario({
@@ -110,10 +179,13 @@ describe('loadScenarioFile', () => {
     });
   });
 
-  it('accepts the shipped example scenarios', async () => {
-    for (const name of ['default.json', 'demo.json']) {
-      const scenario = await loadScenarioFile(join(import.meta.dirname, '../../scenarios', name));
-      expect(scenario.gemini.rpm).toBeGreaterThan(0);
+  it('accepts every shipped example scenario', async () => {
+    const dir = join(import.meta.dirname, '../../scenarios');
+    const names = (await readdir(dir)).filter((n) => n.endsWith('.json'));
+    expect(names).toEqual(expect.arrayContaining(['default.json', 'demo.json']));
+    for (const name of names) {
+      const scenario = await loadScenarioFile(join(dir, name));
+      expect(scenario.gemini.rpm, name).toBeGreaterThan(0);
     }
   });
 });

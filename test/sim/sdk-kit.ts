@@ -31,6 +31,8 @@ export interface GeminiOptions {
   model?: string;
   generationConfig?: GenerationConfig;
   timeoutMs?: number;
+  /** Sent on every request, through the SDK's documented `customHeaders` option. */
+  headers?: Record<string, string>;
 }
 
 export function geminiModel(sim: Simulator, options: GeminiOptions = {}): GenerativeModel {
@@ -46,16 +48,24 @@ export function geminiModel(sim: Simulator, options: GeminiOptions = {}): Genera
     {
       baseUrl: sim.geminiBaseUrl,
       ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
+      ...(options.headers === undefined ? {} : { customHeaders: options.headers }),
     },
   );
 }
 
-export function openaiClient(sim: Simulator, apiKey = 'sk-test-key', timeoutMs?: number): OpenAI {
+/** `headers` are sent on every request, through the SDK's documented `defaultHeaders` option. */
+export function openaiClient(
+  sim: Simulator,
+  apiKey = 'sk-test-key',
+  timeoutMs?: number,
+  headers?: Record<string, string>,
+): OpenAI {
   return new OpenAI({
     apiKey,
     baseURL: sim.openaiBaseUrl,
     maxRetries: 0,
     ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
+    ...(headers === undefined ? {} : { defaultHeaders: headers }),
   });
 }
 

@@ -56,7 +56,7 @@ describe('SlidingWindowQuota', () => {
     expect(quota.tryAdmit(50).ok).toBe(true);
     quota.charge(40);
     expect(quota.tryAdmit(20)).toMatchObject({ ok: false, limit: 'tokens', used: 90 });
-    expect(quota.snapshot()).toMatchObject({ requestsUsed: 1, tokensUsed: 90 });
+    expect(quota.snapshot()).toMatchObject({ requestsRemaining: 99, tokensRemaining: 10 });
   });
 
   it('marks a request larger than the whole token budget as too large', () => {
@@ -75,8 +75,8 @@ describe('SlidingWindowQuota', () => {
     expect(quota.tryAdmit(10).ok).toBe(true);
     c.advance(500);
     expect(quota.snapshot()).toEqual({
-      requestsUsed: 0,
-      tokensUsed: 0,
+      requestsRemaining: 1,
+      tokensRemaining: 10,
       requestsResetMs: 0,
       tokensResetMs: 0,
     });
@@ -90,8 +90,8 @@ describe('SlidingWindowQuota', () => {
     c.advance(250);
     quota.tryAdmit(10);
     expect(quota.snapshot()).toEqual({
-      requestsUsed: 2,
-      tokensUsed: 20,
+      requestsRemaining: 3,
+      tokensRemaining: 80,
       requestsResetMs: 750,
       tokensResetMs: 750,
     });
@@ -117,6 +117,6 @@ describe('SlidingWindowQuota', () => {
     // At one per 0.5 ms a 100 ms window holds at most 200, well under rpm: every request passes,
     // and only the last 199 (those in (now − 100, now], now being 0.5 ms past the last) are kept.
     expect(admitted).toBe(200_000);
-    expect(quota.snapshot().requestsUsed).toBe(199);
+    expect(quota.snapshot().requestsRemaining).toBe(1_000 - 199);
   });
 });

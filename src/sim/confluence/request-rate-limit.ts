@@ -53,7 +53,7 @@ export class RequestRateLimit {
     const limit = this.config.requests;
     const verdict = this.quota.tryAdmit(0);
     if (verdict.ok) {
-      const remaining = Math.max(0, limit - this.quota.snapshot().requestsUsed);
+      const remaining = this.quota.snapshot().requestsRemaining;
       const headers: Record<string, string> = {
         'x-ratelimit-limit': String(limit),
         'x-ratelimit-remaining': String(remaining),
