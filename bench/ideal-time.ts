@@ -1,21 +1,35 @@
+import { createRateQuota } from '../src/sim/create-rate-quota.js';
+import { limitsAt, nextChangeAfter, type ScheduleStep } from '../src/sim/quota-schedule.js';
+import type { QuotaLimits, QuotaShape } from '../src/sim/rate-quota.js';
+
 /**
  * The yardsticks bench/quota measures each run against.
  *
  * idealTimeMs — the best time any client could make for a run's calls if it knew the quota
  * exactly: the same calls (their reported tokens), in the order they were sent, each started at
  * the first moment the quota has room for it, at most `maxConcurrent` at once, each taking
- * `latencyMs`. With the simulator's rule (src/sim/sliding-window-quota.ts: a call is admitted
- * when, over (t − W, t], #admitted + 1 ≤ rpm and Σ tokens + its input ≤ tpm; its answer's tokens
- * are charged with it):
+ * `latencyMs`:
  *
  *   start(i) = min t ≥ start(i − 1) such that fewer than maxConcurrent calls run at t and
- *              #{j < i : start(j) ∈ (t − W, t]} + 1 ≤ rpm  ∧  Σ{input(j) + output(j)} + input(i) ≤ tpm
+ *              admit_shape(t, input(i)) holds, given calls 0..i−1 charged (input + output) at their starts
  *   ideal    = max_i start(i) + latency
  *
- * Starting a call as early as the quota allows never delays a later one (its share of the window
- * leaves sooner), so no client sending these calls in this order can finish sooner.
+ * admit_shape is the simulator's own rule for the quota's shape (src/sim/*-quota.ts), over the
+ * limits in force at t (the schedule's, if any):
  *
- * boundTimeMs — the older, looser yardstick: whole windows of requests or tokens,
+ *   sliding       #{j : start(j) ∈ (t − W, t]} + 1 ≤ rpm  ∧  Σ_{those j} tokens(j) + input(i) ≤ tpm
+ *   token_bucket  levelR(t) ≥ 1  ∧  levelT(t) ≥ input(i),  level(t) = min(C, level(s) + (t − s)·limit/W),
+ *                 C = burst · limit, both full at t = 0, each start taking 1 and tokens(j)
+ *   fixed_window  over the window ⌊(t0 + t)/W⌋ (t0 = the quota clock at the run's start, so the
+ *                 boundaries fall where they fell for the run): #starts + 1 ≤ rpm ∧ Σ tokens + input ≤ tpm
+ *   schedule      any of the above with rpm, tpm = limitsAt(schedule, t); the search also stops at
+ *                 every change of the limits, since a refusal's wait assumes the limits stay
+ *
+ * For each shape, starting a call as early as the quota allows never delays a later one (a sliding
+ * window's sample leaves sooner, a bucket refills sooner and loses less to its cap, a fixed window's
+ * room is the same or later), so no client sending these calls in this order can finish sooner.
+ *
+ * boundTimeMs — the older, looser yardstick for a sliding window: whole windows of requests or tokens,
  *
  *   bound = max((⌈calls / rpm⌉ − 1) · W, (⌈tokens / tpm⌉ − 1) · W) + latency
  *
@@ -28,10 +42,15 @@ export interface CallTokens {
   outputTokens: number;
 }
 
-export interface QuotaSpec {
-  rpm: number;
-  tpm: number;
-  windowMs: number;
+export interface QuotaSpec extends QuotaLimits {
+  /** Default sliding. */
+  shape?: QuotaShape;
+  /** token_bucket: the capacity as a share of a window's allowance (default 1). */
+  burst?: number;
+  /** Limit changes, atMs counted from the run's start (t = 0). */
+  schedule?: ScheduleStep[];
+  /** The quota's clock at t = 0 (where fixed windows' boundaries fall); default 0. */
+  clockAtStartMs?: number;
 }
 
 export function idealTimeMs(
@@ -40,29 +59,32 @@ export function idealTimeMs(
   latencyMs: number,
   maxConcurrent: number,
 ): number {
-  const admitted: { start: number; tokens: number }[] = [];
-  const ends: number[] = [];
+  const { shape = 'sliding', burst, schedule = [], clockAtStartMs = 0 } = quota;
+  const base = { rpm: quota.rpm, tpm: quota.tpm, windowMs: quota.windowMs };
   let t = 0;
+  let limits = limitsAt(base, schedule, 0);
+  const rate = createRateQuota(shape, limits, () => clockAtStartMs + t, burst);
+  const ends: number[] = [];
   for (const call of calls) {
     // A free slot: the maxConcurrent-th most recent call must have ended.
     const running = ends.filter((e) => e > t).sort((a, b) => a - b);
     if (running.length >= maxConcurrent) t = running[running.length - maxConcurrent] ?? t;
     for (;;) {
-      const inWindow = admitted.filter((a) => a.start > t - quota.windowMs);
-      const held = inWindow.reduce((sum, a) => sum + a.tokens, 0);
-      if (inWindow.length + 1 <= quota.rpm && held + call.inputTokens <= quota.tpm) break;
-      const oldest = inWindow[0];
-      // A call larger than the whole quota goes once the window is empty.
-      if (oldest === undefined) break;
-      t = oldest.start + quota.windowMs;
+      const now = limitsAt(base, schedule, t);
+      if (now.rpm !== limits.rpm || now.tpm !== limits.tpm) rate.setLimits((limits = now));
+      const verdict = rate.tryAdmit(call.inputTokens);
+      if (verdict.ok) break;
+      if (verdict.tooLarge) throw new Error('a call larger than the whole quota cannot have been answered');
+      const change = nextChangeAfter(schedule, t) ?? Infinity;
+      t = Math.min(t + verdict.retryAfterMs, change);
     }
-    admitted.push({ start: t, tokens: call.inputTokens + call.outputTokens });
+    rate.charge(call.outputTokens);
     ends.push(t + latencyMs);
   }
   return Math.max(latencyMs, ...ends);
 }
 
-export function boundTimeMs(calls: readonly CallTokens[], quota: QuotaSpec, latencyMs: number): number {
+export function boundTimeMs(calls: readonly CallTokens[], quota: QuotaLimits, latencyMs: number): number {
   const tokens = calls.reduce((sum, c) => sum + c.inputTokens + c.outputTokens, 0);
   const byRequests = (Math.ceil(calls.length / quota.rpm) - 1) * quota.windowMs;
   const byTokens = (Math.ceil(tokens / quota.tpm) - 1) * quota.windowMs;

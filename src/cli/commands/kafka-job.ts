@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import { logger } from '../../telemetry/log.js';
 import { Progress } from '../../run/progress.js';
 import { routerFromConfig } from '../router-from-config.js';
+import type { RouterOptions } from '../../router/router.js';
 import { runTagging } from '../../pipeline/run-tagging.js';
 import { RunStats } from '../../run/run-stats.js';
 import { createProducer } from '../../kafka/create-producer.js';
@@ -40,8 +41,15 @@ interface Stoppable {
  * At-least-once (default): outcomes are produced, then their offsets committed periodically, on
  * a rebalance and at the end. Exactly-once (--exactly-once): outcomes and offsets share one
  * transaction per flush. A signal stops fetching, drains, writes, commits and exits 0.
+ *
+ * `router` overrides the router's options built from the config (bench/scaled-run.ts shrinks its
+ * time constants with a time-scaled simulator; the CLI passes none).
  */
-export async function kafkaJob(config: Config, mode: 'run' | 'replay'): Promise<number> {
+export async function kafkaJob(
+  config: Config,
+  mode: 'run' | 'replay',
+  router: Partial<RouterOptions> = {},
+): Promise<number> {
   const job: Stoppable = { abort: new AbortController() };
   // First of all: a signal during start-up stops the run as cleanly as one during it.
   const signals = onShutdownSignals({
@@ -53,7 +61,7 @@ export async function kafkaJob(config: Config, mode: 'run' | 'replay'): Promise<
     deadlineMs: config.shutdownTimeoutMs,
   });
   try {
-    return await runJob(config, mode, job, () => signals.requested);
+    return await runJob(config, mode, job, () => signals.requested, router);
   } finally {
     signals.dispose();
   }
@@ -64,10 +72,11 @@ async function runJob(
   mode: 'run' | 'replay',
   job: Stoppable,
   stopRequested: () => boolean,
+  routerOptions: Partial<RouterOptions>,
 ): Promise<number> {
   const { kafka: k } = config;
   const kafka = createKafka({ brokers: k.brokers, clientId: `tagspace-${mode}` });
-  const router = routerFromConfig(config);
+  const router = routerFromConfig(config, routerOptions);
   const cache = new TagCache({ enabled: config.cache.enabled, maxSize: config.cache.size });
   const stats = new RunStats();
   await ensureTopics(kafka, [
