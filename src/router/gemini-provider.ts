@@ -13,13 +13,13 @@ import { TagspaceError } from '../model/errors.js';
 import { parseAnswerJson } from './answer-validation.js';
 import { classifyGeminiError, classifyGeminiResponse } from './classify-gemini-error.js';
 import { buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from '../model/prompt.js';
-import {
-  INSTANCE_HEADER,
-  type Provider,
-  type ProviderAnswer,
-  type ProviderOptions,
-  type ProviderResponseInfo,
-  type TagCallOptions,
+import { INSTANCE_HEADER } from '../model/instance-header.js';
+import type {
+  Provider,
+  ProviderAnswer,
+  ProviderOptions,
+  ProviderResponseInfo,
+  TagCallOptions,
 } from './provider.js';
 
 /** ANSWER_JSON_SCHEMA in Gemini's dialect: SchemaType enums, no additionalProperties. */

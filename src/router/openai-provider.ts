@@ -4,13 +4,13 @@ import { TagspaceError } from '../model/errors.js';
 import { parseAnswerJson } from './answer-validation.js';
 import { classifyOpenAICompletion, classifyOpenAIError } from './classify-openai-error.js';
 import { ANSWER_JSON_SCHEMA, buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from '../model/prompt.js';
-import {
-  INSTANCE_HEADER,
-  type Provider,
-  type ProviderAnswer,
-  type ProviderOptions,
-  type ProviderResponseInfo,
-  type TagCallOptions,
+import { INSTANCE_HEADER } from '../model/instance-header.js';
+import type {
+  Provider,
+  ProviderAnswer,
+  ProviderOptions,
+  ProviderResponseInfo,
+  TagCallOptions,
 } from './provider.js';
 
 export interface OpenAIProviderOptions extends ProviderOptions {

@@ -44,13 +44,6 @@ export interface Provider {
   tag(pages: readonly PromptPage[], opts?: TagCallOptions): Promise<ProviderAnswer>;
 }
 
-/**
- * The header that names this tagspace instance on every provider call (set through the SDKs'
- * documented options: OpenAI's `defaultHeaders`, Gemini's `customHeaders`), so a provider or the
- * simulator can tell instances sharing one key apart. The providers ignore headers they do not know.
- */
-export const INSTANCE_HEADER = 'x-tagspace-instance';
-
 /** What every provider adapter is built from; each adapter documents its own `baseUrl`. */
 export interface ProviderOptions {
   apiKey: string;

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { INSTANCE_HEADER } from '../router/provider.js';
 
 /**
  * Who sent a request. The API key is never kept or shown: the simulator knows a caller by a short
@@ -15,8 +14,6 @@ export interface Caller {
   readonly keyTag: string;
   readonly clientId: string;
 }
-
-export { INSTANCE_HEADER };
 
 const MAX_INSTANCE_LENGTH = 64;
 

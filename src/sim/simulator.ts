@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { TagspaceError } from '../model/errors.js';
 import { logger } from '../telemetry/log.js';
-import { callerOf, INSTANCE_HEADER, type Caller } from './caller.js';
+import { INSTANCE_HEADER } from '../model/instance-header.js';
+import { callerOf, type Caller } from './caller.js';
 import type { ConfluenceSim } from './confluence/confluence-sim-api.js';
 import { wikiRequest } from './confluence/wiki-http-request.js';
 import { handleControl } from './control-api.js';
