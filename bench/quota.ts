@@ -16,7 +16,8 @@
  *
  *   npx tsx bench/quota.ts [--pages 1000] [--time-scale 0.1] [--policies fixed,seed,adaptive]
  *                          [--sections shapes,instances] [--scenarios 0,1,…] [--arrangements 0,1,2]
- *                          [--brokers 127.0.0.1:$KAFKA_PORT] [--trace FILE] [--log-level info]
+ *                          [--brokers 127.0.0.1:$KAFKA_PORT] [--repeat 1] [--trace FILE]
+ *                          [--log-level info]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     scenarios: { type: 'string', default: SCENARIOS.map((_, i) => String(i)).join(',') },
     arrangements: { type: 'string', default: ARRANGEMENTS.map((_, i) => String(i)).join(',') },
     brokers: { type: 'string', default: `127.0.0.1:${process.env.KAFKA_PORT ?? '19092'}` },
+    repeat: { type: 'string', default: '1' },
     trace: { type: 'string' },
     'log-level': { type: 'string', default: 'silent' },
   },
@@ -47,6 +49,7 @@ const policies = values.policies.split(',') as ConcurrencyPolicyName[];
 const sections = values.sections.split(',');
 const scenarios = values.scenarios.split(',').map((i) => SCENARIOS[Number(i)] as QuotaScenario);
 const arrangements = values.arrangements.split(',').map((i) => ARRANGEMENTS[Number(i)] as Arrangement);
+const repeat = Number(values.repeat);
 const tracePath = values.trace;
 if (tracePath !== undefined) writeFileSync(tracePath, '');
 setLogLevel(values['log-level']);
@@ -69,10 +72,12 @@ console.log(
 if (sections.includes('shapes')) {
   const rows: ShapeRow[] = [];
   for (const s of scenarios) {
-    for (const policy of policies) {
-      const row = await runSingle(s, policy, { deliveries, scale, tracePath });
-      rows.push(row);
-      process.stderr.write(`done: ${s.name} / ${policy} in ${row.wallS.toFixed(1)} s\n`);
+    for (let run = 1; run <= repeat; run += 1) {
+      for (const policy of policies) {
+        const row = await runSingle(s, policy, { deliveries, scale, tracePath });
+        rows.push(row);
+        process.stderr.write(`done: ${s.name} / ${policy} in ${row.wallS.toFixed(1)} s\n`);
+      }
     }
   }
   printShapes(rows);
@@ -82,10 +87,12 @@ if (sections.includes('instances')) {
   const rows: InstanceRow[] = [];
   const brokers = values.brokers.split(',');
   for (const arr of arrangements) {
-    for (const policy of policies) {
-      const row = await runInstances(arr, policy, { brokers, events, scale });
-      rows.push(row);
-      process.stderr.write(`done: ${arr.name} / ${policy} in ${row.wallS.toFixed(1)} s\n`);
+    for (let run = 1; run <= repeat; run += 1) {
+      for (const policy of policies) {
+        const row = await runInstances(arr, policy, { brokers, events, scale });
+        rows.push(row);
+        process.stderr.write(`done: ${arr.name} / ${policy} in ${row.wallS.toFixed(1)} s\n`);
+      }
     }
   }
   printInstances(rows);
@@ -111,13 +118,16 @@ function printShapes(rows: ShapeRow[]): void {
       String(r.tagged),
     ]),
   );
+  // With --repeat, each policy's median wall.
+  const wall = (s: string, policy: string) =>
+    median(rows.filter((r) => r.scenario === s && r.policy === policy).map((r) => r.wallS));
   for (const s of new Set(rows.map((r) => r.scenario))) {
-    const adaptive = rows.find((r) => r.scenario === s && r.policy === 'adaptive');
+    const adaptive = wall(s, 'adaptive');
     if (adaptive === undefined) continue;
-    for (const other of rows.filter((r) => r.scenario === s && r.policy !== 'adaptive')) {
-      console.log(
-        `${s}: adaptive is ${(other.wallS / adaptive.wallS).toFixed(2)}× faster than ${other.policy}`,
-      );
+    for (const other of policies.filter((p) => p !== 'adaptive')) {
+      const theirs = wall(s, other);
+      if (theirs !== undefined)
+        console.log(`${s}: adaptive is ${(theirs / adaptive).toFixed(2)}× faster than ${other}`);
     }
   }
   console.log('');
@@ -129,14 +139,18 @@ function printInstances(rows: InstanceRow[]): void {
   printTable(
     header,
     rows.map((r) => {
-      const single = rows.find((o) => o.policy === r.policy && o.arrangement.startsWith('1 instance'));
+      const single = median(
+        rows
+          .filter((o) => o.policy === r.policy && o.arrangement.startsWith('1 instance'))
+          .map((o) => o.wallS),
+      );
       return [
         r.arrangement,
         r.policy,
         r.wallS.toFixed(1),
         r.idealS.toFixed(1),
         r.efficiency.toFixed(2),
-        single === undefined ? '—' : `${(single.wallS / r.wallS).toFixed(2)}×`,
+        single === undefined ? '—' : `${(single / r.wallS).toFixed(2)}×`,
         String(r.calls),
         String(r.rateLimited),
         percent(r.rate429),
@@ -154,6 +168,13 @@ function printTable(header: string[], table: string[][]): void {
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);
   for (const line of table) console.log(`| ${line.join(' | ')} |`);
+}
+
+function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function percent(rate: number): string {

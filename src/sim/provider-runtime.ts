@@ -112,10 +112,6 @@ export class ProviderRuntime {
     return this.quotas.of(caller.keyTag).rate.snapshot();
   }
 
-  dailyResetInMs(caller: Caller): number {
-    return this.quotas.of(caller.keyTag).daily.resetInMs();
-  }
-
   count(caller: Caller, outcome: CountedOutcome): void {
     this.tally(caller, (s) => {
       s.requests += 1;
