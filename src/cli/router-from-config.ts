@@ -3,12 +3,13 @@ import { GeminiProvider } from '../router/gemini-provider.js';
 import { OpenAIProvider } from '../router/openai-provider.js';
 import { Router, type RouterOptions } from '../router/router.js';
 import { ORIGIN_BACKOFF } from '../operators/backoff.js';
+import { instanceTag } from '../model/instance-header.js';
 
 /** Builds the router a command runs with: a provider for each configured key. */
 export function routerFromConfig(config: Config, overrides: Partial<RouterOptions> = {}): Router {
   const { gemini, openai, providerTimeoutMs: timeoutMs } = config;
   // Names this instance on every provider call (x-tagspace-instance), never a secret.
-  const instanceId = config.kafka.instanceId;
+  const instanceId = instanceTag(config.kafka.instanceId);
   return new Router({
     providers: {
       ...(gemini.apiKey !== undefined && {

@@ -115,7 +115,7 @@ export const SETTINGS: readonly Setting[] = [
     flag: 'instance-id',
     env: 'TAGSPACE_INSTANCE_ID',
     type: 'string',
-    help: 'names this instance: its transactional producer, so a restart fences its predecessor, and its provider calls (x-tagspace-instance header) (default: the host name)',
+    help: 'names this instance: its transactional producer, so a restart fences its predecessor, and, as a digest, its provider calls (x-tagspace-instance header) (default: the host name)',
     commands: ['run', 'replay'],
   },
   {

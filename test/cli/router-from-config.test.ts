@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/cli/config.js';
 import { routerFromConfig } from '../../src/cli/router-from-config.js';
+import { instanceTag } from '../../src/model/instance-header.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { quietLogs, spacePages } from '../router/router-fixtures.js';
 
@@ -13,7 +14,7 @@ afterEach(async () => {
 });
 
 describe('routerFromConfig', () => {
-  it('names the instance (--instance-id) on every provider call, and never the key', async () => {
+  it('names the instance (a digest of --instance-id) on every provider call, and never the key nor the id', async () => {
     sim = await startSimulator();
     const config = loadConfig(
       'run',
@@ -29,7 +30,9 @@ describe('routerFromConfig', () => {
     }
     const clients = Object.keys(sim.stats().clients);
     expect(clients).toHaveLength(1);
-    expect(clients[0]).toMatch(/^key-[0-9a-f]{8}\/worker-b$/);
+    expect(clients[0]).toMatch(new RegExp(`^key-[0-9a-f]{8}/${instanceTag('worker-b')}$`));
+    expect(instanceTag('worker-b')).not.toContain('worker');
     expect(JSON.stringify(sim.stats())).not.toContain('secret');
+    expect(JSON.stringify(sim.stats())).not.toContain('worker-b');
   });
 });
