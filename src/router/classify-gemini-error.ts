@@ -6,7 +6,9 @@ import { TagspaceError, asTagspaceError, type RateLimitQuota } from '../model/er
  * import the SDK, so the adapter stays the only file that does.
  *
  *   429 + QuotaFailure quotaId ~ /PerDay/       → quota_exhausted   (no retry: fall back)
- *   429 otherwise                               → rate_limited, retryAfterMs = RetryInfo.retryDelay,
+ *   429 otherwise                               → rate_limited, retryAfterMs = the message's exact
+ *                                                 wait ("Please retry in 6.87s."), else RetryInfo.retryDelay
+ *                                                 (cut to whole seconds by the service),
  *                                                 quota = tokens | requests (QuotaFailure quotaId),
  *                                                 quotaPer = minute when the quotaId says PerMinute
  *   400 + ErrorInfo API_KEY_INVALID, 401, 403   → auth (setting = the key's setting)
@@ -45,6 +47,18 @@ export function parseProtoDuration(text: string | undefined): number | undefined
   return match ? Math.round(Number(match[1]) * 1000) : undefined;
 }
 
+/**
+ * The exact wait Gemini names in a 429's message ("Please retry in 6.871308817s.", "… in
+ * 580.4ms."). Its RetryInfo.retryDelay is the same wait cut to whole seconds — up to a second
+ * early, and "0s" for a wait under a second — so the message, when it says, is the better hint.
+ */
+export function exactRetryWaitMs(message: string): number | undefined {
+  const match = /Please retry in (\d+(?:\.\d+)?)(ms|s)\b/.exec(message);
+  if (match === null) return undefined;
+  const value = Number(match[1]);
+  return Math.ceil(match[2] === 'ms' ? value : value * 1000);
+}
+
 /** The provider's sentence without the SDK's prefix, URL and the details JSON appended to it. */
 function providerMessage(err: Error): string {
   const afterStatus = /\[\d{3}[^\]]*\]\s*(.*)$/s.exec(err.message)?.[1] ?? err.message;
@@ -79,7 +93,8 @@ export function classifyGeminiError(err: unknown, ctx: GeminiErrorContext): Tags
     const quota = detailOf(list, 'QuotaFailure');
     const perDay = quota?.violations?.some((v) => /PerDay/i.test(v.quotaId ?? '')) ?? false;
     if (perDay) return new TagspaceError('quota_exhausted', text, base);
-    const retryAfterMs = parseProtoDuration(detailOf(list, 'RetryInfo')?.retryDelay);
+    const retryAfterMs =
+      exactRetryWaitMs(err.message) ?? parseProtoDuration(detailOf(list, 'RetryInfo')?.retryDelay);
     // The quotaId names the unit ("…PerMinute…"): Gemini documents its minute, so the window's
     // length need not be learnt from hints rounded up to whole seconds.
     const perMinute = quota?.violations?.some((v) => /PerMinute/i.test(v.quotaId ?? '')) ?? false;

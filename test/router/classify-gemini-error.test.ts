@@ -3,6 +3,7 @@ import { TagspaceError } from '../../src/model/errors.js';
 import {
   classifyGeminiError,
   classifyGeminiResponse,
+  exactRetryWaitMs,
   parseProtoDuration,
 } from '../../src/router/classify-gemini-error.js';
 
@@ -38,7 +39,30 @@ describe('parseProtoDuration', () => {
   });
 });
 
+describe('exactRetryWaitMs', () => {
+  it('reads the exact wait a 429 message names, in seconds or milliseconds, rounded up to the ms', () => {
+    expect(exactRetryWaitMs('Quota exceeded … limit: 30\nPlease retry in 6.871308817s.')).toBe(6_872);
+    expect(exactRetryWaitMs('… Please retry in 580.419041ms.')).toBe(581);
+    expect(exactRetryWaitMs('Please retry or report in https://…')).toBeUndefined();
+  });
+});
+
 describe('classifyGeminiError', () => {
+  it('prefers the exact wait of the message to RetryInfo, which the service cuts to whole seconds', () => {
+    const message = 'You exceeded your current quota.\nPlease retry in 6.871308817s.';
+    const err = classifyGeminiError(
+      fetchError(
+        429,
+        [quotaFailure('GenerateRequestsPerMinutePerProjectPerModel-FreeTier'), retryInfo('6s')],
+        message,
+      ),
+      ctx,
+    );
+    expect(err.retryAfterMs).toBe(6_872);
+    const subSecond = classifyGeminiError(fetchError(429, [retryInfo('0s')], 'Please retry in 0.35s.'), ctx);
+    expect(subSecond.retryAfterMs).toBe(350);
+  });
+
   it('reads a window 429 as rate_limited with the RetryInfo delay', () => {
     const err = classifyGeminiError(
       fetchError(429, [
