@@ -6,6 +6,8 @@ import type { ConcurrencyPolicyName } from '../router/concurrency-controller.js'
 import { nonEmpty, tracingConfig, type Env } from './otel-env.js';
 import type { TracingConfig } from '../telemetry/tracing.js';
 import type { BatchSettings } from '../pipeline/tag-deliveries.js';
+import type { ConfluenceCredentials } from '../confluence/confluence-credentials.js';
+import { isTimeZone } from '../confluence/cql.js';
 
 /**
  * Flags and environment → one typed, validated Config. This is the only module that reads
@@ -48,6 +50,7 @@ export interface Config {
   scenario: string | undefined;
   sim: { port: number; host: string };
   gen: { pages: number; seed: number; space: string; truth: string | undefined };
+  confluence: ConfluenceConfig;
   /** Arguments after the flags (none of the commands take any yet). */
   positionals: string[];
 }
@@ -59,6 +62,33 @@ export interface ProviderConfig {
   baseUrl: string | undefined;
   /** The setting a user fixes when the key is rejected. */
   keySetting: string;
+}
+
+/** ingest, webhook, labels and demo --confluence (docs/confluence.md). */
+export interface ConfluenceConfig {
+  /** The site as given (wiki-root.ts adds /wiki). Required by ingest, webhook and labels. */
+  url: string | undefined;
+  /** Never log these. Undefined when none were given (only demo --confluence does without). */
+  credentials: ConfluenceCredentials | undefined;
+  spaces: string[];
+  follow: boolean;
+  pollIntervalMs: number;
+  checkpointTopic: string;
+  timeZone: string;
+  maxConcurrency: number;
+  maxRetries: number;
+  timeoutMs: number;
+  /** Never log this. */
+  webhookSecret: string | undefined;
+  webhook: { port: number; host: string };
+  labels: {
+    group: string;
+    untilEnd: boolean;
+    dryRun: boolean;
+    stateTopic: string;
+    dlqTopic: string;
+  };
+  demo: boolean;
 }
 
 /** Traces, metrics and the run report; each part is absent when it is off. */
@@ -73,8 +103,6 @@ export interface TelemetryConfig {
 
 /** The Prometheus exporter's registered port, served by `run` unless --metrics-port says otherwise. */
 export const DEFAULT_METRICS_PORT = 9464;
-
-type Raw = Record<string, string | boolean | undefined>;
 
 function settingName(s: Setting, fromFlag: boolean): string {
   return fromFlag || s.env === undefined ? `--${s.flag}` : `${s.env} (--${s.flag})`;
@@ -139,12 +167,14 @@ function bareBooleans(argv: readonly string[], settings: readonly Setting[]): st
 /** Parses argv (after the command word) and env for `command`. */
 export function loadConfig(command: string, argv: readonly string[], env: Env = process.env): Config {
   const settings = settingsFor(command);
-  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
+    help: { type: 'boolean' },
+  };
   for (const s of settings) {
-    options[s.flag] = { type: 'string' };
+    options[s.flag] = s.multiple === true ? { type: 'string', multiple: true } : { type: 'string' };
     if (s.type === 'bool') options[`no-${s.flag}`] = { type: 'boolean' };
   }
-  let parsed: { values: Raw; positionals: string[] };
+  let parsed: { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
   try {
     parsed = parseArgs({
       args: bareBooleans(argv, settings),
@@ -166,7 +196,8 @@ export function loadConfig(command: string, argv: readonly string[], env: Env = 
     if (s.default !== undefined) values[s.key] = parseValue(s, s.default, `default of --${s.flag}`);
   }
   for (const s of settings) {
-    const flagValue = parsed.values[s.flag];
+    const given = parsed.values[s.flag];
+    const flagValue = Array.isArray(given) ? given.join(',') : given;
     const negated = parsed.values[`no-${s.flag}`] === true;
     const envValue = s.env === undefined ? undefined : env[s.env];
     if (negated) values[s.key] = false;
@@ -251,14 +282,109 @@ function buildConfig(command: string, v: Record<string, unknown>, env: Env): Con
       space: text('space'),
       truth: str('truth'),
     },
+    confluence: {
+      url: str('confluenceUrl'),
+      credentials: confluenceCredentials(command, v),
+      spaces: (v.confluenceSpaces as string[] | undefined) ?? [],
+      follow: bool('follow'),
+      pollIntervalMs: num('pollIntervalMs'),
+      checkpointTopic: text('checkpointTopic'),
+      timeZone: text('cqlTimeZone'),
+      maxConcurrency: num('confluenceMaxConcurrency'),
+      maxRetries: num('confluenceMaxRetries'),
+      timeoutMs: num('confluenceTimeoutMs'),
+      webhookSecret: str('webhookSecret'),
+      webhook: { port: num('webhookPort'), host: text('webhookHost') },
+      labels: {
+        group: text('labelsGroup'),
+        untilEnd: bool('untilEnd'),
+        dryRun: bool('dryRun'),
+        stateTopic: text('labelsStateTopic'),
+        dlqTopic: text('labelsDlqTopic'),
+      },
+      demo: bool('confluenceDemo'),
+    },
     positionals: [],
   };
   validate(config, env);
   return config;
 }
 
+const CONFLUENCE_COMMANDS = ['ingest', 'webhook', 'labels'];
+
+/** Cloud's email and API token (Basic), or Data Center's personal access token (Bearer). */
+function confluenceCredentials(
+  command: string,
+  v: Record<string, unknown>,
+): ConfluenceCredentials | undefined {
+  if (!CONFLUENCE_COMMANDS.includes(command)) return undefined;
+  const email = v.confluenceEmail as string | undefined;
+  const apiToken = v.confluenceApiToken as string | undefined;
+  const token = v.confluenceToken as string | undefined;
+  const fail = (setting: string, why: string): never => {
+    throw new TagspaceError('config', `${why}`, { setting });
+  };
+  if (token !== undefined && (email !== undefined || apiToken !== undefined)) {
+    fail(
+      'CONFLUENCE_TOKEN',
+      'invalid CONFLUENCE_TOKEN: set it (Data Center) or CONFLUENCE_EMAIL with CONFLUENCE_API_TOKEN (Cloud), not both',
+    );
+  }
+  if (token !== undefined) return { kind: 'bearer', token };
+  if (email !== undefined && apiToken !== undefined) return { kind: 'basic', email, apiToken };
+  if (email !== undefined)
+    fail('CONFLUENCE_API_TOKEN', 'missing CONFLUENCE_API_TOKEN: the API token of CONFLUENCE_EMAIL is needed');
+  if (apiToken !== undefined)
+    fail(
+      'CONFLUENCE_EMAIL',
+      'missing CONFLUENCE_EMAIL: the account CONFLUENCE_API_TOKEN belongs to is needed',
+    );
+  return fail(
+    'CONFLUENCE_API_TOKEN',
+    'missing Confluence credentials: set CONFLUENCE_EMAIL and CONFLUENCE_API_TOKEN (Cloud) or CONFLUENCE_TOKEN (Data Center)',
+  );
+}
+
+/** The Confluence commands' own rules. */
+function validateConfluence(c: Config): void {
+  const fail = (setting: string, message: string): never => {
+    throw new TagspaceError('config', message, { setting });
+  };
+  const cf = c.confluence;
+  if (CONFLUENCE_COMMANDS.includes(c.command) && cf.url === undefined) {
+    fail(
+      'CONFLUENCE_URL',
+      'missing --confluence-url (or CONFLUENCE_URL): the Confluence site, https://SITE.atlassian.net',
+    );
+  }
+  if (c.command === 'ingest') {
+    if (cf.spaces.length === 0)
+      fail('CONFLUENCE_SPACES', 'missing --space: name at least one space key (or CONFLUENCE_SPACES)');
+    const bad = cf.spaces.find((k) => !/^[A-Za-z0-9~_-]+$/.test(k));
+    if (bad !== undefined) fail('CONFLUENCE_SPACES', `invalid --space: "${bad}" is not a space key`);
+    if (cf.follow && c.out !== undefined) {
+      fail(
+        '--follow',
+        'invalid --follow: it keeps its checkpoint in Kafka, so it needs --brokers/--topic, not --out',
+      );
+    }
+    if (!isTimeZone(cf.timeZone))
+      fail(
+        'CONFLUENCE_TIME_ZONE',
+        `invalid CONFLUENCE_TIME_ZONE (--cql-time-zone): "${cf.timeZone}" is not a time zone`,
+      );
+  }
+  if (c.command === 'webhook' && cf.webhookSecret === undefined) {
+    fail(
+      'CONFLUENCE_WEBHOOK_SECRET',
+      'missing CONFLUENCE_WEBHOOK_SECRET (or --secret): the secret the webhook was registered with',
+    );
+  }
+}
+
 /** Rules that involve more than one setting. */
 function validate(c: Config, env: Env): void {
+  validateConfluence(c);
   if (c.concurrency.initial > c.concurrency.max) {
     const fromEnv = env.TAG_SPACE_AI_CONCURRENCY !== undefined;
     throw new TagspaceError(

@@ -13,6 +13,8 @@ export type ErrorKind =
   | 'timeout' // the call took too long: retry
   | 'bad_request' // the provider rejects the input: split the batch, DLQ the lone page
   | 'auth' // 401/403: the provider is unusable until its setting is fixed
+  | 'not_found' // the thing asked for does not exist (any more): a purged Confluence page
+  | 'forbidden' // the credentials work, but not for this one thing (a restricted page)
   | 'malformed_output' // the answer is not the JSON we asked for: one retry, then split
   | 'truncated_output' // MAX_TOKENS / length: one retry, then split
   | 'safety_blocked' // the provider refused the content: per page
@@ -31,6 +33,8 @@ const RETRIABLE: Record<ErrorKind, boolean> = {
   timeout: true,
   bad_request: false,
   auth: false,
+  not_found: false,
+  forbidden: false,
   malformed_output: true,
   truncated_output: true,
   safety_blocked: false,
@@ -108,6 +112,9 @@ const SECRET_PATTERNS: RegExp[] = [
   /sk-[0-9A-Za-z_-]{16,}/g,
   /([?&]key=)[^&\s"']+/g,
   /(Bearer\s+)[^\s"']+/gi,
+  /(Basic\s+)[A-Za-z0-9+/=]{8,}/gi,
+  // Atlassian API tokens (Cloud) start with ATATT.
+  /ATATT[0-9A-Za-z_=-]{16,}/g,
   /(x-goog-api-key["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
 ];
 

@@ -1,0 +1,104 @@
+import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+import { abortedError } from '../model/errors.js';
+import { ConcurrencyLimit } from '../router/concurrency-limit.js';
+import type { CallGate, CallPermit, GateOutcome } from './call-gate.js';
+
+/**
+ * Confluence's quota paced by the project's controller (adaptive policy): a call may leave when
+ *
+ *   inFlight < limit.current   (how many at once; 0 while a Retry-After pause lasts)
+ *   and limit.admit(1) resolved (when the next may leave, as the policy learnt from 429s)
+ *
+ * first come first served; its outcome goes back to the controller as the LLM calls' do. When the
+ * project's per-provider gate lands, this is the one file to rewire.
+ */
+export interface LimitGateOptions {
+  /** Calls at once to begin with. */
+  initial: number;
+  /** Calls at once at most. */
+  max: number;
+  scheduler?: SchedulerLike;
+}
+
+export class LimitGate implements CallGate {
+  private readonly limit: ConcurrencyLimit;
+  private readonly scheduler: SchedulerLike;
+  private readonly waiters: { resolve: () => void }[] = [];
+  private readonly subscription: Subscription;
+  private inFlight = 0;
+
+  constructor(opts: LimitGateOptions) {
+    this.scheduler = opts.scheduler ?? asyncScheduler;
+    this.limit = ConcurrencyLimit.create(
+      { policy: 'adaptive', initial: Math.min(opts.initial, opts.max), max: opts.max },
+      this.scheduler,
+    );
+    this.subscription = this.limit.limit$.subscribe(() => this.pump());
+  }
+
+  async admit(signal?: AbortSignal): Promise<CallPermit> {
+    await this.slot(signal);
+    try {
+      await this.limit.admit(1, signal);
+    } catch (err) {
+      this.release();
+      throw err;
+    }
+    const startedAt = this.scheduler.now();
+    let reported = false;
+    return {
+      done: (outcome: GateOutcome) => {
+        if (reported) return;
+        reported = true;
+        this.limit.record({ ...outcome, startedAt });
+        this.release();
+      },
+    };
+  }
+
+  /** The current limit (for stats and tests). */
+  get current(): number {
+    return this.limit.current;
+  }
+
+  close(): void {
+    this.subscription.unsubscribe();
+    this.limit.close();
+    for (const w of this.waiters.splice(0)) w.resolve();
+  }
+
+  private slot(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted === true) return Promise.reject(abortedError(signal));
+    if (this.waiters.length === 0 && this.inFlight < this.limit.current) {
+      this.inFlight++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter = {
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(abortedError(signal as AbortSignal));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+    });
+  }
+
+  private release(): void {
+    this.inFlight--;
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.waiters.length > 0 && this.inFlight < this.limit.current) {
+      this.inFlight++;
+      this.waiters.shift()?.resolve();
+    }
+  }
+}
