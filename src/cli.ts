@@ -22,6 +22,12 @@ async function loadCommand(name: string): Promise<Command> {
       return (await import('./cli/commands/sim.js')).simCommand;
     case 'gen':
       return (await import('./cli/commands/gen.js')).genCommand;
+    case 'ingest':
+      return (await import('./cli/commands/ingest.js')).ingestCommand;
+    case 'webhook':
+      return (await import('./cli/commands/webhook.js')).webhookCommand;
+    case 'labels':
+      return (await import('./cli/commands/labels.js')).labelsCommand;
     default:
       throw new TagspaceError(
         'config',

@@ -6,6 +6,9 @@ export const COMMANDS: Record<string, string> = {
   replay: 'tag a topic from its beginning up to its end at start, then exit with a summary',
   sim: 'serve the provider simulator (Gemini and OpenAI APIs) over HTTP',
   gen: 'generate a synthetic wiki space as PageEvents (JSONL file or topic)',
+  ingest: 'crawl Confluence spaces into PageEvents; with --follow, keep polling for edits and removals',
+  webhook: 'receive Confluence Data Center webhooks and produce their pages as PageEvents',
+  labels: "make each page's Confluence labels follow its latest TagRecord",
 };
 
 export function usage(): string {

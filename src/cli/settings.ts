@@ -348,6 +348,7 @@ export const SETTINGS: readonly Setting[] = [
     env: 'TAGSPACE_TRACE',
     type: 'bool',
     help: 'export traces over OTLP/HTTP (default: on when OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set; without either, to http://localhost:4318)',
+    commands: [...PIPELINE, ...CONFLUENCE],
   },
   {
     key: 'metricsPort',

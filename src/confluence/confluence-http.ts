@@ -150,7 +150,8 @@ export class ConfluenceHttp {
       } else if (error.kind === 'overloaded') {
         this.stats.serverErrors++;
         outcome = { kind: 'overloaded' };
-      } else outcome = { kind: 'success', latencyMs };
+      } else if (error.kind === 'auth') outcome = { kind: 'cancelled' };
+      else outcome = { kind: 'success', latencyMs };
       record.error = error.kind;
       throw error;
     } catch (err) {

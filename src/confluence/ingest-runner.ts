@@ -9,7 +9,7 @@ import { pollSpace } from './space-follower.js';
 const log = logger('ingest');
 
 /**
- * `tagspace ingest` without its edges: crawl each space (page_snapshot), unless following and a
+ * `tagspace ingest` without its edges (the caller has proven the credentials): crawl each space (page_snapshot), unless following and a
  * checkpoint says where the space was left; then, when following, poll every space each
  * `pollIntervalMs` (space-follower.ts) until the signal aborts. Events are handed to the sink and
  * acknowledged before the checkpoint that covers them is saved.
@@ -56,7 +56,6 @@ export async function runIngest(
   const { api, sink, checkpoints } = ports;
   const { signal } = opts;
   const counts: IngestCounts = { snapshots: 0, created: 0, updated: 0, removed: 0, polls: 0, resumed: 0 };
-  await api.verifyCredentials(signal);
 
   const followed: SpaceCheckpoint[] = [];
   let expected = 0;
@@ -103,6 +102,7 @@ export async function runIngest(
       }
       if (!sameCheckpoint(cp, result.checkpoint)) await checkpoints?.save(result.checkpoint);
       followed[i] = result.checkpoint;
+      log.debug({ space: cp.spaceKey, poll, events: result.events.length }, 'space polled');
       if (result.events.length > 0) {
         log.info(
           {

@@ -43,3 +43,8 @@ export const GEN_AI_PROVIDERS = { gemini: 'gcp.gemini', openai: 'openai' } as co
 
 /** The operation each provider's API performs (gen_ai.operation.name). */
 export const GEN_AI_OPERATIONS = { gemini: 'generate_content', openai: 'chat' } as const;
+
+/** HTTP client spans (the Confluence calls). */
+export const HTTP_REQUEST_METHOD = 'http.request.method';
+export const URL_PATH = 'url.path';
+export const SERVER_ADDRESS = 'server.address';

@@ -1,0 +1,56 @@
+import type { Config } from './config.js';
+import { ConfluenceApi } from '../confluence/confluence-api.js';
+import { ConfluenceHttp } from '../confluence/confluence-http.js';
+import { LimitGate } from '../confluence/limit-gate.js';
+import { wikiRoot } from '../confluence/wiki-root.js';
+import { TagspaceError } from '../model/errors.js';
+import { confluenceSpans } from '../telemetry/confluence-spans.js';
+import { startTracing, type Tracing } from '../telemetry/tracing.js';
+
+/** Calls at once the controller starts Confluence at (it grows towards --confluence-max-concurrency). */
+const INITIAL_CONCURRENCY = 2;
+
+export interface ConfluenceClient {
+  api: ConfluenceApi;
+  root: string;
+  /** Stops the pacing timers and flushes the Confluence spans. */
+  close(): Promise<void>;
+}
+
+/**
+ * The Confluence client a command's settings describe: the site's REST root, the credentials,
+ * a gate on the project's controller, the backoff (the origin schedule's shape with Confluence's
+ * own retries and a longer cap, as its Retry-After can be tens of seconds), and one span per call
+ * when tracing is on. `fetchFn` is for the one-process demo.
+ */
+export function confluenceFromConfig(config: Config, fetchFn?: typeof fetch): ConfluenceClient {
+  const cf = config.confluence;
+  if (cf.url === undefined || cf.credentials === undefined) {
+    throw new TagspaceError('config', 'missing --confluence-url or Confluence credentials', {
+      setting: 'CONFLUENCE_URL',
+    });
+  }
+  const root = wikiRoot(cf.url);
+  const gate = new LimitGate({ initial: INITIAL_CONCURRENCY, max: cf.maxConcurrency });
+  const tracing: Tracing | undefined =
+    config.telemetry.tracing === undefined
+      ? undefined
+      : startTracing(config.telemetry.tracing, config.telemetry.serviceName);
+  const http = new ConfluenceHttp({
+    root,
+    credentials: cf.credentials,
+    retry: { baseDelayMs: 500, maxDelayMs: 30_000, maxRetries: cf.maxRetries, jitter: 0.2 },
+    timeoutMs: cf.timeoutMs,
+    gate,
+    ...(fetchFn && { fetch: fetchFn }),
+    ...(tracing && { observer: confluenceSpans(tracing.tracer, new URL(root).host) }),
+  });
+  return {
+    api: new ConfluenceApi(http),
+    root,
+    close: async () => {
+      gate.close();
+      await tracing?.shutdown();
+    },
+  };
+}

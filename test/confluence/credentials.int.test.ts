@@ -1,0 +1,70 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startConfluenceSim,
+  type RunningConfluenceSim,
+} from '../../src/sim/confluence/start-confluence-sim.js';
+import { runCli } from '../support/cli.js';
+import { ingestArgs, loopEnv, loopTopics } from './loop-kit.js';
+
+const WRONG_TOKEN = 'ATATT-wrong-token-0123456789abcdef';
+let wiki: RunningConfluenceSim;
+let collector: Server;
+let exported: string[] = [];
+
+/** An OTLP/HTTP endpoint that keeps what it is sent (JSON), to look for the token in spans. */
+async function startCollector(): Promise<string> {
+  collector = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      exported.push(body);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+}
+
+let otlp: string;
+beforeAll(async () => {
+  wiki = await startConfluenceSim({ spaces: [{ key: 'SEC', pages: 3 }] });
+  otlp = await startCollector();
+});
+
+afterAll(async () => {
+  await wiki?.close();
+  await new Promise((resolve) => collector?.close(resolve));
+});
+
+describe('wrong Confluence credentials', () => {
+  for (const mode of ['anonymous', 'unauthorized'] as const) {
+    it(`make ingest exit non-zero within 10 s with one line naming CONFLUENCE_API_TOKEN (site answering as ${mode}), the token in no log or span`, async () => {
+      wiki.configure({ authFailure: mode });
+      exported = [];
+      const started = Date.now();
+      const result = await runCli(ingestArgs(wiki, loopTopics('cf-creds'), ['SEC']), {
+        env: { ...loopEnv(WRONG_TOKEN), OTEL_EXPORTER_OTLP_ENDPOINT: otlp },
+        timeoutMs: 30_000,
+      });
+      const elapsed = Date.now() - started;
+      expect(result.code).not.toBe(0);
+      expect(result.code).not.toBeNull();
+      expect(elapsed).toBeLessThan(10_000);
+      const naming = result.stderr.split('\n').filter((l) => l.includes('CONFLUENCE_API_TOKEN'));
+      expect(naming).toHaveLength(1);
+      expect(naming[0]).toMatch(/^tagspace: Confluence refused the credentials/);
+      expect(`${result.stdout}${result.stderr}`).not.toContain(WRONG_TOKEN);
+      expect(`${result.stdout}${result.stderr}`).not.toContain(
+        Buffer.from(`tagspace@example.com:${WRONG_TOKEN}`).toString('base64'),
+      );
+      // The refused call was traced, and its span carries no credential.
+      const spans = exported.join('\n');
+      expect(spans).toContain('/wiki/api/v2/spaces');
+      expect(spans).not.toContain(WRONG_TOKEN);
+      expect(spans).not.toContain(Buffer.from(`tagspace@example.com:${WRONG_TOKEN}`).toString('base64'));
+      expect(wiki.stats().authFailures).toBeGreaterThan(0);
+    });
+  }
+});
