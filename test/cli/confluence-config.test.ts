@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/cli/config.js';
+import { commandHelp } from '../../src/cli/help.js';
+
+const cloud = {
+  CONFLUENCE_URL: 'https://acme.atlassian.net/wiki/',
+  CONFLUENCE_EMAIL: 'me@acme.com',
+  CONFLUENCE_API_TOKEN: 'ATATT-secret',
+};
+
+function failure(command: string, argv: string[], env: Record<string, string>): string {
+  try {
+    loadConfig(command, argv, env);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('expected a config error');
+}
+
+describe('the Confluence settings', () => {
+  it('takes --space repeated, comma-separated, or both', () => {
+    const c = loadConfig('ingest', ['--space', 'DEV', '--space', 'OPS,HR'], cloud);
+    expect(c.confluence.spaces).toEqual(['DEV', 'OPS', 'HR']);
+    expect(loadConfig('ingest', [], { ...cloud, CONFLUENCE_SPACES: 'A,B' }).confluence.spaces).toEqual([
+      'A',
+      'B',
+    ]);
+  });
+
+  it('reads Cloud credentials as Basic and a personal access token as Bearer', () => {
+    expect(loadConfig('labels', [], cloud).confluence.credentials).toEqual({
+      kind: 'basic',
+      email: 'me@acme.com',
+      apiToken: 'ATATT-secret',
+    });
+    const dc = loadConfig('labels', [], { CONFLUENCE_URL: 'https://wiki.corp', CONFLUENCE_TOKEN: 'pat' });
+    expect(dc.confluence.credentials).toEqual({ kind: 'bearer', token: 'pat' });
+  });
+
+  it('names the missing setting in one line', () => {
+    expect(failure('ingest', ['--space', 'DEV'], { CONFLUENCE_URL: 'https://a.atlassian.net' })).toMatch(
+      /^missing Confluence credentials: set CONFLUENCE_EMAIL and CONFLUENCE_API_TOKEN/,
+    );
+    expect(
+      failure('ingest', ['--space', 'DEV'], {
+        CONFLUENCE_URL: 'https://a.atlassian.net',
+        CONFLUENCE_EMAIL: 'x',
+      }),
+    ).toMatch(/^missing CONFLUENCE_API_TOKEN/);
+    expect(failure('ingest', ['--space', 'DEV'], { ...cloud, CONFLUENCE_URL: '' })).toMatch(
+      /^missing --confluence-url/,
+    );
+    expect(failure('ingest', [], cloud)).toMatch(/^missing --space/);
+    expect(failure('webhook', [], cloud)).toMatch(/^missing CONFLUENCE_WEBHOOK_SECRET/);
+  });
+
+  it('refuses both kinds of credentials at once, --follow with --out, a bad space key and an unknown time zone', () => {
+    expect(failure('labels', [], { ...cloud, CONFLUENCE_TOKEN: 'pat' })).toMatch(/not both/);
+    expect(failure('ingest', ['--space', 'DEV', '--follow', '--out', 'x.jsonl'], cloud)).toMatch(
+      /--follow.*Kafka/,
+    );
+    expect(failure('ingest', ['--space', 'DE V'], cloud)).toMatch(/invalid --space/);
+    expect(failure('ingest', ['--space', 'DEV', '--cql-time-zone', 'Mars/Olympus'], cloud)).toMatch(
+      /CONFLUENCE_TIME_ZONE/,
+    );
+  });
+
+  it('never puts a token into an error or into --help', () => {
+    expect(failure('labels', [], { ...cloud, CONFLUENCE_TOKEN: 'pat-secret' })).not.toMatch(
+      /ATATT-secret|pat-secret/,
+    );
+    expect(commandHelp('ingest')).toMatch(/CONFLUENCE_API_TOKEN/);
+  });
+
+  it('gives each command its own defaults: the labels group is not the pipeline’s', () => {
+    const c = loadConfig('labels', [], cloud);
+    expect(c.confluence.labels).toMatchObject({ group: 'tagspace-labels', untilEnd: false, dryRun: false });
+    expect(c.kafka.group).toBe('tagspace');
+    expect(
+      loadConfig('webhook', [], { ...cloud, CONFLUENCE_WEBHOOK_SECRET: 's' }).confluence.webhook,
+    ).toEqual({ port: 8090, host: '0.0.0.0' });
+  });
+});
