@@ -20,6 +20,7 @@ const log = logger('demo');
  * tags.jsonl), which is read back on the next start as the persistent tag state.
  */
 export async function demoCommand(config: Config): Promise<number> {
+  if (config.confluence.demo) return (await import('./confluence-demo.js')).confluenceDemo(config);
   const input = config.input ?? packageFile('samples/sample-space.jsonl');
   const out = config.out ?? 'tags.jsonl';
   const dlqOut = `${out.replace(/\.jsonl$/, '')}.dlq.jsonl`;
