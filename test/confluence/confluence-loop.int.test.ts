@@ -95,11 +95,14 @@ describe('Confluence at both ends, on a real broker', () => {
   });
 
   it('makes zero label writes on a second labels --until-end, as the simulator counts them', async () => {
-    const writes = wiki.stats().labelWrites;
+    const { labelWrites: writes, requests } = wiki.stats();
     expect(writes).toBeGreaterThan(0);
     const result = await runCli(labelsArgs(wiki, t), { env: loopEnv(), timeoutMs: 120_000 });
     expect(result.code, result.stderr.slice(-2000)).toBe(0);
     expect(wiki.stats().labelWrites).toBe(writes);
+    // Every record was settled from the ownership topic: the only request proved the credentials.
+    expect(wiki.stats().requests - requests).toBe(1);
+    expect(result.stdout).toMatch(/600 already settled/);
   });
 
   let follower: CliProcess | undefined;

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -27,9 +28,34 @@ describe('docker-compose.yml', () => {
     await expect(compose('config', '-q')).resolves.toBe('');
   });
 
-  it('defines Kafka, the topic setup, the simulator, tagspace and Jaeger', async () => {
+  it('defines Kafka, the topic setup, the simulator, tagspace, the Confluence loop and Jaeger', async () => {
     const services = (await compose('config', '--services')).trim().split('\n').sort();
-    expect(services).toEqual(['jaeger', 'kafka', 'sim', 'tagspace', 'topics']);
+    expect(services).toEqual(['ingest', 'jaeger', 'kafka', 'labels', 'sim', 'tagspace', 'topics', 'webhook']);
+  });
+
+  it('closes the loop on the simulator’s Confluence site, whose webhooks reach the receiver signed with its secret', async () => {
+    const config = JSON.parse(await compose('config', '--format', 'json')) as {
+      services: Record<string, { command?: string[]; environment?: Record<string, string> }>;
+    };
+    expect(config.services.ingest?.command).toEqual([
+      'ingest',
+      '--brokers',
+      'kafka:9092',
+      '--follow',
+      '--poll-interval-ms',
+      '10000',
+    ]);
+    expect(config.services.labels?.command?.[0]).toBe('labels');
+    expect(config.services.ingest?.environment).toMatchObject({
+      CONFLUENCE_URL: 'http://sim:8080',
+      CONFLUENCE_SPACES: 'DEV',
+    });
+    const scenario = JSON.parse(
+      readFileSync(new URL('../../scenarios/compose.json', import.meta.url), 'utf8'),
+    ) as { confluence: { webhooks: { url: string; configuration: { secret: string } }[] } };
+    const [hook] = scenario.confluence.webhooks;
+    expect(hook?.url).toBe('http://webhook:8090/');
+    expect(config.services.webhook?.environment?.CONFLUENCE_WEBHOOK_SECRET).toBe(hook?.configuration.secret);
   });
 
   it('points tagspace at Kafka, the simulator and Jaeger, with harmless default keys', async () => {
