@@ -36,6 +36,8 @@ export interface IngestOptions {
   signal: AbortSignal;
   /** Told how many pages a crawl expects and how many it has read. */
   progress?: { setTotal(n: number): void; add(n: number): void };
+  /** Called once every space is crawled (or resumed), before following starts. */
+  onCrawled?: () => void;
   now?: () => number;
 }
 
@@ -85,6 +87,7 @@ export async function runIngest(
     log.info({ space: spaceKey, pages: cp.versions.size, durationMs: Date.now() - started }, 'space crawled');
     followed.push(cp);
   }
+  opts.onCrawled?.();
   if (!opts.follow) return counts;
 
   for (let poll = 1; !signal.aborted; poll++) {

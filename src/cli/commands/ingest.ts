@@ -75,6 +75,7 @@ export async function ingestCommand(config: Config): Promise<number> {
         reconcileEvery: RECONCILE_EVERY,
         signal: abort.signal,
         progress,
+        onCrawled: () => progress.stop(),
       },
     );
   } catch (err) {
