@@ -112,7 +112,8 @@ const SECRET_PATTERNS: RegExp[] = [
   /sk-[0-9A-Za-z_-]{16,}/g,
   /([?&]key=)[^&\s"']+/g,
   /(Bearer\s+)[^\s"']+/gi,
-  /(Basic\s+)[A-Za-z0-9+/=]{8,}/gi,
+  // An HTTP Basic credential (base64 of user:token): as long as any real one, longer than words.
+  /(Basic\s+)[A-Za-z0-9+/]{20,}={0,2}/g,
   // Atlassian API tokens (Cloud) start with ATATT.
   /ATATT[0-9A-Za-z_=-]{16,}/g,
   /(x-goog-api-key["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
