@@ -1,53 +1,33 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSpace } from '../../src/gen/generate-space.js';
+import { launchChromium } from '../support/browser.js';
 import { cleanEnv, runCli } from '../support/cli.js';
-
-/** Debian's chromium package; .ci/run installs it (apt-get install -y chromium). */
-const CHROMIUM = '/usr/bin/chromium';
 
 const dir = mkdtempSync(join(tmpdir(), 'tagspace-report-'));
 const reportFile = join(dir, 'report.html');
 let summary: { rateLimitErrors: number; retries: number; fallbackSwitches: number; events: number };
+let browser: Browser;
 
-/** Runs headless Chromium on the report with `extra` flags; resolves with its stdout. */
-function chromium(extra: string[]): Promise<string> {
-  const args = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--hide-scrollbars',
-    `--user-data-dir=${mkdtempSync(join(tmpdir(), 'tagspace-chromium-'))}`,
-    ...extra,
-    pathToFileURL(reportFile).href,
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(CHROMIUM, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`chromium exited ${code}: ${err.slice(-1000)}`));
-    });
-  });
+/** Opens the report at 1400 × 1000 and waits until its script has run. */
+async function openReport() {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1400, height: 1000 });
+  await page.goto(pathToFileURL(reportFile).href, { waitUntil: 'load' });
+  await page.waitForSelector('[data-ready="true"]', { timeout: 30_000 });
+  return page;
 }
 
+afterAll(async () => {
+  await browser?.close();
+});
+
 beforeAll(async () => {
-  expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
+  browser = await launchChromium();
   // A space large enough, and a Gemini quota small enough, that the run meets 429s and retries.
   const input = join(dir, 'space.jsonl');
   writeFileSync(
@@ -94,7 +74,8 @@ beforeAll(async () => {
 
 describe('the HTML run report in headless Chromium', () => {
   it('renders the run’s limit series and one mark per 429, retry and fallback, after its script ran', async () => {
-    const dom = await chromium(['--dump-dom', '--virtual-time-budget=5000']);
+    const page = await openReport();
+    const dom = await page.content();
     expect(dom).toContain('data-ready="true"');
     const count = (cls: string) => dom.match(new RegExp(`class="mark mark-${cls}"`, 'g'))?.length ?? 0;
     expect(summary.rateLimitErrors).toBeGreaterThan(0);
@@ -119,9 +100,8 @@ describe('the HTML run report in headless Chromium', () => {
   });
 
   it('takes a screenshot of the page at 1400 × 1000', async () => {
-    const png = join(dir, 'report.png');
-    await chromium([`--screenshot=${png}`, '--window-size=1400,1000', '--virtual-time-budget=5000']);
-    const bytes = readFileSync(png);
+    const page = await openReport();
+    const bytes = Buffer.from(await page.screenshot({ type: 'png' }));
     expect(bytes.subarray(1, 4).toString()).toBe('PNG');
     expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([1400, 1000]);
     expect(bytes.length).toBeGreaterThan(20_000);
