@@ -3,7 +3,9 @@ import { loadConfig, wantsHelp, type Config } from './cli/config.js';
 import { TagspaceError, asTagspaceError } from './model/errors.js';
 import { COMMANDS, commandHelp, usage } from './cli/help.js';
 import { limitHeapGrowth } from './cli/heap-growth.js';
-import { logger, setLogLevel } from './telemetry/log.js';
+import { logger, setLogFormat, setLogLevel } from './telemetry/log.js';
+import { logFormat } from './cli/log-format.js';
+import { packageVersion } from './cli/package-root.js';
 
 /** Exit codes: 0 done, 1 the run failed, 2 a bad flag or setting, 130 interrupted twice. */
 export const EXIT = { ok: 0, failed: 1, config: 2 } as const;
@@ -36,11 +38,29 @@ async function loadCommand(name: string): Promise<Command> {
   }
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  setLogFormat(logFormat(env, process.stderr.isTTY === true));
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  // Bare `tagspace` is a request for help, as with --help: usage on stdout, exit 0.
+  if (name === undefined || name === '--help' || name === '-h') {
     process.stdout.write(`${usage()}\n`);
-    return name === undefined ? EXIT.config : EXIT.ok;
+    return EXIT.ok;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
+  if (name === 'help') {
+    const [topic] = rest;
+    if (topic === undefined) process.stdout.write(`${usage()}\n`);
+    else if (COMMANDS[topic] !== undefined) process.stdout.write(`${commandHelp(topic)}\n`);
+    else {
+      process.stderr.write(
+        `tagspace: help: unknown command "${topic}" (commands: ${Object.keys(COMMANDS).join(', ')})\n`,
+      );
+      return EXIT.config;
+    }
+    return EXIT.ok;
   }
   try {
     const command = await loadCommand(name);
@@ -58,25 +78,21 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`tagspace: ${e.message}\n`);
       return EXIT.config;
     }
-    if (e.kind === 'auth') {
-      process.stderr.write(`tagspace: ${e.message}\n`);
-      return EXIT.failed;
+    // A bug gets its stack in the log; every other failure is one line a user can act on.
+    if (e.kind === 'internal') {
+      logger('cli').error({ kind: e.kind, err: e.message, stack: e.stack }, 'run failed');
     }
-    logger('cli').error(
-      { kind: e.kind, err: e.message, stack: e.kind === 'internal' ? e.stack : undefined },
-      'run failed',
-    );
     process.stderr.write(`tagspace: ${e.message}\n`);
     return EXIT.failed;
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+// The command is over once main settles: exit then, so a client it abandoned (a Kafka connection
+// still retrying after a failed or interrupted start) cannot hold the process for minutes.
+main(process.argv.slice(2), process.env).then(
+  (code) => process.exit(code),
   (err: unknown) => {
     process.stderr.write(`tagspace: ${String(err)}\n`);
-    process.exitCode = EXIT.failed;
+    process.exit(EXIT.failed);
   },
 );

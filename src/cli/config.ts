@@ -104,24 +104,26 @@ export interface TelemetryConfig {
 /** The Prometheus exporter's registered port, served by `run` unless --metrics-port says otherwise. */
 export const DEFAULT_METRICS_PORT = 9464;
 
-function settingName(s: Setting, fromFlag: boolean): string {
-  return fromFlag || s.env === undefined ? `--${s.flag}` : `${s.env} (--${s.flag})`;
+/** Where a value came from, as the one-line error names it: `--flag`, or `VAR (--flag)`. */
+function settingName(s: Setting, variable: string | undefined): string {
+  return variable === undefined ? `--${s.flag}` : `${variable} (--${s.flag})`;
 }
 
 function parseValue(s: Setting, raw: string, name: string): unknown {
   const fail = (why: string): never => {
     throw new TagspaceError('config', `invalid ${name}: ${why}`, { setting: s.env ?? `--${s.flag}` });
   };
+  if (raw.trim() === '') fail('must not be empty');
   switch (s.type) {
     case 'string':
-      if (raw.trim() === '') fail('must not be empty');
       return raw;
     case 'int':
     case 'number': {
       const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n)) fail(`"${raw}" is not a number`);
+      if (!Number.isFinite(n)) fail(`"${raw}" is not a number`);
       if (s.type === 'int' && !Number.isInteger(n)) fail(`"${raw}" is not a whole number`);
       if (s.min !== undefined && n < s.min) fail(`${raw} is below the minimum ${s.min}`);
+      if (s.max !== undefined && n > s.max) fail(`${raw} is above the maximum ${s.max}`);
       return n;
     }
     case 'bool': {
@@ -154,14 +156,36 @@ function parseValue(s: Setting, raw: string, name: string): unknown {
 
 const BOOL_WORDS = new Set(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']);
 
-/** `--trace` alone means `--trace=true` (as --help shows it); `--trace false` keeps its value. */
-function bareBooleans(argv: readonly string[], settings: readonly Setting[]): string[] {
-  const flags = new Set(settings.filter((s) => s.type === 'bool').map((s) => `--${s.flag}`));
-  return argv.map((arg, i) => {
+/**
+ * argv as parseArgs can read it: `--trace` alone means `--trace=true` (as --help shows it) while
+ * `--trace false` keeps its value; `--concurrency -3` is `--concurrency=-3`, so a negative number
+ * is reported as below the minimum rather than as an ambiguous argument.
+ */
+function normaliseArgs(argv: readonly string[], settings: readonly Setting[]): string[] {
+  const bools = new Set(settings.filter((s) => s.type === 'bool').map((s) => `--${s.flag}`));
+  const valued = new Set(settings.filter((s) => s.type !== 'bool').map((s) => `--${s.flag}`));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
     const next = argv[i + 1];
-    const bare = flags.has(arg) && (next === undefined || !BOOL_WORDS.has(next.trim().toLowerCase()));
-    return bare ? `${arg}=true` : arg;
-  });
+    if (bools.has(arg) && (next === undefined || !BOOL_WORDS.has(next.trim().toLowerCase()))) {
+      out.push(`${arg}=true`);
+    } else if (valued.has(arg) && next !== undefined && /^-\.?\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** The variable that sets `s` in `env`: its own name first, then its aliases. An empty value counts as set. */
+function envSource(s: Setting, env: Env): { variable: string; value: string } | undefined {
+  for (const variable of [s.env, ...(s.aliases ?? [])]) {
+    if (variable === undefined) continue;
+    const value = env[variable];
+    if (value !== undefined) return { variable, value };
+  }
+  return undefined;
 }
 
 /** Parses argv (after the command word) and env for `command`. */
@@ -177,7 +201,7 @@ export function loadConfig(command: string, argv: readonly string[], env: Env = 
   let parsed: { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
   try {
     parsed = parseArgs({
-      args: bareBooleans(argv, settings),
+      args: normaliseArgs(argv, settings),
       options,
       strict: true,
       allowPositionals: true,
@@ -192,23 +216,37 @@ export function loadConfig(command: string, argv: readonly string[], env: Env = 
 
   // Settings a command does not offer still get their defaults, so the Config is whole.
   const values: Record<string, unknown> = {};
-  for (const s of SETTINGS) {
+  const offered = new Set(settings.map((s) => s.key));
+  for (const s of [...SETTINGS.filter((x) => !offered.has(x.key)), ...settings]) {
     if (s.default !== undefined) values[s.key] = parseValue(s, s.default, `default of --${s.flag}`);
   }
+  /** Which flag or variable gave each value, for errors that involve two settings. */
+  const sources: Record<string, string> = {};
   for (const s of settings) {
     const given = parsed.values[s.flag];
     const flagValue = Array.isArray(given) ? given.join(',') : given;
     const negated = parsed.values[`no-${s.flag}`] === true;
-    const envValue = s.env === undefined ? undefined : env[s.env];
-    if (negated) values[s.key] = false;
-    else if (typeof flagValue === 'string') values[s.key] = parseValue(s, flagValue, settingName(s, true));
-    else if (envValue !== undefined && envValue !== '')
-      values[s.key] = parseValue(s, envValue, settingName(s, false));
+    const fromEnv = envSource(s, env);
+    if (negated) {
+      values[s.key] = false;
+      sources[s.key] = `--no-${s.flag}`;
+    } else if (typeof flagValue === 'string') {
+      values[s.key] = parseValue(s, flagValue, settingName(s, undefined));
+      sources[s.key] = `--${s.flag}`;
+    } else if (fromEnv !== undefined) {
+      values[s.key] = parseValue(s, fromEnv.value, settingName(s, fromEnv.variable));
+      sources[s.key] = fromEnv.variable;
+    }
   }
-  return buildConfig(command, values, env);
+  return buildConfig(command, values, env, sources);
 }
 
-function buildConfig(command: string, v: Record<string, unknown>, env: Env): Config {
+function buildConfig(
+  command: string,
+  v: Record<string, unknown>,
+  env: Env,
+  sources: Record<string, string>,
+): Config {
   const str = (k: string) => v[k] as string | undefined;
   // Every setting with a default has a value by now (loadConfig), so these need no fallbacks.
   const text = (k: string) => v[k] as string;
@@ -231,13 +269,13 @@ function buildConfig(command: string, v: Record<string, unknown>, env: Env): Con
     restore: bool('restore'),
     shutdownTimeoutMs: num('shutdownTimeoutMs'),
     gemini: {
-      apiKey: str('geminiApiKey'),
+      apiKey: str('geminiApiKey') ?? keyless(str('geminiBaseUrl')),
       model: text('geminiModel'),
       baseUrl: str('geminiBaseUrl'),
       keySetting: 'GEMINI_API_KEY',
     },
     openai: {
-      apiKey: str('openaiApiKey'),
+      apiKey: str('openaiApiKey') ?? keyless(str('openaiBaseUrl')),
       model: text('openaiModel'),
       baseUrl: str('openaiBaseUrl'),
       keySetting: 'OPENAI_API_KEY',
@@ -306,7 +344,7 @@ function buildConfig(command: string, v: Record<string, unknown>, env: Env): Con
     },
     positionals: [],
   };
-  validate(config, env);
+  validate(config, (key, flag) => sources[key] ?? flag);
   return config;
 }
 
@@ -382,22 +420,33 @@ function validateConfluence(c: Config): void {
   }
 }
 
-/** Rules that involve more than one setting. */
-function validate(c: Config, env: Env): void {
+/**
+ * A provider given a base URL but no key (the simulator, a proxy that holds the real key) is used
+ * without one: the SDKs want a string, so it gets this placeholder, which no real service takes.
+ */
+const KEYLESS = 'no-key';
+
+function keyless(baseUrl: string | undefined): string | undefined {
+  return baseUrl === undefined ? undefined : KEYLESS;
+}
+
+/** Rules that involve more than one setting; `name` says where a value came from. */
+function validate(c: Config, name: (key: string, flag: string) => string): void {
   validateConfluence(c);
   if (c.concurrency.initial > c.concurrency.max) {
-    const fromEnv = env.TAG_SPACE_AI_CONCURRENCY !== undefined;
+    const at = name('concurrency', '--concurrency');
     throw new TagspaceError(
       'config',
-      `invalid ${fromEnv ? 'TAG_SPACE_AI_CONCURRENCY' : '--concurrency'}: ${c.concurrency.initial} is above the maximum concurrency ${c.concurrency.max}`,
-      { setting: 'TAG_SPACE_AI_CONCURRENCY' },
+      `invalid ${at}: ${c.concurrency.initial} is above the maximum concurrency ${c.concurrency.max}`,
+      { setting: at },
     );
   }
   if (c.batch.maxPageTokens > c.batch.maxPromptTokens) {
+    const at = name('maxPageTokens', '--max-page-tokens');
     throw new TagspaceError(
       'config',
-      `invalid --max-page-tokens: ${c.batch.maxPageTokens} is above --max-prompt-tokens ${c.batch.maxPromptTokens}`,
-      { setting: 'TAG_SPACE_MAX_PAGE_TOKENS' },
+      `invalid ${at}: ${c.batch.maxPageTokens} is above --max-prompt-tokens ${c.batch.maxPromptTokens}`,
+      { setting: at },
     );
   }
 }

@@ -14,7 +14,15 @@ export const COMMANDS: Record<string, string> = {
 export function usage(): string {
   const lines = ['Usage: tagspace <command> [flags]', '', 'Commands:'];
   for (const [name, what] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(8)} ${what}`);
-  lines.push('', 'Run `tagspace <command> --help` for its flags.');
+  lines.push(
+    '',
+    'Flags:',
+    '  --help, -h       show this help (or `tagspace help <command>`)',
+    '  --version, -v    print the version',
+    '',
+    'Run `tagspace <command> --help` (or `tagspace help <command>`) for its flags.',
+    'Exit codes: 0 done, 1 the run failed, 2 a bad flag or setting, 130 interrupted twice.',
+  );
   return lines.join('\n');
 }
 
@@ -26,7 +34,7 @@ export function commandHelp(command: string): string {
         ? `--${s.flag}, --no-${s.flag}`
         : `--${s.flag} <${s.type === 'enum' ? s.values?.join('|') : s.type}>`;
     const origin = [
-      s.env ? `env ${s.env}` : '',
+      s.env ? `env ${[s.env, ...(s.aliases ?? [])].join(' or ')}` : '',
       s.default !== undefined && !s.secret ? `default ${s.default}` : '',
     ]
       .filter((x) => x !== '')

@@ -9,11 +9,15 @@ export interface Setting {
   /** Key in the parsed settings record. */
   key: string;
   flag: string;
+  /** The environment variable (TAGSPACE_*, or the standard name where one exists: KAFKA_BROKERS). */
   env?: string;
+  /** Older names of the same variable, still read when `env` is unset (the origin document's TAG_SPACE_*). */
+  aliases?: readonly string[];
   type: SettingType;
   default?: string;
   values?: readonly string[];
   min?: number;
+  max?: number;
   help: string;
   /** Commands the flag is offered on; undefined = every pipeline command. */
   commands?: readonly string[];
@@ -34,7 +38,7 @@ export const SETTINGS: readonly Setting[] = [
     flag: 'brokers',
     env: 'KAFKA_BROKERS',
     type: 'list',
-    default: '127.0.0.1:19092',
+    default: 'localhost:9092',
     help: 'Kafka bootstrap servers, comma-separated',
     commands: KAFKA,
   },
@@ -162,7 +166,7 @@ export const SETTINGS: readonly Setting[] = [
     flag: 'gemini-base-url',
     env: 'GEMINI_BASE_URL',
     type: 'url',
-    help: 'Gemini API base URL (e.g. the simulator)',
+    help: 'Gemini API base URL (e.g. the simulator); without GEMINI_API_KEY the provider is used with no key',
   },
   {
     key: 'openaiApiKey',
@@ -185,7 +189,7 @@ export const SETTINGS: readonly Setting[] = [
     flag: 'openai-base-url',
     env: 'OPENAI_BASE_URL',
     type: 'url',
-    help: 'OpenAI API base URL, ending in /v1',
+    help: 'OpenAI API base URL, ending in /v1; without OPENAI_API_KEY the provider is used with no key',
   },
   {
     key: 'providerTimeoutMs',
@@ -197,11 +201,12 @@ export const SETTINGS: readonly Setting[] = [
     help: 'timeout of one provider call',
   },
 
-  // The origin document's knobs
+  // The origin document's knobs (its TAG_SPACE_* names are aliases)
   {
     key: 'concurrency',
     flag: 'concurrency',
-    env: 'TAG_SPACE_AI_CONCURRENCY',
+    env: 'TAGSPACE_CONCURRENCY',
+    aliases: ['TAG_SPACE_AI_CONCURRENCY'],
     type: 'int',
     min: 1,
     default: '3',
@@ -210,7 +215,8 @@ export const SETTINGS: readonly Setting[] = [
   {
     key: 'maxConcurrency',
     flag: 'max-concurrency',
-    env: 'TAG_SPACE_MAX_AI_CONCURRENCY',
+    env: 'TAGSPACE_MAX_CONCURRENCY',
+    aliases: ['TAG_SPACE_MAX_AI_CONCURRENCY'],
     type: 'int',
     min: 1,
     default: '10',
@@ -219,7 +225,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     key: 'concurrencyPolicy',
     flag: 'concurrency-policy',
-    env: 'TAG_SPACE_CONCURRENCY_POLICY',
+    env: 'TAGSPACE_CONCURRENCY_POLICY',
     type: 'enum',
     values: ['fixed', 'seed', 'adaptive'],
     default: 'adaptive',
@@ -228,7 +234,8 @@ export const SETTINGS: readonly Setting[] = [
   {
     key: 'batchSize',
     flag: 'batch-size',
-    env: 'TAG_SPACE_BATCH_SIZE',
+    env: 'TAGSPACE_BATCH_SIZE',
+    aliases: ['TAG_SPACE_BATCH_SIZE'],
     type: 'int',
     min: 1,
     default: '5',
@@ -237,7 +244,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     key: 'lingerMs',
     flag: 'linger-ms',
-    env: 'TAG_SPACE_BATCH_LINGER_MS',
+    env: 'TAGSPACE_LINGER_MS',
     type: 'int',
     min: 0,
     default: '200',
@@ -246,7 +253,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     key: 'maxPromptTokens',
     flag: 'max-prompt-tokens',
-    env: 'TAG_SPACE_MAX_PROMPT_TOKENS',
+    env: 'TAGSPACE_MAX_PROMPT_TOKENS',
     type: 'int',
     min: 100,
     default: '8000',
@@ -255,7 +262,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     key: 'maxPageTokens',
     flag: 'max-page-tokens',
-    env: 'TAG_SPACE_MAX_PAGE_TOKENS',
+    env: 'TAGSPACE_MAX_PAGE_TOKENS',
     type: 'int',
     min: 50,
     default: '2000',
@@ -264,7 +271,8 @@ export const SETTINGS: readonly Setting[] = [
   {
     key: 'cacheEnabled',
     flag: 'cache',
-    env: 'TAG_SPACE_CACHE_ENABLED',
+    env: 'TAGSPACE_CACHE_ENABLED',
+    aliases: ['TAG_SPACE_CACHE_ENABLED'],
     type: 'bool',
     default: 'true',
     help: 'skip pages whose content was already tagged',
@@ -272,7 +280,8 @@ export const SETTINGS: readonly Setting[] = [
   {
     key: 'cacheSize',
     flag: 'cache-size',
-    env: 'TAG_SPACE_CACHE_SIZE',
+    env: 'TAGSPACE_CACHE_SIZE',
+    aliases: ['TAG_SPACE_CACHE_SIZE'],
     type: 'int',
     min: 1,
     default: '1000',
@@ -281,7 +290,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     key: 'maxRetries',
     flag: 'max-retries',
-    env: 'TAG_SPACE_MAX_RETRIES',
+    env: 'TAGSPACE_MAX_RETRIES',
     type: 'int',
     min: 0,
     default: '3',
@@ -290,7 +299,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     key: 'retryBaseMs',
     flag: 'retry-base-ms',
-    env: 'TAG_SPACE_RETRY_BASE_MS',
+    env: 'TAGSPACE_RETRY_BASE_MS',
     type: 'int',
     min: 1,
     default: '500',
@@ -299,7 +308,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     key: 'maxTags',
     flag: 'max-tags',
-    env: 'TAG_SPACE_MAX_TAGS',
+    env: 'TAGSPACE_MAX_TAGS',
     type: 'int',
     min: 1,
     default: '8',
@@ -356,6 +365,7 @@ export const SETTINGS: readonly Setting[] = [
     env: 'TAGSPACE_METRICS_PORT',
     type: 'int',
     min: 0,
+    max: 65535,
     help: 'serve /metrics (Prometheus), /healthz and /readyz on this port; 0 = any free port (default: 9464 for run, off for replay and demo)',
   },
   {
@@ -377,8 +387,16 @@ export const SETTINGS: readonly Setting[] = [
     key: 'out',
     flag: 'out',
     type: 'string',
-    help: 'the JSONL file written: TagRecords (demo), PageEvents (gen; ingest, instead of a topic)',
-    commands: ['demo', 'gen', 'ingest'],
+    default: 'tags.jsonl',
+    help: 'the JSONL file TagRecords are appended to and the tag state is restored from; dead letters go beside it (NAME.dlq.jsonl)',
+    commands: ['demo'],
+  },
+  {
+    key: 'out',
+    flag: 'out',
+    type: 'string',
+    help: 'write the PageEvents to this JSONL file instead of to --topic',
+    commands: ['gen', 'ingest'],
   },
   {
     key: 'scenario',
@@ -588,8 +606,9 @@ export const SETTINGS: readonly Setting[] = [
     env: 'TAGSPACE_SIM_PORT',
     type: 'int',
     min: 0,
+    max: 65535,
     default: '8080',
-    help: 'port to listen on',
+    help: 'port to listen on (0 = any free port)',
     commands: ['sim'],
   },
   {

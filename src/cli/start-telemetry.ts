@@ -97,7 +97,11 @@ export async function startTelemetry(config: TelemetryConfig, deps: TelemetryDep
         consumer_joined: deps.consumer?.ready() ?? true,
         provider_usable: deps.providers.some((p) => !unusable.has(p)),
       }),
-    );
+    ).catch(async (err: unknown) => {
+      for (const s of subscriptions) s.unsubscribe();
+      await tracing?.shutdown();
+      throw err;
+    });
     metrics = served.metrics;
   }
   const server = served?.server;

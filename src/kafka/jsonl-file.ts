@@ -31,7 +31,10 @@ export function jsonlDeliveries(path: string): Observable<Delivery> {
       });
     });
     lines.on('close', () => subscriber.complete());
-    input.on('error', (err) => subscriber.error(err));
+    // readline passes its input's errors on: both are handled, so neither is an unhandled 'error'.
+    const fail = (err: Error) => subscriber.error(err);
+    input.on('error', fail);
+    lines.on('error', fail);
     return () => {
       lines.close();
       input.destroy();
@@ -44,7 +47,8 @@ export function jsonlSink(out: string, dlqOut: string): OperatorFunction<Outcome
   return (source) =>
     new Observable<Outcome>((subscriber) => {
       const tags = createWriteStream(out, { flags: 'a' });
-      const dlq = createWriteStream(dlqOut, { flags: 'a' });
+      // Opened at the first dead letter: a clean run leaves no empty dead-letter file behind.
+      let dlq: NodeJS.WritableStream | undefined;
       const write = (stream: NodeJS.WritableStream, text: string) =>
         new Promise<void>((resolve, reject) => stream.write(text, (err) => (err ? reject(err) : resolve())));
       const sub = source
@@ -67,12 +71,12 @@ export function jsonlSink(out: string, dlqOut: string): OperatorFunction<Outcome
           }
         }
         if (tagLines !== '') await write(tags, tagLines);
-        if (dlqLines !== '') await write(dlq, dlqLines);
+        if (dlqLines !== '') await write((dlq ??= createWriteStream(dlqOut, { flags: 'a' })), dlqLines);
       }
       return () => {
         sub.unsubscribe();
         tags.end();
-        dlq.end();
+        dlq?.end();
       };
     });
 }

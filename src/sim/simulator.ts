@@ -162,7 +162,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  log.info({ url }, 'simulator listening');
+  // `tagspace sim` says where it listens (with its scenario); the demo runs it in-process.
+  log.debug({ url }, 'simulator listening');
 
   return {
     url,

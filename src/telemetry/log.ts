@@ -1,20 +1,34 @@
+import { writeSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import { redactSecrets } from '../model/errors.js';
 import { prettyDestination } from './pretty-log.js';
 
 /**
- * Structured logs: a fixed message, fields beside it, one logger per component. Component names
- * follow the origin document's log tags so existing dashboards and greps keep working. JSON lines
- * on stderr, or human-friendly lines when stderr is a terminal (telemetry/pretty-log.ts).
+ * Structured logs: a fixed message, fields beside it, one logger per component, named after
+ * tagspace's own parts. JSON lines on stderr, or human-friendly lines when stderr is a terminal
+ * (telemetry/pretty-log.ts; the CLI decides with setLogFormat).
  */
 export const LOG_TAGS = {
-  concurrency: 'ConcurrencyManager',
-  throttle: 'THROTTLE',
-  fallback: 'FALLBACK',
-  cache: 'CACHE',
-  summary: 'METRICS_SUMMARY',
-  progress: 'OptimizedTagSpace',
+  concurrency: 'concurrency-limit',
+  throttle: 'provider-call',
+  fallback: 'router',
+  cache: 'tag-cache',
+  summary: 'summary',
+  progress: 'progress',
 } as const;
+
+/** Pretty lines (for a person) or JSON lines (for a collector); colour only in pretty lines. */
+export interface LogFormat {
+  pretty: boolean;
+  colour: boolean;
+}
+
+let format: LogFormat = { pretty: process.stderr.isTTY === true, colour: process.stderr.isTTY === true };
+
+/** Sets how every logger, existing and future, writes (the CLI: terminal, NO_COLOR, FORCE_COLOR). */
+export function setLogFormat(next: LogFormat): void {
+  format = next;
+}
 
 export type { Logger };
 
@@ -50,10 +64,13 @@ function createRoot(): Logger {
         censor: '[redacted]',
       },
     },
-    // A person at a terminal gets readable lines; anything else (a pipe, a file, a collector) JSON.
-    process.stderr.isTTY === true
-      ? prettyDestination(2, { colour: true })
-      : pino.destination({ dest: 2, sync: true }),
+    // Decided per line, so setLogFormat applies to loggers made before it was called.
+    {
+      write(chunk: string) {
+        if (format.pretty) prettyDestination(2, { colour: format.colour }).write(chunk);
+        else writeSync(2, chunk);
+      },
+    },
   );
 }
 

@@ -48,6 +48,14 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
   };
 }
 
+/** Why a server could not listen, in a few words: "EADDRINUSE: address already in use". */
+export function listenError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e.code === undefined
+    ? String(e.message)
+    : `${e.code}: ${e.message.replace(/^listen \w+: /, '').replace(/ [^ ]+:\d+$/, '')}`;
+}
+
 function handle(req: IncomingMessage, res: ServerResponse, opts: MetricsServerOptions): void {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method !== 'GET' && req.method !== 'HEAD') {

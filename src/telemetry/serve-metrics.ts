@@ -2,7 +2,8 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { logger } from './log.js';
-import { startMetricsServer, type MetricsServer, type Readiness } from './metrics-server.js';
+import { TagspaceError } from '../model/errors.js';
+import { listenError, startMetricsServer, type MetricsServer, type Readiness } from './metrics-server.js';
 import { PipelineMetrics, type GaugeSources } from './pipeline-metrics.js';
 
 const log = logger('telemetry');
@@ -10,14 +11,13 @@ const log = logger('telemetry');
 /** The pipeline's metrics, and the server that exposes them with /healthz and /readyz. */
 export interface ServedMetrics {
   metrics: PipelineMetrics;
-  /** Undefined when the port could not be bound (the run goes on without it). */
-  server: MetricsServer | undefined;
+  server: MetricsServer;
   shutdown(): Promise<void>;
 }
 
 /**
  * Meters the pipeline into a Prometheus exporter of its own (not the global meter provider) and
- * serves it on `at`. A port already taken is a warning, not a failed run.
+ * serves it on `at`. A port already taken stops start-up (a `config` error naming --metrics-port).
  */
 export async function serveMetrics(
   at: { port: number; host: string },
@@ -31,18 +31,24 @@ export async function serveMetrics(
     readers: [exporter],
   });
   const metrics = new PipelineMetrics(meterProvider.getMeter('tagspace'), sources);
-  let server: MetricsServer | undefined;
+  let server: MetricsServer;
   try {
     server = await startMetricsServer({ ...at, exporter, readiness });
-    log.info({ url: `${server.url}/metrics` }, 'metrics server listening');
   } catch (err) {
-    log.warn({ port: at.port, host: at.host, err: (err as Error).message }, 'metrics server not started');
+    await meterProvider.shutdown();
+    // Without its server the run would go on unwatched (no /healthz for the orchestrator): stop.
+    throw new TagspaceError(
+      'config',
+      `invalid --metrics-port: cannot listen on ${at.host}:${at.port} (${listenError(err)})`,
+      { setting: 'TAGSPACE_METRICS_PORT' },
+    );
   }
+  log.info({ url: `${server.url}/metrics` }, 'metrics server listening');
   return {
     metrics,
     server,
     shutdown: async () => {
-      await Promise.allSettled([server?.close(), meterProvider.shutdown()]);
+      await Promise.allSettled([server.close(), meterProvider.shutdown()]);
     },
   };
 }

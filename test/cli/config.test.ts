@@ -18,7 +18,7 @@ describe('loadConfig', () => {
     expect(c.concurrency).toEqual({ policy: 'adaptive', initial: 3, max: 10 });
     expect(c.batch.size).toBe(5);
     expect(c.cache).toEqual({ enabled: true, size: 1000 });
-    expect(c.kafka.brokers).toEqual(['127.0.0.1:19092']);
+    expect(c.kafka.brokers).toEqual(['localhost:9092']);
     expect(c.kafka.tagsTopic).toBe('page-tags');
     expect(c.gemini.apiKey).toBeUndefined();
   });

@@ -107,7 +107,7 @@ describe('Router fallback', () => {
     );
     const fallbackLines = logs
       .map((l) => JSON.parse(l) as { component: string; msg: string })
-      .filter((l) => l.component === 'FALLBACK');
+      .filter((l) => l.component === 'router');
     expect(fallbackLines.map((l) => l.msg)).toEqual(
       expect.arrayContaining(['batch switched provider', 'circuit breaker changed']),
     );
@@ -186,7 +186,7 @@ describe('Router fallback', () => {
     expect(events).toContainEqual(
       expect.objectContaining({ type: 'breaker', provider: 'gemini', to: 'open' }),
     );
-    expect(logs.some((l) => l.includes('"component":"THROTTLE"'))).toBe(true);
+    expect(logs.some((l) => l.includes('"component":"provider-call"'))).toBe(true);
   });
 
   it('routes around a Gemini key the service rejects, naming the setting and never the key', async () => {
@@ -206,7 +206,7 @@ describe('Router fallback', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .find((l) => l.msg === 'provider unusable until its setting is fixed');
     expect(unusable).toMatchObject({
-      component: 'FALLBACK',
+      component: 'router',
       provider: 'gemini',
       setting: 'GEMINI_API_KEY',
       status: 401,

@@ -8,7 +8,7 @@ describe('prettyLogLine', () => {
     const line = JSON.stringify({
       level: 'info',
       time: at,
-      component: 'ConcurrencyManager',
+      component: 'concurrency-limit',
       reason: 'rate_limit_error_429',
       old: 5,
       new: 3,
@@ -16,7 +16,7 @@ describe('prettyLogLine', () => {
       msg: 'concurrency changed',
     });
     expect(prettyLogLine(line, { colour: false })).toBe(
-      '20:52:07.045 INFO  [ConcurrencyManager] concurrency changed  reason=rate_limit_error_429 old=5 new=3 at=2026-01-03T20:52:00.000Z',
+      '20:52:07.045 INFO  [concurrency-limit] concurrency changed  reason=rate_limit_error_429 old=5 new=3 at=2026-01-03T20:52:00.000Z',
     );
   });
 
@@ -37,7 +37,7 @@ describe('prettyLogLine', () => {
     const line = JSON.stringify({
       level: 'error',
       time: at,
-      component: 'FALLBACK',
+      component: 'router',
       msg: 'provider unusable',
     });
     expect(prettyLogLine(line, { colour: true })).toContain('\x1b[31mERROR\x1b[0m');

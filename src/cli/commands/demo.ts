@@ -1,4 +1,6 @@
+import { access, constants } from 'node:fs/promises';
 import type { Config } from '../config.js';
+import { TagspaceError } from '../../model/errors.js';
 import { logger } from '../../telemetry/log.js';
 import { packageFile } from '../package-root.js';
 import { routerFromConfig } from '../router-from-config.js';
@@ -22,7 +24,10 @@ const log = logger('demo');
 export async function demoCommand(config: Config): Promise<number> {
   if (config.confluence.demo) return (await import('./confluence-demo.js')).confluenceDemo(config);
   const input = config.input ?? packageFile('samples/sample-space.jsonl');
-  const out = config.out ?? 'tags.jsonl';
+  await access(input, constants.R_OK).catch((err: NodeJS.ErrnoException) => {
+    throw new TagspaceError('config', `invalid --input: cannot read ${input} (${err.code ?? err.message})`);
+  });
+  const out = config.out as string;
   const dlqOut = `${out.replace(/\.jsonl$/, '')}.dlq.jsonl`;
   const scenario = await loadScenarioFile(config.scenario ?? packageFile('scenarios/demo.json'));
   const sim = await startSimulator({ scenario, port: 0 });

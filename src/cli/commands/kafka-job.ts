@@ -11,6 +11,8 @@ import { createProducer } from '../../kafka/create-producer.js';
 import { DLQ_MAX_MESSAGE_BYTES } from '../../kafka/dead-letter.js';
 import { createKafka } from '../../kafka/kafka-client.js';
 import { ensureTopics, topicOffsets } from '../../kafka/ensure-topics.js';
+import { reachBrokers } from '../../kafka/reach-brokers.js';
+import { abortedError } from '../../model/errors.js';
 import { kafkaSink } from '../../kafka/kafka-sink.js';
 import { KafkaSource } from '../../kafka/kafka-source.js';
 import { keepOwned } from '../../kafka/keep-owned.js';
@@ -30,6 +32,8 @@ interface Stoppable {
   source?: KafkaSource;
   cancel?: () => void;
   readonly abort: AbortController;
+  /** Aborted by the first signal: ends any wait of start-up at once. */
+  readonly startup: AbortController;
 }
 
 /**
@@ -50,10 +54,13 @@ export async function kafkaJob(
   mode: 'run' | 'replay',
   router: Partial<RouterOptions> = {},
 ): Promise<number> {
-  const job: Stoppable = { abort: new AbortController() };
+  const job: Stoppable = { abort: new AbortController(), startup: new AbortController() };
   // First of all: a signal during start-up stops the run as cleanly as one during it.
   const signals = onShutdownSignals({
-    drain: () => job.source?.stop(),
+    drain: () => {
+      job.startup.abort();
+      job.source?.stop();
+    },
     deadline: () => {
       job.abort.abort();
       job.cancel?.();
@@ -62,6 +69,13 @@ export async function kafkaJob(
   });
   try {
     return await runJob(config, mode, job, () => signals.requested, router);
+  } catch (err) {
+    // Stopped while starting: nothing was consumed, so nothing is lost; a clean stop.
+    if (signals.requested && isStartupAbort(err, job)) {
+      log.info('stopped during start-up');
+      return 0;
+    }
+    throw err;
   } finally {
     signals.dispose();
   }
@@ -75,16 +89,38 @@ async function runJob(
   routerOptions: Partial<RouterOptions>,
 ): Promise<number> {
   const { kafka: k } = config;
-  const kafka = createKafka({ brokers: k.brokers, clientId: `tagspace-${mode}` });
+  const groupId = mode === 'replay' ? `tagspace-replay-${randomUUID()}` : k.group;
   const router = routerFromConfig(config, routerOptions);
   const cache = new TagCache({ enabled: config.cache.enabled, maxSize: config.cache.size });
   const stats = new RunStats();
-  await ensureTopics(kafka, [
+  // Telemetry first, so a bad --metrics-port stops start-up before any wait on Kafka.
+  const telemetry = await startTelemetry(config.telemetry, {
+    command: mode,
+    router,
+    cache,
+    providers: configuredProviders(config),
+    kafka: { tagsTopic: k.tagsTopic, group: groupId },
+    consumer: { ready: () => job.source?.ready ?? false, lag: () => job.source?.lag },
+  });
+  const startup = job.startup.signal;
+  const starting = <T>(step: Promise<T>): Promise<T> => untilAborted(step, startup);
+  const cleanupStart = async () => {
+    router.close();
+    await telemetry.shutdown();
+  };
+  try {
+    await reachBrokers(k.brokers, { setting: 'KAFKA_BROKERS or --brokers', signal: startup });
+  } catch (err) {
+    await cleanupStart();
+    throw err;
+  }
+  const kafka = createKafka({ brokers: k.brokers, clientId: `tagspace-${mode}` });
+  const topics = [
     { topic: k.topic },
     { topic: k.tagsTopic, compacted: true },
     // Dead letters keep the original bytes, however large the event was.
     { topic: k.dlqTopic, maxMessageBytes: DLQ_MAX_MESSAGE_BYTES },
-  ]);
+  ];
   // Exactly-once: the transactional id is stable per instance, so starting fences a crashed
   // predecessor and ends its open transaction now, not when it times out (the tag-state restore
   // reads read_committed and would wait for it).
@@ -95,17 +131,28 @@ async function runJob(
       )
     : undefined;
   const producer = createProducer(kafka);
-  await (transactional === undefined ? producer.connect() : transactional.start());
-
   let stopAt: Map<number, string> | undefined;
   let total: number | undefined;
-  if (mode === 'replay') {
-    const offsets = await topicOffsets(kafka, k.topic);
-    stopAt = new Map(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, o.high]));
-    total = offsets.reduce((sum, o) => sum + Number(BigInt(o.high) - BigInt(o.low)), 0);
-    log.info({ topic: k.topic, events: total, partitions: offsets.length }, 'replay bounded at end offsets');
+  try {
+    await starting(ensureTopics(kafka, topics));
+    await starting(transactional === undefined ? producer.connect() : transactional.start());
+    if (mode === 'replay') {
+      const offsets = await starting(topicOffsets(kafka, k.topic));
+      stopAt = new Map(
+        offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, o.high]),
+      );
+      total = offsets.reduce((sum, o) => sum + Number(BigInt(o.high) - BigInt(o.low)), 0);
+      log.info(
+        { topic: k.topic, events: total, partitions: offsets.length },
+        'replay bounded at end offsets',
+      );
+    }
+  } catch (err) {
+    // Whatever was connecting is let go of before the error is reported.
+    await Promise.allSettled([transactional?.close() ?? producer.disconnect()]);
+    await cleanupStart();
+    throw err;
   }
-  const groupId = mode === 'replay' ? `tagspace-replay-${randomUUID()}` : k.group;
   let fatal: Error | undefined;
   const source = new KafkaSource({
     kafka,
@@ -137,14 +184,6 @@ async function runJob(
       );
   };
 
-  const telemetry = await startTelemetry(config.telemetry, {
-    command: mode,
-    router,
-    cache,
-    providers: configuredProviders(config),
-    kafka: { tagsTopic: k.tagsTopic, group: groupId },
-    consumer: { ready: () => source.ready, lag: () => source.lag },
-  });
   const { headersFor } = telemetry;
 
   // The pipeline remembered a dropped TagRecord as tagged; it is not on the topic, so forget it.
@@ -212,4 +251,19 @@ async function runJob(
   await reportSummary(summary, config.summaryJson);
   await telemetry.finish(summary);
   return 0;
+}
+
+/** The step, or `unavailable` (aborted) as soon as the signal aborts; the step itself goes on. */
+function untilAborted<T>(step: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortedError(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortedError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    step.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** True for the error of a start-up wait cut short by a signal. */
+function isStartupAbort(err: unknown, job: Stoppable): boolean {
+  return job.startup.signal.aborted && (err as { cause?: unknown }).cause === job.startup.signal.reason;
 }

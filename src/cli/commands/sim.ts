@@ -1,4 +1,6 @@
 import type { Config } from '../config.js';
+import { TagspaceError } from '../../model/errors.js';
+import { listenError } from '../../telemetry/metrics-server.js';
 import { logger } from '../../telemetry/log.js';
 import { createConfluenceSim } from '../../sim/confluence/confluence-sim.js';
 import { parseConfluenceScenario } from '../../sim/confluence/confluence-scenario.js';
@@ -21,7 +23,14 @@ export async function simCommand(config: Config): Promise<number> {
     spaces: wiki.spaces,
     webhooks: wiki.webhooks,
   });
-  const sim = await startSimulator({ scenario, port: config.sim.port, host: config.sim.host, confluence });
+  const { port, host } = config.sim;
+  const sim = await startSimulator({ scenario, port, host, confluence }).catch((err: unknown) => {
+    // A port in use (or not ours to bind) is a bad setting: exit 2 with one line, like any other.
+    throw new TagspaceError(
+      'config',
+      `invalid --port: cannot listen on ${host}:${port} (${listenError(err)})`,
+    );
+  });
   const spaces = wiki.spaces.map((s) => `${s.key} (${s.pages} pages)`).join(', ') || 'none yet';
   const users = wiki.config.users.map((u) => u.email).join(', ');
   logger('sim').info(

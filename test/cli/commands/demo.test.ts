@@ -15,7 +15,7 @@ describe('tagspace demo', () => {
     });
     expect(first.stderr.split('\n').filter((l) => l.startsWith('tagspace:'))).toEqual([]);
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('METRICS_SUMMARY');
+    expect(first.stdout).toContain('[summary] 27 events');
 
     const events = readFileSync(join(import.meta.dirname, '../../../samples/sample-space.jsonl'), 'utf8')
       .split('\n')

@@ -1,0 +1,109 @@
+import { connect } from 'node:net';
+import { abortedError, TagspaceError } from '../model/errors.js';
+
+/** How long start-up tries the brokers before it says they cannot be reached. */
+export const REACH_DEADLINE_MS = 10_000;
+const RETRY_MS = 500;
+
+/**
+ * Start-up's first contact with Kafka, so an unreachable or mistyped broker is reported in seconds
+ * with one line, not after the Kafka client has spent its retries (minutes, an error per try):
+ *
+ *   ok     ⇔ some bootstrap broker answers a Kafka request (ApiVersions) before deadlineMs (tried
+ *            every 0.5 s, so a broker still starting is waited for)
+ *   fails    `unavailable`, naming the setting, the addresses and the last cause
+ *   stops    at once when `signal` aborts (a SIGTERM during start-up), leaving no timer behind
+ */
+export async function reachBrokers(
+  brokers: readonly string[],
+  opts: { setting: string; signal?: AbortSignal; deadlineMs?: number; now?: () => number },
+): Promise<void> {
+  const now = opts.now ?? Date.now;
+  const deadline = now() + (opts.deadlineMs ?? REACH_DEADLINE_MS);
+  let cause = 'no broker listed';
+  for (;;) {
+    if (opts.signal?.aborted === true) throw abortedError(opts.signal);
+    const left = deadline - now();
+    if (left <= 0) break;
+    const results = await Promise.all(brokers.map((b) => tryBroker(b, Math.min(left, 3_000), opts.signal)));
+    // (read again: the signal may have aborted while the brokers were tried)
+    if (isAborted(opts.signal)) throw abortedError(opts.signal as AbortSignal);
+    if (results.includes(undefined)) return;
+    cause = results.find((r) => r !== undefined) ?? cause;
+    await sleep(Math.min(RETRY_MS, Math.max(0, deadline - now())), opts.signal);
+  }
+  throw new TagspaceError(
+    'unavailable',
+    `cannot reach Kafka at ${brokers.join(',')} (${opts.setting}): ${cause}`,
+    {
+      setting: opts.setting,
+    },
+  );
+}
+
+/** Kafka's ApiVersions request (key 18, v0): every broker version answers it, before any auth. */
+const CORRELATION_ID = 0x7a6b;
+function apiVersionsRequest(): Buffer {
+  const clientId = Buffer.from('tagspace-probe');
+  const body = Buffer.alloc(2 + 2 + 4 + 2 + clientId.length);
+  body.writeInt16BE(18, 0);
+  body.writeInt16BE(0, 2);
+  body.writeInt32BE(CORRELATION_ID, 4);
+  body.writeInt16BE(clientId.length, 8);
+  clientId.copy(body, 10);
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(body.length, 0);
+  return Buffer.concat([size, body]);
+}
+
+/**
+ * Undefined when `broker` (host:port) answers a Kafka request; otherwise why not. A TCP connection
+ * alone proves nothing (a proxy or a firewall may accept it and close it): the answer must be
+ * Kafka's, carrying the request's correlation id.
+ */
+function tryBroker(broker: string, timeoutMs: number, signal?: AbortSignal): Promise<string | undefined> {
+  const at = broker.lastIndexOf(':');
+  const host = at > 0 ? broker.slice(0, at).replace(/^\[|\]$/g, '') : broker;
+  const port = at > 0 ? Number(broker.slice(at + 1)) : 9092;
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) return Promise.resolve(`bad port in "${broker}"`);
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    let received = Buffer.alloc(0);
+    const done = (why: string | undefined) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      socket.destroy();
+      resolve(why);
+    };
+    const onAbort = () => done('aborted');
+    const timer = setTimeout(() => done(`no answer from ${host}:${port} within ${timeoutMs} ms`), timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    socket.once('connect', () => socket.write(apiVersionsRequest()));
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (received.length < 8) return;
+      done(received.readInt32BE(4) === CORRELATION_ID ? undefined : `${host}:${port} does not speak Kafka`);
+    });
+    socket.once('end', () => done(`${host}:${port} closed the connection without a Kafka answer`));
+    socket.once('error', (err: NodeJS.ErrnoException) =>
+      done(err.code === undefined ? err.message : `${err.code} ${host}:${port}`),
+    );
+  });
+}
+
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true) return resolve();
+    const timer = setTimeout(finish, ms);
+    signal?.addEventListener('abort', finish, { once: true });
+    function finish() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', finish);
+      resolve();
+    }
+  });
+}
