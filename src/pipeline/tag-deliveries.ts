@@ -4,6 +4,7 @@ import {
   defer,
   EMPTY,
   filter,
+  finalize,
   from,
   map,
   merge,
@@ -18,6 +19,7 @@ import { batchPages } from '../operators/batch-pages.js';
 import { decodeDelivery, isPageWork } from '../operators/decode-delivery.js';
 import { dedupeAndCoalesce } from '../operators/dedupe-and-coalesce.js';
 import { mergeMapWithLimit } from '../operators/merge-map-with-limit.js';
+import { BatchSignals } from './batch-signals.js';
 import { claimBatch, PendingPages } from './pending-pages.js';
 import { settleFailed, settleTagged } from './settle-work.js';
 import { PROMPT_VERSION } from '../model/prompt.js';
@@ -65,7 +67,7 @@ export interface TaggingDeps {
 export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Outcome> {
   const { router, cache, stats, batch, scheduler = asyncScheduler, signal, observer } = deps;
   const callRouter =
-    (pending: PendingPages) =>
+    (pending: PendingPages, signals: BatchSignals | undefined) =>
     (pages: PageWork[]): Observable<Outcome> =>
       defer(() => {
         // A page superseded while its batch queued was already reported as coalesced.
@@ -74,7 +76,9 @@ export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Out
         stats.batch();
         const byId = new Map(live.map((w) => [w.event.pageId, w]));
         const request = live.map((w) => ({ pageId: w.event.pageId, title: w.event.title, text: w.text }));
-        return from(observed(request, observer?.batch?.(live))).pipe(
+        const own = signals?.batch();
+        return from(observed(request, own?.signal, observer?.batch?.(live))).pipe(
+          finalize(() => own?.close()),
           mergeMap((results) => {
             // One result per page is the router's contract; a page without one would never be
             // committed, so a gap is a bug to stop on, not something to paper over.
@@ -92,7 +96,11 @@ export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Out
         );
       });
 
-  const observed = (request: RouterPage[], watch: BatchObserver | undefined): Promise<PageTagResult[]> => {
+  const observed = (
+    request: RouterPage[],
+    signal: AbortSignal | undefined,
+    watch: BatchObserver | undefined,
+  ): Promise<PageTagResult[]> => {
     if (watch === undefined) return router.tagBatch(request, signal === undefined ? {} : { signal });
     return router.tagBatch(request, { signal, onEvent: (e) => watch.event(e) }).then(
       (results) => {
@@ -121,7 +129,9 @@ export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Out
   return (deliveries) =>
     defer(() => {
       const pending = new PendingPages();
+      const signals = signal === undefined ? undefined : new BatchSignals(signal);
       return deliveries.pipe(
+        finalize(() => signals?.dispose()),
         tap((d) => {
           stats.received();
           observer?.received?.(d);
@@ -151,7 +161,7 @@ export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Out
                       scheduler,
                       isLive: (w) => pending.isWaiting(w),
                     }),
-                    mergeMapWithLimit(callRouter(pending), router.limit$),
+                    mergeMapWithLimit(callRouter(pending, signals), router.limit$),
                   ),
                 ),
               ),

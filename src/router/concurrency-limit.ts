@@ -6,12 +6,9 @@ import {
   type Subscription,
 } from 'rxjs';
 import { abortedError } from '../model/errors.js';
-import { LOG_TAGS, logger } from '../telemetry/log.js';
+import { LOG_TAGS, logger, type Logger } from '../telemetry/log.js';
 import { ConcurrencyController, type ControllerOptions, type LimitChange } from './concurrency-controller.js';
 import type { CallOutcome, LearntQuota } from './policies/concurrency-policy.js';
-
-const log = logger(LOG_TAGS.concurrency);
-const throttleLog = logger(LOG_TAGS.throttle);
 
 /**
  * The controller as a stream: `limit$` emits the effective limit of the LLM stage,
@@ -39,11 +36,18 @@ export class ConcurrencyLimit {
   private readonly waiters: Waiter[] = [];
   private learnt = '';
   private closed = false;
+  /** Every line names the provider this limit is about. */
+  private readonly log: Logger;
+  private readonly throttleLog: Logger;
 
   constructor(
     private readonly controller: ConcurrencyController,
     private readonly scheduler: SchedulerLike = asyncScheduler,
+    provider?: string,
   ) {
+    const about = provider === undefined ? {} : { provider };
+    this.log = logger(LOG_TAGS.concurrency).child(about);
+    this.throttleLog = logger(LOG_TAGS.throttle).child(about);
     this.subject = new BehaviorSubject(this.effective());
     this.limit$ = this.subject.asObservable();
     this.refresh();
@@ -67,7 +71,7 @@ export class ConcurrencyLimit {
     const now = this.scheduler.now();
     if (pausedUntil > pausedBefore && pausedUntil > now) {
       const fields = { until: new Date(pausedUntil).toISOString(), pauseMs: pausedUntil - now };
-      throttleLog.info(fields, 'dispatch paused for retry hint');
+      this.throttleLog.info(fields, 'dispatch paused for retry hint');
     }
     this.noteLearnt();
     this.refresh();
@@ -147,7 +151,7 @@ export class ConcurrencyLimit {
     if (change === undefined) return;
     // `time` is pino's own field: the change's moment is logged as `at` so the two do not collide.
     const { time, ...rest } = change;
-    log.info({ ...rest, at: time }, 'concurrency changed');
+    this.log.info({ ...rest, at: time }, 'concurrency changed');
   }
 
   private noteLearnt(): void {
@@ -156,7 +160,7 @@ export class ConcurrencyLimit {
     const key = JSON.stringify(quota);
     if (key === this.learnt || key === '{}') return;
     this.learnt = key;
-    log.info(quota, 'quota learnt');
+    this.log.info(quota, 'quota learnt');
   }
 
   /** Lets waiting calls through, oldest first, while the gate is open; returns when it next opens. */

@@ -2,6 +2,7 @@ import type { SchedulerLike } from 'rxjs';
 import type { ProviderName } from '../model/provider-name.js';
 import type { RouterEvent } from '../model/router-event.js';
 import type { BackoffPolicy } from '../operators/backoff.js';
+import type { ChangeLog } from '../telemetry/change-log.js';
 import type { Logger } from '../telemetry/log.js';
 import type { LabelRules } from './normalise-labels.js';
 import type { ProviderPool } from './provider-pool.js';
@@ -51,5 +52,7 @@ export interface GroupTaggerDeps {
   random: () => number;
   scheduler: SchedulerLike;
   fallbackLog: Logger;
+  /** Provider switches, logged once per change of state with counts. */
+  fallbacks: ChangeLog;
   throttleLog: Logger;
 }

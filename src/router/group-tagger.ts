@@ -140,9 +140,10 @@ export class GroupTagger {
     }
     this.deps.accounting.recordFallback();
     ctx.emit({ type: 'fallback', from, to: slot.name, reason, pages: group.pages.length });
-    this.deps.fallbackLog.warn(
-      { from, to: slot.name, reason, pages: group.pages.length },
-      'batch switched provider',
+    this.deps.fallbacks.note(
+      `${from}>${slot.name}:${reason}`,
+      { from, to: slot.name, reason },
+      group.pages.length,
     );
   }
 }

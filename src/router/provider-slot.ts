@@ -54,7 +54,7 @@ export class ProviderSlot {
   ) {
     this.breaker = new CircuitBreaker(opts.breaker, opts.now, (t) => opts.onTransition(provider.name, t));
     const controller = new ConcurrencyController({ ...opts.concurrency, now: opts.now });
-    this.limit = new ConcurrencyLimit(controller, opts.scheduler);
+    this.limit = new ConcurrencyLimit(controller, opts.scheduler, provider.name);
   }
 
   get name(): ProviderName {

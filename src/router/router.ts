@@ -15,6 +15,7 @@ import { DEFAULT_PRICES, type PriceTable } from './price-table.js';
 import type { Provider } from './provider.js';
 import { ProviderPool } from './provider-pool.js';
 import type { RouterEvent } from '../model/router-event.js';
+import { ChangeLog } from '../telemetry/change-log.js';
 import { RouterAccounting, type RouterMetrics } from './router-metrics.js';
 import type { ProviderName } from '../model/provider-name.js';
 
@@ -83,6 +84,7 @@ export class Router {
   private readonly tagger: GroupTagger;
   private readonly accounting: RouterAccounting;
   private readonly fallbackLog: Logger;
+  private readonly fallbacks: ChangeLog;
   private closed = false;
 
   constructor(opts: RouterOptions) {
@@ -91,6 +93,10 @@ export class Router {
     this.accounting = new RouterAccounting(opts.prices ?? DEFAULT_PRICES);
     // Created here, not at import, so the logger set by the CLI (or a test) is the one used.
     this.fallbackLog = logger(LOG_TAGS.fallback);
+    this.fallbacks = new ChangeLog(this.fallbackLog, {
+      first: 'batch switched provider',
+      repeated: 'batches switched provider',
+    });
     const providers = [opts.providers.gemini, opts.providers.openai].filter(
       (p): p is Provider => p !== undefined,
     );
@@ -122,6 +128,7 @@ export class Router {
       random: opts.random ?? Math.random,
       scheduler,
       fallbackLog: this.fallbackLog,
+      fallbacks: this.fallbacks,
       throttleLog: logger(LOG_TAGS.throttle),
     });
   }
@@ -163,6 +170,7 @@ export class Router {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.fallbacks.flush();
     this.pool.close();
   }
 

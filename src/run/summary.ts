@@ -88,7 +88,8 @@ export function renderSummary(s: Summary): string {
 
 /** Prints the summary on stdout, logs it, and writes it as JSON when asked. */
 export async function reportSummary(s: Summary, summaryJson: string | undefined): Promise<void> {
-  logger(LOG_TAGS.summary).info({ ...s, metrics: undefined, origin: s.metrics }, 'run summary');
+  // Printed once, on stdout; the log keeps the whole record at debug (and --summary-json in a file).
+  logger(LOG_TAGS.summary).debug({ ...s, metrics: undefined, origin: s.metrics }, 'run summary');
   process.stdout.write(`${renderSummary(s)}\n`);
   if (summaryJson !== undefined) await writeFile(summaryJson, `${JSON.stringify(s, null, 2)}\n`);
 }
