@@ -1,5 +1,6 @@
 import type { PageEvent } from '../model/page-event.js';
 import { createKafka } from './kafka-client.js';
+import { createProducer } from './create-producer.js';
 import { ensureTopics } from './ensure-topics.js';
 
 /** Produces PageEvents keyed by pageId (so one page's versions stay in order on one partition). */
@@ -10,7 +11,7 @@ export async function producePageEvents(
 ): Promise<number> {
   const kafka = createKafka({ brokers: target.brokers, clientId: 'tagspace-gen' });
   await ensureTopics(kafka, [{ topic: target.topic }]);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = createProducer(kafka);
   await producer.connect();
   let count = 0;
   try {

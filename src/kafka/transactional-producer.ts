@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Producer, Transaction } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer, type Transaction } from 'kafkajs';
 import { logger } from '../telemetry/log.js';
 
 const log = logger('transactional-producer');
@@ -83,6 +83,7 @@ export class TransactionalProducer {
       transactionalId: this.transactionalId,
       idempotent: true,
       maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
       transactionTimeout: 30_000,
       // A transaction begun right after the last one committed is told CONCURRENT_TRANSACTIONS
       // while the broker writes the last one's markers: retry in milliseconds, not the 300 ms default.

@@ -47,7 +47,7 @@ export function renderReport(data: RunReportData): string {
       data.editToTagMs === undefined ? '—' : duration(data.editToTagMs.p50),
       data.editToTagMs === undefined
         ? 'nothing tagged'
-        : `p95 ${duration(data.editToTagMs.p95 ?? data.editToTagMs.p99)} · p99 ${duration(data.editToTagMs.p99)}`,
+        : `p95 ${duration(data.editToTagMs.p95)} · p99 ${duration(data.editToTagMs.p99)}`,
     ),
   ];
   const legend = [
@@ -84,6 +84,7 @@ ${concurrencyChart(data)}
 <div class="cache">${cacheRing(data)}<table id="cache-table"><tr><td>hits</td><td>${count(data.cache.hits)}</td></tr><tr><td>misses</td><td>${count(data.cache.misses)}</td></tr><tr><td>entries</td><td>${count(data.cache.size)} / ${count(data.cache.maxSize)}</td></tr></table></div></section>
 <section class="card"><h2>Batch sizes</h2><p class="note">Pages per batch sent to the router.</p>${batchSizeChart(data)}</section>
 <section class="card"><h2>Events written over time</h2><p class="note">Outcomes made durable (TagRecords, skips, tombstones, dead letters).</p>${throughputChart(data)}</section>
+<section class="card"><h2>Tags</h2><p class="note">The labels this run wrote most, and the first pages it tagged.</p>${tagsSection(data)}</section>
 <section class="card"><h2>Latency</h2><p class="note">Provider-reported latency of answered calls; edit-to-tag from receipt to TagRecord written.</p>${latencyTable(data)}</section>
 <section class="card"><h2>Tokens and cost</h2><p class="note">Per provider and model, from the providers' usage reports and the price table.</p>${costTable(data)}</section>
 </div>
@@ -121,6 +122,16 @@ function latencyTable(data: RunReportData): string {
     `<tr><td>edit → tag</td><td>${ms(e, 'p50')}</td><td>${ms(e, 'p95')}</td><td>${ms(e, 'p99')}</td><td>${ms(e, 'max')}</td></tr>`,
   );
   return `<table id="latency-table"><tr><th></th><th>p50</th><th>p95</th><th>p99</th><th>max</th></tr>${rows.join('')}</table>`;
+}
+
+function tagsSection(data: RunReportData): string {
+  if (data.topLabels.length === 0) return '<p class="note">No page was tagged in this run.</p>';
+  const labels = data.topLabels.map((l) => `<tr><td>${esc(l.label)}</td><td>${count(l.count)}</td></tr>`);
+  const pages = data.samplePages.map(
+    (p) =>
+      `<tr><td>${esc(p.pageId)} <span class="muted">v${p.version}</span></td><td>${p.tags.map((t) => `<span class="tag">${esc(t)}</span>`).join(' ')}</td><td>${esc(p.by)}</td></tr>`,
+  );
+  return `<table id="labels-table"><tr><th>label</th><th>pages</th></tr>${labels.join('')}</table><table id="pages-table"><tr><th>page</th><th>tags</th><th>by</th></tr>${pages.join('')}</table>`;
 }
 
 function costTable(data: RunReportData): string {

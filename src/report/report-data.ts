@@ -1,3 +1,6 @@
+import type { Percentiles } from '../run/latency-percentiles.js';
+import type { SamplePage } from '../run/run-stats.js';
+
 /**
  * Everything the HTML run report shows, JSON-serialisable. Times are milliseconds since the run
  * started (`startedAt`), so a chart's x axis needs no clock.
@@ -38,7 +41,10 @@ export interface RunReportData {
   providers: ProviderReport[];
   /** Pages per batch → how many batches had that many. */
   batchSizes: { size: number; count: number }[];
+  /** The run summary's edit-to-tag percentiles (one definition: run/latency-percentiles.ts). */
   editToTagMs: Percentiles | undefined;
+  topLabels: { label: string; count: number }[];
+  samplePages: SamplePage[];
   adjustments: { t: number; provider: string; reason: string; old: number; new: number }[];
 }
 
@@ -56,13 +62,7 @@ export interface Mark {
   label: string;
 }
 
-export interface Percentiles {
-  p50: number;
-  p90?: number;
-  p95?: number;
-  p99: number;
-  max?: number;
-}
+export type { Percentiles };
 
 export interface ProviderReport {
   provider: string;

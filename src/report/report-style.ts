@@ -7,6 +7,8 @@ body { margin: 0; background: var(--bg); color: var(--ink);
 main { max-width: 1240px; margin: 0 auto; padding: 24px 24px 48px; }
 header h1 { margin: 0 0 4px; font-size: 24px; }
 header p { margin: 0; color: var(--muted); }
+.tag { display: inline-block; background: #eef2ff; color: #3730a3; border-radius: 999px; padding: 1px 8px; margin: 1px 2px; font-size: 12px; }
+#labels-table { float: left; margin-right: 32px; }
 .kpis { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; margin: 20px 0; }
 .kpi { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px; }
 .kpi .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
@@ -19,7 +21,9 @@ section.card h2 { margin: 0 0 2px; font-size: 16px; }
 section.card p.note { margin: 0 0 10px; color: var(--muted); font-size: 12.5px; }
 .grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 .grid2 > section.card { margin-top: 16px; }
-@media (max-width: 900px) { .grid2, .kpis { grid-template-columns: 1fr 1fr; } }
+@media (max-width: 900px) { .grid2, .tag { display: inline-block; background: #eef2ff; color: #3730a3; border-radius: 999px; padding: 1px 8px; margin: 1px 2px; font-size: 12px; }
+#labels-table { float: left; margin-right: 32px; }
+.kpis { grid-template-columns: 1fr 1fr; } }
 svg.chart { width: 100%; height: auto; display: block; font-size: 12px; }
 svg .grid { stroke: var(--line); }
 svg .axis, svg .tick-mark { stroke: #94a3b8; }

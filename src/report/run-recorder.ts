@@ -3,12 +3,12 @@ import type { RouterEvent } from '../model/router-event.js';
 import type { Summary } from '../run/summary.js';
 import type { BatchObserver, TaggingObserver } from '../telemetry/tagging-observer.js';
 import type { Outcome, PageWork } from '../model/work.js';
-import type { Mark, Percentiles, ProviderReport, RunReportData, SeriesPoint } from './report-data.js';
+import { LatencyPercentiles } from '../run/latency-percentiles.js';
+import type { Mark, ProviderReport, RunReportData, SeriesPoint } from './report-data.js';
 
 /** Bounds what one run keeps in memory, however long it is. */
 const MAX_POINTS = 20_000;
 const MAX_MARKS = 5_000;
-const MAX_LATENCIES = 50_000;
 /** Outcomes are counted per 100 ms (up to an hour), and re-binned for the chart at the end. */
 const TICK_MS = 100;
 const MAX_TICKS = 36_000;
@@ -21,7 +21,7 @@ interface ProviderTally {
   ok: number;
   rateLimited: number;
   otherErrors: number;
-  latencies: number[];
+  latencies: LatencyPercentiles;
 }
 
 /**
@@ -35,7 +35,6 @@ export class RunRecorder implements TaggingObserver {
   private readonly inFlight: SeriesPoint[] = [];
   private readonly marks: Mark[] = [];
   private readonly ticks: number[] = [];
-  private readonly editToTag: number[] = [];
   private readonly batchSizes = new Map<number, number>();
   private readonly providers = new Map<string, ProviderTally>();
   private batchesInFlight = 0;
@@ -65,8 +64,6 @@ export class RunRecorder implements TaggingObserver {
 
   written(outcome: Outcome): void {
     const now = this.now();
-    if (outcome.kind === 'tagged' && this.editToTag.length < MAX_LATENCIES)
-      this.editToTag.push(Math.max(0, now - outcome.delivery.receivedAt));
     const tick = Math.floor(Math.max(0, now - this.startedAt) / TICK_MS);
     if (tick >= MAX_TICKS) return;
     while (this.ticks.length <= tick) this.ticks.push(0);
@@ -89,7 +86,7 @@ export class RunRecorder implements TaggingObserver {
         inputTokens: u?.input_tokens ?? 0,
         outputTokens: u?.output_tokens ?? 0,
         costUsd: u?.cost_usd ?? 0,
-        latencyMs: percentiles(t.latencies),
+        latencyMs: t.latencies.summary(),
       };
     });
     const startedAt = this.startedAt;
@@ -134,7 +131,9 @@ export class RunRecorder implements TaggingObserver {
       batchSizes: [...this.batchSizes]
         .map(([size, count]) => ({ size, count }))
         .sort((a, b) => a.size - b.size),
-      editToTagMs: percentiles(this.editToTag) ?? summary.editToTagMs,
+      editToTagMs: summary.editToTagMs,
+      topLabels: summary.topLabels,
+      samplePages: summary.samplePages,
       adjustments: m.concurrency_adjustments.map((a) => ({
         t: Date.parse(a.time) - startedAt,
         provider: a.provider,
@@ -155,8 +154,7 @@ export class RunRecorder implements TaggingObserver {
         if (e.outcome === 'ok') tally.ok += 1;
         else if (limited) tally.rateLimited += 1;
         else tally.otherErrors += 1;
-        if (e.latencyMs !== undefined && tally.latencies.length < MAX_LATENCIES)
-          tally.latencies.push(e.latencyMs);
+        if (e.latencyMs !== undefined) tally.latencies.add(e.latencyMs);
         if (limited) {
           const hint = e.retryAfterMs === undefined ? '' : `, retry after ${e.retryAfterMs} ms`;
           this.mark({ t, kind: 'rate_limit', label: `429 from ${e.provider} (attempt ${e.attempt}${hint})` });
@@ -181,7 +179,15 @@ export class RunRecorder implements TaggingObserver {
     const key = `${provider}\u0000${model}`;
     let t = this.providers.get(key);
     if (t === undefined) {
-      t = { provider, model, calls: 0, ok: 0, rateLimited: 0, otherErrors: 0, latencies: [] };
+      t = {
+        provider,
+        model,
+        calls: 0,
+        ok: 0,
+        rateLimited: 0,
+        otherErrors: 0,
+        latencies: new LatencyPercentiles(),
+      };
       this.providers.set(key, t);
     }
     return t;
@@ -220,18 +226,4 @@ export function rebin(
     counts[Math.floor(i / per)] = (counts[Math.floor(i / per)] ?? 0) + n;
   });
   return { bucketMs: per * tickMs, counts };
-}
-
-/** Nearest-rank percentiles: p(q) = sorted[⌈q·n⌉ − 1]. */
-export function percentiles(values: readonly number[]): Percentiles | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] as number;
-  return {
-    p50: at(0.5),
-    p90: at(0.9),
-    p95: at(0.95),
-    p99: at(0.99),
-    max: sorted[sorted.length - 1] as number,
-  };
 }

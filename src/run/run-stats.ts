@@ -1,7 +1,26 @@
 import { DistinctCount } from './distinct-count.js';
+import { LatencyPercentiles, type Percentiles } from './latency-percentiles.js';
+import { TopLabels } from './top-labels.js';
 import type { Outcome } from '../model/work.js';
 
-/** Counts of what happened to the events of one run; the source of the summary's numbers. */
+/** A page as the summary shows it: what it was tagged with, and by whom. */
+export interface SamplePage {
+  pageId: string;
+  spaceKey: string;
+  version: number;
+  tags: string[];
+  /** The provider that tagged it, or "cache" when no call was made. */
+  by: string;
+}
+
+/** Pages shown at the end of a run: the first few written, so a rerun shows the same ones. */
+const SAMPLE_PAGES = 5;
+
+/**
+ * Counts of what happened to the events of one run; the source of the summary's and the progress
+ * line's numbers (each counted here once). Bounded whatever the run's length: distinct pages by
+ * HyperLogLog past 100 000, edit-to-tag latency by a DDSketch, labels by Space-Saving.
+ */
 export class RunStats {
   readonly startedAt = Date.now();
   events = 0;
@@ -14,7 +33,10 @@ export class RunStats {
   batches = 0;
   /** Distinct pages with an outcome: exact up to 100 000, estimated (±1 %) beyond. */
   readonly pages = new DistinctCount();
-  private editToTagMs: number[] = [];
+  /** From an event's receipt to its TagRecord written. */
+  readonly editToTag = new LatencyPercentiles();
+  readonly labels = new TopLabels();
+  readonly samples: SamplePage[] = [];
 
   received(): void {
     this.events++;
@@ -27,13 +49,20 @@ export class RunStats {
   /** Counts an outcome once it is written. */
   written(outcome: Outcome, now = Date.now()): void {
     switch (outcome.kind) {
-      case 'tagged':
-        this.pages.add(outcome.record.pageId);
-        if (outcome.record.cached) this.cached++;
+      case 'tagged': {
+        const r = outcome.record;
+        this.pages.add(r.pageId);
+        if (r.cached) this.cached++;
         else this.tagged++;
-        if (outcome.record.truncated === true) this.truncated++;
-        if (this.editToTagMs.length < 100_000) this.editToTagMs.push(now - outcome.delivery.receivedAt);
+        if (r.truncated === true) this.truncated++;
+        this.editToTag.add(now - outcome.delivery.receivedAt);
+        for (const tag of r.tags) this.labels.seen(tag);
+        if (this.samples.length < SAMPLE_PAGES) {
+          const by = r.cached ? 'cache' : r.provider;
+          this.samples.push({ pageId: r.pageId, spaceKey: r.spaceKey, version: r.version, tags: r.tags, by });
+        }
         break;
+      }
       case 'tombstone':
         this.pages.add(outcome.pageId);
         this.tombstones++;
@@ -57,10 +86,7 @@ export class RunStats {
     return this.tagged + this.cached + this.tombstones + this.dlq + this.skippedTotal;
   }
 
-  latencyPercentiles(): { p50: number; p95: number; p99: number } | undefined {
-    if (this.editToTagMs.length === 0) return undefined;
-    const sorted = [...this.editToTagMs].sort((a, b) => a - b);
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-    return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+  latencyPercentiles(): Percentiles | undefined {
+    return this.editToTag.summary();
   }
 }

@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { LOG_TAGS, logger } from '../telemetry/log.js';
 import type { RouterMetrics } from '../router/router-metrics.js';
-import type { RunStats } from './run-stats.js';
+import type { Percentiles } from './latency-percentiles.js';
+import type { RunStats, SamplePage } from './run-stats.js';
 import { formatHitRate, type CacheStats } from './cache-stats.js';
 
 /** The run summary: what `--summary-json` writes and what is printed at the end of a run. */
@@ -26,8 +27,14 @@ export interface Summary {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
-  editToTagMs: { p50: number; p95: number; p99: number } | undefined;
-  cache: { hits: number; misses: number; hit_rate: string; size: number; max_size: number };
+  /** DDSketch percentiles (±1 %), the one definition the report uses too: latency-percentiles.ts. */
+  editToTagMs: Percentiles | undefined;
+  /** hits / lookups as the origin prints it; size / max_size is how full the LRU is. */
+  cache: { hits: number; misses: number; lookups: number; hit_rate: string; size: number; max_size: number };
+  /** The labels this run wrote most, most used first. */
+  topLabels: { label: string; count: number }[];
+  /** The first pages this run tagged, with their tags. */
+  samplePages: SamplePage[];
   /** The origin document's metrics, under its own names. */
   metrics: RouterMetrics;
 }
@@ -62,26 +69,42 @@ export function buildSummary(
     cache: {
       hits: cache.hits,
       misses: cache.misses,
+      lookups: cache.hits + cache.misses,
       hit_rate: formatHitRate(cache.hitRate),
       size: cache.size,
       max_size: cache.maxSize,
     },
+    topLabels: stats.labels.top(TOP_LABELS),
+    samplePages: [...stats.samples],
     metrics,
   };
 }
 
+/** Labels shown in the summary and the report. */
+const TOP_LABELS = 10;
+
 export function renderSummary(s: Summary): string {
   const rate = (n: number) => (s.llmCalls === 0 ? '0.0%' : `${((100 * n) / s.llmCalls).toFixed(1)}%`);
+  const c = s.cache;
   const lines = [
     `[${LOG_TAGS.summary}] ${s.events} events, ${s.pagesExact ? '' : '≈'}${s.pages} pages in ${(s.durationMs / 1000).toFixed(1)} s`,
-    `  tagged ${s.tagged} · cached ${s.cached} · skipped ${s.skipped} (stale ${s.skippedBy.stale}, duplicate ${s.skippedBy.duplicate}, coalesced ${s.skippedBy.coalesced}) · removed ${s.tombstones} · dead-lettered ${s.dlq}`,
+    `  tagged by the LLM ${s.tagged} · from the cache ${s.cached} · skipped ${s.skipped} (stale ${s.skippedBy.stale}, duplicate ${s.skippedBy.duplicate}, coalesced ${s.skippedBy.coalesced}) · removed ${s.tombstones} · dead-lettered ${s.dlq}`,
     `  llm calls ${s.llmCalls} in ${s.batches} batches · 429s ${s.rateLimitErrors} (${rate(s.rateLimitErrors)}) · fallbacks ${s.fallbackSwitches} (${rate(s.fallbackSwitches)}) · retries ${s.retries}`,
-    `  tokens in ${s.inputTokens} / out ${s.outputTokens} · cost $${s.costUsd.toFixed(4)} · cache hit rate ${s.cache.hit_rate} (${s.cache.size}/${s.cache.max_size})`,
+    `  tokens in ${s.inputTokens} / out ${s.outputTokens} · cost $${s.costUsd.toFixed(4)} · cache hits ${c.hits} of ${c.lookups} lookups (${c.hit_rate}) · ${c.size} of ${c.max_size} entries used`,
   ];
   if (s.editToTagMs !== undefined) {
-    lines.push(
-      `  edit-to-tag p50 ${s.editToTagMs.p50} ms · p95 ${s.editToTagMs.p95} ms · p99 ${s.editToTagMs.p99} ms`,
-    );
+    const e = s.editToTagMs;
+    lines.push(`  edit-to-tag p50 ${e.p50} ms · p95 ${e.p95} ms · p99 ${e.p99} ms · max ${e.max} ms`);
+  }
+  if (s.topLabels.length > 0) {
+    lines.push(`  top labels: ${s.topLabels.map((l) => `${l.label} (${l.count})`).join(', ')}`);
+  }
+  if (s.samplePages.length > 0) {
+    lines.push('  pages:');
+    const width = Math.max(...s.samplePages.map((p) => `${p.pageId} v${p.version}`.length));
+    for (const p of s.samplePages) {
+      lines.push(`    ${`${p.pageId} v${p.version}`.padEnd(width)}  ${p.tags.join(', ')}  (${p.by})`);
+    }
   }
   return lines.join('\n');
 }

@@ -162,8 +162,13 @@ export function recordedRun(): { recorder: RunRecorder; summary: Summary; start:
     inputTokens: 1400,
     outputTokens: 120,
     costUsd: 0.000321,
-    editToTagMs: { p50: 1750, p95: 2250, p99: 2250 },
-    cache: { hits: 2, misses: 8, hit_rate: '20.0%', size: 8, max_size: 1000 },
+    editToTagMs: { p50: 1750, p90: 2250, p95: 2250, p99: 2250, max: 2250 },
+    cache: { hits: 2, misses: 8, lookups: 10, hit_rate: '20.0%', size: 8, max_size: 1000 },
+    topLabels: [
+      { label: 'kafka', count: 5 },
+      { label: 'streams', count: 3 },
+    ],
+    samplePages: [{ pageId: 'ENG-1', spaceKey: 'ENG', version: 2, tags: ['kafka', 'streams'], by: 'gemini' }],
     metrics,
   };
   return { recorder, summary, start };

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,15 @@ describe('tagspace demo', () => {
     expect(first.stderr.split('\n').filter((l) => l.startsWith('tagspace:'))).toEqual([]);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('[summary] 27 events');
+    // The user sees the result: the most used labels and a few pages with their tags.
+    expect(first.stdout).toMatch(/^ {2}top labels: [a-z0-9_-]+ \(\d+\)/m);
+    expect(
+      first.stdout
+        .split('\n')
+        .filter((l) => /^ {4}\S+ v\d+ {2}[a-z0-9_, -]+ {2}\((gemini|openai)\)$/.test(l)),
+    ).toHaveLength(5);
+    // A clean run leaves no empty dead-letter file behind.
+    expect(existsSync(join(dir, 'tags.dlq.jsonl'))).toBe(false);
 
     const events = readFileSync(join(import.meta.dirname, '../../../samples/sample-space.jsonl'), 'utf8')
       .split('\n')
@@ -63,5 +72,5 @@ describe('tagspace demo', () => {
       expect(result.code).toBe(0);
       expect(result.stdout).toContain(`Usage: tagspace ${command}`);
     }
-  });
+  }, 60_000);
 });
