@@ -62,7 +62,7 @@ export class RunRecorder implements TaggingObserver {
     };
   }
 
-  written(outcome: Outcome): void {
+  written(_outcome: Outcome): void {
     const now = this.now();
     const tick = Math.floor(Math.max(0, now - this.startedAt) / TICK_MS);
     if (tick >= MAX_TICKS) return;
