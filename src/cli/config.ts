@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { TagspaceError } from '../model/errors.js';
 import { SETTINGS, settingsFor, type Setting } from './settings.js';
 import type { ConcurrencyPolicyName } from '../router/concurrency-controller.js';
-import { nonEmpty, tracingConfig, type Env } from './otel-env.js';
+import { resourceAttributes, tracingConfig, type Env } from './otel-env.js';
+import { packageVersion } from './package-root.js';
 import type { TracingConfig } from '../telemetry/tracing.js';
 import type { BatchSettings } from '../pipeline/tag-deliveries.js';
 import type { ConfluenceCredentials } from '../confluence/confluence-credentials.js';
@@ -95,6 +96,8 @@ export interface ConfluenceConfig {
 export interface TelemetryConfig {
   /** OTEL_SERVICE_NAME (default tagspace): the resource of traces and metrics. */
   serviceName: string;
+  /** The resource of traces and metrics: service.name, service.version, OTEL_RESOURCE_ATTRIBUTES. */
+  resource: Record<string, string>;
   tracing: TracingConfig | undefined;
   metrics: { port: number; host: string } | undefined;
   /** --report: the HTML run report's file (replay, demo). */
@@ -252,6 +255,7 @@ function buildConfig(
   const text = (k: string) => v[k] as string;
   const num = (k: string) => v[k] as number;
   const bool = (k: string) => v[k] as boolean;
+  const resource = resourceAttributes(env, packageVersion());
   const config: Config = {
     command,
     kafka: {
@@ -305,7 +309,8 @@ function buildConfig(
     logLevel: text('logLevel'),
     heapGrowthPercent: num('heapGrowthPercent'),
     telemetry: {
-      serviceName: nonEmpty(env.OTEL_SERVICE_NAME) ?? 'tagspace',
+      serviceName: resource['service.name'] as string,
+      resource,
       tracing: tracingConfig(v.trace as boolean | undefined, env),
       metrics: metricsConfig(command, v.metricsPort as number | undefined, str('metricsHost')),
       report: str('report'),

@@ -95,3 +95,39 @@ function otlpHeaders(
   }
   return out;
 }
+
+/**
+ * The resource every span and metric carries (the SDK specification's resource detection, the
+ * parts tagspace honours):
+ *
+ *   OTEL_RESOURCE_ATTRIBUTES (key=value pairs, values percent-encoded)
+ *   ∪ service.version = the package's version
+ *   ∪ service.name    = OTEL_SERVICE_NAME | service.name from the attributes | "tagspace"
+ *
+ * later lines winning over earlier ones, as the specification orders them.
+ */
+export function resourceAttributes(env: Env, version: string): Record<string, string> {
+  const attrs: Record<string, string> = {};
+  const raw = nonEmpty(env.OTEL_RESOURCE_ATTRIBUTES);
+  const fail = (why: string): never => {
+    throw new TagspaceError('config', `invalid OTEL_RESOURCE_ATTRIBUTES: ${why}`, {
+      setting: 'OTEL_RESOURCE_ATTRIBUTES',
+    });
+  };
+  for (const pair of raw === undefined ? [] : raw.split(',')) {
+    if (pair.trim() === '') continue;
+    const at = pair.indexOf('=');
+    const key = pair.slice(0, at).trim();
+    if (at <= 0 || key === '') fail(`expected key=value pairs separated by commas, got "${pair.trim()}"`);
+    try {
+      attrs[key] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      fail(`the value of "${key}" is not percent-encoded`);
+    }
+  }
+  return {
+    'service.version': version,
+    ...attrs,
+    'service.name': nonEmpty(env.OTEL_SERVICE_NAME) ?? attrs['service.name'] ?? 'tagspace',
+  };
+}

@@ -59,7 +59,7 @@ export async function startTelemetry(config: TelemetryConfig, deps: TelemetryDep
   let tracing: Tracing | undefined;
   let tracer: PipelineTracer | undefined;
   if (config.tracing !== undefined) {
-    tracing = startTracing(config.tracing, config.serviceName, deps.tracing);
+    tracing = startTracing(config.tracing, config.resource, deps.tracing);
     tracer = new PipelineTracer({
       tracer: tracing.tracer,
       tagsTopic: deps.kafka?.tagsTopic ?? 'tags',
@@ -86,7 +86,7 @@ export async function startTelemetry(config: TelemetryConfig, deps: TelemetryDep
     const lag = deps.consumer?.lag;
     served = await serveMetrics(
       config.metrics,
-      config.serviceName,
+      config.resource,
       {
         limit: () => deps.router.metrics().current_concurrency,
         effectiveLimit: () => effective,

@@ -21,13 +21,13 @@ export interface ServedMetrics {
  */
 export async function serveMetrics(
   at: { port: number; host: string },
-  serviceName: string,
+  resource: Record<string, string>,
   sources: GaugeSources,
   readiness: () => Readiness,
 ): Promise<ServedMetrics> {
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const meterProvider = new MeterProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName }),
+    resource: resourceFromAttributes(resource),
     readers: [exporter],
   });
   const metrics = new PipelineMetrics(meterProvider.getMeter('tagspace'), sources);

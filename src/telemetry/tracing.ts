@@ -47,13 +47,17 @@ export interface TracingOptions {
  * A tracer provider of its own (not registered globally: tagspace hands its tracer to the code
  * that traces, so nothing else in the process starts exporting by accident).
  */
-export function startTracing(config: TracingConfig, serviceName: string, opts: TracingOptions = {}): Tracing {
+export function startTracing(
+  config: TracingConfig,
+  resource: Record<string, string>,
+  opts: TracingOptions = {},
+): Tracing {
   routeDiagnostics();
   const processor =
     opts.processor ??
     new BatchSpanProcessor(new OTLPTraceExporter({ url: config.url, headers: config.headers }));
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName }),
+    resource: resourceFromAttributes(resource),
     sampler: samplerFor(config.sampler),
     spanProcessors: [processor],
   });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/cli/config.js';
 
@@ -50,6 +51,26 @@ describe('telemetry settings', () => {
   it('names the service from OTEL_SERVICE_NAME, tagspace by default', () => {
     expect(telemetry('replay', []).serviceName).toBe('tagspace');
     expect(telemetry('replay', [], { OTEL_SERVICE_NAME: 'tags-eu' }).serviceName).toBe('tags-eu');
+  });
+
+  it('builds the resource from OTEL_RESOURCE_ATTRIBUTES, the package version and OTEL_SERVICE_NAME', () => {
+    const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+    expect(telemetry('run', []).resource).toEqual({ 'service.name': 'tagspace', 'service.version': version });
+    const env = {
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=prod,service.name=from-attrs,team=wiki%20tools',
+    };
+    expect(telemetry('run', [], env).resource).toEqual({
+      'service.name': 'from-attrs',
+      'service.version': version,
+      'deployment.environment.name': 'prod',
+      team: 'wiki tools',
+    });
+    expect(telemetry('run', [], { ...env, OTEL_SERVICE_NAME: 'tags-eu' }).resource['service.name']).toBe(
+      'tags-eu',
+    );
+    expect(() => telemetry('run', [], { OTEL_RESOURCE_ATTRIBUTES: 'novalue' })).toThrow(
+      'invalid OTEL_RESOURCE_ATTRIBUTES: expected key=value pairs separated by commas, got "novalue"',
+    );
   });
 
   it('rejects bad OTEL values with one line naming the variable', () => {
