@@ -26,7 +26,13 @@ export interface TelemetryDeps {
   /** Kafka edges; absent for the demo's files. */
   kafka?: { tagsTopic: string; group?: string };
   /** The consumer: joined its group? how far behind? Absent: no consumer (always joined). */
-  consumer?: { ready: () => boolean; lag?: () => number | undefined };
+  consumer?: {
+    ready: () => boolean;
+    /** Not yet committed (what operators call consumer lag). */
+    lag?: () => number | undefined;
+    /** Not yet fetched. */
+    fetchLag?: () => number | undefined;
+  };
   tracing?: TracingOptions;
 }
 
@@ -84,6 +90,7 @@ export async function startTelemetry(config: TelemetryConfig, deps: TelemetryDep
     let effective = 0;
     subscriptions.push(deps.router.limit$.subscribe((v) => (effective = v)));
     const lag = deps.consumer?.lag;
+    const fetchLag = deps.consumer?.fetchLag;
     served = await serveMetrics(
       config.metrics,
       config.resource,
@@ -91,6 +98,8 @@ export async function startTelemetry(config: TelemetryConfig, deps: TelemetryDep
         limit: () => deps.router.metrics().current_concurrency,
         effectiveLimit: () => effective,
         ...(lag !== undefined && { lag }),
+        ...(fetchLag !== undefined && { fetchLag }),
+        calls: () => deps.router.calls(),
         cache: () => deps.cache.stats(),
       },
       () => ({

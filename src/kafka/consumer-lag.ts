@@ -7,10 +7,33 @@
  * last fetch. Undefined before any fetch.
  */
 export class ConsumerLag {
-  private readonly positions = new Map<number, { next: bigint; high: bigint }>();
+  private readonly positions = new Map<number, { next: bigint; high: bigint; start: bigint }>();
 
-  fetched(partition: number, lastDelivered: string, highWatermark: string): void {
-    this.positions.set(partition, { next: BigInt(lastDelivered) + 1n, high: BigInt(highWatermark) });
+  /** `firstDelivered`: the first offset of the fetched batch (where this member started, if new). */
+  fetched(
+    partition: number,
+    lastDelivered: string,
+    highWatermark: string,
+    firstDelivered = lastDelivered,
+  ): void {
+    const start = this.positions.get(partition)?.start ?? BigInt(firstDelivered);
+    this.positions.set(partition, { next: BigInt(lastDelivered) + 1n, high: BigInt(highWatermark), start });
+  }
+
+  /**
+   * Lag from committed offsets: Σ over owned partitions p of max(0, high(p) − committed(p)), where
+   * committed(p) is the group's committed offset, or the offset this member started at before its
+   * first commit.
+   */
+  committedLag(committed: (partition: number) => string | undefined): number | undefined {
+    if (this.positions.size === 0) return undefined;
+    let behind = 0n;
+    for (const [partition, p] of this.positions) {
+      const c = committed(partition);
+      const from = c === undefined ? p.start : BigInt(c);
+      if (p.high > from) behind += p.high - from;
+    }
+    return Number(behind);
   }
 
   /** Partitions this member no longer owns are not its lag. */

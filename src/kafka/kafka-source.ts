@@ -139,9 +139,19 @@ export class KafkaSource {
     return this.opts.groupId;
   }
 
-  /** Consumer lag, Σ over owned partitions of (high watermark − next offset to deliver), as of their last fetch. */
+  /** Fetch lag, Σ over owned partitions of (high watermark − next offset to deliver), as of their last fetch. */
   get lag(): number | undefined {
     return this.consumerLag.lag;
+  }
+
+  /**
+   * Consumer lag as operators read it (kafka-consumer-groups' LAG): Σ over owned partitions of
+   * (high watermark − committed offset), the committed offset being where this member started
+   * reading until its first commit. Undefined before any fetch.
+   */
+  get committedLag(): number | undefined {
+    const { topic } = this.opts;
+    return this.consumerLag.committedLag((p) => this.tracker.confirmedOffset(topic, p));
   }
 
   /** Commits every offset whose prefix is written (one commit at a time); returns what it committed. */
@@ -250,7 +260,10 @@ export class KafkaSource {
       // Throws when the group rebalances: kafkajs rejoins, and what was not delivered is fetched again.
       if (this.gate.full) await this.gate.waitForRoom(heartbeat, () => this.stopping);
     }
-    if (delivered !== undefined) this.consumerLag.fetched(partition, delivered, batch.highWatermark);
+    if (delivered !== undefined) {
+      const first = batch.messages[0]?.offset ?? delivered;
+      this.consumerLag.fetched(partition, delivered, batch.highWatermark, first);
+    }
     // Offsets come in order: a message at or past the end means everything before it was seen.
     const reached = pastEnd ? end?.reach(partition) : whole && end?.seenUpTo(partition, batch.lastOffset());
     if (reached === true) this.stop();

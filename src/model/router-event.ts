@@ -19,7 +19,15 @@ export type RouterEvent =
       outcome: 'ok' | ErrorKind;
       status?: number;
       retryAfterMs?: number;
+      /** From the call's start to its answer or failure, on the client's clock. */
+      durationMs?: number;
+      /** Provider-measured latency of an answered call. */
       latencyMs?: number;
+      /** The model that answered, as the provider named it. */
+      responseModel?: string;
+      /** Host and port the call went to. */
+      serverAddress?: string;
+      serverPort?: number;
       finishReason?: string;
       inputTokens?: number;
       outputTokens?: number;

@@ -14,12 +14,14 @@ import { parseAnswerJson } from './answer-validation.js';
 import { classifyGeminiError, classifyGeminiResponse } from './classify-gemini-error.js';
 import { buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from '../model/prompt.js';
 import { INSTANCE_HEADER } from '../model/instance-header.js';
-import type {
-  Provider,
-  ProviderAnswer,
-  ProviderOptions,
-  ProviderResponseInfo,
-  TagCallOptions,
+import {
+  serverOf,
+  type Provider,
+  type ProviderAnswer,
+  type ProviderOptions,
+  type ProviderResponseInfo,
+  type ServerAddress,
+  type TagCallOptions,
 } from './provider.js';
 
 /** ANSWER_JSON_SCHEMA in Gemini's dialect: SchemaType enums, no additionalProperties. */
@@ -51,6 +53,7 @@ export class GeminiProvider implements Provider {
   readonly name = 'gemini' as const;
   readonly model: string;
   readonly keySetting: string;
+  readonly server: ServerAddress;
   private readonly modelSetting: string;
   private readonly client: GenerativeModel;
   private readonly timeoutMs: number;
@@ -59,6 +62,7 @@ export class GeminiProvider implements Provider {
   constructor(opts: GeminiProviderOptions) {
     this.model = opts.model;
     this.keySetting = opts.keySetting ?? 'GEMINI_API_KEY';
+    this.server = serverOf(opts.baseUrl ?? 'https://generativelanguage.googleapis.com');
     this.modelSetting = opts.modelSetting ?? 'GEMINI_MODEL';
     this.timeoutMs = opts.timeoutMs;
     this.now = opts.now ?? Date.now;
@@ -119,6 +123,7 @@ export class GeminiProvider implements Provider {
         outputTokens: response.usageMetadata?.candidatesTokenCount ?? 0,
       },
       latencyMs: this.now() - startedAt,
+      ...responseModelOf(response),
     };
   }
 
@@ -146,4 +151,13 @@ export class GeminiProvider implements Provider {
 function answerText(response: GenerateContentResponse): string {
   const parts = response.candidates?.[0]?.content?.parts ?? [];
   return parts.map((p) => p.text ?? '').join('');
+}
+
+/**
+ * The REST API's GenerateContentResponse carries `modelVersion` (the model that answered); the
+ * SDK's type predates the field, but hands the parsed JSON through, so it is read from there.
+ */
+function responseModelOf(response: GenerateContentResponse): { responseModel?: string } {
+  const version = (response as { modelVersion?: unknown }).modelVersion;
+  return typeof version === 'string' ? { responseModel: version } : {};
 }

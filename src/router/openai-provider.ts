@@ -5,12 +5,14 @@ import { parseAnswerJson } from './answer-validation.js';
 import { classifyOpenAICompletion, classifyOpenAIError } from './classify-openai-error.js';
 import { ANSWER_JSON_SCHEMA, buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from '../model/prompt.js';
 import { INSTANCE_HEADER } from '../model/instance-header.js';
-import type {
-  Provider,
-  ProviderAnswer,
-  ProviderOptions,
-  ProviderResponseInfo,
-  TagCallOptions,
+import {
+  serverOf,
+  type Provider,
+  type ProviderAnswer,
+  type ProviderOptions,
+  type ProviderResponseInfo,
+  type ServerAddress,
+  type TagCallOptions,
 } from './provider.js';
 
 export interface OpenAIProviderOptions extends ProviderOptions {
@@ -23,6 +25,7 @@ export class OpenAIProvider implements Provider {
   readonly name = 'openai' as const;
   readonly model: string;
   readonly keySetting: string;
+  readonly server: ServerAddress;
   private readonly modelSetting: string;
   private readonly client: OpenAI;
   private readonly timeoutMs: number;
@@ -32,6 +35,7 @@ export class OpenAIProvider implements Provider {
   constructor(opts: OpenAIProviderOptions) {
     this.model = opts.model;
     this.keySetting = opts.keySetting ?? 'OPENAI_API_KEY';
+    this.server = serverOf(opts.baseUrl ?? 'https://api.openai.com/v1');
     this.modelSetting = opts.modelSetting ?? 'OPENAI_MODEL';
     this.timeoutMs = opts.timeoutMs;
     this.maxOutputTokens = opts.maxOutputTokens;
@@ -83,6 +87,7 @@ export class OpenAIProvider implements Provider {
         outputTokens: completion.usage?.completion_tokens ?? 0,
       },
       latencyMs: this.now() - startedAt,
+      responseModel: completion.model,
     };
   }
 

@@ -31,7 +31,14 @@ export async function callProvider(
   await slot.admit(group.pages, ctx.signal);
   group.calls += 1;
   const { name, model } = slot.provider;
-  const base = { type: 'call' as const, provider: name, model, attempt: group.priorAttempts + group.calls };
+  const { server } = slot.provider;
+  const base = {
+    type: 'call' as const,
+    provider: name,
+    model,
+    attempt: group.priorAttempts + group.calls,
+    ...(server !== undefined && { serverAddress: server.address, serverPort: server.port }),
+  };
   const pages = group.pages.length;
   const startedAt = deps.now();
   let info: ProviderResponseInfo | undefined;
@@ -41,6 +48,7 @@ export async function callProvider(
       ? {}
       : {
           latencyMs: info.latencyMs,
+          responseModel: info.responseModel,
           finishReason: info.finishReason,
           inputTokens: info.usage.inputTokens,
           outputTokens: info.usage.outputTokens,
@@ -60,7 +68,7 @@ export async function callProvider(
     const accepted = accept(deps, slot, answer.json, group, ctx);
     record(deps.pool, slot, { startedAt, answeredLatencyMs: answer.latencyMs, usage: answer.usage }, ctx);
     accounting.recordCall(name, model);
-    ctx.emit({ ...base, pages, outcome: 'ok', ...usage() });
+    ctx.emit({ ...base, pages, outcome: 'ok', durationMs: deps.now() - startedAt, ...usage() });
     return accepted;
   } catch (err) {
     const error = asTagspaceError(err);
@@ -71,7 +79,8 @@ export async function callProvider(
     if (aborted) throw error;
     accounting.recordCall(name, model, error);
     const { status, retryAfterMs } = error;
-    ctx.emit({ ...base, pages, outcome: error.kind, status, retryAfterMs, ...usage() });
+    const durationMs = deps.now() - startedAt;
+    ctx.emit({ ...base, pages, outcome: error.kind, status, retryAfterMs, durationMs, ...usage() });
     if (error.kind === 'rate_limited' || error.kind === 'quota_exhausted') {
       deps.throttleLog.warn({ provider: name, kind: error.kind, retryAfterMs }, 'provider throttled');
     }

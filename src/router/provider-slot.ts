@@ -47,6 +47,8 @@ export class ProviderSlot {
   readonly limit: ConcurrencyLimit;
   /** Why this provider cannot serve at all (auth, config); undefined while it can. */
   unusable: TagspaceError | undefined;
+  /** Calls admitted and not yet recorded: at the provider now. */
+  active = 0;
 
   constructor(
     readonly provider: Provider,
@@ -74,13 +76,19 @@ export class ProviderSlot {
       (sum, p) => sum + estimateEntryTokens({ id: p.pageId, title: p.title, text: p.text }),
       PROMPT_OVERHEAD_TOKENS,
     );
-    return this.limit.admit(tokens, signal).catch((err: unknown) => {
-      this.breaker.release();
-      throw err;
-    });
+    return this.limit.admit(tokens, signal).then(
+      () => {
+        this.active += 1;
+      },
+      (err: unknown) => {
+        this.breaker.release();
+        throw err;
+      },
+    );
   }
 
   record(result: CallResult): void {
+    this.active = Math.max(0, this.active - 1);
     const { error, startedAt } = result;
     if (result.aborted === true || error?.kind === 'internal') {
       this.limit.record({ kind: 'cancelled', startedAt });

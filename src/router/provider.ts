@@ -15,6 +15,8 @@ export interface ProviderResponseInfo {
   finishReason: string;
   usage: TokenUsage;
   latencyMs: number;
+  /** The model that answered, as the provider named it (Gemini's modelVersion, OpenAI's model). */
+  responseModel?: string;
 }
 
 /** A usable answer: JSON that parsed. Whether it names the right pages is the router's check. */
@@ -41,7 +43,23 @@ export interface Provider {
   readonly model: string;
   /** The setting that holds this provider's key, named in auth errors (never the key itself). */
   readonly keySetting: string;
+  /** Where calls go (the base URL's host and port), for server.address on spans and metrics. */
+  readonly server?: ServerAddress;
   tag(pages: readonly PromptPage[], opts?: TagCallOptions): Promise<ProviderAnswer>;
+}
+
+export interface ServerAddress {
+  address: string;
+  port: number;
+}
+
+/** The host and port of a base URL (the scheme's port when none is written). */
+export function serverOf(baseUrl: string): ServerAddress {
+  const url = new URL(baseUrl);
+  return {
+    address: url.hostname,
+    port: url.port === '' ? (url.protocol === 'http:' ? 80 : 443) : Number(url.port),
+  };
 }
 
 /** What every provider adapter is built from; each adapter documents its own `baseUrl`. */

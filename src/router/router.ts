@@ -167,6 +167,17 @@ export class Router {
     });
   }
 
+  /** Calls at the providers now, and calls waiting at a provider's gate (pacing) for their turn. */
+  calls(): { inFlight: number; waiting: number } {
+    let inFlight = 0;
+    let waiting = 0;
+    for (const s of this.pool.slots) {
+      inFlight += s.active;
+      waiting += s.limit.waiting;
+    }
+    return { inFlight, waiting };
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

@@ -66,9 +66,9 @@ export class BatchTrace implements BatchObserver {
           'retry',
           defined({
             [sc.TAGSPACE_ATTEMPT]: e.attempt,
-            'tagspace.delay_ms': e.delayMs,
+            [sc.TAGSPACE_DELAY_MS]: e.delayMs,
             [sc.ERROR_TYPE]: e.kind,
-            'tagspace.provider': e.provider,
+            [sc.TAGSPACE_PROVIDER]: e.provider,
             [sc.TAGSPACE_RETRY_AFTER_MS]: e.retryAfterMs,
           }),
           at,
@@ -78,9 +78,9 @@ export class BatchTrace implements BatchObserver {
         this.span.addEvent(
           'fallback',
           {
-            'tagspace.from': e.from,
-            'tagspace.to': e.to,
-            'tagspace.reason': e.reason,
+            [sc.TAGSPACE_FROM]: e.from,
+            [sc.TAGSPACE_TO]: e.to,
+            [sc.TAGSPACE_REASON]: e.reason,
             [sc.TAGSPACE_PAGES]: e.pages,
           },
           at,
@@ -90,10 +90,10 @@ export class BatchTrace implements BatchObserver {
         this.span.addEvent(
           'breaker',
           {
-            'tagspace.provider': e.provider,
-            'tagspace.from': e.from,
-            'tagspace.to': e.to,
-            'tagspace.reason': e.reason,
+            [sc.TAGSPACE_PROVIDER]: e.provider,
+            [sc.TAGSPACE_FROM]: e.from,
+            [sc.TAGSPACE_TO]: e.to,
+            [sc.TAGSPACE_REASON]: e.reason,
           },
           at,
         );
@@ -102,9 +102,9 @@ export class BatchTrace implements BatchObserver {
         this.span.addEvent(
           'provider unusable',
           defined({
-            'tagspace.provider': e.provider,
+            [sc.TAGSPACE_PROVIDER]: e.provider,
             [sc.ERROR_TYPE]: e.kind,
-            'tagspace.setting': e.setting,
+            [sc.TAGSPACE_SETTING]: e.setting,
           }),
           at,
         );
@@ -113,8 +113,8 @@ export class BatchTrace implements BatchObserver {
         this.span.addEvent(
           'hold',
           defined({
-            'tagspace.wait_ms': e.waitMs,
-            'tagspace.reason': e.reason,
+            [sc.TAGSPACE_WAIT_MS]: e.waitMs,
+            [sc.TAGSPACE_REASON]: e.reason,
             [sc.TAGSPACE_PAGES]: e.pages,
           }),
           at,
@@ -125,10 +125,10 @@ export class BatchTrace implements BatchObserver {
           'attribution',
           {
             [sc.TAGSPACE_PAGES]: e.pages,
-            'tagspace.unanswered': e.unanswered.length,
-            'tagspace.invented': e.invented,
-            'tagspace.duplicated': e.duplicated.length,
-            'tagspace.suspect': e.suspect.length,
+            [sc.TAGSPACE_UNANSWERED]: e.unanswered.length,
+            [sc.TAGSPACE_INVENTED]: e.invented,
+            [sc.TAGSPACE_DUPLICATED]: e.duplicated.length,
+            [sc.TAGSPACE_SUSPECT]: e.suspect.length,
           },
           at,
         );
@@ -136,7 +136,7 @@ export class BatchTrace implements BatchObserver {
       case 'split':
         this.span.addEvent(
           'split',
-          { [sc.TAGSPACE_PAGES]: e.pages, 'tagspace.into': e.into, [sc.ERROR_TYPE]: e.reason },
+          { [sc.TAGSPACE_PAGES]: e.pages, [sc.TAGSPACE_INTO]: e.into, [sc.ERROR_TYPE]: e.reason },
           at,
         );
         return;
@@ -172,6 +172,9 @@ export class BatchTrace implements BatchObserver {
           [sc.GEN_AI_SYSTEM]: sc.GEN_AI_PROVIDERS[e.provider],
           [sc.GEN_AI_PROVIDER_NAME]: sc.GEN_AI_PROVIDERS[e.provider],
           [sc.GEN_AI_REQUEST_MODEL]: e.model,
+          [sc.GEN_AI_RESPONSE_MODEL]: e.responseModel,
+          [sc.SERVER_ADDRESS]: e.serverAddress,
+          [sc.SERVER_PORT]: e.serverPort,
           [sc.GEN_AI_USAGE_INPUT_TOKENS]: e.inputTokens,
           [sc.GEN_AI_USAGE_OUTPUT_TOKENS]: e.outputTokens,
           [sc.GEN_AI_RESPONSE_FINISH_REASONS]: e.finishReason === undefined ? undefined : [e.finishReason],

@@ -1,5 +1,7 @@
 import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
-import type { RouterEvent } from '../model/router-event.js';
+import type { CallEvent, RouterEvent } from '../model/router-event.js';
+import { defined } from './batch-trace.js';
+import * as sc from './semconv.js';
 import type { Outcome, PageWork } from '../model/work.js';
 import type { BatchObserver, TaggingObserver } from './tagging-observer.js';
 
@@ -9,8 +11,12 @@ export interface GaugeSources {
   limit: () => number;
   /** The limit the pipeline dispatches at now (0 while paused for a retry hint). */
   effectiveLimit?: () => number;
-  /** Events the consumer is behind the partitions' ends (high watermark − position). */
+  /** Events not yet committed: Σ over owned partitions (high watermark − committed offset). */
   lag?: () => number | undefined;
+  /** Events not yet fetched: Σ over owned partitions (high watermark − next offset to fetch). */
+  fetchLag?: () => number | undefined;
+  /** Calls at the providers now, and calls waiting at a provider's gate for their turn. */
+  calls?: () => { inFlight: number; waiting: number };
   cache?: () => { hits: number; misses: number; size: number };
 }
 
@@ -27,11 +33,35 @@ export interface GaugeSources {
  *
  * plus histograms tagspace_provider_latency_seconds{provider,outcome} (answered calls, as the
  * provider measured them), tagspace_batch_size, tagspace_edit_to_tag_seconds, counters of tokens
- * and cost, and gauges tagspace_concurrency_limit (the controller's), tagspace_concurrency_effective
- * (0 while paused for a retry hint), tagspace_inflight_calls (batches at the providers),
- * tagspace_consumer_lag, and the cache's hits, misses and size.
+ * and cost; the GenAI client metrics of the semantic conventions, gen_ai.client.token.usage and
+ * gen_ai.client.operation.duration (every call, failures with error.type); and gauges
+ * tagspace_concurrency_limit (the controller's), tagspace_concurrency_effective (0 while paused for a
+ * retry hint), tagspace_inflight_calls (calls at the providers), tagspace_calls_waiting (calls at a
+ * provider's gate), tagspace_batches_in_router, tagspace_consumer_lag (from committed offsets, as
+ * operators read lag), tagspace_consumer_fetch_lag (from the fetch position), and the cache's hits,
+ * misses, lookups and size (hit rate = hits / lookups).
  */
 export class PipelineMetrics implements TaggingObserver {
+  /** The GenAI client metrics of one call, with the conventions' attributes. */
+  private genAi(e: CallEvent): void {
+    const attrs = defined({
+      [sc.GEN_AI_OPERATION_NAME]: sc.GEN_AI_OPERATIONS[e.provider],
+      [sc.GEN_AI_PROVIDER_NAME]: sc.GEN_AI_PROVIDERS[e.provider],
+      [sc.GEN_AI_REQUEST_MODEL]: e.model,
+      [sc.GEN_AI_RESPONSE_MODEL]: e.responseModel,
+      [sc.SERVER_ADDRESS]: e.serverAddress,
+      [sc.SERVER_PORT]: e.serverPort,
+    });
+    if (e.durationMs !== undefined) {
+      const failed = e.outcome === 'ok' ? {} : { [sc.ERROR_TYPE]: e.outcome };
+      this.operationDuration.record(e.durationMs / 1000, { ...attrs, ...failed });
+    }
+    if (e.inputTokens !== undefined)
+      this.tokenUsage.record(e.inputTokens, { ...attrs, [sc.GEN_AI_TOKEN_TYPE]: 'input' });
+    if (e.outputTokens !== undefined)
+      this.tokenUsage.record(e.outputTokens, { ...attrs, [sc.GEN_AI_TOKEN_TYPE]: 'output' });
+  }
+
   private readonly calls: Counter;
   private readonly successful: Counter;
   private readonly failed: Counter;
@@ -44,7 +74,9 @@ export class PipelineMetrics implements TaggingObserver {
   private readonly latency: Histogram;
   private readonly batchSize: Histogram;
   private readonly editToTag: Histogram;
-  private inFlight = 0;
+  private readonly tokenUsage: Histogram;
+  private readonly operationDuration: Histogram;
+  private batchesInRouter = 0;
 
   constructor(
     meter: Meter,
@@ -84,12 +116,24 @@ export class PipelineMetrics implements TaggingObserver {
       unit: 's',
       advice: { explicitBucketBoundaries: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] },
     });
+    const usage = sc.GEN_AI_CLIENT_TOKEN_USAGE;
+    this.tokenUsage = meter.createHistogram(usage.name, {
+      description: usage.description,
+      unit: usage.unit,
+      advice: { explicitBucketBoundaries: [...usage.buckets] },
+    });
+    const duration = sc.GEN_AI_CLIENT_OPERATION_DURATION;
+    this.operationDuration = meter.createHistogram(duration.name, {
+      description: duration.description,
+      unit: duration.unit,
+      advice: { explicitBucketBoundaries: [...duration.buckets] },
+    });
     meter
       .createObservableGauge('tagspace.concurrency.limit', {
         description: 'concurrency limit of the LLM stage',
       })
       .addCallback((r) => r.observe(sources.limit()));
-    const { effectiveLimit, lag, cache } = sources;
+    const { effectiveLimit, lag, fetchLag, calls, cache } = sources;
     if (effectiveLimit !== undefined)
       meter
         .createObservableGauge('tagspace.concurrency.effective', {
@@ -97,17 +141,34 @@ export class PipelineMetrics implements TaggingObserver {
         })
         .addCallback((r) => r.observe(effectiveLimit()));
     meter
-      .createObservableGauge('tagspace.inflight_calls', { description: 'batches at the providers now' })
-      .addCallback((r) => r.observe(this.inFlight));
-    if (lag !== undefined)
+      .createObservableGauge('tagspace.batches.in_router', {
+        description:
+          'batches handed to the router and not yet finished (at a provider, at its gate, or backing off)',
+      })
+      .addCallback((r) => r.observe(this.batchesInRouter));
+    if (calls !== undefined) {
       meter
-        .createObservableGauge('tagspace.consumer.lag', {
-          description: 'events behind the partitions\u2019 ends',
+        .createObservableGauge('tagspace.inflight_calls', { description: 'calls at the providers now' })
+        .addCallback((r) => r.observe(calls().inFlight));
+      meter
+        .createObservableGauge('tagspace.calls.waiting', {
+          description: 'calls waiting at a provider\u2019s gate for their turn (pacing)',
         })
-        .addCallback((r) => {
-          const value = lag();
-          if (value !== undefined) r.observe(value);
-        });
+        .addCallback((r) => r.observe(calls().waiting));
+    }
+    const gauge = (name: string, description: string, read: (() => number | undefined) | undefined) => {
+      if (read === undefined) return;
+      meter.createObservableGauge(name, { description }).addCallback((r) => {
+        const value = read();
+        if (value !== undefined) r.observe(value);
+      });
+    };
+    gauge('tagspace.consumer.lag', 'events not yet committed: high watermark \u2212 committed offset', lag);
+    gauge(
+      'tagspace.consumer.fetch_lag',
+      'events not yet fetched: high watermark \u2212 fetch position',
+      fetchLag,
+    );
     if (cache !== undefined) {
       meter
         .createObservableCounter('tagspace.cache.hits', {
@@ -118,6 +179,14 @@ export class PipelineMetrics implements TaggingObserver {
         .createObservableCounter('tagspace.cache.misses', { description: 'lookups that needed an LLM call' })
         .addCallback((r) => r.observe(cache().misses));
       meter
+        .createObservableCounter('tagspace.cache.lookups', {
+          description: 'lookups of the tag cache (hits + misses): hit rate = hits / lookups',
+        })
+        .addCallback((r) => {
+          const c = cache();
+          r.observe(c.hits + c.misses);
+        });
+      meter
         .createObservableGauge('tagspace.cache.size', { description: 'entries in the content cache' })
         .addCallback((r) => r.observe(cache().size));
     }
@@ -125,11 +194,11 @@ export class PipelineMetrics implements TaggingObserver {
 
   batch(pages: readonly PageWork[]): BatchObserver {
     this.batchSize.record(pages.length);
-    this.inFlight += 1;
+    this.batchesInRouter += 1;
     return {
       event: (e) => this.event(e),
       end: () => {
-        this.inFlight -= 1;
+        this.batchesInRouter -= 1;
       },
     };
   }
@@ -157,6 +226,7 @@ export class PipelineMetrics implements TaggingObserver {
           this.tokens.add(e.outputTokens, { provider: e.provider, model: e.model, type: 'output' });
         if (e.costUsd !== undefined && e.costUsd > 0)
           this.cost.add(e.costUsd, { provider: e.provider, model: e.model });
+        this.genAi(e);
         return;
       }
       case 'retry':

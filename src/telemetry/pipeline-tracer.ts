@@ -140,7 +140,7 @@ export class PipelineTracer implements TaggingObserver {
       consume.setAttribute(sc.TAGSPACE_PAGE_ID, outcome.record.pageId);
       consume.setAttribute(sc.TAGSPACE_PAGE_VERSION, outcome.record.version);
     } else if (outcome.kind === 'skipped') {
-      consume.setAttribute('tagspace.skip_reason', outcome.reason);
+      consume.setAttribute(sc.TAGSPACE_SKIP_REASON, outcome.reason);
     } else if (outcome.kind === 'dead_letter') {
       consume.setAttribute(sc.ERROR_TYPE, outcome.error.kind);
       consume.setStatus({ code: SpanStatusCode.ERROR, message: `dead-lettered: ${outcome.error.kind}` });

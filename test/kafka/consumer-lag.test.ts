@@ -22,4 +22,22 @@ describe('ConsumerLag', () => {
     lag.forget([1]);
     expect(lag.lag).toBe(10);
   });
+
+  it('counts from the committed offset: what is fetched but not yet written is still lag', () => {
+    const lag = new ConsumerLag();
+    // 1,000 events fetched from offset 0 (all of them); 410 written and committed.
+    lag.fetched(0, '999', '1000', '0');
+    const committed = new Map<number, string>();
+    expect(lag.lag).toBe(0);
+    expect(lag.committedLag((p) => committed.get(p))).toBe(1000);
+    committed.set(0, '410');
+    expect(lag.committedLag((p) => committed.get(p))).toBe(590);
+  });
+
+  it('starts a partition’s committed lag where this member began reading it', () => {
+    const lag = new ConsumerLag();
+    lag.fetched(2, '549', '600', '500');
+    lag.fetched(2, '599', '600', '550');
+    expect(lag.committedLag(() => undefined)).toBe(100);
+  });
 });

@@ -46,6 +46,9 @@ describe('GeminiProvider', () => {
     expect(answer.usage).toEqual({ inputTokens: stats.inputTokens, outputTokens: stats.outputTokens });
     expect(answer.usage.inputTokens).toBeGreaterThan(0);
     expect(responses).toHaveLength(1);
+    // The answer's modelVersion, through the SDK, and where the calls go.
+    expect(answer.responseModel).toBe('gemini-2.0-flash');
+    expect(geminiFor(sim).server).toEqual({ address: '127.0.0.1', port: Number(new URL(sim.url).port) });
   });
 
   it('reads a 429 of the minute window as rate_limited with its RetryInfo hint', async () => {

@@ -43,6 +43,8 @@ describe('OpenAIProvider', () => {
     });
     const stats = sim.stats().openai;
     expect(answer.usage).toEqual({ inputTokens: stats.inputTokens, outputTokens: stats.outputTokens });
+    expect(answer.responseModel).toBe('gpt-4o-mini');
+    expect(openaiFor(sim).server).toEqual({ address: '127.0.0.1', port: Number(new URL(sim.url).port) });
     expect(stats.requests).toBe(1);
   });
 

@@ -51,6 +51,8 @@ beforeAll(async () => {
   metrics = new PipelineMetrics(meterProvider.getMeter('test'), {
     limit: () => router.metrics().current_concurrency,
     lag: () => 17,
+    fetchLag: () => 3,
+    calls: () => router.calls(),
     cache: () => ({ hits: 4, misses: 9, size: 9 }),
   });
   server = await startMetricsServer({
@@ -95,7 +97,7 @@ async function scrape() {
     ).toHaveLength(1);
     return found[0]?.[1];
   };
-  return { one, sum };
+  return { one, sum, names: () => [...series.keys()] };
 }
 
 describe('PipelineMetrics on /metrics', () => {
@@ -135,8 +137,33 @@ describe('PipelineMetrics on /metrics', () => {
     expect(sum('tagspace_provider_latency_seconds_count')).toBe(origin.successful_calls);
     expect(one('tagspace_concurrency_limit')).toBe(origin.current_concurrency);
     expect(one('tagspace_inflight_calls')).toBe(0);
+    expect(one('tagspace_calls_waiting')).toBe(0);
+    expect(one('tagspace_batches_in_router')).toBe(0);
     expect(one('tagspace_consumer_lag')).toBe(17);
+    expect(one('tagspace_consumer_fetch_lag')).toBe(3);
     expect(one('tagspace_cache_hits_total')).toBe(4);
+    expect(one('tagspace_cache_lookups_total')).toBe(13);
+  });
+
+  it('records the GenAI client metrics with the conventions’ attributes', async () => {
+    const origin = router.metrics();
+    const { sum, names } = await scrape();
+    const duration = 'gen_ai_client_operation_duration';
+    const usage = 'gen_ai_client_token_usage';
+    // One duration per call, failures included (with error.type); tokens per answered call.
+    expect(sum(`${duration}_count`), names().join('\n')).toBe(origin.total_ai_calls);
+    expect(sum(`${duration}_count`, { error_type: 'rate_limited' })).toBeGreaterThan(0);
+    expect(sum(`${usage}_sum`, { gen_ai_token_type: 'input' })).toBe(origin.input_tokens);
+    expect(sum(`${usage}_sum`, { gen_ai_token_type: 'output' })).toBe(origin.output_tokens);
+    const labels = {
+      gen_ai_operation_name: 'chat',
+      gen_ai_provider_name: 'openai',
+      gen_ai_request_model: 'gpt-4o-mini',
+      gen_ai_response_model: 'gpt-4o-mini',
+      server_address: '127.0.0.1',
+    };
+    expect(sum(`${usage}_count`, labels)).toBeGreaterThan(0);
+    expect(sum(`${usage}_bucket`, { ...labels, le: '67108864' })).toBe(sum(`${usage}_count`, labels));
   });
 
   it('answers /healthz always and /readyz only when every check holds', async () => {

@@ -102,6 +102,9 @@ describe('PipelineTracer', () => {
       inputTokens: 812,
       outputTokens: 64,
       costUsd: 0.0002,
+      responseModel: 'gpt-4o-mini-2024-07-18',
+      serverAddress: 'api.openai.com',
+      serverPort: 443,
     });
     batch.end();
 
@@ -167,6 +170,9 @@ describe('PipelineTracer', () => {
       'gen_ai.usage.input_tokens': 812,
       'gen_ai.usage.output_tokens': 64,
       'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+      'server.address': 'api.openai.com',
+      'server.port': 443,
       'tagspace.attempt': 2,
       'tagspace.outcome': 'ok',
     });

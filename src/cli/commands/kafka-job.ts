@@ -100,7 +100,11 @@ async function runJob(
     cache,
     providers: configuredProviders(config),
     kafka: { tagsTopic: k.tagsTopic, group: groupId },
-    consumer: { ready: () => job.source?.ready ?? false, lag: () => job.source?.lag },
+    consumer: {
+      ready: () => job.source?.ready ?? false,
+      lag: () => job.source?.committedLag,
+      fetchLag: () => job.source?.lag,
+    },
   });
   const startup = job.startup.signal;
   const starting = <T>(step: Promise<T>): Promise<T> => untilAborted(step, startup);
