@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { abortedError, TagspaceError } from '../model/errors.js';
 
 /** How long start-up tries the brokers before it says they cannot be reached. */
-export const REACH_DEADLINE_MS = 10_000;
+export const REACH_DEADLINE_MS = 8_000;
 const RETRY_MS = 500;
 
 /**
