@@ -35,7 +35,7 @@ export function confluenceFromConfig(config: Config, fetchFn?: typeof fetch): Co
   const tracing: Tracing | undefined =
     config.telemetry.tracing === undefined
       ? undefined
-      : startTracing(config.telemetry.tracing, config.telemetry.serviceName);
+      : startTracing(config.telemetry.tracing, config.telemetry.resource);
   const http = new ConfluenceHttp({
     root,
     credentials: cf.credentials,

@@ -81,4 +81,3 @@ export const GEN_AI_OPERATIONS = { gemini: 'generate_content', openai: 'chat' } 
 /** HTTP client spans (the Confluence calls). */
 export const HTTP_REQUEST_METHOD = 'http.request.method';
 export const URL_PATH = 'url.path';
-export const SERVER_ADDRESS = 'server.address';

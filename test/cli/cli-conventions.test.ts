@@ -3,6 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli/help.js';
 import { logFormat } from '../../src/cli/log-format.js';
 import { cleanEnv, REPO_ROOT, runCli, spawnCli } from '../support/cli.js';
 import { waitFor } from '../support/wait-for.js';
@@ -35,7 +36,7 @@ describe('the tagspace command line', () => {
     const bad = await runCli(['help', 'nope']);
     expect(bad.code).toBe(2);
     expect(lines(bad.stderr)).toEqual([
-      'tagspace: help: unknown command "nope" (commands: demo, run, replay, sim, gen)',
+      `tagspace: help: unknown command "nope" (commands: ${Object.keys(COMMANDS).join(', ')})`,
     ]);
   });
 

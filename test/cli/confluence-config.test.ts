@@ -47,8 +47,12 @@ describe('the Confluence settings', () => {
         CONFLUENCE_EMAIL: 'x',
       }),
     ).toMatch(/^missing CONFLUENCE_API_TOKEN/);
-    expect(failure('ingest', ['--space', 'DEV'], { ...cloud, CONFLUENCE_URL: '' })).toMatch(
+    expect(failure('ingest', ['--space', 'DEV'], cloudWithout('CONFLUENCE_URL'))).toMatch(
       /^missing --confluence-url/,
+    );
+    // An empty value is a bad value, as an empty flag would be, not an absent one.
+    expect(failure('ingest', ['--space', 'DEV'], { ...cloud, CONFLUENCE_URL: '' })).toMatch(
+      /^invalid CONFLUENCE_URL \(--confluence-url\): must not be empty/,
     );
     expect(failure('ingest', [], cloud)).toMatch(/^missing --space/);
     expect(failure('webhook', [], cloud)).toMatch(/^missing CONFLUENCE_WEBHOOK_SECRET/);
@@ -81,3 +85,9 @@ describe('the Confluence settings', () => {
     ).toEqual({ port: 8090, host: '0.0.0.0' });
   });
 });
+
+function cloudWithout(name: string): Record<string, string> {
+  const env: Record<string, string> = { ...cloud };
+  delete env[name];
+  return env;
+}

@@ -7,9 +7,9 @@ describe('CountProgress', () => {
     const p = new CountProgress('pages', { tty: false, now: () => now });
     p.add(100);
     now = 10_000;
-    expect(p.line(now)).toBe('[OptimizedTagSpace] 100 pages · 10.0/s');
+    expect(p.line(now)).toBe('[progress] 100 pages · 10.0/s');
     p.setTotal(400);
-    expect(p.line(now)).toBe('[OptimizedTagSpace] 100/400 pages · 25.0% · 10.0/s · ETA 30s');
+    expect(p.line(now)).toBe('[progress] 100/400 pages · 25.0% · 10.0/s · ETA 30s');
     p.add(300);
     expect(p.line(now)).not.toMatch(/ETA/);
   });
