@@ -135,7 +135,7 @@ describe('TagCache', () => {
     expect(cache.stats()).toMatchObject({ hits: 0, misses: 0 });
   });
 
-  it('restores 100,000 records in well under a second', () => {
+  it('restores 100,000 records, keeping every page version and the newest contents up to its size', () => {
     const cache = new TagCache({ enabled: true, maxSize: 1000 });
     const template = recordFor(work('p0', 1));
     const records: TagRecord[] = Array.from({ length: 100_000 }, (_, i) => ({
@@ -143,11 +143,8 @@ describe('TagCache', () => {
       pageId: `p${i}`,
       contentHash: `h${i}`,
     }));
-    const started = performance.now();
+    // How fast: bench/restore.ts (speed is shown by benchmarks, not by timed assertions).
     for (const r of records) cache.restore(r);
-    const elapsed = performance.now() - started;
-    console.log(`restored 100000 records in ${elapsed.toFixed(1)} ms`);
-    expect(elapsed).toBeLessThan(1_000);
     expect(cache.lastVersion('p99999')).toBe(1);
     expect(cache.lastVersion('p0')).toBe(1);
     expect(cache.stats().size).toBe(1000);
