@@ -70,9 +70,11 @@ describe('tagspace run with --metrics-port', () => {
       const text = await waitFor(
         async () => {
           const body = await (await fetch(`${base}/metrics`)).text();
-          return total(body, 'tagspace_events_total') === 12 ? body : undefined;
+          // Lag is counted from committed offsets: it reaches 0 once the outcomes are committed.
+          const counted = total(body, 'tagspace_events_total') === 12;
+          return counted && total(body, 'tagspace_consumer_lag') === 0 ? body : undefined;
         },
-        { timeoutMs: 60_000, intervalMs: 250, message: '12 events counted on /metrics' },
+        { timeoutMs: 60_000, intervalMs: 250, message: '12 events counted and committed on /metrics' },
       );
       expect(total(text, 'tagspace_ai_calls_total')).toBeGreaterThan(0);
       expect(total(text, 'tagspace_successful_calls_total')).toBe(
