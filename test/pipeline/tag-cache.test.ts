@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { formatHitRate } from '../../src/run/cache-stats.js';
 import { TagCache } from '../../src/pipeline/tag-cache.js';
