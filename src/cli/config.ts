@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
-import { parseArgs } from 'node:util';
 import { TagspaceError } from '../model/errors.js';
-import { SETTINGS, settingsFor, type Setting } from './settings.js';
+import type { SettingValues } from './settings.js';
+import { readSettings } from './read-settings.js';
 import type { ConcurrencyPolicyName } from '../router/concurrency-controller.js';
 import { resourceAttributes, tracingConfig, type Env } from './otel-env.js';
 import { packageVersion } from './package-root.js';
@@ -107,159 +107,23 @@ export interface TelemetryConfig {
 /** The Prometheus exporter's registered port, served by `run` unless --metrics-port says otherwise. */
 export const DEFAULT_METRICS_PORT = 9464;
 
-/** Where a value came from, as the one-line error names it: `--flag`, or `VAR (--flag)`. */
-function settingName(s: Setting, variable: string | undefined): string {
-  return variable === undefined ? `--${s.flag}` : `${variable} (--${s.flag})`;
-}
-
-function parseValue(s: Setting, raw: string, name: string): unknown {
-  const fail = (why: string): never => {
-    throw new TagspaceError('config', `invalid ${name}: ${why}`, { setting: s.env ?? `--${s.flag}` });
-  };
-  if (raw.trim() === '') fail('must not be empty');
-  switch (s.type) {
-    case 'string':
-      return raw;
-    case 'int':
-    case 'number': {
-      const n = Number(raw);
-      if (!Number.isFinite(n)) fail(`"${raw}" is not a number`);
-      if (s.type === 'int' && !Number.isInteger(n)) fail(`"${raw}" is not a whole number`);
-      if (s.min !== undefined && n < s.min) fail(`${raw} is below the minimum ${s.min}`);
-      if (s.max !== undefined && n > s.max) fail(`${raw} is above the maximum ${s.max}`);
-      return n;
-    }
-    case 'bool': {
-      const v = raw.trim().toLowerCase();
-      if (['true', '1', 'yes', 'on'].includes(v)) return true;
-      if (['false', '0', 'no', 'off'].includes(v)) return false;
-      return fail(`"${raw}" is not true or false`);
-    }
-    case 'list': {
-      const items = raw
-        .split(',')
-        .map((x) => x.trim())
-        .filter((x) => x !== '');
-      if (items.length === 0) fail('must name at least one entry');
-      return items;
-    }
-    case 'url':
-      try {
-        const u = new URL(raw);
-        if (u.protocol !== 'http:' && u.protocol !== 'https:') fail(`"${raw}" is not an http(s) URL`);
-      } catch {
-        fail(`"${raw}" is not a URL`);
-      }
-      return raw.replace(/\/+$/, '');
-    case 'enum':
-      if (!s.values?.includes(raw)) fail(`"${raw}" is not one of ${s.values?.join(', ')}`);
-      return raw;
-  }
-}
-
-const BOOL_WORDS = new Set(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']);
-
-/**
- * argv as parseArgs can read it: `--trace` alone means `--trace=true` (as --help shows it) while
- * `--trace false` keeps its value; `--concurrency -3` is `--concurrency=-3`, so a negative number
- * is reported as below the minimum rather than as an ambiguous argument.
- */
-function normaliseArgs(argv: readonly string[], settings: readonly Setting[]): string[] {
-  const bools = new Set(settings.filter((s) => s.type === 'bool').map((s) => `--${s.flag}`));
-  const valued = new Set(settings.filter((s) => s.type !== 'bool').map((s) => `--${s.flag}`));
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const next = argv[i + 1];
-    if (bools.has(arg) && (next === undefined || !BOOL_WORDS.has(next.trim().toLowerCase()))) {
-      out.push(`${arg}=true`);
-    } else if (valued.has(arg) && next !== undefined && /^-\.?\d/.test(next)) {
-      out.push(`${arg}=${next}`);
-      i++;
-    } else out.push(arg);
-  }
-  return out;
-}
-
-/** The variable that sets `s` in `env`: its own name first, then its aliases. An empty value counts as set. */
-function envSource(s: Setting, env: Env): { variable: string; value: string } | undefined {
-  for (const variable of [s.env, ...(s.aliases ?? [])]) {
-    if (variable === undefined) continue;
-    const value = env[variable];
-    if (value !== undefined) return { variable, value };
-  }
-  return undefined;
-}
-
 /** Parses argv (after the command word) and env for `command`. */
 export function loadConfig(command: string, argv: readonly string[], env: Env = process.env): Config {
-  const settings = settingsFor(command);
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
-    help: { type: 'boolean' },
-  };
-  for (const s of settings) {
-    options[s.flag] = s.multiple === true ? { type: 'string', multiple: true } : { type: 'string' };
-    if (s.type === 'bool') options[`no-${s.flag}`] = { type: 'boolean' };
-  }
-  let parsed: { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
-  try {
-    parsed = parseArgs({
-      args: normaliseArgs(argv, settings),
-      options,
-      strict: true,
-      allowPositionals: true,
-    }) as typeof parsed;
-  } catch (err) {
-    const message = ((err as Error).message.split('\n')[0] ?? 'bad arguments').split('. To specify')[0];
-    throw new TagspaceError('config', `${command}: ${message}`);
-  }
-  if (parsed.positionals.length > 0) {
-    throw new TagspaceError('config', `${command}: unexpected argument "${parsed.positionals[0]}"`);
-  }
-
-  // Settings a command does not offer still get their defaults, so the Config is whole.
-  const values: Record<string, unknown> = {};
-  const offered = new Set(settings.map((s) => s.key));
-  for (const s of [...SETTINGS.filter((x) => !offered.has(x.key)), ...settings]) {
-    if (s.default !== undefined) values[s.key] = parseValue(s, s.default, `default of --${s.flag}`);
-  }
-  /** Which flag or variable gave each value, for errors that involve two settings. */
-  const sources: Record<string, string> = {};
-  for (const s of settings) {
-    const given = parsed.values[s.flag];
-    const flagValue = Array.isArray(given) ? given.join(',') : given;
-    const negated = parsed.values[`no-${s.flag}`] === true;
-    const fromEnv = envSource(s, env);
-    if (negated) {
-      values[s.key] = false;
-      sources[s.key] = `--no-${s.flag}`;
-    } else if (typeof flagValue === 'string') {
-      values[s.key] = parseValue(s, flagValue, settingName(s, undefined));
-      sources[s.key] = `--${s.flag}`;
-    } else if (fromEnv !== undefined) {
-      values[s.key] = parseValue(s, fromEnv.value, settingName(s, fromEnv.variable));
-      sources[s.key] = fromEnv.variable;
-    }
-  }
+  const { values, sources } = readSettings(command, argv, env);
   return buildConfig(command, values, env, sources);
 }
 
-function buildConfig(
-  command: string,
-  v: Record<string, unknown>,
-  env: Env,
-  sources: Record<string, string>,
-): Config {
-  const str = (k: string) => v[k] as string | undefined;
-  // Every setting with a default has a value by now (loadConfig), so these need no fallbacks.
-  const text = (k: string) => v[k] as string;
-  const num = (k: string) => v[k] as number;
-  const bool = (k: string) => v[k] as boolean;
+function buildConfig(command: string, v: SettingValues, env: Env, sources: Record<string, string>): Config {
+  // Every setting with a default has a value by now (loadConfig), as SettingValues says.
+  const str = <K extends keyof SettingValues>(k: K) => v[k];
+  const text = str;
+  const num = str;
+  const bool = str;
   const resource = resourceAttributes(env, packageVersion());
   const config: Config = {
     command,
     kafka: {
-      brokers: v.brokers as string[],
+      brokers: v.brokers,
       topic: text('topic'),
       group: text('group'),
       tagsTopic: text('tagsTopic'),
@@ -286,7 +150,7 @@ function buildConfig(
     },
     providerTimeoutMs: num('providerTimeoutMs'),
     concurrency: {
-      policy: text('concurrencyPolicy') as ConcurrencyPolicyName,
+      policy: v.concurrencyPolicy,
       initial: num('concurrency'),
       max: num('maxConcurrency'),
     },
@@ -309,10 +173,10 @@ function buildConfig(
     logLevel: text('logLevel'),
     heapGrowthPercent: num('heapGrowthPercent'),
     telemetry: {
-      serviceName: resource['service.name'] as string,
+      serviceName: resource['service.name'],
       resource,
-      tracing: tracingConfig(v.trace as boolean | undefined, env),
-      metrics: metricsConfig(command, v.metricsPort as number | undefined, str('metricsHost')),
+      tracing: tracingConfig(v.trace, env),
+      metrics: metricsConfig(command, v.metricsPort, str('metricsHost')),
       report: str('report'),
     },
     input: str('input'),
@@ -328,7 +192,7 @@ function buildConfig(
     confluence: {
       url: str('confluenceUrl'),
       credentials: confluenceCredentials(command, v),
-      spaces: (v.confluenceSpaces as string[] | undefined) ?? [],
+      spaces: v.confluenceSpaces ?? [],
       follow: bool('follow'),
       pollIntervalMs: num('pollIntervalMs'),
       checkpointTopic: text('checkpointTopic'),
@@ -356,14 +220,9 @@ function buildConfig(
 const CONFLUENCE_COMMANDS = ['ingest', 'webhook', 'labels'];
 
 /** Cloud's email and API token (Basic), or Data Center's personal access token (Bearer). */
-function confluenceCredentials(
-  command: string,
-  v: Record<string, unknown>,
-): ConfluenceCredentials | undefined {
+function confluenceCredentials(command: string, v: SettingValues): ConfluenceCredentials | undefined {
   if (!CONFLUENCE_COMMANDS.includes(command)) return undefined;
-  const email = v.confluenceEmail as string | undefined;
-  const apiToken = v.confluenceApiToken as string | undefined;
-  const token = v.confluenceToken as string | undefined;
+  const { confluenceEmail: email, confluenceApiToken: apiToken, confluenceToken: token } = v;
   const fail = (setting: string, why: string): never => {
     throw new TagspaceError('config', `${why}`, { setting });
   };

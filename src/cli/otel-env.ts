@@ -106,7 +106,10 @@ function otlpHeaders(
  *
  * later lines winning over earlier ones, as the specification orders them.
  */
-export function resourceAttributes(env: Env, version: string): Record<string, string> {
+export function resourceAttributes(
+  env: Env,
+  version: string,
+): Record<string, string> & { 'service.name': string } {
   const attrs: Record<string, string> = {};
   const raw = nonEmpty(env.OTEL_RESOURCE_ATTRIBUTES);
   const fail = (why: string): never => {

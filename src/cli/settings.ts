@@ -31,7 +31,7 @@ const PIPELINE = ['run', 'replay', 'demo'] as const;
 const KAFKA = ['run', 'replay', 'gen', 'ingest', 'webhook', 'labels'] as const;
 const CONFLUENCE = ['ingest', 'webhook', 'labels'] as const;
 
-export const SETTINGS: readonly Setting[] = [
+const TABLE = [
   // Kafka
   {
     key: 'brokers',
@@ -638,7 +638,32 @@ export const SETTINGS: readonly Setting[] = [
     help: 'also write the ground-truth topics as JSON to this file',
     commands: ['gen'],
   },
-];
+] as const satisfies readonly Setting[];
+
+/** The table as rows, for code that walks it (parsing, --help). */
+export const SETTINGS: readonly Setting[] = TABLE;
+
+type Entry = (typeof TABLE)[number];
+export type SettingKey = Entry['key'];
+
+/** What a setting's parser (config.ts `parseValue`) turns its text into. */
+type ValueOf<S> = S extends { type: 'int' | 'number' }
+  ? number
+  : S extends { type: 'bool' }
+    ? boolean
+    : S extends { type: 'list' }
+      ? string[]
+      : S extends { type: 'enum'; values: readonly (infer V)[] }
+        ? V
+        : string;
+
+/**
+ * The parsed settings, typed from the table: a setting with a default always has a value (config.ts
+ * gives every default, offered by the command or not); one without may be undefined.
+ */
+export type SettingValues = {
+  [S in Entry as S['key']]: S extends { default: string } ? ValueOf<S> : ValueOf<S> | undefined;
+};
 
 export function settingsFor(command: string): Setting[] {
   return SETTINGS.filter((s) =>

@@ -41,8 +41,8 @@ export interface KafkaSourceOptions {
   exclusive?: boolean;
   /** The consumer failed for good: the stream errors, and so should the job, even once drained. */
   onFatal?: (error: Error) => void;
-  /** A member silent this long is dropped from the group (and its partitions reassigned). */
-  sessionTimeoutMs?: number;
+  /** A member silent this long is dropped from the group (and its partitions reassigned); the settings table holds its default. */
+  sessionTimeoutMs: number;
 }
 
 /**
@@ -89,7 +89,7 @@ export class KafkaSource {
     });
     this.consumer = opts.kafka.consumer({
       groupId: opts.groupId,
-      sessionTimeout: opts.sessionTimeoutMs ?? 10_000,
+      sessionTimeout: opts.sessionTimeoutMs,
       heartbeatInterval: 1_000,
       // An idle or paused fetch loop sleeps this long: short, so a resume takes effect at once.
       maxWaitTimeInMs: 250,
