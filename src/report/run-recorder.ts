@@ -14,20 +14,11 @@ const TICK_MS = 100;
 const MAX_TICKS = 36_000;
 const MAX_BARS = 60;
 
-interface ProviderTally {
-  provider: string;
-  model: string;
-  calls: number;
-  ok: number;
-  rateLimited: number;
-  otherErrors: number;
-  latencies: LatencyPercentiles;
-}
-
 /**
  * Collects a run's time series while it runs, for the HTML report: the concurrency limit (from
  * limit$), batches in flight, 429s, retries, fallbacks and breaker changes (router events), batch
- * sizes, and events written per second. The totals come from the run's Summary at the end.
+ * sizes, events written per second, and each provider's answer latencies. The counts, per provider
+ * too, come from the run's Summary at the end: they are counted once, by the router's accounting.
  */
 export class RunRecorder implements TaggingObserver {
   readonly startedAt: number;
@@ -36,7 +27,8 @@ export class RunRecorder implements TaggingObserver {
   private readonly marks: Mark[] = [];
   private readonly ticks: number[] = [];
   private readonly batchSizes = new Map<number, number>();
-  private readonly providers = new Map<string, ProviderTally>();
+  /** Answer latencies per provider and model (key: provider NUL model). */
+  private readonly latencies = new Map<string, LatencyPercentiles>();
   private batchesInFlight = 0;
 
   constructor(private readonly now: () => number = Date.now) {
@@ -73,22 +65,18 @@ export class RunRecorder implements TaggingObserver {
   /** The report of the run that `summary` sums up. */
   report(summary: Summary, meta: { command: string; title?: string }): RunReportData {
     const m = summary.metrics;
-    const usage = new Map(m.providers.map((p) => [`${p.provider}\u0000${p.model}`, p]));
-    const providers: ProviderReport[] = [...this.providers.entries()].map(([key, t]) => {
-      const u = usage.get(key);
-      return {
-        provider: t.provider,
-        model: t.model,
-        calls: t.calls,
-        ok: t.ok,
-        rateLimited: t.rateLimited,
-        otherErrors: t.otherErrors,
-        inputTokens: u?.input_tokens ?? 0,
-        outputTokens: u?.output_tokens ?? 0,
-        costUsd: u?.cost_usd ?? 0,
-        latencyMs: t.latencies.summary(),
-      };
-    });
+    const providers: ProviderReport[] = m.providers.map((u) => ({
+      provider: u.provider,
+      model: u.model,
+      calls: u.calls,
+      ok: u.successful_calls,
+      rateLimited: u.rate_limit_errors,
+      otherErrors: u.failed_calls - u.rate_limit_errors,
+      inputTokens: u.input_tokens,
+      outputTokens: u.output_tokens,
+      costUsd: u.cost_usd,
+      latencyMs: this.latencies.get(`${u.provider}\u0000${u.model}`)?.summary(),
+    }));
     const startedAt = this.startedAt;
     return {
       title: meta.title ?? `tagspace ${meta.command}`,
@@ -148,14 +136,8 @@ export class RunRecorder implements TaggingObserver {
     const t = this.elapsed();
     switch (e.type) {
       case 'call': {
-        const tally = this.tally(e.provider, e.model);
-        tally.calls += 1;
-        const limited = e.outcome === 'rate_limited' || e.status === 429;
-        if (e.outcome === 'ok') tally.ok += 1;
-        else if (limited) tally.rateLimited += 1;
-        else tally.otherErrors += 1;
-        if (e.latencyMs !== undefined) tally.latencies.add(e.latencyMs);
-        if (limited) {
+        if (e.latencyMs !== undefined) this.latencyOf(e.provider, e.model).add(e.latencyMs);
+        if (e.outcome === 'rate_limited' || e.status === 429) {
           const hint = e.retryAfterMs === undefined ? '' : `, retry after ${e.retryAfterMs} ms`;
           this.mark({ t, kind: 'rate_limit', label: `429 from ${e.provider} (attempt ${e.attempt}${hint})` });
         }
@@ -175,22 +157,14 @@ export class RunRecorder implements TaggingObserver {
     }
   }
 
-  private tally(provider: string, model: string): ProviderTally {
+  private latencyOf(provider: string, model: string): LatencyPercentiles {
     const key = `${provider}\u0000${model}`;
-    let t = this.providers.get(key);
-    if (t === undefined) {
-      t = {
-        provider,
-        model,
-        calls: 0,
-        ok: 0,
-        rateLimited: 0,
-        otherErrors: 0,
-        latencies: new LatencyPercentiles(),
-      };
-      this.providers.set(key, t);
+    let l = this.latencies.get(key);
+    if (l === undefined) {
+      l = new LatencyPercentiles();
+      this.latencies.set(key, l);
     }
-    return t;
+    return l;
   }
 
   private mark(m: Mark): void {

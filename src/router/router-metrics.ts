@@ -15,7 +15,11 @@ import type { ProviderName } from '../model/provider-name.js';
 export interface ProviderUsage {
   provider: ProviderName;
   model: string;
+  /** calls = successful_calls + failed_calls, as for the whole router; rate_limit_errors ⊆ failed_calls. */
   calls: number;
+  successful_calls: number;
+  failed_calls: number;
+  rate_limit_errors: number;
   input_tokens: number;
   output_tokens: number;
   cost_usd: number;
@@ -78,12 +82,21 @@ export class RouterAccounting {
 
   /** One provider call; `error` absent when it gave a usable answer. */
   recordCall(provider: ProviderName, model: string, error?: TagspaceError): void {
-    this.entry(provider, model).calls += 1;
+    const entry = this.entry(provider, model);
+    const limited = error !== undefined && (error.status === 429 || error.kind === 'rate_limited');
+    entry.calls += 1;
     this.calls.total += 1;
-    if (error === undefined) this.calls.ok += 1;
-    else this.calls.failed += 1;
-    if (error !== undefined && (error.status === 429 || error.kind === 'rate_limited'))
+    if (error === undefined) {
+      entry.successful_calls += 1;
+      this.calls.ok += 1;
+    } else {
+      entry.failed_calls += 1;
+      this.calls.failed += 1;
+    }
+    if (limited) {
+      entry.rate_limit_errors += 1;
       this.calls.rateLimited += 1;
+    }
   }
 
   recordUsage(provider: ProviderName, model: string, usage: TokenUsage): number {
@@ -162,7 +175,18 @@ export class RouterAccounting {
     let entry = this.usage.get(key);
     if (entry === undefined) {
       const priced = priceOf(this.prices, model) !== undefined;
-      entry = { provider, model, calls: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, priced };
+      entry = {
+        provider,
+        model,
+        calls: 0,
+        successful_calls: 0,
+        failed_calls: 0,
+        rate_limit_errors: 0,
+        input_tokens: 0,
+        output_tokens: 0,
+        cost_usd: 0,
+        priced,
+      };
       this.usage.set(key, entry);
     }
     return entry;

@@ -24,6 +24,18 @@ describe('RouterAccounting', () => {
       current_concurrency: 3,
       preferred_provider: 'gemini',
     });
+    expect(
+      m.providers.map(({ provider, calls, successful_calls, failed_calls, rate_limit_errors }) => ({
+        provider,
+        calls,
+        successful_calls,
+        failed_calls,
+        rate_limit_errors,
+      })),
+    ).toEqual([
+      { provider: 'gemini', calls: 3, successful_calls: 1, failed_calls: 2, rate_limit_errors: 2 },
+      { provider: 'openai', calls: 1, successful_calls: 0, failed_calls: 1, rate_limit_errors: 0 },
+    ]);
   });
 
   it('adds up tokens and cost per provider and model; an unpriced model costs nothing', () => {
@@ -34,7 +46,7 @@ describe('RouterAccounting', () => {
     a.recordUsage('gemini', 'gemini-2.0-flash', { inputTokens: 10, outputTokens: 5 });
     a.recordUsage('openai', 'gpt-x', { inputTokens: 100, outputTokens: 50 });
     const m = a.snapshot({ currentConcurrency: 1, preferred: undefined, adjustments: [] });
-    expect(m.providers).toEqual([
+    expect(m.providers).toMatchObject([
       {
         provider: 'gemini',
         model: 'gemini-2.0-flash',
