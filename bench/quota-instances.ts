@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import type { ConcurrencyPolicyName } from '../src/router/concurrency-controller.js';
+import type { ConcurrencyPolicyName } from '../src/router/concurrency-policies.js';
 import type { PageEvent } from '../src/model/page-event.js';
 import { startSimulator } from '../src/sim/simulator.js';
 import { idealTimeMs } from './ideal-time.js';

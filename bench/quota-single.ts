@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { tagDeliveries } from '../src/pipeline/tag-deliveries.js';
 import { DEFAULT_BREAKER } from '../src/router/circuit-breaker.js';
-import type { ConcurrencyPolicyName } from '../src/router/concurrency-controller.js';
+import type { ConcurrencyPolicyName } from '../src/router/concurrency-policies.js';
 import { GeminiProvider } from '../src/router/gemini-provider.js';
 import { OpenAIProvider } from '../src/router/openai-provider.js';
 import { Router } from '../src/router/router.js';

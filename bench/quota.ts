@@ -22,7 +22,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { setLogLevel } from '../src/telemetry/log.js';
-import type { ConcurrencyPolicyName } from '../src/router/concurrency-controller.js';
+import type { ConcurrencyPolicyName } from '../src/router/concurrency-policies.js';
 import { generateSpace } from '../src/gen/generate-space.js';
 import type { Delivery } from '../src/model/work.js';
 import { ARRANGEMENTS, runInstances, type Arrangement, type InstanceRow } from './quota-instances.js';

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { TagspaceError } from '../model/errors.js';
 import type { SettingValues } from './settings.js';
 import { readSettings } from './read-settings.js';
-import type { ConcurrencyPolicyName } from '../router/concurrency-controller.js';
+import type { ConcurrencyPolicyName } from '../router/concurrency-policies.js';
 import { resourceAttributes, tracingConfig, type Env } from './otel-env.js';
 import { packageVersion } from './package-root.js';
 import type { TracingConfig } from '../telemetry/tracing.js';

@@ -1,3 +1,5 @@
+import { CONCURRENCY_POLICY_NAMES } from '../router/concurrency-policies.js';
+
 /**
  * The table of every setting tagspace understands: its flag, its environment variable, its
  * parser and its default. config.ts reads flags and the environment through this table once;
@@ -227,7 +229,7 @@ const TABLE = [
     flag: 'concurrency-policy',
     env: 'TAGSPACE_CONCURRENCY_POLICY',
     type: 'enum',
-    values: ['fixed', 'seed', 'adaptive'],
+    values: CONCURRENCY_POLICY_NAMES,
     default: 'adaptive',
     help: 'how the concurrency limit follows call outcomes',
   },

@@ -1,6 +1,6 @@
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { abortedError } from '../model/errors.js';
-import { ConcurrencyLimit } from '../router/concurrency-limit.js';
+import { ProviderGate } from '../router/provider-gate.js';
 import type { CallGate, CallPermit, GateOutcome } from './call-gate.js';
 
 /**
@@ -9,8 +9,8 @@ import type { CallGate, CallPermit, GateOutcome } from './call-gate.js';
  *   inFlight < limit.current   (how many at once; 0 while a Retry-After pause lasts)
  *   and limit.admit(1) resolved (when the next may leave, as the policy learnt from 429s)
  *
- * first come first served; its outcome goes back to the controller as the LLM calls' do. When the
- * project's per-provider gate lands, this is the one file to rewire.
+ * first come first served; its outcome goes back to the gate as the LLM calls' do (a ProviderGate of
+ * the adaptive policy: the aimd limit and the window pacer).
  */
 export interface LimitGateOptions {
   /** Calls at once to begin with. */
@@ -21,7 +21,7 @@ export interface LimitGateOptions {
 }
 
 export class LimitGate implements CallGate {
-  private readonly limit: ConcurrencyLimit;
+  private readonly limit: ProviderGate;
   private readonly scheduler: SchedulerLike;
   private readonly waiters: { resolve: () => void }[] = [];
   private readonly subscription: Subscription;
@@ -29,7 +29,7 @@ export class LimitGate implements CallGate {
 
   constructor(opts: LimitGateOptions) {
     this.scheduler = opts.scheduler ?? asyncScheduler;
-    this.limit = ConcurrencyLimit.create(
+    this.limit = ProviderGate.create(
       { policy: 'adaptive', initial: Math.min(opts.initial, opts.max), max: opts.max },
       this.scheduler,
     );

@@ -15,7 +15,7 @@ import type { ProviderName } from '../model/provider-name.js';
  *               whose breaker lets the call through; else the first untried slot whose breaker
  *               lets it through (every budget spent: holding, so probe); else no one can serve now
  *
- * `limit$` is the preferred slot's concurrency limit, so the pipeline dispatches at the pace of
+ * `limit$` is the preferred slot's gate's effective limit, so the pipeline dispatches at the pace of
  * the provider its batches will actually reach.
  */
 export type PoolOptions = Omit<SlotOptions, 'onTransition'> & { log: Logger };
@@ -61,7 +61,7 @@ export class ProviderPool {
     this.preferred$ = new BehaviorSubject(this.choosePreferred());
     this.limit$ = this.preferred$.pipe(
       distinctUntilChanged(),
-      switchMap((slot) => slot.limit.limit$),
+      switchMap((slot) => slot.gate.limit$),
       distinctUntilChanged(),
     );
   }

@@ -2,29 +2,28 @@ import type { SchedulerLike } from 'rxjs';
 import type { TagspaceError } from '../model/errors.js';
 import { estimateEntryTokens, PROMPT_OVERHEAD_TOKENS } from '../model/estimate-tokens.js';
 import { CircuitBreaker, type BreakerSettings, type BreakerTransition } from './circuit-breaker.js';
-import { ConcurrencyController, type ControllerOptions } from './concurrency-controller.js';
-import { ConcurrencyLimit } from './concurrency-limit.js';
+import { ProviderGate, type GateOptions } from './provider-gate.js';
 import type { Provider, TokenUsage } from './provider.js';
 import type { ProviderName } from '../model/provider-name.js';
 
 /**
- * One provider with the state the router keeps about it: its breaker, its concurrency limit, and
- * whether its configuration was found unusable (bad key, unknown model). A call first passes the
- * limit's gate (`admit`: the policy's pacing, sized by the prompt's estimated tokens); `record`
- * then feeds its result to both:
+ * One provider with the state the router keeps about it: its breaker, its gate (a concurrency
+ * limit and a pacer, provider-gate.ts), and whether its configuration was found unusable (bad
+ * key, unknown model). A call first passes the gate (`admit`: the pacer, sized by the prompt's
+ * estimated tokens); `record` then classifies its result, once, for both:
  *
- *   answered (HTTP 200, usable or not)   → controller: success(latency, tokens)   breaker: success
- *   rate_limited                         → controller: rate_limited(hint, quota)  breaker: failure(hint)
- *   overloaded, timeout                  → controller: same kind          breaker: failure
- *   quota_exhausted                      → controller: failure            breaker: trip(quotaCooldownMs)
- *   auth, config                         → controller: cancelled; the provider is unusable until
+ *   answered (HTTP 200, usable or not)   → gate: success(latency, tokens)   breaker: success
+ *   rate_limited                         → gate: rate_limited(hint, quota)  breaker: failure(hint)
+ *   overloaded, timeout                  → gate: same kind          breaker: failure
+ *   quota_exhausted                      → gate: failure            breaker: trip(quotaCooldownMs)
+ *   auth, config                         → gate: cancelled; the provider is unusable until
  *                                          restarted with a fix
- *   bad_request, safety_blocked, other   → controller: failure            breaker: success (it answered)
- *   aborted by the caller, internal      → controller: cancelled (nothing learnt)  breaker: release the probe
+ *   bad_request, safety_blocked, other   → gate: failure            breaker: success (it answered)
+ *   aborted by the caller, internal      → gate: cancelled (nothing learnt)  breaker: release the probe
  */
 export interface SlotOptions {
   breaker: BreakerSettings;
-  concurrency: Omit<ControllerOptions, 'now'>;
+  concurrency: Omit<GateOptions, 'provider'>;
   quotaCooldownMs: number;
   now: () => number;
   scheduler: SchedulerLike;
@@ -44,7 +43,7 @@ export interface CallResult {
 
 export class ProviderSlot {
   readonly breaker: CircuitBreaker;
-  readonly limit: ConcurrencyLimit;
+  readonly gate: ProviderGate;
   /** Why this provider cannot serve at all (auth, config); undefined while it can. */
   unusable: TagspaceError | undefined;
   /** Calls admitted and not yet recorded: at the provider now. */
@@ -55,8 +54,7 @@ export class ProviderSlot {
     private readonly opts: SlotOptions,
   ) {
     this.breaker = new CircuitBreaker(opts.breaker, opts.now, (t) => opts.onTransition(provider.name, t));
-    const controller = new ConcurrencyController({ ...opts.concurrency, now: opts.now });
-    this.limit = new ConcurrencyLimit(controller, opts.scheduler, provider.name);
+    this.gate = ProviderGate.create({ ...opts.concurrency, provider: provider.name }, opts.scheduler);
   }
 
   get name(): ProviderName {
@@ -64,8 +62,8 @@ export class ProviderSlot {
   }
 
   /**
-   * Waits until the policy lets a call of these pages start (its learnt quotas have room for the
-   * prompt's estimated tokens; at once, on the next tick, for policies that do not pace). A wait
+   * Waits until the pacer lets a call of these pages start (its learnt quotas have room for the
+   * prompt's estimated tokens; at once, on the next tick, for pacers that do not pace). A wait
    * the caller abandons releases the breaker's probe, in case this call held it.
    */
   admit(
@@ -76,7 +74,7 @@ export class ProviderSlot {
       (sum, p) => sum + estimateEntryTokens({ id: p.pageId, title: p.title, text: p.text }),
       PROMPT_OVERHEAD_TOKENS,
     );
-    return this.limit.admit(tokens, signal).then(
+    return this.gate.admit(tokens, signal).then(
       () => {
         this.active += 1;
       },
@@ -91,13 +89,13 @@ export class ProviderSlot {
     this.active = Math.max(0, this.active - 1);
     const { error, startedAt } = result;
     if (result.aborted === true || error?.kind === 'internal') {
-      this.limit.record({ kind: 'cancelled', startedAt });
+      this.gate.record({ kind: 'cancelled', startedAt });
       this.breaker.release();
       return;
     }
     if (result.answeredLatencyMs !== undefined) {
       const { inputTokens, outputTokens } = result.usage ?? {};
-      this.limit.record({
+      this.gate.record({
         kind: 'success',
         latencyMs: result.answeredLatencyMs,
         inputTokens,
@@ -108,12 +106,12 @@ export class ProviderSlot {
       return;
     }
     if (error === undefined) {
-      this.limit.record({ kind: 'cancelled', startedAt });
+      this.gate.record({ kind: 'cancelled', startedAt });
       return;
     }
     switch (error.kind) {
       case 'rate_limited':
-        this.limit.record({
+        this.gate.record({
           kind: 'rate_limited',
           retryAfterMs: error.retryAfterMs,
           quota: error.quota,
@@ -123,30 +121,30 @@ export class ProviderSlot {
         this.breaker.recordFailure(error.retryAfterMs);
         return;
       case 'overloaded':
-        this.limit.record({ kind: 'overloaded', startedAt });
+        this.gate.record({ kind: 'overloaded', startedAt });
         this.breaker.recordFailure();
         return;
       case 'timeout':
-        this.limit.record({ kind: 'timeout', startedAt });
+        this.gate.record({ kind: 'timeout', startedAt });
         this.breaker.recordFailure();
         return;
       case 'quota_exhausted':
-        this.limit.record({ kind: 'failure', startedAt });
+        this.gate.record({ kind: 'failure', startedAt });
         this.breaker.trip('quota exhausted', this.opts.quotaCooldownMs);
         return;
       case 'auth':
       case 'config':
-        this.limit.record({ kind: 'cancelled', startedAt });
+        this.gate.record({ kind: 'cancelled', startedAt });
         this.unusable = error;
         this.breaker.release();
         return;
       default:
-        this.limit.record({ kind: 'failure', startedAt });
+        this.gate.record({ kind: 'failure', startedAt });
         this.breaker.recordSuccess();
     }
   }
 
   close(): void {
-    this.limit.close();
+    this.gate.close();
   }
 }

@@ -3,7 +3,7 @@ import { abortedError, asTagspaceError, TagspaceError } from '../model/errors.js
 import { LOG_TAGS, logger, type Logger } from '../telemetry/log.js';
 import { ORIGIN_BACKOFF, type BackoffPolicy } from '../operators/backoff.js';
 import { DEFAULT_BREAKER, type BreakerSettings, type BreakerTransition } from './circuit-breaker.js';
-import type { ConcurrencyPolicyName } from './concurrency-controller.js';
+import type { ConcurrencyPolicyName } from './concurrency-policies.js';
 import type { Accepted, BatchContext, RouterPage } from './group-state.js';
 import { GroupTagger } from './group-tagger.js';
 import {
@@ -48,7 +48,7 @@ export interface RouterOptions {
   /** Longest wait between probes while no provider can serve (default 30 s). */
   holdMaxDelayMs?: number;
   /**
-   * Each provider gets its own controller with these settings (default adaptive, 3, max 10);
+   * Each provider gets its own gate with these settings (default adaptive, 3, max 10);
    * `minuteMs`: how long a provider's minute lasts on the router's clock (default 60 000, shorter
    * in a time-scaled bench), for 429s that name a per-minute quota.
    */
@@ -161,9 +161,9 @@ export class Router {
   metrics(): RouterMetrics {
     const preferred = this.pool.preferred;
     return this.accounting.snapshot({
-      currentConcurrency: preferred.limit.controllerLimit,
+      currentConcurrency: preferred.gate.limit,
       preferred: preferred.name,
-      adjustments: this.pool.slots.map((s) => ({ provider: s.name, changes: s.limit.changes })),
+      adjustments: this.pool.slots.map((s) => ({ provider: s.name, changes: s.gate.changes })),
     });
   }
 
@@ -173,7 +173,7 @@ export class Router {
     let waiting = 0;
     for (const s of this.pool.slots) {
       inFlight += s.active;
-      waiting += s.limit.waiting;
+      waiting += s.gate.waiting;
     }
     return { inFlight, waiting };
   }

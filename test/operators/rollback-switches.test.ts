@@ -19,7 +19,7 @@ import { dedupeAndCoalesce } from '../../src/operators/dedupe-and-coalesce.js';
 import { mergeMapWithLimit } from '../../src/operators/merge-map-with-limit.js';
 import { claimBatch, PendingPages } from '../../src/pipeline/pending-pages.js';
 import { settleTagged } from '../../src/pipeline/settle-work.js';
-import { ConcurrencyLimit } from '../../src/router/concurrency-limit.js';
+import { ProviderGate } from '../../src/router/provider-gate.js';
 import { TagCache } from '../../src/pipeline/tag-cache.js';
 import type { Outcome, PageWork } from '../../src/model/work.js';
 import { recordFor, work } from './fixtures.js';
@@ -55,7 +55,7 @@ function runPipeline(
   ts.run(({ cold }) => {
     const tags = cache ?? new TagCache({ enabled: switches.cacheEnabled, maxSize: 100 });
     const pending = new PendingPages();
-    const limit = ConcurrencyLimit.create({ policy: 'fixed', initial: switches.concurrency, max: 10 });
+    const limit = ProviderGate.create({ policy: 'fixed', initial: switches.concurrency, max: 10 });
     const llm = (batch: PageWork[]): Observable<Outcome> =>
       defer(() => {
         const live = claimBatch(pending, batch);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConcurrencyPolicyName } from '../../src/router/concurrency-controller.js';
+import type { ConcurrencyPolicyName } from '../../src/router/concurrency-policies.js';
 import { simulate, type Scenario } from './quota-simulation.js';
 
 /**

@@ -37,7 +37,7 @@ describe('ProviderSlot', () => {
     slot.record({ startedAt: 0, error: error('rate_limited', 47_000) });
     expect(slot.breaker.state).toBe('open');
     expect(slot.breaker.openUntil).toBe(47_000);
-    expect(slot.limit.controllerLimit).toBe(2);
+    expect(slot.gate.limit).toBe(2);
   });
 
   it('counts overloads and timeouts towards opening the breaker', () => {
@@ -101,9 +101,9 @@ describe('ProviderSlot', () => {
     await slot.admit([page]);
     slot.record({ startedAt: 1_000, error: error('rate_limited', 9_000, 'tokens') });
     scheduler.frame = 10_000;
-    expect(slot.limit.controllerLimit).toBe(10);
+    expect(slot.gate.limit).toBe(10);
     await slot.admit([page]);
-    expect(slot.limit.learntQuota).toEqual({ windowMs: 10_000, tokens: 4_000 });
+    expect(slot.gate.learnt).toEqual({ windowMs: 10_000, tokens: 4_000 });
   });
 
   it('lets go of the breaker’s probe when a call waiting at the gate is abandoned', async () => {

@@ -1,14 +1,14 @@
 import { backoffDelay, ORIGIN_BACKOFF } from '../../src/operators/backoff.js';
-import {
-  ConcurrencyController,
-  type ConcurrencyPolicyName,
-} from '../../src/router/concurrency-controller.js';
 import { seededRandom } from '../../src/gen/random.js';
+import { CONCURRENCY_POLICIES, type ConcurrencyPolicyName } from '../../src/router/concurrency-policies.js';
+import { limitSampleOf } from '../../src/router/limit-sample-of.js';
+import { normaliseBounds } from '../../src/router/limit/limit.js';
+import type { CallOutcome } from '../../src/router/pacing/pacer.js';
 
 /**
  * A pure, deterministic model of the LLM stage against a provider quota it is not told, on a
  * virtual clock (no timers, no network). It mirrors the pipeline: a batch takes a slot when fewer
- * than `limit` are held and no pause holds; its call then waits at the controller's gate
+ * than `limit` are held and no pause holds; its call then waits at the pacer's gate
  * (openAt for its size, first come first served) like the router's provider call, and is counted
  * as started; a 429 comes back at once with the wait until the window frees room, rounded up to
  * a simulated second (window / 60) as Gemini does; the call keeps its slot and retries (through
@@ -119,13 +119,27 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
   const size = (id: number): number => sizes[id] ?? s.tokensPerCall;
   const jitter = seededRandom(s.seed + 1);
   let now = 0;
-  const controller = new ConcurrencyController({
-    policy: policy === 'oracle' ? 'fixed' : policy,
-    initial: policy === 'oracle' ? s.max : s.initial,
-    max: s.max,
-    minuteMs: s.windowMs,
-    now: () => now,
-  });
+  // The policy's limit and pacer, fed as the provider gate feeds them (provider-gate.ts).
+  const parts = CONCURRENCY_POLICIES[policy === 'oracle' ? 'fixed' : policy];
+  const limit = parts.limit(
+    normaliseBounds({ initial: policy === 'oracle' ? s.max : s.initial, max: s.max }),
+    now,
+  );
+  const pacer = parts.pacer({ minuteMs: s.windowMs });
+  let changes = 0;
+  const note = (old: number): void => {
+    if (limit.limit !== old) changes += 1;
+  };
+  const record = (outcome: CallOutcome): void => {
+    const old = limit.limit;
+    limit.sample(limitSampleOf(outcome, pacer.record(outcome, now)), now);
+    note(old);
+  };
+  const tick = (): void => {
+    const old = limit.limit;
+    limit.tick?.(now);
+    note(old);
+  };
   const quota = new Quota(s);
   const queue = Array.from({ length: s.calls }, (_, i) => i);
   const gate: { id: number; attempt: number }[] = [];
@@ -135,7 +149,7 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
   let rateLimited = 0;
   let exhausted = 0;
   let done = 0;
-  let peakLimit = controller.limit;
+  let peakLimit = limit.limit;
   let oracleWake = Number.POSITIVE_INFINITY;
 
   const start = (id: number, attempt: number): void => {
@@ -152,24 +166,24 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
     flights.push({ id, attempt, startedAt: now, endsAt, refused });
   };
 
-  /** Calls waiting at the controller's gate go, oldest first, while it is open. */
+  /** Calls waiting at the pacer's gate go, oldest first, while it is open. */
   const pumpGate = (): number => {
     for (;;) {
       const head = gate[0];
       if (head === undefined) return Number.POSITIVE_INFINITY;
-      const at = controller.openAt(size(head.id));
+      const at = pacer.openAt(now, size(head.id));
       if (at > now) return at;
       gate.shift();
-      controller.started(size(head.id));
+      pacer.started(now, size(head.id));
       start(head.id, head.attempt);
     }
   };
 
   while (done < s.calls) {
-    controller.tick();
+    tick();
     // Dispatch new batches: as the pipeline does, or as an all-knowing oracle would.
     const slotsHeld = () => flights.length + retries.length + gate.length;
-    while (queue.length > 0 && slotsHeld() < controller.limit && now >= controller.pausedUntil) {
+    while (queue.length > 0 && slotsHeld() < limit.limit && now >= pacer.pausedUntil) {
       if (policy === 'oracle') {
         const id = queue[0] ?? 0;
         const wait =
@@ -186,12 +200,12 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
       if (policy === 'oracle') pumpGate();
     }
     const gateOpens = pumpGate();
-    peakLimit = Math.max(peakLimit, controller.limit);
+    peakLimit = Math.max(peakLimit, limit.limit);
     const nextFlight = Math.min(...flights.map((f) => f.endsAt));
     const nextRetry = Math.min(...retries.map((r) => r.at));
     const nextPause =
-      controller.pausedUntil > now && queue.length > 0 ? controller.pausedUntil : Number.POSITIVE_INFINITY;
-    const nextTick = controller.nextTickAt ?? Number.POSITIVE_INFINITY;
+      pacer.pausedUntil > now && queue.length > 0 ? pacer.pausedUntil : Number.POSITIVE_INFINITY;
+    const nextTick = limit.nextTickAt?.() ?? Number.POSITIVE_INFINITY;
     const wake = oracleWake > now ? oracleWake : Number.POSITIVE_INFINITY;
     const next = Math.min(nextFlight, nextRetry, nextPause, wake, nextTick, gateOpens);
     if (!Number.isFinite(next))
@@ -200,7 +214,7 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
     for (const f of flights.filter((x) => x.endsAt <= now)) {
       flights.splice(flights.indexOf(f), 1);
       if (f.refused === undefined) {
-        controller.record({
+        record({
           kind: 'success',
           latencyMs: f.endsAt - f.startedAt,
           inputTokens: size(f.id),
@@ -212,7 +226,7 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
       }
       rateLimited += 1;
       const hint = roundedHint(f.refused.waitMs, s.windowMs);
-      controller.record({
+      record({
         kind: 'rate_limited',
         retryAfterMs: hint,
         quota: f.refused.quota,
@@ -242,8 +256,8 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
     rateLimited,
     rateLimitedShare: rateLimited / attempts,
     exhausted,
-    finalLimit: controller.limit,
+    finalLimit: limit.limit,
     peakLimit,
-    changes: controller.changes.length,
+    changes,
   };
 }

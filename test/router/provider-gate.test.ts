@@ -1,18 +1,18 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyController } from '../../src/router/concurrency-controller.js';
-import { ConcurrencyLimit } from '../../src/router/concurrency-limit.js';
-import { SEED_RECOVERY_MS } from '../../src/router/policies/seed-policy.js';
+import { SEED_RECOVERY_MS } from '../../src/router/limit/seed-limit.js';
+import { normaliseBounds } from '../../src/router/limit/limit.js';
+import { ProviderGate } from '../../src/router/provider-gate.js';
 
 function scheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 }
 
-describe('ConcurrencyLimit', () => {
+describe('ProviderGate', () => {
   it('emits the current limit to a new subscriber at once', () => {
     scheduler().run(({ expectObservable }) => {
-      const limit = ConcurrencyLimit.create({ policy: 'adaptive', initial: 3, max: 10 });
+      const limit = ProviderGate.create({ policy: 'adaptive', initial: 3, max: 10 });
       expectObservable(limit.limit$).toBe('a', { a: 3 });
       expect(limit.current).toBe(3);
     });
@@ -21,7 +21,7 @@ describe('ConcurrencyLimit', () => {
   it('emits 0 while a retry hint pauses dispatch and resumes by itself when it ends', () => {
     const ts = scheduler();
     ts.run(({ expectObservable, cold }) => {
-      const limit = ConcurrencyLimit.create({ policy: 'adaptive', initial: 4, max: 10 }, ts);
+      const limit = ProviderGate.create({ policy: 'adaptive', initial: 4, max: 10 }, ts);
       cold('--x').subscribe(() => limit.record({ kind: 'rate_limited', retryAfterMs: 5, startedAt: 0 }));
       cold('--------|').subscribe({ complete: () => limit.close() });
       // At frame 2: limit 4 → ⌊4·0.7⌋ = 2, paused for 5 ms (a short hint: no ramp).
@@ -32,7 +32,7 @@ describe('ConcurrencyLimit', () => {
   it('extends the pause when a later hint asks for longer', () => {
     const ts = scheduler();
     ts.run(({ expectObservable, cold }) => {
-      const limit = ConcurrencyLimit.create({ policy: 'adaptive', initial: 4, max: 10 }, ts);
+      const limit = ProviderGate.create({ policy: 'adaptive', initial: 4, max: 10 }, ts);
       // Both calls started at 0; the second 429 is old news for the limit but its hint still counts.
       cold('-x').subscribe(() => limit.record({ kind: 'rate_limited', retryAfterMs: 3, startedAt: 0 }));
       cold('--x').subscribe(() => limit.record({ kind: 'rate_limited', retryAfterMs: 6, startedAt: 0 }));
@@ -44,29 +44,100 @@ describe('ConcurrencyLimit', () => {
   it('applies a time-based change without any call (seed recovers after 5 quiet minutes)', () => {
     const ts = scheduler();
     ts.run(({ expectObservable, cold }) => {
-      const limit = ConcurrencyLimit.create({ policy: 'seed', initial: 4, max: 5 }, ts);
+      const limit = ProviderGate.create({ policy: 'seed', initial: 4, max: 5 }, ts);
       cold(`${SEED_RECOVERY_MS + 1}ms |`).subscribe({ complete: () => limit.close() });
       expectObservable(limit.limit$).toBe(`a ${SEED_RECOVERY_MS - 1}ms b |`, { a: 4, b: 5 });
     });
   });
 
-  it('keeps the controller’s change log', () => {
-    scheduler().run(() => {
-      const controller = new ConcurrencyController({ policy: 'seed', initial: 8, max: 10, now: () => 0 });
-      const limit = new ConcurrencyLimit(controller);
-      limit.record({ kind: 'rate_limited' });
-      expect(limit.changes).toEqual([
-        { time: new Date(0).toISOString(), reason: 'rate_limit_error_429', old: 8, new: 4 },
-      ]);
-      expect(limit.current).toBe(4);
-      limit.close();
-    });
+  it('keeps 1 ≤ min ≤ initial ≤ max, whole numbers', () => {
+    expect(normaliseBounds({ initial: 3, max: 10 })).toEqual({ initial: 3, min: 1, max: 10 });
+    expect(normaliseBounds({ initial: 50, min: 2, max: 10 })).toEqual({ initial: 10, min: 2, max: 10 });
+    expect(normaliseBounds({ initial: 0, min: 0, max: 0 })).toEqual({ initial: 1, min: 1, max: 1 });
+    expect(normaliseBounds({ initial: 2.7, max: 5.9 })).toEqual({ initial: 2, min: 1, max: 5 });
+    const gate = ProviderGate.create(
+      { policy: 'adaptive', initial: 50, min: 2, max: 10 },
+      new VirtualTimeScheduler(),
+    );
+    expect(gate.limit).toBe(10);
+    gate.close();
+  });
+
+  it('records every change of the limit as { time, reason, old, new } on the scheduler’s clock', () => {
+    const ts = new VirtualTimeScheduler();
+    ts.frame = Date.UTC(2026, 0, 3, 20, 52);
+    const gate = ProviderGate.create({ policy: 'seed', initial: 5, max: 10 }, ts);
+    gate.record({ kind: 'rate_limited' });
+    const change = { time: '2026-01-03T20:52:00.000Z', reason: 'rate_limit_error_429', old: 5, new: 2 };
+    expect(gate.changes).toEqual([change]);
+    expect(gate.current).toBe(2);
+    ts.frame += 1;
+    gate.record({ kind: 'success', latencyMs: 10 });
+    expect(gate.changes).toEqual([change]);
+    gate.close();
+  });
+
+  it('keeps only the latest changes, so a long run does not grow its record without bound', () => {
+    const ts = new VirtualTimeScheduler();
+    const gate = ProviderGate.create({ policy: 'seed', initial: 10, max: 10, keepChanges: 2 }, ts);
+    for (let i = 0; i < 3; i++) {
+      ts.frame += 1_000;
+      gate.record({ kind: 'rate_limited' });
+    }
+    expect(gate.changes.map((x) => [x.old, x.new])).toEqual([
+      [5, 2],
+      [2, 1],
+    ]);
+    gate.close();
+  });
+
+  it('records nothing when an outcome leaves the limit as it was', () => {
+    const gate = ProviderGate.create({ policy: 'fixed', initial: 3, max: 10 }, new VirtualTimeScheduler());
+    gate.record({ kind: 'rate_limited', retryAfterMs: 1000 });
+    expect(gate.changes).toEqual([]);
+    expect(gate.current).toBe(3);
+    gate.close();
+  });
+
+  it('feeds the pacer first: a 429 the adaptive pacer meters pauses dispatch and leaves the limit be', () => {
+    const ts = new VirtualTimeScheduler();
+    const gate = ProviderGate.create({ policy: 'adaptive', initial: 3, max: 10 }, ts);
+    for (const s of [0, 100, 200, 300, 400, 500]) {
+      ts.frame = s;
+      gate.pacer.started(s, 100);
+      ts.frame = s + 50;
+      gate.record({ kind: 'success', latencyMs: 50, inputTokens: 100, outputTokens: 0, startedAt: s });
+    }
+    expect(gate.limit).toBe(9);
+    ts.frame = 600;
+    gate.pacer.started(600, 100);
+    gate.record({ kind: 'rate_limited', retryAfterMs: 9_400, quota: 'requests', startedAt: 600 });
+    expect(gate.limit).toBe(9);
+    expect(gate.current).toBe(0);
+    expect(gate.pacer.pausedUntil).toBe(10_000);
+    expect(gate.learnt).toEqual({ windowMs: 10_000 });
+    gate.close();
+  });
+
+  it('gives the limit a 429 the pacer does not meter: adaptive backs off multiplicatively and pauses for the hint', () => {
+    const ts = new VirtualTimeScheduler();
+    const gate = ProviderGate.create({ policy: 'adaptive', initial: 3, max: 10 }, ts);
+    for (let i = 0; i < 7; i++) {
+      const startedAt = ts.frame;
+      ts.frame += 10;
+      gate.record({ kind: 'success', latencyMs: 1_000, startedAt });
+    }
+    expect(gate.limit).toBe(10);
+    gate.record({ kind: 'rate_limited', retryAfterMs: 500, startedAt: ts.frame });
+    expect(gate.changes.at(-1)).toMatchObject({ reason: 'rate_limit_error_429', old: 10, new: 7 });
+    expect(gate.pacer.pausedUntil).toBe(ts.frame + 500);
+    gate.close();
   });
 
   it('stops emitting, and cancels its timers, when closed', () => {
     const ts = scheduler();
     ts.run(({ expectObservable, cold }) => {
-      const limit = ConcurrencyLimit.create({ policy: 'adaptive', initial: 4, max: 10 }, ts);
+      const limit = ProviderGate.create({ policy: 'adaptive', initial: 4, max: 10 }, ts);
       cold('x').subscribe(() => limit.record({ kind: 'rate_limited', retryAfterMs: 10, startedAt: 0 }));
       cold('--x').subscribe(() => limit.close());
       cold('----x').subscribe(() => limit.record({ kind: 'success', latencyMs: 5 }));
@@ -86,7 +157,7 @@ function runUntil(scheduler: VirtualTimeScheduler, frame: number): void {
 }
 
 /** Ten calls through the gate at 0, 100, …, 900 (answered 50 ms later), the eleventh refused at 1 000. */
-async function teachWindow(limit: ConcurrencyLimit, scheduler: VirtualTimeScheduler): Promise<void> {
+async function teachWindow(limit: ProviderGate, scheduler: VirtualTimeScheduler): Promise<void> {
   for (let s = 0; s < 1_000; s += 100) {
     scheduler.frame = s;
     await limit.admit(100);
@@ -98,12 +169,9 @@ async function teachWindow(limit: ConcurrencyLimit, scheduler: VirtualTimeSchedu
   limit.record({ kind: 'rate_limited', retryAfterMs: 9_000, quota: 'requests', startedAt: 1_000 });
 }
 
-describe('ConcurrencyLimit gate', () => {
+describe('ProviderGate admitting calls', () => {
   it('lets a call through at once when the policy does not pace', async () => {
-    const limit = ConcurrencyLimit.create(
-      { policy: 'seed', initial: 3, max: 10 },
-      new VirtualTimeScheduler(),
-    );
+    const limit = ProviderGate.create({ policy: 'seed', initial: 3, max: 10 }, new VirtualTimeScheduler());
     await expect(limit.admit(5_000)).resolves.toBeUndefined();
     expect(limit.waiting).toBe(0);
     limit.close();
@@ -111,7 +179,7 @@ describe('ConcurrencyLimit gate', () => {
 
   it('holds calls, first come first served, until the learnt window has room for each', async () => {
     const scheduler = new VirtualTimeScheduler();
-    const limit = ConcurrencyLimit.create({ policy: 'adaptive', initial: 3, max: 10 }, scheduler);
+    const limit = ProviderGate.create({ policy: 'adaptive', initial: 3, max: 10 }, scheduler);
     await teachWindow(limit, scheduler);
     const order: string[] = [];
     void limit.admit(100).then(() => order.push('a'));
@@ -126,13 +194,13 @@ describe('ConcurrencyLimit gate', () => {
     runUntil(scheduler, 10_100);
     await settled();
     expect(order).toEqual(['a', 'b']);
-    expect(limit.learntQuota).toEqual({ windowMs: 10_000, requests: 10 });
+    expect(limit.learnt).toEqual({ windowMs: 10_000, requests: 10 });
     limit.close();
   });
 
   it('drops a waiting call whose caller gives up, and lets the next one through in its place', async () => {
     const scheduler = new VirtualTimeScheduler();
-    const limit = ConcurrencyLimit.create({ policy: 'adaptive', initial: 3, max: 10 }, scheduler);
+    const limit = ProviderGate.create({ policy: 'adaptive', initial: 3, max: 10 }, scheduler);
     await teachWindow(limit, scheduler);
     const abort = new AbortController();
     const first = limit.admit(100, abort.signal);
@@ -148,7 +216,7 @@ describe('ConcurrencyLimit gate', () => {
 
   it('stops pacing when it closes: the calls still waiting go', async () => {
     const scheduler = new VirtualTimeScheduler();
-    const limit = ConcurrencyLimit.create({ policy: 'adaptive', initial: 3, max: 10 }, scheduler);
+    const limit = ProviderGate.create({ policy: 'adaptive', initial: 3, max: 10 }, scheduler);
     await teachWindow(limit, scheduler);
     const order: string[] = [];
     const waiting = limit.admit(100).then(() => order.push('waiting'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QuotaEstimates } from '../../../src/router/policies/quota-estimates.js';
+import { QuotaEstimates } from '../../../src/router/pacing/quota-estimates.js';
 
 describe('QuotaEstimates', () => {
   it('takes the first count as it is, and lowers a recount by one call to two', () => {

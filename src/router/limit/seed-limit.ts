@@ -1,5 +1,4 @@
-import type { CallOutcome, LimitBounds } from './concurrency-policy.js';
-import { clamp, type ConcurrencyPolicy } from './concurrency-policy.js';
+import { clamp, type Limit, type LimitBounds, type LimitSample } from './limit.js';
 
 /** Quiet time after which the origin document lets the limit grow again. */
 export const SEED_RECOVERY_MS = 5 * 60_000;
@@ -7,15 +6,14 @@ export const SEED_RECOVERY_MS = 5 * 60_000;
 /**
  * The origin document's rule, kept as the floor adaptive must beat:
  *
- *   on a 429                      limit ← max(min, ⌊limit / 2⌋)
+ *   on a 429 (drop)               limit ← max(min, ⌊limit / 2⌋)
  *   after 5 min without a 429     limit ← min(max, max(limit + 1, round(limit · 1.2)))
  *
  * (The "+1 at least" keeps +20 % from rounding to nothing at small limits: 3·1.2 = 3.6 would stay 3
  * under ⌊⌋.) The 5 minutes restart at every 429 and at every growth step. It ignores latency,
- * 5xx and timeouts, and does not pause for retry hints.
+ * 5xx and timeouts.
  */
-export class SeedPolicy implements ConcurrencyPolicy {
-  readonly pausedUntil = 0;
+export class SeedLimit implements Limit {
   private current: number;
   private quietSince: number;
 
@@ -31,8 +29,8 @@ export class SeedPolicy implements ConcurrencyPolicy {
     return this.current;
   }
 
-  record(outcome: CallOutcome, now: number): string | undefined {
-    if (outcome.kind !== 'rate_limited') return this.tick(now);
+  sample(s: LimitSample, now: number): string | undefined {
+    if (s.kind !== 'drop') return this.tick(now);
     this.quietSince = now;
     const halved = clamp(Math.floor(this.current / 2), this.bounds.min, this.bounds.max);
     if (halved === this.current) return undefined;
@@ -53,12 +51,6 @@ export class SeedPolicy implements ConcurrencyPolicy {
     }
     return grown ? 'recovery_after_5min' : undefined;
   }
-
-  openAt(now: number): number {
-    return now;
-  }
-
-  started(): void {}
 
   nextTickAt(): number | undefined {
     return this.current < this.bounds.max ? this.quietSince + SEED_RECOVERY_MS : undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyGradient } from '../../../src/router/policies/latency-gradient.js';
+import { LatencyGradient } from '../../../src/router/limit/latency-gradient.js';
 
 describe('LatencyGradient', () => {
   it('is 1 while calls take as long as they always have', () => {

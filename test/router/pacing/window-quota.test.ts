@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WindowQuota } from '../../../src/router/policies/window-quota.js';
+import { WindowQuota } from '../../../src/router/pacing/window-quota.js';
 
 /** Ten calls of `cost` tokens (estimated alike) started at 0, 100, …, 900 ms, each answered 50 ms later. */
 function tenCalls(wq: WindowQuota, cost = 100, from = 0): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_WINDOW_MS, WindowLength } from '../../../src/router/policies/window-length.js';
+import { MAX_WINDOW_MS, WindowLength } from '../../../src/router/pacing/window-length.js';
 
 describe('WindowLength', () => {
   it('learns the window from a hint: when the oldest call leaves, counted from its start', () => {

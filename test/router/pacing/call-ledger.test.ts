@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CallLedger } from '../../../src/router/policies/call-ledger.js';
+import { CallLedger } from '../../../src/router/pacing/call-ledger.js';
 
 describe('CallLedger', () => {
   it('costs calls out by what answers cost per estimated token', () => {

@@ -1,5 +1,5 @@
-/** The constants of the adaptive policy's rule (adaptive-policy.ts states it). */
-export interface AdaptiveTuning {
+/** The constants of the aimd rule (aimd-limit.ts states it). */
+export interface AimdTuning {
   /** β, multiplicative decrease on a 429. */
   rateLimitRatio: number;
   /** γ, decrease on a 5xx, a timeout or a latency spike. */
@@ -10,21 +10,15 @@ export interface AdaptiveTuning {
   latencyOverload: number;
   /** k, how many times slower the probe at the ceiling grows than plain additive increase. */
   probeSlowdown: number;
-  /** Where the limit restarts after a long pause, as a fraction of the target (at least 1 call). */
+  /** Where the limit restarts after a long wait, as a fraction of the target (at least 1 call). */
   rampRatio: number;
-  /** Learn the per-minute quotas from long 429 hints and start each call inside them (window-quota.ts). */
-  pacing: boolean;
-  /** Upper bound on one global pause, however long the hint (each call's retry still honours it). */
-  maxPauseMs: number;
 }
 
-export const ADAPTIVE_TUNING: AdaptiveTuning = {
+export const AIMD_TUNING: AimdTuning = {
   rateLimitRatio: 0.7,
   overloadRatio: 0.9,
   latencyTolerance: 1.5,
   latencyOverload: 2,
   probeSlowdown: 4,
   rampRatio: 0,
-  pacing: true,
-  maxPauseMs: 60_000,
 };

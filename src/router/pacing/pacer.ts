@@ -1,0 +1,55 @@
+import type { RateLimitPer, RateLimitQuota } from '../../model/errors.js';
+
+/**
+ * The contract of a pacer: when the next call to a provider may leave — a pause for a retry hint,
+ * and, for pacers that learn the provider's quotas, room in the quota for a call of a given size —
+ * and what a 429 says about the window. How many calls may be in flight is a limit's business
+ * (../limit/limit.ts); the gate (provider-gate.ts) holds one of each. Leaf file: the pacers and
+ * the gate depend on it without a cycle.
+ */
+
+/**
+ * What became of one call, as the provider slot classified it. `startedAt` (same clock as `now`)
+ * is when the gate let it go. A success carries the tokens the provider reported, a 429 its hint,
+ * the quota that refused and the unit of time the provider named for it (Gemini's quotaId
+ * "…PerMinute…"), when known; `cancelled` is a call that ended without a verdict (the caller gave
+ * up, a bug): it only frees its place.
+ */
+export type CallOutcome = (
+  | { kind: 'success'; latencyMs: number; inputTokens?: number; outputTokens?: number }
+  | { kind: 'rate_limited'; retryAfterMs?: number; quota?: RateLimitQuota; quotaPer?: RateLimitPer }
+  | { kind: 'overloaded' }
+  | { kind: 'timeout' }
+  | { kind: 'failure' }
+  | { kind: 'cancelled' }
+) & { startedAt?: number };
+
+/**
+ * How a pacer read a 429, for the limit:
+ *
+ *   metered    a quota the pacer meters refused: its pause and its gate answer it, the limit need not
+ *   edge       a call let go at the window's edge a moment early: news about the window alone
+ *   window     a window-sized wait the pacer does not meter (yet): too many calls, restart small
+ *   momentary  a short wait: too many calls at once
+ */
+export type RefusalReading = 'metered' | 'edge' | 'window' | 'momentary';
+
+/** A provider's window quotas as a pacer has learnt them (each once known). */
+export interface LearntQuota {
+  windowMs?: number;
+  requests?: number;
+  tokens?: number;
+}
+
+export interface Pacer {
+  /** ms since epoch until which no call may start (a retry hint), or 0. */
+  readonly pausedUntil: number;
+  /** What the pacer has learnt of the provider's quotas; undefined for pacers that learn nothing. */
+  readonly learnt: LearntQuota | undefined;
+  /** The earliest time a call whose prompt is about `tokens` tokens may start (≤ now: at once). */
+  openAt(now: number, tokens: number): number;
+  /** A call of about `tokens` starts now; its outcome will come through record(). */
+  started(now: number, tokens: number): void;
+  /** Hears what became of a call; for a 429, says how the limit should read it. */
+  record(outcome: CallOutcome, now: number): RefusalReading | undefined;
+}

@@ -1,0 +1,276 @@
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  type Observable,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
+import { abortedError } from '../model/errors.js';
+import type { ProviderName } from '../model/provider-name.js';
+import { LOG_TAGS, logger } from '../telemetry/log.js';
+import { CONCURRENCY_POLICIES, type ConcurrencyPolicyName } from './concurrency-policies.js';
+import { limitSampleOf } from './limit-sample-of.js';
+import { normaliseBounds, type Limit } from './limit/limit.js';
+import type { CallOutcome, LearntQuota, Pacer } from './pacing/pacer.js';
+
+const log = logger(LOG_TAGS.concurrency);
+const throttleLog = logger(LOG_TAGS.throttle);
+
+/** One change of the limit, as the gate records it. */
+export interface LimitChange {
+  time: string;
+  reason: string;
+  old: number;
+  new: number;
+}
+
+export interface GateOptions {
+  policy: ConcurrencyPolicyName;
+  initial: number;
+  /** Default 1. */
+  min?: number;
+  max: number;
+  /**
+   * How long the provider's minute lasts on the scheduler's clock (default 60 000): a time-scaled
+   * bench shrinks it with its simulated minute. Used once a 429 names a per-minute quota.
+   */
+  minuteMs?: number;
+  /**
+   * How many of the latest changes `changes` keeps (default 1 000): a run of days changes its
+   * limit thousands of times, and each change is also logged as it happens.
+   */
+  keepChanges?: number;
+  /** Named in the gate's log lines. */
+  provider?: ProviderName;
+}
+
+/**
+ * One provider's gate (Netflix's Limiter): it holds a limit (how many calls at once,
+ * limit/limit.ts) and a pacer (when the next call may leave, pacing/pacer.ts), as the policy
+ * names them (concurrency-policies.ts), and feeds both every outcome — the pacer first, the
+ * limit the sample the pacer leaves it (limit-sample-of.ts).
+ *
+ *   limit$    effective = 0 while now < pacer.pausedUntil (a retry hint), else limit.limit;
+ *             replayed to each subscriber, emitted on change, and again by itself when a pause
+ *             ends or a time-based change of the limit falls due (timers on the scheduler)
+ *   admit(e)  a call of about e prompt tokens starts once now ≥ pacer.openAt(e), first come
+ *             first served, and is then counted as started
+ *   changes   every change of the limit as { time, reason, old, new } (the latest keepChanges)
+ *
+ * Dispatch (limit$) decides how many batches are in the router; the gate decides when each of
+ * their calls leaves. Changes of the limit and of what the pacer learnt are logged, naming the
+ * provider. Time is the scheduler's.
+ */
+export class ProviderGate {
+  readonly limit$: Observable<number>;
+  private readonly subject: BehaviorSubject<number>;
+  private pauseTimer: Timer | undefined;
+  private tickTimer: Timer | undefined;
+  private gateTimer: Timer | undefined;
+  private readonly waiters: Waiter[] = [];
+  private readonly log: LimitChange[] = [];
+  private readonly keepChanges: number;
+  private readonly fields: { provider?: ProviderName };
+  private learntKey = '';
+  private closed = false;
+
+  constructor(
+    private readonly rule: Limit,
+    readonly pacer: Pacer,
+    private readonly scheduler: SchedulerLike = asyncScheduler,
+    opts: Pick<GateOptions, 'keepChanges' | 'provider'> = {},
+  ) {
+    this.keepChanges = Math.max(1, opts.keepChanges ?? 1_000);
+    this.fields = opts.provider === undefined ? {} : { provider: opts.provider };
+    this.subject = new BehaviorSubject(this.effective());
+    this.limit$ = this.subject.asObservable();
+    this.refresh();
+  }
+
+  /** The gate of a named policy, on the scheduler's clock. */
+  static create(opts: GateOptions, scheduler: SchedulerLike = asyncScheduler): ProviderGate {
+    const parts = CONCURRENCY_POLICIES[opts.policy];
+    const bounds = normaliseBounds(opts);
+    const pacer = parts.pacer(opts.minuteMs === undefined ? {} : { minuteMs: opts.minuteMs });
+    return new ProviderGate(parts.limit(bounds, scheduler.now()), pacer, scheduler, opts);
+  }
+
+  /** The rule's limit (what limit$ emits while nothing pauses). */
+  get limit(): number {
+    return this.rule.limit;
+  }
+
+  /** The effective limit: what limit$ last emitted. */
+  get current(): number {
+    return this.subject.value;
+  }
+
+  /** What the pacer has learnt of the provider's quotas (undefined when it does not pace). */
+  get learnt(): LearntQuota | undefined {
+    return this.pacer.learnt;
+  }
+
+  /** Calls waiting at the gate. */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
+  /** The latest changes of the limit, oldest first. */
+  get changes(): readonly LimitChange[] {
+    return this.log;
+  }
+
+  record(outcome: CallOutcome): void {
+    if (this.closed) return;
+    const now = this.scheduler.now();
+    const pausedBefore = this.pacer.pausedUntil;
+    const old = this.rule.limit;
+    const reading = this.pacer.record(outcome, now);
+    this.note(now, old, this.rule.sample(limitSampleOf(outcome, reading), now));
+    const pausedUntil = this.pacer.pausedUntil;
+    if (pausedUntil > pausedBefore && pausedUntil > now) {
+      const fields = {
+        ...this.fields,
+        until: new Date(pausedUntil).toISOString(),
+        pauseMs: pausedUntil - now,
+      };
+      throttleLog.info(fields, 'dispatch paused for retry hint');
+    }
+    this.noteLearnt();
+    this.refresh();
+  }
+
+  /**
+   * Asks to start a call whose prompt is about `tokens` tokens. Resolves, the call counted as
+   * started, when it may go — first come first served; rejects with `unavailable` when `signal`
+   * aborts. Even a call that may go at once resumes only after the caller's synchronous work (a
+   * promise's continuation): that is when its request can leave, so that is when its start should
+   * be stamped. Once closed (the router shutting down) nothing is paced any more: calls go.
+   */
+  admit(tokens: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted === true) return Promise.reject(abortedError(signal));
+    if (this.closed) return Promise.resolve();
+    const now = this.scheduler.now();
+    if (this.waiters.length === 0 && this.pacer.openAt(now, tokens) <= now) {
+      this.pacer.started(now, tokens);
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { tokens, resolve, reject, detach: () => {} };
+      if (signal !== undefined) {
+        const onAbort = (): void => {
+          const i = this.waiters.indexOf(waiter);
+          if (i >= 0) this.waiters.splice(i, 1);
+          reject(abortedError(signal));
+          this.refresh();
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        waiter.detach = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.waiters.push(waiter);
+      this.refresh();
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pauseTimer?.sub.unsubscribe();
+    this.tickTimer?.sub.unsubscribe();
+    this.gateTimer?.sub.unsubscribe();
+    for (const w of this.waiters.splice(0)) {
+      w.detach();
+      w.resolve();
+    }
+    this.subject.complete();
+  }
+
+  private effective(): number {
+    return this.pacer.pausedUntil > this.scheduler.now() ? 0 : this.rule.limit;
+  }
+
+  private note(now: number, old: number, reason: string | undefined): void {
+    const next = this.rule.limit;
+    if (next === old) return;
+    const change: LimitChange = {
+      time: new Date(now).toISOString(),
+      reason: reason ?? 'unspecified',
+      old,
+      new: next,
+    };
+    this.log.push(change);
+    if (this.log.length > this.keepChanges) this.log.shift();
+    // `time` is pino's own field: the change's moment is logged as `at` so the two do not collide.
+    log.info(
+      { ...this.fields, reason: change.reason, old, new: next, at: change.time },
+      'concurrency changed',
+    );
+  }
+
+  private noteLearnt(): void {
+    const quota = this.pacer.learnt;
+    if (quota === undefined) return;
+    const key = JSON.stringify(quota);
+    if (key === this.learntKey || key === '{}') return;
+    this.learntKey = key;
+    log.info({ ...this.fields, ...quota }, 'quota learnt');
+  }
+
+  /** Lets waiting calls through, oldest first, while the pacer lets them; returns when it next may. */
+  private pump(): number | undefined {
+    for (;;) {
+      const head = this.waiters[0];
+      if (head === undefined) return undefined;
+      const now = this.scheduler.now();
+      const at = this.pacer.openAt(now, head.tokens);
+      if (at > now) return Number.isFinite(at) ? at : undefined;
+      this.waiters.shift();
+      head.detach();
+      this.pacer.started(now, head.tokens);
+      head.resolve();
+    }
+  }
+
+  private refresh(): void {
+    if (this.closed) return;
+    this.gateTimer = this.schedule(this.gateTimer, this.pump(), () => {
+      this.gateTimer = undefined;
+      this.refresh();
+    });
+    const value = this.effective();
+    if (value !== this.subject.value) this.subject.next(value);
+    this.pauseTimer = this.schedule(this.pauseTimer, value === 0 ? this.pacer.pausedUntil : undefined, () => {
+      this.pauseTimer = undefined;
+      this.refresh();
+    });
+    this.tickTimer = this.schedule(this.tickTimer, this.rule.nextTickAt?.(), () => {
+      this.tickTimer = undefined;
+      const now = this.scheduler.now();
+      const old = this.rule.limit;
+      this.note(now, old, this.rule.tick?.(now));
+      this.refresh();
+    });
+  }
+
+  /** Keeps at most one timer per purpose, re-armed only when its due time moves. */
+  private schedule(timer: Timer | undefined, at: number | undefined, work: () => void): Timer | undefined {
+    if (timer !== undefined && timer.at === at) return timer;
+    timer?.sub.unsubscribe();
+    if (at === undefined) return undefined;
+    const sub = this.scheduler.schedule(work, Math.max(0, at - this.scheduler.now()));
+    return { at, sub };
+  }
+}
+
+interface Timer {
+  at: number;
+  sub: Subscription;
+}
+
+interface Waiter {
+  tokens: number;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+  /** Stops listening for the caller's abort. */
+  detach: () => void;
+}

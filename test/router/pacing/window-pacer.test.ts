@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { WindowPacer } from '../../../src/router/pacing/window-pacer.js';
+
+/** Calls of `tokens` started through the pacer at `starts` and answered 50 ms later. */
+function admitCalls(p: WindowPacer, starts: number[], tokens = 100): void {
+  for (const s of starts) {
+    p.started(s, tokens);
+    p.record({ kind: 'success', latencyMs: 50, inputTokens: tokens, outputTokens: 0, startedAt: s }, s + 50);
+  }
+}
+
+const TEN = [0, 100, 200, 300, 400, 500, 600, 700, 800, 900];
+
+/** Ten calls admitted at 0, 100, …, 900 ms; the eleventh refused at 1 000 with "the oldest leaves in 9 s". */
+function taught(quota: 'requests' | 'tokens' = 'requests', tokens = 100): WindowPacer {
+  const p = new WindowPacer();
+  admitCalls(p, TEN, tokens);
+  p.started(1_000, tokens);
+  p.record({ kind: 'rate_limited', retryAfterMs: 9_000, quota, startedAt: 1_000 }, 1_000);
+  return p;
+}
+
+describe('WindowPacer', () => {
+  it('lets every call go and learns nothing before a 429', () => {
+    const p = new WindowPacer();
+    admitCalls(p, TEN);
+    expect(p.openAt(1_000, 100)).toBe(1_000);
+    expect(p.pausedUntil).toBe(0);
+    expect(p.learnt).toEqual({});
+  });
+
+  it('pauses for a retry hint, capped at a minute however long the hint', () => {
+    const p = new WindowPacer();
+    expect(p.record({ kind: 'rate_limited', retryAfterMs: 500, startedAt: 0 }, 0)).toBe('momentary');
+    expect(p.pausedUntil).toBe(500);
+    p.record({ kind: 'rate_limited', retryAfterMs: 3_600_000, startedAt: 10 }, 10);
+    expect(p.pausedUntil).toBe(60_010);
+  });
+
+  it('reads a window-sized 429 whose window it learnt as metered: the pause and the gate answer it', () => {
+    const p = new WindowPacer();
+    admitCalls(p, [0, 100, 200, 300, 400, 500]);
+    p.started(600, 100);
+    expect(
+      p.record({ kind: 'rate_limited', retryAfterMs: 9_400, quota: 'requests', startedAt: 600 }, 600),
+    ).toBe('metered');
+    expect(p.pausedUntil).toBe(10_000);
+    expect(p.learnt).toEqual({ windowMs: 10_000 });
+  });
+
+  it('reads a window-sized 429 it cannot meter (no window learnt from it) as a window wait for the limit', () => {
+    const p = new WindowPacer();
+    // Nothing admitted yet: no oldest call to learn the window from.
+    expect(p.record({ kind: 'rate_limited', retryAfterMs: 30_000, startedAt: 0 }, 0)).toBe('window');
+    expect(p.pausedUntil).toBe(30_000);
+  });
+
+  it('learns the window and the request quota and starts each call only when the window has room', () => {
+    const p = taught();
+    expect(p.pausedUntil).toBe(10_000);
+    expect(p.openAt(1_000, 100)).toBe(10_000);
+    // After the pause: window 10 s, quota 10. The call at 0 has left: one call may start now,
+    // the next when the call at 100 leaves.
+    expect(p.openAt(10_000, 100)).toBe(10_000);
+    expect(p.learnt).toEqual({ windowMs: 10_000, requests: 10 });
+    p.started(10_000, 100);
+    expect(p.openAt(10_000, 100)).toBe(10_100);
+  });
+
+  it('paces by tokens when the 429 names the token quota, sizing each call by its prompt', () => {
+    const p = taught('tokens', 400);
+    expect(p.openAt(10_000, 400)).toBe(10_000);
+    expect(p.learnt).toEqual({ windowMs: 10_000, tokens: 4_000 });
+    // 3 600 tokens are still in the window: a large prompt waits for more of them to leave.
+    expect(p.openAt(10_000, 1_200)).toBe(10_200);
+  });
+
+  it('takes a call let go at the window’s edge and refused for a moment as news about the window alone', () => {
+    const p = taught();
+    p.openAt(10_000, 100);
+    p.started(10_000, 100);
+    expect(p.openAt(10_000, 100)).toBe(10_100);
+    p.started(10_100, 100);
+    expect(
+      p.record({ kind: 'rate_limited', retryAfterMs: 30, quota: 'requests', startedAt: 10_100 }, 10_105),
+    ).toBe('edge');
+    expect(p.pausedUntil).toBe(10_000);
+    expect(p.learnt.requests).toBe(10);
+    expect(p.learnt.windowMs).toBeCloseTo(10_000 + 10_000 / 240);
+  });
+
+  it('frees the place of a call that ended without a verdict', () => {
+    const p = taught();
+    p.started(10_000, 100);
+    expect(p.openAt(10_000, 100)).toBe(10_100);
+    p.record({ kind: 'cancelled', startedAt: 10_000 }, 10_000);
+    expect(p.openAt(10_000, 100)).toBe(10_000);
+  });
+
+  it('takes the minute a 429 names, as long as its clock runs it', () => {
+    const p = new WindowPacer({ minuteMs: 6_000 });
+    p.started(0, 100);
+    p.record({ kind: 'success', latencyMs: 100, inputTokens: 100, outputTokens: 10, startedAt: 0 }, 100);
+    p.started(490, 100);
+    p.record(
+      { kind: 'rate_limited', retryAfterMs: 5_700, quota: 'tokens', quotaPer: 'minute', startedAt: 490 },
+      500,
+    );
+    expect(p.learnt.windowMs).toBeCloseTo(6_010);
+  });
+});
