@@ -10,7 +10,8 @@ import { TagspaceError, asTagspaceError, type RateLimitQuota } from '../model/er
  *   429 otherwise                     → rate_limited, retryAfterMs = first of
  *                                       retry-after-ms, retry-after, x-ratelimit-reset-* (exhausted one);
  *                                       quota = the body's type (requests | tokens), else the
- *                                       x-ratelimit-remaining-* header at 0
+ *                                       x-ratelimit-remaining-* header at 0; quotaPer = minute when
+ *                                       the message names it ("… on tokens per min (TPM): …")
  *   401, 403                          → auth (setting = the key's setting)
  *   404                               → config (the model name)
  *   400 content_policy_violation      → safety_blocked
@@ -103,7 +104,15 @@ export function classifyOpenAIError(err: unknown, ctx: OpenAIErrorContext): Tags
     }
     if (/request too large/i.test(err.message)) return new TagspaceError('bad_request', text, base);
     const retryAfterMs = parseRetryHint(headers, ctx.now ?? Date.now);
-    return new TagspaceError('rate_limited', text, { ...base, retryAfterMs, quota: quotaOf(type, headers) });
+    // "Rate limit reached for gpt-4o in organization … on requests per min (RPM): Limit 3, …":
+    // OpenAI documents its limits per minute, and its 429 says which.
+    const perMinute = /\bper min(ute)?\b/i.test(err.message);
+    return new TagspaceError('rate_limited', text, {
+      ...base,
+      retryAfterMs,
+      quota: quotaOf(type, headers),
+      ...(perMinute ? { quotaPer: 'minute' as const } : {}),
+    });
   }
   if (status === 401 || status === 403) {
     return new TagspaceError('auth', `openai rejected its API key (${status}); check ${ctx.keySetting}`, {

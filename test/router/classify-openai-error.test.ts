@@ -140,3 +140,32 @@ describe('classifyOpenAICompletion', () => {
     expect(classifyOpenAICompletion({ choices: [] })?.kind).toBe('malformed_output');
   });
 });
+
+describe('OpenAI’s named minute', () => {
+  it('is read from the rate-limit message, and not from a cap on requests in flight', () => {
+    const perMinute = Object.assign(
+      new Error(
+        '429 Rate limit reached for gpt-4o-mini in organization org-x on tokens per min (TPM): Limit 40000, Used 39000, Requested 1800. Please try again in 270ms.',
+      ),
+      {
+        status: 429,
+        code: 'rate_limit_exceeded',
+        type: 'tokens',
+        headers: new Headers({ 'retry-after-ms': '270' }),
+      },
+    );
+    expect(classifyOpenAIError(perMinute, ctx)).toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 270,
+      quota: 'tokens',
+      quotaPer: 'minute',
+    });
+    const inFlight = Object.assign(
+      new Error(
+        '429 Rate limit reached for gpt-4o-mini in organization org-x: too many concurrent requests (limit 4).',
+      ),
+      { status: 429, code: 'rate_limit_exceeded', type: 'requests', headers: new Headers({}) },
+    );
+    expect(classifyOpenAIError(inFlight, ctx).quotaPer).toBeUndefined();
+  });
+});
