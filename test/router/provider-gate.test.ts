@@ -194,7 +194,7 @@ describe('ProviderGate admitting calls', () => {
     runUntil(scheduler, 10_100);
     await settled();
     expect(order).toEqual(['a', 'b']);
-    expect(limit.learnt).toEqual({ windowMs: 10_000, requests: 10 });
+    expect(limit.learnt).toEqual({ windowMs: 10_000, requests: 10, shape: 'sliding' });
     limit.close();
   });
 

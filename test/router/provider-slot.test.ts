@@ -103,7 +103,7 @@ describe('ProviderSlot', () => {
     scheduler.frame = 10_000;
     expect(slot.gate.limit).toBe(10);
     await slot.admit([page]);
-    expect(slot.gate.learnt).toEqual({ windowMs: 10_000, tokens: 4_000 });
+    expect(slot.gate.learnt).toEqual({ windowMs: 10_000, tokens: 4_000, shape: 'sliding' });
   });
 
   it('lets go of the breaker’s probe when a call waiting at the gate is abandoned', async () => {

@@ -4,6 +4,7 @@ import { CONCURRENCY_POLICIES, type ConcurrencyPolicyName } from '../../src/rout
 import { limitSampleOf } from '../../src/router/limit-sample-of.js';
 import { normaliseBounds } from '../../src/router/limit/limit.js';
 import type { CallOutcome } from '../../src/router/pacing/pacer.js';
+import { modelQuota, nextChangeAfter, type QuotaSpec, type Refusal } from './model-quota.js';
 
 /**
  * A pure, deterministic model of the LLM stage against a provider quota it is not told, on a
@@ -15,7 +16,12 @@ import type { CallOutcome } from '../../src/router/pacing/pacer.js';
  * the gate) after backoffDelay (never sooner than the hint), at most 3 times, like
  * retryWithBackoff inside mergeMapWithLimit.
  *
- *   quota:    admit ⇔ requests in (t − window, t] < rpm  ∧  tokens in the window + cost ≤ tpm
+ *   quota:    of the scenario's shape (model-quota.ts): sliding (admit ⇔ requests in (t − window, t]
+ *             < rpm ∧ tokens in the window + cost ≤ tpm), token bucket, fixed window, a schedule
+ *   hints:    rounded up to simulated seconds (Gemini's RetryInfo as the simulator once sent it), or
+ *             exact to the millisecond (OpenAI's retry-after-ms; Gemini's message)
+ *   lag:      a call reaches the provider `sendLag` after it leaves (the first of the run later:
+ *             the HTTP client's start-up); the quota judges it, and its hint counts, from there
  *   sizes:    tokensPerCall · exp(tokenSpread · z), z ~ N(0, 1), seeded (0: all alike)
  *   latency:  medianMs · exp(0.25 · z), z ~ N(0, 1), seeded
  *   ideal:    the same calls dispatched by an oracle that knows the quota (never refused, at most
@@ -23,21 +29,24 @@ import type { CallOutcome } from '../../src/router/pacing/pacer.js';
  *   paced:    the time at exactly the quota's rate, max(calls/rpm, calls·tokens/tpm) · window — the
  *             simpler yardstick; bursting at a window's start can beat it, so paced ÷ wall may pass 1
  */
-export interface Scenario {
+export interface Scenario extends QuotaSpec {
   calls: number;
   tokensPerCall: number;
   /** σ of the calls' log-sizes (default 0: every call costs tokensPerCall). */
   tokenSpread?: number;
-  rpm: number;
-  tpm: number;
-  windowMs: number;
   /** The provider refuses (429, hint 1 s) a call that would exceed this many in flight. */
   providerConcurrency: number;
   medianMs: number;
-  /** The 429s name the quota's unit, a minute of `windowMs` (as Gemini's quotaId does; default no: learnt). */
+  /** The 429s name the quota's unit, a minute of `windowMs` (as Gemini's quotaId and OpenAI's message do; default no: learnt). */
   namesMinute?: boolean;
+  /** How long the client takes the named minute to be (default `windowMs`: what the provider documents). */
+  minuteMs?: number;
   /** How fast a 429 comes back (default 20 ms). */
   refusalLatencyMs?: number;
+  /** Default 'rounded': whole simulated seconds, rounded up. */
+  hints?: 'rounded' | 'exact';
+  /** From leaving to reaching the provider: `firstMs` for the run's first call, else `ms` + U(0, jitterMs). */
+  sendLag?: { firstMs: number; ms: number; jitterMs: number };
   initial: number;
   max: number;
   seed: number;
@@ -60,55 +69,29 @@ export interface SimResult {
 const REFUSAL_LATENCY_MS = 20;
 const REFUSAL_HINT_MS = 1_000;
 
-interface Refusal {
-  waitMs: number;
-  quota: 'requests' | 'tokens';
-  /** A refusal by the window quota (which a provider may name), not by its concurrency cap. */
-  named?: boolean;
-}
-
-class Quota {
-  private readonly admitted: { t: number; tokens: number }[] = [];
-  constructor(private readonly s: Scenario) {}
-
-  /** undefined when a call costing `tokens` would be admitted now, else the wait until it would. */
-  refusal(now: number, tokens: number): Refusal | undefined {
-    while (this.admitted.length > 0 && (this.admitted[0]?.t ?? 0) <= now - this.s.windowMs)
-      this.admitted.shift();
-    if (this.admitted.length + 1 > this.s.rpm) {
-      const leaving = this.admitted[this.admitted.length + 1 - this.s.rpm - 1]?.t ?? now;
-      return { waitMs: Math.max(1, leaving + this.s.windowMs - now), quota: 'requests', named: true };
-    }
-    let held = this.admitted.reduce((sum, a) => sum + a.tokens, 0);
-    if (held + tokens <= this.s.tpm) return undefined;
-    for (const a of this.admitted) {
-      held -= a.tokens;
-      if (held + tokens <= this.s.tpm)
-        return { waitMs: Math.max(1, a.t + this.s.windowMs - now), quota: 'tokens', named: true };
-    }
-    return { waitMs: this.s.windowMs, quota: 'tokens', named: true };
-  }
-
-  admit(now: number, tokens: number): void {
-    this.admitted.push({ t: now, tokens });
-  }
-}
-
 interface Flight {
   id: number;
   attempt: number;
   startedAt: number;
+  /** When it reaches the provider, which judges it then. */
+  arrivesAt: number;
+  /** Once judged: when its answer or its 429 is back. */
   endsAt: number;
   refused: Refusal | undefined; // the hint when refused
 }
 
-/** Gemini's hint: whole simulated seconds (window / 60) from a second up, else milliseconds. */
+/** Gemini's hint as the simulator once sent it: whole simulated seconds (window / 60) from a second up, rounded up. */
 function roundedHint(waitMs: number, windowMs: number): number {
   const second = Math.min(1_000, windowMs / 60);
   return waitMs >= second ? Math.ceil(waitMs / second) * second : Math.ceil(waitMs);
 }
 
-export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario): SimResult {
+export function simulate(
+  policy: ConcurrencyPolicyName | 'oracle',
+  s: Scenario,
+  /** Hears each call's fate and each change of what the pacer learnt, for a look at one run. */
+  trace?: (line: string) => void,
+): SimResult {
   const random = seededRandom(s.seed);
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const latencies = Array.from({ length: s.calls }, () => Math.round(s.medianMs * Math.exp(0.25 * normal())));
@@ -125,22 +108,38 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
     normaliseBounds({ initial: policy === 'oracle' ? s.max : s.initial, max: s.max }),
     now,
   );
-  const pacer = parts.pacer({ minuteMs: s.windowMs });
+  const pacer = parts.pacer({ minuteMs: s.minuteMs ?? s.windowMs });
   let changes = 0;
   const note = (old: number): void => {
     if (limit.limit !== old) changes += 1;
   };
+  let learnt = '';
   const record = (outcome: CallOutcome): void => {
     const old = limit.limit;
     limit.sample(limitSampleOf(outcome, pacer.record(outcome, now)), now);
     note(old);
+    if (trace === undefined) return;
+    if (outcome.kind === 'rate_limited')
+      trace(
+        `${now} 429 sent ${outcome.startedAt} hint ${outcome.retryAfterMs} ${outcome.quota} limit ${limit.limit}`,
+      );
+    const next = JSON.stringify(pacer.learnt);
+    if (next !== learnt) trace(`${now} learnt ${(learnt = next)}`);
   };
   const tick = (): void => {
     const old = limit.limit;
     limit.tick?.(now);
     note(old);
   };
-  const quota = new Quota(s);
+  const quota = modelQuota(s);
+  const lagRandom = seededRandom(s.seed + 2);
+  let sent = 0;
+  const lag = (): number => {
+    const l = s.sendLag;
+    if (l === undefined) return 0;
+    sent += 1;
+    return sent === 1 ? l.firstMs : l.ms + l.jitterMs * lagRandom();
+  };
   const queue = Array.from({ length: s.calls }, (_, i) => i);
   const gate: { id: number; attempt: number }[] = [];
   const flights: Flight[] = [];
@@ -152,18 +151,33 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
   let peakLimit = limit.limit;
   let oracleWake = Number.POSITIVE_INFINITY;
 
+  /** The provider judges a call as it arrives: admitted (answered after its latency) or refused. */
+  const arrive = (f: Flight): void => {
+    const judged = flights.filter((x) => x.arrivesAt <= now && x !== f && x.endsAt > now).length;
+    f.refused =
+      judged + 1 > s.providerConcurrency
+        ? { waitMs: REFUSAL_HINT_MS, quota: 'requests' as const }
+        : quota.refusal(now, size(f.id));
+    if (f.refused === undefined) quota.admit(now, size(f.id));
+    f.endsAt =
+      now +
+      (f.refused === undefined
+        ? (latencies[f.id] ?? s.medianMs)
+        : (s.refusalLatencyMs ?? REFUSAL_LATENCY_MS));
+  };
+
   const start = (id: number, attempt: number): void => {
     attempts += 1;
-    const inFlight = flights.length;
-    const refused =
-      inFlight + 1 > s.providerConcurrency
-        ? { waitMs: REFUSAL_HINT_MS, quota: 'requests' as const }
-        : quota.refusal(now, size(id));
-    if (refused === undefined) quota.admit(now, size(id));
-    const endsAt =
-      now +
-      (refused === undefined ? (latencies[id] ?? s.medianMs) : (s.refusalLatencyMs ?? REFUSAL_LATENCY_MS));
-    flights.push({ id, attempt, startedAt: now, endsAt, refused });
+    const f: Flight = {
+      id,
+      attempt,
+      startedAt: now,
+      arrivesAt: now + (policy === 'oracle' ? 0 : lag()),
+      endsAt: Number.POSITIVE_INFINITY,
+      refused: undefined,
+    };
+    flights.push(f);
+    if (f.arrivesAt <= now) arrive(f);
   };
 
   /** Calls waiting at the pacer's gate go, oldest first, while it is open. */
@@ -191,7 +205,8 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
             ? Number.POSITIVE_INFINITY
             : (quota.refusal(now, size(id))?.waitMs ?? 0);
         if (wait > 0) {
-          oracleWake = now + wait;
+          // The oracle knows the schedule too: a quota that grows back lets it go sooner.
+          oracleWake = Math.min(now + wait, nextChangeAfter(s, now));
           break;
         }
       }
@@ -201,7 +216,7 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
     }
     const gateOpens = pumpGate();
     peakLimit = Math.max(peakLimit, limit.limit);
-    const nextFlight = Math.min(...flights.map((f) => f.endsAt));
+    const nextFlight = Math.min(...flights.map((f) => (f.arrivesAt > now ? f.arrivesAt : f.endsAt)));
     const nextRetry = Math.min(...retries.map((r) => r.at));
     const nextPause =
       pacer.pausedUntil > now && queue.length > 0 ? pacer.pausedUntil : Number.POSITIVE_INFINITY;
@@ -211,6 +226,7 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
     if (!Number.isFinite(next))
       throw new Error(`simulation stalled at ${now} ms with ${s.calls - done} calls left`);
     now = Math.max(now, next);
+    for (const f of flights.filter((x) => x.arrivesAt <= now && !Number.isFinite(x.endsAt))) arrive(f);
     for (const f of flights.filter((x) => x.endsAt <= now)) {
       flights.splice(flights.indexOf(f), 1);
       if (f.refused === undefined) {
@@ -225,7 +241,8 @@ export function simulate(policy: ConcurrencyPolicyName | 'oracle', s: Scenario):
         continue;
       }
       rateLimited += 1;
-      const hint = roundedHint(f.refused.waitMs, s.windowMs);
+      const hint =
+        s.hints === 'exact' ? Math.ceil(f.refused.waitMs) : roundedHint(f.refused.waitMs, s.windowMs);
       record({
         kind: 'rate_limited',
         retryAfterMs: hint,

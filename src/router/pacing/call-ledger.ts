@@ -22,6 +22,8 @@ export interface CallOut {
   estimate: number;
   /** Let go as a window hold ended: its room came from a call leaving the window just then. */
   edge: boolean;
+  /** Let go by a trial's level only, which it tests. */
+  probe?: boolean;
 }
 
 export class CallLedger {
@@ -87,6 +89,49 @@ export class CallLedger {
   /** Admitted calls started in (from, to]. */
   between(from: number, to: number): AdmittedCall[] {
     return this.admitted.filter((a) => a.start > from && a.start <= to);
+  }
+
+  /** Calls admitted or out, started in (from, to]: how many, and their cost (ĉ for calls out). */
+  usage(from: number, to: number): { requests: number; tokens: number } {
+    const k = this.costPerEstimate;
+    let requests = 0;
+    let tokens = 0;
+    for (const a of this.admitted)
+      if (a.start > from && a.start <= to) {
+        requests += 1;
+        tokens += a.cost;
+      }
+    for (const o of this.out)
+      if (o.start > from && o.start <= to) {
+        requests += 1;
+        tokens += o.estimate * k;
+      }
+    return { requests, tokens };
+  }
+
+  /** What the calls started in (from, to) took: those admitted, and with `withOut` those out too. */
+  taken(from: number, to: number, withOut: boolean): { requests: number; tokens: number } {
+    if (withOut) return this.usage(from, to - 1e-6);
+    const calls = this.between(from, to - 1e-6);
+    return { requests: calls.length, tokens: calls.reduce((sum, a) => sum + a.cost, 0) };
+  }
+
+  /** The start of the admitted call nearest `time`, if one started within `tolerance` of it. */
+  startNear(time: number, tolerance: number): number | undefined {
+    let best: number | undefined;
+    for (const a of this.admitted) {
+      const d = Math.abs(a.start - time);
+      if (d <= tolerance && (best === undefined || d < Math.abs(best - time))) best = a.start;
+    }
+    return best;
+  }
+
+  /**
+   * Calls admitted before `time` are taken as started at `time`: the provider's window holds them
+   * from then (their requests reached it later than stamped: the first connections' start-up).
+   */
+  restampBefore(time: number, from: number): void {
+    for (const a of this.admitted) if (a.start > from && a.start < time) a.start = time;
   }
 
   held(now: number, windowMs: number): number {

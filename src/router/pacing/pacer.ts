@@ -34,11 +34,23 @@ export type CallOutcome = (
  */
 export type RefusalReading = 'metered' | 'edge' | 'window' | 'momentary';
 
-/** A provider's window quotas as a pacer has learnt them (each once known). */
+/**
+ * How a provider meters its quota: over the last window (`sliding`), as a bucket refilled
+ * continuously (`token_bucket`, OpenAI's documented model), or per window resetting on its
+ * boundaries (`fixed_window`, a per-minute quota that resets on the minute).
+ */
+export type QuotaShape = 'sliding' | 'token_bucket' | 'fixed_window';
+
+/** A provider's quotas as a pacer has learnt them (each once known). */
 export interface LearntQuota {
+  /** Ŵ: the window the quotas are counted over (a bucket's: the unit its rates are per). */
   windowMs?: number;
+  /** R̂: requests per window. */
   requests?: number;
+  /** T̂: reported tokens (input + output) per window. */
   tokens?: number;
+  /** The shape the pacer believes. */
+  shape?: QuotaShape;
 }
 
 export interface Pacer {

@@ -1,43 +1,56 @@
 import type { RateLimitQuota } from '../../model/errors.js';
 
 /**
- * The quotas pacing paces to — R̂ requests and T̂ tokens (reported, input + output) per window —
- * with the ceiling U that token 429s put above T, and their trials. When each rule applies is
- * window-quota.ts's business; `call` is the mean cost m/n of a call.
+ * The quotas a pacer paces to — R̂ requests and T̂ tokens (reported, input + output) per window —
+ * with the ceiling U that token 429s put above T, the peaks P (the highest each was counted at),
+ * and their trials. When each rule applies is quota-model.ts's business; `call` is the mean cost
+ * m/n of a call.
  *
  *   count      n calls costing m held the window a 429 refused: R̂ ← n, T̂ ← m the first time
  *              (exact: the window began empty); after that (a 429 while pacing: too high)
  *              R̂ ← max(1, R̂ − 2, min(R̂ − 1, n)),  T̂ ← max(call, T̂ − 2·call, min(T̂ − call, m))
+ *   read       a 429 whose hint says exactly what the quota is now (r, t): R̂ ← r, T̂ ← t — a
+ *              quota that dropped is followed at once, and the next trial waits one window
  *   momentary  R̂ ← max(1, R̂ − 1), T̂ ← max(call, T̂ − call)
  *   ceiling    U ← min(U, bound)
- *   trial      R̂ ← R̂ + 1, T̂ ← T̂ + (U − T̂)/2, or + call without a ceiling — worth it for a token
- *              quota alone while U − T̂ > call/2 (a smaller gain is not worth the 429 it may cost)
+ *   trial      back to the peak when below it (the quota came back); else R̂ ← R̂ + 1, T̂ ← T̂ +
+ *              (U − T̂)/2, or + call without a ceiling — for a token quota alone only while the
+ *              gain passes half a call (a smaller one is not worth the 429 it may cost)
  *   settle     a window after the trial: kept if the gate held calls at its level, else undone
  *   undo       a 429 within a window of the trial: back to before it; q ← min(48, 2q)
  *   halve      a kept gain proved too high: R̂ ← max(count, R̂ − 1), T̂ ← T̂ − (T̂ − count)/2;
  *              q ← min(48, 2q)
  *   forget     R̂ ← min(R̂, count), T̂ ← min(T̂, count)
  *
- * q is how many quiet windows the next trial waits for (3 at first). Pure.
+ * q is how many quiet windows the next trial waits for (3 at first, 1 after an uncertain reading,
+ * ½ after a drop). Pure.
  */
 const FIRST_QUIET_WINDOWS = 3;
 const MAX_QUIET_WINDOWS = 48;
+/** A quota that dropped (the key's other user started) is tried again half a window later. */
+const AFTER_DROP_QUIET_WINDOWS = 0.5;
 
 interface Trial {
   at: number;
   requests: number | undefined;
   tokens: number | undefined;
+  /** Tried by a share of the level (a rate): a failure bounds the level from above. */
+  growth?: number;
 }
 
 export class QuotaEstimates {
   private requestQuota: number | undefined;
   private tokenQuota: number | undefined;
   private tokenCeiling = Number.POSITIVE_INFINITY;
+  private requestCeiling = Number.POSITIVE_INFINITY;
+  private readonly peak: { requests?: number; tokens?: number } = {};
   /** R̂ and T̂ as the last counts set them, before any trial. */
   private readonly counted: { requests?: number; tokens?: number } = {};
   private trial: Trial | undefined;
   private trialUndoneAt = Number.NEGATIVE_INFINITY;
   private quiet = FIRST_QUIET_WINDOWS;
+  /** The mean cost of a call when the last trial started. */
+  private meanCall = 1;
   private changedAt = Number.NEGATIVE_INFINITY;
 
   /** R̂, once counted. */
@@ -64,17 +77,50 @@ export class QuotaEstimates {
     return this.trial !== undefined;
   }
 
+  /** R̂ and T̂ as they were before the running trial, if one runs. */
+  get beforeTrial(): { requests: number | undefined; tokens: number | undefined } | undefined {
+    const trial = this.trial;
+    return trial === undefined ? undefined : { requests: trial.requests, tokens: trial.tokens };
+  }
+
   count(quota: RateLimitQuota, n: number, m: number, now: number): void {
     const r = this.requestQuota;
     const t = this.tokenQuota;
     if (n > 0 && quota === 'requests') {
-      this.requestQuota = r === undefined ? n : Math.max(1, r - 2, Math.min(r - 1, n));
-      this.counted.requests = this.requestQuota;
+      this.setRequests(r === undefined ? n : Math.max(1, r - 2, Math.min(r - 1, n)));
     } else if (n > 0) {
       const call = m / n;
-      this.tokenQuota = t === undefined ? m : Math.max(call, t - 2 * call, Math.min(t - call, m));
-      this.counted.tokens = this.tokenQuota;
+      this.setTokens(t === undefined ? m : Math.max(call, t - 2 * call, Math.min(t - call, m)));
     }
+    this.changedAt = now;
+  }
+
+  /**
+   * A 429 told what the quota is now: taken as it is. A quota that dropped below its peak (and
+   * not at the end of a trial) may come back: its ceilings go and the next trial waits half a
+   * window; after a reading that rests on an assumption (`uncertain`), one. An `exact` reading bounds the
+   * level too: trials stop within a twentieth of it.
+   */
+  read(
+    quota: RateLimitQuota,
+    value: number,
+    now: number,
+    how: { uncertain?: boolean; afterTrial?: boolean; exact?: boolean } = {},
+  ): void {
+    if (!(value > 0)) return;
+    const peak = this.peak[quota];
+    if (quota === 'requests') this.setRequests(Math.max(1, Math.round(value)));
+    else this.setTokens(value);
+    const dropped = peak !== undefined && value < peak * 0.9 && how.afterTrial !== true;
+    if (dropped) {
+      this.requestCeiling = Number.POSITIVE_INFINITY;
+      this.tokenCeiling = Number.POSITIVE_INFINITY;
+    } else if (how.exact === true) {
+      if (quota === 'requests') this.requestCeiling = Math.min(this.requestCeiling, value * 1.04);
+      else this.tokenCeiling = Math.min(this.tokenCeiling, value * 1.04);
+    }
+    if (dropped) this.quiet = AFTER_DROP_QUIET_WINDOWS;
+    else if (how.uncertain === true) this.quiet = 1;
     this.changedAt = now;
   }
 
@@ -91,18 +137,51 @@ export class QuotaEstimates {
     this.tokenCeiling = Math.min(this.tokenCeiling, bound);
   }
 
-  /** A request quota can always grow; a token quota alone, while U leaves more than half a call. */
-  worthTrying(call: number): boolean {
+  /**
+   * A request quota can always grow; a token quota alone, while the peak or U leaves more than half
+   * a call; a rate (`growth`) while its ceilings leave a twentieth of it.
+   */
+  worthTrying(call: number, growth?: number): boolean {
+    if (growth !== undefined) {
+      const room = (level: number | undefined, ceiling: number) =>
+        level !== undefined && ceiling > level * 1.05;
+      return room(this.requestQuota, this.requestCeiling) || room(this.tokenQuota, this.tokenCeiling);
+    }
     if (this.requestQuota !== undefined || this.tokenQuota === undefined) return true;
-    return this.tokenCeiling - this.tokenQuota > call / 2;
+    const toPeak = (this.peak.tokens ?? 0) - this.tokenQuota;
+    return toPeak > call / 2 || this.tokenCeiling - this.tokenQuota > call / 2;
   }
 
-  startTrial(now: number, call: number): void {
-    this.trial = { at: now, requests: this.requestQuota, tokens: this.tokenQuota };
-    if (this.requestQuota !== undefined) this.requestQuota += 1;
+  startTrial(now: number, call: number, growth?: number): void {
+    this.meanCall = call;
+    this.trial = {
+      at: now,
+      requests: this.requestQuota,
+      tokens: this.tokenQuota,
+      ...(growth !== undefined && { growth }),
+    };
+    if (growth !== undefined) {
+      // A rate: by a share of itself, or half way to a level that failed.
+      const grow = (level: number, ceiling: number) =>
+        Number.isFinite(ceiling) ? level + Math.max(0, ceiling - level) / 2 : level * (1 + growth);
+      if (this.requestQuota !== undefined) this.requestQuota = grow(this.requestQuota, this.requestCeiling);
+      if (this.tokenQuota !== undefined) this.tokenQuota = grow(this.tokenQuota, this.tokenCeiling);
+      this.changedAt = now;
+      return;
+    }
+    const { peak } = this;
+    if (this.requestQuota !== undefined)
+      this.requestQuota =
+        peak.requests !== undefined && peak.requests > this.requestQuota + 1
+          ? peak.requests
+          : this.requestQuota + 1;
     if (this.tokenQuota !== undefined) {
-      const gap = this.tokenCeiling - this.tokenQuota;
-      this.tokenQuota += Number.isFinite(gap) && gap > 0 ? gap / 2 : call;
+      if (peak.tokens !== undefined && peak.tokens - this.tokenQuota > call / 2)
+        this.tokenQuota = peak.tokens;
+      else {
+        const gap = this.tokenCeiling - this.tokenQuota;
+        this.tokenQuota += Number.isFinite(gap) && gap > 0 ? gap / 2 : call;
+      }
     }
     this.changedAt = now;
   }
@@ -114,6 +193,12 @@ export class QuotaEstimates {
     if (lastHeldAt <= trial.at) {
       this.requestQuota = trial.requests;
       this.tokenQuota = trial.tokens;
+    } else {
+      // Held a window at the trial level: the quota has it. A token level past the ceiling lifts it.
+      // (A rate's is no peak: a bucket that had filled lets a faster rate pass for a while.)
+      if (this.tokenQuota !== undefined && this.tokenQuota > this.tokenCeiling)
+        this.tokenCeiling = Number.POSITIVE_INFINITY;
+      if (trial.growth === undefined) this.notePeaks();
     }
     this.trial = undefined;
   }
@@ -123,12 +208,20 @@ export class QuotaEstimates {
     if (sent <= this.trialUndoneAt) return true;
     const trial = this.trial;
     if (trial === undefined || w === undefined || now - trial.at >= w) return false;
+    // What failed bounds the level from above (a token quota's ceiling is lowered by the 429 itself).
+    if (trial.growth !== undefined && this.requestQuota !== undefined)
+      this.requestCeiling = Math.min(this.requestCeiling, this.requestQuota);
+    if (this.tokenQuota !== undefined) this.tokenCeiling = Math.min(this.tokenCeiling, this.tokenQuota);
     this.requestQuota = trial.requests;
     this.tokenQuota = trial.tokens;
     this.trial = undefined;
     this.trialUndoneAt = now;
     this.changedAt = now;
-    this.quiet = Math.min(MAX_QUIET_WINDOWS, this.quiet * 2);
+    // A token trial that halved a wide gap to its ceiling was a step of a search, not a sign that
+    // the quota is tight: the next may follow as soon; once the gap is narrow, trials slow down.
+    const gap = this.tokenQuota === undefined ? 0 : this.tokenCeiling - this.tokenQuota;
+    if (!(trial.requests === undefined && gap > this.meanCall))
+      this.quiet = Math.min(MAX_QUIET_WINDOWS, this.quiet * 2);
     return true;
   }
 
@@ -159,5 +252,29 @@ export class QuotaEstimates {
       this.requestQuota = Math.min(this.requestQuota, counted.requests);
     if (counted.tokens !== undefined && this.tokenQuota !== undefined)
       this.tokenQuota = Math.min(this.tokenQuota, counted.tokens);
+  }
+
+  /** What was counted under another shape's rule says nothing of this one's peaks. */
+  forgetPeaks(): void {
+    delete this.peak.requests;
+    delete this.peak.tokens;
+  }
+
+  private setRequests(value: number): void {
+    this.requestQuota = value;
+    this.counted.requests = value;
+    this.notePeaks();
+  }
+
+  private setTokens(value: number): void {
+    this.tokenQuota = value;
+    this.counted.tokens = value;
+    this.notePeaks();
+  }
+
+  private notePeaks(): void {
+    if (this.requestQuota !== undefined)
+      this.peak.requests = Math.max(this.peak.requests ?? 0, this.requestQuota);
+    if (this.tokenQuota !== undefined) this.peak.tokens = Math.max(this.peak.tokens ?? 0, this.tokenQuota);
   }
 }

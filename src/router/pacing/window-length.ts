@@ -4,7 +4,8 @@
  *
  *   named     the 429 names the quota's unit (Gemini's quotaId "…PerMinute…"): the provider
  *             documents its minute, so Ŵ ← unit · (1 + 1/600) — a tenth of a second of a minute
- *             for our send preceding the provider's arrival; hints no longer move it
+ *             for our send preceding the provider's arrival; hints no longer move it — unless a
+ *             window that began empty shows another length (by a quarter or more): that replaces it
  *   first     otherwise, a window-sized 429 at t, hint h, the window's oldest admitted call
  *             started at s: Ŵ ← t + h − s                     (taken only when 0 < Ŵ ≤ 2 min)
  *   tighten   every later one: Ŵ ← min(Ŵ, t + h − s)
@@ -31,6 +32,8 @@ export class WindowLength {
   private length: number | undefined;
   /** The unit the provider named, once it did. */
   private unit: number | undefined;
+  /** Evidence replaced the named unit: later 429s naming it do not restore it. */
+  private overturned = false;
 
   /** `windowMs` fixes Ŵ instead of learning it. */
   constructor(windowMs?: number) {
@@ -47,6 +50,11 @@ export class WindowLength {
     return this.unit !== undefined;
   }
 
+  /** The unit the provider named (its minute on this clock), without the send margin. */
+  get unitMs(): number | undefined {
+    return this.unit;
+  }
+
   /** How soon after a window hold ends a call still counts as let go at the edge. */
   get edgeMs(): number {
     return (this.length ?? 0) * EDGE_FRACTION;
@@ -54,9 +62,20 @@ export class WindowLength {
 
   /** A 429 named the quota's unit of time, `unitMs` long (a minute, as the client's clock runs). */
   named(unitMs: number): void {
-    if (this.unit !== undefined || !(unitMs > 0) || unitMs > MAX_WINDOW_MS) return;
+    if (this.unit !== undefined || this.overturned || !(unitMs > 0) || unitMs > MAX_WINDOW_MS) return;
     this.unit = unitMs;
     this.length = unitMs * (1 + NAMED_MARGIN);
+  }
+
+  /**
+   * The named unit is a prior, not a fact: a window that began empty and refused after `windowMs`
+   * rather than the unit (by a quarter or more) is that long, whatever the 429s keep naming.
+   */
+  overturn(windowMs: number): void {
+    if (!(windowMs > 0) || windowMs > MAX_WINDOW_MS) return;
+    this.overturned = true;
+    this.unit = windowMs;
+    this.length = windowMs * (1 + NAMED_MARGIN);
   }
 
   /** A window-sized 429 at `now` whose hint says the call started at `oldestStart` leaves in `hintMs`. */

@@ -1,5 +1,5 @@
 import type { CallOutcome, LearntQuota, Pacer, RefusalReading } from './pacer.js';
-import { WindowQuota } from './window-quota.js';
+import { QuotaModel } from './quota-model.js';
 
 /** Upper bound on one pause, however long the hint (each call's retry still honours it). */
 export const MAX_PAUSE_MS = 60_000;
@@ -9,27 +9,29 @@ const DEFAULT_RTT_MS = 1_000;
 const RTT_ALPHA = 0.3;
 
 /**
- * Paces calls against a provider's window quotas, learnt from its 429s (window-quota.ts), and
- * pauses dispatch for retry hints — the pacer of the `adaptive` policy.
+ * Paces calls against a provider's quotas, learnt from its 429s (quota-model.ts: the shape, the
+ * window, the requests and tokens it holds), and pauses dispatch for retry hints — the pacer of
+ * the `adaptive` policy.
  *
  *   rtt        EWMA of answered calls' latency (α 0.3), 1 s before any
- *   429        hint h = min(retryAfter, 1 min); window-sized when h > 2·rtt (a window quota, not
- *              a momentary cap). A call let go at the window's edge and refused: `edge` — it
- *              waits for its own hint, nothing pauses. Otherwise pause ← max(pause, now + h), and
- *              `metered` once the window is known and the wait is window-sized (the pause and the
- *              gate answer it); else `window` or `momentary` for the limit
- *   openAt(e)  max(pause, the window gate for a call of e prompt tokens)
+ *   429        hint h = min(retryAfter, 1 min); window-sized when h > 2·rtt. A call let go at
+ *              the window's edge and refused: `edge` — it waits for its own hint, nothing pauses.
+ *              Otherwise pause ← max(pause, now + h), and `metered` when the quota model paces
+ *              the quota that refused (it named its unit, or a window was learnt and the wait is
+ *              window-sized): the pause and the gate answer it; else `window` or `momentary` for
+ *              the limit
+ *   openAt(e)  max(pause, the quota model's gate for a call of e prompt tokens)
  *
  * `minuteMs` is how long a provider's minute lasts on `now`'s clock (60 000; less in a
  * time-scaled bench), for 429s that name a per-minute quota. Pure: time comes in as arguments.
  */
 export class WindowPacer implements Pacer {
-  private readonly window: WindowQuota;
+  private readonly model: QuotaModel;
   private pause = 0;
   private rtt: number | undefined;
 
   constructor(opts: { minuteMs?: number } = {}) {
-    this.window = new WindowQuota(undefined, opts.minuteMs ?? 60_000);
+    this.model = new QuotaModel(undefined, opts.minuteMs ?? 60_000);
   }
 
   get pausedUntil(): number {
@@ -37,20 +39,21 @@ export class WindowPacer implements Pacer {
   }
 
   get learnt(): LearntQuota {
-    const { windowMs, requests, tokens } = this.window;
+    const { windowMs, requests, tokens, shape } = this.model;
     const quota: LearntQuota = {};
     if (windowMs !== undefined) quota.windowMs = windowMs;
     if (requests !== undefined) quota.requests = requests;
     if (tokens !== undefined) quota.tokens = Math.round(tokens);
+    if (shape !== undefined && (requests !== undefined || tokens !== undefined)) quota.shape = shape;
     return quota;
   }
 
   openAt(now: number, tokens: number): number {
-    return Math.max(this.pause, this.window.openAt(now, tokens));
+    return Math.max(this.pause, this.model.openAt(now, tokens));
   }
 
   started(now: number, tokens: number): void {
-    this.window.started(now, tokens);
+    this.model.started(now, tokens);
   }
 
   record(outcome: CallOutcome, now: number): RefusalReading | undefined {
@@ -63,13 +66,13 @@ export class WindowPacer implements Pacer {
           inputTokens === undefined && outputTokens === undefined
             ? undefined
             : (inputTokens ?? 0) + (outputTokens ?? 0);
-        this.window.admitted(outcome.startedAt ?? now - latencyMs, now, cost);
+        this.model.admitted(outcome.startedAt ?? now - latencyMs, now, cost);
         return undefined;
       }
       case 'rate_limited':
         return this.refused(outcome, now);
       default:
-        this.window.finished(outcome.startedAt);
+        this.model.finished(outcome.startedAt);
         return undefined;
     }
   }
@@ -78,12 +81,12 @@ export class WindowPacer implements Pacer {
     const { retryAfterMs, quota, quotaPer, startedAt } = outcome;
     const hint = retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(retryAfterMs, MAX_PAUSE_MS) : 0;
     const windowSized = hint > 2 * (this.rtt ?? DEFAULT_RTT_MS);
+    const read = this.model.refused(now, hint, windowSized, quota, startedAt, quotaPer);
     // A call let go at the window's edge a moment too early (our send lagged the provider's
-    // clock): the window quota lengthened its window; this call waits for its own hint.
-    if (this.window.refused(now, hint, windowSized, quota, startedAt, quotaPer) === 'window_edge')
-      return 'edge';
+    // clock): the model adjusted its timing; this call waits for its own hint.
+    if (read === 'window_edge') return 'edge';
     this.pause = Math.max(this.pause, now + hint);
-    if (windowSized && this.window.windowMs !== undefined) return 'metered';
+    if (read === 'metered' || (windowSized && this.model.windowMs !== undefined)) return 'metered';
     return windowSized ? 'window' : 'momentary';
   }
 }

@@ -62,7 +62,7 @@ describe('WindowPacer', () => {
     // After the pause: window 10 s, quota 10. The call at 0 has left: one call may start now,
     // the next when the call at 100 leaves.
     expect(p.openAt(10_000, 100)).toBe(10_000);
-    expect(p.learnt).toEqual({ windowMs: 10_000, requests: 10 });
+    expect(p.learnt).toEqual({ windowMs: 10_000, requests: 10, shape: 'sliding' });
     p.started(10_000, 100);
     expect(p.openAt(10_000, 100)).toBe(10_100);
   });
@@ -70,7 +70,7 @@ describe('WindowPacer', () => {
   it('paces by tokens when the 429 names the token quota, sizing each call by its prompt', () => {
     const p = taught('tokens', 400);
     expect(p.openAt(10_000, 400)).toBe(10_000);
-    expect(p.learnt).toEqual({ windowMs: 10_000, tokens: 4_000 });
+    expect(p.learnt).toEqual({ windowMs: 10_000, tokens: 4_000, shape: 'sliding' });
     // 3 600 tokens are still in the window: a large prompt waits for more of them to leave.
     expect(p.openAt(10_000, 1_200)).toBe(10_200);
   });

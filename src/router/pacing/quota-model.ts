@@ -1,0 +1,470 @@
+import type { RateLimitQuota } from '../../model/errors.js';
+import { BucketBook } from './bucket-book.js';
+import { bucketRoom, type Bucket } from './bucket-room.js';
+import { CallLedger, type CallOut } from './call-ledger.js';
+import { fixedWindowRoom } from './fixed-window-room.js';
+import type { QuotaShape } from './pacer.js';
+import { TOLERANCE, type PendingRefusal } from './pending-refusal.js';
+import { QuotaEstimates } from './quota-estimates.js';
+import { offBoundary, refusalShape } from './refusal-shape.js';
+import { slidingRoom } from './sliding-room.js';
+import { MAX_WINDOW_MS, WindowLength } from './window-length.js';
+import { readFixed, readSliding } from './window-readings.js';
+
+export { MAX_WINDOW_MS } from './window-length.js';
+
+/**
+ * Learns a provider's quotas — the shape that meters them (refusal-shape.ts), the window W, R̂
+ * requests and T̂ tokens per window — from its 429s, and lets each call start only when the quota
+ * has room for it (sliding-room.ts, fixed-window-room.ts, bucket-room.ts): the pacing half of the
+ * adaptive policy. A 429 for a call sent at t with hint h says the room frees at a = t + h.
+ *
+ *   unit      a 429 that names its unit (Gemini's quotaId "…PerMinute…", OpenAI's "per min"): W is
+ *             that unit, a prior — unless nothing it allows explains a later 429 and a sliding
+ *             window as long as the first (from empty: a − s₀) does, by a quarter or more. Without
+ *             a unit, W is learnt from window-sized hints and the window taken for sliding
+ *             (window-length.ts, and the old rules of quota-estimates.ts)
+ *   shape     each 429 the shape believed explains keeps it; one it cannot switches to the shape
+ *             that does, and what was learnt of the old one's timing goes
+ *   read      sliding: once the calls out at t have reported and the pause is over; fixed and
+ *             bucket: at once, the calls out taken as admitted, and again once they have reported
+ *             (window-readings.ts, bucket-book.ts)
+ *   late      calls stamped before a − W (a connection's start-up) reached a sliding window later:
+ *             they are taken as started there, within W/20
+ *   edge      a 429 for a call let go as a hold ended, waiting W/120 at most: a send that lagged.
+ *             Sliding: its late calls restamped, else Ŵ lengthens (window-length.ts); or, a trial's
+ *             gain kept, half of it goes. Fixed (on the boundary): its margin doubles, W/60 at most
+ *   momentary a 429 that names no unit and is not window-sized: one call less
+ *   ceiling   a sliding or fixed token 429 bounds T: U ← min(U, Σ c + Σ ĉ(out) + ĉ(refused))
+ *   trial     q windows after the last 429 and min(1, q) after the last change, the gate holding
+ *             calls: back to the peak, one step up, or (a bucket's rate) half again
+ *             (quota-estimates.ts). The gate wakes for it. Under a window, a call only the trial's
+ *             level lets go is a probe, one out at a time (a 429 comes back far sooner than an
+ *             answer: a probe out three 429 round trips has passed), so a trial that fails costs
+ *             one 429; any 429 within a window of it undoes it
+ *   gate      the shape's room for a call of estimate e, first come first served; nothing held
+ *             before R̂ or T̂ is known. Margins for send lags: W/600 (sliding: in Ŵ; fixed: after
+ *             each boundary; bucket: the need plus ρ·W/600)
+ *
+ * Pure: time comes in as arguments.
+ */
+/** The first margins, as shares of the unit. */
+const MARGIN = 1 / 600;
+const MAX_FIXED_MARGIN = 1 / 60;
+/** Under a named window, a refusal at the edge waits this share of it at most (a send that lagged). */
+const EDGE_HINT = 1 / 120;
+/** A window that began empty and shows a length this far from the named unit overturns it. */
+const OVERTURN = 0.25;
+
+export class QuotaModel {
+  private readonly ledger = new CallLedger();
+  private readonly length: WindowLength;
+  private readonly quota = new QuotaEstimates();
+  private believed: QuotaShape | undefined;
+  /** φ, once a fixed window is believed. */
+  private boundary: number | undefined;
+  private fixedMargin = 0;
+  private readonly buckets = new BucketBook(this.ledger);
+  private firstStart: number | undefined;
+  /** a − s₀ at the first 429: how long the first window, which began empty, held its first call. */
+  private firstWindow: number | undefined;
+  /** When openAt let a trial's probe go: the call started then is it. */
+  private probeAt: number | undefined;
+  /** How soon a 429 comes back after its call left (EWMA). */
+  private refusalLatency: number | undefined;
+  private pendingRefusal: PendingRefusal | undefined;
+  private lastRefusalAt = Number.NEGATIVE_INFINITY;
+  private lastHeldAt = Number.NEGATIVE_INFINITY;
+  /** When the last window hold openAt announced ends. */
+  private holdUntil = Number.NEGATIVE_INFINITY;
+
+  /**
+   * `windowMs` fixes Ŵ instead of learning it; `minuteMs` is how long a minute lasts on the
+   * caller's clock (60 000, less when a bench shrinks time), for 429s that name a per-minute quota.
+   */
+  constructor(
+    windowMs?: number,
+    private readonly minuteMs = 60_000,
+  ) {
+    this.length = new WindowLength(windowMs);
+  }
+
+  /** Ŵ, once known. */
+  get windowMs(): number | undefined {
+    return this.believed === 'sliding' || !this.length.isNamed ? this.length.ms : this.length.unitMs;
+  }
+
+  /** R̂, once learnt. */
+  get requests(): number | undefined {
+    return this.quota.requests;
+  }
+
+  /** T̂ in reported tokens (input + output), once learnt. */
+  get tokens(): number | undefined {
+    return this.quota.tokens;
+  }
+
+  /** The shape believed, once a 429 showed one (a learnt window is taken for sliding). */
+  get shape(): QuotaShape | undefined {
+    return this.believed ?? (this.length.ms !== undefined ? 'sliding' : undefined);
+  }
+
+  /** k: reported tokens per estimated prompt token (1 until a call with both has been answered). */
+  get costPerEstimatedToken(): number {
+    return this.ledger.costPerEstimate;
+  }
+
+  /** A call whose prompt the caller estimated at `estimate` tokens starts now. */
+  started(now: number, estimate: number): void {
+    const edge = now >= this.holdUntil && now - this.holdUntil <= this.length.edgeMs;
+    const probe = this.probeAt === now;
+    this.probeAt = undefined;
+    this.ledger.started({ start: now, estimate: Math.max(0, estimate), edge, ...(probe && { probe }) });
+    this.firstStart ??= now;
+  }
+
+  /** The call started at `startedAt` was answered: the provider counted it, `cost` tokens if known. */
+  admitted(startedAt: number, now: number, cost?: number): void {
+    this.ledger.admit(startedAt, cost);
+    this.firstStart = Math.min(this.firstStart ?? startedAt, startedAt);
+    this.settle(now);
+  }
+
+  /** The call started at `startedAt` ended without being counted (failed, abandoned). */
+  finished(startedAt: number | undefined): void {
+    this.ledger.finished(startedAt);
+  }
+
+  /**
+   * A 429 at `now` for the call started at `startedAt`. `windowFull`: its hint was long enough to
+   * be a window's (not a momentary cap); `quota`: which quota the provider named; `per`: the
+   * quota's unit of time, when the provider named it. Returns 'window_edge' when it was news
+   * about the window's timing, not the quota; 'metered' when the shape it names is paced here.
+   */
+  refused(
+    now: number,
+    retryAfterMs: number,
+    windowFull: boolean,
+    quota: RateLimitQuota = 'requests',
+    startedAt?: number,
+    per?: 'minute',
+  ): 'window_edge' | 'metered' | undefined {
+    if (per === 'minute') this.length.named(this.minuteMs);
+    const call = this.ledger.finished(startedAt);
+    const took = now - (call?.start ?? startedAt ?? now);
+    if (took >= 0)
+      this.refusalLatency =
+        this.refusalLatency === undefined ? took : this.refusalLatency + 0.3 * (took - this.refusalLatency);
+    if (!this.length.isNamed)
+      return this.refusedUnnamed(now, retryAfterMs, windowFull, quota, startedAt, call);
+    const sent = call?.start ?? startedAt ?? now;
+    const hint = Math.max(0, retryAfterMs);
+    if (call?.edge === true && !this.quota.trialRunning && this.refusedAtEdge(now, hint, quota, call))
+      return 'window_edge';
+    let unit = this.length.unitMs ?? this.minuteMs;
+    const estimate = call?.estimate ?? 0;
+    const need = quota === 'requests' ? 1 : estimate * this.ledger.costPerEstimate;
+    const window = this.ledger.usage(sent - unit, sent);
+    let shape = refusalShape({
+      sentAt: sent,
+      hintMs: hint,
+      windowMs: unit,
+      oldest: this.ledger.admitted[this.ledger.firstAfter(sent - unit)]?.start,
+      held: quota === 'requests' ? window.requests : window.tokens,
+      need,
+      ...(this.believed === 'token_bucket' &&
+        this.perUnit(quota) !== undefined && { rate: (this.perUnit(quota) as number) / unit }),
+      ...(this.boundary !== undefined && { boundary: this.boundary }),
+      toleranceMs: unit * TOLERANCE,
+      ...(this.believed !== undefined && { believed: this.believed }),
+    });
+    const release = sent + hint;
+    if (this.believed === undefined) {
+      const oldest = this.ledger.admitted[0]?.start;
+      if (oldest !== undefined) this.firstWindow = release - oldest;
+    } else if (shape !== this.believed && this.slidingOver(this.firstWindow, sent, release, unit)) {
+      // Nothing the named unit allows explains this 429, and a sliding window as long as the first
+      // one showed (from empty) does: the unit was wrong.
+      this.length.overturn(this.firstWindow as number);
+      unit = this.length.unitMs ?? unit;
+      shape = 'sliding';
+    }
+    this.adopt(shape);
+    this.lastRefusalAt = now;
+    this.lowerCeiling(now, quota, call);
+    // A trial that ran into a 429 is undone; what the 429 reads then says what holds.
+    const afterTrial = this.quota.undoTrial(now, sent, this.windowMs);
+    const firstReading = (quota === 'requests' ? this.quota.requests : this.quota.tokens) === undefined;
+    const pending: PendingRefusal = {
+      at: now,
+      sent,
+      release,
+      until: now + hint,
+      quota,
+      shape,
+      estimate,
+      afterTrial,
+      firstReading,
+    };
+    if (shape === 'fixed_window') {
+      this.boundary = release;
+      this.fixedMargin = Math.max(this.fixedMargin, unit * MARGIN);
+    }
+    if (shape === 'token_bucket') pending.anchor = this.buckets.anchor(quota, sent, release, need);
+    if (shape === 'sliding') this.restampLate(sent, release - unit);
+    // A bucket's or a fixed window's wait is short or ends on a boundary: the gate needs the
+    // reading now, the calls out taken as admitted (they were sent before the refused one);
+    // it is read again once they have reported.
+    else this.read(pending, true, now);
+    this.pendingRefusal = pending;
+    return 'metered';
+  }
+
+  /** The earliest time a call of `estimate` prompt tokens may start without passing the quotas. */
+  openAt(now: number, estimate: number): number {
+    this.settle(now);
+    const { at, edge } = this.room(now, estimate);
+    if (at <= now) return now;
+    this.lastHeldAt = now;
+    // A trial due before the room frees may free it sooner: ask again then.
+    const trial = this.trialDueAt();
+    if (trial !== undefined && trial < at) return Math.max(trial, now + 1);
+    if (edge) this.holdUntil = at;
+    return at;
+  }
+
+  /**
+   * The shape's room for a call. During a trial of a window's quota, a call the level before the
+   * trial would hold is a probe, and one probe at a time may be out: a trial that fails costs one
+   * 429, not a burst of them.
+   */
+  private room(now: number, estimate: number): { at: number; edge: boolean } {
+    const before = this.quota.beforeTrial;
+    if (before === undefined || this.shape === 'token_bucket') return this.roomFor(this.quota, now, estimate);
+    const held = this.roomFor(before, now, estimate);
+    if (held.at <= now) return held;
+    // A 429 comes back far sooner than an answer: a probe out longer than a few of them passed.
+    const wait = 3 * (this.refusalLatency ?? 0);
+    const probing = this.ledger.out.find((call) => call.probe === true && call.start + wait > now);
+    if (probing !== undefined) return { at: Math.min(held.at, probing.start + wait), edge: false };
+    const tried = this.roomFor(this.quota, now, estimate);
+    if (tried.at <= now) this.probeAt = now;
+    return tried.at < held.at ? tried : held;
+  }
+
+  private roomFor(
+    { requests, tokens }: { requests?: number | undefined; tokens?: number | undefined },
+    now: number,
+    estimate: number,
+  ): { at: number; edge: boolean } {
+    if (requests === undefined && tokens === undefined) return { at: now, edge: false };
+    const quota = { ...(requests !== undefined && { requests }), ...(tokens !== undefined && { tokens }) };
+    const unit = this.length.unitMs;
+    switch (this.shape) {
+      case undefined:
+        return { at: now, edge: false };
+      case 'sliding':
+        return this.length.ms === undefined
+          ? { at: now, edge: false }
+          : slidingRoom(this.ledger, this.length.ms, quota, now, estimate);
+      case 'fixed_window':
+        return unit === undefined || this.boundary === undefined
+          ? { at: now, edge: false }
+          : fixedWindowRoom(this.ledger, unit, this.boundary, this.fixedMargin, quota, now, estimate);
+      case 'token_bucket': {
+        let at = now;
+        for (const budget of ['requests', 'tokens'] as const) {
+          const bucket = this.bucket(budget, now);
+          if (bucket === undefined) continue;
+          const need = budget === 'requests' ? 1 : estimate * this.ledger.costPerEstimate;
+          at = Math.max(at, bucketRoom(this.ledger, bucket, budget, need, (unit ?? 0) * MARGIN, now));
+        }
+        return { at, edge: false };
+      }
+    }
+  }
+
+  /** R̂ or T̂: a budget's quota per window (a bucket's rate per unit). */
+  private perUnit(budget: RateLimitQuota): number | undefined {
+    return budget === 'requests' ? this.quota.requests : this.quota.tokens;
+  }
+
+  /** The bucket of a budget as the gate sees it. */
+  private bucket(budget: RateLimitQuota, now: number): Bucket | undefined {
+    const unit = this.length.unitMs;
+    return unit === undefined ? undefined : this.buckets.gate(budget, this.perUnit(budget), unit, now);
+  }
+
+  /** Believes `shape` from now on; what was learnt of another shape's timing goes. */
+  private adopt(shape: QuotaShape): void {
+    if (shape === this.believed) return;
+    if (this.believed !== undefined) this.quota.forgetPeaks();
+    this.believed = shape;
+    if (shape !== 'fixed_window') this.boundary = undefined;
+    this.buckets.clear();
+  }
+
+  /** A call let go as a hold ended was refused: returns true when that is news about timing alone. */
+  private refusedAtEdge(now: number, hint: number, quota: RateLimitQuota, call: CallOut): boolean {
+    const unit = this.length.unitMs ?? this.minuteMs;
+    switch (this.believed) {
+      case 'sliding':
+        // A long wait is no send that lagged: the quota dropped, or was set too high.
+        if (hint > unit * EDGE_HINT) return false;
+        if (this.quota.aboveCounts()) {
+          // The window's length is documented, and a trial's gain was kept: the quota, not the
+          // window, was set too high.
+          this.lowerCeiling(now, quota, call);
+          this.quota.halveTrialGains(now);
+          this.lastRefusalAt = now;
+        } else if (!this.restampLate(call.start, call.start + hint - unit)) this.length.refusedAtEdge(hint);
+        return true;
+      case 'fixed_window':
+        // Sent just after the boundary and refused for a moment: it reached the provider before.
+        if (hint > unit * MAX_FIXED_MARGIN || this.boundary === undefined) return false;
+        if (offBoundary(call.start + hint - this.boundary, unit) > unit * TOLERANCE) return false;
+        this.fixedMargin = Math.min(
+          unit * MAX_FIXED_MARGIN,
+          Math.max(2 * this.fixedMargin, hint + unit * MARGIN),
+        );
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** The learnt-window path, for 429s that name no unit (window-length.ts learns Ŵ from hints). */
+  private refusedUnnamed(
+    now: number,
+    retryAfterMs: number,
+    windowFull: boolean,
+    quota: RateLimitQuota,
+    startedAt: number | undefined,
+    call: CallOut | undefined,
+  ): 'window_edge' | undefined {
+    if (call?.edge === true && !this.quota.trialRunning) {
+      this.length.refusedAtEdge(retryAfterMs);
+      return 'window_edge';
+    }
+    this.lastRefusalAt = now;
+    const w = this.length.ms;
+    if (windowFull) {
+      const oldest =
+        w === undefined ? this.firstStart : this.ledger.admitted[this.ledger.firstAfter(now - w)]?.start;
+      if (oldest !== undefined) this.length.refusedFull(now, retryAfterMs, oldest);
+    }
+    const shorter = w !== undefined && (this.length.ms ?? w) < w;
+    this.lowerCeiling(now, quota, call);
+    const undone = this.quota.undoTrial(now, call?.start ?? startedAt ?? now, this.length.ms);
+    if (shorter) this.quota.forgetTrialGains();
+    if (undone) return undefined;
+    if (windowFull) {
+      const sent = call?.start ?? startedAt ?? now;
+      this.pendingRefusal = {
+        at: now,
+        sent,
+        release: sent + retryAfterMs,
+        until: now + retryAfterMs,
+        quota,
+        shape: 'sliding',
+        estimate: call?.estimate ?? 0,
+      };
+    } else this.quota.shrink(quota, this.ledger.meanCost());
+    return undefined;
+  }
+
+  /** Every token 429 bounds T from above: what the window held, plus the refused call. */
+  private lowerCeiling(now: number, quota: RateLimitQuota, call: CallOut | undefined): void {
+    const w = this.windowMs;
+    if (quota !== 'tokens' || w === undefined || this.believed === 'token_bucket') return;
+    const asked = (call?.estimate ?? 0) * this.ledger.costPerEstimate;
+    this.quota.lowerCeiling(this.ledger.held(now, w) + asked);
+  }
+
+  private settle(now: number): void {
+    const w = this.windowMs ?? MAX_WINDOW_MS;
+    // Keep two windows, and whatever a pending count still needs.
+    const keepFrom = Math.min(now - 2 * w, (this.pendingRefusal?.at ?? now) - w);
+    const unit = this.length.unitMs;
+    if (unit !== undefined) this.buckets.forget(keepFrom, now, (budget) => this.perUnit(budget), unit);
+    this.ledger.prune(keepFrom);
+    this.countRefusal(now);
+    // A window at the trial level without a 429 keeps it — if the gate held calls at that level;
+    // a window that never filled to it proved nothing, so it goes back.
+    this.quota.settleTrial(now, w, this.lastHeldAt);
+    const { quota } = this;
+    const due = this.trialDueAt();
+    if (due !== undefined && now >= due && now - this.lastHeldAt < w) {
+      quota.startTrial(now, this.ledger.meanCost(), this.trialGrowth());
+    }
+  }
+
+  /**
+   * When the next trial may start: q quiet windows after the last 429 and a window (q, when less)
+   * after the last change; undefined while one runs, or none is worth its 429.
+   */
+  private trialDueAt(): number | undefined {
+    const { quota } = this;
+    const w = this.windowMs;
+    if (
+      w === undefined ||
+      quota.trialRunning ||
+      !quota.worthTrying(this.ledger.meanCost(), this.trialGrowth())
+    )
+      return undefined;
+    const q = quota.quietWindows;
+    return Math.max(this.lastRefusalAt + q * w, quota.lastChangeAt + Math.min(1, q) * w);
+  }
+
+  /** A bucket's rate is tried by half again (then half way to what failed); windows' quotas by a call. */
+  private trialGrowth(): number | undefined {
+    return this.believed === 'token_bucket' ? 0.5 : undefined;
+  }
+
+  /** Counts the window of the last 429, once everything it held has reported and its pause is over. */
+  private countRefusal(now: number): void {
+    const refusal = this.pendingRefusal;
+    if (refusal === undefined || now < refusal.until) return;
+    if (this.ledger.out.some((call) => call.start <= refusal.sent)) return;
+    this.pendingRefusal = undefined;
+    if (refusal.shape === 'sliding') {
+      const w = this.length.ms;
+      if (w !== undefined) readSliding(this.ledger, this.quota, w, this.length.unitMs, refusal, now);
+    } else this.read(refusal, false, now);
+  }
+
+  /** What a fixed window's or a bucket's 429 says the quota is; `early`: calls out count as admitted. */
+  private read(refusal: PendingRefusal, early: boolean, now: number): void {
+    const unit = this.length.unitMs;
+    if (unit === undefined) return;
+    if (refusal.shape === 'fixed_window') readFixed(this.ledger, this.quota, unit, refusal, early, now);
+    if (refusal.shape === 'token_bucket')
+      this.buckets.read(refusal, early, this.quota, unit, this.firstStart, now);
+  }
+
+  /**
+   * Calls stamped before `leaves` (a 429's a − W, in (t − W, t]) reached the provider later than
+   * stamped — a connection's start-up — and leave its window only then: they are taken as started
+   * there. Returns whether any was.
+   */
+  private restampLate(sent: number, leaves: number): boolean {
+    const unit = this.length.unitMs;
+    if (unit === undefined || leaves > sent) return false;
+    // Ŵ exceeds the unit by the send margin: the calls the gate let leave may be older than t − W.
+    const from = sent - (this.length.ms ?? unit) - unit * TOLERANCE;
+    const first = this.ledger.admitted[this.ledger.firstAfter(from)];
+    if (first === undefined || first.start >= leaves || leaves - first.start > unit / 20) return false;
+    this.ledger.restampBefore(leaves, from);
+    return true;
+  }
+
+  /**
+   * Whether a sliding window of `w` — the first window's length, when it was not the unit's by a
+   * quarter or more — explains a 429 sent at t that frees at a: a − w is in [oldest − ε, t].
+   */
+  private slidingOver(w: number | undefined, sent: number, release: number, unit: number): boolean {
+    if (w === undefined || Math.abs(w - unit) <= unit * OVERTURN) return false;
+    const oldest = this.ledger.admitted[this.ledger.firstAfter(sent - w)]?.start;
+    return oldest !== undefined && release - w >= oldest - unit * TOLERANCE && release - w <= sent;
+  }
+}

@@ -1,0 +1,70 @@
+import type { QuotaShape } from './pacer.js';
+
+/**
+ * What a 429 says about the shape of the quota that refused it. A call sent at t, told to come back
+ * in h, could start at a = t + h — in the sender's own time: a call sent at a reaches the provider
+ * as its room frees, whatever the (shared) send lag. Over the window W (the unit the provider
+ * named), each shape frees room its own way:
+ *
+ *   fixed_window  on the window's boundary:     a ≡ φ (mod W) for a boundary φ seen before
+ *   sliding       as one of the window's calls leaves it:   oldest − ε ≤ a − W ≤ t
+ *   token_bucket  as the bucket refills a call's need:       h ≤ 2 · need / ρ
+ *                 (ρ the believed rate, else the pace the window held: (held + need) / W)
+ *   fixed_window  otherwise: a is the window's boundary, φ ← a
+
+ *
+ * The shape believed so far is tried first: a refusal it explains keeps it (a bucket's calls,
+ * spread over the window, would also pass for sliding; a sliding window's edge for a bucket).
+ * ε absorbs the jitter of send lags. Pure.
+ */
+export interface RefusalEvidence {
+  /** t: when the refused call was sent. */
+  sentAt: number;
+  /** h. */
+  hintMs: number;
+  /** W. */
+  windowMs: number;
+  /** The oldest call of ours in (t − W, t], if any. */
+  oldest: number | undefined;
+  /** What the window (t − W, t] held, and what the refused call needed, in the quota's unit. */
+  held: number;
+  need: number;
+  /** ρ, the refill rate believed (per ms), when a bucket is believed. */
+  rate?: number;
+  /** φ, a boundary seen before, when a fixed window is believed or suspected. */
+  boundary?: number;
+  /** ε. */
+  toleranceMs: number;
+  believed?: QuotaShape;
+}
+
+export function refusalShape(e: RefusalEvidence): QuotaShape {
+  const order: QuotaShape[] = ['fixed_window', 'sliding', 'token_bucket'];
+  if (e.believed !== undefined) order.unshift(e.believed);
+  for (const shape of order) if (explains(shape, e)) return shape;
+  return 'fixed_window';
+}
+
+function explains(shape: QuotaShape, e: RefusalEvidence): boolean {
+  const release = e.sentAt + e.hintMs;
+  switch (shape) {
+    case 'fixed_window':
+      return e.boundary !== undefined && offBoundary(release - e.boundary, e.windowMs) <= e.toleranceMs;
+    case 'sliding':
+      return (
+        e.oldest !== undefined &&
+        release - e.windowMs >= e.oldest - e.toleranceMs &&
+        release - e.windowMs <= e.sentAt
+      );
+    case 'token_bucket': {
+      const rate = e.rate ?? (e.held + e.need) / e.windowMs;
+      return rate > 0 && e.hintMs <= (2 * e.need) / rate;
+    }
+  }
+}
+
+/** How far `offset` lies from the nearest multiple of `period`. */
+export function offBoundary(offset: number, period: number): number {
+  const r = ((offset % period) + period) % period;
+  return Math.min(r, period - r);
+}

@@ -1,0 +1,74 @@
+import type { CallLedger } from './call-ledger.js';
+import { DROP, TOLERANCE, type PendingRefusal } from './pending-refusal.js';
+import type { QuotaEstimates } from './quota-estimates.js';
+
+/**
+ * What a window's 429 says its quota is, once the calls out when it was sent have reported (see
+ * quota-model.ts for when). A 429 sent at t, its room freeing at a, over the window W:
+ *
+ *   sliding  over (t − Ŵ, t]: n calls, m tokens. The first count is exact (R̂ ← n, T̂ ← m: the
+ *            window began empty). Later, when a − W is one of our calls' start s*, the hint says
+ *            how many must leave first (k, those started by s*): R̂ ← max(1, min(R̂ − 1,
+ *            n + 1 − k)), T̂ ← max(call, min(T̂ − call, Σ c after s* + e)) — a quota that dropped
+ *            is followed at once; a token reading within a fifth of T̂ (loose by up to the call
+ *            that leaves last) and a hint that names none of our calls lower it by two calls at
+ *            most. After a trial it failed, the level before the trial holds at least
+ *   fixed    the window [a − W, a) held N calls of M tokens: R̂ ← N; T̂ ← M — or, when M is within a
+ *            fifth of T̂ (a lower bound, loose by up to the refused call), lowered by two calls at
+ *            most, once
+ */
+export function readSliding(
+  ledger: CallLedger,
+  quota: QuotaEstimates,
+  windowMs: number,
+  unitMs: number | undefined,
+  refusal: PendingRefusal,
+  now: number,
+): void {
+  const counted = ledger.between(refusal.at - windowMs, refusal.at);
+  const n = counted.length;
+  const m = counted.reduce((sum, a) => sum + a.cost, 0);
+  // Without reported tokens a token quota cannot be counted: pace the requests it allowed.
+  const budget = refusal.quota === 'tokens' && m > 0 ? 'tokens' : 'requests';
+  const known = budget === 'requests' ? quota.requests : quota.tokens;
+  if (unitMs === undefined || known === undefined) return quota.count(budget, n, m, now);
+  const leaving = ledger.startNear(refusal.release - unitMs, unitMs * TOLERANCE);
+  const afterTrial = refusal.afterTrial === true;
+  if (leaving === undefined) {
+    if (!afterTrial) quota.count(budget, n, m, now);
+    return;
+  }
+  const staying = counted.filter((a) => a.start > leaving);
+  const call = ledger.meanCost();
+  const reading =
+    budget === 'requests'
+      ? n + 1 - Math.max(1, n - staying.length)
+      : staying.reduce((sum, a) => sum + a.cost, 0) + refusal.estimate;
+  if (afterTrial) return quota.read(budget, Math.max(known, reading), now, { afterTrial });
+  if (budget === 'tokens' && reading >= DROP * known) return quota.count(budget, n, m, now);
+  const step = budget === 'requests' ? 1 : call;
+  quota.read(budget, Math.max(budget === 'requests' ? 1 : call, Math.min(known - step, reading)), now);
+}
+
+/** `early`: read when the 429 arrives, the calls out taken as admitted; read again once they report. */
+export function readFixed(
+  ledger: CallLedger,
+  quota: QuotaEstimates,
+  unitMs: number,
+  refusal: PendingRefusal,
+  early: boolean,
+  now: number,
+): void {
+  const held = ledger.taken(refusal.release - unitMs, refusal.sent, early);
+  if (refusal.quota === 'requests' || held.tokens === 0) {
+    quota.read('requests', Math.max(1, held.requests), now);
+    return;
+  }
+  // Decided once, when the 429 is first read: read again, with the calls out reported, alike.
+  const known = quota.tokens;
+  refusal.nearEstimate ??=
+    refusal.firstReading !== true && known !== undefined && held.tokens >= DROP * known;
+  if (refusal.nearEstimate) {
+    if (!early) quota.count('tokens', held.requests, held.tokens, now);
+  } else quota.read('tokens', Math.max(ledger.meanCost(), held.tokens), now);
+}

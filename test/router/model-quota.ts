@@ -1,0 +1,184 @@
+/**
+ * The provider's side of the quota model (quota-simulation.ts): a quota of one shape, the way
+ * the simulator (src/sim/*-quota.ts) and the providers' documents describe them, on a virtual
+ * clock. `refusal` answers whether a call costing `tokens` would be admitted at `now` and, if
+ * not, how long until it would be:
+ *
+ *   sliding       #admitted in (t − W, t] + 1 ≤ rpm  ∧  Σ tokens in the window + c ≤ tpm
+ *                 wait = until enough of the oldest calls leave
+ *   token_bucket  levelR(t) ≥ 1 ∧ levelT(t) ≥ c,  level(t) = min(C, level(s) + (t − s)·limit/W),
+ *                 C = burst · limit, both full at t = 0;  wait = (need − level)·W/limit
+ *   fixed_window  the counts of the window [φ + kW, φ + (k+1)W) that holds t;  wait = to its end
+ *   schedule      any of them with rpm, tpm = the last step at or before t (the key shared with
+ *                 another service that starts and stops)
+ */
+export type ModelShape = 'sliding' | 'token_bucket' | 'fixed_window';
+
+export interface ScheduleStep {
+  atMs: number;
+  rpm?: number;
+  tpm?: number;
+}
+
+export interface QuotaSpec {
+  rpm: number;
+  tpm: number;
+  windowMs: number;
+  shape?: ModelShape;
+  /** token_bucket: capacity as a share of a window's allowance (default 1). */
+  burst?: number;
+  /** fixed_window: where the boundaries fall, φ (default 0). */
+  phaseMs?: number;
+  schedule?: readonly ScheduleStep[];
+}
+
+export interface Refusal {
+  waitMs: number;
+  quota: 'requests' | 'tokens';
+  /** A refusal by the window quota (which a provider may name), not by its concurrency cap. */
+  named?: boolean;
+}
+
+export interface ModelQuota {
+  refusal(now: number, tokens: number): Refusal | undefined;
+  admit(now: number, tokens: number): void;
+}
+
+export function limitsAt(spec: QuotaSpec, now: number): { rpm: number; tpm: number } {
+  let rpm = spec.rpm;
+  let tpm = spec.tpm;
+  for (const step of spec.schedule ?? []) {
+    if (step.atMs > now) break;
+    rpm = step.rpm ?? spec.rpm;
+    tpm = step.tpm ?? spec.tpm;
+  }
+  return { rpm, tpm };
+}
+
+/** When the limits next change after `now` (∞ when they never do). */
+export function nextChangeAfter(spec: QuotaSpec, now: number): number {
+  return spec.schedule?.find((s) => s.atMs > now)?.atMs ?? Number.POSITIVE_INFINITY;
+}
+
+export function modelQuota(spec: QuotaSpec): ModelQuota {
+  switch (spec.shape ?? 'sliding') {
+    case 'sliding':
+      return new SlidingQuota(spec);
+    case 'token_bucket':
+      return new BucketQuota(spec);
+    case 'fixed_window':
+      return new FixedQuota(spec);
+  }
+}
+
+class SlidingQuota implements ModelQuota {
+  private readonly admitted: { t: number; tokens: number }[] = [];
+  constructor(private readonly s: QuotaSpec) {}
+
+  refusal(now: number, tokens: number): Refusal | undefined {
+    const { rpm, tpm } = limitsAt(this.s, now);
+    while (this.admitted.length > 0 && (this.admitted[0]?.t ?? 0) <= now - this.s.windowMs)
+      this.admitted.shift();
+    if (this.admitted.length + 1 > rpm) {
+      const leaving = this.admitted[this.admitted.length - Math.max(1, Math.floor(rpm))]?.t ?? now;
+      return { waitMs: Math.max(1, leaving + this.s.windowMs - now), quota: 'requests', named: true };
+    }
+    let held = this.admitted.reduce((sum, a) => sum + a.tokens, 0);
+    if (held + tokens <= tpm) return undefined;
+    for (const a of this.admitted) {
+      held -= a.tokens;
+      if (held + tokens <= tpm)
+        return { waitMs: Math.max(1, a.t + this.s.windowMs - now), quota: 'tokens', named: true };
+    }
+    return { waitMs: this.s.windowMs, quota: 'tokens', named: true };
+  }
+
+  admit(now: number, tokens: number): void {
+    this.admitted.push({ t: now, tokens });
+  }
+}
+
+class BucketQuota implements ModelQuota {
+  private requests: number;
+  private tokens: number;
+  private at = 0;
+  private limits: { rpm: number; tpm: number };
+
+  constructor(private readonly s: QuotaSpec) {
+    this.limits = limitsAt(s, 0);
+    this.requests = this.capacity().requests;
+    this.tokens = this.capacity().tokens;
+  }
+
+  refusal(now: number, tokens: number): Refusal | undefined {
+    this.refill(now);
+    const { rpm, tpm } = this.limits;
+    const w = this.s.windowMs;
+    if (this.requests < 1 - 1e-9)
+      return { waitMs: Math.max(1, ((1 - this.requests) * w) / rpm), quota: 'requests', named: true };
+    if (this.tokens < tokens - 1e-9)
+      return { waitMs: Math.max(1, ((tokens - this.tokens) * w) / tpm), quota: 'tokens', named: true };
+    return undefined;
+  }
+
+  admit(now: number, tokens: number): void {
+    this.refill(now);
+    this.requests -= 1;
+    this.tokens -= tokens;
+  }
+
+  private capacity(): { requests: number; tokens: number } {
+    const burst = this.s.burst ?? 1;
+    return { requests: burst * this.limits.rpm, tokens: burst * this.limits.tpm };
+  }
+
+  private refill(now: number): void {
+    const elapsed = now - this.at;
+    if (elapsed <= 0) return;
+    const w = this.s.windowMs;
+    this.requests = Math.min(this.capacity().requests, this.requests + (elapsed * this.limits.rpm) / w);
+    this.tokens = Math.min(this.capacity().tokens, this.tokens + (elapsed * this.limits.tpm) / w);
+    this.at = now;
+    const next = limitsAt(this.s, now);
+    if (next.rpm !== this.limits.rpm || next.tpm !== this.limits.tpm) {
+      this.limits = next;
+      this.requests = Math.min(this.requests, this.capacity().requests);
+      this.tokens = Math.min(this.tokens, this.capacity().tokens);
+    }
+  }
+}
+
+class FixedQuota implements ModelQuota {
+  private window = Number.NaN;
+  private requests = 0;
+  private tokens = 0;
+  constructor(private readonly s: QuotaSpec) {}
+
+  refusal(now: number, tokens: number): Refusal | undefined {
+    this.roll(now);
+    const { rpm, tpm } = limitsAt(this.s, now);
+    const waitMs = Math.max(1, this.end(now) - now);
+    if (this.requests + 1 > rpm) return { waitMs, quota: 'requests', named: true };
+    if (this.tokens + tokens > tpm) return { waitMs, quota: 'tokens', named: true };
+    return undefined;
+  }
+
+  admit(now: number, tokens: number): void {
+    this.roll(now);
+    this.requests += 1;
+    this.tokens += tokens;
+  }
+
+  private end(now: number): number {
+    const phase = this.s.phaseMs ?? 0;
+    return phase + (Math.floor((now - phase) / this.s.windowMs) + 1) * this.s.windowMs;
+  }
+
+  private roll(now: number): void {
+    const k = Math.floor((now - (this.s.phaseMs ?? 0)) / this.s.windowMs);
+    if (k === this.window) return;
+    this.window = k;
+    this.requests = 0;
+    this.tokens = 0;
+  }
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { QuotaModel } from '../../../src/router/pacing/quota-model.js';
+import { modelQuota, type QuotaSpec } from '../model-quota.js';
+
+/**
+ * The quota model against each shape of quota (model-quota.ts), its 429s naming a minute of 6 s:
+ * a client that always has a call of 100 tokens waiting sends one whenever the model lets it,
+ * each answered 50 ms later; a refusal comes back at once with the exact wait.
+ */
+const MINUTE = 6_000;
+
+function drive(spec: QuotaSpec, untilMs: number) {
+  const model = new QuotaModel(undefined, MINUTE);
+  const provider = modelQuota(spec);
+  const out: {
+    start: number;
+    answerAt: number;
+    refused?: { waitMs: number; quota: 'requests' | 'tokens' };
+  }[] = [];
+  const admitted: number[] = [];
+  const refusals: number[] = [];
+  let now = 0;
+  while (now < untilMs) {
+    for (const call of out.filter((c) => c.answerAt <= now)) {
+      out.splice(out.indexOf(call), 1);
+      if (call.refused === undefined) model.admitted(call.start, call.answerAt, 100);
+      else model.refused(call.answerAt, call.refused.waitMs, true, call.refused.quota, call.start, 'minute');
+    }
+    const at = model.openAt(now, 100);
+    if (at <= now && out.length < 10) {
+      model.started(now, 100);
+      const refused = provider.refusal(now, 100);
+      if (refused === undefined) {
+        provider.admit(now, 100);
+        admitted.push(now);
+      } else refusals.push(now);
+      out.push({ start: now, answerAt: now + (refused === undefined ? 50 : 1), ...(refused && { refused }) });
+    }
+    const next = Math.min(...out.map((c) => c.answerAt), at > now ? at : now + 1);
+    now = Math.max(now + 0.5, Math.min(next, now + 50));
+  }
+  /** Calls admitted in [from, to). */
+  const between = (from: number, to: number) => admitted.filter((t) => t >= from && t < to).length;
+  return { model, admitted, refusals, between };
+}
+
+describe('QuotaModel under each quota shape', () => {
+  it('reads a bucket from its short waits and paces at its refill rate, not in bursts', () => {
+    const { model, refusals, between } = drive(
+      { rpm: 60, tpm: 1e9, windowMs: MINUTE, shape: 'token_bucket' },
+      30_000,
+    );
+    expect(model.shape).toBe('token_bucket');
+    expect(model.requests).toBeGreaterThanOrEqual(57);
+    expect(model.requests).toBeLessThanOrEqual(61);
+    // A full bucket's 60 and then 10 a second: 60 + 10·29 by 30 s, within a few calls.
+    expect(between(6_000, 30_000)).toBeGreaterThanOrEqual(230);
+    expect(refusals.length).toBeLessThanOrEqual(3);
+  });
+
+  it('reads a fixed window from a wait that ends on its boundary, and sends each window’s quota from that boundary', () => {
+    const { model, refusals, between } = drive(
+      { rpm: 30, tpm: 1e9, windowMs: MINUTE, shape: 'fixed_window', phaseMs: 2_000 },
+      26_000,
+    );
+    expect(model.shape).toBe('fixed_window');
+    expect(model.requests).toBe(30);
+    for (const boundary of [8_000, 14_000, 20_000]) {
+      expect(between(boundary, boundary + 1_000)).toBe(30);
+      expect(between(boundary - 1_000, boundary)).toBe(0);
+    }
+    expect(refusals.length).toBeLessThanOrEqual(2);
+  });
+
+  it('does not learn a fixed window’s length from where its first call fell', () => {
+    const { model } = drive(
+      { rpm: 30, tpm: 1e9, windowMs: MINUTE, shape: 'fixed_window', phaseMs: 4_500 },
+      12_000,
+    );
+    expect(model.windowMs).toBe(MINUTE);
+  });
+
+  it('follows a quota that halves at once, and finds it back within two windows of its return', () => {
+    const schedule = [
+      { atMs: 20_000, rpm: 30 },
+      { atMs: 40_000, rpm: 60 },
+    ];
+    const { model, between } = drive({ rpm: 60, tpm: 1e9, windowMs: MINUTE, schedule }, 60_000);
+    expect(model.shape).toBe('sliding');
+    // Halved: no more than 30 a window from one window after the change.
+    expect(between(26_000, 32_000)).toBeLessThanOrEqual(30);
+    // Back: 60 a window again within two windows of the return.
+    expect(between(46_000, 52_000)).toBeGreaterThanOrEqual(55);
+    expect(model.requests).toBe(60);
+  });
+
+  it('takes the unit a 429 names for a prior that a window of another length overturns', () => {
+    // A sliding window of 3 s whose 429s name a minute of 6 s: ten calls from empty, the eleventh
+    // told to wait until the first leaves at 3 000 — which a fixed window of 6 s, its boundary
+    // there, explains as well.
+    const model = new QuotaModel(undefined, MINUTE);
+    for (let s = 0; s < 1_000; s += 100) {
+      model.started(s, 100);
+      model.admitted(s, s + 50, 100);
+    }
+    model.started(1_000, 100);
+    model.refused(1_001, 2_000, true, 'requests', 1_000, 'minute');
+    expect(model.shape).toBe('fixed_window');
+    // Past that boundary, a call refused until the call sent at 200 leaves, at 3 200: on no
+    // boundary of 6 s, but just as a window of 3 s — the first one's length — frees its room.
+    for (const s of [3_010, 3_020, 3_030, 3_040, 3_050, 3_060, 3_070, 3_080, 3_090, 3_100]) {
+      model.started(s, 100);
+      model.admitted(s, s + 50, 100);
+    }
+    model.started(3_110, 100);
+    model.refused(3_111, 90, true, 'requests', 3_110, 'minute');
+    expect(model.shape).toBe('sliding');
+    expect(model.windowMs).toBeCloseTo(3_000 * (1 + 1 / 600));
+  });
+});

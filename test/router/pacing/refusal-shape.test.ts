@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { refusalShape, type RefusalEvidence } from '../../../src/router/pacing/refusal-shape.js';
+
+/** A burst of 60 calls from 0 to 700 ms filled a minute of 6 s; the 61st, sent at 700, was refused. */
+const burst: Omit<RefusalEvidence, 'hintMs'> = {
+  sentAt: 700,
+  windowMs: 6_000,
+  oldest: 0,
+  held: 60,
+  need: 1,
+  toleranceMs: 20,
+};
+
+describe('refusalShape', () => {
+  it('reads a wait until the oldest call leaves the window as a sliding window', () => {
+    expect(refusalShape({ ...burst, hintMs: 5_300 })).toBe('sliding');
+  });
+
+  it('reads a wait of about one call’s refill as a token bucket', () => {
+    // 61 calls a window refill one in ~98 ms.
+    expect(refusalShape({ ...burst, hintMs: 60 })).toBe('token_bucket');
+  });
+
+  it('reads a wait that ends before the oldest call could leave, and is no refill, as a fixed window’s boundary', () => {
+    expect(refusalShape({ ...burst, hintMs: 2_000 })).toBe('fixed_window');
+  });
+
+  it('keeps a fixed window whose boundary a later refusal falls on, a whole number of windows on', () => {
+    expect(
+      refusalShape({
+        ...burst,
+        sentAt: 9_000,
+        oldest: 2_710,
+        hintMs: 2_700,
+        boundary: -300,
+        believed: 'fixed_window',
+      }),
+    ).toBe('fixed_window');
+  });
+
+  it('tries the shape it believes first: a bucket’s refusal at steady state would pass for sliding too', () => {
+    const steady = { ...burst, sentAt: 30_000, oldest: 24_010, held: 60, hintMs: 40, rate: 0.01 };
+    expect(refusalShape({ ...steady, believed: 'token_bucket' })).toBe('token_bucket');
+    expect(refusalShape(steady)).toBe('sliding');
+  });
+
+  it('leaves a believed bucket for sliding when the wait is far longer than a refill', () => {
+    expect(refusalShape({ ...burst, hintMs: 5_300, rate: 0.01, believed: 'token_bucket' })).toBe('sliding');
+  });
+});

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import type { ConcurrencyPolicyName } from '../../src/router/concurrency-policies.js';
+import { simulate, type Scenario } from './quota-simulation.js';
+
+/**
+ * The adaptive policy against every quota shape the providers document (model-quota.ts), told
+ * neither the shape nor the quota, on a virtual clock: the rows of bench/quota at its time scale
+ * 0.1 (a minute of 6 s, calls of 100 ms, 200 calls of 5 pages), with a send lag (the first call
+ * 80 ms, then 2–5 ms) and hints exact to the millisecond (OpenAI's retry-after-ms, Gemini's
+ * message). Five seeds each; a fixed window's boundaries fall at a different phase per seed.
+ *
+ *   target: efficiency ≥ 0.95 and ≤ 2 % 429s (EXPECT names the rows that cannot, and why)
+ */
+const base: Scenario = {
+  calls: 200,
+  tokensPerCall: 1_500,
+  rpm: 60,
+  tpm: 1e12,
+  windowMs: 6_000,
+  providerConcurrency: Number.POSITIVE_INFINITY,
+  medianMs: 100,
+  refusalLatencyMs: 2,
+  hints: 'exact',
+  namesMinute: true,
+  sendLag: { firstMs: 80, ms: 2, jitterMs: 3 },
+  initial: 3,
+  max: 10,
+  seed: 1,
+};
+
+const tokensBind: Partial<Scenario> = { rpm: 200, tpm: 40_000, tokensPerCall: 1_800, tokenSpread: 0.35 };
+/** The run's nominal length at 60 rpm: 200 calls, 3⅓ windows. */
+const NOMINAL_MS = (200 / 60) * 6_000;
+
+const SCENARIOS: Record<string, (seed: number) => Partial<Scenario>> = {
+  'sliding, 60 rpm': () => ({}),
+  'sliding, tokens bind': () => tokensBind,
+  'token bucket, 60 rpm': () => ({ shape: 'token_bucket' }),
+  'token bucket, tokens bind': () => ({ ...tokensBind, shape: 'token_bucket' }),
+  'token bucket ½, tokens bind': () => ({ ...tokensBind, shape: 'token_bucket', burst: 0.5 }),
+  'fixed window, 60 rpm': (seed) => ({ shape: 'fixed_window', phaseMs: (seed * 1_237) % 6_000 }),
+  'fixed window, tokens bind': (seed) => ({
+    ...tokensBind,
+    shape: 'fixed_window',
+    phaseMs: (seed * 1_237) % 6_000,
+  }),
+  'schedule: 60 → 30 → 60 rpm': () => ({
+    schedule: [
+      { atMs: Math.round(NOMINAL_MS / 3), rpm: 30 },
+      { atMs: Math.round((2 * NOMINAL_MS) / 3), rpm: 60 },
+    ],
+  }),
+  // The unit a 429 names is a prior: a window half as long shows itself and replaces it.
+  'sliding, 30 rpm per half minute named per minute': () => ({ rpm: 30, windowMs: 3_000, minuteMs: 6_000 }),
+  'schedule, tokens: 40k → 20k → 40k': () => ({
+    ...tokensBind,
+    calls: 200,
+    schedule: [
+      { atMs: 18_000, tpm: 20_000 },
+      { atMs: 36_000, tpm: 40_000 },
+    ],
+  }),
+};
+
+const POLICIES: ConcurrencyPolicyName[] = ['fixed', 'seed', 'adaptive'];
+const SEEDS = [1, 2, 3, 4, 5];
+
+interface Row {
+  efficiency: number;
+  worstEfficiency: number;
+  rateLimitedShare: number;
+  exhausted: number;
+}
+
+function measure(policy: ConcurrencyPolicyName, scenario: (seed: number) => Partial<Scenario>): Row {
+  const runs = SEEDS.map((seed) => simulate(policy, { ...base, ...scenario(seed), seed }));
+  const attempts = runs.reduce((n, r) => n + r.attempts, 0);
+  return {
+    efficiency: runs.reduce((n, r) => n + r.efficiency, 0) / runs.length,
+    worstEfficiency: Math.min(...runs.map((r) => r.efficiency)),
+    rateLimitedShare: runs.reduce((n, r) => n + r.rateLimited, 0) / attempts,
+    exhausted: runs.reduce((n, r) => n + r.exhausted, 0),
+  };
+}
+
+const results = new Map<string, Record<ConcurrencyPolicyName, Row>>();
+for (const [name, scenario] of Object.entries(SCENARIOS)) {
+  results.set(
+    name,
+    Object.fromEntries(POLICIES.map((p) => [p, measure(p, scenario)])) as Record<ConcurrencyPolicyName, Row>,
+  );
+}
+
+function table(): string {
+  const lines = [`${'quota shape'.padEnd(36)}policy    efficiency  worst  429-share  exhausted`];
+  for (const [name, row] of results) {
+    for (const p of POLICIES) {
+      const r = row[p];
+      lines.push(
+        `${name.padEnd(36)}${p.padEnd(10)}${r.efficiency.toFixed(3).padStart(10)}${r.worstEfficiency.toFixed(2).padStart(7)}${(r.rateLimitedShare * 100).toFixed(1).padStart(10)}%${String(r.exhausted).padStart(10)}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+/**
+ * What each row must hold. The target (≥ 0.95, ≤ 2 %) everywhere but where a run this short
+ * cannot: a fixed window whose first boundary falls a moment after the first call lets a client
+ * that slow-starts send fewer calls before it than one that bursts, and on a run of three windows
+ * that costs a whole window at the end (one phase in five here: 0.69); a token quota first counted
+ * a call low rounds a nine-window run up to ten. A bucket holding half a minute is first read as
+ * holding a whole one (the documented default), and found by trials that cost 429s; so is a quota
+ * that comes back while the run lasts, and a unit named wrong.
+ */
+const EXPECT: Record<string, { efficiency: number; rateLimited: number }> = {
+  'fixed window, 60 rpm': { efficiency: 0.93, rateLimited: 0.02 },
+  'fixed window, tokens bind': { efficiency: 0.93, rateLimited: 0.02 },
+  'token bucket ½, tokens bind': { efficiency: 0.95, rateLimited: 0.04 },
+  'sliding, 30 rpm per half minute named per minute': { efficiency: 0.95, rateLimited: 0.05 },
+  'schedule, tokens: 40k → 20k → 40k': { efficiency: 0.95, rateLimited: 0.05 },
+};
+const TARGET = { efficiency: 0.95, rateLimited: 0.02 };
+
+describe('adaptive pacing under every quota shape (simulation)', () => {
+  it('prints the comparison', () => {
+    console.log(`\n${table()}\n(efficiency = oracle time ÷ wall time, mean of ${SEEDS.length} seeds)`);
+    expect(results.size).toBe(Object.keys(SCENARIOS).length);
+  });
+
+  for (const name of Object.keys(SCENARIOS)) {
+    const want = EXPECT[name] ?? TARGET;
+    it(`holds ≥ ${want.efficiency} efficiency with ≤ ${want.rateLimited * 100} % 429s: ${name}`, () => {
+      const r = results.get(name)?.adaptive;
+      expect(r?.efficiency, name).toBeGreaterThanOrEqual(want.efficiency);
+      expect(r?.rateLimitedShare, name).toBeLessThanOrEqual(want.rateLimited);
+      expect(r?.exhausted, name).toBe(0);
+    });
+  }
+
+  it('finds a quota that halves and comes back within two windows of each change', () => {
+    const name = 'schedule: 60 → 30 → 60 rpm';
+    const r = results.get(name)?.adaptive;
+    expect(r?.efficiency, name).toBeGreaterThanOrEqual(0.95);
+  });
+});
