@@ -7,14 +7,11 @@ import {
 } from 'rxjs';
 import { abortedError } from '../model/errors.js';
 import type { ProviderName } from '../model/provider-name.js';
-import { LOG_TAGS, logger } from '../telemetry/log.js';
+import { LOG_TAGS, logger, type Logger } from '../telemetry/log.js';
 import { CONCURRENCY_POLICIES, type ConcurrencyPolicyName } from './concurrency-policies.js';
 import { limitSampleOf } from './limit-sample-of.js';
 import { normaliseBounds, type Limit } from './limit/limit.js';
 import type { CallOutcome, LearntQuota, Pacer } from './pacing/pacer.js';
-
-const log = logger(LOG_TAGS.concurrency);
-const throttleLog = logger(LOG_TAGS.throttle);
 
 /** One change of the limit, as the gate records it. */
 export interface LimitChange {
@@ -68,9 +65,11 @@ export class ProviderGate {
   private tickTimer: Timer | undefined;
   private gateTimer: Timer | undefined;
   private readonly waiters: Waiter[] = [];
-  private readonly log: LimitChange[] = [];
+  private readonly changeLog: LimitChange[] = [];
   private readonly keepChanges: number;
-  private readonly fields: { provider?: ProviderName };
+  /** Every line names the provider this gate is about. */
+  private readonly log: Logger;
+  private readonly throttleLog: Logger;
   private learntKey = '';
   private closed = false;
 
@@ -81,7 +80,9 @@ export class ProviderGate {
     opts: Pick<GateOptions, 'keepChanges' | 'provider'> = {},
   ) {
     this.keepChanges = Math.max(1, opts.keepChanges ?? 1_000);
-    this.fields = opts.provider === undefined ? {} : { provider: opts.provider };
+    const about = opts.provider === undefined ? {} : { provider: opts.provider };
+    this.log = logger(LOG_TAGS.concurrency).child(about);
+    this.throttleLog = logger(LOG_TAGS.throttle).child(about);
     this.subject = new BehaviorSubject(this.effective());
     this.limit$ = this.subject.asObservable();
     this.refresh();
@@ -117,7 +118,7 @@ export class ProviderGate {
 
   /** The latest changes of the limit, oldest first. */
   get changes(): readonly LimitChange[] {
-    return this.log;
+    return this.changeLog;
   }
 
   record(outcome: CallOutcome): void {
@@ -130,11 +131,10 @@ export class ProviderGate {
     const pausedUntil = this.pacer.pausedUntil;
     if (pausedUntil > pausedBefore && pausedUntil > now) {
       const fields = {
-        ...this.fields,
         until: new Date(pausedUntil).toISOString(),
         pauseMs: pausedUntil - now,
       };
-      throttleLog.info(fields, 'dispatch paused for retry hint');
+      this.throttleLog.info(fields, 'dispatch paused for retry hint');
     }
     this.noteLearnt();
     this.refresh();
@@ -198,13 +198,10 @@ export class ProviderGate {
       old,
       new: next,
     };
-    this.log.push(change);
-    if (this.log.length > this.keepChanges) this.log.shift();
+    this.changeLog.push(change);
+    if (this.changeLog.length > this.keepChanges) this.changeLog.shift();
     // `time` is pino's own field: the change's moment is logged as `at` so the two do not collide.
-    log.info(
-      { ...this.fields, reason: change.reason, old, new: next, at: change.time },
-      'concurrency changed',
-    );
+    this.log.info({ reason: change.reason, old, new: next, at: change.time }, 'concurrency changed');
   }
 
   private noteLearnt(): void {
@@ -213,7 +210,7 @@ export class ProviderGate {
     const key = JSON.stringify(quota);
     if (key === this.learntKey || key === '{}') return;
     this.learntKey = key;
-    log.info({ ...this.fields, ...quota }, 'quota learnt');
+    this.log.info(quota, 'quota learnt');
   }
 
   /** Lets waiting calls through, oldest first, while the pacer lets them; returns when it next may. */
