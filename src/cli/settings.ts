@@ -1,4 +1,6 @@
-import { CONCURRENCY_POLICY_NAMES } from '../router/concurrency-policies.js';
+import { CONCURRENCY_POLICY_NAMES, DEFAULT_CONCURRENCY } from '../router/concurrency-policies.js';
+import { DEFAULT_MAX_TAGS_PER_PAGE } from '../router/normalise-labels.js';
+import { ORIGIN_BACKOFF } from '../operators/backoff.js';
 
 /**
  * The table of every setting tagspace understands: its flag, its environment variable, its
@@ -211,7 +213,7 @@ const TABLE = [
     aliases: ['TAG_SPACE_AI_CONCURRENCY'],
     type: 'int',
     min: 1,
-    default: '3',
+    default: String(DEFAULT_CONCURRENCY.initial),
     help: 'initial concurrent LLM calls',
   },
   {
@@ -221,7 +223,7 @@ const TABLE = [
     aliases: ['TAG_SPACE_MAX_AI_CONCURRENCY'],
     type: 'int',
     min: 1,
-    default: '10',
+    default: String(DEFAULT_CONCURRENCY.max),
     help: 'upper bound of concurrent LLM calls',
   },
   {
@@ -230,7 +232,7 @@ const TABLE = [
     env: 'TAGSPACE_CONCURRENCY_POLICY',
     type: 'enum',
     values: CONCURRENCY_POLICY_NAMES,
-    default: 'adaptive',
+    default: DEFAULT_CONCURRENCY.policy,
     help: 'how the concurrency limit follows call outcomes',
   },
   {
@@ -295,7 +297,7 @@ const TABLE = [
     env: 'TAGSPACE_MAX_RETRIES',
     type: 'int',
     min: 0,
-    default: '3',
+    default: String(ORIGIN_BACKOFF.maxRetries),
     help: 'retries of one provider call',
   },
   {
@@ -304,7 +306,7 @@ const TABLE = [
     env: 'TAGSPACE_RETRY_BASE_MS',
     type: 'int',
     min: 1,
-    default: '500',
+    default: String(ORIGIN_BACKOFF.baseDelayMs),
     help: 'first backoff delay (doubles each retry)',
   },
   {
@@ -313,7 +315,7 @@ const TABLE = [
     env: 'TAGSPACE_MAX_TAGS',
     type: 'int',
     min: 1,
-    default: '8',
+    default: String(DEFAULT_MAX_TAGS_PER_PAGE),
     help: 'tags kept per page',
   },
 

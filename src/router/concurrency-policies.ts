@@ -31,3 +31,10 @@ export type ConcurrencyPolicyName = keyof typeof TABLE;
 export const CONCURRENCY_POLICIES: Readonly<Record<ConcurrencyPolicyName, PolicyParts>> = TABLE;
 
 export const CONCURRENCY_POLICY_NAMES = Object.keys(CONCURRENCY_POLICIES) as ConcurrencyPolicyName[];
+
+/** The gate every provider gets unless told otherwise; the settings table's defaults are these. */
+export const DEFAULT_CONCURRENCY: { policy: ConcurrencyPolicyName; initial: number; max: number } = {
+  policy: 'adaptive',
+  initial: 3,
+  max: 10,
+};

@@ -3,7 +3,7 @@ import { abortedError, asTagspaceError, TagspaceError } from '../model/errors.js
 import { LOG_TAGS, logger, type Logger } from '../telemetry/log.js';
 import { ORIGIN_BACKOFF, type BackoffPolicy } from '../operators/backoff.js';
 import { DEFAULT_BREAKER, type BreakerSettings, type BreakerTransition } from './circuit-breaker.js';
-import type { ConcurrencyPolicyName } from './concurrency-policies.js';
+import { DEFAULT_CONCURRENCY, type ConcurrencyPolicyName } from './concurrency-policies.js';
 import type { Accepted, BatchContext, RouterPage } from './group-state.js';
 import { GroupTagger } from './group-tagger.js';
 import {
@@ -48,7 +48,7 @@ export interface RouterOptions {
   /** Longest wait between probes while no provider can serve (default 30 s). */
   holdMaxDelayMs?: number;
   /**
-   * Each provider gets its own gate with these settings (default adaptive, 3, max 10);
+   * Each provider gets its own gate with these settings (default DEFAULT_CONCURRENCY);
    * `minuteMs`: how long a provider's minute lasts on the router's clock (default 60 000, shorter
    * in a time-scaled bench), for 429s that name a per-minute quota.
    */
@@ -59,9 +59,9 @@ export interface RouterOptions {
     min?: number;
     minuteMs?: number;
   };
-  /** Default 8. */
+  /** Default DEFAULT_MAX_TAGS_PER_PAGE. */
   maxTagsPerPage?: number;
-  /** Default 50. */
+  /** Default DEFAULT_MAX_LABEL_LENGTH. */
   maxLabelLength?: number;
   /** When given, only these labels (normalised) are kept. */
   taxonomy?: Iterable<string>;
@@ -104,7 +104,7 @@ export class Router {
       providers,
       {
         breaker: { ...DEFAULT_BREAKER, ...opts.breaker },
-        concurrency: opts.concurrency ?? { policy: 'adaptive', initial: 3, max: 10 },
+        concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
         quotaCooldownMs: opts.quotaCooldownMs ?? 15 * 60_000,
         now,
         scheduler,
