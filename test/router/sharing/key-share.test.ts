@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { KeyShare } from '../../../src/router/sharing/key-share.js';
+import type { ShareRecord } from '../../../src/router/sharing/share-record.js';
+
+const SESSION = 10_000;
+const estimate = { windowMs: 10_000, requests: 30, learntAt: 0 };
+
+function share(self: string): KeyShare {
+  return new KeyShare({ self, provider: 'gemini', sessionTimeoutMs: SESSION, bucketMs: 100 });
+}
+
+/** Every instance hears every other's record of `now`. */
+function exchange(shares: KeyShare[], now: number): void {
+  const records = shares.map((s) => [s.self, s.report(now)] as const);
+  for (const s of shares) for (const [id, r] of records) s.heard(id, r, now, false);
+}
+
+describe('KeyShare', () => {
+  it('alone has the whole quota, no peers and no peer usage', () => {
+    const a = share('a');
+    a.demand(0, 5);
+    a.admitted(0, 100);
+    expect(a.fraction(10)).toBe(1);
+    expect(a.instances(10)).toBe(1);
+    expect(a.peersUsage(10, 10_000)).toEqual({ requests: 0, tokens: 0 });
+  });
+
+  it('gives three instances with a backlog a third each, computed alike by each of them', () => {
+    const all = ['a', 'b', 'c'].map(share);
+    all[0]?.estimate(estimate);
+    for (const s of all) s.demand(0, 4);
+    exchange(all, 0);
+    for (const s of all) {
+      expect(s.instances(100)).toBe(3);
+      expect(s.fraction(100)).toBeCloseTo(1 / 3);
+    }
+  });
+
+  it('counts what the peers were admitted within the window asked for', () => {
+    const [a, b] = [share('a'), share('b')];
+    b.admitted(1_000, 500);
+    b.admitted(1_050, 500);
+    b.revise(1_050, 0, 200);
+    b.admitted(1_100, 300);
+    b.revise(1_100, -1, -300); // a 429: the provider did not count it
+    exchange([a, b], 1_200);
+    expect(a.peersUsage(1_200, 10_000)).toEqual({ requests: 2, tokens: 1_200 });
+    expect(a.peersUsage(1_200, 100)).toEqual({ requests: 0, tokens: 0 });
+    // Its own calls are not its peers'.
+    expect(b.peersUsage(1_200, 10_000)).toEqual({ requests: 0, tokens: 0 });
+  });
+
+  it('drops a peer silent longer than the session timeout, but counts its calls until they leave the window', () => {
+    const [a, b, c] = ['a', 'b', 'c'].map(share) as [KeyShare, KeyShare, KeyShare];
+    a.estimate(estimate);
+    for (const s of [a, b, c]) s.demand(0, 3);
+    for (let t = 0; t <= 5_000; t += 1_000) {
+      c.admitted(t, 100);
+      exchange([a, b, c], t);
+    }
+    // c is killed at 5 s: a and b keep hearing each other only.
+    for (let t = 6_000; t <= 15_000; t += 1_000) exchange([a, b], t);
+    expect(a.instances(15_000)).toBe(3);
+    expect(a.fraction(15_000)).toBeCloseTo(1 / 3);
+    exchange([a, b], 15_001);
+    expect(a.instances(15_001)).toBe(2);
+    expect(a.fraction(15_001)).toBeCloseTo(1 / 2);
+    // Its calls at 0…5 s are all in a 20 s window at 15 s, and leave it one by one until 25 s.
+    expect(a.peersUsage(15_001, 20_000).requests).toBe(6);
+    expect(a.peersUsage(22_500, 20_000).requests).toBe(3);
+    expect(a.peersUsage(25_001, 20_000).requests).toBe(0);
+  });
+
+  it('lets a peer that left (tombstone) go at once, its calls still counting until they age out', () => {
+    const [a, b] = [share('a'), share('b')];
+    a.demand(0, 1);
+    b.demand(0, 1);
+    b.admitted(900, 100);
+    exchange([a, b], 1_000);
+    expect(a.fraction(1_000)).toBeCloseTo(1 / 2);
+    a.heard('b', undefined, 1_100, false);
+    expect(a.instances(1_100)).toBe(1);
+    expect(a.fraction(1_100)).toBe(1);
+    expect(a.peersUsage(1_100, 10_000).requests).toBe(1);
+  });
+
+  it('starts a joiner at its share from the records it catches up on, and the others shrink once they hear it', () => {
+    const [a, b] = [share('a'), share('b')];
+    a.estimate(estimate);
+    a.demand(0, 2);
+    b.demand(0, 2);
+    exchange([a, b], 10_000);
+    const recordsOnTopic = [
+      ['a', a.report(10_000)],
+      ['b', b.report(10_000)],
+    ] as const;
+    const c = share('c');
+    c.demand(10_500, 2);
+    for (const [id, r] of recordsOnTopic) c.heard(id, r, 10_500, true);
+    expect(c.instances(10_500)).toBe(3);
+    expect(c.fraction(10_500)).toBeCloseTo(1 / 3);
+    expect(a.fraction(10_500)).toBeCloseTo(1 / 2);
+    exchange([a, b, c], 11_000);
+    expect(a.fraction(11_000)).toBeCloseTo(1 / 3);
+  });
+
+  it('takes records read while catching up that are older than the session timeout for departed instances', () => {
+    const [a, old] = [share('a'), share('old')];
+    old.demand(0, 3);
+    old.admitted(0, 10);
+    const record = old.report(0);
+    a.demand(60_000, 1);
+    a.heard('old', record, 60_000, true);
+    expect(a.instances(60_000)).toBe(1);
+    expect(a.peersUsage(60_000, 10_000).requests).toBe(0);
+  });
+
+  it('reads live records on its own clock, whatever the sender clock says', () => {
+    const [a, b] = [share('a'), share('b')];
+    b.admitted(0, 10);
+    b.demand(0, 1);
+    // b's clock is an hour ahead of a's: its record says sentAt = 3 600 000.
+    const skewed: ShareRecord = { ...b.report(0), sentAt: 3_600_000 };
+    a.heard('b', skewed, 500, false);
+    expect(a.instances(500)).toBe(2);
+    expect(a.peersUsage(500, 1_000).requests).toBe(1);
+    expect(a.instances(500 + SESSION + 1)).toBe(1);
+  });
+
+  it('keeps a peer without a backlog at its usage plus headroom and gives the rest to those with one', () => {
+    const [a, b, c] = ['a', 'b', 'c'].map(share) as [KeyShare, KeyShare, KeyShare];
+    a.estimate(estimate);
+    for (let i = 0; i < 4; i++) c.admitted(1_000 + i * 100, 10);
+    a.demand(0, 5);
+    b.demand(0, 5);
+    exchange([a, b, c], 2_000);
+    // c used 4 of 30 without waiting: (4·1.5 + 1)/30 = 7/30; a and b split the other 23/30.
+    expect(a.fraction(2_000)).toBeCloseTo(23 / 60);
+    expect(b.fraction(2_000)).toBeCloseTo(23 / 60);
+    expect(c.fraction(2_000)).toBeGreaterThanOrEqual(7 / 30);
+  });
+
+  it('leaves idle peers out of the split and shares equally while no estimate is known', () => {
+    const [a, b, idle] = ['a', 'b', 'idle'].map(share) as [KeyShare, KeyShare, KeyShare];
+    a.demand(0, 1);
+    b.demand(0, 1);
+    exchange([a, b, idle], 0);
+    expect(a.instances(0)).toBe(3);
+    expect(a.fraction(0)).toBeCloseTo(1 / 2);
+  });
+
+  it('reports the most calls that waited since its last record, then starts over', () => {
+    const a = share('a');
+    a.demand(0, 4);
+    a.demand(10, 0);
+    expect(a.report(20).waiting).toBe(4);
+    expect(a.report(30).waiting).toBe(0);
+  });
+
+  it('knows the newest estimate of the key, mapped onto its own clock, and publishes only its own', () => {
+    const [a, b] = [share('a'), share('b')];
+    a.estimate({ windowMs: 10_000, requests: 20, learntAt: 1_000 });
+    b.estimate({ windowMs: 10_000, requests: 30, learntAt: 4_000, shape: 'fixed_window' });
+    // b's clock runs 2 s behind: its record says sentAt 3 000 at a's 5 000, so b learnt at a's 6 000.
+    const rb = b.report(3_000);
+    a.heard('b', { ...rb, estimate: { ...rb.estimate!, learntAt: 2_000 }, sentAt: 3_000 }, 5_000, false);
+    expect(a.newestEstimate()).toEqual({
+      windowMs: 10_000,
+      requests: 30,
+      shape: 'fixed_window',
+      learntAt: 4_000,
+      by: 'b',
+    });
+    expect(a.report(5_000).estimate?.by).toBe('a');
+    a.estimate({ windowMs: 10_000, requests: 25, learntAt: 7_000 });
+    expect(a.newestEstimate()?.requests).toBe(25);
+  });
+
+  it('remembers the estimate of a peer that is gone', () => {
+    const [a, b] = [share('a'), share('b')];
+    b.estimate({ windowMs: 10_000, requests: 30, learntAt: 0 });
+    exchange([a, b], 0);
+    a.heard('b', undefined, 100, false);
+    a.prune(200_000);
+    expect(a.instances(200_000)).toBe(1);
+    expect(a.newestEstimate()?.requests).toBe(30);
+  });
+});
