@@ -11,7 +11,8 @@
  *                       most); a departed instance's usage keeps counting until it leaves the
  *                       window, since its calls are still in the provider's window
  *   fraction(now)       f ∈ (0, 1]: this instance's part of the key's quota (max-min fair among
- *                       the live instances with demand); 1 alone
+ *                       the live instances with demand), of what departed instances' calls leave
+ *                       free of the window; 1 alone
  *   newestEstimate()    the newest quota estimate any instance on the key has published
  *
  * and hears from it what only the pacer knows (admitted, revise, demand, estimate).
@@ -61,7 +62,10 @@ export interface QuotaUsage {
 export interface QuotaShare {
   /** Admitted usage of the other instances on the key in (now − windowMs, now]. */
   peersUsage(now: number, windowMs: number): QuotaUsage;
-  /** This instance's part of the key's quota, in (0, 1]; 1 when it is alone. */
+  /**
+   * This instance's part of the key's quota, in (0, 1]; 1 when it is alone. Already lowered by
+   * what departed instances' calls still hold of the window, so the live ones never race for it.
+   */
   fraction(now: number): number;
   /** Live instances on the key, this one included (1 alone). */
   instances(now: number): number;
