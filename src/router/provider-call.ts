@@ -28,7 +28,7 @@ export async function callProvider(
   // The provider's gate: later if the adaptive policy's learnt quotas have no room yet, and in any
   // case after the caller's synchronous work, when the request can really leave: `startedAt`
   // below must be that moment, since the provider's window counts from it.
-  await slot.admit(group.pages, ctx.signal);
+  const estimatedTokens = await slot.admit(group.pages, ctx.signal);
   group.calls += 1;
   const { name, model } = slot.provider;
   const { server } = slot.provider;
@@ -66,7 +66,8 @@ export async function callProvider(
       },
     );
     const accepted = accept(deps, slot, answer.json, group, ctx);
-    record(deps.pool, slot, { startedAt, answeredLatencyMs: answer.latencyMs, usage: answer.usage }, ctx);
+    const answered = { startedAt, answeredLatencyMs: answer.latencyMs, usage: answer.usage, estimatedTokens };
+    record(deps.pool, slot, answered, ctx);
     accounting.recordCall(name, model);
     ctx.emit({ ...base, pages, outcome: 'ok', durationMs: deps.now() - startedAt, ...usage() });
     return accepted;
@@ -74,7 +75,14 @@ export async function callProvider(
     const error = asTagspaceError(err);
     const wasUsable = slot.unusable === undefined;
     const aborted = ctx.signal?.aborted === true;
-    const result = { startedAt, answeredLatencyMs: info?.latencyMs, usage: info?.usage, error, aborted };
+    const result = {
+      startedAt,
+      answeredLatencyMs: info?.latencyMs,
+      usage: info?.usage,
+      error,
+      aborted,
+      estimatedTokens,
+    };
     record(deps.pool, slot, result, ctx);
     if (aborted) throw error;
     accounting.recordCall(name, model, error);

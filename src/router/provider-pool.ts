@@ -5,6 +5,7 @@ import type { BreakerTransition } from './circuit-breaker.js';
 import type { Provider } from './provider.js';
 import { ProviderSlot, type SlotOptions } from './provider-slot.js';
 import type { ProviderName } from '../model/provider-name.js';
+import type { QuotaShare } from './sharing/quota-share.js';
 
 /**
  * The configured providers, in preference order (Gemini, then OpenAI), and which of them can take
@@ -18,7 +19,11 @@ import type { ProviderName } from '../model/provider-name.js';
  * `limit$` is the preferred slot's gate's effective limit, so the pipeline dispatches at the pace of
  * the provider its batches will actually reach.
  */
-export type PoolOptions = Omit<SlotOptions, 'onTransition'> & { log: Logger };
+export type PoolOptions = Omit<SlotOptions, 'onTransition' | 'share'> & {
+  log: Logger;
+  /** The QuotaShare of each provider's key, for keys shared with other instances. */
+  shares?: Partial<Record<ProviderName, QuotaShare>>;
+};
 
 /** A slot to call, or (no one can take the call now) when the first open breaker may be probed. */
 export type PickResult = { slot: ProviderSlot } | { reopenAt: number | undefined };
@@ -45,12 +50,13 @@ export class ProviderPool {
         },
       );
     }
-    const { log, ...slotOptions } = opts;
+    const { log, shares, ...slotOptions } = opts;
     this.log = log;
     this.slots = providers.map(
       (p) =>
         new ProviderSlot(p, {
           ...slotOptions,
+          ...(shares?.[p.name] !== undefined && { share: shares[p.name] }),
           onTransition: (provider, t) => {
             this.pending.push({ provider, t });
             this.onTransition(provider, t);

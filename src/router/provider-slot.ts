@@ -5,6 +5,7 @@ import { CircuitBreaker, type BreakerSettings, type BreakerTransition } from './
 import { ProviderGate, type GateOptions } from './provider-gate.js';
 import type { Provider, TokenUsage } from './provider.js';
 import type { ProviderName } from '../model/provider-name.js';
+import { LONE_SHARE, type QuotaShare } from './sharing/quota-share.js';
 
 /**
  * One provider with the state the router keeps about it: its breaker, its gate (a concurrency
@@ -20,6 +21,11 @@ import type { ProviderName } from '../model/provider-name.js';
  *                                          restarted with a fix
  *   bad_request, safety_blocked, other   → gate: failure            breaker: success (it answered)
  *   aborted by the caller, internal      → gate: cancelled (nothing learnt)  breaker: release the probe
+ *
+ * The key's QuotaShare (sharing/quota-share.ts; LONE_SHARE when the key is not shared) hears of
+ * every call the gate lets through (`admitted`, at its estimated prompt tokens), of how many wait
+ * at the gate (`demand`), and then what the provider counted: the reported tokens of an answer,
+ * or nothing at all for a call it refused (rate_limited, quota_exhausted) or rejected the key of.
  */
 export interface SlotOptions {
   breaker: BreakerSettings;
@@ -28,6 +34,8 @@ export interface SlotOptions {
   now: () => number;
   scheduler: SchedulerLike;
   onTransition: (provider: ProviderName, t: BreakerTransition) => void;
+  /** The instances sharing this provider's key (default: alone). */
+  share?: QuotaShare;
 }
 
 export interface CallResult {
@@ -39,11 +47,14 @@ export interface CallResult {
   error?: TagspaceError;
   /** The caller gave up (shutdown): the result says nothing about the provider. */
   aborted?: boolean;
+  /** The tokens admit() resolved with: what the key's share was told the call would cost. */
+  estimatedTokens?: number;
 }
 
 export class ProviderSlot {
   readonly breaker: CircuitBreaker;
   readonly gate: ProviderGate;
+  readonly share: QuotaShare;
   /** Why this provider cannot serve at all (auth, config); undefined while it can. */
   unusable: TagspaceError | undefined;
   /** Calls admitted and not yet recorded: at the provider now. */
@@ -55,6 +66,7 @@ export class ProviderSlot {
   ) {
     this.breaker = new CircuitBreaker(opts.breaker, opts.now, (t) => opts.onTransition(provider.name, t));
     this.gate = ProviderGate.create({ ...opts.concurrency, provider: provider.name }, opts.scheduler);
+    this.share = opts.share ?? LONE_SHARE;
   }
 
   get name(): ProviderName {
@@ -63,22 +75,30 @@ export class ProviderSlot {
 
   /**
    * Waits until the pacer lets a call of these pages start (its learnt quotas have room for the
-   * prompt's estimated tokens; at once, on the next tick, for pacers that do not pace). A wait
-   * the caller abandons releases the breaker's probe, in case this call held it.
+   * prompt's estimated tokens; at once, on the next tick, for pacers that do not pace), and
+   * resolves with those tokens. A wait the caller abandons releases the breaker's probe, in case
+   * this call held it.
    */
   admit(
     pages: readonly { pageId: string; title: string; text: string }[],
     signal?: AbortSignal,
-  ): Promise<void> {
+  ): Promise<number> {
     const tokens = pages.reduce(
       (sum, p) => sum + estimateEntryTokens({ id: p.pageId, title: p.title, text: p.text }),
       PROMPT_OVERHEAD_TOKENS,
     );
-    return this.gate.admit(tokens, signal).then(
+    const admitted = this.gate.admit(tokens, signal);
+    this.share.demand(this.opts.now(), this.gate.waiting);
+    return admitted.then(
       () => {
+        const now = this.opts.now();
         this.active += 1;
+        this.share.demand(now, this.gate.waiting);
+        this.share.admitted(now, tokens);
+        return tokens;
       },
       (err: unknown) => {
+        this.share.demand(this.opts.now(), this.gate.waiting);
         this.breaker.release();
         throw err;
       },
@@ -87,6 +107,7 @@ export class ProviderSlot {
 
   record(result: CallResult): void {
     this.active = Math.max(0, this.active - 1);
+    this.tellShare(result);
     const { error, startedAt } = result;
     if (result.aborted === true || error?.kind === 'internal') {
       this.gate.record({ kind: 'cancelled', startedAt });
@@ -146,5 +167,18 @@ export class ProviderSlot {
 
   close(): void {
     this.gate.close();
+  }
+
+  /** What the provider counted of the call, against what the share was told at admission. */
+  private tellShare({ startedAt, estimatedTokens, usage, error }: CallResult): void {
+    if (estimatedTokens === undefined) return;
+    if (usage !== undefined) {
+      const reported = (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
+      if (reported > 0) this.share.revise(startedAt, 0, reported - estimatedTokens);
+      return;
+    }
+    const uncounted = ['rate_limited', 'quota_exhausted', 'auth', 'config'];
+    if (error !== undefined && uncounted.includes(error.kind))
+      this.share.revise(startedAt, -1, -estimatedTokens);
   }
 }

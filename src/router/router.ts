@@ -18,6 +18,7 @@ import type { RouterEvent } from '../model/router-event.js';
 import { ChangeLog } from '../telemetry/change-log.js';
 import { RouterAccounting, type RouterMetrics } from './router-metrics.js';
 import type { ProviderName } from '../model/provider-name.js';
+import type { QuotaShare } from './sharing/quota-share.js';
 
 export type { RouterPage } from './group-state.js';
 
@@ -66,6 +67,11 @@ export interface RouterOptions {
   /** When given, only these labels (normalised) are kept. */
   taxonomy?: Iterable<string>;
   prices?: PriceTable;
+  /**
+   * The QuotaShare of each provider's key when other instances use it too (sharing/); absent:
+   * the provider's quota is this instance's alone.
+   */
+  shares?: Partial<Record<ProviderName, QuotaShare>>;
   /** Default: the scheduler's clock. */
   now?: () => number;
   random?: () => number;
@@ -109,6 +115,7 @@ export class Router {
         now,
         scheduler,
         log: this.fallbackLog,
+        ...(opts.shares !== undefined && { shares: opts.shares }),
       },
       (provider, t) => this.onTransition(provider, t),
     );

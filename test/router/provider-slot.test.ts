@@ -4,6 +4,7 @@ import { TagspaceError } from '../../src/model/errors.js';
 import type { BreakerTransition } from '../../src/router/circuit-breaker.js';
 import type { Provider } from '../../src/router/provider.js';
 import { ProviderSlot } from '../../src/router/provider-slot.js';
+import type { QuotaShare } from '../../src/router/sharing/quota-share.js';
 
 const provider: Provider = {
   name: 'gemini',
@@ -12,7 +13,7 @@ const provider: Provider = {
   tag: () => Promise.reject(new Error('not called in these tests')),
 };
 
-function setup(policy: 'seed' | 'adaptive' = 'seed') {
+function setup(policy: 'seed' | 'adaptive' = 'seed', share?: QuotaShare) {
   const scheduler = new VirtualTimeScheduler();
   const transitions: BreakerTransition[] = [];
   const slot = new ProviderSlot(provider, {
@@ -22,6 +23,7 @@ function setup(policy: 'seed' | 'adaptive' = 'seed') {
     now: () => scheduler.now(),
     scheduler,
     onTransition: (_p, t) => transitions.push(t),
+    ...(share !== undefined && { share }),
   });
   return { slot, transitions, scheduler };
 }
@@ -116,5 +118,33 @@ describe('ProviderSlot', () => {
     abort.abort();
     await expect(slot.admit([page], abort.signal)).rejects.toMatchObject({ kind: 'unavailable' });
     expect(slot.breaker.tryAcquire()).toBe(true);
+  });
+
+  it('tells the key’s share of each call it lets through, of the calls waiting, and of what the provider counted', async () => {
+    const heard: string[] = [];
+    const share: QuotaShare = {
+      peersUsage: () => ({ requests: 0, tokens: 0 }),
+      fraction: () => 1,
+      instances: () => 1,
+      newestEstimate: () => undefined,
+      admitted: (at, tokens) => heard.push(`admitted ${at} ${tokens}`),
+      revise: (at, requests, tokens) => heard.push(`revise ${at} ${requests} ${tokens}`),
+      demand: (_now, waiting) => heard.push(`waiting ${waiting}`),
+      estimate: () => {},
+    };
+    const { slot } = setup('seed', share);
+    const tokens = await slot.admit([page]);
+    expect(tokens).toBeGreaterThan(0);
+    expect(heard).toEqual(['waiting 0', 'waiting 0', `admitted 0 ${tokens}`]);
+    heard.length = 0;
+    slot.record({
+      startedAt: 0,
+      answeredLatencyMs: 5,
+      usage: { inputTokens: 100, outputTokens: 20 },
+      estimatedTokens: 80,
+    });
+    slot.record({ startedAt: 0, error: error('rate_limited', 1_000), estimatedTokens: 80 });
+    slot.record({ startedAt: 0, error: error('overloaded'), estimatedTokens: 80 });
+    expect(heard).toEqual(['revise 0 0 40', 'revise 0 -1 -80']);
   });
 });
