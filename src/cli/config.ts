@@ -31,6 +31,8 @@ export interface Config {
     /** Names this instance's transactional producer, so a restart fences its predecessor. */
     instanceId: string;
   };
+  /** Quota sharing among the instances that use the same provider key (docs/quota.md). */
+  quota: { sharing: boolean; topic: string };
   restore: boolean;
   shutdownTimeoutMs: number;
   gemini: ProviderConfig;
@@ -134,6 +136,7 @@ function buildConfig(command: string, v: SettingValues, env: Env, sources: Recor
       exactlyOnce: bool('exactlyOnce'),
       instanceId: str('instanceId') ?? hostname(),
     },
+    quota: { sharing: bool('quotaSharing'), topic: text('quotaTopic') },
     restore: bool('restore'),
     shutdownTimeoutMs: num('shutdownTimeoutMs'),
     gemini: {

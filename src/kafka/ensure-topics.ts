@@ -7,6 +7,8 @@ export interface TopicSpec {
   compacted?: boolean;
   /** max.message.bytes of the topic, when it must hold more than the broker's default. */
   maxMessageBytes?: number;
+  /** Further topic configs (they win over the ones above). */
+  config?: Record<string, string>;
 }
 
 /** Creates the topics that do not exist yet; existing ones are left as they are. */
@@ -23,12 +25,11 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
         topic: s.topic,
         numPartitions: s.numPartitions ?? 3,
         replicationFactor: -1,
-        configEntries: [
-          ...(s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
-          ...(s.maxMessageBytes !== undefined
-            ? [{ name: 'max.message.bytes', value: String(s.maxMessageBytes) }]
-            : []),
-        ],
+        configEntries: Object.entries({
+          ...(s.compacted && { 'cleanup.policy': 'compact' }),
+          ...(s.maxMessageBytes !== undefined && { 'max.message.bytes': String(s.maxMessageBytes) }),
+          ...s.config,
+        }).map(([name, value]) => ({ name, value })),
       })),
     });
   } finally {

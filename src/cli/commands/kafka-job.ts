@@ -24,6 +24,7 @@ import { TagCache } from '../../pipeline/tag-cache.js';
 import { configuredProviders, startTelemetry } from '../start-telemetry.js';
 import type { Outcome } from '../../model/work.js';
 import { onShutdownSignals } from './shutdown.js';
+import { quotaSharingFor } from '../start-quota-sharing.js';
 
 const log = logger('job');
 
@@ -90,7 +91,11 @@ async function runJob(
 ): Promise<number> {
   const { kafka: k } = config;
   const groupId = mode === 'replay' ? `tagspace-replay-${randomUUID()}` : k.group;
-  const router = routerFromConfig(config, routerOptions);
+  const sharing = quotaSharingFor(config, createKafka({ brokers: k.brokers, clientId: 'tagspace-quota' }));
+  const router = routerFromConfig(config, {
+    ...(sharing.shares !== undefined && { shares: sharing.shares }),
+    ...routerOptions,
+  });
   const cache = new TagCache({ enabled: config.cache.enabled, maxSize: config.cache.size });
   const stats = new RunStats();
   // Telemetry first, so a bad --metrics-port stops start-up before any wait on Kafka.
@@ -124,6 +129,7 @@ async function runJob(
     { topic: k.tagsTopic, compacted: true },
     // Dead letters keep the original bytes, however large the event was.
     { topic: k.dlqTopic, maxMessageBytes: DLQ_MAX_MESSAGE_BYTES },
+    ...sharing.topics,
   ];
   // Exactly-once: the transactional id is stable per instance, so starting fences a crashed
   // predecessor and ends its open transaction now, not when it times out (the tag-state restore
@@ -137,8 +143,12 @@ async function runJob(
   const producer = createProducer(kafka);
   let stopAt: Map<number, string> | undefined;
   let total: number | undefined;
+  let sharingStarted: Promise<void> = Promise.resolve();
   try {
     await starting(ensureTopics(kafka, topics));
+    // Read what the instances sharing our keys said while the rest starts up, so that the first
+    // call already goes at this instance's share.
+    sharingStarted = sharing.start();
     await starting(transactional === undefined ? producer.connect() : transactional.start());
     if (mode === 'replay') {
       const offsets = await starting(topicOffsets(kafka, k.topic));
@@ -153,7 +163,10 @@ async function runJob(
     }
   } catch (err) {
     // Whatever was connecting is let go of before the error is reported.
-    await Promise.allSettled([transactional?.close() ?? producer.disconnect()]);
+    await Promise.allSettled([
+      transactional?.close() ?? producer.disconnect(),
+      sharingStarted.then(() => sharing.stop()),
+    ]);
     await cleanupStart();
     throw err;
   }
@@ -195,6 +208,7 @@ async function runJob(
     if (outcome.kind === 'tagged') cache.remove(outcome.record.pageId);
   };
   const { tagsTopic, dlqTopic } = k;
+  await sharingStarted;
   const sink: OperatorFunction<Outcome, Outcome> = transactional
     ? transactionalKafkaSink({
         producer: transactional,
@@ -245,7 +259,12 @@ async function runJob(
           return [];
         });
     log.info({ committed, inFlight: source.tracker.inFlight }, 'offsets committed');
-    await Promise.allSettled([source.close(), transactional?.close() ?? producer.disconnect()]);
+    await Promise.allSettled([
+      source.close(),
+      transactional?.close() ?? producer.disconnect(),
+      // Its last usage and a tombstone: the others take its share up at once.
+      sharingStarted.then(() => sharing.stop()),
+    ]);
     router.close();
     await telemetry.shutdown();
   }

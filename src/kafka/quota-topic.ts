@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { logger } from '../telemetry/log.js';
+import { topicOffsets, type TopicSpec } from './ensure-topics.js';
+
+const log = logger('quota-topic');
+
+/** What the sharing side (router/sharing/quota-sharing.ts) gives and takes; values are JSON text. */
+export interface QuotaExchange {
+  /** Records due now (all of them with `all`). */
+  reports(all?: boolean): { key: string; value: string | null }[];
+  /** A last record and a tombstone per key. */
+  farewells(): { key: string; value: string | null }[];
+  heard(key: string, value: string | null, catchingUp: boolean): void;
+}
+
+export interface QuotaTopicOptions {
+  kafka: Kafka;
+  topic: string;
+  /** This instance's sharing id (names its throwaway consumer group). */
+  instance: string;
+  exchange: QuotaExchange;
+  /** How often due records are asked for (the soonest one may follow another). */
+  tickMs: number;
+  /** How long start() waits to have read what the topic held, before going on without it. */
+  readyTimeoutMs: number;
+}
+
+/**
+ * The coordination topic (compacted, one partition): each instance publishes its records on it and
+ * reads everyone's, from the beginning and then as they come. The exchange decides what to say;
+ * this moves the bytes, and never holds the pipeline up:
+ *
+ *   start   connects, notes the topic's end offsets, starts reading from the beginning and
+ *           publishing; resolves once it has read up to those ends (records before them are
+ *           read `catchingUp`), or after readyTimeoutMs, or on any failure — then the instance
+ *           starts alone and joins the others when the topic answers
+ *   publish every tickMs, what is due; one send at a time, a failed send is logged and dropped
+ *           (the next record says it all again)
+ *   stop    a last record and a tombstone per key (bounded by a deadline), then disconnects
+ */
+export class QuotaTopic {
+  private readonly producer: Producer;
+  private readonly consumer: Consumer;
+  private readonly groupId: string;
+  private timer: NodeJS.Timeout | undefined;
+  private sending = false;
+  private sendFailures = 0;
+  private stopped = false;
+  private readonly ends = new Map<number, bigint>();
+  private running = false;
+
+  constructor(private readonly opts: QuotaTopicOptions) {
+    this.groupId = `tagspace-quota-${opts.instance}-${randomUUID().slice(0, 8)}`;
+    // Few retries: a record that cannot go now is stale by the time a retry would send it.
+    this.producer = opts.kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 2 } });
+    this.consumer = opts.kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 100,
+      retry: { retries: 5, restartOnFailure: () => Promise.resolve(!this.stopped) },
+    });
+  }
+
+  /** The topic as tagspace creates it: compacted, and what a crashed instance left deleted after an hour. */
+  static spec(topic: string): TopicSpec {
+    return {
+      topic,
+      numPartitions: 1,
+      compacted: true,
+      config: { 'cleanup.policy': 'compact,delete', 'retention.ms': '3600000', 'segment.ms': '600000' },
+    };
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        log.warn({ topic: this.opts.topic }, 'quota topic not read in time; starting alone');
+        resolve();
+      }, this.opts.readyTimeoutMs);
+      timer.unref();
+      this.begin(() => {
+        clearTimeout(timer);
+        resolve();
+      }).catch((err: unknown) => {
+        log.warn(
+          { topic: this.opts.topic, err: (err as Error).message },
+          'quota topic unavailable; starting alone',
+        );
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  async stop(deadlineMs = 3_000): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.timer);
+    const farewell = this.send(this.opts.exchange.farewells(), true);
+    await Promise.race([farewell, new Promise((resolve) => setTimeout(resolve, deadlineMs).unref())]);
+    await Promise.allSettled([this.producer.disconnect(), this.consumer.disconnect()]);
+    await this.deleteGroup();
+  }
+
+  private async begin(caughtUp: () => void): Promise<void> {
+    const { topic } = this.opts;
+    for (const o of await topicOffsets(this.opts.kafka, topic)) {
+      if (BigInt(o.high) > BigInt(o.low)) this.ends.set(o.partition, BigInt(o.high));
+    }
+    if (this.ends.size === 0) caughtUp();
+    await this.producer.connect();
+    this.timer ??= setInterval(() => void this.send(this.opts.exchange.reports(), false), this.opts.tickMs);
+    await this.send(this.opts.exchange.reports(true), false);
+    if (this.running) return;
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic, fromBeginning: true });
+    const remaining = new Set(this.ends.keys());
+    const reached = (partition: number, offset: string): void => {
+      const end = this.ends.get(partition);
+      if (end === undefined || BigInt(offset) + 1n < end || !remaining.delete(partition)) return;
+      if (remaining.size === 0) caughtUp();
+    };
+    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+      reached(payload.partition, payload.lastOffset),
+    );
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        const end = this.ends.get(batch.partition) ?? 0n;
+        for (const m of batch.messages) {
+          const key = m.key?.toString();
+          if (key === undefined) continue;
+          this.opts.exchange.heard(key, m.value === null ? null : m.value.toString(), BigInt(m.offset) < end);
+        }
+      },
+    });
+    this.running = true;
+  }
+
+  private async send(messages: { key: string; value: string | null }[], last: boolean): Promise<void> {
+    if (messages.length === 0 || (this.sending && !last)) return;
+    this.sending = true;
+    try {
+      await this.producer.send({ topic: this.opts.topic, messages, acks: 1 });
+      if (this.sendFailures > 0)
+        log.info({ topic: this.opts.topic, failures: this.sendFailures }, 'quota records sent again');
+      this.sendFailures = 0;
+    } catch (err) {
+      // Once per outage, not once per tick.
+      if (this.sendFailures++ === 0)
+        log.warn({ topic: this.opts.topic, err: (err as Error).message }, 'quota records not sent');
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  private async deleteGroup(): Promise<void> {
+    const admin = this.opts.kafka.admin();
+    try {
+      await admin.connect();
+      await admin.deleteGroups([this.groupId]);
+    } catch {
+      // An empty group expires on its own.
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+}
