@@ -1,4 +1,4 @@
-import { Observable, type Subscriber } from 'rxjs';
+import { Observable, Subject, type Subscriber } from 'rxjs';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { logger } from '../telemetry/log.js';
 import type { Delivery } from '../model/work.js';
@@ -57,7 +57,8 @@ export interface KafkaSourceOptions {
  * pausing partitions would idle until kafkajs's next poll.
  *
  * Rebalances (partition-ownership.ts): work of lost partitions is not written (`owns`) and is
- * released (`dropped`); kept partitions carry on where they were (kafkajs would fetch them again
+ * released (`dropped`); `lost$` tells the pipeline at once, so it drops their work that has not
+ * gone to a provider instead of spending calls on it; kept partitions carry on where they were (kafkajs would fetch them again
  * from the committed offset, so the source seeks past what it already handed out); new partitions
  * are held until `onAssigned` has run and no orphan of theirs is left in the pipeline.
  */
@@ -78,6 +79,9 @@ export class KafkaSource {
   private restartTimer: NodeJS.Timeout | undefined;
   /** Ends work started for the source (tag-state restores) when it closes. */
   private readonly closing = new AbortController();
+  private readonly lostSubject = new Subject<number[]>();
+  /** The partitions this member lost, at each assignment that took some away. */
+  readonly lost$: Observable<number[]> = this.lostSubject.asObservable();
 
   constructor(private readonly opts: KafkaSourceOptions) {
     this.gate = new InFlightGate(() => this.tracker.inFlight, opts.maxInFlight);
@@ -180,6 +184,7 @@ export class KafkaSource {
     this.stopping = true;
     this.closing.abort();
     clearTimeout(this.restartTimer);
+    this.lostSubject.complete();
     await this.consumer.disconnect();
   }
 
@@ -296,6 +301,7 @@ export class KafkaSource {
     this.pauses.forgetPaused();
     this.syncPauses();
     log.info({ topic, partitions, ...change, groupId: this.opts.groupId }, 'partitions assigned');
+    if (change.lost.length > 0) this.lostSubject.next(change.lost);
   }
 
   private hold(partitions: number[]): void {

@@ -11,7 +11,9 @@ import type { PageWork } from '../model/work.js';
  *   enqueue(w)  w becomes waiting; the version it replaces is returned: superseded, it will be
  *               dropped wherever it is (isWaiting(old) = false, claim(old) = false)
  *   claim(w)    at dispatch: true, and w is in flight, iff w is still waiting
- *   settle(w)   its call ended (tags or dead letter)
+ *   settle(w)   its call ended (tags, dead letter, or dropped: its partition moved)
+ *   withdrawWhere(p)  the waiting versions p picks are taken back (their partition moved): the
+ *               batcher and dispatcher drop them like superseded ones
  *
  * Only waiting work can be superseded: a version already in an LLM call is not, and the cache's
  * version check (TagCache.remember) keeps an older answer that returns late from being published.
@@ -54,6 +56,20 @@ export class PendingPages {
     this.waitingCount -= 1;
     this.forgetIfIdle(pageId, state);
     return withdrawn;
+  }
+
+  /** Takes back every waiting version that `unwanted` picks (their partition moved); returns them. */
+  withdrawWhere(unwanted: (work: PageWork) => boolean): PageWork[] {
+    const taken: PageWork[] = [];
+    for (const [pageId, state] of this.pages) {
+      const { waiting } = state;
+      if (waiting === undefined || !unwanted(waiting)) continue;
+      state.waiting = undefined;
+      this.waitingCount -= 1;
+      this.forgetIfIdle(pageId, state);
+      taken.push(waiting);
+    }
+    return taken;
   }
 
   isWaiting(work: PageWork): boolean {

@@ -22,10 +22,13 @@ export interface BatchContext {
   emit: (e: RouterEvent) => void;
   /** The provider the batch's pages last went to, to count switches. */
   lastProvider: ProviderName;
+  /** Whether the caller still wants a page tagged (TagBatchOptions.wanted). */
+  wanted: (pageId: string) => boolean;
 }
 
 /** One group of pages (a batch, or part of one after a split) and its calls so far. */
 export interface GroupState {
+  /** Narrowed, before a call leaves, to the pages the caller still wants. */
   pages: readonly RouterPage[];
   priorAttempts: number;
   calls: number;

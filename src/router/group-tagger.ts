@@ -67,6 +67,8 @@ export class GroupTagger {
 
   private shouldRetry(err: unknown, group: GroupState, ctx: BatchContext): boolean {
     if (ctx.signal?.aborted === true || !(err instanceof TagspaceError)) return false;
+    // Nothing of the group is wanted any more: no retry, however retriable the error.
+    if (!group.pages.some((p) => ctx.wanted(p.pageId))) return false;
     if (TRANSIENT.has(err.kind)) return true;
     // A lone page cannot be split: it gets the whole budget before it counts as failed.
     const budget =

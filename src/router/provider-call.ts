@@ -16,7 +16,8 @@ import type { CallEvent } from '../model/router-event.js';
  *   logs         THROTTLE for 429s; FALLBACK when the provider turns out unusable (names the setting)
  *
  * It resolves with what the answer gives the group (answer-validation.ts) or throws the call's
- * TagspaceError for the retry loop to judge.
+ * TagspaceError for the retry loop to judge. Pages the caller no longer wants (BatchContext.wanted)
+ * when the gate lets the call go are left out of it; with none left, no call is made.
  */
 export async function callProvider(
   deps: GroupTaggerDeps,
@@ -29,6 +30,13 @@ export async function callProvider(
   // case after the caller's synchronous work, when the request can really leave: `startedAt`
   // below must be that moment, since the provider's window counts from it.
   const estimatedTokens = await slot.admit(group.pages, ctx.signal);
+  // Pages the caller stopped wanting while the call waited (their partition moved) stay home.
+  const wanted = group.pages.filter((p) => ctx.wanted(p.pageId));
+  if (wanted.length === 0) {
+    slot.record({ startedAt: deps.now(), aborted: true, unsent: true, estimatedTokens });
+    throw new TagspaceError('unavailable', 'no page of the group is wanted any more');
+  }
+  group.pages = wanted;
   group.calls += 1;
   const { name, model } = slot.provider;
   const { server } = slot.provider;

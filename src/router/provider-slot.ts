@@ -49,6 +49,8 @@ export interface CallResult {
   aborted?: boolean;
   /** The tokens admit() resolved with: what the key's share was told the call would cost. */
   estimatedTokens?: number;
+  /** The gate let the call go, but it was never sent (nothing left to ask): the provider counted nothing. */
+  unsent?: boolean;
 }
 
 export class ProviderSlot {
@@ -170,8 +172,12 @@ export class ProviderSlot {
   }
 
   /** What the provider counted of the call, against what the share was told at admission. */
-  private tellShare({ startedAt, estimatedTokens, usage, error }: CallResult): void {
+  private tellShare({ startedAt, estimatedTokens, usage, error, unsent }: CallResult): void {
     if (estimatedTokens === undefined) return;
+    if (unsent === true) {
+      this.share.revise(startedAt, -1, -estimatedTokens);
+      return;
+    }
     if (usage !== undefined) {
       const reported = (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
       if (reported > 0) this.share.revise(startedAt, 0, reported - estimatedTokens);

@@ -30,6 +30,9 @@ export type { RouterPage } from './group-state.js';
  *   failed  the page's own fault: rejected (bad_request), blocked (safety_blocked), or answered
  *           unusably on every attempt while alone — the pipeline dead-letters it
  *
+ *   dropped the caller stopped wanting it (`wanted`: its partition went to another consumer) before
+ *           a call carried it: it was never sent, and the caller writes nothing for it
+ *
  * A group of pages that cannot be answered whole is split in halves until the page at fault stands
  * alone (group-tagger.ts decides retries and fallback). Faults of a provider never fail a page:
  * while no provider can serve, tagBatch holds; when no provider can ever serve (every key
@@ -37,7 +40,8 @@ export type { RouterPage } from './group-state.js';
  */
 export type PageTagResult =
   | { pageId: string; ok: true; tags: string[]; provider: string; model: string }
-  | { pageId: string; ok: false; error: TagspaceError; attempts: number };
+  | { pageId: string; ok: false; error: TagspaceError; attempts: number }
+  | { pageId: string; ok: false; dropped: true };
 
 export interface RouterOptions {
   providers: { gemini?: Provider; openai?: Provider };
@@ -81,6 +85,11 @@ export interface RouterOptions {
 export interface TagBatchOptions {
   signal?: AbortSignal;
   onEvent?: (e: RouterEvent) => void;
+  /**
+   * Asked just before each call leaves (after the provider's gate) and before each retry: pages
+   * no longer wanted are left out of it, and end as `dropped`. Default: every page is wanted.
+   */
+  wanted?: (pageId: string) => boolean;
 }
 
 export class Router {
@@ -152,15 +161,23 @@ export class Router {
     if (new Set(pages.map((p) => p.pageId)).size !== pages.length) {
       throw new TagspaceError('internal', 'a batch holds the same pageId twice');
     }
+    const wanted = opts.wanted ?? (() => true);
     const ctx: BatchContext = {
       signal: opts.signal,
       emit: opts.onEvent ?? (() => {}),
       lastProvider: this.pool.primary.name,
+      wanted,
     };
     const results = new Map((await this.solve(pages, 0, ctx)).map((r) => [r.pageId, r]));
-    const ordered = pages.map((p) => results.get(p.pageId) as PageTagResult);
-    const failed = ordered.filter((r) => !r.ok).length;
-    this.accounting.recordPages(ordered.length - failed, failed);
+    // A page left out of a call because it was no longer wanted has no result of its own.
+    const ordered = pages.map(
+      (p): PageTagResult =>
+        results.get(p.pageId) ??
+        (wanted(p.pageId) ? missing(p.pageId) : { pageId: p.pageId, ok: false, dropped: true }),
+    );
+    const failed = ordered.filter((r) => !r.ok && !('dropped' in r)).length;
+    const dropped = ordered.filter((r) => 'dropped' in r).length;
+    this.accounting.recordPages(ordered.length - failed - dropped, failed);
     return ordered;
   }
 
@@ -198,6 +215,7 @@ export class Router {
     priorAttempts: number,
     ctx: BatchContext,
   ): Promise<PageTagResult[]> {
+    if (!pages.some((p) => ctx.wanted(p.pageId))) return [];
     const group = {
       pages,
       priorAttempts,
@@ -211,12 +229,14 @@ export class Router {
       accepted = await this.tagger.tag(group, ctx);
     } catch (err) {
       if (ctx.signal?.aborted === true) throw abortedError(ctx.signal);
+      if (!group.pages.some((p) => ctx.wanted(p.pageId))) return [];
       const error = asTagspaceError(err);
       if (error.kind === 'auth' || error.kind === 'config' || error.kind === 'internal') throw error;
       return this.splitOrFail(pages, priorAttempts + group.calls, error, ctx);
     }
     const attempts = priorAttempts + group.calls;
     const { slot } = accepted;
+    // The call carried only the pages still wanted when it left (group.pages).
     const results: PageTagResult[] = [...accepted.tags].map(([pageId, tags]) => {
       return { pageId, ok: true, tags, provider: slot.name, model: slot.provider.model };
     });
@@ -227,11 +247,13 @@ export class Router {
   }
 
   private async splitOrFail(
-    pages: readonly RouterPage[],
+    all: readonly RouterPage[],
     attempts: number,
     error: TagspaceError,
     ctx: BatchContext,
   ): Promise<PageTagResult[]> {
+    const pages = all.filter((p) => ctx.wanted(p.pageId));
+    if (pages.length === 0) return [];
     const [first] = pages;
     if (pages.length === 1 && first !== undefined) {
       ctx.emit({ type: 'page_failed', pageId: first.pageId, kind: error.kind, attempts });
@@ -255,4 +277,14 @@ export class Router {
       'circuit breaker changed',
     );
   }
+}
+
+/** A page the router forgot: the pipeline stops on it as the bug it is. */
+function missing(pageId: string): PageTagResult {
+  return {
+    pageId,
+    ok: false,
+    error: new TagspaceError('internal', `no result for page ${pageId}`),
+    attempts: 0,
+  };
 }

@@ -83,6 +83,9 @@ describe.concurrent.each([
     // The first member lost partitions while it had their events in flight.
     const lost = logsWith(a.stderr, 'partitions assigned').flatMap((l) => l.lost as number[]);
     expect(lost.length).toBeGreaterThan(0);
+    // Its pages of those partitions that had not gone to the provider were dropped at once.
+    const dropped = logsWith(a.stderr, 'dropped unsent work of lost partitions');
+    expect(dropped.reduce((n, l) => n + (l.waiting as number), 0)).toBeGreaterThan(0);
     const tags = await readAll(t.tags, { isolation: 'read_committed' });
     expect(missingLatest(events, tags)).toEqual([]);
     if (mode === 'exactly-once') expect(duplicateVersions(tags)).toEqual([]);

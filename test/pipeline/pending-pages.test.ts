@@ -67,4 +67,18 @@ describe('PendingPages', () => {
     expect(claimBatch(pending, [a1, b1])).toEqual([b1]);
     expect(claimBatch(pending, [a2])).toEqual([a2]);
   });
+
+  it('takes back the waiting versions a predicate picks, and forgets their pages, so a redelivery is new', () => {
+    const pending = new PendingPages();
+    const a = work('a', 1);
+    const b = work('b', 3);
+    const c = work('c', 1);
+    for (const w of [a, b, c]) pending.enqueue(w);
+    pending.claim(c);
+    expect(pending.withdrawWhere((w) => w !== a)).toEqual([b]);
+    expect(pending.isWaiting(b)).toBe(false);
+    expect(pending.newestVersion('b')).toBeUndefined();
+    expect(pending.isWaiting(a)).toBe(true);
+    expect(pending).toMatchObject({ waiting: 1, inFlight: 1 });
+  });
 });

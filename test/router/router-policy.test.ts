@@ -251,3 +251,45 @@ describe('Router policy', () => {
     await expect(r.tagBatch(pages.slice(0, 1))).rejects.toMatchObject({ kind: 'unavailable' });
   });
 });
+
+describe('Router and pages no longer wanted (their partition moved)', () => {
+  it('leaves a page that is not wanted out of the call and reports it dropped', async () => {
+    const gemini = new ScriptedProvider('gemini', right);
+    const r = routerWith(gemini, undefined);
+    const batch = pages.slice(0, 3);
+    const lost = batch[1]?.pageId;
+    const results = await r.tagBatch(batch, { wanted: (id) => id !== lost });
+    expect(gemini.calls.map((c) => c.map((p) => p.id))).toEqual([[batch[0]?.pageId, batch[2]?.pageId]]);
+    expect(results[1]).toEqual({ pageId: lost, ok: false, dropped: true });
+    expect(results[0]).toMatchObject({ ok: true });
+    expect(results[2]).toMatchObject({ ok: true });
+  });
+
+  it('makes no call at all when no page of the batch is wanted', async () => {
+    const gemini = new ScriptedProvider('gemini', right);
+    const r = routerWith(gemini, undefined);
+    const batch = pages.slice(0, 2);
+    const results = await r.tagBatch(batch, { wanted: () => false });
+    expect(gemini.calls).toHaveLength(0);
+    expect(results).toEqual(batch.map((p) => ({ pageId: p.pageId, ok: false, dropped: true })));
+    expect(r.metrics().total_ai_calls).toBe(0);
+  });
+
+  it('retries with only the pages still wanted, and not at all once none is', async () => {
+    const batch = pages.slice(0, 4);
+    let wanted = new Set(batch.map((p) => p.pageId));
+    const gemini = new ScriptedProvider('gemini', (asked, n) => {
+      // The partition of two pages moves while the first call is out; then of all of them.
+      if (n === 0) {
+        wanted = new Set([batch[0]?.pageId ?? '', batch[1]?.pageId ?? '']);
+        throw fail('overloaded', { status: 503 });
+      }
+      wanted = new Set();
+      throw fail('overloaded', { status: 503 });
+    });
+    const r = routerWith(gemini, undefined);
+    const results = await r.tagBatch(batch, { wanted: (id) => wanted.has(id) });
+    expect(gemini.calls.map((c) => c.length)).toEqual([4, 2]);
+    expect(results.every((x) => 'dropped' in x)).toBe(true);
+  });
+});

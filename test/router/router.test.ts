@@ -97,7 +97,7 @@ describe('Router', () => {
     for (const r of results) {
       if (r.ok) expect(r.tags).toEqual(expectedTags(byId.get(r.pageId) as RouterPage));
       // A lone page answered wrongly on every attempt fails; it is never guessed.
-      else expect(r.error.kind).toBe('attribution');
+      else expect('error' in r && r.error.kind).toBe('attribution');
     }
     expect(results.filter((r) => r.ok).length).toBeGreaterThanOrEqual(95);
   });
@@ -144,7 +144,7 @@ describe('Router', () => {
     const pages = spacePages(4);
     pages[1] = { ...(pages[1] as RouterPage), text: 'SIM_UNSAFE content here.' };
     const results = await routerFor(sim).tagBatch(pages);
-    expect(results.filter((r) => !r.ok).map((r) => [r.pageId, !r.ok && r.error.kind])).toEqual([
+    expect(results.filter((r) => !r.ok).map((r) => [r.pageId, 'error' in r && r.error.kind])).toEqual([
       [pages[1]?.pageId, 'safety_blocked'],
     ]);
     expect(results.filter((r) => r.ok)).toHaveLength(3);

@@ -236,6 +236,8 @@ async function runJob(
       batch: config.batch,
       signal: job.abort.signal,
       observer: telemetry.observer,
+      // Pages of partitions this member loses stop costing calls at once.
+      ownership: source,
     },
   });
   job.cancel = run.cancel;

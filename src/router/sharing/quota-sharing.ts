@@ -142,7 +142,7 @@ export class QuotaSharing {
       if (this.logged.get(s.fingerprint) === line) continue;
       this.logged.set(s.fingerprint, line);
       this.log.info(
-        { provider: s.provider, key: s.fingerprint, instances: s.instances, fraction },
+        { provider: s.provider, keyFingerprint: s.fingerprint, instances: s.instances, fraction },
         'quota share changed',
       );
     }
