@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from './config.js';
 import type { TopicSpec } from '../kafka/ensure-topics.js';
-import type { createKafka } from '../kafka/kafka-client.js';
+import { createKafka } from '../kafka/kafka-client.js';
 import { QuotaTopic } from '../kafka/quota-topic.js';
 import type { ProviderName } from '../model/provider-name.js';
 import { keyFingerprint } from '../router/sharing/key-fingerprint.js';
@@ -28,7 +28,7 @@ export interface QuotaSharingRun {
  * instance id and a random suffix, so two processes with one --instance-id (or one host name)
  * never pass for one.
  */
-export function quotaSharingFor(config: Config, kafka: ReturnType<typeof createKafka>): QuotaSharingRun {
+export function quotaSharingFor(config: Config): QuotaSharingRun {
   if (!config.quota.sharing) {
     return { topics: [], shares: undefined, start: () => Promise.resolve(), stop: () => Promise.resolve() };
   }
@@ -43,6 +43,13 @@ export function quotaSharingFor(config: Config, kafka: ReturnType<typeof createK
     const key = config[name].apiKey;
     if (key !== undefined) shares[name] = sharing.shareFor(name, keyFingerprint(key));
   }
+  // Its own client: its records are stale after a second, so it retries little, and nothing it
+  // still retries can outlive the run.
+  const kafka = createKafka({
+    brokers: config.kafka.brokers,
+    clientId: 'tagspace-quota',
+    retry: { retries: 3, maxRetryTime: 1_000 },
+  });
   const topic = new QuotaTopic({
     kafka,
     topic: config.quota.topic,

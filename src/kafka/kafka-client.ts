@@ -29,6 +29,12 @@ function logCreator() {
 export interface KafkaClientOptions {
   brokers: string[];
   clientId?: string;
+  /**
+   * How long a request keeps being retried while the cluster does not answer. Default: up to 30
+   * tries, 10 s apart at most (a run waits out a broker restart). Short for work whose requests
+   * are stale by the time a retry would send them (the quota topic's records).
+   */
+  retry?: { retries: number; maxRetryTime: number };
 }
 
 /** One kafkajs client per process; consumers, producers and admins come from it. */
@@ -40,6 +46,6 @@ export function createKafka(opts: KafkaClientOptions): Kafka {
     logCreator,
     connectionTimeout: 5_000,
     // A broker that is down for a while (restart, failover) must not end the run: keep trying.
-    retry: { initialRetryTime: 300, retries: 30, maxRetryTime: 10_000 },
+    retry: { initialRetryTime: 300, retries: 30, maxRetryTime: 10_000, ...opts.retry },
   });
 }

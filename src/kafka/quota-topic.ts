@@ -15,6 +15,7 @@ export interface QuotaExchange {
 }
 
 export interface QuotaTopicOptions {
+  /** A client of its own, with few retries (kafka-client.ts): a stale record is not worth retrying. */
   kafka: Kafka;
   topic: string;
   /** This instance's sharing id (names its throwaway consumer group). */
@@ -44,7 +45,8 @@ export class QuotaTopic {
   private readonly consumer: Consumer;
   private readonly groupId: string;
   private timer: NodeJS.Timeout | undefined;
-  private sending = false;
+  /** The send under way, if any: one at a time, and stop() waits for it. */
+  private sending: Promise<void> | undefined;
   private sendFailures = 0;
   private stopped = false;
   private readonly ends = new Map<number, bigint>();
@@ -98,8 +100,14 @@ export class QuotaTopic {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.timer);
-    const farewell = this.send(this.opts.exchange.farewells(), true);
-    await Promise.race([farewell, new Promise((resolve) => setTimeout(resolve, deadlineMs).unref())]);
+    // A send still retrying when the producer disconnects would connect it again, and keep the
+    // process alive (kafkajs #1438): let it settle first, then say goodbye.
+    const farewell = (this.sending ?? Promise.resolve()).then(() =>
+      this.send(this.opts.exchange.farewells()),
+    );
+    const deadline = new Promise((resolve) => setTimeout(resolve, deadlineMs).unref());
+    await Promise.race([farewell, deadline]);
+    await Promise.race([this.sending, deadline]);
     await Promise.allSettled([this.producer.disconnect(), this.consumer.disconnect()]);
     await this.deleteGroup();
   }
@@ -111,8 +119,10 @@ export class QuotaTopic {
     }
     if (this.ends.size === 0) caughtUp();
     await this.producer.connect();
-    this.timer ??= setInterval(() => void this.send(this.opts.exchange.reports(), false), this.opts.tickMs);
-    await this.send(this.opts.exchange.reports(true), false);
+    this.timer ??= setInterval(() => {
+      if (this.sending === undefined) void this.send(this.opts.exchange.reports());
+    }, this.opts.tickMs);
+    await this.send(this.opts.exchange.reports(true));
     if (this.running) return;
     await this.consumer.connect();
     await this.consumer.subscribe({ topic, fromBeginning: true });
@@ -125,6 +135,10 @@ export class QuotaTopic {
     this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) =>
       reached(payload.partition, payload.lastOffset),
     );
+    // A restart kafkajs had begun when stop() disconnected runs on regardless: stop it again.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      if (this.stopped) void this.consumer.disconnect().catch(() => undefined);
+    });
     await this.consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
@@ -139,21 +153,26 @@ export class QuotaTopic {
     this.running = true;
   }
 
-  private async send(messages: { key: string; value: string | null }[], last: boolean): Promise<void> {
-    if (messages.length === 0 || (this.sending && !last)) return;
-    this.sending = true;
-    try {
-      await this.producer.send({ topic: this.opts.topic, messages, acks: 1 });
-      if (this.sendFailures > 0)
-        log.info({ topic: this.opts.topic, failures: this.sendFailures }, 'quota records sent again');
-      this.sendFailures = 0;
-    } catch (err) {
-      // Once per outage, not once per tick.
-      if (this.sendFailures++ === 0)
-        log.warn({ topic: this.opts.topic, err: (err as Error).message }, 'quota records not sent');
-    } finally {
-      this.sending = false;
-    }
+  /** Sends, one at a time; a failure is logged once per outage and dropped (the next record says it all). */
+  private send(messages: { key: string; value: string | null }[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    const { topic } = this.opts;
+    const sending: Promise<void> = this.producer.send({ topic, messages, acks: 1 }).then(
+      () => {
+        if (this.sendFailures > 0)
+          log.info({ topic, failures: this.sendFailures }, 'quota records sent again');
+        this.sendFailures = 0;
+      },
+      (err: unknown) => {
+        if (this.sendFailures++ === 0)
+          log.warn({ topic, err: (err as Error).message }, 'quota records not sent');
+      },
+    );
+    const tracked = sending.finally(() => {
+      if (this.sending === tracked) this.sending = undefined;
+    });
+    this.sending = tracked;
+    return tracked;
   }
 
   private async deleteGroup(): Promise<void> {

@@ -91,7 +91,7 @@ async function runJob(
 ): Promise<number> {
   const { kafka: k } = config;
   const groupId = mode === 'replay' ? `tagspace-replay-${randomUUID()}` : k.group;
-  const sharing = quotaSharingFor(config, createKafka({ brokers: k.brokers, clientId: 'tagspace-quota' }));
+  const sharing = quotaSharingFor(config);
   const router = routerFromConfig(config, {
     ...(sharing.shares !== undefined && { shares: sharing.shares }),
     ...routerOptions,
