@@ -89,7 +89,7 @@ const TABLE = [
     type: 'int',
     min: 1,
     default: '1000',
-    help: 'events in flight before the consumer pauses',
+    help: 'events in flight before the consumer pauses, at most: it reads only about what the providers serve in a quota window (at least 2 × max concurrency × batch size)',
     commands: ['run', 'replay'],
   },
   {

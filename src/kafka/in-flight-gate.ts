@@ -1,6 +1,7 @@
 /**
- * Backpressure for the consumer's batch handler: at `max` events in flight it waits until the
- * pipeline is down to three quarters of that,
+ * Backpressure for the consumer's batch handler: at `max` events in flight (a number, or read
+ * afresh at each check: the read-ahead bound moves with what the providers serve) it waits until
+ * the pipeline is down to three quarters of that,
  *
  *   full ⇔ inFlight ≥ max        room ⇔ inFlight < ¾·max
  *
@@ -11,18 +12,22 @@
 export class InFlightGate {
   private wake: (() => void) | undefined;
 
+  private readonly max: () => number;
+
   constructor(
     private readonly inFlight: () => number,
-    private readonly max: number,
+    max: number | (() => number),
     private readonly heartbeatMs = 1_000,
-  ) {}
+  ) {
+    this.max = typeof max === 'number' ? () => max : max;
+  }
 
   get full(): boolean {
-    return this.inFlight() >= this.max;
+    return this.inFlight() >= this.max();
   }
 
   hasRoom(): boolean {
-    return this.inFlight() < (this.max * 3) / 4;
+    return this.inFlight() < (this.max() * 3) / 4;
   }
 
   /** Waits for room, or until `stopped()`. A heartbeat that throws (a rebalance) ends the wait. */

@@ -23,6 +23,11 @@ export interface KafkaSourceOptions {
   /** Events in flight at most: fetching waits at this many and goes on below three quarters. */
   maxInFlight: number;
   /**
+   * A tighter bound that moves (the read-ahead: about what the providers serve in a window),
+   * read at each check; maxInFlight caps it.
+   */
+  readAhead?: () => number;
+  /**
    * Bounded run: the end offset (exclusive) of each non-empty partition, captured at start. The
    * stream completes once every listed partition has been read up to it (at once if none is).
    */
@@ -84,7 +89,9 @@ export class KafkaSource {
   readonly lost$: Observable<number[]> = this.lostSubject.asObservable();
 
   constructor(private readonly opts: KafkaSourceOptions) {
-    this.gate = new InFlightGate(() => this.tracker.inFlight, opts.maxInFlight);
+    const { readAhead, maxInFlight } = opts;
+    const max = readAhead === undefined ? maxInFlight : () => Math.min(maxInFlight, readAhead());
+    this.gate = new InFlightGate(() => this.tracker.inFlight, max);
     this.end = opts.stopAt === undefined ? undefined : new ReplayEnd(opts.stopAt);
     this.pauses = new PartitionPauses((pause, resume) => {
       const { topic } = opts;

@@ -82,6 +82,15 @@ export interface RouterOptions {
   scheduler?: SchedulerLike;
 }
 
+/** A provider's window quota as known (each part once known) and this instance's part of it. */
+export interface ProviderQuota {
+  provider: ProviderName;
+  windowMs?: number;
+  requests?: number;
+  tokens?: number;
+  fraction: number;
+}
+
 export interface TagBatchOptions {
   signal?: AbortSignal;
   onEvent?: (e: RouterEvent) => void;
@@ -100,11 +109,13 @@ export class Router {
   private readonly accounting: RouterAccounting;
   private readonly fallbackLog: Logger;
   private readonly fallbacks: ChangeLog;
+  private readonly now: () => number;
   private closed = false;
 
   constructor(opts: RouterOptions) {
     const scheduler = opts.scheduler ?? asyncScheduler;
     const now = opts.now ?? (() => scheduler.now());
+    this.now = now;
     this.accounting = new RouterAccounting(opts.prices ?? DEFAULT_PRICES);
     // Created here, not at import, so the logger set by the CLI (or a test) is the one used.
     this.fallbackLog = logger(LOG_TAGS.fallback);
@@ -179,6 +190,28 @@ export class Router {
     const dropped = ordered.filter((r) => 'dropped' in r).length;
     this.accounting.recordPages(ordered.length - failed - dropped, failed);
     return ordered;
+  }
+
+  /**
+   * Each usable provider's quota as far as it is known — what its pacing learnt, else the newest
+   * estimate an instance sharing its key published — and this instance's part of it now.
+   */
+  quotas(): ProviderQuota[] {
+    const now = this.now();
+    return this.pool.slots
+      .filter((s) => s.unusable === undefined)
+      .map((s) => {
+        const learnt = s.limit.learntQuota;
+        const shared = s.share.newestEstimate();
+        const known = learnt?.requests !== undefined ? learnt : shared;
+        return {
+          provider: s.name,
+          ...(known?.windowMs !== undefined && { windowMs: known.windowMs }),
+          ...(known?.requests !== undefined && { requests: known.requests }),
+          ...(known?.tokens !== undefined && { tokens: known.tokens }),
+          fraction: s.share.fraction(now),
+        };
+      });
   }
 
   /** The origin document's metrics plus tokens and cost per provider and model; JSON-serialisable. */

@@ -62,4 +62,17 @@ describe('InFlightGate', () => {
     gate.open();
     await expect(waiting).resolves.toBeUndefined();
   });
+
+  it('reads a moving maximum afresh at each check', () => {
+    let max = 100;
+    const gate = new InFlightGate(
+      () => 60,
+      () => max,
+    );
+    expect(gate.full).toBe(false);
+    max = 60;
+    expect(gate.full).toBe(true);
+    max = 81;
+    expect(gate.hasRoom()).toBe(true);
+  });
 });

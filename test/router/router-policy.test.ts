@@ -6,6 +6,7 @@ import { Router, type RouterOptions, type RouterPage } from '../../src/router/ro
 import type { RouterEvent } from '../../src/model/router-event.js';
 import { expectedTags, FAST_BACKOFF, quietLogs, spacePages } from './router-fixtures.js';
 import type { ProviderName } from '../../src/model/provider-name.js';
+import { LONE_SHARE } from '../../src/router/sharing/quota-share.js';
 
 quietLogs();
 
@@ -291,5 +292,22 @@ describe('Router and pages no longer wanted (their partition moved)', () => {
     const results = await r.tagBatch(batch, { wanted: (id) => wanted.has(id) });
     expect(gemini.calls.map((c) => c.length)).toEqual([4, 2]);
     expect(results.every((x) => 'dropped' in x)).toBe(true);
+  });
+});
+
+describe('Router quotas', () => {
+  it('names each usable provider’s quota as its key’s sharers published it, and this instance’s part', () => {
+    const share = {
+      ...LONE_SHARE,
+      fraction: () => 0.5,
+      newestEstimate: () => ({ windowMs: 10_000, requests: 30, learntAt: 0, by: 'peer' }),
+    };
+    const r = routerWith(new ScriptedProvider('gemini', right), new ScriptedProvider('openai', right), {
+      shares: { gemini: share },
+    });
+    expect(r.quotas()).toEqual([
+      { provider: 'gemini', windowMs: 10_000, requests: 30, fraction: 0.5 },
+      { provider: 'openai', fraction: 1 },
+    ]);
   });
 });

@@ -24,6 +24,7 @@ import { TagCache } from '../../pipeline/tag-cache.js';
 import { configuredProviders, startTelemetry } from '../start-telemetry.js';
 import type { Outcome } from '../../model/work.js';
 import { onShutdownSignals } from './shutdown.js';
+import { ReadAhead } from '../../pipeline/read-ahead.js';
 import { quotaSharingFor } from '../start-quota-sharing.js';
 
 const log = logger('job');
@@ -170,6 +171,12 @@ async function runJob(
     await cleanupStart();
     throw err;
   }
+  // Read about what the providers serve in a window, not a backlog this member may lose unserved.
+  const readAhead = new ReadAhead({
+    maxInFlight: k.maxInFlight,
+    batchSize: config.batch.size,
+    maxConcurrency: config.concurrency.max,
+  });
   let fatal: Error | undefined;
   const source = new KafkaSource({
     kafka,
@@ -177,6 +184,7 @@ async function runJob(
     groupId,
     fromBeginning: true,
     maxInFlight: k.maxInFlight,
+    readAhead: () => readAhead.bound(Date.now(), () => router.quotas()),
     sessionTimeoutMs: k.sessionTimeoutMs,
     ...(stopAt !== undefined && { stopAt }),
     exclusive: mode === 'replay',
@@ -225,6 +233,7 @@ async function runJob(
     sink,
     written: (outcome) => {
       stats.written(outcome);
+      readAhead.finished(Date.now());
       telemetry.written(outcome);
       // In exactly-once mode the sink marked it once the transaction that holds it committed.
       if (!k.exactlyOnce) source.finished(outcome.delivery);
