@@ -21,6 +21,8 @@ import { waterFill } from './water-fill.js';
  *             f = waterFill(d)[self] · (C − D) / C   (water-fill.ts), D = what departed peers'
  *             calls still hold of the last Ŵ: the live share what is free, so a departure never
  *             lets them race for the same slot; with no estimate, f = 1 / |claimants|
+ *   demand    the most calls that waited at the gate since the last record; at least 1 while any
+ *             waited within the last Ŵ (10 s while no window is known)
  *   report    every `everyMs`, and `soonestMs` after the last when calls were admitted or began
  *             to wait meanwhile (reportDue)
  *   estimate  newest = the estimate with the latest mapped learntAt among this instance's own
@@ -49,6 +51,9 @@ interface Peer {
   estimate?: SharedEstimate;
 }
 
+/** How long a demand is remembered while no window is known. */
+const DEFAULT_STICKY_MS = 10_000;
+
 /** The longest window kept: five minutes. */
 const MAX_HORIZON_MS = 300_000;
 
@@ -62,6 +67,8 @@ export class KeyShare implements QuotaShare {
   private horizon: number;
   private waitingNow = 0;
   private waitingSinceReport = 0;
+  /** When calls last waited at the gate. */
+  private lastWaitingAt = Number.NEGATIVE_INFINITY;
   private ownEstimate: SharedEstimate | undefined;
   /** The newest estimate of peers no longer in `peers`. */
   private retired: SharedEstimate | undefined;
@@ -95,7 +102,7 @@ export class KeyShare implements QuotaShare {
     const claimants: { id: string; waiting: number; usage: QuotaUsage }[] = [
       {
         id: this.self,
-        waiting: Math.max(this.waitingNow, this.waitingSinceReport),
+        waiting: this.waitingOf(now),
         usage: this.own.usage(now - windowMs, now),
       },
     ];
@@ -155,10 +162,11 @@ export class KeyShare implements QuotaShare {
     this.news = true;
   }
 
-  demand(_now: number, waiting: number): void {
+  demand(now: number, waiting: number): void {
     if (waiting > 0 && this.waitingSinceReport === 0) this.news = true;
     this.waitingNow = Math.max(0, waiting);
     this.waitingSinceReport = Math.max(this.waitingSinceReport, this.waitingNow);
+    if (waiting > 0) this.lastWaitingAt = now;
   }
 
   estimate(e: Omit<SharedEstimate, 'by'>): void {
@@ -198,7 +206,7 @@ export class KeyShare implements QuotaShare {
       sentAt: now,
       bucketMs: this.own.bucketMs,
       usage,
-      waiting: this.waitingSinceReport,
+      waiting: this.waitingOf(now),
       ...(this.ownEstimate !== undefined && { estimate: this.ownEstimate }),
     };
     this.waitingSinceReport = this.waitingNow;
@@ -247,6 +255,17 @@ export class KeyShare implements QuotaShare {
         this.peers.delete(id);
       }
     }
+  }
+
+  /**
+   * The demand this instance reports: the most calls that waited since its last record — or, if
+   * calls waited at all within the last window, at least one. A backlog paused for a retry hint,
+   * or between two calls, waits nowhere for a moment; it is still a backlog.
+   */
+  private waitingOf(now: number): number {
+    const stickyMs = this.newestEstimate()?.windowMs ?? DEFAULT_STICKY_MS;
+    const recent = now - this.lastWaitingAt <= stickyMs ? 1 : 0;
+    return Math.max(this.waitingNow, this.waitingSinceReport, recent);
   }
 
   private isLive(peer: Peer, now: number): boolean {
