@@ -52,8 +52,9 @@ export function pipelineArgs(t: DeliveryTopics, sim: Simulator, brokers: string[
   ];
 }
 
-export function startCli(args: string[]): CliProcess {
-  return spawnCli(args, cleanEnv(KEYS));
+/** Starts `tagspace <args>` with the test keys (or only those given). */
+export function startCli(args: string[], keys: Partial<typeof KEYS> = KEYS): CliProcess {
+  return spawnCli(args, cleanEnv(keys));
 }
 
 export function pageMessage(event: PageEvent): Message {

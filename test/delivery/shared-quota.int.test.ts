@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSpace } from '../../src/gen/generate-space.js';
+import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
+import type { CliProcess } from '../support/cli.js';
+import { produceMessages, uniqueTopic } from '../support/kafka.js';
+import { waitFor } from '../support/wait-for.js';
+import {
+  deliveryTopics,
+  duplicateVersions,
+  logsWith,
+  missingLatest,
+  pageMessage,
+  KEYS,
+  pipelineArgs,
+  readAll,
+  startCli,
+  waitForCommittedToEnd,
+  writtenSoFar,
+} from './support.js';
+
+/**
+ * Three `tagspace run` processes in one group, on one key, against one simulator quota (every
+ * client of the simulator draws from it): they find each other on the quota topic and split the
+ * key; when one is killed (-9) or stopped (SIGTERM), the others take its share up — within the
+ * session timeout plus two windows, or at once for a stop — and finish the work, nothing lost and,
+ * in exactly-once mode, nothing written twice.
+ *
+ * OpenAI alone, with a 5 s window: its 429s name no unit of time (Gemini's say "per minute", which
+ * a 5 s window is not), so the test runs in seconds, not minutes.
+ */
+const WINDOW_MS = 5_000;
+const SESSION_MS = 6_000;
+const PAGES = 600;
+const OPENAI_ONLY = { OPENAI_API_KEY: KEYS.OPENAI_API_KEY };
+
+let sim: Simulator;
+
+beforeAll(async () => {
+  sim = await startSimulator({
+    scenario: { seed: 29, openai: { rpm: 30, windowMs: WINDOW_MS, latencyMs: { median: 150 } } },
+  });
+});
+
+afterAll(async () => {
+  await sim?.close();
+});
+
+interface Shares {
+  at: number;
+  instances: number;
+  fraction: number;
+}
+
+/** An instance's 'quota share changed' lines, oldest first. */
+function sharesOf(p: CliProcess): Shares[] {
+  return logsWith(p.stderr(), 'quota share changed').map((l) => ({
+    at: Date.parse(l.time as string),
+    instances: l.instances as number,
+    fraction: l.fraction as number,
+  }));
+}
+
+async function threeInstances(name: string, flags: string[] = []) {
+  const t = await deliveryTopics(name, { partitions: 6 });
+  const { events } = generateSpace({ pages: PAGES, seed: 31, spaceKey: 'SHQ' });
+  await produceMessages(t.events, events.map(pageMessage));
+  const group = uniqueTopic(`${name}-group`);
+  const quotaTopic = uniqueTopic(`${name}-quota`);
+  const args = (id: string) => [
+    'run',
+    ...pipelineArgs(t, sim),
+    ...['--group', group, '--instance-id', `${name}-${id}`, '--quota-topic', quotaTopic],
+    ...['--session-timeout-ms', String(SESSION_MS), '--commit-interval-ms', '200', ...flags],
+  ];
+  const before = sim.stats().openai;
+  const runs = ['a', 'b', 'c'].map((id) => startCli(args(id), OPENAI_ONLY));
+  const stats = () => {
+    const now = sim.stats().openai;
+    return { requests: now.requests - before.requests, rateLimited: now.rateLimited - before.rateLimited };
+  };
+  return { t, events, group, runs, stats };
+}
+
+const dump = (runs: CliProcess[]) =>
+  runs.map((r, i) => `--- ${i} ---\n${r.stderr().slice(-3000)}`).join('\n');
+
+describe('three instances sharing one key', () => {
+  it(
+    'split it in thirds, and when one is killed the other two take its share up and finish the work',
+    { timeout: 300_000 },
+    async () => {
+      const { t, events, group, runs, stats } = await threeInstances('shq-kill', ['--exactly-once']);
+      const [a, b, c] = runs as [CliProcess, CliProcess, CliProcess];
+      let tookUp = Infinity;
+      try {
+        await waitFor(
+          () => runs.every((r) => sharesOf(r).some((s) => s.instances === 3 && s.fraction < 0.4)),
+          {
+            timeoutMs: 60_000,
+            message: 'every instance to see all three and hold about a third',
+          },
+        );
+        await waitFor(async () => (await writtenSoFar(t.tags)) >= PAGES / 4, {
+          timeoutMs: 90_000,
+          message: `a quarter of the pages to be written`,
+        });
+        const killedAt = Date.now();
+        c.child.kill('SIGKILL');
+        await waitFor(
+          () => [a, b].every((r) => sharesOf(r).some((s) => s.at >= killedAt && s.instances === 2)),
+          {
+            timeoutMs: SESSION_MS + 2 * WINDOW_MS + 5_000,
+            message: 'the survivors to see two instances',
+          },
+        );
+        tookUp = Math.max(
+          ...[a, b].map(
+            (r) =>
+              (sharesOf(r).find((s) => s.at >= killedAt && s.instances === 2)?.at ?? Infinity) - killedAt,
+          ),
+        );
+        // Session timeout plus two windows, and a report interval of slack.
+        expect(tookUp).toBeLessThanOrEqual(SESSION_MS + 2 * WINDOW_MS + 1_000);
+        await waitForCommittedToEnd(group, t.events, { timeoutMs: 150_000 }).catch((err: unknown) => {
+          throw new Error(`${(err as Error).message}\n${dump(runs)}`);
+        });
+      } finally {
+        for (const r of [a, b]) r.child.kill('SIGTERM');
+      }
+      const results = await Promise.all(runs.map((r) => r.exited));
+      expect(results[2]?.signal).toBe('SIGKILL');
+      for (const r of results.slice(0, 2)) expect(r.code, r.stderr.slice(-3000)).toBe(0);
+      const tags = await readAll(t.tags, { isolation: 'read_committed' });
+      expect(missingLatest(events, tags)).toEqual([]);
+      expect(duplicateVersions(tags)).toEqual([]);
+      const { requests, rateLimited } = stats();
+      console.log(
+        `shared quota, one killed: ${requests} requests, ${rateLimited} 429s (${((100 * rateLimited) / requests).toFixed(1)} %), took up its share in ${tookUp} ms`,
+      );
+    },
+  );
+
+  it(
+    'take up the share of an instance that stops (SIGTERM) at once, and finish the work',
+    { timeout: 300_000 },
+    async () => {
+      const { t, events, group, runs, stats } = await threeInstances('shq-term');
+      const [a, b, c] = runs as [CliProcess, CliProcess, CliProcess];
+      try {
+        await waitFor(() => runs.every((r) => sharesOf(r).some((s) => s.instances === 3)), {
+          timeoutMs: 60_000,
+          message: 'every instance to see all three',
+        });
+        await waitFor(async () => (await writtenSoFar(t.tags)) >= PAGES / 4, {
+          timeoutMs: 90_000,
+          message: `a quarter of the pages to be written`,
+        });
+        c.child.kill('SIGTERM');
+        const stopped = await c.exited;
+        expect(stopped.code, stopped.stderr.slice(-3000)).toBe(0);
+        const leftAt = Date.now();
+        await waitFor(() => [a, b].every((r) => sharesOf(r).some((s) => s.instances === 2)), {
+          timeoutMs: 2 * WINDOW_MS,
+          message: 'the others to see it gone',
+        });
+        // It said goodbye: the others knew before it had even exited.
+        for (const r of [a, b])
+          expect(sharesOf(r).find((s) => s.instances === 2)?.at ?? Infinity).toBeLessThanOrEqual(
+            leftAt + 1_000,
+          );
+        await waitForCommittedToEnd(group, t.events, { timeoutMs: 150_000 }).catch((err: unknown) => {
+          throw new Error(`${(err as Error).message}\n${dump(runs)}`);
+        });
+      } finally {
+        for (const r of [a, b]) r.child.kill('SIGTERM');
+      }
+      for (const r of await Promise.all([a.exited, b.exited])) expect(r.code, r.stderr.slice(-3000)).toBe(0);
+      const tags = await readAll(t.tags);
+      expect(missingLatest(events, tags)).toEqual([]);
+      const { requests, rateLimited } = stats();
+      console.log(
+        `shared quota, one stopped: ${requests} requests, ${rateLimited} 429s (${((100 * rateLimited) / requests).toFixed(1)} %)`,
+      );
+    },
+  );
+});
