@@ -1,0 +1,49 @@
+import type { QuotaUsage } from './quota-share.js';
+import { waterFill } from './water-fill.js';
+
+/**
+ * This instance's fraction of a key's quota, from what it knows of the claimants (itself and the
+ * live peers with demand: calls waiting, or usage in the last window). With C the capacity (the
+ * newest estimate's requests per window, or its tokens when only those are known — usage then in
+ * tokens) and D what departed peers' calls still hold of the window:
+ *
+ *   d_i = ∞                             if waiting_i > 0        (a backlog takes what it gets)
+ *       = (u_i·(1 + g) + unit) / C      otherwise               (room to grow by g per window)
+ *   f   = waterFill(d)[self] · (C − D) / C                      (water-fill.ts)
+ *
+ * — the live share only what is free, so a departure never has them race for one slot. Without a
+ * capacity, f = 1 / |claimants|. Never 0: a gate still lets one call through per window.
+ */
+export interface Claimant {
+  id: string;
+  waiting: number;
+  usage: QuotaUsage;
+}
+
+export interface Capacity {
+  /** C. */
+  amount: number;
+  /** Whether C (and so usage and D) is counted in tokens rather than requests. */
+  byTokens: boolean;
+  /** D, in the same unit. */
+  departed: number;
+}
+
+export function shareOfKey(
+  self: string,
+  claimants: readonly Claimant[],
+  capacity: Capacity | undefined,
+  headroom: number,
+): number {
+  if (capacity === undefined) return 1 / Math.max(1, claimants.length);
+  const { amount, byTokens, departed } = capacity;
+  const free = Math.max(0, amount - departed) / amount;
+  const demands = claimants.map(({ id, waiting, usage }) => {
+    if (waiting > 0) return { id, demand: Number.POSITIVE_INFINITY };
+    const used = byTokens ? usage.tokens : usage.requests;
+    const unit = byTokens ? usage.tokens / Math.max(1, usage.requests) : 1;
+    return { id, demand: (used * (1 + headroom) + unit) / amount };
+  });
+  const mine = claimants.length <= 1 ? 1 : Math.min(1, waterFill(demands).get(self) ?? 1);
+  return Math.max(mine * free, Number.MIN_VALUE);
+}
