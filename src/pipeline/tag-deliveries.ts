@@ -1,37 +1,29 @@
 import {
   asyncScheduler,
-  catchError,
   connect,
-  defer,
-  EMPTY,
   filter,
-  from,
   map,
   merge,
-  mergeMap,
   Observable,
   tap,
   type OperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
-import { TagspaceError } from '../model/errors.js';
 import { batchPages } from '../operators/batch-pages.js';
 import { decodeDelivery, isPageWork } from '../operators/decode-delivery.js';
 import { dedupeAndCoalesce } from '../operators/dedupe-and-coalesce.js';
 import { mergeMapWithLimit } from '../operators/merge-map-with-limit.js';
 import { BatchSignals } from './batch-signals.js';
-import { claimBatch, PendingPages } from './pending-pages.js';
-import { settleFailed, settleTagged } from './settle-work.js';
-import { PROMPT_VERSION } from '../model/prompt.js';
-import type { PageTagResult, Router, RouterPage } from '../router/router.js';
+import { PendingPages } from './pending-pages.js';
+import type { Router } from '../router/router.js';
 import type { RunStats } from '../run/run-stats.js';
 import type { TagCache } from './tag-cache.js';
-import type { BatchObserver, TaggingObserver } from '../telemetry/tagging-observer.js';
-import { buildTagRecord, type TagRecord } from '../model/tag-record.js';
-import type { DedupeDecision, Delivery, Outcome, PageWork } from '../model/work.js';
+import type { TaggingObserver } from '../telemetry/tagging-observer.js';
+import type { DedupeDecision, Delivery, Outcome } from '../model/work.js';
 import { logger } from '../telemetry/log.js';
 import { OWNS_EVERYTHING, type WorkOwnership } from './work-ownership.js';
-import { OwnedWork, type BatchOut } from './owned-work.js';
+import { OwnedWork } from './owned-work.js';
+import { sendBatch } from './send-batch.js';
 
 const log = logger('pipeline');
 
@@ -80,87 +72,8 @@ export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Out
   const { router, cache, stats, batch, scheduler = asyncScheduler, signal, observer } = deps;
   const ownership = deps.ownership ?? OWNS_EVERYTHING;
 
-  const callRouter =
-    (pending: PendingPages, owned: OwnedWork, signals: BatchSignals | undefined) =>
-    (pages: PageWork[]): Observable<Outcome> =>
-      defer(() => {
-        // A page superseded while its batch queued was already reported as coalesced; one whose
-        // partition moved meanwhile was taken back by the sweep.
-        const live = claimBatch(pending, pages);
-        if (live.length === 0) return EMPTY;
-        stats.batch();
-        const byId = new Map(live.map((w) => [w.event.pageId, w]));
-        const request = live.map((w) => ({ pageId: w.event.pageId, title: w.event.title, text: w.text }));
-        const batchOut = owned.send(live);
-        // A shutdown reaches the batch through its own signal: the run's signal carries one listener.
-        const own = signals?.batch();
-        own?.signal.addEventListener('abort', () => batchOut.drop.abort(own.signal.reason), { once: true });
-        if (own?.signal.aborted === true) batchOut.drop.abort(own.signal.reason);
-        const answered = observed(request, observer?.batch?.(live), batchOut).finally(() => {
-          batchOut.done();
-          own?.close();
-        });
-        return from(answered).pipe(
-          mergeMap((results) => {
-            // One result per page is the router's contract; a page without one would never be
-            // committed, so a gap is a bug to stop on, not something to paper over.
-            const answered = new Set(results.map((r) => r.pageId));
-            const missing = live.filter((w) => !answered.has(w.event.pageId));
-            if (missing.length > 0) {
-              throw new TagspaceError(
-                'internal',
-                `router returned no result for page(s) ${missing.map((w) => w.event.pageId).join(', ')}`,
-              );
-            }
-            return results.map((r) => settle(pending, owned, r, byId));
-          }),
-          filter((o): o is Outcome => o !== undefined),
-          catchError((err: unknown) => {
-            // Its wait ended because none of its pages is ours any more, not for a shutdown.
-            if (!dropped(batchOut)) throw err;
-            owned.release(live);
-            return EMPTY;
-          }),
-        );
-      });
-
-  /** The batch's wait ended because none of its pages is this consumer's any more, not for a shutdown. */
-  const dropped = (batchOut: BatchOut) => batchOut.drop.signal.aborted && signal?.aborted !== true;
-
-  const observed = (
-    request: RouterPage[],
-    watch: BatchObserver | undefined,
-    batchOut: BatchOut,
-  ): Promise<PageTagResult[]> => {
-    const opts = { signal: batchOut.drop.signal, wanted: batchOut.wanted };
-    if (watch === undefined) return router.tagBatch(request, opts);
-    return router.tagBatch(request, { ...opts, onEvent: (e) => watch.event(e) }).then(
-      (results) => {
-        watch.end();
-        return results;
-      },
-      (err: unknown) => {
-        watch.end(dropped(batchOut) ? undefined : err);
-        throw err;
-      },
-    );
-  };
-
-  const settle = (
-    pending: PendingPages,
-    owned: OwnedWork,
-    result: PageTagResult,
-    byId: Map<string, PageWork>,
-  ): Outcome | undefined => {
-    const work = byId.get(result.pageId);
-    if (work === undefined) return undefined;
-    if ('dropped' in result) {
-      owned.release([work]);
-      return undefined;
-    }
-    if (!result.ok) return settleFailed(pending, work, result.error, result.attempts);
-    return settleTagged(cache, pending, work, toRecord(work, result, scheduler.now()));
-  };
+  const send = (pending: PendingPages, owned: OwnedWork, signals: BatchSignals | undefined) =>
+    sendBatch({ router, cache, stats, scheduler, signal, observer }, pending, owned, signals);
 
   // Each subscription gets its own registry of waiting pages and batches out: two runs of one
   // pipeline never share them.
@@ -218,7 +131,7 @@ export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Out
                     scheduler,
                     isLive: (w) => pending.isWaiting(w),
                   }),
-                  mergeMapWithLimit(callRouter(pending, owned, signals), router.limit$),
+                  mergeMapWithLimit(send(pending, owned, signals), router.limit$),
                 ),
               ),
             ),
@@ -227,14 +140,4 @@ export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Out
       }),
     );
   }
-}
-
-function toRecord(work: PageWork, result: Extract<PageTagResult, { ok: true }>, now: number): TagRecord {
-  const source = {
-    tags: result.tags,
-    provider: result.provider,
-    model: result.model,
-    promptVersion: PROMPT_VERSION,
-  };
-  return buildTagRecord(work, source, { cached: false, taggedAt: new Date(now).toISOString() });
 }
