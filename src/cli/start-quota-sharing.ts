@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from './config.js';
-import type { TopicSpec } from '../kafka/ensure-topics.js';
 import { createKafka } from '../kafka/kafka-client.js';
 import { QuotaTopic } from '../kafka/quota-topic.js';
 import type { ProviderName } from '../model/provider-name.js';
@@ -12,8 +11,6 @@ import { QuotaSharing, SOONEST_REPORT_MS } from '../router/sharing/quota-sharing
 const READY_TIMEOUT_MS = 5_000;
 
 export interface QuotaSharingRun {
-  /** The topic to create with the others, when sharing is on. */
-  topics: TopicSpec[];
   /** The share of each configured provider's key (none when sharing is off). */
   shares: Partial<Record<ProviderName, QuotaShare>> | undefined;
   /** Starts reading and publishing; resolves once the topic's past is read (or it timed out). */
@@ -30,7 +27,7 @@ export interface QuotaSharingRun {
  */
 export function quotaSharingFor(config: Config): QuotaSharingRun {
   if (!config.quota.sharing) {
-    return { topics: [], shares: undefined, start: () => Promise.resolve(), stop: () => Promise.resolve() };
+    return { shares: undefined, start: () => Promise.resolve(), stop: () => Promise.resolve() };
   }
   const instance = `${config.kafka.instanceId}-${randomBytes(3).toString('hex')}`;
   const sharing = new QuotaSharing({
@@ -59,7 +56,6 @@ export function quotaSharingFor(config: Config): QuotaSharingRun {
     readyTimeoutMs: READY_TIMEOUT_MS,
   });
   return {
-    topics: [QuotaTopic.spec(config.quota.topic)],
     shares,
     start: () => topic.start(),
     stop: () => topic.stop(),

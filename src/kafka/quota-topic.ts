@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { logger } from '../telemetry/log.js';
-import { topicOffsets, type TopicSpec } from './ensure-topics.js';
+import { ensureTopics, topicOffsets, type TopicSpec } from './ensure-topics.js';
 
 const log = logger('quota-topic');
 
@@ -32,7 +32,7 @@ export interface QuotaTopicOptions {
  * reads everyone's, from the beginning and then as they come. The exchange decides what to say;
  * this moves the bytes, and never holds the pipeline up:
  *
- *   start   connects, notes the topic's end offsets, starts reading from the beginning and
+ *   start   creates the topic if it is missing, connects, notes the topic's end offsets, starts reading from the beginning and
  *           publishing; resolves once it has read up to those ends (records before them are
  *           read `catchingUp`), or after readyTimeoutMs, or on any failure — then the instance
  *           starts alone and joins the others when the topic answers
@@ -49,7 +49,11 @@ export class QuotaTopic {
   private sending: Promise<void> | undefined;
   private sendFailures = 0;
   private stopped = false;
+  /** The end offset of each partition when this instance began reading: records before it are its past. */
   private readonly ends = new Map<number, bigint>();
+  /** Partitions not yet read up to their end, and who to tell when none is left. */
+  private readonly remaining = new Set<number>();
+  private caughtUp: () => void = () => {};
   private running = false;
 
   constructor(private readonly opts: QuotaTopicOptions) {
@@ -62,6 +66,14 @@ export class QuotaTopic {
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 100,
       retry: { retries: 5, restartOnFailure: () => Promise.resolve(!this.stopped) },
+    });
+    // END_BATCH_PROCESS also comes for batches eachBatch never sees (only aborted records, markers).
+    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+      this.reached(payload.partition, payload.lastOffset),
+    );
+    // A restart kafkajs had begun when stop() disconnected runs on regardless: stop it again.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      if (this.stopped) void this.consumer.disconnect().catch(() => undefined);
     });
   }
 
@@ -82,17 +94,24 @@ export class QuotaTopic {
         resolve();
       }, this.opts.readyTimeoutMs);
       timer.unref();
-      this.begin(() => {
-        clearTimeout(timer);
-        resolve();
-      }).catch((err: unknown) => {
-        log.warn(
-          { topic: this.opts.topic, err: (err as Error).message },
-          'quota topic unavailable; starting alone',
-        );
+      this.attempt(() => {
         clearTimeout(timer);
         resolve();
       });
+    });
+  }
+
+  /** Begins; on a failure, goes on alone now and tries again a little later (2 s, doubling, 30 s at most). */
+  private attempt(ready: () => void, failures = 0): void {
+    this.begin(ready).catch((err: unknown) => {
+      if (this.stopped) return;
+      const retryMs = Math.min(30_000, 2_000 * 2 ** failures);
+      const fields = { topic: this.opts.topic, err: (err as Error).message, retryMs };
+      log.warn(fields, 'quota topic unavailable; alone until it answers');
+      ready();
+      setTimeout(() => {
+        if (!this.stopped) this.attempt(() => {}, failures + 1);
+      }, retryMs).unref();
     });
   }
 
@@ -114,10 +133,19 @@ export class QuotaTopic {
 
   private async begin(caughtUp: () => void): Promise<void> {
     const { topic } = this.opts;
-    for (const o of await topicOffsets(this.opts.kafka, topic)) {
-      if (BigInt(o.high) > BigInt(o.low)) this.ends.set(o.partition, BigInt(o.high));
+    // Created here, not with the run's topics: a topic this instance may not create (rights, a
+    // policy) leaves it alone on its keys; it does not stop the run.
+    await ensureTopics(this.opts.kafka, [QuotaTopic.spec(topic)]);
+    if (!this.running) {
+      this.ends.clear();
+      for (const o of await topicOffsets(this.opts.kafka, topic)) {
+        if (BigInt(o.high) > BigInt(o.low)) this.ends.set(o.partition, BigInt(o.high));
+      }
+      this.remaining.clear();
+      for (const p of this.ends.keys()) this.remaining.add(p);
+      this.caughtUp = caughtUp;
+      if (this.ends.size === 0) caughtUp();
     }
-    if (this.ends.size === 0) caughtUp();
     await this.producer.connect();
     this.timer ??= setInterval(() => {
       if (this.sending === undefined) void this.send(this.opts.exchange.reports());
@@ -126,19 +154,6 @@ export class QuotaTopic {
     if (this.running) return;
     await this.consumer.connect();
     await this.consumer.subscribe({ topic, fromBeginning: true });
-    const remaining = new Set(this.ends.keys());
-    const reached = (partition: number, offset: string): void => {
-      const end = this.ends.get(partition);
-      if (end === undefined || BigInt(offset) + 1n < end || !remaining.delete(partition)) return;
-      if (remaining.size === 0) caughtUp();
-    };
-    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) =>
-      reached(payload.partition, payload.lastOffset),
-    );
-    // A restart kafkajs had begun when stop() disconnected runs on regardless: stop it again.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-      if (this.stopped) void this.consumer.disconnect().catch(() => undefined);
-    });
     await this.consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
@@ -151,6 +166,12 @@ export class QuotaTopic {
       },
     });
     this.running = true;
+  }
+
+  private reached(partition: number, offset: string): void {
+    const end = this.ends.get(partition);
+    if (end === undefined || BigInt(offset) + 1n < end || !this.remaining.delete(partition)) return;
+    if (this.remaining.size === 0) this.caughtUp();
   }
 
   /** Sends, one at a time; a failure is logged once per outage and dropped (the next record says it all). */

@@ -48,8 +48,9 @@ async function quotaTopicNamed(prefix: string): Promise<string> {
 }
 
 describe('the quota topic', () => {
-  it('is created compacted, on one partition, deleting what crashed instances left after an hour', async () => {
-    const topic = await quotaTopicNamed('quota-spec');
+  it('is created by the first instance, compacted, on one partition, deleting what crashed instances left after an hour', async () => {
+    const topic = uniqueTopic('quota-spec');
+    await instance(topic, 'a').start();
     const config = await withAdmin((admin) =>
       admin.describeConfigs({ resources: [{ type: 2, name: topic }], includeSynonyms: false }),
     );
@@ -123,8 +124,9 @@ describe('the quota topic', () => {
     }
   });
 
-  it('starts alone in seconds, without stalling, when the topic cannot be read', async () => {
-    const a = instance(uniqueTopic('quota-missing'), 'a', KEY, 2_000);
+  it('starts alone in seconds, without stalling, when the topic cannot be created or read', async () => {
+    // A name the broker refuses, as it would a topic this instance has no right to.
+    const a = instance(`${uniqueTopic('quota-refused')}/x`, 'a', KEY, 2_000);
     const began = Date.now();
     await a.start();
     expect(Date.now() - began).toBeLessThan(5_000);

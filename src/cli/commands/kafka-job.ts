@@ -130,7 +130,6 @@ async function runJob(
     { topic: k.tagsTopic, compacted: true },
     // Dead letters keep the original bytes, however large the event was.
     { topic: k.dlqTopic, maxMessageBytes: DLQ_MAX_MESSAGE_BYTES },
-    ...sharing.topics,
   ];
   // Exactly-once: the transactional id is stable per instance, so starting fences a crashed
   // predecessor and ends its open transaction now, not when it times out (the tag-state restore
