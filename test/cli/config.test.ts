@@ -80,6 +80,23 @@ describe('loadConfig', () => {
     );
   });
 
+  it('shares each key’s quota on the tagspace-quota topic by default, and can be told another topic or not to', () => {
+    expect(loadConfig('run', [], {}).quota).toEqual({ sharing: true, topic: 'tagspace-quota' });
+    expect(loadConfig('replay', ['--quota-sharing', 'off', '--quota-topic', 'q'], {}).quota).toEqual({
+      sharing: false,
+      topic: 'q',
+    });
+    expect(
+      loadConfig('run', [], { TAGSPACE_QUOTA_SHARING: 'false', TAGSPACE_QUOTA_TOPIC: 'shared' }).quota,
+    ).toEqual({
+      sharing: false,
+      topic: 'shared',
+    });
+    expect(configError(() => loadConfig('run', ['--quota-sharing=maybe'], {})).message).toBe(
+      'invalid --quota-sharing: "maybe" is not true or false',
+    );
+  });
+
   it('rejects an unknown flag naming it', () => {
     const e = configError(() => loadConfig('replay', ['--bogus', '1'], {}));
     expect(e.message).toContain("'--bogus'");
