@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { logger } from '../telemetry/log.js';
 import { ensureTopics, topicOffsets, type TopicSpec } from './ensure-topics.js';
 
@@ -58,8 +58,13 @@ export class QuotaTopic {
 
   constructor(private readonly opts: QuotaTopicOptions) {
     this.groupId = `tagspace-quota-${opts.instance}-${randomUUID().slice(0, 8)}`;
-    // Few retries: a record that cannot go now is stale by the time a retry would send it.
-    this.producer = opts.kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 2 } });
+    // Few retries: a record that cannot go now is stale by the time a retry would send it. The
+    // default partitioner is named so kafkajs does not warn that it changed (one partition anyway).
+    this.producer = opts.kafka.producer({
+      allowAutoTopicCreation: false,
+      retry: { retries: 2 },
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.consumer = opts.kafka.consumer({
       groupId: this.groupId,
       sessionTimeout: 10_000,
