@@ -68,7 +68,8 @@ async function threeInstances(name: string, flags: string[] = []) {
   const quotaTopic = uniqueTopic(`${name}-quota`);
   const args = (id: string) => [
     'run',
-    ...pipelineArgs(t, sim),
+    // OpenAI alone: a Gemini base URL without a key would run Gemini keyless, ahead of OpenAI.
+    ...withoutGemini(pipelineArgs(t, sim)),
     ...['--group', group, '--instance-id', `${name}-${id}`, '--quota-topic', quotaTopic],
     ...['--session-timeout-ms', String(SESSION_MS), '--commit-interval-ms', '200', ...flags],
   ];
@@ -79,6 +80,11 @@ async function threeInstances(name: string, flags: string[] = []) {
     return { requests: now.requests - before.requests, rateLimited: now.rateLimited - before.rateLimited };
   };
   return { t, events, group, runs, stats };
+}
+
+function withoutGemini(args: string[]): string[] {
+  const at = args.indexOf('--gemini-base-url');
+  return at < 0 ? args : [...args.slice(0, at), ...args.slice(at + 2)];
 }
 
 const dump = (runs: CliProcess[]) =>
