@@ -12,6 +12,8 @@ import { CONCURRENCY_POLICIES, type ConcurrencyPolicyName } from './concurrency-
 import { limitSampleOf } from './limit-sample-of.js';
 import { normaliseBounds, type Limit } from './limit/limit.js';
 import type { CallOutcome, LearntQuota, Pacer } from './pacing/pacer.js';
+import { SharedPacer } from './sharing/shared-pacer.js';
+import type { QuotaShare } from './sharing/quota-share.js';
 
 /** One change of the limit, as the gate records it. */
 export interface LimitChange {
@@ -39,6 +41,11 @@ export interface GateOptions {
   keepChanges?: number;
   /** Named in the gate's log lines. */
   provider?: ProviderName;
+  /**
+   * The instances sharing this provider's key (sharing/quota-share.ts): a pacer that learns the
+   * quota then paces this instance at its part of the key (sharing/shared-pacer.ts).
+   */
+  share?: QuotaShare;
 }
 
 /**
@@ -92,7 +99,10 @@ export class ProviderGate {
   static create(opts: GateOptions, scheduler: SchedulerLike = asyncScheduler): ProviderGate {
     const parts = CONCURRENCY_POLICIES[opts.policy];
     const bounds = normaliseBounds(opts);
-    const pacer = parts.pacer(opts.minuteMs === undefined ? {} : { minuteMs: opts.minuteMs });
+    const own = parts.pacer(opts.minuteMs === undefined ? {} : { minuteMs: opts.minuteMs });
+    // A pacer that learns nothing (fixed, seed) has no quota to share out.
+    const pacer =
+      opts.share === undefined || own.learnt === undefined ? own : new SharedPacer(own, opts.share);
     return new ProviderGate(parts.limit(bounds, scheduler.now()), pacer, scheduler, opts);
   }
 

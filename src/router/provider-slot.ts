@@ -67,8 +67,15 @@ export class ProviderSlot {
     private readonly opts: SlotOptions,
   ) {
     this.breaker = new CircuitBreaker(opts.breaker, opts.now, (t) => opts.onTransition(provider.name, t));
-    this.gate = ProviderGate.create({ ...opts.concurrency, provider: provider.name }, opts.scheduler);
     this.share = opts.share ?? LONE_SHARE;
+    this.gate = ProviderGate.create(
+      {
+        ...opts.concurrency,
+        provider: provider.name,
+        ...(opts.share !== undefined && { share: opts.share }),
+      },
+      opts.scheduler,
+    );
   }
 
   get name(): ProviderName {

@@ -201,7 +201,7 @@ export class Router {
     return this.pool.slots
       .filter((s) => s.unusable === undefined)
       .map((s) => {
-        const learnt = s.limit.learntQuota;
+        const learnt = s.gate.learnt;
         const shared = s.share.newestEstimate();
         const known = learnt?.requests !== undefined ? learnt : shared;
         return {

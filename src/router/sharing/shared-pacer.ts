@@ -1,0 +1,202 @@
+import type { QuotaShare, SharedEstimate } from './quota-share.js';
+import type { CallOutcome, LearntQuota, Pacer, RefusalReading } from '../pacing/pacer.js';
+
+/** While the share holds a call back, how soon it is asked again (its fraction moves with peers). */
+export const RECHECK_MS = 250;
+/** A 429 is counted this long after it was sent: the peers' usage up to it has been heard by then. */
+export const COUNT_DELAY_MS = 1_000;
+
+interface OwnCall {
+  start: number;
+  /** Estimated prompt tokens at the gate. */
+  estimate: number;
+  /** Reported tokens, once answered. */
+  cost?: number;
+}
+
+/**
+ * The pacer of a provider whose key other instances use too (docs/quota.md): the provider's own
+ * pacer (`inner`, which learns from this instance's calls) and the key's QuotaShare (what the
+ * others use, and this instance's part f of the key).
+ *
+ *   alone     no live peer and no peer's call in the window: the inner pacer, and each change of
+ *             what it learnt is published as the key's estimate (learntAt: now)
+ *   estimate  Q = the key's newest estimate (share.newestEstimate(): this instance's or a peer's,
+ *             adopted by a joiner before its first call). Shared, a window-sized 429 for a call
+ *             sent at t is counted COUNT_DELAY_MS later, when the peers' reports are in:
+ *                 R̂ ← own(t − Ŵ, t] + peers(t − Ŵ, t]       (T̂ alike, for a token 429)
+ *             and published: the estimate is of the whole key, not of this instance's part
+ *   gate      shared, with Q known, a call of e prompt tokens may leave at t when the inner's pause
+ *             is over and, over (t − Ŵ, t],
+ *                 own + 1 ≤ max(1, f·R̂)   and   own + peers + 1 ≤ R̂
+ *                 own + k·e ≤ max(k·e, f·T̂)   and   own + peers + k·e ≤ T̂
+ *             (k: reported tokens per estimated token); held, it is asked again when enough of
+ *             its own calls leave the window, or within RECHECK_MS when the peers' are what binds
+ *
+ * Own calls are counted from the gate's start until the provider refuses them (a 429 is not
+ * counted); a call that failed otherwise stays counted (the provider may have counted it).
+ */
+export class SharedPacer implements Pacer {
+  private readonly own: OwnCall[] = [];
+  private reported = 0;
+  private estimated = 0;
+  private published = '';
+  private pending: { sent: number; tokens: boolean } | undefined;
+  /** The latest time the gate told this pacer (for `learnt`, which takes none). */
+  private lastNow = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly inner: Pacer,
+    private readonly share: QuotaShare,
+  ) {}
+
+  get pausedUntil(): number {
+    return this.inner.pausedUntil;
+  }
+
+  /** The key's estimate while shared, else what the inner pacer learnt. */
+  get learnt(): LearntQuota | undefined {
+    const q = this.share.newestEstimate();
+    if (q === undefined || this.share.instances(this.lastNow) <= 1) return this.inner.learnt;
+    const quota: LearntQuota = { windowMs: q.windowMs };
+    if (q.requests !== undefined) quota.requests = q.requests;
+    if (q.tokens !== undefined) quota.tokens = q.tokens;
+    if (q.shape !== undefined) quota.shape = q.shape;
+    return quota;
+  }
+
+  openAt(now: number, tokens: number): number {
+    this.lastNow = now;
+    this.countDue(now);
+    const q = this.share.newestEstimate();
+    if (!this.shared(now, q?.windowMs) || q === undefined) return this.inner.openAt(now, tokens);
+    return Math.max(this.inner.pausedUntil, this.gate(now, tokens, q));
+  }
+
+  started(now: number, tokens: number): void {
+    this.inner.started(now, tokens);
+    this.own.push({ start: now, estimate: Math.max(0, tokens) });
+  }
+
+  record(outcome: CallOutcome, now: number): RefusalReading | undefined {
+    this.lastNow = now;
+    const reading = this.inner.record(outcome, now);
+    const call = this.take(outcome.startedAt, outcome.kind === 'rate_limited');
+    if (outcome.kind === 'success' && call !== undefined) {
+      const cost = (outcome.inputTokens ?? 0) + (outcome.outputTokens ?? 0);
+      if (cost > 0) {
+        call.cost = cost;
+        if (call.estimate > 0) {
+          this.reported += cost;
+          this.estimated += call.estimate;
+        }
+      }
+    }
+    const q = this.share.newestEstimate();
+    if (this.shared(now, q?.windowMs ?? this.inner.learnt?.windowMs)) {
+      const windowSized = reading === 'metered' || reading === 'window';
+      if (outcome.kind === 'rate_limited' && windowSized && this.pending === undefined)
+        this.pending = { sent: outcome.startedAt ?? now, tokens: outcome.quota === 'tokens' };
+    } else this.publishInner(now);
+    this.countDue(now);
+    this.prune(now, q?.windowMs);
+    return reading;
+  }
+
+  /** k: reported tokens per estimated prompt token (1 before any answer). */
+  private get k(): number {
+    return this.estimated > 0 && this.reported > 0 ? this.reported / this.estimated : 1;
+  }
+
+  private shared(now: number, windowMs: number | undefined): boolean {
+    if (this.share.instances(now) > 1) return true;
+    return windowMs !== undefined && this.share.peersUsage(now, windowMs).requests > 0;
+  }
+
+  private gate(now: number, tokens: number, q: SharedEstimate): number {
+    const w = q.windowMs;
+    const f = this.share.fraction(now);
+    const peers = this.share.peersUsage(now, w);
+    const mine = this.own.filter((c) => c.start > now - w);
+    const need = this.k * tokens;
+    // How many of this instance's oldest calls in the window must leave first (0: it may go).
+    let leave = 0;
+    let peersBind = false;
+    if (q.requests !== undefined) {
+      leave = Math.max(leave, mine.length + 1 - Math.max(1, Math.floor(f * q.requests)));
+      if (mine.length + peers.requests + 1 > q.requests) peersBind = true;
+    }
+    if (q.tokens !== undefined) {
+      let held = mine.reduce((sum, c) => sum + this.costOf(c), 0);
+      let n = 0;
+      const cap = Math.max(need, f * q.tokens);
+      while (held + need > cap && n < mine.length) {
+        held -= this.costOf(mine[n] as OwnCall);
+        n += 1;
+      }
+      leave = Math.max(leave, n);
+      if (held + peers.tokens + need > q.tokens) peersBind = true;
+    }
+    if (leave <= 0 && !peersBind) return now;
+    const ownFrees = leave > 0 ? (mine[Math.min(leave, mine.length) - 1]?.start ?? now) + w : now;
+    return Math.min(Math.max(ownFrees, now + 1), now + RECHECK_MS);
+  }
+
+  private costOf(c: OwnCall): number {
+    return c.cost ?? c.estimate * this.k;
+  }
+
+  /** The own call started at `startedAt` (the nearest), removed when the provider did not count it. */
+  private take(startedAt: number | undefined, remove: boolean): OwnCall | undefined {
+    if (startedAt === undefined || this.own.length === 0) return undefined;
+    let best = 0;
+    for (let i = 1; i < this.own.length; i += 1) {
+      const d = Math.abs((this.own[i]?.start ?? 0) - startedAt);
+      if (d < Math.abs((this.own[best]?.start ?? 0) - startedAt)) best = i;
+    }
+    return remove ? this.own.splice(best, 1)[0] : this.own[best];
+  }
+
+  /** Counts the pending 429's window once the peers' reports up to it are in, and publishes it. */
+  private countDue(now: number): void {
+    const p = this.pending;
+    if (p === undefined || now < p.sent + COUNT_DELAY_MS) return;
+    this.pending = undefined;
+    const last = this.share.newestEstimate();
+    const w = last?.windowMs ?? this.inner.learnt?.windowMs;
+    if (w === undefined) return;
+    const mine = this.own.filter((c) => c.start > p.sent - w && c.start <= p.sent);
+    const peers = this.share.peersUsage(p.sent, w);
+    const estimate: Omit<SharedEstimate, 'by'> = { windowMs: w, learntAt: p.sent };
+    const shape = last?.shape ?? this.inner.learnt?.shape;
+    if (shape !== undefined) estimate.shape = shape;
+    if (p.tokens) {
+      const tokens = mine.reduce((sum, c) => sum + this.costOf(c), 0) + peers.tokens;
+      if (tokens <= 0) return;
+      estimate.tokens = Math.round(tokens);
+      if (last?.requests !== undefined) estimate.requests = last.requests;
+    } else {
+      estimate.requests = Math.max(1, mine.length + peers.requests);
+      if (last?.tokens !== undefined) estimate.tokens = last.tokens;
+    }
+    this.share.estimate(estimate);
+  }
+
+  /** Alone, what the inner pacer learnt is the key's estimate: published when it changes. */
+  private publishInner(now: number): void {
+    const l = this.inner.learnt;
+    if (l?.windowMs === undefined || (l.requests === undefined && l.tokens === undefined)) return;
+    const key = JSON.stringify(l);
+    if (key === this.published) return;
+    this.published = key;
+    this.share.estimate({ ...l, windowMs: l.windowMs, learntAt: now });
+  }
+
+  /** Forgets own calls no window can hold any more. */
+  private prune(now: number, windowMs: number | undefined): void {
+    const keep = 2 * (windowMs ?? 60_000) + COUNT_DELAY_MS;
+    let drop = 0;
+    while (drop < this.own.length && (this.own[drop]?.start ?? now) <= now - keep) drop += 1;
+    if (drop > 0) this.own.splice(0, drop);
+  }
+}
