@@ -36,7 +36,20 @@ export function spawnCli(
   env: Record<string, string> = cleanEnv(),
   cwd = REPO_ROOT,
 ): CliProcess {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, `${REPO_ROOT}src/cli.ts`, ...args], {
+  return spawnEntry([`${REPO_ROOT}src/cli.ts`, ...args], env, cwd);
+}
+
+/**
+ * Starts `tagspace run <args>` on a shrunk clock (bench/scaled-run.ts: the provider's minute and
+ * the router's other time constants multiplied by `scale`), against a simulator whose window is
+ * that share of a minute.
+ */
+export function spawnScaledRun(scale: number, args: string[], env: Record<string, string>): CliProcess {
+  return spawnEntry([`${REPO_ROOT}bench/scaled-run.ts`, String(scale), 'run', ...args], env, REPO_ROOT);
+}
+
+function spawnEntry(entry: string[], env: Record<string, string>, cwd: string): CliProcess {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, ...entry], {
     env,
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,6 +6,11 @@ export const RECHECK_MS = 250;
 /** A 429 is counted this long after it was sent: the peers' usage up to it has been heard by then. */
 export const COUNT_DELAY_MS = 1_000;
 
+/** Own calls leave the provider's window this share of Ŵ after Ŵ (their send lag). */
+export const SEND_MARGIN = 1 / 100;
+/** A count above the key's estimate replaces it only when higher by this share (else: its edges' slack). */
+export const RAISE_BY = 0.25;
+
 interface OwnCall {
   start: number;
   /** Estimated prompt tokens at the gate. */
@@ -24,14 +29,16 @@ interface OwnCall {
  *   estimate  Q = the key's newest estimate (share.newestEstimate(): this instance's or a peer's,
  *             adopted by a joiner before its first call). Shared, a window-sized 429 for a call
  *             sent at t is counted COUNT_DELAY_MS later, when the peers' reports are in:
- *                 R̂ ← own(t − Ŵ, t] + peers(t − Ŵ, t]       (T̂ alike, for a token 429)
+ *                 n = own(t − Ŵ, t] + peers(t − Ŵ, t]       (tokens alike, for a token 429)
+ *                 R̂ ← n if n ≤ R̂ or n > (1 + RAISE_BY)·R̂, else R̂      (lowered())
  *             and published: the estimate is of the whole key, not of this instance's part
  *   gate      shared, with Q known, a call of e prompt tokens may leave at t when the inner's pause
  *             is over and, over (t − Ŵ, t],
  *                 own + 1 ≤ max(1, f·R̂)   and   own + peers + 1 ≤ R̂
  *                 own + k·e ≤ max(k·e, f·T̂)   and   own + peers + k·e ≤ T̂
  *             (k: reported tokens per estimated token); held, it is asked again when enough of
- *             its own calls leave the window, or within RECHECK_MS when the peers' are what binds
+ *             its own calls leave the window (Ŵ·(1 + SEND_MARGIN) after they left: a call reaches
+ *             the provider a little late), or within RECHECK_MS when the peers' are what binds
  *
  * Own calls are counted from the gate's start until the provider refuses them (a 429 is not
  * counted); a call that failed otherwise stays counted (the provider may have counted it).
@@ -138,7 +145,9 @@ export class SharedPacer implements Pacer {
       if (held + peers.tokens + need > q.tokens) peersBind = true;
     }
     if (leave <= 0 && !peersBind) return now;
-    const ownFrees = leave > 0 ? (mine[Math.min(leave, mine.length) - 1]?.start ?? now) + w : now;
+    // A call reaches the provider a little after the gate let it go, and leaves its window as late.
+    const ownFrees =
+      leave > 0 ? (mine[Math.min(leave, mine.length) - 1]?.start ?? now) + w * (1 + SEND_MARGIN) : now;
     return Math.min(Math.max(ownFrees, now + 1), now + RECHECK_MS);
   }
 
@@ -173,10 +182,10 @@ export class SharedPacer implements Pacer {
     if (p.tokens) {
       const tokens = mine.reduce((sum, c) => sum + this.costOf(c), 0) + peers.tokens;
       if (tokens <= 0) return;
-      estimate.tokens = Math.round(tokens);
+      estimate.tokens = Math.round(lowered(tokens, last?.tokens));
       if (last?.requests !== undefined) estimate.requests = last.requests;
     } else {
-      estimate.requests = Math.max(1, mine.length + peers.requests);
+      estimate.requests = Math.max(1, lowered(mine.length + peers.requests, last?.requests));
       if (last?.tokens !== undefined) estimate.tokens = last.tokens;
     }
     this.share.estimate(estimate);
@@ -199,4 +208,15 @@ export class SharedPacer implements Pacer {
     while (drop < this.own.length && (this.own[drop]?.start ?? now) <= now - keep) drop += 1;
     if (drop > 0) this.own.splice(0, drop);
   }
+}
+
+/**
+ * What a 429's count makes of the key's estimate: a peer's bucket counts whole while any of it is
+ * in the window, so a count can exceed the quota by the buckets at the window's edges. A 429 says
+ * the quota is at most what the window held: a lower count is taken, a higher one only by more
+ * than RAISE_BY (the estimate was wrong, not the count).
+ */
+function lowered(count: number, last: number | undefined): number {
+  if (last === undefined || count <= last || count > last * (1 + RAISE_BY)) return count;
+  return last;
 }
