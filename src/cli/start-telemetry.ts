@@ -101,6 +101,7 @@ export async function startTelemetry(config: TelemetryConfig, deps: TelemetryDep
         ...(fetchLag !== undefined && { fetchLag }),
         calls: () => deps.router.calls(),
         cache: () => deps.cache.stats(),
+        quotas: () => deps.router.metrics().quotas,
       },
       () => ({
         consumer_joined: deps.consumer?.ready() ?? true,

@@ -86,6 +86,7 @@ ${concurrencyChart(data)}
 <section class="card"><h2>Events written over time</h2><p class="note">Outcomes made durable (TagRecords, skips, tombstones, dead letters).</p>${throughputChart(data)}</section>
 <section class="card"><h2>Tags</h2><p class="note">The labels this run wrote most, and the first pages it tagged.</p>${tagsSection(data)}</section>
 <section class="card"><h2>Latency</h2><p class="note">Provider-reported latency of answered calls; edit-to-tag from receipt to TagRecord written.</p>${latencyTable(data)}</section>
+<section class="card"><h2>Quotas</h2><p class="note">Each provider's quota as learnt from its 429s (or from an instance sharing its key), and this instance's share of the key.</p>${quotaTable(data)}</section>
 <section class="card"><h2>Tokens and cost</h2><p class="note">Per provider and model, from the providers' usage reports and the price table.</p>${costTable(data)}</section>
 </div>
 <section class="card"><h2>Concurrency changes</h2><p class="note">Each change of a provider's controller, with its reason.</p>${adjustmentsTable(data)}</section>
@@ -132,6 +133,17 @@ function tagsSection(data: RunReportData): string {
       `<tr><td>${esc(p.pageId)} <span class="muted">v${p.version}</span></td><td>${p.tags.map((t) => `<span class="tag">${esc(t)}</span>`).join(' ')}</td><td>${esc(p.by)}</td></tr>`,
   );
   return `<table id="labels-table"><tr><th>label</th><th>pages</th></tr>${labels.join('')}</table><table id="pages-table"><tr><th>page</th><th>tags</th><th>by</th></tr>${pages.join('')}</table>`;
+}
+
+function quotaTable(data: RunReportData): string {
+  if (data.quotas.length === 0) return '<p class="note">No provider was usable.</p>';
+  const known = (v: number | string | undefined, text: (x: number | string) => string) =>
+    v === undefined ? '—' : text(v);
+  const rows = data.quotas.map(
+    (q) =>
+      `<tr><td>${esc(q.provider)}</td><td>${known(q.window_ms, (w) => `${Number(w) / 1000} s`)}</td><td>${known(q.requests, (r) => count(Number(r)))}</td><td>${known(q.tokens, (t) => count(Number(t)))}</td><td>${known(q.shape, (x) => esc(String(x)))}</td><td>${q.share}</td><td>${q.instances}</td></tr>`,
+  );
+  return `<table id="quota-table"><tr><th></th><th>window</th><th>requests</th><th>tokens</th><th>shape</th><th>this instance's share</th><th>instances on the key</th></tr>${rows.join('')}</table>`;
 }
 
 function costTable(data: RunReportData): string {

@@ -1,5 +1,6 @@
 import type { Percentiles } from '../run/latency-percentiles.js';
 import type { SamplePage } from '../run/run-stats.js';
+import type { QuotaReport } from '../router/router-metrics.js';
 
 /**
  * Everything the HTML run report shows, JSON-serialisable. Times are milliseconds since the run
@@ -46,6 +47,8 @@ export interface RunReportData {
   topLabels: { label: string; count: number }[];
   samplePages: SamplePage[];
   adjustments: { t: number; provider: string; reason: string; old: number; new: number }[];
+  /** Each provider's quota as learnt at the end, this instance's share and the instances on the key. */
+  quotas: QuotaReport[];
 }
 
 export interface SeriesPoint {

@@ -116,6 +116,7 @@ export class RunRecorder implements TaggingObserver {
       throughput: rebin(this.ticks, TICK_MS, MAX_BARS),
       marks: [...this.marks],
       providers,
+      quotas: m.quotas.map((q) => ({ ...q })),
       batchSizes: [...this.batchSizes]
         .map(([size, count]) => ({ size, count }))
         .sort((a, b) => a.size - b.size),

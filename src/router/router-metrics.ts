@@ -43,6 +43,23 @@ export interface BreakerRecord {
   reason: string;
 }
 
+/**
+ * A provider's quota as this instance knows it: the window, requests and tokens per window and the
+ * shape its pacer learnt (or adopted from an instance sharing its key), this instance's share of it
+ * and how many instances share the key — each part once known.
+ */
+export interface QuotaReport {
+  provider: ProviderName;
+  window_ms?: number;
+  requests?: number;
+  tokens?: number;
+  shape?: string;
+  /** This instance's part of the key's quota, in (0, 1]; 1 alone. */
+  share: number;
+  /** Live instances on the key, this one included. */
+  instances: number;
+}
+
 export interface RouterMetrics {
   total_ai_calls: number;
   successful_calls: number;
@@ -61,10 +78,20 @@ export interface RouterMetrics {
   cost_usd: number;
   providers: ProviderUsage[];
   breaker_transitions: BreakerRecord[];
+  quotas: QuotaReport[];
 }
 
 export interface MetricsContext {
   currentConcurrency: number;
+  quotas?: readonly {
+    provider: ProviderName;
+    windowMs?: number;
+    requests?: number;
+    tokens?: number;
+    shape?: string;
+    fraction: number;
+    instances: number;
+  }[];
   preferred: ProviderName | undefined;
   adjustments: { provider: ProviderName; changes: readonly LimitChange[] }[];
 }
@@ -167,6 +194,7 @@ export class RouterAccounting {
       cost_usd: sum(providers, (p) => p.cost_usd),
       providers,
       breaker_transitions: [...this.transitions],
+      quotas: (ctx.quotas ?? []).map(quotaReport),
     };
   }
 
@@ -195,4 +223,16 @@ export class RouterAccounting {
 
 function sum<T>(items: readonly T[], of: (item: T) => number): number {
   return items.reduce((total, item) => total + of(item), 0);
+}
+
+function quotaReport(q: NonNullable<MetricsContext['quotas']>[number]): QuotaReport {
+  return {
+    provider: q.provider,
+    ...(q.windowMs !== undefined && { window_ms: Math.round(q.windowMs) }),
+    ...(q.requests !== undefined && { requests: q.requests }),
+    ...(q.tokens !== undefined && { tokens: q.tokens }),
+    ...(q.shape !== undefined && { shape: q.shape }),
+    share: Math.round(q.fraction * 1000) / 1000,
+    instances: q.instances,
+  };
 }

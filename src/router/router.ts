@@ -18,7 +18,7 @@ import type { RouterEvent } from '../model/router-event.js';
 import { ChangeLog } from '../telemetry/change-log.js';
 import { RouterAccounting, type RouterMetrics } from './router-metrics.js';
 import type { ProviderName } from '../model/provider-name.js';
-import type { QuotaShare } from './sharing/quota-share.js';
+import type { QuotaShape, QuotaShare } from './sharing/quota-share.js';
 
 export type { RouterPage } from './group-state.js';
 
@@ -82,13 +82,18 @@ export interface RouterOptions {
   scheduler?: SchedulerLike;
 }
 
-/** A provider's window quota as known (each part once known) and this instance's part of it. */
+/**
+ * A provider's window quota as known (each part once known: the shape its pacer believes), this
+ * instance's part of it, and how many instances share its key (1 alone).
+ */
 export interface ProviderQuota {
   provider: ProviderName;
   windowMs?: number;
   requests?: number;
   tokens?: number;
+  shape?: QuotaShape;
   fraction: number;
+  instances: number;
 }
 
 export interface TagBatchOptions {
@@ -203,13 +208,15 @@ export class Router {
       .map((s) => {
         const learnt = s.gate.learnt;
         const shared = s.share.newestEstimate();
-        const known = learnt?.requests !== undefined ? learnt : shared;
+        const known = learnt?.requests !== undefined || learnt?.tokens !== undefined ? learnt : shared;
         return {
           provider: s.name,
           ...(known?.windowMs !== undefined && { windowMs: known.windowMs }),
           ...(known?.requests !== undefined && { requests: known.requests }),
           ...(known?.tokens !== undefined && { tokens: known.tokens }),
+          ...(known?.shape !== undefined && { shape: known.shape }),
           fraction: s.share.fraction(now),
+          instances: s.share.instances(now),
         };
       });
   }
@@ -221,6 +228,7 @@ export class Router {
       currentConcurrency: preferred.gate.limit,
       preferred: preferred.name,
       adjustments: this.pool.slots.map((s) => ({ provider: s.name, changes: s.gate.changes })),
+      quotas: this.quotas(),
     });
   }
 

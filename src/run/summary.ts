@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { LOG_TAGS, logger } from '../telemetry/log.js';
-import type { RouterMetrics } from '../router/router-metrics.js';
+import type { QuotaReport, RouterMetrics } from '../router/router-metrics.js';
 import type { Percentiles } from './latency-percentiles.js';
 import type { RunStats, SamplePage } from './run-stats.js';
 import { formatHitRate, type CacheStats } from './cache-stats.js';
@@ -96,6 +96,7 @@ export function renderSummary(s: Summary): string {
     const e = s.editToTagMs;
     lines.push(`  edit-to-tag p50 ${e.p50} ms · p95 ${e.p95} ms · p99 ${e.p99} ms · max ${e.max} ms`);
   }
+  for (const q of s.metrics.quotas) lines.push(`  quota ${describeQuota(q)}`);
   if (s.topLabels.length > 0) {
     lines.push(`  top labels: ${s.topLabels.map((l) => `${l.label} (${l.count})`).join(', ')}`);
   }
@@ -107,6 +108,25 @@ export function renderSummary(s: Summary): string {
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * One provider's quota in words: "openai 30 requests / 5 s (sliding) · this instance 0.33 of 3
+ * sharing the key", or "not learnt" before a 429 said where it is.
+ */
+export function describeQuota(q: QuotaReport): string {
+  const amounts = [
+    ...(q.requests !== undefined ? [`${q.requests} requests`] : []),
+    ...(q.tokens !== undefined ? [`${q.tokens} tokens`] : []),
+  ];
+  const window = q.window_ms === undefined ? '' : ` / ${q.window_ms / 1000} s`;
+  const learnt =
+    amounts.length === 0
+      ? 'not learnt'
+      : `${amounts.join(' + ')}${window}${q.shape === undefined ? '' : ` (${q.shape})`}`;
+  const share =
+    q.instances <= 1 ? 'this instance alone' : `this instance ${q.share} of ${q.instances} sharing the key`;
+  return `${q.provider} ${learnt} · ${share}`;
 }
 
 /** Prints the summary on stdout, logs it, and writes it as JSON when asked. */

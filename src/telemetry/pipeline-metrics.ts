@@ -6,6 +6,17 @@ import type { Outcome, PageWork } from '../model/work.js';
 import type { BatchObserver, TaggingObserver } from './tagging-observer.js';
 
 /** What the gauges read when Prometheus scrapes. */
+/** A provider's quota as the router reports it (router-metrics.ts QuotaReport). */
+export interface QuotaReport {
+  provider: string;
+  window_ms?: number;
+  requests?: number;
+  tokens?: number;
+  shape?: string;
+  share: number;
+  instances: number;
+}
+
 export interface GaugeSources {
   /** The controller's concurrency limit (the origin's current_concurrency). */
   limit: () => number;
@@ -18,6 +29,8 @@ export interface GaugeSources {
   /** Calls at the providers now, and calls waiting at a provider's gate for their turn. */
   calls?: () => { inFlight: number; waiting: number };
   cache?: () => { hits: number; misses: number; size: number };
+  /** Each provider's quota as learnt, this instance's share and the instances on its key. */
+  quotas?: () => readonly QuotaReport[];
 }
 
 /**
@@ -169,6 +182,7 @@ export class PipelineMetrics implements TaggingObserver {
       'events not yet fetched: high watermark \u2212 fetch position',
       fetchLag,
     );
+    if (sources.quotas !== undefined) this.quotaGauges(meter, sources.quotas);
     if (cache !== undefined) {
       meter
         .createObservableCounter('tagspace.cache.hits', {
@@ -190,6 +204,50 @@ export class PipelineMetrics implements TaggingObserver {
         .createObservableGauge('tagspace.cache.size', { description: 'entries in the content cache' })
         .addCallback((r) => r.observe(cache().size));
     }
+  }
+
+  /**
+   * tagspace_quota_{requests,tokens,window_seconds}{provider,shape} as learnt (each once known),
+   * tagspace_quota_share{provider} (this instance's part of the key) and
+   * tagspace_quota_instances{provider} (instances sharing the key).
+   */
+  private quotaGauges(meter: Meter, quotas: () => readonly QuotaReport[]): void {
+    const each = (
+      name: string,
+      description: string,
+      value: (q: QuotaReport) => number | undefined,
+      withShape: boolean,
+    ) =>
+      meter.createObservableGauge(name, { description }).addCallback((r) => {
+        for (const q of quotas()) {
+          const v = value(q);
+          if (v === undefined) continue;
+          r.observe(v, {
+            provider: q.provider,
+            ...(withShape && q.shape !== undefined && { shape: q.shape }),
+          });
+        }
+      });
+    each(
+      'tagspace.quota.requests',
+      'requests per window the provider allows, as learnt',
+      (q) => q.requests,
+      true,
+    );
+    each('tagspace.quota.tokens', 'tokens per window the provider allows, as learnt', (q) => q.tokens, true);
+    each(
+      'tagspace.quota.window_seconds',
+      'the window the provider counts its quota over, as learnt',
+      (q) => (q.window_ms === undefined ? undefined : q.window_ms / 1000),
+      true,
+    );
+    each('tagspace.quota.share', "this instance's part of its key's quota (1 alone)", (q) => q.share, false);
+    each(
+      'tagspace.quota.instances',
+      'instances sharing the key, this one included',
+      (q) => q.instances,
+      false,
+    );
   }
 
   batch(pages: readonly PageWork[]): BatchObserver {

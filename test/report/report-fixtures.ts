@@ -97,6 +97,9 @@ export function recordedRun(): { recorder: RunRecorder; summary: Summary; start:
     fallback_switches: 1,
     retries: 4,
     current_concurrency: 2,
+    quotas: [
+      { provider: 'gemini', window_ms: 60_000, requests: 30, shape: 'sliding', share: 0.5, instances: 2 },
+    ],
     concurrency_adjustments: [
       {
         time: new Date(start + 300).toISOString(),

@@ -90,6 +90,10 @@ describe('renderReport', () => {
     expect(html).toContain('$0.00032'); // cost
     expect(html).toContain('1,400'); // input tokens
     expect(html).toContain('rate_limit_error_429');
+    // The quota learnt, this instance's share and the instances on the key.
+    expect(html).toContain(
+      '<tr><td>gemini</td><td>60 s</td><td>30</td><td>—</td><td>sliding</td><td>0.5</td><td>2</td></tr>',
+    );
   });
 
   it('is self-contained: nothing is fetched from anywhere', () => {

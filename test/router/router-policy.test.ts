@@ -306,8 +306,8 @@ describe('Router quotas', () => {
       shares: { gemini: share },
     });
     expect(r.quotas()).toEqual([
-      { provider: 'gemini', windowMs: 10_000, requests: 30, fraction: 0.5 },
-      { provider: 'openai', fraction: 1 },
+      { provider: 'gemini', windowMs: 10_000, requests: 30, fraction: 0.5, instances: 1 },
+      { provider: 'openai', fraction: 1, instances: 1 },
     ]);
   });
 });

@@ -54,6 +54,7 @@ beforeAll(async () => {
     fetchLag: () => 3,
     calls: () => router.calls(),
     cache: () => ({ hits: 4, misses: 9, size: 9 }),
+    quotas: () => router.metrics().quotas,
   });
   server = await startMetricsServer({
     port: 0,
@@ -143,6 +144,23 @@ describe('PipelineMetrics on /metrics', () => {
     expect(one('tagspace_consumer_fetch_lag')).toBe(3);
     expect(one('tagspace_cache_hits_total')).toBe(4);
     expect(one('tagspace_cache_lookups_total')).toBe(13);
+  });
+
+  it('shows each provider’s quota as learnt, this instance’s share and the instances on its key', async () => {
+    const quotas = router.metrics().quotas;
+    expect(quotas.map((q) => q.provider)).toEqual(['gemini', 'openai']);
+    const gemini = quotas.find((q) => q.provider === 'gemini');
+    // Gemini's 429s named their minute: the window is known, and the requests it allowed.
+    expect(gemini?.window_ms).toBe(60_000);
+    expect(gemini?.requests).toBeGreaterThan(0);
+    const { one } = await scrape();
+    const shape: Record<string, string> = gemini?.shape === undefined ? {} : { shape: gemini.shape };
+    expect(one('tagspace_quota_window_seconds', { provider: 'gemini', ...shape })).toBe(60);
+    expect(one('tagspace_quota_requests', { provider: 'gemini', ...shape })).toBe(gemini?.requests);
+    for (const provider of ['gemini', 'openai']) {
+      expect(one('tagspace_quota_share', { provider })).toBe(1);
+      expect(one('tagspace_quota_instances', { provider })).toBe(1);
+    }
   });
 
   it('records the GenAI client metrics with the conventions’ attributes', async () => {
