@@ -8,6 +8,10 @@ export const COUNT_DELAY_MS = 1_000;
 
 /** Own calls leave the provider's window this share of Ŵ after Ŵ (their send lag). */
 export const SEND_MARGIN = 1 / 100;
+/** A rise of this instance's fraction is taken this much later (a fall at once): peers hear late. */
+export const RISE_DELAY_MS = 1_000;
+/** The peers' usage buckets' width: a 429's count leaves out a bucket that began before its window. */
+const PEER_BUCKET_MS = 250;
 /** A count above the key's estimate replaces it only when higher by this share (else: its edges' slack). */
 export const RAISE_BY = 0.25;
 
@@ -29,11 +33,11 @@ interface OwnCall {
  *   estimate  Q = the key's newest estimate (share.newestEstimate(): this instance's or a peer's,
  *             adopted by a joiner before its first call). Shared, a window-sized 429 for a call
  *             sent at t is counted COUNT_DELAY_MS later, when the peers' reports are in:
- *                 n = own(t − Ŵ, t] + peers(t − Ŵ, t]       (tokens alike, for a token 429)
+ *                 n = own(t − Ŵ, t] + peers' buckets begun in (t − Ŵ, t]     (tokens alike)
  *                 R̂ ← n if n ≤ R̂ or n > (1 + RAISE_BY)·R̂, else R̂      (lowered())
  *             and published: the estimate is of the whole key, not of this instance's part
  *   gate      shared, with Q known, a call of e prompt tokens may leave at t when the inner's pause
- *             is over and, over (t − Ŵ, t],
+ *             is over and, over (t − Ŵ, t], with f the least fraction of the last RISE_DELAY_MS,
  *                 own + 1 ≤ max(1, f·R̂)   and   own + peers + 1 ≤ R̂
  *                 own + k·e ≤ max(k·e, f·T̂)   and   own + peers + k·e ≤ T̂
  *             (k: reported tokens per estimated token); held, it is asked again when enough of
@@ -49,6 +53,8 @@ export class SharedPacer implements Pacer {
   private estimated = 0;
   private published = '';
   private pending: { sent: number; tokens: boolean } | undefined;
+  /** This instance's fraction as the share gave it over the last RISE_DELAY_MS, oldest first. */
+  private readonly fractions: { at: number; f: number }[] = [];
   /** The latest time the gate told this pacer (for `learnt`, which takes none). */
   private lastNow = Number.NEGATIVE_INFINITY;
 
@@ -122,7 +128,7 @@ export class SharedPacer implements Pacer {
 
   private gate(now: number, tokens: number, q: SharedEstimate): number {
     const w = q.windowMs;
-    const f = this.share.fraction(now);
+    const f = this.fraction(now);
     const peers = this.share.peersUsage(now, w);
     const mine = this.own.filter((c) => c.start > now - w);
     const need = this.k * tokens;
@@ -151,6 +157,19 @@ export class SharedPacer implements Pacer {
     return Math.min(Math.max(ownFrees, now + 1), now + RECHECK_MS);
   }
 
+  /**
+   * f as the share gives it, but a rise only once it held for RISE_DELAY_MS: the peers whose part
+   * shrinks for it hear of the change a report interval later, and till then the parts would add
+   * up to more than the key.
+   */
+  private fraction(now: number): number {
+    const f = this.share.fraction(now);
+    const history = this.fractions;
+    while (history.length > 0 && (history[0]?.at ?? now) < now - RISE_DELAY_MS) history.shift();
+    history.push({ at: now, f });
+    return Math.min(...history.map((h) => h.f));
+  }
+
   private costOf(c: OwnCall): number {
     return c.cost ?? c.estimate * this.k;
   }
@@ -175,7 +194,9 @@ export class SharedPacer implements Pacer {
     const w = last?.windowMs ?? this.inner.learnt?.windowMs;
     if (w === undefined) return;
     const mine = this.own.filter((c) => c.start > p.sent - w && c.start <= p.sent);
-    const peers = this.share.peersUsage(p.sent, w);
+    // Only the peers' buckets that began inside the window: one that began before it may hold a
+    // burst that had left it (a count too high lets every instance send too much).
+    const peers = this.share.peersUsage(p.sent, w - PEER_BUCKET_MS);
     const estimate: Omit<SharedEstimate, 'by'> = { windowMs: w, learntAt: p.sent };
     const shape = last?.shape ?? this.inner.learnt?.shape;
     if (shape !== undefined) estimate.shape = shape;
