@@ -160,6 +160,12 @@ describe('adaptive concurrency against an unknown quota (simulation)', () => {
     }
   });
 
+  it('holds the token rows where they were before the limit and its pacer were split', () => {
+    // A 429 after a kept trial gain once lowered the count below what the window had admitted.
+    expect(row('time ×0.1: tokens bind, sizes vary').adaptive.efficiency).toBeGreaterThanOrEqual(0.985);
+    expect(row('time ×0.1: tokens bind').adaptive.efficiency).toBeGreaterThanOrEqual(0.985);
+  });
+
   it('climbs to the maximum when nothing pushes back, where fixed and seed stay at 3', () => {
     const r = row('no quota binds');
     expect(r.adaptive.efficiency).toBeGreaterThanOrEqual(0.9);

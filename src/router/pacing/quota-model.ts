@@ -35,6 +35,8 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *             Sliding: its late calls restamped, else Ŵ lengthens (window-length.ts); or, a trial's
  *             gain kept, half of it goes. Fixed (on the boundary): its margin doubles, W/60 at most
  *   momentary a 429 that names no unit and is not window-sized: one call less
+ *   kept gain a window-sized 429 that names no unit while a kept trial's gain paces: back to the
+ *             count (no 429 refused it), and no count lowers it further
  *   ceiling   a sliding or fixed token 429 bounds T: U ← min(U, Σ c + Σ ĉ(out) + ĉ(refused))
  *   trial     q windows after the last 429 and min(1, q) after the last change, the gate holding
  *             calls: back to the peak, one step up, or (a bucket's rate) half again
@@ -356,8 +358,11 @@ export class QuotaModel {
     const shorter = w !== undefined && (this.length.ms ?? w) < w;
     this.lowerCeiling(now, quota, call);
     const undone = this.quota.undoTrial(now, call?.start ?? startedAt ?? now, this.length.ms);
-    if (shorter) this.quota.forgetTrialGains();
-    if (undone) return undefined;
+    // A window-sized 429 while a kept trial's gain paces is explained by that gain: the level
+    // last counted, which no 429 refused, paces again, and is not lowered by a count as well.
+    const gained = windowFull && !undone && this.quota.aboveCounts();
+    if (shorter || gained) this.quota.forgetTrialGains();
+    if (undone || gained) return undefined;
     if (windowFull) {
       const sent = call?.start ?? startedAt ?? now;
       this.pendingRefusal = {

@@ -189,6 +189,39 @@ describe('QuotaModel', () => {
     expect(wq.requests).toBe(10);
   });
 
+  it('takes a window-sized 429 after a kept trial gain back to the count, without lowering the count too', () => {
+    const wq = new WindowQuota(1_000);
+    for (let s = 0; s < 1_000; s += 100) wq.admitted(s, s + 10, 10);
+    wq.refused(950, 100, true);
+    wq.openAt(1_050, 10);
+    expect(wq.requests).toBe(10);
+    // Held at 10 for three quiet windows, then one more is tried and kept a window.
+    let s = 1_050;
+    for (; (wq.requests ?? 0) < 11 && s < 10_000; s += 90) {
+      wq.admitted(s, s + 10, 10);
+      wq.openAt(s + 10, 10);
+    }
+    const trialAt = s;
+    for (; s < trialAt + 300; s += 90) {
+      wq.admitted(s, s + 10, 10);
+      wq.openAt(s + 10, 10);
+    }
+    // Then a pause longer than the window, and fewer calls than either level: the trial, held
+    // at, is kept, and no other starts (the gate held nothing for a window).
+    for (s = trialAt + 1_400; s < trialAt + 2_100; s += 300) {
+      wq.admitted(s, s + 10, 10);
+      wq.openAt(s + 10, 10);
+    }
+    expect(wq.requests).toBe(11);
+    // The gain meets a 429: the count no 429 refused paces again, and counting the refused
+    // window after the pause does not take a call more (it held the gain's eleven).
+    wq.refused(s, 50, true);
+    expect(wq.requests).toBe(10);
+    wq.openAt(s + 60, 10);
+    wq.openAt(s + 1_000, 10);
+    expect(wq.requests).toBe(10);
+  });
+
   it('lowers the quota the 429 names by one call when it is not window-sized', () => {
     const wq = new WindowQuota();
     tenCalls(wq, 400);
