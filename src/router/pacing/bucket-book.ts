@@ -1,7 +1,7 @@
 import type { RateLimitQuota } from '../../model/errors.js';
 import { bucketLevel, type Bucket } from './bucket-room.js';
 import type { CallLedger } from './call-ledger.js';
-import type { PendingRefusal } from './pending-refusal.js';
+import { TOLERANCE, type PendingRefusal } from './pending-refusal.js';
 import type { QuotaEstimates } from './quota-estimates.js';
 
 /** A bucket's rate is read over at least this many calls. */
@@ -13,7 +13,8 @@ const BASE_CALLS = 3;
  * anchors its rate is read from. The rate and capacity are the quota's: ρ = R̂ / W, C = R̂ (one
  * window's allowance, the documented default).
  *
- *   rate     anchors i < j with at least three calls between them:
+ *   rate     anchors i < j with at least three calls between them — or one, when no call was
+ *            sent within ε (W/300) of either, so none can be counted on the wrong side:
  *                ρ = (N(tᵢ, tⱼ) + nⱼ − nᵢ) / (aⱼ − aᵢ)     N: what the calls admitted between took
  *            exact but for a call counted on the wrong side of one, so read over the longest
  *            stretch remembered; 429s of one burst (sent before the first came back) see the
@@ -106,7 +107,16 @@ export class BucketBook {
     };
     let perMs: number | undefined;
     const enough = BASE_CALLS * (budget === 'requests' ? 1 : this.ledger.meanCost());
-    const base = list.find((b) => b !== anchor && take(b.at, anchor.at) >= enough);
+    // A call sent within ε of an anchor may reach the provider on either side of it; with none
+    // there, what the calls between took is exact however few they are.
+    const margin = unitMs * TOLERANCE;
+    const near = (time: number): boolean =>
+      [...this.ledger.admitted, ...this.ledger.out].some(
+        (c) => c.start !== time && Math.abs(c.start - time) <= margin,
+      );
+    const clean = (b: Bucket): boolean =>
+      take(b.at, anchor.at) > 0 && anchor.release - b.release > margin && !near(b.at) && !near(anchor.at);
+    const base = list.find((b) => b !== anchor && (take(b.at, anchor.at) >= enough || clean(b)));
     if (base !== undefined && anchor.release > base.release) {
       perMs = (take(base.at, anchor.at) + anchor.level - base.level) / (anchor.release - base.release);
     } else if (

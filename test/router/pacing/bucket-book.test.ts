@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { BucketBook } from '../../../src/router/pacing/bucket-book.js';
+import { CallLedger } from '../../../src/router/pacing/call-ledger.js';
+import type { PendingRefusal } from '../../../src/router/pacing/pending-refusal.js';
+import { QuotaEstimates } from '../../../src/router/pacing/quota-estimates.js';
+
+const UNIT = 6_000;
+
+/** A token bucket's 429 for a call of 1 000 tokens sent at `sent`, told to wait `hint`. */
+function refusal(book: BucketBook, sent: number, hint: number, firstReading = false): PendingRefusal {
+  const release = sent + hint;
+  return {
+    at: sent + 2,
+    sent,
+    release,
+    until: sent + 2 + hint,
+    quota: 'tokens',
+    shape: 'token_bucket',
+    estimate: 1_000,
+    anchor: book.anchor('tokens', sent, release, 1_000),
+    ...(firstReading && { firstReading }),
+  };
+}
+
+function answered(ledger: CallLedger, start: number, cost = 1_000): void {
+  ledger.started({ start, estimate: cost, edge: false });
+  ledger.admit(start, cost);
+}
+
+describe('BucketBook', () => {
+  it('reads the rate between two 429s from the calls between them, however few, when none was sent near either', () => {
+    const ledger = new CallLedger();
+    const quota = new QuotaEstimates();
+    const book = new BucketBook(ledger);
+    answered(ledger, 0);
+    book.read(refusal(book, 1_000, 500, true), false, quota, UNIT, 0, 1_002);
+    answered(ledger, 1_600);
+    answered(ledger, 2_600);
+    book.read(refusal(book, 3_000, 400), false, quota, UNIT, 0, 3_002);
+    // Empty but for the need at 1 500 and at 3 400, 2 000 taken between: 2 000 per 1 900 ms.
+    expect(quota.tokens).toBeCloseTo((2_000 / 1_900) * UNIT, 0);
+  });
+
+  it('waits for three calls between them when one was sent near a 429 (it may have reached the provider on either side)', () => {
+    const ledger = new CallLedger();
+    const quota = new QuotaEstimates();
+    const book = new BucketBook(ledger);
+    answered(ledger, 0);
+    book.read(refusal(book, 1_000, 500, true), false, quota, UNIT, 0, 1_002);
+    const prior = quota.tokens;
+    answered(ledger, 1_600);
+    answered(ledger, 2_995);
+    book.read(refusal(book, 3_000, 400), false, quota, UNIT, 0, 3_002);
+    expect(quota.tokens).toBe(prior);
+  });
+});
