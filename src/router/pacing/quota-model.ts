@@ -26,6 +26,9 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *             (window-length.ts, and the old rules of quota-estimates.ts)
  *   shape     each 429 the shape believed explains keeps it; one it cannot switches to the shape
  *             that does, and what was learnt of the old one's timing goes
+ *   rival     a fixed window read from the first request 429, which a sliding window W′ = a − s₀
+ *             (off the unit by a quarter or more) explains too: calls go when both have room; when
+ *             only W′ has, one call tests it — admitted, W′ replaces the unit; refused, fixed stands
  *   read      sliding: once the calls out at t have reported and the pause is over; fixed and
  *             bucket: at once, the calls out taken as admitted, and again once they have reported
  *             (window-readings.ts, bucket-book.ts)
@@ -65,6 +68,11 @@ export class QuotaModel {
   private believed: QuotaShape | undefined;
   /** φ, once a fixed window is believed. */
   private boundary: number | undefined;
+  /** W′: while one 429 alone showed the fixed window, the sliding window (a − s₀) that explains it too. */
+  private rival: number | undefined;
+  /** When the gate let go the call that tests the rival, and once it started, that call's start. */
+  private rivalProbeAt: number | undefined;
+  private rivalProbe: number | undefined;
   private fixedMargin = 0;
   private readonly buckets = new BucketBook(this.ledger);
   private firstStart: number | undefined;
@@ -121,12 +129,19 @@ export class QuotaModel {
     const edge = now >= this.holdUntil && now - this.holdUntil <= this.length.edgeMs;
     const probe = this.probeAt === now;
     this.probeAt = undefined;
+    if (this.rivalProbeAt === now) this.rivalProbe = now;
+    this.rivalProbeAt = undefined;
     this.ledger.started({ start: now, estimate: Math.max(0, estimate), edge, ...(probe && { probe }) });
     this.firstStart ??= now;
   }
 
   /** The call started at `startedAt` was answered: the provider counted it, `cost` tokens if known. */
   admitted(startedAt: number, now: number, cost?: number): void {
+    if (this.rival !== undefined && this.rivalProbe === startedAt) {
+      // A fixed window that held its R̂ would have refused it: the sliding window W′ is the quota's.
+      this.length.overturn(this.rival);
+      this.adopt('sliding');
+    }
     this.ledger.admit(startedAt, cost);
     this.firstStart = Math.min(this.firstStart ?? startedAt, startedAt);
     this.settle(now);
@@ -134,6 +149,7 @@ export class QuotaModel {
 
   /** The call started at `startedAt` ended without being counted (failed, abandoned). */
   finished(startedAt: number | undefined): void {
+    if (startedAt === this.rivalProbe) this.rivalProbe = undefined;
     this.ledger.finished(startedAt);
   }
 
@@ -184,6 +200,20 @@ export class QuotaModel {
     if (this.believed === undefined) {
       const oldest = this.ledger.admitted[0]?.start;
       if (oldest !== undefined) this.firstWindow = release - oldest;
+      const w = this.firstWindow;
+      // A request quota's first count is exact (its next call was refused): a call past it that a
+      // fixed window admits refutes that window. A token count is a floor, and tests nothing.
+      if (
+        shape === 'fixed_window' &&
+        quota === 'requests' &&
+        w !== undefined &&
+        Math.abs(w - unit) > unit * OVERTURN
+      )
+        this.rival = w;
+    } else if (shape === 'fixed_window' && this.rival !== undefined && sent === this.rivalProbe) {
+      // The rival's test was refused on the boundary: the window is fixed.
+      this.rival = undefined;
+      this.rivalProbe = undefined;
     } else if (shape !== this.believed && this.slidingOver(this.firstWindow, sent, release, unit)) {
       // Nothing the named unit allows explains this 429, and a sliding window as long as the first
       // one showed (from empty) does: the unit was wrong.
@@ -225,7 +255,7 @@ export class QuotaModel {
   /** The earliest time a call of `estimate` prompt tokens may start without passing the quotas. */
   openAt(now: number, estimate: number): number {
     this.settle(now);
-    const { at, edge } = this.room(now, estimate);
+    const { at, edge } = this.rivalRoom(now, estimate, this.room(now, estimate));
     if (at <= now) return now;
     this.lastHeldAt = now;
     // A trial due before the room frees may free it sooner: ask again then.
@@ -252,6 +282,33 @@ export class QuotaModel {
     const tried = this.roomFor(this.quota, now, estimate);
     if (tried.at <= now) this.probeAt = now;
     return tried.at < held.at ? tried : held;
+  }
+
+  /**
+   * While a sliding window W′ explains what the fixed window was read from as well, a call goes
+   * when both have room: the next window replays the first one's sends rather than bursting at a
+   * boundary that may not be one. When only W′ has room, one call tests it and the others wait
+   * for its verdict: admitted, W′ replaces the fixed window; refused on the boundary, the fixed
+   * window stands. A boundary that was right costs that replay and one 429; one that was wrong,
+   * no burst of 429s.
+   */
+  private rivalRoom(
+    now: number,
+    estimate: number,
+    room: { at: number; edge: boolean },
+  ): { at: number; edge: boolean } {
+    const w = this.rival;
+    if (w === undefined || this.believed !== 'fixed_window') return room;
+    if (this.rivalProbe !== undefined) return { at: Math.max(room.at, now + 1), edge: false };
+    const { requests, tokens } = this.quota;
+    const quota = { ...(requests !== undefined && { requests }), ...(tokens !== undefined && { tokens }) };
+    const sliding = slidingRoom(this.ledger, w * (1 + MARGIN), quota, now, estimate);
+    if (room.at <= now) return sliding;
+    if (sliding.at > now) return { at: Math.min(room.at, sliding.at), edge: false };
+    // The fixed window only waits out the margin after its boundary: no test.
+    if (room.at - now <= 2 * this.fixedMargin) return room;
+    this.rivalProbeAt = now;
+    return { at: now, edge: false };
   }
 
   private roomFor(
@@ -302,7 +359,11 @@ export class QuotaModel {
     if (shape === this.believed) return;
     if (this.believed !== undefined) this.quota.forgetPeaks();
     this.believed = shape;
-    if (shape !== 'fixed_window') this.boundary = undefined;
+    if (shape !== 'fixed_window') {
+      this.boundary = undefined;
+      this.rival = undefined;
+      this.rivalProbe = undefined;
+    }
     this.buckets.clear();
   }
 
