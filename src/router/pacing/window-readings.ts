@@ -12,7 +12,8 @@ import type { QuotaEstimates } from './quota-estimates.js';
  *            n + 1 − k)), T̂ ← max(call, min(T̂ − call, Σ c after s* + e)) — a quota that dropped
  *            is followed at once; a token reading within a fifth of T̂ (loose by up to the call
  *            that leaves last) and a hint that names none of our calls lower it by two calls at
- *            most. After a trial it failed, the level before the trial holds at least
+ *            most. After a trial it failed, the level before the trial holds at least (and, for
+ *            a trial of one request more, at most: a reading above it contradicts the 429)
  *   fixed    the window [a − W, a) held N calls of M tokens: R̂ ← N; T̂ ← M — or, when M is within a
  *            fifth of T̂ (a lower bound, loose by up to the refused call), lowered by two calls at
  *            most, once
@@ -44,7 +45,10 @@ export function readSliding(
     budget === 'requests'
       ? n + 1 - Math.max(1, n - staying.length)
       : staying.reduce((sum, a) => sum + a.cost, 0) + refusal.estimate;
-  if (afterTrial) return quota.read(budget, Math.max(known, reading), now, { afterTrial });
+  // A trial of one request more was refused: a reading above the level before it contradicts
+  // that 429 (a call counted on the wrong side of a − W), and raises nothing.
+  if (afterTrial)
+    return quota.read(budget, budget === 'requests' ? known : Math.max(known, reading), now, { afterTrial });
   if (budget === 'tokens' && reading >= DROP * known) return quota.count(budget, n, m, now);
   const step = budget === 'requests' ? 1 : call;
   quota.read(budget, Math.max(budget === 'requests' ? 1 : call, Math.min(known - step, reading)), now);
