@@ -34,12 +34,16 @@ export function brokerPort(explicit) {
   return port;
 }
 
-export function brokerPaths(port = brokerPort()) {
-  const root = path.join(cacheRoot(), 'kafka');
-  const state = path.join(root, `broker-${port}`);
+/** Where the cache keeps Kafka: the jars per version, and one state directory per broker or cluster. */
+export function kafkaRoot() {
+  return path.join(cacheRoot(), 'kafka');
+}
+
+/** The files of one Kafka node (config, data, log, pid) inside its state directory. */
+export function nodePaths(state) {
   return {
-    versionDir: path.join(root, KAFKA_VERSION),
-    libs: path.join(root, KAFKA_VERSION, 'libs'),
+    versionDir: path.join(kafkaRoot(), KAFKA_VERSION),
+    libs: path.join(kafkaRoot(), KAFKA_VERSION, 'libs'),
     state,
     data: path.join(state, 'data'),
     properties: path.join(state, 'server.properties'),
@@ -49,6 +53,10 @@ export function brokerPaths(port = brokerPort()) {
     logFile: path.join(state, 'broker.log'),
     lockFile: path.join(state, 'lock'),
   };
+}
+
+export function brokerPaths(port = brokerPort()) {
+  return nodePaths(path.join(kafkaRoot(), `broker-${port}`));
 }
 
 export function bootstrapFor(port = brokerPort()) {
@@ -154,7 +162,7 @@ num.io.threads=4
 `;
 }
 
-const LOG4J = `log4j.rootLogger=INFO, stdout
+export const LOG4J = `log4j.rootLogger=INFO, stdout
 log4j.appender.stdout=org.apache.log4j.ConsoleAppender
 log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
 log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
@@ -163,7 +171,7 @@ log4j.logger.state.change.logger=WARN
 log4j.logger.org.apache.kafka.clients=WARN
 `;
 
-function java() {
+export function java() {
   return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 
@@ -176,15 +184,20 @@ function newClusterId() {
   }
 }
 
-function formatStorage(paths, libs) {
-  if (fs.existsSync(path.join(paths.data, 'meta.properties'))) return;
-  let clusterId = fs.existsSync(paths.clusterIdFile)
-    ? fs.readFileSync(paths.clusterIdFile, 'utf8').trim()
-    : '';
+/** The cluster id kept in `file`, made (and kept) on first use: every node of a cluster formats with it. */
+export function clusterIdIn(file) {
+  let clusterId = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
   if (!clusterId) {
     clusterId = newClusterId();
-    fs.writeFileSync(paths.clusterIdFile, `${clusterId}\n`);
+    fs.writeFileSync(file, `${clusterId}\n`);
   }
+  return clusterId;
+}
+
+/** Formats a node's log dir for KRaft unless it already is. */
+export function formatStorage(paths, libs) {
+  if (fs.existsSync(path.join(paths.data, 'meta.properties'))) return;
+  const clusterId = clusterIdIn(paths.clusterIdFile);
   const res = spawnSync(
     java(),
     [
@@ -206,6 +219,34 @@ function formatStorage(paths, libs) {
       `kafka StorageTool format failed:\n${res.error?.message ?? `${res.stdout}${res.stderr}`}`,
     );
   }
+}
+
+/**
+ * Starts the JVM of one node (broker, controller or both, as its server.properties says) in the
+ * background, its output in the node's log (the previous one kept as .1); returns the child.
+ */
+export function launchNode(paths, libs, heap) {
+  if (fs.existsSync(paths.logFile)) fs.renameSync(paths.logFile, `${paths.logFile}.1`);
+  // C1 only (TieredStopAtLevel=1): on two cores the broker starts in about half the time, and a
+  // test broker's start-up (and restarts mid-test) matter more than its peak throughput.
+  return spawnDetached(
+    java(),
+    [
+      `-Xmx${heap}`,
+      `-Xms${heap}`,
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      '-XX:TieredStopAtLevel=1',
+      '-Djava.awt.headless=true',
+      `-Dlog4j.configuration=file:${paths.log4j}`,
+      `-Dkafka.logs.dir=${path.join(paths.state, 'logs')}`,
+      '-cp',
+      path.join(libs, '*'),
+      'kafka.Kafka',
+      paths.properties,
+    ],
+    { cwd: paths.state, env: process.env, logFile: paths.logFile, pidFile: paths.pidFile },
+  );
 }
 
 /** True when a broker on the port answers a metadata request. */
@@ -238,7 +279,7 @@ export function brokerPid(port = brokerPort()) {
 }
 
 // Two test runs on one machine may both try to start the broker: only one may spawn it.
-async function withLock(paths, timeoutMs, fn) {
+export async function withLock(paths, timeoutMs, fn) {
   fs.mkdirSync(paths.state, { recursive: true });
   await waitUntil(
     () => {
@@ -296,27 +337,7 @@ export async function startBroker({
     fs.writeFileSync(paths.properties, serverProperties(port, paths));
     fs.writeFileSync(paths.log4j, LOG4J);
     formatStorage(paths, libs);
-    if (fs.existsSync(paths.logFile)) fs.renameSync(paths.logFile, `${paths.logFile}.1`);
-    // C1 only (TieredStopAtLevel=1): on two cores the broker starts in about half the time, and a
-    // test broker's start-up (and restarts mid-test) matter more than its peak throughput.
-    const child = spawnDetached(
-      java(),
-      [
-        `-Xmx${heap}`,
-        `-Xms${heap}`,
-        '-XX:+UseG1GC',
-        '-XX:MaxGCPauseMillis=20',
-        '-XX:TieredStopAtLevel=1',
-        '-Djava.awt.headless=true',
-        `-Dlog4j.configuration=file:${paths.log4j}`,
-        `-Dkafka.logs.dir=${path.join(paths.state, 'logs')}`,
-        '-cp',
-        path.join(libs, '*'),
-        'kafka.Kafka',
-        paths.properties,
-      ],
-      { cwd: paths.state, env: process.env, logFile: paths.logFile, pidFile: paths.pidFile },
-    );
+    const child = launchNode(paths, libs, heap);
     let exited = null;
     child.on('exit', (code, signal) => (exited = signal ?? `exit code ${code}`));
     try {
