@@ -1,4 +1,7 @@
 import type { Kafka } from 'kafkajs';
+import { waitForTopicLeaders } from './topic-leaders.js';
+
+const DEFAULT_PARTITIONS = 3;
 
 export interface TopicSpec {
   topic: string;
@@ -19,11 +22,12 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.topic));
     if (missing.length === 0) return;
+    // Not `waitForLeaders`: on a cluster it fails while the new topic's metadata spreads.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((s) => ({
         topic: s.topic,
-        numPartitions: s.numPartitions ?? 3,
+        numPartitions: s.numPartitions ?? DEFAULT_PARTITIONS,
         replicationFactor: -1,
         configEntries: Object.entries({
           ...(s.compacted && { 'cleanup.policy': 'compact' }),
@@ -32,6 +36,10 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
         }).map(([name, value]) => ({ name, value })),
       })),
     });
+    await waitForTopicLeaders(
+      admin,
+      missing.map((s) => ({ topic: s.topic, numPartitions: s.numPartitions ?? DEFAULT_PARTITIONS })),
+    );
   } finally {
     await admin.disconnect();
   }
@@ -47,6 +55,18 @@ export async function topicOffsets(
   try {
     const offsets = await admin.fetchTopicOffsets(topic);
     return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high }));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** How many partitions each topic has now. */
+export async function partitionCounts(kafka: Kafka, topics: readonly string[]): Promise<Map<string, number>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { topics: found } = await admin.fetchTopicMetadata({ topics: [...topics] });
+    return new Map(found.map((t) => [t.name, t.partitions.length]));
   } finally {
     await admin.disconnect();
   }

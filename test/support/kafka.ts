@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type IHeaders, type Message } from 'kafkajs';
 import { inject } from 'vitest';
+import { waitForTopicLeaders } from '../../src/kafka/topic-leaders.js';
 import {
   brokerPort,
   restartBroker,
@@ -46,20 +47,28 @@ export interface TopicSpec {
   config?: Record<string, string>;
 }
 
-/** Creates the topics and waits until each partition has a leader. */
+/**
+ * Creates the topics, replicated as the brokers' default says (1 on the single node, 3 on the
+ * cluster), and waits until each partition has a leader (by polling metadata: kafkajs's
+ * `waitForLeaders` fails on a cluster while the new topic's metadata spreads).
+ */
 export async function createTopics(specs: TopicSpec[], brokers?: string[]): Promise<void> {
   await withAdmin(async (admin) => {
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: specs.map(({ topic, partitions = 1, compact = false, config = {} }) => ({
         topic,
         numPartitions: partitions,
-        replicationFactor: 1,
+        replicationFactor: -1,
         configEntries: Object.entries({ ...(compact ? { 'cleanup.policy': 'compact' } : {}), ...config }).map(
           ([name, value]) => ({ name, value }),
         ),
       })),
     });
+    await waitForTopicLeaders(
+      admin,
+      specs.map(({ topic, partitions = 1 }) => ({ topic, numPartitions: partitions })),
+    );
   }, brokers);
 }
 
