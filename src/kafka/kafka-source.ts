@@ -2,6 +2,7 @@ import { Observable, Subject, type Subscriber } from 'rxjs';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { logger } from '../telemetry/log.js';
 import type { Delivery } from '../model/work.js';
+import { ConsumerControl } from './consumer-control.js';
 import { ConsumerLag } from './consumer-lag.js';
 import { deliveryOf } from './delivery-of.js';
 import { InFlightGate } from './in-flight-gate.js';
@@ -72,6 +73,8 @@ export class KafkaSource {
   readonly ownership = new PartitionOwnership();
   private readonly gate: InFlightGate;
   private readonly consumer: Consumer;
+  /** pause / resume / seek, made only while the consumer runs (consumer-control.ts). */
+  private readonly control: ConsumerControl;
   private subscriber: Subscriber<Delivery> | undefined;
   private started = false;
   private stopping = false;
@@ -95,8 +98,8 @@ export class KafkaSource {
     this.end = opts.stopAt === undefined ? undefined : new ReplayEnd(opts.stopAt);
     this.pauses = new PartitionPauses((pause, resume) => {
       const { topic } = opts;
-      if (pause.length > 0) this.consumer.pause([{ topic, partitions: pause }]);
-      if (resume.length > 0) this.consumer.resume([{ topic, partitions: resume }]);
+      if (pause.length > 0) this.control.pause([{ topic, partitions: pause }]);
+      if (resume.length > 0) this.control.resume([{ topic, partitions: resume }]);
     });
     this.consumer = opts.kafka.consumer({
       groupId: opts.groupId,
@@ -108,6 +111,7 @@ export class KafkaSource {
       // kafkajs restarts a crashed consumer (a broker restart, say); not one that is closing.
       retry: { retries: 5, restartOnFailure: () => Promise.resolve(!this.closing.signal.aborted) },
     });
+    this.control = new ConsumerControl(this.consumer);
   }
 
   readonly deliveries$: Observable<Delivery> = new Observable<Delivery>((subscriber) => {
@@ -169,7 +173,7 @@ export class KafkaSource {
   commit(): Promise<PartitionOffset[]> {
     const next = this.commits.then(async () => {
       const offsets = this.tracker.pendingCommits().filter((o) => this.ownership.ownsPartition(o.partition));
-      if (offsets.length === 0 || !this.started) return [];
+      if (offsets.length === 0 || !this.control.running) return [];
       await this.consumer.commitOffsets(offsets);
       this.tracker.confirm(offsets);
       return offsets;
@@ -183,7 +187,7 @@ export class KafkaSource {
     if (this.stopping) return;
     this.stopping = true;
     this.gate.open();
-    if (this.started) this.consumer.pause([{ topic: this.opts.topic }]);
+    this.control.pause([{ topic: this.opts.topic }]);
     this.subscriber?.complete();
   }
 
@@ -198,27 +202,43 @@ export class KafkaSource {
   private async start(): Promise<void> {
     const c = this.consumer;
     const { topic } = this.opts;
-    c.on(c.events.GROUP_JOIN, ({ payload }) => this.onJoin(payload.memberAssignment[topic] ?? []));
-    c.on(c.events.REBALANCING, () => {
-      log.info({ groupId: this.opts.groupId }, 'rebalancing');
-      this.ownership.beginRebalance();
-      this.opts.onRebalancing?.();
-    });
-    c.on(c.events.CRASH, ({ payload }) => {
-      if (this.closing.signal.aborted) return;
-      log.warn({ err: payload.error.message, restart: payload.restart }, 'consumer crashed');
-      // It rejoins as a new member: unless the group is this source's alone, whatever it held may
-      // be someone else's by then.
-      if (this.opts.exclusive !== true) this.onJoin([]);
-      // kafkajs gives up on errors it deems final, a coordinator lookup while the broker restarts
-      // among them: start it again, a few times.
-      if (!payload.restart) this.restartAfter(payload.error);
-    });
+    c.on(c.events.GROUP_JOIN, ({ payload }) =>
+      this.handle('join', () => {
+        // A join that lands after close comes from a start already under way: it fetches nothing.
+        if (this.closing.signal.aborted) return;
+        this.control.joined();
+        this.onJoin(payload.memberAssignment[topic] ?? []);
+      }),
+    );
+    c.on(c.events.REBALANCING, () =>
+      this.handle('rebalance', () => {
+        log.info({ groupId: this.opts.groupId }, 'rebalancing');
+        this.ownership.beginRebalance();
+        this.opts.onRebalancing?.();
+      }),
+    );
+    c.on(c.events.STOP, () => this.control.stopped());
+    c.on(c.events.CRASH, ({ payload }) =>
+      this.handle('crash', () => {
+        // kafkajs has stopped it: no pause, resume or seek until a restart has joined again.
+        this.control.stopped();
+        if (this.closing.signal.aborted) return;
+        log.warn({ err: payload.error.message, restart: payload.restart }, 'consumer crashed');
+        // It rejoins as a new member: unless the group is this source's alone, whatever it held may
+        // be someone else's by then.
+        if (this.opts.exclusive !== true) this.onJoin([]);
+        // kafkajs gives up on errors it deems final, a coordinator lookup while the broker restarts
+        // among them: start it again, a few times.
+        if (!payload.restart) this.restartAfter(payload.error);
+      }),
+    );
     // Batches of only transaction markers (or aborted records) never reach eachBatch.
-    c.on(c.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (payload.batchSize === 0 && this.end?.seenUpTo(payload.partition, payload.lastOffset) === true)
-        this.stop();
-    });
+    c.on(c.events.END_BATCH_PROCESS, ({ payload }) =>
+      this.handle('end of batch', () => {
+        if (payload.batchSize === 0 && this.end?.seenUpTo(payload.partition, payload.lastOffset) === true)
+          this.stop();
+      }),
+    );
     await c.connect();
     await c.subscribe({ topic, fromBeginning: this.opts.fromBeginning });
     if (this.stopping) return;
@@ -226,13 +246,29 @@ export class KafkaSource {
     await this.runConsumer();
   }
 
+  /**
+   * Runs an event handler so that nothing it throws escapes into kafkajs, which would take the
+   * process down: a failure there fails the stream (and the job, which still commits what is written).
+   */
+  private handle(event: string, handler: () => void): void {
+    try {
+      handler();
+    } catch (err) {
+      log.error({ event, err: (err as Error).message }, 'consumer event handler failed');
+      this.subscriber?.error(err);
+    }
+  }
+
   private async runConsumer(): Promise<void> {
     await this.consumer.connect();
+    if (this.closing.signal.aborted) return;
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (p) => this.onBatch(p),
     });
+    // Closed while it was joining: close's disconnect found nothing running yet, so stop it here.
+    if (this.closing.signal.aborted) await this.consumer.disconnect();
   }
 
   private restartAfter(error: Error): void {
@@ -251,6 +287,10 @@ export class KafkaSource {
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
+    // A consumer kafkajs started after close (a restart already under way) must not live on: a
+    // batch failing with a non-retriable error makes it crash at once, and no restart follows.
+    if (this.closing.signal.aborted)
+      throw Object.assign(new Error('the source is closed'), { retriable: false });
     const { partition } = batch;
     const end = this.end;
     let delivered: string | undefined;
@@ -295,7 +335,7 @@ export class KafkaSource {
     // kafkajs would fetch kept partitions again from the committed offset: carry on instead.
     for (const p of change.kept) {
       const next = this.tracker.nextOffset(topic, p);
-      if (next !== undefined) this.consumer.seek({ topic, partition: p, offset: next });
+      if (next !== undefined) this.control.seek({ topic, partition: p, offset: next });
     }
     if (partitions.length > 0) {
       this.joined = true;
@@ -303,9 +343,11 @@ export class KafkaSource {
     }
     if (change.added.length > 0 && this.opts.onAssigned !== undefined && !this.stopping)
       this.hold(change.added);
-    // A rejoin may come with fresh kafkajs state: forget what was paused and pause again.
-    if (this.started && !this.stopping) this.consumer.resume([{ topic }]);
+    // A rejoin may come with fresh kafkajs state: forget what was paused and pause again. A source
+    // that is stopping fetches nothing more.
     this.pauses.forgetPaused();
+    if (this.stopping) this.control.pause([{ topic }]);
+    else if (this.started) this.control.resume([{ topic }]);
     this.syncPauses();
     log.info({ topic, partitions, ...change, groupId: this.opts.groupId }, 'partitions assigned');
     if (change.lost.length > 0) this.lostSubject.next(change.lost);
