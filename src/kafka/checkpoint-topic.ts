@@ -1,4 +1,5 @@
 import type { Kafka, Producer } from 'kafkajs';
+import { TagspaceError } from '../model/errors.js';
 import {
   checkpointKey,
   decodeCheckpoint,
@@ -6,7 +7,9 @@ import {
   type SpaceCheckpoint,
 } from '../confluence/follow-checkpoint.js';
 import { DLQ_MAX_MESSAGE_BYTES } from './dead-letter.js';
-import { ensureTopics } from './ensure-topics.js';
+import { createProducer } from './create-producer.js';
+import { ensureTopics, partitionCounts } from './ensure-topics.js';
+import { PartitionSender } from './partition-sender.js';
 import { readTopicToEnd } from './read-topic-to-end.js';
 
 /**
@@ -18,19 +21,21 @@ import { readTopicToEnd } from './read-topic-to-end.js';
 export class CheckpointTopic {
   private readonly producer: Producer;
   private stored: Map<string, string> | undefined;
+  private sender: PartitionSender | undefined;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly topic: string,
     private readonly scope: { wikiRoot: string; eventsTopic: string },
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = createProducer(kafka);
   }
 
   async start(): Promise<void> {
     await ensureTopics(this.kafka, [
       { topic: this.topic, numPartitions: 1, compacted: true, maxMessageBytes: DLQ_MAX_MESSAGE_BYTES },
     ]);
+    this.sender = new PartitionSender(await partitionCounts(this.kafka, [this.topic]));
     await this.producer.connect();
   }
 
@@ -52,7 +57,9 @@ export class CheckpointTopic {
   async save(cp: SpaceCheckpoint): Promise<void> {
     const key = this.keyOf(cp.spaceKey);
     const value = encodeCheckpoint(cp);
-    await this.producer.send({ topic: this.topic, acks: -1, messages: [{ key, value }] });
+    if (this.sender === undefined) throw new TagspaceError('internal', 'CheckpointTopic.save before start');
+    // Acknowledged by every in-sync replica, or it fails (partition-sender.ts).
+    await this.sender.send(this.producer, [{ topic: this.topic, messages: [{ key, value }] }]);
     this.stored?.set(key, value);
   }
 

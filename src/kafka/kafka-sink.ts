@@ -12,12 +12,14 @@ import { asyncScheduler } from 'rxjs';
 import type { Message, Producer, TopicMessages } from 'kafkajs';
 import { encodeTagRecord } from '../model/tag-record.js';
 import type { Outcome } from '../model/work.js';
-import { chunkTopicMessages } from './chunk-messages.js';
 import { deadLetterMessage } from './dead-letter.js';
+import type { PartitionSender } from './partition-sender.js';
 import { removalVersion, TOMBSTONE_VERSION_HEADER } from './tombstone-version.js';
 
 export interface KafkaSinkOptions {
   producer: Producer;
+  /** Writes each partition's records in its own produce call (partition-sender.ts). */
+  sender: PartitionSender;
   tagsTopic: string;
   dlqTopic: string;
   /** Outcomes per produce request. */
@@ -35,12 +37,14 @@ export interface KafkaSinkOptions {
 export type HeadersFor = (outcome: Outcome) => Record<string, string>;
 
 /**
- * Writes outcomes to Kafka and re-emits each one only after the broker acknowledged it, so the
- * offset tracker downstream never marks an event finished before its outcome is durable.
+ * Writes outcomes to Kafka and re-emits each one only after the partition's leader acknowledged it
+ * with all in-sync replicas, so the offset tracker downstream never marks an event finished before
+ * its outcome is durable.
  * Writes are sequential (concatMap): two versions of one page reach the compacted topic in order.
  */
 export function kafkaSink(opts: KafkaSinkOptions): OperatorFunction<Outcome, Outcome> {
-  const { producer, tagsTopic, dlqTopic, maxBatch = 500, lingerMs = 20, scheduler = asyncScheduler } = opts;
+  const { producer, sender, tagsTopic, dlqTopic, maxBatch = 500, lingerMs = 20 } = opts;
+  const { scheduler = asyncScheduler } = opts;
   const { headersFor } = opts;
   return (source) =>
     source.pipe(
@@ -48,7 +52,7 @@ export function kafkaSink(opts: KafkaSinkOptions): OperatorFunction<Outcome, Out
       filter((outcomes) => outcomes.length > 0),
       concatMap((outcomes) => {
         const topicMessages = toTopicMessages(outcomes, tagsTopic, dlqTopic, headersFor);
-        return from(sendInChunks(producer, topicMessages)).pipe(map(() => outcomes));
+        return from(sender.send(producer, topicMessages)).pipe(map(() => outcomes));
       }),
       mergeMap((outcomes) => outcomes),
     );
@@ -93,14 +97,6 @@ function withRemovalVersion(
 ): Record<string, string> {
   const version = removalVersion(outcome);
   return version === undefined ? headers : { ...headers, [TOMBSTONE_VERSION_HEADER]: String(version) };
-}
-
-/** One produce request after the other, each small enough for the broker (chunk-messages.ts). */
-export async function sendInChunks(
-  target: Pick<Producer, 'sendBatch'>,
-  topicMessages: readonly TopicMessages[],
-): Promise<void> {
-  for (const chunk of chunkTopicMessages(topicMessages)) await target.sendBatch({ topicMessages: chunk });
 }
 
 function traceHeaders(headers: Record<string, string>): Record<string, string> {

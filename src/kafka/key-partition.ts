@@ -7,7 +7,7 @@ const partitioner = Partitioners.DefaultPartitioner();
  * Java client and kafkajs both use):  p = (murmur2(key) & 0x7fffffff) mod partitions.
  * Page events are keyed by pageId, so this says which input partition holds a page's events.
  */
-export function partitionOfKey(key: string, partitions: number): number {
+export function partitionOfKey(key: string | Buffer, partitions: number): number {
   const partitionMetadata: PartitionMetadata[] = Array.from({ length: partitions }, (_, i) => ({
     partitionErrorCode: 0,
     partitionId: i,

@@ -1,10 +1,12 @@
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { decodeOwnership, encodeOwnership, type LabelOwnership } from '../confluence/label-ownership.js';
-import type { TagspaceError } from '../model/errors.js';
+import { TagspaceError } from '../model/errors.js';
 import type { Delivery } from '../model/work.js';
 import { logger } from '../telemetry/log.js';
 import { DLQ_MAX_MESSAGE_BYTES, deadLetterMessage } from './dead-letter.js';
-import { ensureTopics } from './ensure-topics.js';
+import { createProducer } from './create-producer.js';
+import { ensureTopics, partitionCounts } from './ensure-topics.js';
+import { PartitionSender } from './partition-sender.js';
 import { readTopicToEnd } from './read-topic-to-end.js';
 
 /**
@@ -15,13 +17,14 @@ import { readTopicToEnd } from './read-topic-to-end.js';
  */
 export class LabelStateTopic {
   private readonly producer: Producer;
+  private sender: PartitionSender | undefined;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly topic: string,
     private readonly dlqTopic: string,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = createProducer(kafka);
   }
 
   async start(): Promise<void> {
@@ -29,6 +32,7 @@ export class LabelStateTopic {
       { topic: this.topic, compacted: true },
       { topic: this.dlqTopic, maxMessageBytes: DLQ_MAX_MESSAGE_BYTES },
     ]);
+    this.sender = new PartitionSender(await partitionCounts(this.kafka, [this.topic, this.dlqTopic]));
     await this.producer.connect();
   }
 
@@ -62,15 +66,22 @@ export class LabelStateTopic {
 
   async record(pageId: string, ownership: LabelOwnership | null): Promise<void> {
     const value = ownership === null ? null : encodeOwnership(ownership);
-    await this.producer.send({ topic: this.topic, acks: -1, messages: [{ key: pageId, value }] });
+    await this.started().send(this.producer, [{ topic: this.topic, messages: [{ key: pageId, value }] }]);
   }
 
   async deadLetter(delivery: Delivery, error: TagspaceError): Promise<void> {
     const message: Message = deadLetterMessage({ kind: 'dead_letter', delivery, error, attempts: 1 });
-    await this.producer.send({ topic: this.dlqTopic, acks: -1, messages: [message] });
+    await this.started().send(this.producer, [{ topic: this.dlqTopic, messages: [message] }]);
   }
 
   close(): Promise<void> {
     return this.producer.disconnect();
+  }
+
+  /** Writes are acknowledged by every in-sync replica, or fail (partition-sender.ts). */
+  private started(): PartitionSender {
+    if (this.sender === undefined)
+      throw new TagspaceError('internal', 'LabelStateTopic written before start');
+    return this.sender;
   }
 }

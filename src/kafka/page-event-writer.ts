@@ -1,26 +1,30 @@
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type { PageEvent } from '../model/page-event.js';
-import { sendInChunks } from './kafka-sink.js';
-import { ensureTopics } from './ensure-topics.js';
+import { TagspaceError } from '../model/errors.js';
+import { createProducer } from './create-producer.js';
+import { ensureTopics, partitionCounts } from './ensure-topics.js';
+import { PartitionSender } from './partition-sender.js';
 
 /**
  * A long-lived producer of PageEvents (ingest, the webhook receiver): keyed by pageId, so one
  * page's versions stay in order on one partition; `send` resolves once every replica in sync has
- * them (acks = all, idempotent producer), which is when ingest may move its checkpoint and the
- * webhook receiver may answer 2xx.
+ * them (acks = all, idempotent producer, one partition per produce call: partition-sender.ts),
+ * which is when ingest may move its checkpoint and the webhook receiver may answer 2xx.
  */
 export class PageEventWriter {
   private readonly producer: Producer;
+  private sender: PartitionSender | undefined;
 
   constructor(
     private readonly kafka: Kafka,
     readonly topic: string,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = createProducer(kafka);
   }
 
   async start(): Promise<void> {
     await ensureTopics(this.kafka, [{ topic: this.topic }]);
+    this.sender = new PartitionSender(await partitionCounts(this.kafka, [this.topic]));
     await this.producer.connect();
   }
 
@@ -29,11 +33,12 @@ export class PageEventWriter {
     headers?: (e: PageEvent) => Record<string, string> | undefined,
   ): Promise<void> {
     if (events.length === 0) return;
+    if (this.sender === undefined) throw new TagspaceError('internal', 'PageEventWriter.send before start');
     const messages: Message[] = events.map((e) => {
       const h = headers?.(e);
       return { key: e.pageId, value: JSON.stringify(e), ...(h && { headers: h }) };
     });
-    await sendInChunks(this.producer, [{ topic: this.topic, messages }]);
+    await this.sender.send(this.producer, [{ topic: this.topic, messages }]);
   }
 
   close(): Promise<void> {

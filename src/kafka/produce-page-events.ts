@@ -1,9 +1,13 @@
 import type { PageEvent } from '../model/page-event.js';
 import { createKafka } from './kafka-client.js';
 import { createProducer } from './create-producer.js';
-import { ensureTopics } from './ensure-topics.js';
+import { ensureTopics, partitionCounts } from './ensure-topics.js';
+import { PartitionSender } from './partition-sender.js';
 
-/** Produces PageEvents keyed by pageId (so one page's versions stay in order on one partition). */
+/**
+ * Produces PageEvents keyed by pageId (so one page's versions stay in order on one partition), one
+ * partition per produce call, so a broker failing meanwhile loses none (partition-sender.ts).
+ */
 export async function producePageEvents(
   target: { brokers: string[]; topic: string },
   events: Iterable<PageEvent>,
@@ -11,6 +15,7 @@ export async function producePageEvents(
 ): Promise<number> {
   const kafka = createKafka({ brokers: target.brokers, clientId: 'tagspace-gen' });
   await ensureTopics(kafka, [{ topic: target.topic }]);
+  const sender = new PartitionSender(await partitionCounts(kafka, [target.topic]));
   const producer = createProducer(kafka);
   await producer.connect();
   let count = 0;
@@ -18,7 +23,7 @@ export async function producePageEvents(
     let chunk: { key: string; value: string; headers?: Record<string, string> }[] = [];
     const flush = async () => {
       if (chunk.length === 0) return;
-      await producer.send({ topic: target.topic, messages: chunk, acks: -1 });
+      await sender.send(producer, [{ topic: target.topic, messages: chunk }]);
       chunk = [];
     };
     for (const event of events) {

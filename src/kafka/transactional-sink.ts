@@ -10,7 +10,8 @@ import {
 import { logger } from '../telemetry/log.js';
 import type { Delivery, Outcome } from '../model/work.js';
 import type { PartitionOffset } from './offset-tracker.js';
-import { sendInChunks, toTopicMessages, type HeadersFor } from './kafka-sink.js';
+import { toTopicMessages, type HeadersFor } from './kafka-sink.js';
+import type { PartitionSender } from './partition-sender.js';
 import type { MarkedOffset, TransactionalProducer } from './transactional-producer.js';
 
 const log = logger('transactional-sink');
@@ -34,6 +35,8 @@ export type SinkProducer = Pick<TransactionalProducer, 'transaction' | 'reset' |
 
 export interface TransactionalSinkOptions {
   producer: SinkProducer;
+  /** Writes each partition's records in its own produce call (partition-sender.ts). */
+  sender: PartitionSender;
   source: TransactionalSource;
   tagsTopic: string;
   dlqTopic: string;
@@ -90,7 +93,7 @@ async function flush(batch: readonly Outcome[], opts: TransactionalSinkOptions):
     let committing = false;
     try {
       const tx = await producer.transaction();
-      await sendInChunks(tx, toTopicMessages(remaining, opts.tagsTopic, opts.dlqTopic, opts.headersFor));
+      await opts.sender.send(tx, toTopicMessages(remaining, opts.tagsTopic, opts.dlqTopic, opts.headersFor));
       if (offsets.length > 0) {
         await tx.sendOffsets({ consumerGroupId: source.groupId, topics: byTopic(offsets) });
       }

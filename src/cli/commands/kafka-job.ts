@@ -10,7 +10,8 @@ import { RunStats } from '../../run/run-stats.js';
 import { createProducer } from '../../kafka/create-producer.js';
 import { DLQ_MAX_MESSAGE_BYTES } from '../../kafka/dead-letter.js';
 import { createKafka } from '../../kafka/kafka-client.js';
-import { ensureTopics, topicOffsets } from '../../kafka/ensure-topics.js';
+import { ensureTopics, partitionCounts, topicOffsets } from '../../kafka/ensure-topics.js';
+import { PartitionSender } from '../../kafka/partition-sender.js';
 import { reachBrokers } from '../../kafka/reach-brokers.js';
 import { abortedError } from '../../model/errors.js';
 import { kafkaSink } from '../../kafka/kafka-sink.js';
@@ -144,11 +145,15 @@ async function runJob(
   let stopAt: Map<number, string> | undefined;
   let total: number | undefined;
   let sharingStarted: Promise<void> = Promise.resolve();
+  let partitions = new Map<string, number>();
   try {
     await starting(ensureTopics(kafka, topics));
     // Read what the instances sharing our keys said while the rest starts up, so that the first
     // call already goes at this instance's share.
     sharingStarted = sharing.start();
+    // Outcomes are written one partition per produce call (partition-sender.ts), so the sink needs
+    // the partition counts of the topics it writes; taken once, at start.
+    partitions = await starting(partitionCounts(kafka, [k.tagsTopic, k.dlqTopic]));
     await starting(transactional === undefined ? producer.connect() : transactional.start());
     if (mode === 'replay') {
       const offsets = await starting(topicOffsets(kafka, k.topic));
@@ -176,6 +181,7 @@ async function runJob(
     batchSize: config.batch.size,
     maxConcurrency: config.concurrency.max,
   });
+  const sender = new PartitionSender(partitions);
   let fatal: Error | undefined;
   const source = new KafkaSource({
     kafka,
@@ -219,6 +225,7 @@ async function runJob(
   const sink: OperatorFunction<Outcome, Outcome> = transactional
     ? transactionalKafkaSink({
         producer: transactional,
+        sender,
         source,
         tagsTopic,
         dlqTopic,
@@ -226,7 +233,10 @@ async function runJob(
         onDropped: forget,
       })
     : (outcomes$) =>
-        outcomes$.pipe(keepOwned(source, forget), kafkaSink({ producer, tagsTopic, dlqTopic, headersFor }));
+        outcomes$.pipe(
+          keepOwned(source, forget),
+          kafkaSink({ producer, sender, tagsTopic, dlqTopic, headersFor }),
+        );
   const run = runTagging({
     deliveries$: source.deliveries$,
     sink,
