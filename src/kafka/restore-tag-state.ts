@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import { LOG_TAGS, logger } from '../telemetry/log.js';
 import { parseTagRecord, type TagRecord } from '../model/tag-record.js';
@@ -5,6 +6,8 @@ import { topicOffsets } from './ensure-topics.js';
 import { partitionOfKey } from './key-partition.js';
 import { readTopicToEnd } from './read-topic-to-end.js';
 import { tombstoneVersion } from './tombstone-version.js';
+
+const log = logger('kafka-source');
 
 export interface TagStateSink {
   restore(record: TagRecord): void;
@@ -61,17 +64,37 @@ export async function restoreTagState(
  * The source's `onAssigned` hook: restores the pages of the partitions just assigned (events are
  * keyed by pageId, so a page's partition is partitionOfKey(pageId)). The pages of partitions
  * already held are left as they are: the pipeline is working on them.
+ *
+ * An assignment often follows a broker failure, while leaders are still moving: a read that fails
+ * then (a stale leader answers NOT_LEADER, a broker refuses connections) is tried again, backing
+ * off, `tries` times in all (about a minute), before the failure reaches the run.
  */
 export function tagStateRestorer(
   kafka: Kafka,
   topic: string,
   tagsTopic: string,
   state: TagStateSink,
+  { tries = 8 }: { tries?: number } = {},
 ): (partitions: number[], signal?: AbortSignal) => Promise<void> {
-  return async (partitions, signal) => {
+  const restore = async (partitions: number[], signal?: AbortSignal) => {
     const count = (await topicOffsets(kafka, topic)).length;
     const wanted = new Set(partitions);
     const accept = (pageId: string) => wanted.has(partitionOfKey(pageId, count));
     await restoreTagState(kafka, tagsTopic, state, accept, signal);
+  };
+  return async (partitions, signal) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await restore(partitions, signal);
+      } catch (err) {
+        if (attempt >= tries || signal?.aborted === true) throw err;
+        const delayMs = Math.min(10_000, 500 * 2 ** (attempt - 1));
+        log.warn(
+          { partitions, attempt, delayMs, err: (err as Error).message },
+          'tag state restore failed; trying again',
+        );
+        await sleep(delayMs, undefined, signal === undefined ? {} : { signal }).catch(() => undefined);
+      }
+    }
   };
 }

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Kafka, type Producer, type Transaction } from 'kafkajs';
 import { logger } from '../telemetry/log.js';
 
 const log = logger('transactional-producer');
+/** Tries of a reset or a commit check while brokers are away: about a minute, backing off to 10 s. */
+const RECOVERY_TRIES = 10;
 
 /** An offset to commit inside a transaction, with the metadata that marks the transaction. */
 export interface MarkedOffset {
@@ -19,7 +22,9 @@ export interface MarkedOffset {
  *             instance) is fenced and its open transaction aborted — or completed, if its commit
  *             had got through — before anything reads the tags topic read_committed.
  *   reset()   the same for a producer whose transaction failed half-way (kafkajs cannot begin
- *             another one then): a fresh producer fences the old one.
+ *             another one then): a fresh producer fences the old one. During a broker failover the
+ *             fresh producer may not find its transaction coordinator at first: it tries again,
+ *             backing off, for about a minute.
  *   marker()  a fresh tag for the offsets of one transaction (their commit metadata), so that
  *             after a commit whose answer was lost, `committed()` can tell whether it happened.
  */
@@ -27,6 +32,8 @@ export class TransactionalProducer {
   private producer: Producer;
   private readonly run = randomUUID().slice(0, 8);
   private seq = 0;
+  /** Ends recoveries under way when the producer closes: none may open a producer after that. */
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly kafka: Kafka,
@@ -47,9 +54,13 @@ export class TransactionalProducer {
 
   async reset(): Promise<void> {
     log.warn({ transactionalId: this.transactionalId }, 'transaction failed: starting a fresh producer');
-    await this.producer.disconnect().catch(() => undefined);
-    this.producer = this.create();
-    await this.start();
+    await this.retrying('starting a fresh producer', async () => {
+      await this.producer.disconnect().catch(() => undefined);
+      this.producer = this.create();
+      await this.start();
+      // Closed while it connected: the close found the old producer, so end this one here.
+      if (this.closing.signal.aborted) await this.producer.disconnect();
+    });
   }
 
   marker(): string {
@@ -59,6 +70,10 @@ export class TransactionalProducer {
   /** Whether the group's committed offsets carry `offsets`' marker: undefined when none is sent. */
   async committed(groupId: string, offsets: readonly MarkedOffset[]): Promise<boolean | undefined> {
     if (offsets.length === 0) return undefined;
+    return this.retrying('reading the committed offsets', () => this.markerCommitted(groupId, offsets));
+  }
+
+  private async markerCommitted(groupId: string, offsets: readonly MarkedOffset[]): Promise<boolean> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -75,7 +90,25 @@ export class TransactionalProducer {
   }
 
   async close(): Promise<void> {
+    this.closing.abort();
     await this.producer.disconnect();
+  }
+
+  private async retrying<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries++) {
+      try {
+        if (this.closing.signal.aborted) throw new Error(`the producer is closed (${what})`);
+        return await attempt();
+      } catch (err) {
+        if (tries >= RECOVERY_TRIES || this.closing.signal.aborted) throw err;
+        const delayMs = Math.min(10_000, 250 * 2 ** tries);
+        log.warn(
+          { what, tries, delayMs, err: (err as Error).message },
+          'brokers not answering: trying again',
+        );
+        await sleep(delayMs, undefined, { signal: this.closing.signal }).catch(() => undefined);
+      }
+    }
   }
 
   private create(): Producer {
