@@ -27,8 +27,11 @@ import type { Outcome } from '../../model/work.js';
 import { onShutdownSignals } from './shutdown.js';
 import { ReadAhead } from '../../pipeline/read-ahead.js';
 import { quotaSharingFor } from '../start-quota-sharing.js';
+import { within } from './within.js';
 
 const log = logger('job');
+/** Without a signal's deadline, how long the final commit and the closes may take before the run ends. */
+const CLOSE_TIMEOUT_MS = 10_000;
 
 /** What a shutdown signal acts on; filled in as the job starts. */
 interface Stoppable {
@@ -37,6 +40,8 @@ interface Stoppable {
   readonly abort: AbortController;
   /** Aborted by the first signal: ends any wait of start-up at once. */
   readonly startup: AbortController;
+  /** Time left before a signalled stop exits; undefined without a signal. */
+  remainingMs: () => number | undefined;
 }
 
 /**
@@ -57,7 +62,11 @@ export async function kafkaJob(
   mode: 'run' | 'replay',
   router: Partial<RouterOptions> = {},
 ): Promise<number> {
-  const job: Stoppable = { abort: new AbortController(), startup: new AbortController() };
+  const job: Stoppable = {
+    abort: new AbortController(),
+    startup: new AbortController(),
+    remainingMs: () => undefined,
+  };
   // First of all: a signal during start-up stops the run as cleanly as one during it.
   const signals = onShutdownSignals({
     drain: () => {
@@ -70,6 +79,7 @@ export async function kafkaJob(
     },
     deadlineMs: config.shutdownTimeoutMs,
   });
+  job.remainingMs = () => signals.remainingMs();
   try {
     return await runJob(config, mode, job, () => signals.requested, router);
   } catch (err) {
@@ -271,20 +281,27 @@ async function runJob(
   } finally {
     if (commitTimer !== undefined) clearInterval(commitTimer);
     progress.stop();
+    // The rest of the stop fits in what is left of a signal's deadline: brokers that are away must
+    // not hold the process (what is not committed is re-read by the next run).
+    const left = () => job.remainingMs() ?? CLOSE_TIMEOUT_MS;
     // Whatever happened, commit exactly what is written, so a restart resumes right after it.
     const committed = k.exactlyOnce
       ? []
-      : await source.commit().catch((err: unknown) => {
+      : await within(source.commit(), left() / 2, 'the final commit').catch((err: unknown) => {
           log.error({ err: (err as Error).message }, 'final commit failed');
           return [];
         });
-    log.info({ committed, inFlight: source.tracker.inFlight }, 'offsets committed');
-    await Promise.allSettled([
-      source.close(),
-      transactional?.close() ?? producer.disconnect(),
-      // Its last usage and a tombstone: the others take its share up at once.
-      sharingStarted.then(() => sharing.stop()),
-    ]);
+    log.info({ committed: committed ?? [], inFlight: source.tracker.inFlight }, 'offsets committed');
+    await within(
+      Promise.allSettled([
+        source.close(),
+        transactional?.close() ?? producer.disconnect(),
+        // Its last usage and a tombstone: the others take its share up at once.
+        sharingStarted.then(() => sharing.stop()),
+      ]),
+      left() * 0.8,
+      'closing the Kafka clients',
+    );
     router.close();
     await telemetry.shutdown();
   }
