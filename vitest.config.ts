@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Two projects: unit tests need nothing; integration tests get a real Kafka broker from the
-// global setup (started on loopback, or the cluster named by KAFKA_BROKERS).
+// global setup (started on loopback, or the cluster named by KAFKA_BROKERS). The failover suite
+// (*.failover.test.ts, on a three-node cluster) has its own config: vitest.failover.config.ts.
 export default defineConfig({
   test: {
     projects: [
@@ -9,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.int.test.ts'],
+          exclude: ['test/**/*.int.test.ts', 'test/**/*.failover.test.ts'],
           testTimeout: 20_000,
         },
       },

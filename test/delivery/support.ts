@@ -24,7 +24,13 @@ export interface DeliveryTopics {
 /** Fresh topics as tagspace expects them: compacted tags, a dead-letter topic for 16 MiB records. */
 export async function deliveryTopics(
   prefix: string,
-  opts: { partitions?: number; eventsConfig?: Record<string, string>; brokers?: string[] } = {},
+  opts: {
+    partitions?: number;
+    /** Partitions of the tags and dead-letter topics, when not as many as the events topic has. */
+    outputPartitions?: number;
+    eventsConfig?: Record<string, string>;
+    brokers?: string[];
+  } = {},
 ): Promise<DeliveryTopics> {
   const t = {
     events: uniqueTopic(`${prefix}-events`),
@@ -32,11 +38,12 @@ export async function deliveryTopics(
     dlq: uniqueTopic(`${prefix}-dlq`),
   };
   const partitions = opts.partitions ?? 3;
+  const output = opts.outputPartitions ?? partitions;
   await createTopics(
     [
       { topic: t.events, partitions, config: opts.eventsConfig ?? {} },
-      { topic: t.tags, partitions, compact: true },
-      { topic: t.dlq, partitions, config: { 'max.message.bytes': String(16 * 1024 * 1024) } },
+      { topic: t.tags, partitions: output, compact: true },
+      { topic: t.dlq, partitions: output, config: { 'max.message.bytes': String(16 * 1024 * 1024) } },
     ],
     opts.brokers,
   );
