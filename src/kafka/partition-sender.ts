@@ -20,18 +20,26 @@ export type SendTarget = Pick<Producer, 'sendBatch'>;
  * pending requests are sent a second time). A call that holds one partition talks to one broker per
  * attempt, so its retry always goes to the partition's current leader.
  *
- * Requests stay under the broker's size limits (chunk-messages.ts); the partitions of one chunk are
- * sent side by side, chunks one after the other, so a partition's records keep their order.
+ * Requests stay under the broker's size limits (chunk-messages.ts); chunks go one after the other,
+ * so a partition's records keep their order. The partitions of one chunk go side by side, or one at
+ * a time (`oneAtATime`) inside a transaction: each first write to a partition adds it to the
+ * transaction, and the coordinator answers a second such request while one is under way with
+ * CONCURRENT_TRANSACTIONS, which kafkajs retries after a back-off.
  */
 export class PartitionSender {
   private readonly roundRobin = new Map<string, number>();
 
   /** `partitions`: how many partitions each topic written to has. */
-  constructor(private readonly partitions: ReadonlyMap<string, number>) {}
+  constructor(
+    private readonly partitions: ReadonlyMap<string, number>,
+    private readonly opts: { oneAtATime?: boolean } = {},
+  ) {}
 
   async send(target: SendTarget, topicMessages: readonly TopicMessages[]): Promise<void> {
     for (const chunk of chunkTopicMessages(topicMessages)) {
-      await Promise.all(this.byPartition(chunk).map((one) => sendOne(target, one)));
+      const calls = this.byPartition(chunk);
+      if (this.opts.oneAtATime === true) for (const one of calls) await sendOne(target, one);
+      else await Promise.all(calls.map((one) => sendOne(target, one)));
     }
   }
 

@@ -95,6 +95,24 @@ describe('PartitionSender', () => {
     expect(order).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('sends the partitions one at a time when asked (inside a transaction)', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const producer = fakeProducer();
+    const counting = {
+      sendBatch: async (batch: ProducerBatch) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        inFlight--;
+        return producer.sendBatch(batch);
+      },
+    };
+    const sender = new PartitionSender(new Map([['tags', 4]]), { oneAtATime: true });
+    await sender.send(counting, [{ topic: 'tags', messages: keyed(40) }]);
+    expect(producer.calls).toHaveLength(4);
+    expect(most).toBe(1);
+  });
+
   it('fails when a send resolves without the acknowledgement of its partition', async () => {
     // What kafkajs's sendBatch across partitions does when a retried partition moved to a broker
     // that had already answered: it resolves, and that partition's records were never written.

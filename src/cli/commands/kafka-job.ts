@@ -162,7 +162,8 @@ async function runJob(
     // call already goes at this instance's share.
     sharingStarted = sharing.start();
     // Outcomes are written one partition per produce call (partition-sender.ts), so the sink needs
-    // the partition counts of the topics it writes; taken once, at start.
+    // the partition counts of the topics it writes; taken once, at start. Inside a transaction the
+    // calls go one at a time.
     partitions = await starting(partitionCounts(kafka, [k.tagsTopic, k.dlqTopic]));
     await starting(transactional === undefined ? producer.connect() : transactional.start());
     if (mode === 'replay') {
@@ -191,7 +192,7 @@ async function runJob(
     batchSize: config.batch.size,
     maxConcurrency: config.concurrency.max,
   });
-  const sender = new PartitionSender(partitions);
+  const sender = new PartitionSender(partitions, { oneAtATime: k.exactlyOnce });
   let fatal: Error | undefined;
   const source = new KafkaSource({
     kafka,
