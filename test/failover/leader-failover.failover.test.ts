@@ -106,9 +106,12 @@ async function waitForWritten(t: DeliveryTopics, run: CliProcess, count: number)
   });
 }
 
-/** Kills the node leading the most input partitions, waits for the failover, brings it back. */
-async function failover(t: DeliveryTopics, run: CliProcess): Promise<number> {
-  const { node, partitions } = await leaderOfMost(t.events);
+/**
+ * Kills the node leading the most input partitions (of those not in `except`), waits for the
+ * failover, brings it back, and waits until every replica is in sync again.
+ */
+async function failover(t: DeliveryTopics, run: CliProcess, except: number[] = []): Promise<number> {
+  const { node, partitions } = await leaderOfMost(t.events, except);
   const killedAt = Date.now();
   await killNode(node);
   try {
@@ -202,8 +205,9 @@ describe.each(MODES)('two leader failovers while tagging $mode', ({ mode, flags 
         await waitForWritten(t, run, first);
         const firstNode = await failover(t, run);
         await waitForWritten(t, run, second);
-        const secondNode = await failover(t, run);
-        expect(secondNode).not.toBe(firstNode);
+        // Another node: the first may lead again by now (the brokers move leadership back to
+        // the preferred replica every few minutes).
+        await failover(t, run, [firstNode]);
 
         await waitForCommittedToEnd(group, t.events, { timeoutMs: 180_000, brokers });
         alive(run);

@@ -55,11 +55,21 @@ export async function partitionLeaders(topic: string): Promise<Map<number, numbe
   });
 }
 
-/** The node that leads the most partitions of the topic (the lowest id on a tie). */
-export async function leaderOfMost(topic: string): Promise<{ node: number; partitions: number[] }> {
-  const led = new Map<number, number[]>();
+/**
+ * The node that leads the most partitions of the topic (the lowest id on a tie), leaving out the
+ * nodes in `except`.
+ */
+export async function leaderOfMost(
+  topic: string,
+  except: readonly number[] = [],
+): Promise<{ node: number; partitions: number[] }> {
+  const led = new Map<number, number[]>(
+    cluster()
+      .nodes.filter((n) => !except.includes(n))
+      .map((n) => [n, []]),
+  );
   for (const [partition, leader] of await partitionLeaders(topic)) {
-    if (leader >= 0) led.set(leader, [...(led.get(leader) ?? []), partition]);
+    led.get(leader)?.push(partition);
   }
   const [node, partitions] = [...led].sort((a, b) => b[1].length - a[1].length || a[0] - b[0])[0] ?? [];
   if (node === undefined || partitions === undefined)
@@ -102,4 +112,20 @@ export async function waitForInSync(topics: string[], timeoutMs = 120_000): Prom
       }),
     { timeoutMs, intervalMs: 500, message: `every replica of ${topics.join(', ')} to be in sync` },
   );
+}
+
+/** Partitions of __consumer_offsets on the cluster (offsets.topic.num.partitions in kafka-cluster.mjs). */
+const OFFSETS_PARTITIONS = 10;
+
+/**
+ * The node coordinating a consumer group: the leader of its __consumer_offsets partition, which
+ * Kafka picks as |hashCode(groupId)| mod partitions (Java's String.hashCode).
+ */
+export async function groupCoordinator(groupId: string): Promise<number> {
+  let hash = 0;
+  for (let i = 0; i < groupId.length; i++) hash = (Math.imul(31, hash) + groupId.charCodeAt(i)) | 0;
+  const partition = (hash === -2147483648 ? 0 : Math.abs(hash)) % OFFSETS_PARTITIONS;
+  const leader = (await partitionLeaders('__consumer_offsets')).get(partition);
+  if (leader === undefined || leader < 0) throw new Error(`__consumer_offsets[${partition}] has no leader`);
+  return leader;
 }
