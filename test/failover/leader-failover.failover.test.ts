@@ -227,15 +227,24 @@ describe.each(MODES)('two leader failovers while tagging $mode', ({ mode, flags 
 
       const ends = await endOffsets(t.events);
       const committed = await committedOf(group, t.events, brokers);
-      expect(ends.map((e) => committed.get(e.partition))).toEqual(ends.map((e) => e.offset));
 
       const tags = await readAll(t.tags, { isolation: 'read_committed', brokers });
       const inputs = await readAll(t.events, { brokers });
       const byPage = new Map(inputs.map((r) => [r.key ?? '', `${r.partition}@${r.offset}`]));
       const missing = missingLatest(events, tags);
+      const duplicates = duplicateVersions(tags);
+      const deadLetters = await readAll(t.dlq, { brokers });
+      const atEnd = ends.every((e) => committed.get(e.partition) === e.offset);
+      // One line per repetition, for the record of what each kill moment found.
+      note(
+        `${mode}: ${PAGES - missing.length} of ${PAGES} pages tagged, ${deadLetters.length} dead letters, ` +
+          `committed ${atEnd ? '=' : '≠'} end offsets, ${duplicates.length} (pageId, version) written twice, ` +
+          `SIGTERM exit ${result.code} in ${tookMs} ms`,
+      );
+      expect(ends.map((e) => committed.get(e.partition))).toEqual(ends.map((e) => e.offset));
       expect(missing, whereMissing(events, missing, byPage)).toEqual([]);
-      if (mode === 'exactly-once') expect(duplicateVersions(tags)).toEqual([]);
-      expect(await readAll(t.dlq, { brokers })).toEqual([]);
+      if (mode === 'exactly-once') expect(duplicates).toEqual([]);
+      expect(deadLetters).toEqual([]);
     },
   );
 });

@@ -98,6 +98,10 @@ describe.each([
       }).catch(() => undefined);
       expect(first.child.exitCode).toBeNull();
       const stopped = await stopRun(first);
+      const crashed = logsWith(first.stderr(), 'consumer crashed').length > 0;
+      console.log(
+        `[stop ${mode}] SIGTERM with node ${coordinator} down (consumer crashed: ${crashed}): exit ${stopped.code} after ${stopped.tookMs} ms`,
+      );
       expect(stopped.code, stopped.stderr.slice(-3000)).toBe(0);
       expect(stopped.tookMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS + EXIT_SLACK_MS);
     } finally {
@@ -113,8 +117,15 @@ describe.each([
       expect(stopped.code, stopped.stderr.slice(-3000)).toBe(0);
     }
     const tags = await readAll(t.tags, { isolation: 'read_committed', brokers });
-    expect(missingLatest(events, tags)).toEqual([]);
-    if (mode === 'exactly-once') expect(duplicateVersions(tags)).toEqual([]);
-    expect(await readAll(t.dlq, { brokers })).toEqual([]);
+    const missing = missingLatest(events, tags);
+    const duplicates = duplicateVersions(tags);
+    const deadLetters = await readAll(t.dlq, { brokers });
+    console.log(
+      `[stop ${mode}] after the second run: ${PAGES - missing.length} of ${PAGES} pages tagged, ` +
+        `${deadLetters.length} dead letters, ${duplicates.length} (pageId, version) written twice`,
+    );
+    expect(missing).toEqual([]);
+    if (mode === 'exactly-once') expect(duplicates).toEqual([]);
+    expect(deadLetters).toEqual([]);
   });
 });
