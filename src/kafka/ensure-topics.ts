@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { waitForTopicLeaders } from './topic-leaders.js';
+import { topicPartitionCounts, waitForTopicLeaders } from './topic-leaders.js';
 
 const DEFAULT_PARTITIONS = 3;
 
@@ -60,13 +60,15 @@ export async function topicOffsets(
   }
 }
 
-/** How many partitions each topic has now. */
+/**
+ * How many partitions each topic has now; a topic just created that the broker asked does not
+ * know yet is waited for (topic-leaders.ts), up to 30 s.
+ */
 export async function partitionCounts(kafka: Kafka, topics: readonly string[]): Promise<Map<string, number>> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const { topics: found } = await admin.fetchTopicMetadata({ topics: [...topics] });
-    return new Map(found.map((t) => [t.name, t.partitions.length]));
+    return await topicPartitionCounts(admin, topics);
   } finally {
     await admin.disconnect();
   }

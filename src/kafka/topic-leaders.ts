@@ -1,10 +1,15 @@
-import type { Admin } from 'kafkajs';
+import type { Admin, ITopicMetadata } from 'kafkajs';
 import { TagspaceError } from '../model/errors.js';
 
 export interface ExpectedTopic {
   topic: string;
   /** Partitions the topic was created with; the wait is over only when metadata lists them all. */
   numPartitions: number;
+}
+
+export interface PollOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
 }
 
 /**
@@ -20,21 +25,64 @@ export interface ExpectedTopic {
 export async function waitForTopicLeaders(
   admin: Pick<Admin, 'fetchTopicMetadata'>,
   topics: readonly ExpectedTopic[],
-  { timeoutMs = 30_000, intervalMs = 100 }: { timeoutMs?: number; intervalMs?: number } = {},
+  opts: PollOptions = {},
 ): Promise<void> {
-  if (topics.length === 0) return;
+  await pollMetadata(
+    admin,
+    topics.map((t) => t.topic),
+    (name, found) => {
+      const expected = topics.find((t) => t.topic === name)?.numPartitions ?? 1;
+      const partitions = found?.partitions ?? [];
+      return partitions.length >= expected && partitions.every((p) => p.leader >= 0);
+    },
+    'no leader for every partition',
+    opts,
+  );
+}
+
+/**
+ * How many partitions each topic has, asking metadata again until every topic is listed with at
+ * least one, or the deadline passes: right after `ensureTopics` the broker asked may not know a
+ * topic another broker created yet (UNKNOWN_TOPIC_OR_PARTITION), which is "not yet", not "none".
+ */
+export async function topicPartitionCounts(
+  admin: Pick<Admin, 'fetchTopicMetadata'>,
+  topics: readonly string[],
+  opts: PollOptions = {},
+): Promise<Map<string, number>> {
+  const found = await pollMetadata(
+    admin,
+    topics,
+    (_, t) => (t?.partitions.length ?? 0) > 0,
+    'not in the metadata',
+    opts,
+  );
+  return new Map(topics.map((name) => [name, found.get(name)?.partitions.length ?? 0]));
+}
+
+/** Asks for the topics' metadata until `ready` holds for each, or throws at the deadline. */
+async function pollMetadata(
+  admin: Pick<Admin, 'fetchTopicMetadata'>,
+  topics: readonly string[],
+  ready: (name: string, found: ITopicMetadata | undefined) => boolean,
+  failure: string,
+  { timeoutMs = 30_000, intervalMs = 100 }: PollOptions,
+): Promise<Map<string, ITopicMetadata>> {
+  const seen = new Map<string, ITopicMetadata>();
+  if (topics.length === 0) return seen;
   const deadline = Date.now() + timeoutMs;
-  let waitingFor = topics.map((t) => t.topic);
+  let waitingFor = [...topics];
   let lastError: string | undefined;
   for (;;) {
     try {
       const { topics: found } = await admin.fetchTopicMetadata({ topics: waitingFor });
       waitingFor = waitingFor.filter((name) => {
-        const expected = topics.find((t) => t.topic === name)?.numPartitions ?? 1;
-        const partitions = found.find((t) => t.name === name)?.partitions ?? [];
-        return partitions.length < expected || partitions.some((p) => p.leader < 0);
+        const t = found.find((f) => f.name === name);
+        if (!ready(name, t)) return true;
+        if (t !== undefined) seen.set(name, t);
+        return false;
       });
-      if (waitingFor.length === 0) return;
+      if (waitingFor.length === 0) return seen;
       lastError = undefined;
     } catch (err) {
       lastError = (err as Error).message;
@@ -42,7 +90,7 @@ export async function waitForTopicLeaders(
     if (Date.now() >= deadline) {
       throw new TagspaceError(
         'unavailable',
-        `topic${waitingFor.length > 1 ? 's' : ''} ${waitingFor.join(', ')} had no leader for every partition ` +
+        `topic${waitingFor.length > 1 ? 's' : ''} ${waitingFor.join(', ')}: ${failure} ` +
           `after ${timeoutMs} ms${lastError === undefined ? '' : ` (last answer: ${lastError})`}`,
       );
     }
