@@ -1,4 +1,4 @@
-import type { ErrorKind } from './errors.js';
+import type { ErrorKind, RateLimitQuota } from './errors.js';
 import type { ProviderName } from './provider-name.js';
 
 /** A provider's circuit breaker: closed (calls go), open (calls held), half_open (one probe goes). */
@@ -22,6 +22,8 @@ export type RouterEvent =
       /** From the call's start to its answer or failure, on the client's clock. */
       durationMs?: number;
       /** Provider-measured latency of an answered call. */
+      /** For a 429: the quota that refused, when the provider named it. */
+      quota?: RateLimitQuota;
       latencyMs?: number;
       /** The model that answered, as the provider named it. */
       responseModel?: string;
@@ -42,6 +44,8 @@ export type RouterEvent =
       retryAfterMs?: number;
     }
   | { type: 'fallback'; from: ProviderName; to: ProviderName; reason: string; pages: number }
+  /** A call sent to another provider because its own would hold it (spill-over), not a failure. */
+  | { type: 'spill'; from: ProviderName; to: ProviderName; reason: string; pages: number }
   | { type: 'breaker'; provider: ProviderName; from: BreakerState; to: BreakerState; reason: string }
   | { type: 'provider_unusable'; provider: ProviderName; kind: ErrorKind; setting?: string }
   | { type: 'hold'; waitMs?: number; reason: string; pages: number }

@@ -1,9 +1,12 @@
 import {
   asyncScheduler,
+  merge,
   retry,
+  take,
   throwError,
   timer,
   type MonoTypeOperatorFunction,
+  type Observable,
   type SchedulerLike,
 } from 'rxjs';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
@@ -14,7 +17,8 @@ import { backoffDelay, type BackoffPolicy } from './backoff.js';
  * `shouldRetry` rejects, or the error after the last retry, goes downstream unchanged.
  *
  * The source must be cold (e.g. `defer(() => provider.call(batch))`), so that a resubscription is
- * a new call.
+ * a new call. `wake(err)`, when it gives a stream, ends the wait early at its first value (what
+ * the error waited for happened sooner: a provider became available).
  */
 export interface RetryConfig {
   policy: BackoffPolicy;
@@ -25,6 +29,7 @@ export interface RetryConfig {
   random?: () => number;
   scheduler?: SchedulerLike;
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
+  wake?: (err: unknown) => Observable<unknown> | undefined;
 }
 
 export function retryWithBackoff<T>(config: RetryConfig): MonoTypeOperatorFunction<T> {
@@ -36,7 +41,9 @@ export function retryWithBackoff<T>(config: RetryConfig): MonoTypeOperatorFuncti
       if (!config.shouldRetry(error, attempt)) return throwError(() => error);
       const delayMs = backoffDelay(attempt, config.policy, random, config.hintMs?.(error));
       config.onRetry?.({ attempt, delayMs, error });
-      return timer(delayMs, scheduler);
+      const wake = config.wake?.(error);
+      const wait = timer(delayMs, scheduler);
+      return wake === undefined ? wait : merge(wait, wake).pipe(take(1));
     },
   });
 }

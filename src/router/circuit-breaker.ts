@@ -1,10 +1,12 @@
+import type { SchedulerLike, Subscription } from 'rxjs';
 import type { BreakerState } from '../model/router-event.js';
 
 /**
- * A circuit breaker for one provider. Pure: time comes from the injected clock.
+ * A circuit breaker for one provider. Time comes from the injected clock; with a scheduler, the
+ * change due at openUntil happens on the clock, by a timer, not when a caller next asks:
  *
  *   closed     ─ failures in a row ≥ failureThreshold, or a retry hint > longHintMs ─▶ open
- *   open       ─ now ≥ openUntil, and a caller asks ─▶ half_open (that caller is the one probe)
+ *   open       ─ now ≥ openUntil ─▶ half_open (the next caller is the one probe)
  *              — or ─▶ closed, when the provider's own hint set openUntil (hint ≥ cooldown_k)
  *   half_open  ─ probe succeeds ─▶ closed          ─ probe fails ─▶ open
  *
@@ -55,11 +57,14 @@ export class CircuitBreaker {
   /** openUntil is the provider's own hint: it closes by itself then, without a probe. */
   private untilHint = false;
   private probeInFlight = false;
+  private timer: Subscription | undefined;
 
+  /** Without a scheduler the change due at openUntil waits for the next caller (pure tests). */
   constructor(
     private readonly settings: BreakerSettings,
     private readonly now: () => number,
     private readonly onTransition: (t: BreakerTransition) => void = () => {},
+    private readonly scheduler?: SchedulerLike,
   ) {}
 
   get state(): BreakerState {
@@ -71,6 +76,11 @@ export class CircuitBreaker {
     return this.current === 'open' ? this.until : 0;
   }
 
+  /** True while it is open on the provider's own retry hint: a quota's wait, not a failure. */
+  get heldByHint(): boolean {
+    return this.current === 'open' && this.untilHint;
+  }
+
   /** True when it would let a call through right now, without claiming the probe. */
   get available(): boolean {
     if (this.current === 'closed') return true;
@@ -80,19 +90,17 @@ export class CircuitBreaker {
 
   /** Asks to make a call. In half_open only one caller (the probe) gets a yes until it reports. */
   tryAcquire(): boolean {
+    if (this.current === 'open' && !this.expire()) return false;
     if (this.current === 'closed') return true;
-    if (this.current === 'open') {
-      if (this.now() < this.until) return false;
-      if (this.untilHint) {
-        this.failedProbes = 0;
-        this.move('closed', 'retry hint passed');
-        return true;
-      }
-      this.move('half_open', 'cool-down over');
-    }
     if (this.probeInFlight) return false;
     this.probeInFlight = true;
     return true;
+  }
+
+  /** Stops the timer (the router is closing). */
+  close(): void {
+    this.timer?.unsubscribe();
+    this.timer = undefined;
   }
 
   recordSuccess(): void {
@@ -144,9 +152,31 @@ export class CircuitBreaker {
     this.move('open', reason);
   }
 
+  /** Ends an open spell whose time has come; false while it has not. */
+  private expire(): boolean {
+    if (this.current !== 'open') return true;
+    if (this.now() < this.until) return false;
+    if (this.untilHint) {
+      this.failedProbes = 0;
+      this.move('closed', 'retry hint passed');
+    } else this.move('half_open', 'cool-down over');
+    return true;
+  }
+
   private move(to: BreakerState, reason: string): void {
     const from = this.current;
     this.current = to;
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+    if (to === 'open' && this.scheduler !== undefined) {
+      const scheduler = this.scheduler;
+      const fire = (): void => {
+        this.timer = undefined;
+        // A clock that fires a moment early (timers round) tries again at the due time.
+        if (!this.expire()) this.timer = scheduler.schedule(fire, Math.max(1, this.until - this.now()));
+      };
+      this.timer = scheduler.schedule(fire, Math.max(0, this.until - this.now()));
+    }
     const transition: BreakerTransition = { from, to, reason, at: this.now() };
     if (to === 'open') transition.openUntil = this.until;
     this.onTransition(transition);

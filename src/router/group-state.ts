@@ -8,6 +8,7 @@ import type { LabelRules } from './normalise-labels.js';
 import type { ProviderPool } from './provider-pool.js';
 import type { ProviderSlot } from './provider-slot.js';
 import type { RouterAccounting } from './router-metrics.js';
+import type { SpillSettings } from './spill-over.js';
 
 /** The shapes a batch's tagging passes between the group tagger and each provider call. */
 export interface RouterPage {
@@ -40,6 +41,8 @@ export interface GroupState {
 
 export interface Accepted {
   slot: ProviderSlot;
+  /** The call went to this provider by spill-over, not to the one the batch was on. */
+  spilled?: boolean;
   tags: Map<string, string[]>;
   unanswered: RouterPage[];
   suspects: RouterPage[];
@@ -58,4 +61,6 @@ export interface GroupTaggerDeps {
   /** Provider switches, logged once per change of state with counts. */
   fallbacks: ChangeLog;
   throttleLog: Logger;
+  /** Absent: spill-over is off, every call waits for the provider it was meant for. */
+  spill?: SpillSettings;
 }

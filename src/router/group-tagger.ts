@@ -3,7 +3,9 @@ import { abortedError, asTagspaceError, TagspaceError, type ErrorKind } from '..
 import { retryWithBackoff } from '../operators/retry-with-backoff.js';
 import type { Accepted, BatchContext, GroupState, GroupTaggerDeps } from './group-state.js';
 import type { ProviderSlot } from './provider-slot.js';
+import type { ProviderName } from '../model/provider-name.js';
 import { callProvider, emitTransitions } from './provider-call.js';
+import { admitOrSpill, type Admission } from './spill-over.js';
 
 /**
  * Gets one answer for a group of pages: one retry loop (retryWithBackoff) owns every attempt, and
@@ -18,6 +20,11 @@ import { callProvider, emitTransitions } from './provider-call.js';
  *
  * An answer is accepted page by page (answer-validation.ts); what it leaves out comes back as
  * `unanswered` (ask again together) and `suspects` (ask again one by one).
+ *
+ * A call waits at its provider's gate — or, spill-over on, goes to another provider that can
+ * start it now when its own would hold it longer than `spill.afterMs` (spill-over.ts). A move
+ * that is not a failure's is a spill, counted apart from fallbacks: the gate or pause held the
+ * call, or the breaker is open on the provider's own retry hint and this group did not fail there.
  */
 /** Malformed, truncated or unattributed answers: retried this often before the group is split. */
 const QUALITY_RETRIES = 1;
@@ -34,7 +41,7 @@ export class GroupTagger {
   constructor(private readonly deps: GroupTaggerDeps) {}
 
   tag(group: GroupState, ctx: BatchContext): Promise<Accepted> {
-    const { backoff, random, scheduler, accounting, fallbackLog } = this.deps;
+    const { backoff, random, scheduler, accounting, fallbackLog, pool } = this.deps;
     const attempts$ = defer(() => this.attempt(group, ctx)).pipe(
       retryWithBackoff<Accepted>({
         // Unbounded: per-provider budgets end a provider's turn; a hold ends when one serves.
@@ -43,6 +50,12 @@ export class GroupTagger {
         hintMs: (err) => (err instanceof TagspaceError ? err.retryAfterMs : undefined),
         random,
         scheduler,
+        // A hold (every provider done for the group) ends as soon as a breaker reopens, on the
+        // clock, not at its own timer's jitter.
+        wake: (err) =>
+          (err instanceof TagspaceError && err.kind === 'unavailable') || this.everyProviderDone(group)
+            ? pool.reopened$
+            : undefined,
         onRetry: ({ attempt, delayMs, error }) => {
           const e = asTagspaceError(error);
           accounting.recordRetry();
@@ -89,11 +102,18 @@ export class GroupTagger {
         emitTransitions(pool, ctx);
       }
       if (!('slot' in picked)) throw lastError ?? this.holdError(picked.reopenAt);
-      const { slot } = picked;
-      tried.add(slot);
-      this.noteSwitch(slot, group, ctx);
+      tried.add(picked.slot);
+      const spilledHere = this.noteSwitch(picked.slot, group, ctx);
+      let slot = picked.slot;
       try {
-        return await callProvider(this.deps, slot, group, ctx);
+        const admission = await this.admit(slot, group, ctx, tried);
+        slot = admission.slot;
+        if (admission.spilled) {
+          tried.add(slot);
+          this.noteSpill(picked.slot.name, slot.name, 'held by its gate', group, ctx);
+        }
+        const accepted = await callProvider(this.deps, slot, group, ctx, admission.estimatedTokens);
+        return admission.spilled || spilledHere ? { ...accepted, spilled: true } : accepted;
       } catch (err) {
         const error = asTagspaceError(err);
         if (ctx.signal?.aborted === true) throw error;
@@ -104,6 +124,25 @@ export class GroupTagger {
         lastError = error;
       }
     }
+  }
+
+  /** Passes the slot's gate, or another's by spill-over (spill-over.ts). */
+  private admit(
+    slot: ProviderSlot,
+    group: GroupState,
+    ctx: BatchContext,
+    tried: ReadonlySet<ProviderSlot>,
+  ): Promise<Admission> {
+    const { pool, spill, scheduler } = this.deps;
+    return admitOrSpill(slot, group.pages, {
+      spill,
+      // A provider this group's retries gave up on may serve again once its breaker lets calls
+      // through: canStartNow asks the breaker, not the group's budget.
+      candidates: () => pool.slots.filter((s) => s !== slot && !tried.has(s)),
+      scheduler,
+      changes$: pool.changes$,
+      signal: ctx.signal,
+    });
   }
 
   private holdError(reopenAt: number | undefined): TagspaceError {
@@ -128,11 +167,27 @@ export class GroupTagger {
     );
   }
 
-  private noteSwitch(slot: ProviderSlot, group: GroupState, ctx: BatchContext): void {
+  /**
+   * Counts the move of a group to `slot` from the provider it was on: a spill when that one is
+   * only waiting out its own retry hint (spill-over on, and this group did not fail there), else
+   * a fallback. Returns true for a spill.
+   */
+  private noteSwitch(slot: ProviderSlot, group: GroupState, ctx: BatchContext): boolean {
     const from = ctx.lastProvider;
-    if (slot.name === from) return;
-    ctx.lastProvider = slot.name;
+    if (slot.name === from) return false;
     const previous = this.deps.pool.slots.find((s) => s.name === from);
+    if (
+      this.deps.spill !== undefined &&
+      previous !== undefined &&
+      previous.unusable === undefined &&
+      previous.breaker.heldByHint &&
+      this.failuresOn(group, previous) === 0
+    ) {
+      // The group stays on its provider: its next call goes back there without a switch.
+      this.noteSpill(from, slot.name, 'held by its retry hint', group, ctx);
+      return true;
+    }
+    ctx.lastProvider = slot.name;
     let reason = `${slot.name} preferred again`;
     if (previous?.unusable !== undefined) reason = `${from} unusable (${previous.unusable.kind})`;
     else if (previous !== undefined && previous.breaker.state !== 'closed') {
@@ -147,6 +202,20 @@ export class GroupTagger {
       { from, to: slot.name, reason },
       group.pages.length,
     );
+    return false;
+  }
+
+  private noteSpill(
+    from: ProviderName,
+    to: ProviderName,
+    why: string,
+    group: GroupState,
+    ctx: BatchContext,
+  ): void {
+    const reason = `${from} ${why}`;
+    this.deps.accounting.recordSpill();
+    ctx.emit({ type: 'spill', from, to, reason, pages: group.pages.length });
+    this.deps.fallbackLog.debug({ from, to, reason, pages: group.pages.length }, 'batch spilled over');
   }
 }
 

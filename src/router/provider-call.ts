@@ -7,7 +7,8 @@ import type { CallResult, ProviderSlot } from './provider-slot.js';
 import type { CallEvent } from '../model/router-event.js';
 
 /**
- * One call of one provider for a group of pages, and everything that follows from it, once:
+ * One call of one provider for a group of pages, once admitted by the provider's gate, and
+ * everything that follows from it, once:
  *
  *   accounting   calls, failures, 429s; tokens and cost of every answer, usable or not
  *   feedback     the outcome to the provider's breaker and concurrency controller
@@ -24,12 +25,12 @@ export async function callProvider(
   slot: ProviderSlot,
   group: GroupState,
   ctx: BatchContext,
+  /** The prompt tokens the gate admitted the call with (ProviderSlot.admit). */
+  estimatedTokens: number,
 ): Promise<Accepted> {
   const { accounting } = deps;
-  // The provider's gate: later if the adaptive policy's learnt quotas have no room yet, and in any
-  // case after the caller's synchronous work, when the request can really leave: `startedAt`
-  // below must be that moment, since the provider's window counts from it.
-  const estimatedTokens = await slot.admit(group.pages, ctx.signal);
+  // The caller passed the provider's gate (spill-over.ts), after its own synchronous work, when
+  // the request can really leave: `startedAt` below is that moment, since the window counts from it.
   // Pages the caller stopped wanting while the call waited (their partition moved) stay home.
   const wanted = group.pages.filter((p) => ctx.wanted(p.pageId));
   if (wanted.length === 0) {
@@ -94,9 +95,10 @@ export async function callProvider(
     record(deps.pool, slot, result, ctx);
     if (aborted) throw error;
     accounting.recordCall(name, model, error);
-    const { status, retryAfterMs } = error;
+    const { status, retryAfterMs, quota } = error;
     const durationMs = deps.now() - startedAt;
-    ctx.emit({ ...base, pages, outcome: error.kind, status, retryAfterMs, durationMs, ...usage() });
+    const named = quota === undefined ? {} : { quota };
+    ctx.emit({ ...base, pages, outcome: error.kind, status, retryAfterMs, durationMs, ...named, ...usage() });
     if (error.kind === 'rate_limited' || error.kind === 'quota_exhausted') {
       deps.throttleLog.warn({ provider: name, kind: error.kind, retryAfterMs }, 'provider throttled');
     }
@@ -109,6 +111,8 @@ export async function callProvider(
       deps.pool.update();
     }
     throw error;
+  } finally {
+    deps.pool.callEnded();
   }
 }
 

@@ -116,6 +116,19 @@ export class ProviderGate {
     return this.subject.value;
   }
 
+  /**
+   * The earliest a call of about `tokens` prompt tokens asked for now could start (spill-over):
+   * now when it would go at once; else when the pacer (or a pause) lets it, and never before the
+   * calls already waiting (a lower bound: each of them takes room too).
+   */
+  startsAt(tokens: number): number {
+    const now = this.scheduler.now();
+    if (this.closed) return now;
+    const head = this.waiters[0];
+    const ahead = head === undefined ? now : this.pacer.openAt(now, head.tokens);
+    return Math.max(now, ahead, this.pacer.openAt(now, tokens));
+  }
+
   /** What the pacer has learnt of the provider's quotas (undefined when it does not pace). */
   get learnt(): LearntQuota | undefined {
     return this.pacer.learnt;

@@ -1,4 +1,12 @@
-import { BehaviorSubject, distinctUntilChanged, switchMap, type Observable } from 'rxjs';
+import {
+  BehaviorSubject,
+  combineLatest,
+  distinctUntilChanged,
+  map,
+  Subject,
+  switchMap,
+  type Observable,
+} from 'rxjs';
 import { TagspaceError } from '../model/errors.js';
 import type { Logger } from '../telemetry/log.js';
 import type { BreakerTransition } from './circuit-breaker.js';
@@ -17,12 +25,16 @@ import type { QuotaShare } from './sharing/quota-share.js';
  *               lets it through (every budget spent: holding, so probe); else no one can serve now
  *
  * `limit$` is the preferred slot's gate's effective limit, so the pipeline dispatches at the pace of
- * the provider its batches will actually reach.
+ * the provider its batches will actually reach — or, when batches may spill over to another
+ * provider (group-tagger.ts), the sum of the limits of the usable slots whose breaker is closed
+ * (the preferred one's alone when none is), so the idle provider's share is dispatched too.
+ * `changes$` emits after every breaker change, every provider found unusable and every call's end.
  */
 export type PoolOptions = Omit<SlotOptions, 'onTransition' | 'share'> & {
   log: Logger;
   /** The QuotaShare of each provider's key, for keys shared with other instances. */
   shares?: Partial<Record<ProviderName, QuotaShare>>;
+  spill?: boolean;
 };
 
 /** A slot to call, or (no one can take the call now) when the first open breaker may be probed. */
@@ -31,7 +43,15 @@ export type PickResult = { slot: ProviderSlot } | { reopenAt: number | undefined
 export class ProviderPool {
   readonly slots: readonly ProviderSlot[];
   readonly limit$: Observable<number>;
+  /** Emits after every breaker change, every provider found unusable and every call's end. */
+  readonly changes$: Observable<void>;
+  /** Emits when a breaker leaves `open` (a provider may serve again). */
+  readonly reopened$: Observable<void>;
+  private readonly changed = new Subject<void>();
+  private readonly reopened = new Subject<void>();
   private readonly preferred$: BehaviorSubject<ProviderSlot>;
+  /** The slots whose limits dispatch adds up when batches may spill over. */
+  private readonly dispatching$: BehaviorSubject<readonly ProviderSlot[]>;
   private readonly pending: { provider: ProviderName; t: BreakerTransition }[] = [];
   private readonly log: Logger;
   private closed = false;
@@ -50,7 +70,7 @@ export class ProviderPool {
         },
       );
     }
-    const { log, shares, ...slotOptions } = opts;
+    const { log, shares, spill = false, ...slotOptions } = opts;
     this.log = log;
     this.slots = providers.map(
       (p) =>
@@ -61,15 +81,26 @@ export class ProviderPool {
             this.pending.push({ provider, t });
             this.onTransition(provider, t);
             this.update();
+            if (t.from === 'open') this.reopened.next();
           },
         }),
     );
     this.preferred$ = new BehaviorSubject(this.choosePreferred());
-    this.limit$ = this.preferred$.pipe(
-      distinctUntilChanged(),
-      switchMap((slot) => slot.gate.limit$),
-      distinctUntilChanged(),
-    );
+    this.changes$ = this.changed.asObservable();
+    this.reopened$ = this.reopened.asObservable();
+    this.dispatching$ = new BehaviorSubject(this.dispatchSlots());
+    this.limit$ = spill
+      ? this.dispatching$.pipe(
+          distinctUntilChanged(sameSlots),
+          switchMap((slots) => combineLatest(slots.map((s) => s.gate.limit$))),
+          map((limits) => limits.reduce((total, l) => total + l, 0)),
+          distinctUntilChanged(),
+        )
+      : this.preferred$.pipe(
+          distinctUntilChanged(),
+          switchMap((slot) => slot.gate.limit$),
+          distinctUntilChanged(),
+        );
   }
 
   get preferred(): ProviderSlot {
@@ -96,6 +127,11 @@ export class ProviderPool {
     return { reopenAt: Number.isFinite(reopen) ? reopen : undefined };
   }
 
+  /** A call ended: a provider may have room for another (spill-over listens on changes$). */
+  callEnded(): void {
+    if (!this.closed) this.changed.next();
+  }
+
   /** Breaker changes since the last call, for the batch whose step caused them. */
   drainTransitions(): { provider: ProviderName; t: BreakerTransition }[] {
     return this.pending.splice(0);
@@ -106,9 +142,12 @@ export class ProviderPool {
     if (this.closed) return;
     const next = this.choosePreferred();
     const current = this.preferred$.value;
-    if (next === current) return;
-    this.log.warn({ from: current.name, to: next.name }, 'preferred provider changed');
-    this.preferred$.next(next);
+    if (next !== current) {
+      this.log.warn({ from: current.name, to: next.name }, 'preferred provider changed');
+      this.preferred$.next(next);
+    }
+    this.dispatching$.next(this.dispatchSlots());
+    this.changed.next();
   }
 
   close(): void {
@@ -116,6 +155,14 @@ export class ProviderPool {
     this.closed = true;
     for (const slot of this.slots) slot.close();
     this.preferred$.complete();
+    this.dispatching$.complete();
+    this.changed.complete();
+    this.reopened.complete();
+  }
+
+  private dispatchSlots(): readonly ProviderSlot[] {
+    const closed = this.slots.filter((s) => s.unusable === undefined && s.breaker.state === 'closed');
+    return closed.length > 0 ? closed : [this.choosePreferred()];
   }
 
   private choosePreferred(): ProviderSlot {
@@ -133,4 +180,8 @@ export class ProviderPool {
       status: reasons[0]?.status,
     });
   }
+}
+
+function sameSlots(a: readonly ProviderSlot[], b: readonly ProviderSlot[]): boolean {
+  return a.length === b.length && a.every((slot, i) => slot === b[i]);
 }

@@ -38,6 +38,21 @@ export interface SlotOptions {
   share?: QuotaShare;
 }
 
+/** A page as the gate sizes it. */
+export interface SlotPage {
+  pageId: string;
+  title: string;
+  text: string;
+}
+
+/** A prompt's estimated tokens: its overhead and its pages' entries. */
+export function promptTokens(pages: readonly SlotPage[]): number {
+  return pages.reduce(
+    (sum, p) => sum + estimateEntryTokens({ id: p.pageId, title: p.title, text: p.text }),
+    PROMPT_OVERHEAD_TOKENS,
+  );
+}
+
 export interface CallResult {
   startedAt: number;
   /** Set when the provider answered (HTTP 200), even if the answer was not usable. */
@@ -66,7 +81,12 @@ export class ProviderSlot {
     readonly provider: Provider,
     private readonly opts: SlotOptions,
   ) {
-    this.breaker = new CircuitBreaker(opts.breaker, opts.now, (t) => opts.onTransition(provider.name, t));
+    this.breaker = new CircuitBreaker(
+      opts.breaker,
+      opts.now,
+      (t) => opts.onTransition(provider.name, t),
+      opts.scheduler,
+    );
     this.share = opts.share ?? LONE_SHARE;
     this.gate = ProviderGate.create(
       {
@@ -88,14 +108,8 @@ export class ProviderSlot {
    * resolves with those tokens. A wait the caller abandons releases the breaker's probe, in case
    * this call held it.
    */
-  admit(
-    pages: readonly { pageId: string; title: string; text: string }[],
-    signal?: AbortSignal,
-  ): Promise<number> {
-    const tokens = pages.reduce(
-      (sum, p) => sum + estimateEntryTokens({ id: p.pageId, title: p.title, text: p.text }),
-      PROMPT_OVERHEAD_TOKENS,
-    );
+  admit(pages: readonly SlotPage[], signal?: AbortSignal): Promise<number> {
+    const tokens = promptTokens(pages);
     const admitted = this.gate.admit(tokens, signal);
     this.share.demand(this.opts.now(), this.gate.waiting);
     return admitted.then(
@@ -111,6 +125,31 @@ export class ProviderSlot {
         this.breaker.release();
         throw err;
       },
+    );
+  }
+
+  /**
+   * The earliest a call of these pages could start if asked now (for spill-over):
+   *
+   *   startsAt = ∞ while unusable;  else max(breaker's openUntil while open, the gate's startsAt)
+   */
+  startsAt(pages: readonly SlotPage[]): number {
+    if (this.unusable !== undefined) return Number.POSITIVE_INFINITY;
+    const gate = this.gate.startsAt(promptTokens(pages));
+    return this.breaker.state === 'open' ? Math.max(this.breaker.openUntil, gate) : gate;
+  }
+
+  /**
+   * Whether a call of these pages would start at once here: usable, breaker letting it through
+   * (closed, or half-open with its probe free: this call would be the probe), fewer calls on the
+   * wire than the limit, and the gate open for it (nothing paused, paced or waiting).
+   */
+  canStartNow(pages: readonly SlotPage[]): boolean {
+    return (
+      this.unusable === undefined &&
+      this.breaker.available &&
+      this.active < this.gate.current &&
+      this.startsAt(pages) <= this.opts.now()
     );
   }
 
@@ -175,6 +214,7 @@ export class ProviderSlot {
   }
 
   close(): void {
+    this.breaker.close();
     this.gate.close();
   }
 

@@ -10,6 +10,8 @@ import type { ProviderName } from '../model/provider-name.js';
  *
  *   total_ai_calls = successful_calls + failed_calls      (one per provider call, retries included)
  *   rate_limit_errors = calls answered 429 (window or daily quota)
+ *   fallback_switches = batches moved because their provider failed; spills = calls moved because
+ *                       their provider would hold them (spill-over), never counted as fallbacks
  *   cost_usd(provider, model) = Σ costUsd(prices, model, usage) over that model's answers
  */
 export interface ProviderUsage {
@@ -66,6 +68,8 @@ export interface RouterMetrics {
   failed_calls: number;
   rate_limit_errors: number;
   fallback_switches: number;
+  /** Calls sent to another provider because their own would hold them (not failures). */
+  spills: number;
   retries: number;
   current_concurrency: number;
   concurrency_adjustments: ConcurrencyAdjustment[];
@@ -101,7 +105,7 @@ const MAX_BREAKER_RECORDS = 200;
 
 export class RouterAccounting {
   private calls = { total: 0, ok: 0, failed: 0, rateLimited: 0 };
-  private counters = { fallbacks: 0, retries: 0, tagged: 0, failedPages: 0, splits: 0 };
+  private counters = { fallbacks: 0, spills: 0, retries: 0, tagged: 0, failedPages: 0, splits: 0 };
   private readonly usage = new Map<string, ProviderUsage>();
   private readonly transitions: BreakerRecord[] = [];
 
@@ -137,6 +141,10 @@ export class RouterAccounting {
 
   recordFallback(): void {
     this.counters.fallbacks += 1;
+  }
+
+  recordSpill(): void {
+    this.counters.spills += 1;
   }
 
   recordRetry(): void {
@@ -182,6 +190,7 @@ export class RouterAccounting {
       failed_calls: this.calls.failed,
       rate_limit_errors: this.calls.rateLimited,
       fallback_switches: this.counters.fallbacks,
+      spills: this.counters.spills,
       retries: this.counters.retries,
       current_concurrency: ctx.currentConcurrency,
       concurrency_adjustments: adjustments,

@@ -19,6 +19,8 @@ import { ChangeLog } from '../telemetry/change-log.js';
 import { RouterAccounting, type RouterMetrics } from './router-metrics.js';
 import type { ProviderName } from '../model/provider-name.js';
 import type { QuotaShape, QuotaShare } from './sharing/quota-share.js';
+import type { LearntQuota } from './pacing/pacer.js';
+import type { SpillSettings } from './spill-over.js';
 
 export type { RouterPage } from './group-state.js';
 
@@ -34,12 +36,13 @@ export type { RouterPage } from './group-state.js';
  *           a call carried it: it was never sent, and the caller writes nothing for it
  *
  * A group of pages that cannot be answered whole is split in halves until the page at fault stands
- * alone (group-tagger.ts decides retries and fallback). Faults of a provider never fail a page:
+ * alone (group-tagger.ts decides retries, fallback and spill-over: `spilled` marks the pages a
+ * call answered after it left a provider that would have held it). Faults of a provider never fail a page:
  * while no provider can serve, tagBatch holds; when no provider can ever serve (every key
  * rejected), it rejects with `auth` (or `config`) naming the settings.
  */
 export type PageTagResult =
-  | { pageId: string; ok: true; tags: string[]; provider: string; model: string }
+  | { pageId: string; ok: true; tags: string[]; provider: string; model: string; spilled?: true }
   | { pageId: string; ok: false; error: TagspaceError; attempts: number }
   | { pageId: string; ok: false; dropped: true };
 
@@ -64,6 +67,11 @@ export interface RouterOptions {
     min?: number;
     minuteMs?: number;
   };
+  /**
+   * Spill-over (spill-over.ts): a call its provider would hold longer than `afterMs` goes to
+   * another that can start it now. Absent: off.
+   */
+  spill?: SpillSettings;
   /** Default DEFAULT_MAX_TAGS_PER_PAGE. */
   maxTagsPerPage?: number;
   /** Default DEFAULT_MAX_LABEL_LENGTH. */
@@ -141,6 +149,7 @@ export class Router {
         scheduler,
         log: this.fallbackLog,
         ...(opts.shares !== undefined && { shares: opts.shares }),
+        spill: opts.spill !== undefined,
       },
       (provider, t) => this.onTransition(provider, t),
     );
@@ -162,7 +171,23 @@ export class Router {
       fallbackLog: this.fallbackLog,
       fallbacks: this.fallbacks,
       throttleLog: logger(LOG_TAGS.throttle),
+      ...(opts.spill !== undefined && { spill: opts.spill }),
     });
+  }
+
+  /**
+   * The providers that could start a call of these pages now: usable, their breaker letting calls
+   * through, and nothing (a pause, the pacing) holding it at their gate.
+   */
+  servableNow(pages: readonly RouterPage[] = []): ProviderName[] {
+    return this.pool.slots
+      .filter((s) => s.breaker.available && s.startsAt(pages) <= this.now())
+      .map((s) => s.name);
+  }
+
+  /** What the pacing of the provider batches go to first has learnt of its quotas (batch-size rule). */
+  get learntQuota(): LearntQuota | undefined {
+    return this.pool.preferred.gate.learnt;
   }
 
   /** The provider new batches go to first: the first usable one whose breaker is closed. */
@@ -278,8 +303,9 @@ export class Router {
     const attempts = priorAttempts + group.calls;
     const { slot } = accepted;
     // The call carried only the pages still wanted when it left (group.pages).
+    const spilled = accepted.spilled === true ? { spilled: true as const } : {};
     const results: PageTagResult[] = [...accepted.tags].map(([pageId, tags]) => {
-      return { pageId, ok: true, tags, provider: slot.name, model: slot.provider.model };
+      return { pageId, ok: true, tags, provider: slot.name, model: slot.provider.model, ...spilled };
     });
     if (accepted.unanswered.length > 0)
       results.push(...(await this.solve(accepted.unanswered, attempts, ctx)));

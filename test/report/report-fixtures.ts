@@ -95,6 +95,7 @@ export function recordedRun(): { recorder: RunRecorder; summary: Summary; start:
     failed_calls: 4,
     rate_limit_errors: 3,
     fallback_switches: 1,
+    spills: 0,
     retries: 4,
     current_concurrency: 2,
     quotas: [

@@ -1,3 +1,4 @@
+import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker, type BreakerTransition } from '../../src/router/circuit-breaker.js';
 
@@ -152,5 +153,57 @@ describe('CircuitBreaker', () => {
     breaker.release();
     expect(breaker.state).toBe('half_open');
     expect(breaker.tryAcquire()).toBe(true);
+  });
+});
+
+describe('CircuitBreaker on a scheduler', () => {
+  function onClock() {
+    const scheduler = new VirtualTimeScheduler();
+    const transitions: BreakerTransition[] = [];
+    const breaker = new CircuitBreaker(
+      settings,
+      () => scheduler.now(),
+      (t) => transitions.push(t),
+      scheduler,
+    );
+    const advanceTo = (ms: number) => {
+      scheduler.maxFrames = ms;
+      scheduler.flush();
+    };
+    return { breaker, transitions, advanceTo };
+  }
+
+  it('closes when the retry hint that opened it ends, with no caller asking', () => {
+    const { breaker, transitions, advanceTo } = onClock();
+    breaker.recordFailure(47_000);
+    advanceTo(46_999);
+    expect(breaker.state).toBe('open');
+    advanceTo(47_000);
+    expect(breaker.state).toBe('closed');
+    expect(transitions.at(-1)).toMatchObject({
+      from: 'open',
+      to: 'closed',
+      reason: 'retry hint passed',
+      at: 47_000,
+    });
+  });
+
+  it('turns half-open when its cool-down ends, and leaves the probe to the next caller', () => {
+    const { breaker, transitions, advanceTo } = onClock();
+    for (let i = 0; i < 3; i++) breaker.recordFailure();
+    advanceTo(1_000);
+    expect(transitions.at(-1)).toMatchObject({ to: 'half_open', reason: 'cool-down over', at: 1_000 });
+    expect(breaker.tryAcquire()).toBe(true);
+    expect(breaker.tryAcquire()).toBe(false);
+  });
+
+  it('stays open as long as a trip that lengthens the spell asks', () => {
+    const { breaker, transitions, advanceTo } = onClock();
+    breaker.recordFailure(20_000);
+    breaker.trip('quota exhausted', 60_000);
+    advanceTo(59_999);
+    expect(breaker.state).toBe('open');
+    advanceTo(60_000);
+    expect(transitions.at(-1)).toMatchObject({ to: 'half_open', at: 60_000 });
   });
 });

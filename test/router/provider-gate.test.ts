@@ -198,6 +198,25 @@ describe('ProviderGate admitting calls', () => {
     limit.close();
   });
 
+  it('tells when a call asked for now could start: at once when nothing holds it, else when the window lets the first in line', async () => {
+    const free = ProviderGate.create({ policy: 'seed', initial: 3, max: 10 }, new VirtualTimeScheduler());
+    expect(free.startsAt(5_000)).toBe(0);
+    free.close();
+    const scheduler = new VirtualTimeScheduler();
+    const limit = ProviderGate.create({ policy: 'adaptive', initial: 3, max: 10 }, scheduler);
+    await teachWindow(limit, scheduler);
+    // The learnt window is full (calls at 0 … 900): the next may start when the call at 0 leaves.
+    expect(limit.startsAt(100)).toBe(10_000);
+    void limit.admit(100);
+    // One already waits for that moment; a call asked for after it starts no sooner.
+    expect(limit.startsAt(100)).toBeGreaterThanOrEqual(10_000);
+    runUntil(scheduler, 10_000);
+    await settled();
+    expect(limit.waiting).toBe(0);
+    limit.close();
+    expect(limit.startsAt(100)).toBe(scheduler.now());
+  });
+
   it('drops a waiting call whose caller gives up, and lets the next one through in its place', async () => {
     const scheduler = new VirtualTimeScheduler();
     const limit = ProviderGate.create({ policy: 'adaptive', initial: 3, max: 10 }, scheduler);

@@ -1,0 +1,173 @@
+import { Subject, VirtualTimeScheduler } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { TagspaceError } from '../../src/model/errors.js';
+import type { Provider } from '../../src/router/provider.js';
+import { promptTokens, ProviderSlot } from '../../src/router/provider-slot.js';
+import { admitOrSpill, spillTarget, type SpillCandidate } from '../../src/router/spill-over.js';
+import type { ProviderName } from '../../src/model/provider-name.js';
+
+const pages = [{ pageId: 'p1', title: 'T', text: 'Some text.' }];
+
+const candidate = (startsAt: number, free: boolean): SpillCandidate & { id: string } => ({
+  id: `starts ${startsAt}${free ? '' : ', busy'}`,
+  startsAt: () => startsAt,
+  canStartNow: () => free && startsAt <= 1_000,
+});
+
+describe('spillTarget', () => {
+  const at = { now: 1_000, waitingSince: 1_000 };
+
+  it('spills when the provider would hold the call longer than afterMs and another can start it now', () => {
+    const q = candidate(1_000, true);
+    expect(spillTarget(pages, { ...at, startsAt: 4_001 }, 3_000, [q])).toBe(q);
+  });
+
+  it('waits when the provider would start the call within afterMs', () => {
+    expect(spillTarget(pages, { ...at, startsAt: 4_000 }, 3_000, [candidate(1_000, true)])).toBeUndefined();
+  });
+
+  it('spills a call that has waited afterMs, whatever its provider predicted', () => {
+    const q = candidate(1_000, true);
+    expect(spillTarget(pages, { now: 1_000, waitingSince: -2_000, startsAt: 1_500 }, 3_000, [q])).toBe(q);
+  });
+
+  it('goes only to a provider that can start the call now, the first in preference order', () => {
+    const later = candidate(2_000, true);
+    const busy = candidate(1_000, false);
+    const free = candidate(1_000, true);
+    const second = candidate(1_000, true);
+    expect(spillTarget(pages, { ...at, startsAt: 60_000 }, 3_000, [later, busy, free, second])).toBe(free);
+    expect(spillTarget(pages, { ...at, startsAt: 60_000 }, 3_000, [later, busy])).toBeUndefined();
+  });
+});
+
+const fake = (name: ProviderName): Provider => ({
+  name,
+  model: `${name}-m`,
+  keySetting: `${name.toUpperCase()}_API_KEY`,
+  tag: () => Promise.reject(new Error('not called in these tests')),
+});
+
+function slots() {
+  const scheduler = new VirtualTimeScheduler();
+  const make = (name: ProviderName) =>
+    new ProviderSlot(fake(name), {
+      breaker: { failureThreshold: 1, longHintMs: 10_000, cooldownMs: 1_000, maxCooldownMs: 4_000 },
+      concurrency: { policy: 'adaptive', initial: 2, max: 10 },
+      quotaCooldownMs: 60_000,
+      now: () => scheduler.now(),
+      scheduler,
+      onTransition: () => {},
+    });
+  const advanceTo = (ms: number) => {
+    scheduler.maxFrames = ms;
+    scheduler.flush();
+  };
+  return { gemini: make('gemini'), openai: make('openai'), scheduler, advanceTo };
+}
+
+/** A 429 whose hint pauses the adaptive policy (short enough to leave the breaker closed). */
+const pause = (slot: ProviderSlot, ms: number) =>
+  slot.record({ startedAt: 0, error: new TagspaceError('rate_limited', '429', { retryAfterMs: ms }) });
+
+const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('admitOrSpill', () => {
+  it('goes to the idle provider at once when its own is paused longer than afterMs', async () => {
+    const { gemini, openai, scheduler } = slots();
+    pause(gemini, 8_000);
+    const changes$ = new Subject<void>();
+    const admission = await admitOrSpill(gemini, pages, {
+      spill: { afterMs: 3_000 },
+      candidates: () => [openai],
+      scheduler,
+      changes$,
+      signal: undefined,
+    });
+    expect(admission).toEqual({ slot: openai, spilled: true, estimatedTokens: promptTokens(pages) });
+    expect(scheduler.now()).toBe(0);
+  });
+
+  it('stays with its provider when spill-over is off, and goes when the pause ends', async () => {
+    const { gemini, openai, scheduler, advanceTo } = slots();
+    pause(gemini, 8_000);
+    let admission: unknown;
+    void admitOrSpill(gemini, pages, {
+      spill: undefined,
+      candidates: () => [openai],
+      scheduler,
+      changes$: new Subject<void>(),
+      signal: undefined,
+    }).then((a) => (admission = a));
+    advanceTo(7_999);
+    await settled();
+    expect(admission).toBeUndefined();
+    advanceTo(8_000);
+    await settled();
+    expect(admission).toMatchObject({ slot: gemini, spilled: false });
+  });
+
+  it('waits at its gate while the other provider is busy too, and spills once that one frees', async () => {
+    const { gemini, openai, scheduler, advanceTo } = slots();
+    pause(gemini, 8_000);
+    pause(openai, 5_000);
+    let admission: unknown;
+    void admitOrSpill(gemini, pages, {
+      spill: { afterMs: 3_000 },
+      candidates: () => [openai],
+      scheduler,
+      changes$: new Subject<void>(),
+      signal: undefined,
+    }).then((a) => (admission = a));
+    advanceTo(4_999);
+    await settled();
+    expect(admission).toBeUndefined();
+    // OpenAI's pause ends first: the call goes there then, not when Gemini's does.
+    advanceTo(5_000);
+    await settled();
+    expect(admission).toMatchObject({ slot: openai, spilled: true });
+    expect(gemini.gate.waiting).toBe(0);
+  });
+
+  it('looks again when a breaker changes, once the call has waited afterMs', async () => {
+    const { gemini, openai, scheduler, advanceTo } = slots();
+    pause(gemini, 30_000);
+    openai.record({ startedAt: 0, error: new TagspaceError('overloaded', '503') });
+    expect(openai.breaker.state).toBe('open');
+    const changes$ = new Subject<void>();
+    let admission: unknown;
+    void admitOrSpill(gemini, pages, {
+      spill: { afterMs: 3_000 },
+      candidates: () => [openai],
+      scheduler,
+      changes$,
+      signal: undefined,
+    }).then((a) => (admission = a));
+    advanceTo(1_000);
+    // Half-open at 1 s: this call may be the probe.
+    changes$.next();
+    await settled();
+    expect(admission).toBeUndefined();
+    advanceTo(3_000);
+    await settled();
+    expect(admission).toMatchObject({ slot: openai, spilled: true });
+    expect(openai.breaker.tryAcquire()).toBe(false);
+  });
+
+  it('rejects, leaving no waiter behind, when the caller aborts', async () => {
+    const { gemini, openai, scheduler } = slots();
+    pause(gemini, 8_000);
+    pause(openai, 8_000);
+    const controller = new AbortController();
+    const waiting = admitOrSpill(gemini, pages, {
+      spill: { afterMs: 3_000 },
+      candidates: () => [openai],
+      scheduler,
+      changes$: new Subject<void>(),
+      signal: controller.signal,
+    });
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ kind: 'unavailable' });
+    expect(gemini.gate.waiting).toBe(0);
+  });
+});
