@@ -39,6 +39,8 @@ export interface Config {
   openai: ProviderConfig;
   providerTimeoutMs: number;
   concurrency: { policy: ConcurrencyPolicyName; initial: number; max: number };
+  /** Spill-over to the other provider (router/spill-over.ts); absent when off. */
+  spill: { afterMs: number } | undefined;
   batch: BatchSettings;
   cache: { enabled: boolean; size: number };
   retry: { maxRetries: number; baseDelayMs: number };
@@ -157,8 +159,11 @@ function buildConfig(command: string, v: SettingValues, env: Env, sources: Recor
       initial: num('concurrency'),
       max: num('maxConcurrency'),
     },
+    spill: bool('spill') ? { afterMs: num('spillAfterMs') } : undefined,
     batch: {
       size: num('batchSize'),
+      policy: v.batchPolicy,
+      maxSize: num('maxBatchSize'),
       lingerMs: num('lingerMs'),
       maxPromptTokens: num('maxPromptTokens'),
       maxPageTokens: num('maxPageTokens'),

@@ -17,6 +17,11 @@ export interface TagRecord {
   taggedAt: string;
   /** Present and true when the page was longer than the per-page token budget and was cut. */
   truncated?: boolean;
+  /**
+   * Present and true when the call that tagged it went to the other provider because the one the
+   * batch was for could not start it soon (spill-over), not because that one failed.
+   */
+  spilled?: boolean;
 }
 
 /** What a TagRecord takes from the call (or the cached record) that tagged its content. */
@@ -36,7 +41,7 @@ export interface TaggedPage {
 export function buildTagRecord(
   page: TaggedPage,
   source: TagSource,
-  made: { cached: boolean; taggedAt: string },
+  made: { cached: boolean; taggedAt: string; spilled?: boolean },
 ): TagRecord {
   const record: TagRecord = {
     pageId: page.event.pageId,
@@ -51,6 +56,7 @@ export function buildTagRecord(
     taggedAt: made.taggedAt,
   };
   if (page.truncated) record.truncated = true;
+  if (made.spilled === true) record.spilled = true;
   return record;
 }
 

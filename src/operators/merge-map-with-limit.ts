@@ -1,5 +1,10 @@
 import { from, Observable, type ObservableInput, type OperatorFunction, type Subscription } from 'rxjs';
 
+export interface MergeMapWithLimitOptions {
+  /** Told how many values it would dispatch now, after every change (see below). */
+  demand?: (wanted: number) => void;
+}
+
 /**
  * mergeMap whose concurrency is read from limit$ at every dispatch: lowering it never cancels work in flight; raising it dispatches queued items at once; limit 0 holds all new dispatches.
  *
@@ -10,11 +15,17 @@ import { from, Observable, type ObservableInput, type OperatorFunction, type Sub
  * is dispatched. Completes when the source has completed, the queue is empty and nothing is in
  * flight; an error from the source, from limit$ or from any inner goes downstream at once and
  * tears down everything else. The queue is unbounded, like mergeMap's buffer: backpressure belongs
- * upstream.
+ * upstream — `demand` tells upstream how many values it would dispatch now,
+ *
+ *   demand = limit − active − queued      (≤ 0: none)
+ *
+ * after every change of any of them, so a producer that listens (batchPages) can hold its values
+ * until they can go.
  */
 export function mergeMapWithLimit<T, R>(
   project: (value: T, index: number) => ObservableInput<R>,
   limit$: Observable<number>,
+  opts: MergeMapWithLimitOptions = {},
 ): OperatorFunction<T, R> {
   return (source) =>
     new Observable<R>((subscriber) => {
@@ -62,6 +73,7 @@ export function mergeMapWithLimit<T, R>(
         } finally {
           draining = false;
         }
+        if (!subscriber.closed) opts.demand?.(limit - active - queue.length);
       };
 
       subscriber.add(

@@ -11,6 +11,8 @@ import type { OwnedWork, BatchOut } from './owned-work.js';
 import { claimBatch, type PendingPages } from './pending-pages.js';
 import { settleFailed, settleTagged } from './settle-work.js';
 import type { TagCache } from './tag-cache.js';
+import type { SizeWatch } from './size-watch.js';
+import type { RouterEvent } from '../model/router-event.js';
 
 export interface SendDeps {
   router: Router;
@@ -40,6 +42,8 @@ export function sendBatch(
   pending: PendingPages,
   owned: OwnedWork,
   signals: BatchSignals | undefined,
+  /** The batch-size rule, fed with each batch's router events (tag-deliveries.ts). */
+  sizer?: SizeWatch,
 ): (pages: PageWork[]) => Observable<Outcome> {
   const { router, cache, stats, scheduler, signal, observer } = deps;
   /** The batch's wait ended because none of its pages is this consumer's any more, not for a shutdown. */
@@ -50,9 +54,23 @@ export function sendBatch(
     watch: BatchObserver | undefined,
     batchOut: BatchOut,
   ): Promise<PageTagResult[]> => {
-    const opts = { signal: batchOut.drop.signal, wanted: batchOut.wanted };
+    const sizing = sizer?.listener();
+    const onEvent =
+      sizing === undefined
+        ? watch === undefined
+          ? undefined
+          : (e: RouterEvent) => watch.event(e)
+        : (e: RouterEvent) => {
+            sizing(e);
+            watch?.event(e);
+          };
+    const opts = {
+      signal: batchOut.drop.signal,
+      wanted: batchOut.wanted,
+      ...(onEvent !== undefined && { onEvent }),
+    };
     if (watch === undefined) return router.tagBatch(request, opts);
-    return router.tagBatch(request, { ...opts, onEvent: (e) => watch.event(e) }).then(
+    return router.tagBatch(request, opts).then(
       (results) => {
         watch.end();
         return results;
@@ -125,5 +143,6 @@ function toRecord(work: PageWork, result: Extract<PageTagResult, { ok: true }>, 
     model: result.model,
     promptVersion: PROMPT_VERSION,
   };
-  return buildTagRecord(work, source, { cached: false, taggedAt: new Date(now).toISOString() });
+  const taggedAt = new Date(now).toISOString();
+  return buildTagRecord(work, source, { cached: false, taggedAt, spilled: result.spilled === true });
 }

@@ -1,5 +1,6 @@
 import {
   asyncScheduler,
+  BehaviorSubject,
   connect,
   filter,
   map,
@@ -24,13 +25,18 @@ import { logger } from '../telemetry/log.js';
 import { OWNS_EVERYTHING, type WorkOwnership } from './work-ownership.js';
 import { OwnedWork } from './owned-work.js';
 import { sendBatch } from './send-batch.js';
+import { sizeWatch, type SizeWatch } from './size-watch.js';
 
 const log = logger('pipeline');
 
 /** How pages are packed into calls (batch-pages.ts) and cut to size (page-work.ts). */
 export interface BatchSettings {
-  /** Pages per call at most (TAG_SPACE_BATCH_SIZE). */
+  /** Pages per call (TAG_SPACE_BATCH_SIZE): the size to start from; 1 pins it (rollback switch). */
   size: number;
+  /** fixed keeps `size`; adaptive follows the quota that binds (batch-size-rule.ts). Absent: fixed. */
+  policy?: 'fixed' | 'adaptive';
+  /** The most pages an adaptive batch grows to (--max-batch-size). */
+  maxSize?: number;
   /** How long a batch waits for more pages before it goes anyway. */
   lingerMs: number;
   /** Estimated prompt tokens per call at most. */
@@ -61,7 +67,9 @@ export interface TaggingDeps {
  *        ▼                     ▼                                                   ▼
  *   Outcome stream (every delivery ends as exactly one Outcome; the sink writes them)
  *
- * The concurrency of the LLM stage is the router's limit$, driven by call outcomes.
+ * The concurrency of the LLM stage is the router's limit$, driven by call outcomes. Batches are
+ * cut only when the dispatch has a free slot (its demand), at the size the batch-size rule gives
+ * then (size-watch.ts, batch-size-rule.ts, fed with every batch's router events).
  *
  * When the consumer loses partitions (ownership.lost$), their pages that have not gone out are
  * dropped at once, with no outcome: waiting ones are taken back from PendingPages (the batcher and
@@ -72,8 +80,12 @@ export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Out
   const { router, cache, stats, batch, scheduler = asyncScheduler, signal, observer } = deps;
   const ownership = deps.ownership ?? OWNS_EVERYTHING;
 
-  const send = (pending: PendingPages, owned: OwnedWork, signals: BatchSignals | undefined) =>
-    sendBatch({ router, cache, stats, scheduler, signal, observer }, pending, owned, signals);
+  const send = (
+    pending: PendingPages,
+    owned: OwnedWork,
+    signals: BatchSignals | undefined,
+    sizer: SizeWatch,
+  ) => sendBatch({ router, cache, stats, scheduler, signal, observer }, pending, owned, signals, sizer);
 
   // Each subscription gets its own registry of waiting pages and batches out: two runs of one
   // pipeline never share them.
@@ -104,6 +116,9 @@ export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Out
     owned: OwnedWork,
     signals: BatchSignals | undefined,
   ): Observable<Outcome> {
+    const sizer = sizeWatch(batch, router, scheduler);
+    // How many batches the dispatch would start now: batches are cut only into a free slot.
+    const demand$ = new BehaviorSubject(0);
     return deliveries.pipe(
       tap((d) => {
         stats.received();
@@ -125,13 +140,16 @@ export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Out
                   ),
                   map((d) => d.work),
                   batchPages({
-                    maxPages: batch.size,
+                    maxPages: () => sizer.rule.size,
                     lingerMs: batch.lingerMs,
                     maxPromptTokens: batch.maxPromptTokens,
                     scheduler,
                     isLive: (w) => pending.isWaiting(w),
+                    demand$,
                   }),
-                  mergeMapWithLimit(send(pending, owned, signals), router.limit$),
+                  mergeMapWithLimit(send(pending, owned, signals, sizer), router.limit$, {
+                    demand: (wanted) => demand$.next(wanted),
+                  }),
                 ),
               ),
             ),

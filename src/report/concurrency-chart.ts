@@ -5,9 +5,10 @@ export const MARK_STYLE: Record<MarkKind, { colour: string; lane: string }> = {
   rate_limit: { colour: '#dc2626', lane: '429s' },
   retry: { colour: '#d97706', lane: 'retries' },
   fallback: { colour: '#7c3aed', lane: 'fallbacks' },
+  spill: { colour: '#0891b2', lane: 'spills' },
   breaker: { colour: '#334155', lane: 'breaker' },
 };
-const LANES: MarkKind[] = ['rate_limit', 'retry', 'fallback', 'breaker'];
+const LANES: MarkKind[] = ['rate_limit', 'retry', 'fallback', 'spill', 'breaker'];
 
 const W = 1180;
 const M = { left: 96, right: 20, top: 14 };
@@ -18,7 +19,8 @@ const AXIS_H = 34;
 /**
  * The concurrency limit of the LLM stage over the run (a step line; grey bands where it was 0,
  * dispatch paused for a retry hint), the batches in flight under it (a filled step area), and one
- * lane per kind of mark below, on the same time axis: 429s, retries, fallbacks, breaker changes.
+ * lane per kind of mark below, on the same time axis: 429s, retries, fallbacks, spills, breaker
+ * changes.
  * Each mark is one element of class `mark mark-<kind>` with a tooltip.
  */
 export function concurrencyChart(data: RunReportData): string {
@@ -114,6 +116,8 @@ function markShape(m: Mark, px: number, cy: number): string {
       return `<circle class="${cls}" fill="${colour}" cx="${X}" cy="${cy}" r="4">${title}</circle>`;
     case 'fallback':
       return `<path class="${cls}" fill="${colour}" d="M${X},${cy - 6}L${fmt(px + 6)},${cy}L${X},${cy + 6}L${fmt(px - 6)},${cy}Z">${title}</path>`;
+    case 'spill':
+      return `<path class="${cls}" fill="${colour}" d="M${fmt(px - 5)},${cy + 5}L${fmt(px + 5)},${cy + 5}L${X},${cy - 5}Z">${title}</path>`;
     case 'breaker':
       return `<rect class="${cls}" fill="${colour}" x="${fmt(px - 4)}" y="${cy - 4}" width="8" height="8">${title}</rect>`;
   }

@@ -36,6 +36,7 @@ export function renderReport(data: RunReportData): string {
       count(t.fallbackSwitches),
       `${percent(t.fallbackSwitches, t.llmCalls)} of calls · ${count(t.retries)} retries`,
     ),
+    kpi('spills', count(t.spills), `${percent(t.spills, t.llmCalls)} of calls, to the idle provider`),
     kpi(
       'cache hit rate',
       `${(data.cache.hitRate * 100).toFixed(1)}%`,
@@ -74,7 +75,7 @@ export function renderReport(data: RunReportData): string {
 <div class="kpis">${kpis.join('')}</div>
 <section class="card">
 <h2>Concurrency limit over time</h2>
-<p class="note">The limit the LLM stage dispatched at (it follows call outcomes), the batches at the providers under it, and every 429, retry, fallback and breaker change on the same time axis. Hover for values.</p>
+<p class="note">The limit the LLM stage dispatched at (it follows call outcomes), the batches at the providers under it, and every 429, retry, fallback, spill and breaker change on the same time axis. Hover for values.</p>
 <div class="legend-row">${legend.join('')}</div>
 ${concurrencyChart(data)}
 </section>

@@ -26,6 +26,7 @@ export interface RunReportData {
     batches: number;
     rateLimitErrors: number;
     fallbackSwitches: number;
+    spills: number;
     retries: number;
     inputTokens: number;
     outputTokens: number;
@@ -56,7 +57,7 @@ export interface SeriesPoint {
   v: number;
 }
 
-export type MarkKind = 'rate_limit' | 'retry' | 'fallback' | 'breaker';
+export type MarkKind = 'rate_limit' | 'retry' | 'fallback' | 'spill' | 'breaker';
 
 export interface Mark {
   t: number;

@@ -96,6 +96,7 @@ export class RunRecorder implements TaggingObserver {
         batches: summary.batches,
         rateLimitErrors: summary.rateLimitErrors,
         fallbackSwitches: summary.fallbackSwitches,
+        spills: summary.spills,
         retries: summary.retries,
         inputTokens: summary.inputTokens,
         outputTokens: summary.outputTokens,
@@ -149,6 +150,9 @@ export class RunRecorder implements TaggingObserver {
         return;
       case 'fallback':
         this.mark({ t, kind: 'fallback', label: `fallback ${e.from} → ${e.to}: ${e.reason}` });
+        return;
+      case 'spill':
+        this.mark({ t, kind: 'spill', label: `spill ${e.from} → ${e.to}: ${e.reason}` });
         return;
       case 'breaker':
         this.mark({ t, kind: 'breaker', label: `${e.provider} breaker ${e.from} → ${e.to}: ${e.reason}` });

@@ -86,6 +86,18 @@ export class BatchTrace implements BatchObserver {
           at,
         );
         return;
+      case 'spill':
+        this.span.addEvent(
+          'spill',
+          {
+            'tagspace.from': e.from,
+            'tagspace.to': e.to,
+            'tagspace.reason': e.reason,
+            [sc.TAGSPACE_PAGES]: e.pages,
+          },
+          at,
+        );
+        return;
       case 'breaker':
         this.span.addEvent(
           'breaker',

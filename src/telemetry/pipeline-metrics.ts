@@ -42,6 +42,7 @@ export interface GaugeSources {
  *   tagspace_failed_calls_total{kind}                = failed_calls
  *   tagspace_rate_limit_errors_total                 = rate_limit_errors (429 or rate_limited)
  *   tagspace_fallback_switches_total, tagspace_retries_total
+ *   tagspace_spills_total{from,to}                   spills (not fallbacks: nothing failed)
  *   tagspace_events_total{outcome}                   tagged · cached · tombstone · skipped · dead_letter
  *
  * plus histograms tagspace_provider_latency_seconds{provider,outcome} (answered calls, as the
@@ -80,6 +81,7 @@ export class PipelineMetrics implements TaggingObserver {
   private readonly failed: Counter;
   private readonly rateLimited: Counter;
   private readonly fallbacks: Counter;
+  private readonly spills: Counter;
   private readonly retries: Counter;
   private readonly events: Counter;
   private readonly tokens: Counter;
@@ -108,6 +110,9 @@ export class PipelineMetrics implements TaggingObserver {
     });
     this.fallbacks = meter.createCounter('tagspace.fallback_switches', {
       description: 'batches that switched provider',
+    });
+    this.spills = meter.createCounter('tagspace.spills', {
+      description: 'calls sent to another provider because theirs would hold them',
     });
     this.retries = meter.createCounter('tagspace.retries', { description: 'retries after a failed call' });
     this.events = meter.createCounter('tagspace.events', {
@@ -292,6 +297,9 @@ export class PipelineMetrics implements TaggingObserver {
         return;
       case 'fallback':
         this.fallbacks.add(1, { from: e.from, to: e.to });
+        return;
+      case 'spill':
+        this.spills.add(1, { from: e.from, to: e.to });
         return;
       default:
         return;

@@ -122,6 +122,33 @@ describe('loadConfig', () => {
     );
   });
 
+  it('sizes batches adaptively from 5 up to 40 pages and spills after 3 s unless told otherwise', () => {
+    const c = loadConfig('run', [], {});
+    expect(c.batch).toMatchObject({ size: 5, policy: 'adaptive', maxSize: 40 });
+    expect(c.spill).toEqual({ afterMs: 3000 });
+    const pinned = loadConfig(
+      'run',
+      ['--batch-policy', 'fixed', '--max-batch-size', '20', '--spill', 'off'],
+      {
+        TAGSPACE_SPILL_AFTER_MS: '500',
+      },
+    );
+    expect(pinned.batch).toMatchObject({ size: 5, policy: 'fixed', maxSize: 20 });
+    expect(pinned.spill).toBeUndefined();
+    const fromEnv = loadConfig('run', [], { TAGSPACE_MAX_BATCH_SIZE: '12', TAGSPACE_SPILL_AFTER_MS: '500' });
+    expect(fromEnv.batch.maxSize).toBe(12);
+    expect(fromEnv.spill).toEqual({ afterMs: 500 });
+  });
+
+  it('rejects an unknown batch policy and a maximum batch size below 1, naming the setting', () => {
+    expect(configError(() => loadConfig('run', ['--batch-policy', 'big'], {})).message).toContain(
+      '--batch-policy',
+    );
+    expect(configError(() => loadConfig('run', [], { TAGSPACE_MAX_BATCH_SIZE: '0' })).message).toContain(
+      'TAGSPACE_MAX_BATCH_SIZE',
+    );
+  });
+
   it('never puts a key into an error message', () => {
     const e = configError(() =>
       loadConfig('run', ['--max-tags', 'x'], { GEMINI_API_KEY: 'AIzaSyD-supersecret-1234567890' }),

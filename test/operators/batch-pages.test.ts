@@ -92,9 +92,9 @@ describe('batchPages', () => {
         batchPages({ ...roomy, maxPages: 2, lingerMs: 3, isLive: (w) => !dead.has(w) }),
         ids,
       );
-      // a is pruned when b arrives (restarting the linger); c fills the batch to 2 and is
-      // dropped from it, so b leaves alone at frame 4; d lingers on its own until frame 12.
-      expectObservable(result).toBe('----x-------y', { x: 'b', y: 'd' });
+      // a and c are dead on arrival: neither starts a linger nor counts towards a batch, so b
+      // leaves alone when its own linger ends (frame 5); d lingers on its own until frame 12.
+      expectObservable(result).toBe('-----x------y', { x: 'b', y: 'd' });
     });
   });
 
@@ -113,19 +113,54 @@ describe('batchPages', () => {
         return true;
       };
       const result = source.pipe(batchPages({ ...roomy, isLive }), ids);
-      // a is buffered; b's arrival prunes the buffer, which asks isLive(a).
-      expectObservable(result).toBe('-#', undefined, new Error('isLive broke'));
-      expectSubscriptions(source.subscriptions).toBe('^!');
+      // a's arrival asks whether a batch is due, which asks isLive(a).
+      expectObservable(result).toBe('#', undefined, new Error('isLive broke'));
+      expectSubscriptions(source.subscriptions).toBe('(^!)');
     });
   });
 
   it('sends a throw at the linger flush downstream as an error', () => {
-    scheduler().run(({ hot, expectObservable }) => {
+    const ts = scheduler();
+    ts.run(({ hot, expectObservable }) => {
       const isLive = (): boolean => {
-        throw new Error('isLive broke');
+        if (ts.now() >= 20) throw new Error('isLive broke');
+        return true;
       };
       const result = hot('a', pages()).pipe(batchPages({ ...roomy, lingerMs: 20, isLive }), ids);
       expectObservable(result).toBe('20ms #', undefined, new Error('isLive broke'));
+    });
+  });
+
+  it('holds pages while the consumer wants no batch, and cuts them when it does', () => {
+    scheduler().run(({ hot, cold, expectObservable }) => {
+      const demand$ = hot('0------1-1--1', { 0: 0, 1: 1 });
+      const result = cold('abcdefg|', pages()).pipe(batchPages({ ...roomy, maxPages: 3, demand$ }), ids);
+      // One batch each time a slot frees, of the oldest pages; what is left once the source
+      // completed goes with the next free slot, and then the operator completes.
+      expectObservable(result).toBe('-------x-y--(z|)', { x: 'abc', y: 'def', z: 'g' });
+    });
+  });
+
+  it('cuts a batch at the size of the moment it leaves, not of when its pages came', () => {
+    scheduler().run(({ hot, cold, expectObservable }) => {
+      let size = 2;
+      const demand$ = hot('0---1-1', { 0: 0, 1: 1 });
+      cold('-----x').subscribe(() => (size = 4));
+      const result = cold('abcdefgh|', pages()).pipe(
+        batchPages({ ...roomy, maxPages: () => size, demand$ }),
+        ids,
+      );
+      // g and h wait for the next slot.
+      expectObservable(result).toBe('----x-y', { x: 'ab', y: 'cdef' });
+    });
+  });
+
+  it('starts the linger of pages that waited for a slot from their arrival', () => {
+    scheduler().run(({ hot, expectObservable }) => {
+      const demand$ = hot('0-------1', { 0: 0, 1: 1 });
+      const result = hot('a', pages()).pipe(batchPages({ ...roomy, lingerMs: 5, demand$ }), ids);
+      // a waited 8 frames for the slot, more than its linger: it leaves the moment it can.
+      expectObservable(result).toBe('--------x', { x: 'a' });
     });
   });
 

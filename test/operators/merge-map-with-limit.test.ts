@@ -32,6 +32,32 @@ describe('mergeMapWithLimit', () => {
     });
   });
 
+  it('tells upstream how many values it would dispatch now, after every change', () => {
+    const ts = scheduler();
+    const seen: [number, number][] = [];
+    ts.run(({ cold, hot, expectObservable }) => {
+      const limit$ = hot('a----b', { a: 2, b: 0 });
+      const result = cold('ab-c|').pipe(
+        mergeMapWithLimit((v) => cold('---(x|)', { x: v }), limit$, {
+          demand: (wanted) => seen.push([ts.now(), wanted]),
+        }),
+      );
+      expectObservable(result).toBe('---ab-(c|)');
+    });
+    // 2 free; a and b take them; c queues (−1); a and b end, c starts (1 free); the limit drops
+    // to 0 with c running (−1); c ends (0).
+    expect(seen).toEqual([
+      [0, 2],
+      [0, 1],
+      [1, 0],
+      [3, -1],
+      [3, 0],
+      [4, 1],
+      [5, -1],
+      [6, 0],
+    ]);
+  });
+
   it('holds every new dispatch while the limit is 0', () => {
     scheduler().run(({ cold, hot, expectObservable }) => {
       const limit$ = hot('a---b', { a: 0, b: 2 });

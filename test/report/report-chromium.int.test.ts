@@ -10,7 +10,13 @@ import { cleanEnv, runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tagspace-report-'));
 const reportFile = join(dir, 'report.html');
-let summary: { rateLimitErrors: number; retries: number; fallbackSwitches: number; events: number };
+let summary: {
+  rateLimitErrors: number;
+  retries: number;
+  fallbackSwitches: number;
+  spills: number;
+  events: number;
+};
 let browser: Browser;
 
 /** Opens the report at 1400 × 1000 and waits until its script has run. */
@@ -28,7 +34,8 @@ afterAll(async () => {
 
 beforeAll(async () => {
   browser = await launchChromium();
-  // A space large enough, and a Gemini quota small enough, that the run meets 429s and retries.
+  // A space large enough, and a Gemini quota small enough, that the run meets 429s and retries; batches
+  // pinned at 5 pages, since grown ones would fit the quota and meet none.
   const input = join(dir, 'space.jsonl');
   writeFileSync(
     input,
@@ -65,6 +72,8 @@ beforeAll(async () => {
       reportFile,
       '--summary-json',
       summaryFile,
+      '--batch-policy',
+      'fixed',
     ],
     { env: cleanEnv(), cwd: dir, timeoutMs: 120_000 },
   );
@@ -73,7 +82,7 @@ beforeAll(async () => {
 }, 180_000);
 
 describe('the HTML run report in headless Chromium', () => {
-  it('renders the run’s limit series and one mark per 429, retry and fallback, after its script ran', async () => {
+  it('renders the run’s limit series and one mark per 429, retry, fallback and spill, after its script ran', async () => {
     const page = await openReport();
     const dom = await page.content();
     expect(dom).toContain('data-ready="true"');
@@ -82,9 +91,9 @@ describe('the HTML run report in headless Chromium', () => {
     expect(count('rate_limit')).toBe(summary.rateLimitErrors);
     expect(count('retry')).toBe(summary.retries);
     expect(count('fallback')).toBe(summary.fallbackSwitches);
-    expect(dom).toContain(
-      `data-marks="${summary.rateLimitErrors + summary.retries + summary.fallbackSwitches + count('breaker')}"`,
-    );
+    expect(count('spill')).toBe(summary.spills);
+    const marks = summary.rateLimitErrors + summary.retries + summary.fallbackSwitches + summary.spills;
+    expect(dom).toContain(`data-marks="${marks + count('breaker')}"`);
     const data = JSON.parse(
       /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(dom)?.[1] ?? 'null',
     ) as {

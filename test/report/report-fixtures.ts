@@ -167,6 +167,7 @@ export function recordedRun(): { recorder: RunRecorder; summary: Summary; start:
     batches: 2,
     rateLimitErrors: 3,
     fallbackSwitches: 1,
+    spills: 0,
     retries: 4,
     durationMs: 2300,
     inputTokens: 1400,

@@ -140,6 +140,7 @@ describe('PipelineMetrics on /metrics', () => {
     expect(one('tagspace_inflight_calls')).toBe(0);
     expect(one('tagspace_calls_waiting')).toBe(0);
     expect(one('tagspace_batches_in_router')).toBe(0);
+    expect(sum('tagspace_spills_total')).toBe(0);
     expect(one('tagspace_consumer_lag')).toBe(17);
     expect(one('tagspace_consumer_fetch_lag')).toBe(3);
     expect(one('tagspace_cache_hits_total')).toBe(4);
@@ -182,6 +183,58 @@ describe('PipelineMetrics on /metrics', () => {
     };
     expect(sum(`${usage}_count`, labels)).toBeGreaterThan(0);
     expect(sum(`${usage}_bucket`, { ...labels, le: '67108864' })).toBe(sum(`${usage}_count`, labels));
+  });
+
+  it('counts spills apart from fallbacks', async () => {
+    // The same tiny Gemini quota, with spill-over on: batches its retry hint holds go to OpenAI as
+    // spills, and only the batches that met the 429 themselves fall back.
+    const spilling = new Router({
+      providers: {
+        gemini: new GeminiProvider({
+          apiKey: 'g',
+          model: 'gemini-2.0-flash',
+          baseUrl: sim.geminiBaseUrl,
+          timeoutMs: 5000,
+        }),
+        openai: new OpenAIProvider({
+          apiKey: 'o',
+          model: 'gpt-4o-mini',
+          baseUrl: sim.openaiBaseUrl,
+          timeoutMs: 5000,
+        }),
+      },
+      backoff: { baseDelayMs: 5, maxDelayMs: 20, maxRetries: 1, jitter: 0 },
+      spill: { afterMs: 50 },
+    });
+    const exporter = new PrometheusExporter({ preventServerStart: true });
+    const provider = new MeterProvider({ readers: [exporter] });
+    const watched = new PipelineMetrics(provider.getMeter('spill'), {
+      limit: () => spilling.metrics().current_concurrency,
+      calls: () => spilling.calls(),
+    });
+    const { events } = generateSpace({ pages: 20, seed: 5, spaceKey: 'SPL' });
+    const pages = events.map((e) => ({ pageId: e.pageId, title: e.title, text: pageText(e) }));
+    for (let i = 0; i < 20; i += 5) {
+      const batch = pages.slice(i, i + 5);
+      const watch = watched.batch(batch.map((p) => work(p.pageId, 1)));
+      const done = spilling.tagBatch(batch, { onEvent: (e) => watch.event(e) });
+      await done;
+      watch.end();
+    }
+    const { resourceMetrics } = await exporter.collect();
+    const points = (name: string) =>
+      resourceMetrics.scopeMetrics
+        .flatMap((sm) => sm.metrics)
+        .filter((m) => m.descriptor.name === name)
+        .flatMap((m) => m.dataPoints.map((d) => d.value as number));
+    const origin = spilling.metrics();
+    expect(origin.spills).toBeGreaterThan(0);
+    expect(points('tagspace.spills').reduce((a, b) => a + b, 0)).toBe(origin.spills);
+    expect(points('tagspace.fallback_switches').reduce((a, b) => a + b, 0)).toBe(origin.fallback_switches);
+    expect(origin.spills + origin.fallback_switches).toBeLessThanOrEqual(4);
+    expect(points('tagspace.inflight_calls')).toEqual([0]);
+    spilling.close();
+    await provider.shutdown();
   });
 
   it('answers /healthz always and /readyz only when every check holds', async () => {

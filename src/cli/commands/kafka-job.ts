@@ -187,9 +187,13 @@ async function runJob(
     throw err;
   }
   // Read about what the providers serve in a window, not a backlog this member may lose unserved.
+  // Pages per call: what adaptive batches may grow to (not the rollback switch's 1), so a backlog
+  // can fill them.
+  const grows = config.batch.policy === 'adaptive' && config.batch.size > 1;
+  const pagesPerCall = grows ? (config.batch.maxSize ?? config.batch.size) : config.batch.size;
   const readAhead = new ReadAhead({
     maxInFlight: k.maxInFlight,
-    batchSize: config.batch.size,
+    batchSize: Math.max(config.batch.size, pagesPerCall),
     maxConcurrency: config.concurrency.max,
   });
   const sender = new PartitionSender(partitions, { oneAtATime: k.exactlyOnce });

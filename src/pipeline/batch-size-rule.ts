@@ -1,0 +1,154 @@
+import type { ProviderName } from '../model/provider-name.js';
+import type { RouterEvent } from '../model/router-event.js';
+
+/**
+ * How many pages the next batch may hold: the adaptive batch size. Pure; time from `now`.
+ *
+ *   size      = clamp(⌊s⌋, 1, cap)                       s₀ = start; policy fixed or start = 1: size ≡ start
+ *   cap       = min(max(maxSize, start), quotaCap)
+ *   quotaCap  = max(start, ⌈T̂ / (R̂ · ĉ)⌉)  when the preferred provider's pacing learnt both quotas
+ *             = start                       when only tokens are known to bind (T̂ alone, or a token
+ *                                           429 in the last memoryMs)
+ *             = ∞                           otherwise: requests bind, or nothing has yet
+ *   ĉ         = reported tokens (in + out) per page, an EWMA (α = 0.2) over answered calls
+ *
+ *   answered whole, n ≥ ⌊s⌋ (the batch was full)  s ← min(cap, 2s) until the first shrink, then s + 1
+ *   truncated answer (MAX_TOKENS) of n pages        s ← min(s, max(1, n/2))
+ *   mis-attributed answer of n pages                s ← min(s, max(1, 3n/4))
+ *
+ * Why: a call costs one request whatever it holds, so where requests bind (Gemini's free tier:
+ * 15 a minute, a million tokens) pages per call are pages per request, and a batch may grow until
+ * the prompt budget stops it (batch-pages.ts) or its answer no longer fits the model's output
+ * limit (truncations halve it). Where tokens bind, a page costs its tokens in any batch: size buys
+ * nothing but larger failures, so it stays at the balance point T̂/(R̂·ĉ), where both quotas run
+ * out together, and never below the start. A mis-attributed answer costs its pages a call
+ * again, and gets likelier with more pages; it shrinks the size a quarter. Shrinks take the
+ * failed batch's own size n, so many answers of one size shrink it once.
+ */
+export interface BatchSizeOptions {
+  /** TAG_SPACE_BATCH_SIZE: the first size; 1 pins it (the rollback switch). */
+  start: number;
+  /** --max-batch-size: the most pages the size grows to (at least `start`). */
+  maxSize: number;
+  policy: 'fixed' | 'adaptive';
+  /** How long a token 429 counts as "tokens bind" when no quota was learnt (default 5 min). */
+  memoryMs?: number;
+}
+
+/** What a pacing policy has learnt of a provider's window quotas (reported tokens). */
+export interface QuotaView {
+  requests?: number;
+  tokens?: number;
+}
+
+const EWMA = 0.2;
+
+export class BatchSizeRule {
+  readonly start: number;
+  /** True when the size never moves (policy fixed, or start 1: the rollback switch). */
+  readonly pinned: boolean;
+  private readonly maxSize: number;
+  private readonly memoryMs: number;
+  private s: number;
+  private slowStart = true;
+  private perPage: number | undefined;
+  private quota: QuotaView = {};
+  private tokensRefusedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    opts: BatchSizeOptions,
+    private readonly now: () => number,
+  ) {
+    this.start = Math.max(1, Math.floor(opts.start));
+    this.maxSize = Math.max(this.start, Math.floor(opts.maxSize));
+    this.pinned = opts.policy === 'fixed' || this.start === 1;
+    this.memoryMs = opts.memoryMs ?? 5 * 60_000;
+    this.s = this.start;
+  }
+
+  /** Pages the next batch may hold. */
+  get size(): number {
+    if (this.pinned) return this.start;
+    return Math.max(1, Math.min(Math.floor(this.s), this.cap()));
+  }
+
+  /** A call's answer was usable for all its `pages`; `tokens` it reported (in + out), when known. */
+  answered(pages: number, tokens?: number): void {
+    if (tokens !== undefined && tokens > 0 && pages > 0) {
+      const c = tokens / pages;
+      this.perPage = this.perPage === undefined ? c : this.perPage + EWMA * (c - this.perPage);
+    }
+    if (this.pinned || pages < Math.floor(this.s)) return;
+    this.s = Math.min(this.cap(), this.slowStart ? 2 * this.s : this.s + 1);
+  }
+
+  /** An answer of `pages` pages was cut off at the output limit. */
+  truncated(pages: number): void {
+    this.shrink(pages / 2);
+  }
+
+  /** An answer of `pages` pages named pages wrongly (dropped, invented, twice, swapped). */
+  misattributed(pages: number): void {
+    this.shrink((3 * pages) / 4);
+  }
+
+  /** The preferred provider refused a call for this quota (a 429 that named it). */
+  refused(quota: 'requests' | 'tokens'): void {
+    if (quota === 'tokens') this.tokensRefusedAt = this.now();
+    this.s = Math.min(this.s, Math.max(this.start, this.cap()));
+  }
+
+  /** What the preferred provider's pacing has learnt of its quotas. */
+  learnt(quota: QuotaView | undefined): void {
+    this.quota = { ...quota };
+    this.s = Math.min(this.s, Math.max(this.start, this.cap()));
+  }
+
+  private shrink(to: number): void {
+    if (this.pinned) return;
+    this.slowStart = false;
+    this.s = Math.min(this.s, Math.max(1, Math.floor(to)));
+  }
+
+  private cap(): number {
+    return Math.min(this.maxSize, this.quotaCap());
+  }
+
+  private quotaCap(): number {
+    const { requests, tokens } = this.quota;
+    if (tokens !== undefined && requests !== undefined && this.perPage !== undefined) {
+      return Math.max(this.start, Math.ceil(tokens / (requests * this.perPage)));
+    }
+    const tokensBind = tokens !== undefined || this.now() - this.tokensRefusedAt < this.memoryMs;
+    return tokensBind ? this.start : Number.POSITIVE_INFINITY;
+  }
+}
+
+/**
+ * Feeds one batch's router events to the rule: answers, truncations and mis-attributions of
+ * every provider; 429s and learnt quotas of the provider batches go to first (`preferred()`),
+ * whose quota is the one that binds the size.
+ */
+export function batchSizeListener(
+  rule: BatchSizeRule,
+  preferred: () => { name: ProviderName; quota: QuotaView | undefined },
+): (e: RouterEvent) => void {
+  let wrong = false;
+  return (e) => {
+    if (e.type === 'attribution') {
+      wrong = true;
+      rule.misattributed(e.pages);
+      return;
+    }
+    if (e.type !== 'call') return;
+    const { name, quota } = preferred();
+    if (e.provider === name) rule.learnt(quota);
+    if (e.outcome === 'ok') {
+      if (!wrong) rule.answered(e.pages, (e.inputTokens ?? 0) + (e.outputTokens ?? 0) || undefined);
+    } else if (e.outcome === 'truncated_output') rule.truncated(e.pages);
+    else if (e.outcome === 'rate_limited' && e.provider === name && e.quota !== undefined) {
+      rule.refused(e.quota);
+    }
+    wrong = false;
+  };
+}

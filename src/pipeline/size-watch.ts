@@ -1,0 +1,43 @@
+import type { SchedulerLike } from 'rxjs';
+import type { RouterEvent } from '../model/router-event.js';
+import type { Router } from '../router/router.js';
+import { logger } from '../telemetry/log.js';
+import { BatchSizeRule, batchSizeListener } from './batch-size-rule.js';
+
+/** The batch-size rule of one pipeline subscription, and what feeds it. */
+export interface SizeWatch {
+  rule: BatchSizeRule;
+  /** A listener for one batch's router events (undefined when the size is pinned). */
+  listener(): ((e: RouterEvent) => void) | undefined;
+}
+
+/**
+ * A BatchSizeRule fed with every batch's router events and the preferred provider's learnt
+ * quotas; each change of the size is logged with the event that caused it.
+ */
+export function sizeWatch(
+  batch: { size: number; maxSize?: number; policy?: 'fixed' | 'adaptive' },
+  router: Pick<Router, 'preferred' | 'learntQuota'>,
+  scheduler: SchedulerLike,
+): SizeWatch {
+  const log = logger('batch');
+  const rule = new BatchSizeRule(
+    { start: batch.size, maxSize: batch.maxSize ?? batch.size, policy: batch.policy ?? 'fixed' },
+    () => scheduler.now(),
+  );
+  const preferred = () => ({ name: router.preferred, quota: router.learntQuota });
+  return {
+    rule,
+    listener: () => {
+      if (rule.pinned) return undefined;
+      const hear = batchSizeListener(rule, preferred);
+      return (e) => {
+        const before = rule.size;
+        hear(e);
+        const after = rule.size;
+        const cause = e.type === 'call' ? e.outcome : e.type;
+        if (after !== before) log.info({ from: before, to: after, cause }, 'batch size changed');
+      };
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { BatchSizeRule, batchSizeListener, type QuotaView } from '../../src/pipeline/batch-size-rule.js';
+import type { RouterEvent } from '../../src/model/router-event.js';
+
+function rule(opts: Partial<ConstructorParameters<typeof BatchSizeRule>[0]> = {}) {
+  let now = 0;
+  const r = new BatchSizeRule({ start: 5, maxSize: 40, policy: 'adaptive', ...opts }, () => now);
+  return { r, advance: (ms: number) => (now += ms) };
+}
+
+/** Answers full batches until the size stops moving; returns the sizes seen. */
+function growFully(r: BatchSizeRule, tokensPerPage = 330): number[] {
+  const sizes = [r.size];
+  for (let i = 0; i < 100; i++) {
+    r.answered(r.size, r.size * tokensPerPage);
+    if (r.size === sizes.at(-1)) break;
+    sizes.push(r.size);
+  }
+  return sizes;
+}
+
+describe('BatchSizeRule', () => {
+  it('starts at TAG_SPACE_BATCH_SIZE and doubles on every full batch answered while nothing says tokens bind', () => {
+    const { r } = rule();
+    expect(growFully(r)).toEqual([5, 10, 20, 40]);
+  });
+
+  it('grows only on full batches: a lone page that left at the linger time says nothing', () => {
+    const { r } = rule();
+    r.answered(1, 330);
+    r.answered(4, 1320);
+    expect(r.size).toBe(5);
+  });
+
+  it('halves on a truncated answer, then grows back one page per full batch', () => {
+    const { r } = rule();
+    growFully(r);
+    r.truncated(40);
+    expect(r.size).toBe(20);
+    r.answered(20, 6600);
+    expect(r.size).toBe(21);
+    r.answered(21, 6930);
+    expect(r.size).toBe(22);
+  });
+
+  it('shrinks by a quarter on a mis-attributed answer, and once for many answers of one size', () => {
+    const { r } = rule();
+    growFully(r);
+    r.misattributed(40);
+    r.misattributed(40);
+    r.truncated(40);
+    expect(r.size).toBe(20);
+    const other = rule().r;
+    growFully(other);
+    other.misattributed(40);
+    other.misattributed(40);
+    expect(other.size).toBe(30);
+  });
+
+  it('stays moderate once tokens bind: back to the start when only the token quota is known', () => {
+    const { r } = rule();
+    growFully(r);
+    r.learnt({ tokens: 200_000 });
+    expect(r.size).toBe(5);
+    expect(growFully(r)).toEqual([5]);
+  });
+
+  it('sizes to where requests and tokens run out together once both quotas are learnt', () => {
+    const { r } = rule();
+    growFully(r);
+    // 100k tokens and 15 requests a window at 330 tokens a page: 100000 / (15 · 330) ≈ 20.2.
+    r.learnt({ requests: 15, tokens: 100_000 });
+    expect(r.size).toBe(21);
+    // Gemini's free tier: a million tokens would take 200 pages a call; the maximum stops it.
+    const free = rule().r;
+    growFully(free);
+    free.learnt({ requests: 15, tokens: 1_000_000 });
+    expect(free.size).toBe(40);
+    // OpenAI's tier 1: tokens bind at 1.2 pages a call; never below the start.
+    const openai = rule().r;
+    growFully(openai);
+    openai.learnt({ requests: 500, tokens: 200_000 });
+    expect(openai.size).toBe(5);
+  });
+
+  it('keeps growing when requests bind (a requests 429, the request quota learnt)', () => {
+    const { r } = rule();
+    r.refused('requests');
+    r.learnt({ requests: 15 });
+    expect(growFully(r)).toEqual([5, 10, 20, 40]);
+  });
+
+  it('takes a token 429 as "tokens bind" for memoryMs when the policy learns no quota', () => {
+    const { r, advance } = rule({ memoryMs: 60_000 });
+    growFully(r);
+    r.refused('tokens');
+    expect(r.size).toBe(5);
+    advance(60_000);
+    r.answered(5, 1650);
+    expect(r.size).toBe(10);
+  });
+
+  it('never moves with TAG_SPACE_BATCH_SIZE=1 (the rollback switch) or with policy fixed', () => {
+    const one = rule({ start: 1 }).r;
+    expect(growFully(one)).toEqual([1]);
+    expect(one.pinned).toBe(true);
+    const fixed = rule({ policy: 'fixed' }).r;
+    expect(growFully(fixed)).toEqual([5]);
+    fixed.truncated(5);
+    expect(fixed.size).toBe(5);
+  });
+
+  it('grows to at least its start when the start is above the maximum', () => {
+    const { r } = rule({ start: 60, maxSize: 40 });
+    expect(r.size).toBe(60);
+  });
+});
+
+describe('batchSizeListener', () => {
+  const call = (extra: Partial<Extract<RouterEvent, { type: 'call' }>>): RouterEvent => ({
+    type: 'call',
+    provider: 'gemini',
+    model: 'm',
+    attempt: 1,
+    pages: 5,
+    outcome: 'ok',
+    inputTokens: 1500,
+    outputTokens: 150,
+    ...extra,
+  });
+
+  it('grows on a whole answer, not on one whose pages were mis-attributed', () => {
+    const { r } = rule();
+    const quota: QuotaView = {};
+    const hear = batchSizeListener(r, () => ({ name: 'gemini', quota }));
+    hear({ type: 'attribution', pages: 5, unanswered: ['p1'], invented: 0, duplicated: [], suspect: [] });
+    hear(call({}));
+    expect(r.size).toBe(3);
+    hear(call({ pages: 3 }));
+    expect(r.size).toBe(4);
+  });
+
+  it('hears 429s and learnt quotas of the preferred provider only', () => {
+    const { r } = rule();
+    let learnt: QuotaView = {};
+    const hear = batchSizeListener(r, () => ({ name: 'gemini', quota: learnt }));
+    hear(call({ provider: 'openai', outcome: 'rate_limited', quota: 'tokens' }));
+    hear(call({}));
+    expect(r.size).toBe(10);
+    learnt = { tokens: 50_000 };
+    hear(call({ provider: 'openai', pages: 10 }));
+    expect(r.size).toBe(20);
+    hear(call({ provider: 'gemini', outcome: 'rate_limited', quota: 'tokens' }));
+    expect(r.size).toBe(5);
+  });
+
+  it('halves on a truncated call', () => {
+    const { r } = rule({ start: 8 });
+    const hear = batchSizeListener(r, () => ({ name: 'gemini', quota: undefined }));
+    hear(call({ pages: 8, outcome: 'truncated_output' }));
+    expect(r.size).toBe(4);
+  });
+});
