@@ -7,9 +7,13 @@ import type { FaultConfig, Outage } from './scenario.js';
  * fixed order and the first that strikes wins:
  *
  *   timeout (u < timeoutRate) → server error (u < errorRate) → safety (marker in a page, or
- *   u < safetyRate) → malformed (u < malformedRate) → truncated (u < truncatedRate) →
- *   misattributed (u < misattributionRate)
+ *   u < safetyRate) → malformed (u < malformedRate) → truncated (u < p_t) → misattributed (u < p_m)
  *
+ *   p_t = min(1, truncatedRate + truncatedRatePer1kOutputTokens · o / 1000)   o = the answer's tokens
+ *   p_m = min(1, misattributionRate + misattributionRatePerPage · (n − 1))     n = pages in the batch
+ *
+ * so a bigger batch has a real cost, as with real models: a longer answer runs away or stops short
+ * more often, and a longer list is answered out of order, short or twice more often.
  * Each u is a fresh draw from the provider's seeded source, taken only when the rate is above 0,
  * so a scenario replays the same faults for the same sequence of requests and the fault-free path
  * draws nothing.
@@ -26,6 +30,7 @@ export function drawFault(
   faults: FaultConfig,
   pages: readonly PromptPage[],
   random: Random,
+  outputTokens = 0,
 ): Fault | undefined {
   if (strikes(faults.timeoutRate, random)) return { kind: 'timeout' };
   if (strikes(faults.errorRate, random)) {
@@ -36,8 +41,11 @@ export function drawFault(
     return { kind: 'safety' };
   }
   if (strikes(faults.malformedRate, random)) return { kind: 'malformed' };
-  if (strikes(faults.truncatedRate, random)) return { kind: 'truncated' };
-  if (strikes(faults.misattributionRate, random)) return { kind: 'misattributed' };
+  const truncated = faults.truncatedRate + (faults.truncatedRatePer1kOutputTokens * outputTokens) / 1000;
+  if (strikes(Math.min(1, truncated), random)) return { kind: 'truncated' };
+  const pagesBeyondFirst = Math.max(0, pages.length - 1);
+  const misattributed = faults.misattributionRate + faults.misattributionRatePerPage * pagesBeyondFirst;
+  if (strikes(Math.min(1, misattributed), random)) return { kind: 'misattributed' };
   return undefined;
 }
 

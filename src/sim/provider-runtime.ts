@@ -113,6 +113,7 @@ export class ProviderRuntime {
   }
 
   count(caller: Caller, outcome: CountedOutcome): void {
+    this.simStats.noteRequest();
     this.tally(caller, (s) => {
       s.requests += 1;
       s[outcome] += 1;
@@ -179,7 +180,10 @@ export class ProviderRuntime {
     inputTokens: number,
     cap: number | undefined,
   ): Decision {
-    const fault = drawFault(this.config.faults, pages, this.faultRandom);
+    // The answer is made first: how likely it is to go wrong depends on its length.
+    let entries: TagAnswer['pages'] = pages.map((p) => ({ id: p.id, tags: tagPage(p.title, p.text) }));
+    const expected = estimateTokens(JSON.stringify({ pages: entries }));
+    const fault = drawFault(this.config.faults, pages, this.faultRandom, expected);
     switch (fault?.kind) {
       case 'timeout':
         return this.done(caller, 'timeouts', { kind: 'timeout', hangMs: this.config.faults.hangMs });
@@ -188,7 +192,6 @@ export class ProviderRuntime {
       case 'safety':
         return this.done(caller, 'safetyBlocked', { kind: 'safety', inputTokens, delayMs: this.delay(0) });
     }
-    let entries: TagAnswer['pages'] = pages.map((p) => ({ id: p.id, tags: tagPage(p.title, p.text) }));
     if (fault?.kind === 'misattributed') {
       entries = misattribute(entries, this.faultRandom).entries;
     }
@@ -197,8 +200,13 @@ export class ProviderRuntime {
       fault?.kind === 'malformed' ? malform(json) : fault?.kind === 'truncated' ? truncate(json) : json;
     let outcome: CountedOutcome =
       fault?.kind === 'malformed' ? 'malformed' : fault?.kind === 'truncated' ? 'truncated' : 'ok';
-    if (cap !== undefined && estimateTokens(text) > cap) {
-      text = text.slice(0, cap * 4);
+    // The request's own cap, or the model's output limit, whichever is lower.
+    const limit = Math.min(
+      cap ?? Number.POSITIVE_INFINITY,
+      this.config.maxOutputTokens ?? Number.POSITIVE_INFINITY,
+    );
+    if (estimateTokens(text) > limit) {
+      text = text.slice(0, limit * 4);
       outcome = 'truncated';
     }
     const outputTokens = estimateTokens(text);

@@ -36,10 +36,14 @@ export interface FaultConfig {
   hangMs?: number;
   malformedRate: number;
   truncatedRate: number;
+  /** Added to truncatedRate per 1,000 output tokens of the answer: long answers go wrong more. */
+  truncatedRatePer1kOutputTokens: number;
   safetyMarker: string;
   safetyRate: number;
   rejectMarker: string;
   misattributionRate: number;
+  /** Added to misattributionRate per page of a batch beyond the first: long lists go wrong more. */
+  misattributionRatePerPage: number;
   dailyQuotaExhausted: boolean;
 }
 
@@ -63,6 +67,11 @@ export interface ProviderScenario extends QuotaFields {
   rpd?: number;
   /** Requests in progress at once; one more gets a 429. */
   maxConcurrent?: number;
+  /**
+   * The model's own output limit (gemini-2.0-flash: 8,192 tokens; gpt-4o-mini: 16,384): a longer
+   * answer is cut there, finish reason MAX_TOKENS / length, whatever the request asked for.
+   */
+  maxOutputTokens?: number;
   latencyMs: LatencyConfig;
   faults: FaultConfig;
 }
@@ -94,6 +103,7 @@ const PROVIDER_KEYS = [
   'windowMs',
   'rpd',
   'maxConcurrent',
+  'maxOutputTokens',
   ...QUOTA_KEYS,
   'latencyMs',
   'faults',
@@ -106,10 +116,12 @@ const FAULT_KEYS = [
   'hangMs',
   'malformedRate',
   'truncatedRate',
+  'truncatedRatePer1kOutputTokens',
   'safetyMarker',
   'safetyRate',
   'rejectMarker',
   'misattributionRate',
+  'misattributionRatePerPage',
   'dailyQuotaExhausted',
 ] as const;
 
@@ -151,6 +163,11 @@ function parseProvider(value: unknown, path: string): ProviderScenario {
     windowMs: numberAt(block, 'windowMs', path, DEFAULT_WINDOW_MS, { min: 0, exclusive: true }),
     rpd: optionalNumberAt(block, 'rpd', path, { min: 0, exclusive: true }),
     maxConcurrent: optionalNumberAt(block, 'maxConcurrent', path, { min: 0, exclusive: true, integer: true }),
+    maxOutputTokens: optionalNumberAt(block, 'maxOutputTokens', path, {
+      min: 0,
+      exclusive: true,
+      integer: true,
+    }),
     ...parseQuotaFields(block, path),
     latencyMs: parseLatency(block.latencyMs, `${path}.latencyMs`),
     faults: parseFaults(block.faults, `${path}.faults`),
@@ -177,10 +194,12 @@ function parseFaults(value: unknown, path: string): FaultConfig {
     hangMs: optionalNumberAt(block, 'hangMs', path, { min: 0 }),
     malformedRate: rateAt(block, 'malformedRate', path),
     truncatedRate: rateAt(block, 'truncatedRate', path),
+    truncatedRatePer1kOutputTokens: rateAt(block, 'truncatedRatePer1kOutputTokens', path),
     safetyMarker: stringAt(block, 'safetyMarker', path) ?? 'SIM_UNSAFE',
     safetyRate: rateAt(block, 'safetyRate', path),
     rejectMarker: stringAt(block, 'rejectMarker', path) ?? 'SIM_REJECT',
     misattributionRate: rateAt(block, 'misattributionRate', path),
+    misattributionRatePerPage: rateAt(block, 'misattributionRatePerPage', path),
     dailyQuotaExhausted: booleanAt(block, 'dailyQuotaExhausted', path, false),
   };
 }

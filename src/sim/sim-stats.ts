@@ -50,6 +50,11 @@ export interface SimStatsSnapshot {
   clients: Record<string, ClientStats>;
   /** Answers per page id across both providers; present when asked for and tracked. */
   pages?: Record<string, number>;
+  /**
+   * The longest time between two consecutive requests (to either provider), and when the first and
+   * last came (ms since start); absent before the first request. A client that stalls shows here.
+   */
+  requestGap?: { longestMs: number; firstAtMs: number; lastAtMs: number };
 }
 
 export type CountedOutcome = Exclude<
@@ -88,6 +93,7 @@ export class SimStats {
   readonly openai = emptyStats();
   private readonly clients = new Map<string, ClientStats>();
   private pages = new Map<string, number>();
+  private gap: { longestMs: number; firstAt: number; lastAt: number } | undefined;
 
   constructor(
     private readonly startedAt: number,
@@ -108,6 +114,14 @@ export class SimStats {
     return client[provider];
   }
 
+  /** A request came in (any provider, any outcome). */
+  noteRequest(): void {
+    const t = this.now();
+    if (this.gap === undefined) this.gap = { longestMs: 0, firstAt: t, lastAt: t };
+    this.gap.longestMs = Math.max(this.gap.longestMs, t - this.gap.lastAt);
+    this.gap.lastAt = t;
+  }
+
   countPage(pageId: string): void {
     this.pages.set(pageId, (this.pages.get(pageId) ?? 0) + 1);
   }
@@ -122,6 +136,15 @@ export class SimStats {
       ),
     };
     if (withPages) snap.pages = Object.fromEntries(this.pages);
+    const gap = this.gap;
+    if (gap !== undefined) {
+      const since = (t: number): number => t - this.startedAt;
+      snap.requestGap = {
+        longestMs: gap.longestMs,
+        firstAtMs: since(gap.firstAt),
+        lastAtMs: since(gap.lastAt),
+      };
+    }
     return snap;
   }
 
@@ -136,5 +159,6 @@ export class SimStats {
       Object.assign(stats, emptyStats(), { inFlight, maxConcurrentSeen: inFlight });
     }
     this.pages = new Map();
+    this.gap = undefined;
   }
 }

@@ -81,6 +81,45 @@ describe('drawFault', () => {
   });
 });
 
+describe('drawFault, with rates that grow with the batch', () => {
+  const pagesOf = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ id: `p${i}`, title: 't', text: 'x' }));
+  const rate = (draw: () => string | undefined, kind: string, n = 20_000): number => {
+    let hits = 0;
+    for (let i = 0; i < n; i += 1) if (draw() === kind) hits += 1;
+    return hits / n;
+  };
+
+  it('mis-attributes a batch more often the more pages it holds', () => {
+    const { faults } = parseScenario({
+      gemini: { faults: { misattributionRate: 0.01, misattributionRatePerPage: 0.001 } },
+    }).gemini;
+    const random = seededRandom(7);
+    const one = rate(() => drawFault(faults, pagesOf(1), random)?.kind, 'misattributed');
+    const forty = rate(() => drawFault(faults, pagesOf(40), random)?.kind, 'misattributed');
+    // 0.01 for one page; 0.01 + 39 · 0.001 = 0.049 for forty.
+    expect(one).toBeGreaterThan(0.007);
+    expect(one).toBeLessThan(0.013);
+    expect(forty).toBeGreaterThan(0.043);
+    expect(forty).toBeLessThan(0.055);
+  });
+
+  it('truncates a longer answer more often, and never past certainty', () => {
+    const { faults } = parseScenario({
+      gemini: { faults: { truncatedRate: 0.002, truncatedRatePer1kOutputTokens: 0.01 } },
+    }).gemini;
+    const random = seededRandom(9);
+    const short = rate(() => drawFault(faults, pagesOf(5), random, 80)?.kind, 'truncated');
+    const long = rate(() => drawFault(faults, pagesOf(5), random, 4_000)?.kind, 'truncated');
+    // 0.002 + 0.0008 ≈ 0.003 for 80 tokens; 0.002 + 0.04 = 0.042 for 4,000.
+    expect(short).toBeLessThan(0.006);
+    expect(long).toBeGreaterThan(0.036);
+    expect(long).toBeLessThan(0.048);
+    const capped = parseScenario({ gemini: { faults: { truncatedRatePer1kOutputTokens: 1 } } }).gemini.faults;
+    expect(drawFault(capped, pagesOf(1), () => 0.999, 5_000)?.kind).toBe('truncated');
+  });
+});
+
 describe('outageAt', () => {
   it('finds the outage in force, open-ended ones included', () => {
     const outages = [{ startMs: 100, endMs: 200 }, { startMs: 500 }];

@@ -66,6 +66,35 @@ describe('parseScenario', () => {
     );
     expect(configError(() => parseScenario([])).message).toBe('scenario: scenario must be an object');
   });
+
+  it('reads how faults grow with a batch, and the model’s output limit, naming a bad value', () => {
+    const scenario = parseScenario({
+      gemini: {
+        maxOutputTokens: 8_192,
+        faults: { misattributionRatePerPage: 0.001, truncatedRatePer1kOutputTokens: 0.005 },
+      },
+    });
+    expect(scenario.gemini.maxOutputTokens).toBe(8_192);
+    expect(scenario.gemini.faults).toMatchObject({
+      misattributionRatePerPage: 0.001,
+      truncatedRatePer1kOutputTokens: 0.005,
+    });
+    expect(parseScenario({}).openai.faults).toMatchObject({
+      misattributionRatePerPage: 0,
+      truncatedRatePer1kOutputTokens: 0,
+    });
+    expect(parseScenario({}).openai.maxOutputTokens).toBeUndefined();
+    expect(
+      configError(() => parseScenario({ gemini: { faults: { misattributionRatePerPage: -0.1 } } })).message,
+    ).toBe('scenario: gemini.faults.misattributionRatePerPage must be a number between 0 and 1');
+    expect(
+      configError(() => parseScenario({ openai: { faults: { truncatedRatePer1kOutputTokens: 'x' } } }))
+        .message,
+    ).toBe('scenario: openai.faults.truncatedRatePer1kOutputTokens must be a number between 0 and 1');
+    expect(configError(() => parseScenario({ gemini: { maxOutputTokens: 0.5 } })).message).toBe(
+      'scenario: gemini.maxOutputTokens must be a positive integer',
+    );
+  });
 });
 
 describe('parseScenario, quota fields', () => {

@@ -192,6 +192,18 @@ describe('simulator, Gemini through @google/generative-ai', () => {
     expect(s.stats().gemini.truncated).toBe(2);
   });
 
+  it('cuts an answer longer than the model’s own output limit, whatever the request asked for', async () => {
+    const s = await start({ gemini: { maxOutputTokens: 6 } });
+    const generous = geminiModel(s, {
+      generationConfig: { responseMimeType: 'application/json', maxOutputTokens: 1_000 },
+    });
+    const { response } = await generous.generateContent(PROMPT);
+    expect(response.candidates?.[0]?.finishReason).toBe('MAX_TOKENS');
+    expect(response.text()).toHaveLength(24);
+    expect(response.usageMetadata?.candidatesTokenCount).toBe(6);
+    expect(s.stats().gemini.truncated).toBe(1);
+  });
+
   it('names the wrong pages at the misattribution rate', async () => {
     const s = await start({ gemini: { faults: { misattributionRate: 1 } } });
     const { response } = await geminiModel(s).generateContent(PROMPT);
