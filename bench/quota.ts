@@ -8,6 +8,9 @@
  * instances  — 1 vs 3 real `tagspace run` processes in one consumer group on the broker, one
  *              simulator quota per API key: one key shared by all, or a key each
  *              (bench/quota-instances.ts; needs a broker: npm run kafka:up)
+ * free-tier  — scenarios/default.json's two providers (Gemini's free tier, OpenAI's tier 1, their
+ *              faults): batch size fixed 5 vs adaptive, spill-over off vs on, with tag accuracy
+ *              (bench/quota-free-tier.ts)
  *
  * The simulator's /stats is the referee for calls, 429s and tokens; efficiency = ideal / wall, the
  * ideal per shape as bench/ideal-time.ts states it. `--time-scale s` shrinks the simulated minute
@@ -15,7 +18,8 @@
  * so the bench runs in minutes and behaves as it would at scale 1. Usage:
  *
  *   npx tsx bench/quota.ts [--pages 1000] [--time-scale 0.1] [--policies fixed,seed,adaptive]
- *                          [--sections shapes,instances] [--scenarios 0,1,…] [--arrangements 0,1,2]
+ *                          [--sections shapes,instances,free-tier] [--scenarios 0,1,…]
+ *                          [--arrangements 0,1,2] [--free-tier 0,1,…] [--max-batch-size n]
  *                          [--brokers 127.0.0.1:$KAFKA_PORT] [--repeat 1] [--trace FILE]
  *                          [--log-level info]
  */
@@ -28,15 +32,18 @@ import type { Delivery } from '../src/model/work.js';
 import { ARRANGEMENTS, runInstances, type Arrangement, type InstanceRow } from './quota-instances.js';
 import { SCENARIOS, type QuotaScenario } from './quota-scenarios.js';
 import { runSingle, type ShapeRow } from './quota-single.js';
+import { FREE_TIER, runFreeTier, type FreeTierArrangement, type FreeTierRow } from './quota-free-tier.js';
 
 const { values } = parseArgs({
   options: {
     pages: { type: 'string', default: '1000' },
     'time-scale': { type: 'string', default: '0.1' },
     policies: { type: 'string', default: 'fixed,seed,adaptive' },
-    sections: { type: 'string', default: 'shapes,instances' },
+    sections: { type: 'string', default: 'shapes,instances,free-tier' },
     scenarios: { type: 'string', default: SCENARIOS.map((_, i) => String(i)).join(',') },
     arrangements: { type: 'string', default: ARRANGEMENTS.map((_, i) => String(i)).join(',') },
+    'free-tier': { type: 'string', default: FREE_TIER.map((_, i) => String(i)).join(',') },
+    'max-batch-size': { type: 'string' },
     brokers: { type: 'string', default: `127.0.0.1:${process.env.KAFKA_PORT ?? '19092'}` },
     repeat: { type: 'string', default: '1' },
     trace: { type: 'string' },
@@ -49,12 +56,13 @@ const policies = values.policies.split(',') as ConcurrencyPolicyName[];
 const sections = values.sections.split(',');
 const scenarios = values.scenarios.split(',').map((i) => SCENARIOS[Number(i)] as QuotaScenario);
 const arrangements = values.arrangements.split(',').map((i) => ARRANGEMENTS[Number(i)] as Arrangement);
+const freeTier = values['free-tier'].split(',').map((i) => FREE_TIER[Number(i)] as FreeTierArrangement);
 const repeat = Number(values.repeat);
 const tracePath = values.trace;
 if (tracePath !== undefined) writeFileSync(tracePath, '');
 setLogLevel(values['log-level']);
 
-const { events } = generateSpace({ pages, seed: 1, spaceKey: 'BENCH' });
+const { events, truth } = generateSpace({ pages, seed: 1, spaceKey: 'BENCH' });
 const deliveries: Delivery[] = events.map((e, i) => ({
   topic: 'bench',
   partition: 0,
@@ -96,6 +104,69 @@ if (sections.includes('instances')) {
     }
   }
   printInstances(rows);
+}
+
+if (sections.includes('free-tier')) {
+  const rows: FreeTierRow[] = [];
+  // The product's default policy; the rows differ in batch size and spill-over only.
+  const policy: ConcurrencyPolicyName = policies.includes('adaptive')
+    ? 'adaptive'
+    : (policies[0] ?? 'adaptive');
+  for (let run = 1; run <= repeat; run += 1) {
+    for (const arr of freeTier) {
+      const cap = values['max-batch-size'];
+      const row = await runFreeTier(arr, policy, {
+        deliveries,
+        truth,
+        scale,
+        ...(cap !== undefined && { maxBatchSize: Number(cap) }),
+      });
+      rows.push(row);
+      process.stderr.write(`done: ${arr.name} in ${row.wallS.toFixed(1)} s\n`);
+    }
+  }
+  printFreeTier(rows);
+}
+
+function printFreeTier(rows: FreeTierRow[]): void {
+  console.log(`free tier (scenarios/default.json), concurrency policy ${rows[0]?.policy ?? '—'}:\n`);
+  const header = ['arrangement', 'max size', 'wall s', 'ideal s', 'wall ÷ ideal', 'calls (G + O)'];
+  header.push('calls/page', 'pages/call', 'prompt tokens/page', '429s', 'hung', 'spills', 'fallbacks');
+  header.push('accuracy', 'tagged', 'longest gap s');
+  printTable(
+    header,
+    rows.map((r) => [
+      r.name,
+      String(r.maxBatchSize),
+      r.wallS.toFixed(1),
+      r.idealS.toFixed(1),
+      (r.wallS / r.idealS).toFixed(2),
+      `${r.calls.gemini + r.calls.openai} (${r.calls.gemini} + ${r.calls.openai})`,
+      r.callsPerPage.toFixed(3),
+      r.pagesPerCall.toFixed(1),
+      r.inputTokensPerPage.toFixed(0),
+      String(r.rateLimited),
+      String(r.timeouts),
+      String(r.spills),
+      String(r.fallbacks),
+      percent(r.accuracy),
+      `${r.tagged}/${r.pages}`,
+      r.longestGapS.toFixed(1),
+    ]),
+  );
+  const wall = (name: string) => median(rows.filter((r) => r.name === name).map((r) => r.wallS));
+  const pairs: [string, string][] = [
+    ['Gemini alone, fixed 5', 'Gemini alone, adaptive'],
+    ['both, fixed 5, spill off', 'both, adaptive, spill on'],
+    ['both, adaptive, spill off', 'both, adaptive, spill on'],
+  ];
+  for (const [base, better] of pairs) {
+    const a = wall(base);
+    const b = wall(better);
+    if (a !== undefined && b !== undefined)
+      console.log(`${better} is ${(a / b).toFixed(2)}× faster than ${base}`);
+  }
+  console.log('');
 }
 
 function printShapes(rows: ShapeRow[]): void {

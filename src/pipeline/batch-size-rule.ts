@@ -12,18 +12,22 @@ import type { RouterEvent } from '../model/router-event.js';
  *             = ∞                           otherwise: requests bind, or nothing has yet
  *   ĉ         = reported tokens (in + out) per page, an EWMA (α = 0.2) over answered calls
  *
- *   answered whole, n ≥ ⌊s⌋ (the batch was full)  s ← min(cap, 2s) until the first shrink, then s + 1
- *   truncated answer (MAX_TOKENS) of n pages        s ← min(s, max(1, n/2))
- *   mis-attributed answer of n pages                s ← min(s, max(1, 3n/4))
+ *   answered whole, n pages    until the first shrink (slow start), if n ≥ s/2:  s ← min(cap, s + n)
+ *                              after it, if n ≥ ⌊s⌋ (the batch was full):     s ← min(cap, s + max(1, s/4))
+ *   truncated answer (MAX_TOKENS) of n ≥ s/2 pages  s ← min(s, max(1, n/2))
+ *   answer of n ≥ s/2 pages, k of them mis-attributed (named wrongly, not at all, twice, swapped)
+ *                                                   s ← max(1, s · (1 − k/n))
  *
  * Why: a call costs one request whatever it holds, so where requests bind (Gemini's free tier:
  * 15 a minute, a million tokens) pages per call are pages per request, and a batch may grow until
  * the prompt budget stops it (batch-pages.ts) or its answer no longer fits the model's output
  * limit (truncations halve it). Where tokens bind, a page costs its tokens in any batch: size buys
  * nothing but larger failures, so it stays at the balance point T̂/(R̂·ĉ), where both quotas run
- * out together, and never below the start. A mis-attributed answer costs its pages a call
- * again, and gets likelier with more pages; it shrinks the size a quarter. Shrinks take the
- * failed batch's own size n, so many answers of one size shrink it once.
+ * out together, and never below the start. A mis-attributed page costs a call again, and gets
+ * likelier with more pages: the size loses the share of pages it got wrong, so it shrinks only
+ * where that outweighs the quarter gained (a model that gets long lists badly wrong). A truncation
+ * takes the failed answer's own size n, so many answers of one size halve it once; answers under
+ * half the size (a re-ask of a few pages) move nothing.
  */
 export interface BatchSizeOptions {
   /** TAG_SPACE_BATCH_SIZE: the first size; 1 pins it (the rollback switch). */
@@ -78,18 +82,19 @@ export class BatchSizeRule {
       const c = tokens / pages;
       this.perPage = this.perPage === undefined ? c : this.perPage + EWMA * (c - this.perPage);
     }
-    if (this.pinned || pages < Math.floor(this.s)) return;
-    this.s = Math.min(this.cap(), this.slowStart ? 2 * this.s : this.s + 1);
+    if (this.pinned) return;
+    if (this.slowStart && pages >= this.s / 2) this.s = Math.min(this.cap(), this.s + pages);
+    else if (pages >= Math.floor(this.s)) this.s = Math.min(this.cap(), this.s + Math.max(1, this.s / 4));
   }
 
   /** An answer of `pages` pages was cut off at the output limit. */
   truncated(pages: number): void {
-    this.shrink(pages / 2);
+    this.shrink(pages, pages / 2);
   }
 
-  /** An answer of `pages` pages named pages wrongly (dropped, invented, twice, swapped). */
-  misattributed(pages: number): void {
-    this.shrink((3 * pages) / 4);
+  /** An answer of `pages` pages named `wrong` of them wrongly (not at all, twice, swapped). */
+  misattributed(pages: number, wrong = 1): void {
+    this.shrink(pages, this.s * (1 - Math.min(pages, Math.max(1, wrong)) / pages));
   }
 
   /** The preferred provider refused a call for this quota (a 429 that named it). */
@@ -104,8 +109,8 @@ export class BatchSizeRule {
     this.s = Math.min(this.s, Math.max(this.start, this.cap()));
   }
 
-  private shrink(to: number): void {
-    if (this.pinned) return;
+  private shrink(pages: number, to: number): void {
+    if (this.pinned || pages < this.s / 2) return;
     this.slowStart = false;
     this.s = Math.min(this.s, Math.max(1, Math.floor(to)));
   }
@@ -137,7 +142,7 @@ export function batchSizeListener(
   return (e) => {
     if (e.type === 'attribution') {
       wrong = true;
-      rule.misattributed(e.pages);
+      rule.misattributed(e.pages, e.unanswered.length + e.suspect.length);
       return;
     }
     if (e.type !== 'call') return;

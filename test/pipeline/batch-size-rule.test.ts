@@ -25,36 +25,47 @@ describe('BatchSizeRule', () => {
     expect(growFully(r)).toEqual([5, 10, 20, 40]);
   });
 
-  it('grows only on full batches: a lone page that left at the linger time says nothing', () => {
+  it('grows only on batches near full: a page or two that left at the linger time say nothing', () => {
     const { r } = rule();
     r.answered(1, 330);
-    r.answered(4, 1320);
+    r.answered(2, 660);
     expect(r.size).toBe(5);
+    r.answered(3, 990);
+    expect(r.size).toBe(8);
+    r.misattributed(8, 1);
+    r.answered(6, 1980);
+    expect(r.size).toBe(7);
   });
 
-  it('halves on a truncated answer, then grows back one page per full batch', () => {
+  it('halves on a truncated answer, then grows back by a quarter per full batch', () => {
     const { r } = rule();
     growFully(r);
     r.truncated(40);
     expect(r.size).toBe(20);
-    r.answered(20, 6600);
-    expect(r.size).toBe(21);
-    r.answered(21, 6930);
-    expect(r.size).toBe(22);
+    expect(growFully(r)).toEqual([20, 25, 31, 39, 40]);
   });
 
-  it('shrinks by a quarter on a mis-attributed answer, and once for many answers of one size', () => {
+  it('loses the share of pages an answer got wrong', () => {
     const { r } = rule();
     growFully(r);
-    r.misattributed(40);
-    r.misattributed(40);
+    r.misattributed(40, 4);
+    expect(r.size).toBe(36);
+    // An answer of a batch cut at 20 pages, 2 wrong: a tenth, not a fall to 18.
+    r.misattributed(20, 2);
+    expect(r.size).toBe(32);
+    r.truncated(40);
     r.truncated(40);
     expect(r.size).toBe(20);
-    const other = rule().r;
-    growFully(other);
-    other.misattributed(40);
-    other.misattributed(40);
-    expect(other.size).toBe(30);
+  });
+
+  it('is not moved by a failure of an answer under half its size (a re-ask of a few pages)', () => {
+    const { r } = rule();
+    growFully(r);
+    r.misattributed(2, 1);
+    r.truncated(19);
+    expect(r.size).toBe(40);
+    r.truncated(20);
+    expect(r.size).toBe(10);
   });
 
   it('stays moderate once tokens bind: back to the start when only the token quota is known', () => {
@@ -133,7 +144,7 @@ describe('batchSizeListener', () => {
     const { r } = rule();
     const quota: QuotaView = {};
     const hear = batchSizeListener(r, () => ({ name: 'gemini', quota }));
-    hear({ type: 'attribution', pages: 5, unanswered: ['p1'], invented: 0, duplicated: [], suspect: [] });
+    hear({ type: 'attribution', pages: 5, unanswered: ['p1'], invented: 0, duplicated: [], suspect: ['p2'] });
     hear(call({}));
     expect(r.size).toBe(3);
     hear(call({ pages: 3 }));

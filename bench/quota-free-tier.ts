@@ -1,0 +1,296 @@
+import { readFileSync } from 'node:fs';
+import { from, lastValueFrom, toArray } from 'rxjs';
+import type { Delivery } from '../src/model/work.js';
+import type { ProviderName } from '../src/model/provider-name.js';
+import { tagDeliveries } from '../src/pipeline/tag-deliveries.js';
+import { TagCache } from '../src/pipeline/tag-cache.js';
+import { DEFAULT_BREAKER } from '../src/router/circuit-breaker.js';
+import type { ConcurrencyPolicyName } from '../src/router/concurrency-policies.js';
+import { GeminiProvider } from '../src/router/gemini-provider.js';
+import { OpenAIProvider } from '../src/router/openai-provider.js';
+import type { Provider } from '../src/router/provider.js';
+import { Router } from '../src/router/router.js';
+import { RunStats } from '../src/run/run-stats.js';
+import { loadConfig } from '../src/cli/config.js';
+import { parseScenario, type ProviderScenario } from '../src/sim/scenario.js';
+import { startSimulator } from '../src/sim/simulator.js';
+import type { TaggingObserver } from '../src/telemetry/tagging-observer.js';
+import { idealTimeMs, type CallTokens } from './ideal-time.js';
+
+/**
+ * bench/quota's "free tier" section: scenarios/default.json as shipped — Gemini's free tier (15
+ * requests and a million tokens a minute), OpenAI's tier 1 (500 requests, 200,000 tokens), their
+ * latencies and their faults — time-scaled like the other sections, through the real pipeline
+ * (tagDeliveries → batching → mergeMapWithLimit → router → the real SDKs) in this process. Each
+ * row one arrangement: Gemini alone or both providers, the batch size fixed at 5 or adaptive,
+ * spill-over off or on. The simulator's /stats referees calls and 429s.
+ *
+ *   ideal (Gemini alone)  bench/ideal-time.ts over the run's own answered calls and Gemini's quota
+ *   ideal (both)          the same calls, in order, each sent to whichever provider's quota (and
+ *                         10 calls at once) lets it start first, Gemini on a tie — the best a client
+ *                         that knew both quotas could do with these calls, sending them greedily
+ *   latency               each provider's median + perTokenMs × the run's mean answer tokens
+ *   accuracy              pages whose tags hold the generator's main topic ÷ pages
+ */
+export interface FreeTierArrangement {
+  name: string;
+  providers: ProviderName[];
+  batch: 'fixed' | 'adaptive';
+  spill: boolean;
+}
+
+export const FREE_TIER: FreeTierArrangement[] = [
+  { name: 'Gemini alone, fixed 5', providers: ['gemini'], batch: 'fixed', spill: false },
+  { name: 'Gemini alone, adaptive', providers: ['gemini'], batch: 'adaptive', spill: false },
+  { name: 'both, fixed 5, spill off', providers: ['gemini', 'openai'], batch: 'fixed', spill: false },
+  { name: 'both, fixed 5, spill on', providers: ['gemini', 'openai'], batch: 'fixed', spill: true },
+  { name: 'both, adaptive, spill off', providers: ['gemini', 'openai'], batch: 'adaptive', spill: false },
+  { name: 'both, adaptive, spill on', providers: ['gemini', 'openai'], batch: 'adaptive', spill: true },
+];
+
+/** The product's defaults (the settings table, src/cli/settings.ts) the rows run with. */
+const DEFAULTS = loadConfig('replay', [], {});
+const START_SIZE = DEFAULTS.batch.size;
+const MAX_BATCH_SIZE = DEFAULTS.batch.maxSize ?? START_SIZE;
+const MAX_CONCURRENCY = DEFAULTS.concurrency.max;
+const SPILL_AFTER_MS = DEFAULTS.spill?.afterMs ?? 0;
+
+export interface FreeTierRow {
+  name: string;
+  policy: string;
+  wallS: number;
+  idealS: number;
+  calls: Record<ProviderName, number>;
+  rateLimited: number;
+  /** Calls the simulator hung (the scenario's timeoutRate): each costs the provider timeout. */
+  timeouts: number;
+  spills: number;
+  fallbacks: number;
+  pagesPerCall: number;
+  /** Reported prompt tokens per page over the answered calls. */
+  inputTokensPerPage: number;
+  maxBatchSize: number;
+  callsPerPage: number;
+  accuracy: number;
+  tagged: number;
+  pages: number;
+  longestGapS: number;
+}
+
+export interface FreeTierOptions {
+  deliveries: readonly Delivery[];
+  truth: ReadonlyMap<string, string[]>;
+  scale: number;
+  /** --max-batch-size for the adaptive rows (default the product's, 40). */
+  maxBatchSize?: number;
+}
+
+export async function runFreeTier(
+  arr: FreeTierArrangement,
+  policy: ConcurrencyPolicyName,
+  opts: FreeTierOptions,
+): Promise<FreeTierRow> {
+  const { scale, deliveries } = opts;
+  const shipped = parseScenario(JSON.parse(readFileSync('scenarios/default.json', 'utf8')));
+  const scaled = (p: ProviderScenario) => ({
+    ...p,
+    windowMs: p.windowMs * scale,
+    latencyMs: {
+      ...p.latencyMs,
+      median: p.latencyMs.median * scale,
+      perTokenMs: (p.latencyMs.perTokenMs ?? 0) * scale,
+    },
+    faults: { ...p.faults, ...(p.faults.hangMs !== undefined && { hangMs: p.faults.hangMs * scale }) },
+  });
+  const scenario = { ...shipped, gemini: scaled(shipped.gemini), openai: scaled(shipped.openai) };
+  const sim = await startSimulator({ scenario });
+  const timeoutMs = 60_000 * scale;
+  const providers: { gemini?: Provider; openai?: Provider } = {};
+  if (arr.providers.includes('gemini'))
+    providers.gemini = new GeminiProvider({
+      apiKey: 'bench',
+      model: 'gemini-2.0-flash',
+      baseUrl: sim.geminiBaseUrl,
+      timeoutMs,
+    });
+  if (arr.providers.includes('openai'))
+    providers.openai = new OpenAIProvider({
+      apiKey: 'bench',
+      model: 'gpt-4o-mini',
+      baseUrl: sim.openaiBaseUrl,
+      timeoutMs,
+    });
+  const router = new Router({
+    providers,
+    concurrency: {
+      policy,
+      initial: DEFAULTS.concurrency.initial,
+      max: MAX_CONCURRENCY,
+      minuteMs: 60_000 * scale,
+    },
+    backoff: { baseDelayMs: 500 * scale, maxDelayMs: 4_000 * scale, maxRetries: 3, jitter: 0.2 },
+    holdMaxDelayMs: 30_000 * scale,
+    quotaCooldownMs: 15 * 60_000 * scale,
+    breaker: {
+      ...DEFAULT_BREAKER,
+      longHintMs: DEFAULT_BREAKER.longHintMs * scale,
+      cooldownMs: DEFAULT_BREAKER.cooldownMs * scale,
+      maxCooldownMs: DEFAULT_BREAKER.maxCooldownMs * scale,
+    },
+    ...(arr.spill && { spill: { afterMs: SPILL_AFTER_MS * scale } }),
+  });
+  const answered: { batch: number; seq: number; provider: ProviderName; tokens: CallTokens }[] = [];
+  let batches = 0;
+  const observer: TaggingObserver = {
+    batch: () => {
+      const batch = (batches += 1);
+      return {
+        event: (e) => {
+          if (e.type === 'call' && e.inputTokens !== undefined) {
+            const tokens = { inputTokens: e.inputTokens, outputTokens: e.outputTokens ?? 0 };
+            answered.push({ batch, seq: answered.length, provider: e.provider, tokens });
+          }
+        },
+        end: () => {},
+      };
+    },
+  };
+  const started = performance.now();
+  const outcomes = await lastValueFrom(
+    from(deliveries).pipe(
+      tagDeliveries({
+        router,
+        cache: new TagCache({ enabled: true, maxSize: 10_000 }),
+        stats: new RunStats(),
+        observer,
+        batch: {
+          size: START_SIZE,
+          policy: arr.batch,
+          maxSize: opts.maxBatchSize ?? MAX_BATCH_SIZE,
+          lingerMs: DEFAULTS.batch.lingerMs * scale,
+          maxPromptTokens: DEFAULTS.batch.maxPromptTokens,
+          maxPageTokens: DEFAULTS.batch.maxPageTokens,
+        },
+      }),
+      toArray(),
+    ),
+  );
+  const wallMs = performance.now() - started;
+  const referee = sim.stats();
+  const metrics = router.metrics();
+  router.close();
+  await sim.close();
+
+  for (const name of arr.providers) {
+    const r = referee[name];
+    const mine = answered.filter((a) => a.provider === name).length;
+    if (mine !== r.ok + r.malformed + r.truncated) {
+      throw new Error(
+        `the router's answered calls disagree with the simulator's /stats (${arr.name}, ${name})`,
+      );
+    }
+  }
+  const inOrder = [...answered].sort((a, b) => a.batch - b.batch || a.seq - b.seq);
+  const meanOut = inOrder.reduce((sum, a) => sum + a.tokens.outputTokens, 0) / Math.max(1, inOrder.length);
+  const latencyOf = (p: ProviderScenario) => p.latencyMs.median + (p.latencyMs.perTokenMs ?? 0) * meanOut;
+  const quotaOf = (p: ProviderScenario) => ({ rpm: p.rpm, tpm: p.tpm, windowMs: p.windowMs });
+  const idealMs =
+    arr.providers.length === 1
+      ? idealTimeMs(
+          inOrder.map((a) => a.tokens),
+          quotaOf(scenario.gemini),
+          latencyOf(scenario.gemini),
+          MAX_CONCURRENCY,
+        )
+      : idealGreedyMs(
+          inOrder.map((a) => a.tokens),
+          [scenario.gemini, scenario.openai].map((p) => ({ ...quotaOf(p), latencyMs: latencyOf(p) })),
+          MAX_CONCURRENCY,
+        );
+  let right = 0;
+  const tagged = outcomes.filter((o) => o.kind === 'tagged');
+  for (const o of tagged) {
+    const main = opts.truth.get(o.record.pageId)?.[0];
+    if (main !== undefined && o.record.tags.includes(main)) right += 1;
+  }
+  const calls = { gemini: referee.gemini.requests, openai: referee.openai.requests };
+  const totalCalls = calls.gemini + calls.openai;
+  return {
+    name: arr.name,
+    policy,
+    wallS: wallMs / 1000,
+    idealS: idealMs / 1000,
+    calls,
+    rateLimited: referee.gemini.rateLimited + referee.openai.rateLimited,
+    timeouts: referee.gemini.timeouts + referee.openai.timeouts,
+    spills: metrics.spills,
+    fallbacks: metrics.fallback_switches,
+    pagesPerCall: deliveries.length / Math.max(1, inOrder.length),
+    inputTokensPerPage: inOrder.reduce((sum, a) => sum + a.tokens.inputTokens, 0) / deliveries.length,
+    maxBatchSize: arr.batch === 'fixed' ? START_SIZE : (opts.maxBatchSize ?? MAX_BATCH_SIZE),
+    callsPerPage: totalCalls / deliveries.length,
+    accuracy: right / deliveries.length,
+    tagged: tagged.length,
+    pages: deliveries.length,
+    longestGapS: (referee.requestGap?.longestMs ?? 0) / 1000,
+  };
+}
+
+interface TimedQuota {
+  rpm: number;
+  tpm: number;
+  windowMs: number;
+  latencyMs: number;
+}
+
+/**
+ * The calls, in order, each started on whichever sliding-window quota admits it first (at most
+ * `maxConcurrent` at once per provider, the first quota on a tie); the simulator's rule per quota:
+ * over (t − W, t], #starts + 1 ≤ rpm ∧ Σ(input + output) + input(i) ≤ tpm.
+ */
+export function idealGreedyMs(
+  calls: readonly CallTokens[],
+  quotas: readonly TimedQuota[],
+  maxConcurrent: number,
+): number {
+  const taken = quotas.map(() => [] as { start: number; tokens: number; end: number }[]);
+  let t = 0;
+  let last = 0;
+  for (const call of calls) {
+    let best: { at: number; q: number } | undefined;
+    quotas.forEach((quota, q) => {
+      const at = earliestStart(taken[q] ?? [], quota, call, t, maxConcurrent);
+      if (best === undefined || at < best.at) best = { at, q };
+    });
+    const { at, q } = best as unknown as { at: number; q: number };
+    const quota = quotas[q] as TimedQuota;
+    taken[q]?.push({ start: at, tokens: call.inputTokens + call.outputTokens, end: at + quota.latencyMs });
+    last = Math.max(last, at + quota.latencyMs);
+    t = at;
+  }
+  return last;
+}
+
+function earliestStart(
+  taken: readonly { start: number; tokens: number; end: number }[],
+  quota: TimedQuota,
+  call: CallTokens,
+  from: number,
+  maxConcurrent: number,
+): number {
+  let t = from;
+  for (;;) {
+    const running = taken.filter((c) => c.end > t).sort((a, b) => a.end - b.end);
+    if (running.length >= maxConcurrent) {
+      t = (running[running.length - maxConcurrent] as { end: number }).end;
+      continue;
+    }
+    // start + W > t, not start > t − W: t is set to start + W below, and must then leave it out.
+    const inWindow = taken.filter((c) => c.start + quota.windowMs > t);
+    const held = inWindow.reduce((sum, c) => sum + c.tokens, 0);
+    if (inWindow.length + 1 <= quota.rpm && held + call.inputTokens <= quota.tpm) return t;
+    const oldest = inWindow.reduce((min, c) => Math.min(min, c.start), Infinity);
+    if (!Number.isFinite(oldest)) return t;
+    t = oldest + quota.windowMs;
+  }
+}
