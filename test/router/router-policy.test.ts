@@ -5,6 +5,8 @@ import type { Provider, ProviderAnswer, TagCallOptions } from '../../src/router/
 import { Router, type RouterOptions, type RouterPage } from '../../src/router/router.js';
 import type { RouterEvent } from '../../src/model/router-event.js';
 import { expectedTags, FAST_BACKOFF, quietLogs, spacePages } from './router-fixtures.js';
+import { ClockedProvider } from './clocked-provider.js';
+import { VirtualClock } from '../support/virtual-clock.js';
 import type { ProviderName } from '../../src/model/provider-name.js';
 import { LONE_SHARE } from '../../src/router/sharing/quota-share.js';
 
@@ -115,14 +117,17 @@ describe('Router policy', () => {
   });
 
   it('waits at least the retry hint before asking a rate-limited provider again', async () => {
-    const gemini = new ScriptedProvider('gemini', (asked, n) => {
-      if (n === 0) throw fail('rate_limited', { retryAfterMs: 150, status: 429 });
-      return right(asked);
-    });
-    const r = routerWith(gemini, undefined);
-    const started = Date.now();
-    const { results, events } = await run(r, pages.slice(0, 2));
-    expect(Date.now() - started).toBeGreaterThanOrEqual(145);
+    const clock = new VirtualClock();
+    const gemini = new ClockedProvider('gemini', clock, (_asked, n) =>
+      n === 0
+        ? { latencyMs: 10, error: fail('rate_limited', { retryAfterMs: 150, status: 429 }) }
+        : { latencyMs: 10 },
+    );
+    const r = routerWith(gemini, undefined, { scheduler: clock.scheduler });
+    const { results, events } = await clock.run(run(r, pages.slice(0, 2)));
+    // Refused at 10 ms with a 150 ms hint: asked again no sooner than 160 ms, on the router's clock.
+    expect(gemini.calls.map((c) => c.at)).toEqual([0, expect.any(Number)]);
+    expect(gemini.calls[1]!.at).toBeGreaterThanOrEqual(160);
     expectRight(results, pages.slice(0, 2));
     expect(events.find((e) => e.type === 'retry')).toMatchObject({ kind: 'rate_limited', retryAfterMs: 150 });
     expect((events.find((e) => e.type === 'retry') as { delayMs: number }).delayMs).toBeGreaterThanOrEqual(

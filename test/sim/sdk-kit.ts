@@ -1,5 +1,10 @@
 import { GEMINI_ANSWER_SCHEMA } from '../../src/router/gemini-provider.js';
-import { GoogleGenerativeAI, type GenerationConfig, type GenerativeModel } from '@google/generative-ai';
+import {
+  GoogleGenerativeAI,
+  type GenerateContentResult,
+  type GenerationConfig,
+  type GenerativeModel,
+} from '@google/generative-ai';
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import {
@@ -100,3 +105,17 @@ export async function thrown(fn: () => Promise<unknown>): Promise<unknown> {
   }
   throw new Error('expected the call to fail');
 }
+
+/** The page ids a Gemini answer names, in order (it must parse as the answer JSON). */
+export function geminiAnswerIds(result: GenerateContentResult): string[] {
+  return (JSON.parse(result.response.text()) as { pages: { id: string }[] }).pages.map((p) => p.id);
+}
+
+/** The page ids a chat completion's answer names, in order. */
+export function openaiAnswerIds(completion: OpenAI.Chat.Completions.ChatCompletion): string[] {
+  const text = completion.choices[0]?.message.content ?? '';
+  return (JSON.parse(text) as { pages: { id: string }[] }).pages.map((p) => p.id);
+}
+
+/** The ids of PAGES, as a right answer names them. */
+export const PAGE_IDS = PAGES.map((p) => p.id);

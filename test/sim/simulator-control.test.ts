@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import type { SimStatsSnapshot } from '../../src/sim/sim-stats.js';
-import { chatRequest, geminiModel, openaiClient, PAGES, PROMPT } from './sdk-kit.js';
+import {
+  chatRequest,
+  geminiModel,
+  openaiClient,
+  PAGES,
+  PROMPT,
+  geminiAnswerIds,
+  PAGE_IDS,
+} from './sdk-kit.js';
 
 const started: Simulator[] = [];
 afterEach(async () => {
@@ -76,7 +84,7 @@ describe('simulator control endpoints', () => {
     s.update({ gemini: { faults: { outages: [{ startMs: at, endMs: at + 60_000 }] } } });
     await expect(model.generateContent(PROMPT)).rejects.toMatchObject({ status: 503 });
     s.update({ gemini: { faults: { outages: [] } } });
-    await expect(model.generateContent(PROMPT)).resolves.toBeDefined();
+    expect(geminiAnswerIds(await model.generateContent(PROMPT))).toEqual(PAGE_IDS);
   });
 
   it('gives the same latencies for the same seed and different ones for another', async () => {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildUserPrompt } from '../../src/model/prompt.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { tagPage } from '../../src/gen/tagger.js';
-import { geminiModel, PAGES, PROMPT, thrown } from './sdk-kit.js';
+import { geminiModel, PAGES, PROMPT, thrown, geminiAnswerIds, PAGE_IDS } from './sdk-kit.js';
 import { waitFor } from '../support/wait-for.js';
 
 let sim: Simulator | undefined;
@@ -100,7 +100,7 @@ describe('simulator, Gemini through @google/generative-ai', () => {
       intervalMs: 10,
       message: 'the exact wait',
     });
-    await expect(model.generateContent(PROMPT)).resolves.toBeDefined();
+    expect(geminiAnswerIds(await model.generateContent(PROMPT))).toEqual(PAGE_IDS);
     expect(s.stats().gemini).toMatchObject({ requests: 4, ok: 3, rateLimited: 1 });
   });
 
@@ -140,7 +140,7 @@ describe('simulator, Gemini through @google/generative-ai', () => {
     expect(err.status).toBe(503);
     expect(err.message).toContain('The service is currently unavailable.');
     s.update({ gemini: { faults: { outages: [] } } });
-    await expect(model.generateContent(PROMPT)).resolves.toBeDefined();
+    expect(geminiAnswerIds(await model.generateContent(PROMPT))).toEqual(PAGE_IDS);
     expect(s.stats().gemini).toMatchObject({ serverErrors: 1, outageErrors: 1, ok: 1 });
   });
 
@@ -220,7 +220,9 @@ describe('simulator, Gemini through @google/generative-ai', () => {
     expect(err.status).toBe(400);
     expect(detail(err, 'ErrorInfo')?.reason).toBe('API_KEY_INVALID');
     expect(err.message).not.toContain(secret);
-    await expect(geminiModel(s, { apiKey: 'AIza-right' }).generateContent(PROMPT)).resolves.toBeDefined();
+    expect(geminiAnswerIds(await geminiModel(s, { apiKey: 'AIza-right' }).generateContent(PROMPT))).toEqual(
+      PAGE_IDS,
+    );
     s.update({ gemini: { authStatus: 401 } });
     expect((await fetchError(() => geminiModel(s, { apiKey: secret }).generateContent(PROMPT))).status).toBe(
       401,

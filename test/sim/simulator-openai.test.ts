@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildUserPrompt } from '../../src/model/prompt.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { tagPage } from '../../src/gen/tagger.js';
-import { chatRequest, openaiClient, PAGES, PROMPT, thrown } from './sdk-kit.js';
+import { chatRequest, openaiClient, PAGES, PROMPT, thrown, openaiAnswerIds, PAGE_IDS } from './sdk-kit.js';
 import { waitFor } from '../support/wait-for.js';
 
 let sim: Simulator | undefined;
@@ -74,7 +74,7 @@ describe('simulator, OpenAI through openai', () => {
       intervalMs: 10,
       message: 'the hinted wait',
     });
-    await expect(client.chat.completions.create(chatRequest())).resolves.toBeDefined();
+    expect(openaiAnswerIds(await client.chat.completions.create(chatRequest()))).toEqual(PAGE_IDS);
   });
 
   it('names tokens per minute when tokens run out', async () => {
@@ -112,7 +112,7 @@ describe('simulator, OpenAI through openai', () => {
     );
     expect(err.status).toBe(503);
     s.update({ openai: { faults: { outages: null } } });
-    await expect(client.chat.completions.create(chatRequest())).resolves.toBeDefined();
+    expect(openaiAnswerIds(await client.chat.completions.create(chatRequest()))).toEqual(PAGE_IDS);
   });
 
   it('answers a refusal when a page carries the safety marker', async () => {

@@ -2,7 +2,16 @@ import { GoogleGenerativeAIFetchError } from '@google/generative-ai';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
-import { chatRequest, geminiModel, openaiClient, PROMPT, thrown } from './sdk-kit.js';
+import {
+  chatRequest,
+  geminiModel,
+  openaiClient,
+  PROMPT,
+  thrown,
+  geminiAnswerIds,
+  openaiAnswerIds,
+  PAGE_IDS,
+} from './sdk-kit.js';
 
 /**
  * Each quota shape through the real SDKs, on a virtual clock (answers are instant, so the clock
@@ -72,7 +81,7 @@ describe('quota shapes, Gemini through @google/generative-ai', () => {
     advance(46_870);
     await geminiRefusal(() => model.generateContent(PROMPT));
     advance(0.7);
-    await expect(model.generateContent(PROMPT)).resolves.toBeDefined();
+    expect(geminiAnswerIds(await model.generateContent(PROMPT))).toEqual(PAGE_IDS);
   });
 
   it('fixed window on a time-scaled clock: the hint is cut to whole simulated seconds (a sixtieth of the window)', async () => {
@@ -101,7 +110,7 @@ describe('quota shapes, Gemini through @google/generative-ai', () => {
     expect(second.retryDelay).toBe('19s');
     expect(second.message).toContain('Please retry in 19.5s.');
     advance(19_500);
-    await expect(model.generateContent(PROMPT)).resolves.toBeDefined();
+    expect(geminiAnswerIds(await model.generateContent(PROMPT))).toEqual(PAGE_IDS);
     expect(s.stats().gemini).toMatchObject({ ok: 4, rateLimited: 2 });
   });
 
@@ -146,7 +155,7 @@ describe('quota shapes, OpenAI through openai', () => {
     expect(later.headers?.get('retry-after')).toBe('18');
     expect(later.message).toContain('Please try again in 17.655s.');
     advance(17_655);
-    await expect(client.chat.completions.create(chatRequest())).resolves.toBeDefined();
+    expect(openaiAnswerIds(await client.chat.completions.create(chatRequest()))).toEqual(PAGE_IDS);
   });
 
   it('token bucket with tokens binding: the wait is the missing tokens at tpm per window', async () => {
@@ -186,7 +195,7 @@ describe('quota shapes, OpenAI through openai', () => {
     expect(err.headers?.get('retry-after')).toBe('1');
     expect(err.headers?.get('x-ratelimit-reset-requests')).toBe('500ms');
     advance(500);
-    await expect(client.chat.completions.create(chatRequest())).resolves.toBeDefined();
+    expect(openaiAnswerIds(await client.chat.completions.create(chatRequest()))).toEqual(PAGE_IDS);
   });
 
   it('schedule: the limit headers follow the limit in force', async () => {
