@@ -139,6 +139,7 @@ export async function runFreeTier(
     },
     ...(arr.spill && { spill: { afterMs: SPILL_AFTER_MS * scale } }),
   });
+  const started = performance.now();
   const answered: { batch: number; seq: number; provider: ProviderName; tokens: CallTokens }[] = [];
   let batches = 0;
   const observer: TaggingObserver = {
@@ -155,7 +156,6 @@ export async function runFreeTier(
       };
     },
   };
-  const started = performance.now();
   const outcomes = await lastValueFrom(
     from(deliveries).pipe(
       tagDeliveries({

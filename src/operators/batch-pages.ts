@@ -29,6 +29,8 @@ export interface BatchOptions {
    * of that moment — not queued downstream at the size of when its pages came.
    */
   demand$?: Observable<number>;
+  /** Told of every batch cut: its pages, and how many pages still wait behind it. */
+  onCut?: (pages: number, waiting: number) => void;
 }
 
 /**
@@ -42,6 +44,8 @@ export interface BatchOptions {
  *
  * A page alone over the budget still travels alone (toPageWork has cut it to the per-page budget).
  * Pages that stopped being live while waiting are dropped, and a batch left empty is not emitted.
+ * Pages that arrive together are looked at once the burst is in (a zero-delay task), so `onCut`
+ * sees the backlog behind each batch.
  * It completes once the source has and every page has gone. Errors go downstream at once, a throw
  * in a handler too; teardown clears the linger timer.
  */
@@ -59,6 +63,7 @@ export function batchPages(opts: BatchOptions): OperatorFunction<PageWork, PageW
       let demand = opts.demand$ === undefined ? Number.POSITIVE_INFINITY : 0;
       let ended = false;
       let timer: { at: number; sub: Subscription } | undefined;
+      let soon: Subscription | undefined;
       let pumping = false;
 
       // A throw in a handler (isLive and maxPages are the caller's code) goes downstream as an
@@ -114,6 +119,7 @@ export function batchPages(opts: BatchOptions): OperatorFunction<PageWork, PageW
             take(end);
             if (batch.length === 0) continue;
             demand -= 1;
+            opts.onCut?.(batch.length, queue.length - head);
             subscriber.next(batch);
           }
         } finally {
@@ -155,9 +161,16 @@ export function batchPages(opts: BatchOptions): OperatorFunction<PageWork, PageW
       });
 
       const subscription = source.subscribe({
+        // Pages that come together (a fetched batch of messages) are looked at together, once the
+        // burst is in: a batch cut then sees how many pages wait behind it.
         next: guard((work: PageWork) => {
           queue.push({ work, at: scheduler.now() });
-          pump();
+          soon ??= scheduler.schedule(
+            guard(() => {
+              soon = undefined;
+              pump();
+            }),
+          );
         }),
         error: (err: unknown) => subscriber.error(err),
         complete: guard(() => {
@@ -168,6 +181,7 @@ export function batchPages(opts: BatchOptions): OperatorFunction<PageWork, PageW
 
       return () => {
         timer?.sub.unsubscribe();
+        soon?.unsubscribe();
         demandSub?.unsubscribe();
         subscription.unsubscribe();
       };

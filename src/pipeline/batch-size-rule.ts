@@ -12,22 +12,26 @@ import type { RouterEvent } from '../model/router-event.js';
  *             = ∞                           otherwise: requests bind, or nothing has yet
  *   ĉ         = reported tokens (in + out) per page, an EWMA (α = 0.2) over answered calls
  *
- *   answered whole, n pages    until the first shrink (slow start), if n ≥ s/2:  s ← min(cap, s + n)
- *                              after it, if n ≥ ⌊s⌋ (the batch was full):     s ← min(cap, s + max(1, s/4))
- *   truncated answer (MAX_TOKENS) of n ≥ s/2 pages  s ← min(s, max(1, n/2))
- *   answer of n ≥ s/2 pages, k of them mis-attributed (named wrongly, not at all, twice, swapped)
- *                                                   s ← max(1, s · (1 − k/n))
+ *   slow start (until the first shrink):
+ *     a full batch of n pages cut with ≥ n more waiting       s ← min(cap, s + n)
+ *     a whole answer of n ≥ s/2 pages                         s ← min(cap, s + n)
+ *   after it: a whole answer of n ≥ ⌊s⌋ pages (it was full)   s ← min(cap, s + max(1, s/4))
+ *   a truncated answer (MAX_TOKENS) of n ≥ s/2 pages          s ← min(s, max(1, n/2))
+ *   an answer of n ≥ s/2 pages, k of them mis-attributed      s ← max(1, s · (1 − k/n))
+ *     (named wrongly, not at all, twice, swapped)
  *
  * Why: a call costs one request whatever it holds, so where requests bind (Gemini's free tier:
  * 15 a minute, a million tokens) pages per call are pages per request, and a batch may grow until
  * the prompt budget stops it (batch-pages.ts) or its answer no longer fits the model's output
- * limit (truncations halve it). Where tokens bind, a page costs its tokens in any batch: size buys
- * nothing but larger failures, so it stays at the balance point T̂/(R̂·ĉ), where both quotas run
- * out together, and never below the start. A mis-attributed page costs a call again, and gets
- * likelier with more pages: the size loses the share of pages it got wrong, so it shrinks only
- * where that outweighs the quarter gained (a model that gets long lists badly wrong). A truncation
- * takes the failed answer's own size n, so many answers of one size halve it once; answers under
- * half the size (a re-ask of a few pages) move nothing.
+ * limit (truncations halve it). A backlog would spend a minute's fifteen requests on small batches
+ * before the first answer came back, so slow start grows on the backlog as well as on answers.
+ * Where tokens bind, a page costs its tokens in any batch: size buys nothing but larger failures,
+ * so it stays at the balance point T̂/(R̂·ĉ), where both quotas run out together, and never below
+ * the start. A mis-attributed page costs a call again, and gets likelier with more pages: the size
+ * loses the share of pages it got wrong, so it shrinks only where that outweighs the quarter
+ * gained (a model that gets long lists badly wrong). A truncation takes the failed answer's own
+ * size n, so many answers of one size halve it once; answers under half the size (a re-ask of a
+ * few pages) move nothing.
  */
 export interface BatchSizeOptions {
   /** TAG_SPACE_BATCH_SIZE: the first size; 1 pins it (the rollback switch). */
@@ -74,6 +78,12 @@ export class BatchSizeRule {
   get size(): number {
     if (this.pinned) return this.start;
     return Math.max(1, Math.min(Math.floor(this.s), this.cap()));
+  }
+
+  /** A batch of `pages` was cut, `waiting` pages behind it: a backlog grows the size in slow start. */
+  cut(pages: number, waiting: number): void {
+    if (this.pinned || !this.slowStart || pages < Math.floor(this.s) || waiting < pages) return;
+    this.s = Math.min(this.cap(), this.s + pages);
   }
 
   /** A call's answer was usable for all its `pages`; `tokens` it reported (in + out), when known. */

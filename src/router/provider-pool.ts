@@ -1,8 +1,9 @@
 import {
   BehaviorSubject,
-  combineLatest,
   distinctUntilChanged,
   map,
+  merge,
+  startWith,
   Subject,
   switchMap,
   type Observable,
@@ -26,8 +27,8 @@ import type { QuotaShare } from './sharing/quota-share.js';
  *
  * `limit$` is the preferred slot's gate's effective limit, so the pipeline dispatches at the pace of
  * the provider its batches will actually reach — or, when batches may spill over to another
- * provider (group-tagger.ts), the sum of the limits of the usable slots whose breaker is closed
- * (the preferred one's alone when none is), so the idle provider's share is dispatched too.
+ * provider (group-tagger.ts), the sum of every usable provider's share (dispatchLimit below), so
+ * the idle provider's share is dispatched too.
  * `changes$` emits after every breaker change, every provider found unusable and every call's end.
  */
 export type PoolOptions = Omit<SlotOptions, 'onTransition' | 'share'> & {
@@ -50,8 +51,6 @@ export class ProviderPool {
   private readonly changed = new Subject<void>();
   private readonly reopened = new Subject<void>();
   private readonly preferred$: BehaviorSubject<ProviderSlot>;
-  /** The slots whose limits dispatch adds up when batches may spill over. */
-  private readonly dispatching$: BehaviorSubject<readonly ProviderSlot[]>;
   private readonly pending: { provider: ProviderName; t: BreakerTransition }[] = [];
   private readonly log: Logger;
   private closed = false;
@@ -88,12 +87,10 @@ export class ProviderPool {
     this.preferred$ = new BehaviorSubject(this.choosePreferred());
     this.changes$ = this.changed.asObservable();
     this.reopened$ = this.reopened.asObservable();
-    this.dispatching$ = new BehaviorSubject(this.dispatchSlots());
     this.limit$ = spill
-      ? this.dispatching$.pipe(
-          distinctUntilChanged(sameSlots),
-          switchMap((slots) => combineLatest(slots.map((s) => s.gate.limit$))),
-          map((limits) => limits.reduce((total, l) => total + l, 0)),
+      ? merge(this.changed, ...this.slots.map((slot) => slot.gate.limit$)).pipe(
+          map(() => this.dispatchLimit()),
+          startWith(this.dispatchLimit()),
           distinctUntilChanged(),
         )
       : this.preferred$.pipe(
@@ -146,7 +143,6 @@ export class ProviderPool {
       this.log.warn({ from: current.name, to: next.name }, 'preferred provider changed');
       this.preferred$.next(next);
     }
-    this.dispatching$.next(this.dispatchSlots());
     this.changed.next();
   }
 
@@ -155,14 +151,23 @@ export class ProviderPool {
     this.closed = true;
     for (const slot of this.slots) slot.close();
     this.preferred$.complete();
-    this.dispatching$.complete();
     this.changed.complete();
     this.reopened.complete();
   }
 
-  private dispatchSlots(): readonly ProviderSlot[] {
-    const closed = this.slots.filter((s) => s.unusable === undefined && s.breaker.state === 'closed');
-    return closed.length > 0 ? closed : [this.choosePreferred()];
+  /**
+   * Dispatch's limit when batches may spill over: each usable provider's share, its limit while
+   * its breaker is closed, and in any case at least the calls it still has on the wire (so calls
+   * out to a provider that paused do not take another provider's room); the preferred provider's
+   * limit when no breaker is closed.
+   */
+  private dispatchLimit(): number {
+    const usable = this.slots.filter((s) => s.unusable === undefined);
+    if (!usable.some((s) => s.breaker.state === 'closed')) return this.preferred$.value.gate.current;
+    return usable.reduce(
+      (sum, s) => sum + (s.breaker.state === 'closed' ? Math.max(s.gate.current, s.active) : s.active),
+      0,
+    );
   }
 
   private choosePreferred(): ProviderSlot {
@@ -180,8 +185,4 @@ export class ProviderPool {
       status: reasons[0]?.status,
     });
   }
-}
-
-function sameSlots(a: readonly ProviderSlot[], b: readonly ProviderSlot[]): boolean {
-  return a.length === b.length && a.every((slot, i) => slot === b[i]);
 }

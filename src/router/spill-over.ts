@@ -8,7 +8,8 @@ import type { ProviderSlot, SlotPage } from './provider-slot.js';
  *   spill(p → q) ⇔ spill on ∧ (startsAt(p) > now + afterMs ∨ now − waitingSince ≥ afterMs)
  *                  ∧ q ≠ p ∧ canStartNow(q)                  (q: the first such, in preference order)
  *
- * startsAt(p) is what p's breaker, pause and pacing gate say of the call now (provider-slot.ts);
+ * startsAt(p) is what p's breaker, pause and pacing gate say of the call now (provider-slot.ts),
+ * or ∞ while p's calls on the wire fill its concurrency limit;
  * a call that waits at p's gate longer than predicted is asked again at now = waitingSince +
  * afterMs, then whenever a candidate might start it: when its gate or breaker would let it
  * (its own startsAt), when one of its calls ends, when a breaker changes.
@@ -68,7 +69,7 @@ export function admitOrSpill(
       ? undefined
       : spillTarget(
           pages,
-          { now: now(), startsAt: slot.startsAt(pages), waitingSince },
+          { now: now(), startsAt: startsAt(slot, pages), waitingSince },
           spill.afterMs,
           opts.candidates(),
         );
@@ -140,4 +141,12 @@ export function admitOrSpill(
       look();
     });
   });
+}
+
+/**
+ * When `slot` could start a call of these pages: its own answer, or never while its calls at the
+ * provider fill its limit (it cannot take one more now; when one ends is unknown).
+ */
+function startsAt(slot: ProviderSlot, pages: readonly SlotPage[]): number {
+  return slot.active >= slot.gate.current ? Number.POSITIVE_INFINITY : slot.startsAt(pages);
 }

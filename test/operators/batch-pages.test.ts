@@ -155,6 +155,24 @@ describe('batchPages', () => {
     });
   });
 
+  it('tells of every cut: the pages in the batch and the pages still waiting', () => {
+    const cuts: [number, number][] = [];
+    scheduler().run(({ hot, cold, expectObservable }) => {
+      const demand$ = hot('0---1-1', { 0: 0, 1: 1 });
+      const result = cold('abcdefg|', pages()).pipe(
+        batchPages({ ...roomy, maxPages: 3, demand$, onCut: (n, waiting) => cuts.push([n, waiting]) }),
+        ids,
+      );
+      expectObservable(result).toBe('----x-y', { x: 'abc', y: 'def' });
+    });
+    // At frame 4 d waits behind abc (e comes in the same frame, after the slot); at 6, g has not
+    // come yet when the slot frees.
+    expect(cuts).toEqual([
+      [3, 1],
+      [3, 0],
+    ]);
+  });
+
   it('starts the linger of pages that waited for a slot from their arrival', () => {
     scheduler().run(({ hot, expectObservable }) => {
       const demand$ = hot('0-------1', { 0: 0, 1: 1 });
@@ -181,7 +199,8 @@ describe('batchPages', () => {
       expectObservable(result, '^ 9ms !').toBe('');
       expectSubscriptions(source.subscriptions).toBe('^ 9ms !');
     });
-    expect(timers).toHaveLength(1);
-    expect(timers[0]?.closed).toBe(true);
+    // The look at the page once its burst was in (done), then its linger timer: cancelled.
+    expect(timers).toHaveLength(2);
+    expect(timers[1]?.closed).toBe(true);
   });
 });

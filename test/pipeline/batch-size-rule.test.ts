@@ -25,6 +25,22 @@ describe('BatchSizeRule', () => {
     expect(growFully(r)).toEqual([5, 10, 20, 40]);
   });
 
+  it('doubles in slow start on a backlog: every full cut with as many pages again waiting', () => {
+    const { r } = rule();
+    r.cut(5, 500);
+    expect(r.size).toBe(10);
+    r.cut(10, 3);
+    r.cut(4, 500);
+    expect(r.size).toBe(10);
+    r.cut(10, 500);
+    r.cut(20, 500);
+    expect(r.size).toBe(40);
+    const shrunk = rule().r;
+    shrunk.misattributed(5, 1);
+    shrunk.cut(4, 500);
+    expect(shrunk.size).toBe(4);
+  });
+
   it('grows only on batches near full: a page or two that left at the linger time say nothing', () => {
     const { r } = rule();
     r.answered(1, 330);

@@ -121,6 +121,8 @@ describe('the pipeline when its consumer loses partitions', () => {
     const ownership = new FakeOwnership();
     const { input, done, scheduler } = pipeline(router, ownership);
     for (const [i, id] of ['a', 'b', 'c'].entries()) input.next(delivery(1, i, id));
+    // The batcher looks at a burst once it is in: on the scheduler's next turn.
+    scheduler.flush();
     await settle();
     expect(router.calls).toHaveLength(1);
     ownership.lose(1);
@@ -138,10 +140,11 @@ describe('the pipeline when its consumer loses partitions', () => {
   it('keeps a batch with pages of partitions it still owns, and lets the router leave the lost ones out', async () => {
     const router = new HeldRouter();
     const ownership = new FakeOwnership();
-    const { input, done } = pipeline(router, ownership);
+    const { input, done, scheduler } = pipeline(router, ownership);
     input.next(delivery(0, 0, 'a'));
     input.next(delivery(1, 1, 'b'));
     input.next(delivery(0, 2, 'c'));
+    scheduler.flush();
     await settle();
     ownership.lose(1);
     const call = router.calls[0];
