@@ -93,6 +93,9 @@ describe('shutdown past its deadline', () => {
       'run',
       ...pipelineArgs(t, sim),
       ...['--group', group, '--commit-interval-ms', '200', '--shutdown-timeout-ms', '1500'],
+      // Five pages a call, so most of the 300 are still to do when the provider stops answering
+      // (adaptive batches of up to 40 finish them before the signal).
+      ...['--batch-policy', 'fixed'],
     ]);
     await waitFor(async () => (await writtenSoFar(t.tags)) >= 30, {
       timeoutMs: 60_000,

@@ -48,8 +48,10 @@ describe.concurrent.each([
       'run',
       ...pipelineArgs(t, sim),
       ...['--group', group, '--instance-id', instance, '--commit-interval-ms', '200', ...flags],
-      // Slow enough that the second member joins with most of the work still to do.
+      // Slow enough that the second member joins with most of the work still to do: two calls at
+      // a time, five pages each, none spilled to the other provider.
       ...['--concurrency', '2', '--max-concurrency', '2', '--max-in-flight', '2000'],
+      ...['--batch-policy', 'fixed', '--spill', 'off'],
     ];
 
     const first = startCli(args(`${mode}-a`));
