@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  sim.update({ gemini: { latencyMs: { median: 60 } } });
+  sim.update({ gemini: { latencyMs: { median: 60 } }, openai: { latencyMs: { median: 60 } } });
 });
 
 /** One event per page, so "the outcome of an event is written" is "its page is on the tags topic". */
@@ -101,8 +101,9 @@ describe('shutdown past its deadline', () => {
       timeoutMs: 60_000,
       message: 'the run to write 30 tag records',
     });
-    // From now on the provider takes a minute to answer: nothing in flight can finish.
-    sim.update({ gemini: { latencyMs: { median: 60_000 } } });
+    // From now on both providers take a minute to answer: nothing in flight can finish, whichever
+    // provider a batch went or spilled to.
+    sim.update({ gemini: { latencyMs: { median: 60_000 } }, openai: { latencyMs: { median: 60_000 } } });
     const signalledAt = Date.now();
     run.child.kill('SIGTERM');
     const result = await run.exited;
