@@ -89,13 +89,15 @@ describe('shutdown past its deadline', () => {
   it('drops what cannot finish in time, exits 0, and has committed only offsets whose outcomes are written', async () => {
     const { t } = await setUp('sig-deadline', 300);
     const group = uniqueTopic('sig-deadline-group');
+    sim.update({ gemini: { latencyMs: { median: 300 } } });
     const run = startCli([
       'run',
       ...pipelineArgs(t, sim),
       ...['--group', group, '--commit-interval-ms', '200', '--shutdown-timeout-ms', '1500'],
-      // Five pages a call, so most of the 300 are still to do when the provider stops answering
-      // (adaptive batches of up to 40 finish them before the signal).
-      ...['--batch-policy', 'fixed'],
+      // One call of five pages at a time, 300 ms each, on one provider: about 18 s for the 300, so
+      // most are still to do when the providers stop answering, however late a loaded machine
+      // sees the first 30 written.
+      ...['--batch-policy', 'fixed', '--concurrency', '1', '--max-concurrency', '1', '--spill', 'off'],
     ]);
     await waitFor(async () => (await writtenSoFar(t.tags)) >= 30, {
       timeoutMs: 60_000,
