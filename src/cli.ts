@@ -6,6 +6,7 @@ import { limitHeapGrowth } from './cli/heap-growth.js';
 import { logger, setLogFormat, setLogLevel } from './telemetry/log.js';
 import { logFormat } from './cli/log-format.js';
 import { packageVersion } from './cli/package-root.js';
+import { exitOnSignalWhileLoading } from './cli/signals-while-loading.js';
 
 /** Exit codes: 0 done, 1 the run failed, 2 a bad flag or setting, 130 interrupted twice. */
 export const EXIT = { ok: 0, failed: 1, config: 2 } as const;
@@ -62,6 +63,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     }
     return EXIT.ok;
   }
+  const loading = exitOnSignalWhileLoading();
   try {
     const command = await loadCommand(name);
     if (wantsHelp(rest)) {
@@ -71,6 +73,8 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     const config = loadConfig(name, rest);
     setLogLevel(config.logLevel);
     limitHeapGrowth(config.heapGrowthPercent);
+    // Synchronously before the command installs its own handlers: no signal falls between.
+    loading.release();
     return await command(config);
   } catch (err) {
     const e = asTagspaceError(err);
