@@ -110,12 +110,25 @@ describe.each([
     await waitForInSync([t.events, t.tags, t.dlq]);
 
     const second = startCli(args);
-    try {
+    // Stopped only once it is a member: the first run may have committed everything before its
+    // stop, and a signal to a process still loading says nothing about the stop under test. A
+    // wait that fails is reported as itself, after the run is stopped.
+    const waited = await (async () => {
+      await waitFor(() => logsWith(second.stderr(), 'partitions assigned').length > 0, {
+        timeoutMs: 120_000,
+        intervalMs: 50,
+        message: 'the second run to be assigned its partitions',
+      });
       await waitForCommittedToEnd(group, t.events, { timeoutMs: 240_000, brokers });
-    } finally {
-      const stopped = await stopRun(second);
-      expect(stopped.code, stopped.stderr.slice(-3000)).toBe(0);
-    }
+    })().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    const secondStop = await stopRun(second);
+    if (waited !== undefined) throw waited;
+    console.log(`[stop ${mode}] second run: SIGTERM, exit ${secondStop.code} after ${secondStop.tookMs} ms`);
+    expect(secondStop.code, secondStop.stderr.slice(-3000)).toBe(0);
+    expect(secondStop.tookMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS + EXIT_SLACK_MS);
     const tags = await readAll(t.tags, { isolation: 'read_committed', brokers });
     const missing = missingLatest(events, tags);
     const duplicates = duplicateVersions(tags);
