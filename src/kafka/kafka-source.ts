@@ -293,12 +293,18 @@ export class KafkaSource {
       throw Object.assign(new Error('the source is closed'), { retriable: false });
     const { partition } = batch;
     const end = this.end;
+    // The batch belongs to the assignment it was fetched under. A consumer that crashed can still be
+    // inside this call (waiting for room) when its restart is assigned the partition again: the
+    // rest of the batch must not reach the pipeline then, or it would be taken for the new
+    // assignment's and the tracker, seeing its offsets first, would skip what the new assignment
+    // re-reads from the committed offset as redeliveries — and commit past them unwritten.
+    const epoch = this.ownership.epochOf(partition);
     let delivered: string | undefined;
     let whole = true;
     let pastEnd = false;
     for (const message of batch.messages) {
       pastEnd = end !== undefined && end.isPast(partition, message.offset);
-      if (pastEnd || !this.fetching(partition)) {
+      if (pastEnd || !this.fetching(partition) || this.ownership.epochOf(partition) !== epoch) {
         whole = false;
         break;
       }

@@ -91,6 +91,14 @@ export class PartitionOwnership {
     return this.assigned.has(partition);
   }
 
+  /**
+   * The epoch of the partition's current assignment, undefined while it is not assigned: a batch
+   * fetched under one epoch may hand on its events only while the epoch is still the same.
+   */
+  epochOf(partition: number): number | undefined {
+    return this.assigned.has(partition) ? this.epochs.get(partition) : undefined;
+  }
+
   /** Marks a delivery as fetched in its partition's current epoch. */
   stamp(delivery: Stampable): void {
     const epoch = this.epochs.get(delivery.partition);

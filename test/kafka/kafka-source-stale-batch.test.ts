@@ -1,0 +1,107 @@
+import { EventEmitter } from 'node:events';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { KafkaSource } from '../../src/kafka/kafka-source.js';
+import type { Delivery } from '../../src/model/work.js';
+import { waitFor } from '../support/wait-for.js';
+
+const TOPIC = 'pages';
+const EVENTS = {
+  GROUP_JOIN: 'consumer.group_join',
+  REBALANCING: 'consumer.rebalancing',
+  STOP: 'consumer.stop',
+  CRASH: 'consumer.crash',
+  END_BATCH_PROCESS: 'consumer.end_batch_process',
+};
+
+/**
+ * Just enough of a kafkajs consumer to drive KafkaSource's handlers in the order a broker failover
+ * produces them: the test calls eachBatch and emits join and crash itself.
+ */
+class ScriptedConsumer extends EventEmitter {
+  readonly events = EVENTS;
+  eachBatch: ((p: EachBatchPayload) => Promise<void>) | undefined;
+  connect = () => Promise.resolve();
+  subscribe = () => Promise.resolve();
+  disconnect = () => Promise.resolve();
+  commitOffsets = () => Promise.resolve();
+  pause = () => undefined;
+  resume = () => undefined;
+  seek = () => undefined;
+  run = (opts: { eachBatch: (p: EachBatchPayload) => Promise<void> }) => {
+    this.eachBatch = opts.eachBatch;
+    return Promise.resolve();
+  };
+  join(partitions: number[]): void {
+    this.emit(EVENTS.GROUP_JOIN, { payload: { memberAssignment: { [TOPIC]: partitions } } });
+  }
+  crash(): void {
+    this.emit(EVENTS.CRASH, {
+      payload: { error: new Error('Connection error: ECONNREFUSED'), restart: true },
+    });
+  }
+}
+
+function batchOf(partition: number, offsets: number[]): EachBatchPayload {
+  const messages = offsets.map((o) => ({
+    offset: String(o),
+    key: Buffer.from(`k${o}`),
+    value: Buffer.from('{}'),
+    headers: {},
+    timestamp: '0',
+    attributes: 0,
+  }));
+  return {
+    batch: {
+      topic: TOPIC,
+      partition,
+      highWatermark: String(offsets.length),
+      messages,
+      lastOffset: () => String(offsets[offsets.length - 1]),
+    },
+    resolveOffset: () => undefined,
+    heartbeat: () => Promise.resolve(),
+  } as unknown as EachBatchPayload;
+}
+
+describe('KafkaSource across a consumer crash', () => {
+  it('hands on nothing more of a batch fetched before the crash once the restart is assigned the partition again', async () => {
+    const consumer = new ScriptedConsumer();
+    const kafka = { consumer: () => consumer } as unknown as Kafka;
+    const source = new KafkaSource({
+      kafka,
+      topic: TOPIC,
+      groupId: 'g',
+      fromBeginning: true,
+      maxInFlight: 3,
+      sessionTimeoutMs: 10_000,
+    });
+    const seen: Delivery[] = [];
+    const sub = source.deliveries$.subscribe((d) => seen.push(d));
+    await waitFor(() => consumer.eachBatch !== undefined, {
+      timeoutMs: 2_000,
+      message: 'the consumer to run',
+    });
+    const eachBatch = consumer.eachBatch as NonNullable<ScriptedConsumer['eachBatch']>;
+
+    consumer.join([0]);
+    // Offsets 0, 1 and 2 fill the in-flight bound: the handler waits for room with 3 and 4 unread.
+    const stale = eachBatch(batchOf(0, [0, 1, 2, 3, 4]));
+    await waitFor(() => seen.length === 3, { timeoutMs: 2_000, message: 'three deliveries' });
+
+    // A broker goes away: the consumer crashes (losing partition 0), restarts, gets it back.
+    consumer.crash();
+    consumer.join([0]);
+    // The pipeline lets go of the orphans of the first assignment: the waiting handler wakes.
+    for (const d of seen.splice(0)) source.dropped(d);
+    await stale;
+    expect(seen.map((d) => d.offset)).toEqual([]);
+
+    // The restarted consumer reads again from the committed offset, and all of it goes through.
+    await eachBatch(batchOf(0, [0, 1]));
+    expect(seen.map((d) => d.offset)).toEqual(['0', '1']);
+    expect(seen.every((d) => source.owns(d))).toBe(true);
+    sub.unsubscribe();
+    await source.close();
+  });
+});
