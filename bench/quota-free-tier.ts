@@ -23,7 +23,8 @@ import { idealTimeMs, type CallTokens } from './ideal-time.js';
  * latencies and their faults — time-scaled like the other sections, through the real pipeline
  * (tagDeliveries → batching → mergeMapWithLimit → router → the real SDKs) in this process. Each
  * row one arrangement: Gemini alone or both providers, the batch size fixed at 5 or adaptive,
- * spill-over off or on. The simulator's /stats referees calls and 429s.
+ * spill-over off or on, and the call deadline (--min-call-deadline-ms, on by default) off for the
+ * last two rows: a hung call then waits the whole provider timeout. The simulator's /stats referees calls and 429s.
  *
  *   ideal (Gemini alone)  bench/ideal-time.ts over the run's own answered calls and Gemini's quota
  *   ideal (both)          the same calls, in order, each sent to whichever provider's quota (and
@@ -37,6 +38,8 @@ export interface FreeTierArrangement {
   providers: ProviderName[];
   batch: 'fixed' | 'adaptive';
   spill: boolean;
+  /** false: no call deadline, a hung call waits the whole provider timeout (as before it). */
+  deadline?: false;
 }
 
 export const FREE_TIER: FreeTierArrangement[] = [
@@ -46,6 +49,20 @@ export const FREE_TIER: FreeTierArrangement[] = [
   { name: 'both, fixed 5, spill on', providers: ['gemini', 'openai'], batch: 'fixed', spill: true },
   { name: 'both, adaptive, spill off', providers: ['gemini', 'openai'], batch: 'adaptive', spill: false },
   { name: 'both, adaptive, spill on', providers: ['gemini', 'openai'], batch: 'adaptive', spill: true },
+  {
+    name: 'Gemini alone, adaptive, no deadline',
+    providers: ['gemini'],
+    batch: 'adaptive',
+    spill: false,
+    deadline: false,
+  },
+  {
+    name: 'both, adaptive, spill on, no deadline',
+    providers: ['gemini', 'openai'],
+    batch: 'adaptive',
+    spill: true,
+    deadline: false,
+  },
 ];
 
 /** The product's defaults (the settings table, src/cli/settings.ts) the rows run with. */
@@ -54,6 +71,7 @@ const START_SIZE = DEFAULTS.batch.size;
 const MAX_BATCH_SIZE = DEFAULTS.batch.maxSize ?? START_SIZE;
 const MAX_CONCURRENCY = DEFAULTS.concurrency.max;
 const SPILL_AFTER_MS = DEFAULTS.spill?.afterMs ?? 0;
+const MIN_CALL_DEADLINE_MS = DEFAULTS.callDeadline.minMs;
 
 export interface FreeTierRow {
   name: string;
@@ -62,8 +80,10 @@ export interface FreeTierRow {
   idealS: number;
   calls: Record<ProviderName, number>;
   rateLimited: number;
-  /** Calls the simulator hung (the scenario's timeoutRate): each costs the provider timeout. */
+  /** Calls the simulator hung (the scenario's timeoutRate): each costs the call deadline or the provider timeout. */
   timeouts: number;
+  /** Calls the router gave up at their call deadline and asked again. */
+  deadlines: number;
   spills: number;
   fallbacks: number;
   pagesPerCall: number;
@@ -138,6 +158,9 @@ export async function runFreeTier(
       maxCooldownMs: DEFAULT_BREAKER.maxCooldownMs * scale,
     },
     ...(arr.spill && { spill: { afterMs: SPILL_AFTER_MS * scale } }),
+    ...(arr.deadline !== false && {
+      callDeadline: { minMs: MIN_CALL_DEADLINE_MS * scale, maxMs: timeoutMs },
+    }),
   });
   const started = performance.now();
   const answered: { batch: number; seq: number; provider: ProviderName; tokens: CallTokens }[] = [];
@@ -223,6 +246,7 @@ export async function runFreeTier(
     calls,
     rateLimited: referee.gemini.rateLimited + referee.openai.rateLimited,
     timeouts: referee.gemini.timeouts + referee.openai.timeouts,
+    deadlines: metrics.call_deadlines_passed,
     spills: metrics.spills,
     fallbacks: metrics.fallback_switches,
     pagesPerCall: deliveries.length / Math.max(1, inOrder.length),

@@ -131,7 +131,8 @@ if (sections.includes('free-tier')) {
 function printFreeTier(rows: FreeTierRow[]): void {
   console.log(`free tier (scenarios/default.json), concurrency policy ${rows[0]?.policy ?? '—'}:\n`);
   const header = ['arrangement', 'max size', 'wall s', 'ideal s', 'wall ÷ ideal', 'calls (G + O)'];
-  header.push('calls/page', 'pages/call', 'prompt tokens/page', '429s', 'hung', 'spills', 'fallbacks');
+  header.push('calls/page', 'pages/call', 'prompt tokens/page', '429s', 'hung', 'deadlines');
+  header.push('spills', 'fallbacks');
   header.push('accuracy', 'tagged', 'longest gap s');
   printTable(
     header,
@@ -147,6 +148,7 @@ function printFreeTier(rows: FreeTierRow[]): void {
       r.inputTokensPerPage.toFixed(0),
       String(r.rateLimited),
       String(r.timeouts),
+      String(r.deadlines),
       String(r.spills),
       String(r.fallbacks),
       percent(r.accuracy),
@@ -159,6 +161,8 @@ function printFreeTier(rows: FreeTierRow[]): void {
     ['Gemini alone, fixed 5', 'Gemini alone, adaptive'],
     ['both, fixed 5, spill off', 'both, adaptive, spill on'],
     ['both, adaptive, spill off', 'both, adaptive, spill on'],
+    ['Gemini alone, adaptive, no deadline', 'Gemini alone, adaptive'],
+    ['both, adaptive, spill on, no deadline', 'both, adaptive, spill on'],
   ];
   for (const [base, better] of pairs) {
     const a = wall(base);

@@ -38,6 +38,7 @@ try {
       maxDelayMs: 8 * base,
     },
     concurrency: { ...config.concurrency, minuteMs: 60_000 * scale },
+    callDeadline: { ...config.callDeadline, minMs: config.callDeadline.minMs * scale },
     holdMaxDelayMs: 30_000 * scale,
     quotaCooldownMs: 15 * 60_000 * scale,
     breaker: {

@@ -38,6 +38,8 @@ export interface Config {
   gemini: ProviderConfig;
   openai: ProviderConfig;
   providerTimeoutMs: number;
+  /** The call deadline's floor and ceiling (router/call-deadline.ts). */
+  callDeadline: { minMs: number; maxMs: number };
   concurrency: { policy: ConcurrencyPolicyName; initial: number; max: number };
   /** Spill-over to the other provider (router/spill-over.ts); absent when off. */
   spill: { afterMs: number } | undefined;
@@ -154,6 +156,7 @@ function buildConfig(command: string, v: SettingValues, env: Env, sources: Recor
       keySetting: 'OPENAI_API_KEY',
     },
     providerTimeoutMs: num('providerTimeoutMs'),
+    callDeadline: { minMs: num('minCallDeadlineMs'), maxMs: num('providerTimeoutMs') },
     concurrency: {
       policy: v.concurrencyPolicy,
       initial: num('concurrency'),

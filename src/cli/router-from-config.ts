@@ -41,6 +41,7 @@ export function routerFromConfig(config: Config, overrides: Partial<RouterOption
       maxDelayMs: 8 * config.retry.baseDelayMs,
     },
     concurrency: config.concurrency,
+    callDeadline: config.callDeadline,
     ...(config.spill !== undefined && { spill: config.spill }),
     maxTagsPerPage: config.maxTags,
     ...overrides,

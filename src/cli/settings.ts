@@ -220,7 +220,16 @@ const TABLE = [
     type: 'int',
     min: 100,
     default: '60000',
-    help: 'timeout of one provider call',
+    help: 'timeout of one provider call (the ceiling of --min-call-deadline-ms)',
+  },
+  {
+    key: 'minCallDeadlineMs',
+    flag: 'min-call-deadline-ms',
+    env: 'TAGSPACE_MIN_CALL_DEADLINE_MS',
+    type: 'int',
+    min: 100,
+    default: '10000',
+    help: "a call not answered within max(this, 3 × the provider's slowest recent answer, scaled to the call's pages) is given up and asked again, here or by spill-over on the other provider, so a hung call costs seconds instead of the whole --provider-timeout-ms, which stays the ceiling (set this to --provider-timeout-ms to always wait that long)",
   },
 
   // The origin document's knobs (its TAG_SPACE_* names are aliases)
@@ -232,7 +241,7 @@ const TABLE = [
     type: 'int',
     min: 1,
     default: String(DEFAULT_CONCURRENCY.initial),
-    help: 'initial concurrent LLM calls',
+    help: 'initial concurrent LLM calls, per provider',
   },
   {
     key: 'maxConcurrency',
@@ -242,7 +251,7 @@ const TABLE = [
     type: 'int',
     min: 1,
     default: String(DEFAULT_CONCURRENCY.max),
-    help: 'upper bound of concurrent LLM calls',
+    help: 'upper bound of concurrent LLM calls per provider: not a total cap, since with --spill on and both providers configured each gets its own limit and up to twice this many calls are in flight',
   },
   {
     key: 'concurrencyPolicy',

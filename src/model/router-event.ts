@@ -24,6 +24,8 @@ export type RouterEvent =
       /** Provider-measured latency of an answered call. */
       /** For a 429: the quota that refused, when the provider named it. */
       quota?: RateLimitQuota;
+      /** For a call given up at its call deadline (a `timeout`): that deadline, in ms. */
+      deadlineMs?: number;
       latencyMs?: number;
       /** The model that answered, as the provider named it. */
       responseModel?: string;

@@ -15,6 +15,9 @@ import type { CallEvent } from '../model/router-event.js';
  *   events       a `call` event (attempt, outcome, status, hint, latency, tokens, finish reason),
  *                `attribution` when the answer left pages out, `breaker` for the changes it caused
  *   logs         THROTTLE for 429s; FALLBACK when the provider turns out unusable (names the setting)
+ *   deadline     with a call deadline (call-deadline.ts) shorter than the provider's timeout, a call
+ *                not answered by then is aborted and fails as a `timeout` naming the deadline, so
+ *                the retry loop asks again (here or, by spill-over or fallback, elsewhere)
  *
  * It resolves with what the answer gives the group (answer-validation.ts) or throws the call's
  * TagspaceError for the retry loop to judge. Pages the caller no longer wants (BatchContext.wanted)
@@ -50,6 +53,7 @@ export async function callProvider(
   };
   const pages = group.pages.length;
   const startedAt = deps.now();
+  const deadline = armDeadline(deps, slot, pages, ctx.signal);
   let info: ProviderResponseInfo | undefined;
   let costUsd = 0;
   const usage = (): Partial<CallEvent> =>
@@ -67,7 +71,7 @@ export async function callProvider(
     const answer = await slot.provider.tag(
       group.pages.map((p) => ({ id: p.pageId, title: p.title, text: p.text })),
       {
-        signal: ctx.signal,
+        signal: deadline.signal,
         onResponse: (i) => {
           info = i;
           costUsd = accounting.recordUsage(name, model, i.usage);
@@ -75,15 +79,23 @@ export async function callProvider(
       },
     );
     const accepted = accept(deps, slot, answer.json, group, ctx);
-    const answered = { startedAt, answeredLatencyMs: answer.latencyMs, usage: answer.usage, estimatedTokens };
+    const answered = {
+      startedAt,
+      answeredLatencyMs: answer.latencyMs,
+      usage: answer.usage,
+      estimatedTokens,
+      pages,
+    };
     record(deps.pool, slot, answered, ctx);
     accounting.recordCall(name, model);
     ctx.emit({ ...base, pages, outcome: 'ok', durationMs: deps.now() - startedAt, ...usage() });
     return accepted;
   } catch (err) {
-    const error = asTagspaceError(err);
-    const wasUsable = slot.unusable === undefined;
     const aborted = ctx.signal?.aborted === true;
+    const passed = !aborted && deadline.passed() && info === undefined;
+    const error = passed ? deadlineError(name, deadline.ms, err) : asTagspaceError(err);
+    if (passed) accounting.recordDeadlinePassed();
+    const wasUsable = slot.unusable === undefined;
     const result = {
       startedAt,
       answeredLatencyMs: info?.latencyMs,
@@ -91,6 +103,8 @@ export async function callProvider(
       error,
       aborted,
       estimatedTokens,
+      pages,
+      deadlinePassed: passed,
     };
     record(deps.pool, slot, result, ctx);
     if (aborted) throw error;
@@ -98,7 +112,18 @@ export async function callProvider(
     const { status, retryAfterMs, quota } = error;
     const durationMs = deps.now() - startedAt;
     const named = quota === undefined ? {} : { quota };
-    ctx.emit({ ...base, pages, outcome: error.kind, status, retryAfterMs, durationMs, ...named, ...usage() });
+    const cut = passed ? { deadlineMs: deadline.ms } : {};
+    ctx.emit({
+      ...base,
+      pages,
+      outcome: error.kind,
+      status,
+      retryAfterMs,
+      durationMs,
+      ...named,
+      ...cut,
+      ...usage(),
+    });
     if (error.kind === 'rate_limited' || error.kind === 'quota_exhausted') {
       deps.throttleLog.warn({ provider: name, kind: error.kind, retryAfterMs }, 'provider throttled');
     }
@@ -112,8 +137,61 @@ export async function callProvider(
     }
     throw error;
   } finally {
+    deadline.disarm();
     deps.pool.callEnded();
   }
+}
+
+interface ArmedDeadline {
+  /** Aborts with the caller's signal, or at the deadline. */
+  signal: AbortSignal | undefined;
+  /** The deadline in ms (the provider's timeout when the router keeps none). */
+  ms: number;
+  passed: () => boolean;
+  disarm: () => void;
+}
+
+/**
+ * The call's deadline on the scheduler's clock, when the slot keeps one shorter than the
+ * provider's own timeout; the caller's signal still aborts the call as before.
+ */
+function armDeadline(
+  deps: GroupTaggerDeps,
+  slot: ProviderSlot,
+  pages: number,
+  signal: AbortSignal | undefined,
+): ArmedDeadline {
+  const rule = slot.deadline;
+  const ms = rule?.deadlineMs(pages) ?? Number.POSITIVE_INFINITY;
+  if (rule === undefined || ms >= rule.ceilingMs) {
+    return { signal, ms, passed: () => false, disarm: () => {} };
+  }
+  const controller = new AbortController();
+  let passed = false;
+  const onAbort = (): void => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted === true) controller.abort(signal.reason);
+  const timer = deps.scheduler.schedule(() => {
+    passed = true;
+    controller.abort(new Error('call deadline passed'));
+  }, ms);
+  return {
+    signal: controller.signal,
+    ms,
+    passed: () => passed,
+    disarm: () => {
+      timer.unsubscribe();
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+function deadlineError(provider: string, ms: number, cause: unknown): TagspaceError {
+  return new TagspaceError(
+    'timeout',
+    `${provider} did not answer within its call deadline of ${Math.round(ms)} ms (3 × its slowest recent answer, at least --min-call-deadline-ms)`,
+    { provider, cause },
+  );
 }
 
 /** Hands the breaker changes made during a batch's last step to that batch's listener. */

@@ -1,6 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import type { TagspaceError } from '../model/errors.js';
 import { estimateEntryTokens, PROMPT_OVERHEAD_TOKENS } from '../model/estimate-tokens.js';
+import { CallDeadline, type CallDeadlineOptions } from './call-deadline.js';
 import { CircuitBreaker, type BreakerSettings, type BreakerTransition } from './circuit-breaker.js';
 import { ProviderGate, type GateOptions } from './provider-gate.js';
 import type { Provider, TokenUsage } from './provider.js';
@@ -16,6 +17,7 @@ import { LONE_SHARE, type QuotaShare } from './sharing/quota-share.js';
  *   answered (HTTP 200, usable or not)   → gate: success(latency, tokens)   breaker: success
  *   rate_limited                         → gate: rate_limited(hint, quota)  breaker: failure(hint)
  *   overloaded, timeout                  → gate: same kind          breaker: failure
+ *     (a timeout the call deadline cut short also backs that deadline off: call-deadline.ts)
  *   quota_exhausted                      → gate: failure            breaker: trip(quotaCooldownMs)
  *   auth, config                         → gate: cancelled; the provider is unusable until
  *                                          restarted with a fix
@@ -36,6 +38,8 @@ export interface SlotOptions {
   onTransition: (provider: ProviderName, t: BreakerTransition) => void;
   /** The instances sharing this provider's key (default: alone). */
   share?: QuotaShare;
+  /** A deadline per call from the provider's observed latency (call-deadline.ts); absent: none. */
+  deadline?: CallDeadlineOptions;
 }
 
 /** A page as the gate sizes it. */
@@ -66,6 +70,10 @@ export interface CallResult {
   estimatedTokens?: number;
   /** The gate let the call go, but it was never sent (nothing left to ask): the provider counted nothing. */
   unsent?: boolean;
+  /** The pages the call carried (for the call deadline's latency per size). */
+  pages?: number;
+  /** The router gave up on the call at its deadline (call-deadline.ts), before the provider's timeout. */
+  deadlinePassed?: boolean;
 }
 
 export class ProviderSlot {
@@ -76,6 +84,8 @@ export class ProviderSlot {
   unusable: TagspaceError | undefined;
   /** Calls admitted and not yet recorded: at the provider now. */
   active = 0;
+  /** When to give up on a call of this provider; undefined: at the provider's own timeout. */
+  readonly deadline: CallDeadline | undefined;
 
   constructor(
     readonly provider: Provider,
@@ -88,6 +98,7 @@ export class ProviderSlot {
       opts.scheduler,
     );
     this.share = opts.share ?? LONE_SHARE;
+    this.deadline = opts.deadline === undefined ? undefined : new CallDeadline(opts.deadline);
     this.gate = ProviderGate.create(
       {
         ...opts.concurrency,
@@ -163,6 +174,7 @@ export class ProviderSlot {
       return;
     }
     if (result.answeredLatencyMs !== undefined) {
+      if (result.pages !== undefined) this.deadline?.answered(result.answeredLatencyMs, result.pages);
       const { inputTokens, outputTokens } = result.usage ?? {};
       this.gate.record({
         kind: 'success',
@@ -194,6 +206,7 @@ export class ProviderSlot {
         this.breaker.recordFailure();
         return;
       case 'timeout':
+        if (result.deadlinePassed === true) this.deadline?.expired();
         this.gate.record({ kind: 'timeout', startedAt });
         this.breaker.recordFailure();
         return;

@@ -12,6 +12,8 @@ import type { ProviderName } from '../model/provider-name.js';
  *   rate_limit_errors = calls answered 429 (window or daily quota)
  *   fallback_switches = batches moved because their provider failed; spills = calls moved because
  *                       their provider would hold them (spill-over), never counted as fallbacks
+ *   call_deadlines_passed = calls given up at their call deadline (call-deadline.ts) and asked
+ *                       again: each is also a failed call (a timeout) and costs the provider a request
  *   cost_usd(provider, model) = Σ costUsd(prices, model, usage) over that model's answers
  */
 export interface ProviderUsage {
@@ -70,6 +72,8 @@ export interface RouterMetrics {
   fallback_switches: number;
   /** Calls sent to another provider because their own would hold them (not failures). */
   spills: number;
+  /** Calls given up at their call deadline, before the provider's timeout (each also a failed call). */
+  call_deadlines_passed: number;
   retries: number;
   current_concurrency: number;
   concurrency_adjustments: ConcurrencyAdjustment[];
@@ -105,7 +109,15 @@ const MAX_BREAKER_RECORDS = 200;
 
 export class RouterAccounting {
   private calls = { total: 0, ok: 0, failed: 0, rateLimited: 0 };
-  private counters = { fallbacks: 0, spills: 0, retries: 0, tagged: 0, failedPages: 0, splits: 0 };
+  private counters = {
+    fallbacks: 0,
+    spills: 0,
+    deadlines: 0,
+    retries: 0,
+    tagged: 0,
+    failedPages: 0,
+    splits: 0,
+  };
   private readonly usage = new Map<string, ProviderUsage>();
   private readonly transitions: BreakerRecord[] = [];
 
@@ -145,6 +157,10 @@ export class RouterAccounting {
 
   recordSpill(): void {
     this.counters.spills += 1;
+  }
+
+  recordDeadlinePassed(): void {
+    this.counters.deadlines += 1;
   }
 
   recordRetry(): void {
@@ -191,6 +207,7 @@ export class RouterAccounting {
       rate_limit_errors: this.calls.rateLimited,
       fallback_switches: this.counters.fallbacks,
       spills: this.counters.spills,
+      call_deadlines_passed: this.counters.deadlines,
       retries: this.counters.retries,
       current_concurrency: ctx.currentConcurrency,
       concurrency_adjustments: adjustments,

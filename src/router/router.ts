@@ -21,6 +21,7 @@ import type { ProviderName } from '../model/provider-name.js';
 import type { QuotaShape, QuotaShare } from './sharing/quota-share.js';
 import type { LearntQuota } from './pacing/pacer.js';
 import type { SpillSettings } from './spill-over.js';
+import type { CallDeadlineOptions } from './call-deadline.js';
 
 export type { RouterPage } from './group-state.js';
 
@@ -72,6 +73,11 @@ export interface RouterOptions {
    * another that can start it now. Absent: off.
    */
   spill?: SpillSettings;
+  /**
+   * A deadline per call from each provider's observed latency (call-deadline.ts): `minMs` its
+   * floor, `maxMs` the providers' own timeout (its ceiling). Absent: a call waits the timeout.
+   */
+  callDeadline?: CallDeadlineOptions;
   /** Default DEFAULT_MAX_TAGS_PER_PAGE. */
   maxTagsPerPage?: number;
   /** Default DEFAULT_MAX_LABEL_LENGTH. */
@@ -150,6 +156,7 @@ export class Router {
         log: this.fallbackLog,
         ...(opts.shares !== undefined && { shares: opts.shares }),
         spill: opts.spill !== undefined,
+        ...(opts.callDeadline !== undefined && { deadline: opts.callDeadline }),
       },
       (provider, t) => this.onTransition(provider, t),
     );

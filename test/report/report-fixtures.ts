@@ -96,6 +96,7 @@ export function recordedRun(): { recorder: RunRecorder; summary: Summary; start:
     rate_limit_errors: 3,
     fallback_switches: 1,
     spills: 0,
+    call_deadlines_passed: 0,
     retries: 4,
     current_concurrency: 2,
     quotas: [
@@ -168,6 +169,7 @@ export function recordedRun(): { recorder: RunRecorder; summary: Summary; start:
     rateLimitErrors: 3,
     fallbackSwitches: 1,
     spills: 0,
+    callDeadlinesPassed: 0,
     retries: 4,
     durationMs: 2300,
     inputTokens: 1400,
