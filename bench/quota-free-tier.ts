@@ -24,12 +24,16 @@ import { idealTimeMs, type CallTokens } from './ideal-time.js';
  * (tagDeliveries → batching → mergeMapWithLimit → router → the real SDKs) in this process. Each
  * row one arrangement: Gemini alone or both providers, the batch size fixed at 5 or adaptive,
  * spill-over off or on, and the call deadline (--min-call-deadline-ms, on by default) off for the
- * last two rows: a hung call then waits the whole provider timeout. The simulator's /stats referees calls and 429s.
+ * last two rows: a hung call then waits the whole provider timeout. The simulator's /stats
+ * referees calls and 429s.
  *
  *   ideal (Gemini alone)  bench/ideal-time.ts over the run's own answered calls and Gemini's quota
  *   ideal (both)          the same calls, in order, each sent to whichever provider's quota (and
  *                         10 calls at once) lets it start first, Gemini on a tie — the best a client
  *                         that knew both quotas could do with these calls, sending them greedily
+ *   ideal, all counted    the ideal with the requests the provider counted but never answered (a
+ *                         hang, a 5xx) appended as calls: any client that met them spent those
+ *                         requests and had to ask again
  *   latency               each provider's median + perTokenMs × the run's mean answer tokens
  *   accuracy              pages whose tags hold the generator's main topic ÷ pages
  */
@@ -78,6 +82,8 @@ export interface FreeTierRow {
   policy: string;
   wallS: number;
   idealS: number;
+  /** The ideal with the requests the provider counted and never answered (hangs, 5xx) as calls too. */
+  idealCountedS: number;
   calls: Record<ProviderName, number>;
   rateLimited: number;
   /** Calls the simulator hung (the scenario's timeoutRate): each costs the call deadline or the provider timeout. */
@@ -217,19 +223,27 @@ export async function runFreeTier(
   const meanOut = inOrder.reduce((sum, a) => sum + a.tokens.outputTokens, 0) / Math.max(1, inOrder.length);
   const latencyOf = (p: ProviderScenario) => p.latencyMs.median + (p.latencyMs.perTokenMs ?? 0) * meanOut;
   const quotaOf = (p: ProviderScenario) => ({ rpm: p.rpm, tpm: p.tpm, windowMs: p.windowMs });
-  const idealMs =
+  const idealOf = (calls: readonly CallTokens[]) =>
     arr.providers.length === 1
-      ? idealTimeMs(
-          inOrder.map((a) => a.tokens),
-          quotaOf(scenario.gemini),
-          latencyOf(scenario.gemini),
-          MAX_CONCURRENCY,
-        )
+      ? idealTimeMs(calls, quotaOf(scenario.gemini), latencyOf(scenario.gemini), MAX_CONCURRENCY)
       : idealGreedyMs(
-          inOrder.map((a) => a.tokens),
+          calls,
           [scenario.gemini, scenario.openai].map((p) => ({ ...quotaOf(p), latencyMs: latencyOf(p) })),
           MAX_CONCURRENCY,
         );
+  const answeredCalls = inOrder.map((a) => a.tokens);
+  // Requests the provider counted and never answered (a hang, a 5xx, a safety block): any client
+  // that met them spent a request and asked again; appended as prompts of the mean size.
+  const unanswered = arr.providers.reduce((sum, name) => {
+    const r = referee[name];
+    return sum + r.timeouts + r.serverErrors + r.safetyBlocked;
+  }, 0);
+  const meanIn = inOrder.reduce((sum, a) => sum + a.tokens.inputTokens, 0) / Math.max(1, inOrder.length);
+  const idealMs = idealOf(answeredCalls);
+  const idealCountedMs = idealOf([
+    ...answeredCalls,
+    ...Array.from({ length: unanswered }, () => ({ inputTokens: Math.round(meanIn), outputTokens: 0 })),
+  ]);
   let right = 0;
   const tagged = outcomes.filter((o) => o.kind === 'tagged');
   for (const o of tagged) {
@@ -243,6 +257,7 @@ export async function runFreeTier(
     policy,
     wallS: wallMs / 1000,
     idealS: idealMs / 1000,
+    idealCountedS: idealCountedMs / 1000,
     calls,
     rateLimited: referee.gemini.rateLimited + referee.openai.rateLimited,
     timeouts: referee.gemini.timeouts + referee.openai.timeouts,

@@ -130,7 +130,8 @@ if (sections.includes('free-tier')) {
 
 function printFreeTier(rows: FreeTierRow[]): void {
   console.log(`free tier (scenarios/default.json), concurrency policy ${rows[0]?.policy ?? '—'}:\n`);
-  const header = ['arrangement', 'max size', 'wall s', 'ideal s', 'wall ÷ ideal', 'calls (G + O)'];
+  const header = ['arrangement', 'max size', 'wall s', 'ideal s', 'wall ÷ ideal'];
+  header.push('ideal, all counted s', 'wall ÷ it', 'calls (G + O)');
   header.push('calls/page', 'pages/call', 'prompt tokens/page', '429s', 'hung', 'deadlines');
   header.push('spills', 'fallbacks');
   header.push('accuracy', 'tagged', 'longest gap s');
@@ -142,6 +143,8 @@ function printFreeTier(rows: FreeTierRow[]): void {
       r.wallS.toFixed(1),
       r.idealS.toFixed(1),
       (r.wallS / r.idealS).toFixed(2),
+      r.idealCountedS.toFixed(1),
+      (r.wallS / r.idealCountedS).toFixed(2),
       `${r.calls.gemini + r.calls.openai} (${r.calls.gemini} + ${r.calls.openai})`,
       r.callsPerPage.toFixed(3),
       r.pagesPerCall.toFixed(1),
