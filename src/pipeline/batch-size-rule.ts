@@ -13,7 +13,7 @@ import type { RouterEvent } from '../model/router-event.js';
  *   ĉ         = reported tokens (in + out) per page, an EWMA (α = 0.2) over answered calls
  *
  *   slow start (until the first shrink):
- *     a full batch of n pages cut with ≥ n more waiting       s ← min(cap, s + n)
+ *     a full batch of n pages cut with w ≥ n more waiting     s ← min(cap, max(s + n, w))
  *     a whole answer of n ≥ s/2 pages                         s ← min(cap, s + n)
  *   after it: a whole answer of n ≥ ⌊s⌋ pages (it was full)   s ← min(cap, s + max(1, s/4))
  *   a truncated answer (MAX_TOKENS) of n ≥ s/2 pages          s ← min(s, max(1, n/2))
@@ -24,7 +24,9 @@ import type { RouterEvent } from '../model/router-event.js';
  * 15 a minute, a million tokens) pages per call are pages per request, and a batch may grow until
  * the prompt budget stops it (batch-pages.ts) or its answer no longer fits the model's output
  * limit (truncations halve it). A backlog would spend a minute's fifteen requests on small batches
- * before the first answer came back, so slow start grows on the backlog as well as on answers.
+ * before the first answer came back, so slow start grows on the backlog as well as on answers, and
+ * at once to what waits (up to the cap): the backlog's first batches are all cut before any answer,
+ * so growing by steps there learnt nothing and cost a request per step.
  * Where tokens bind, a page costs its tokens in any batch: size buys nothing but larger failures,
  * so it stays at the balance point T̂/(R̂·ĉ), where both quotas run out together, and never below
  * the start. A mis-attributed page costs a call again, and gets likelier with more pages: the size
@@ -83,7 +85,7 @@ export class BatchSizeRule {
   /** A batch of `pages` was cut, `waiting` pages behind it: a backlog grows the size in slow start. */
   cut(pages: number, waiting: number): void {
     if (this.pinned || !this.slowStart || pages < Math.floor(this.s) || waiting < pages) return;
-    this.s = Math.min(this.cap(), this.s + pages);
+    this.s = Math.min(this.cap(), Math.max(this.s + pages, waiting));
   }
 
   /** A call's answer was usable for all its `pages`; `tokens` it reported (in + out), when known. */

@@ -25,16 +25,20 @@ describe('BatchSizeRule', () => {
     expect(growFully(r)).toEqual([5, 10, 20, 40]);
   });
 
-  it('doubles in slow start on a backlog: every full cut with as many pages again waiting', () => {
+  it('grows in slow start on a backlog to what waits behind a full cut, up to the cap', () => {
     const { r } = rule();
-    r.cut(5, 500);
-    expect(r.size).toBe(10);
-    r.cut(10, 3);
+    r.cut(5, 12);
+    expect(r.size).toBe(12);
+    r.cut(12, 3);
     r.cut(4, 500);
-    expect(r.size).toBe(10);
-    r.cut(10, 500);
-    r.cut(20, 500);
+    expect(r.size).toBe(12);
+    r.cut(12, 20);
+    expect(r.size).toBe(24);
+    r.cut(24, 500);
     expect(r.size).toBe(40);
+    const big = rule().r;
+    big.cut(5, 995);
+    expect(big.size).toBe(40);
     const shrunk = rule().r;
     shrunk.misattributed(5, 1);
     shrunk.cut(4, 500);
