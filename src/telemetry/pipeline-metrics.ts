@@ -43,6 +43,8 @@ export interface GaugeSources {
  *   tagspace_rate_limit_errors_total                 = rate_limit_errors (429 or rate_limited)
  *   tagspace_fallback_switches_total, tagspace_retries_total
  *   tagspace_spills_total{from,to}                   spills (not fallbacks: nothing failed)
+ *   tagspace_call_deadlines_total{provider}          call_deadlines_passed (calls given up at their
+ *                                                    call deadline; each also a failed call, a timeout)
  *   tagspace_events_total{outcome}                   tagged · cached · tombstone · skipped · dead_letter
  *
  * plus histograms tagspace_provider_latency_seconds{provider,outcome} (answered calls, as the
@@ -82,6 +84,7 @@ export class PipelineMetrics implements TaggingObserver {
   private readonly rateLimited: Counter;
   private readonly fallbacks: Counter;
   private readonly spills: Counter;
+  private readonly deadlines: Counter;
   private readonly retries: Counter;
   private readonly events: Counter;
   private readonly tokens: Counter;
@@ -113,6 +116,9 @@ export class PipelineMetrics implements TaggingObserver {
     });
     this.spills = meter.createCounter('tagspace.spills', {
       description: 'calls sent to another provider because theirs would hold them',
+    });
+    this.deadlines = meter.createCounter('tagspace.call_deadlines', {
+      description: 'calls given up at their call deadline, before the provider timeout, and asked again',
     });
     this.retries = meter.createCounter('tagspace.retries', { description: 'retries after a failed call' });
     this.events = meter.createCounter('tagspace.events', {
@@ -281,6 +287,7 @@ export class PipelineMetrics implements TaggingObserver {
         else this.failed.add(1, { provider: e.provider, kind: e.outcome });
         if (e.outcome === 'rate_limited' || e.status === 429)
           this.rateLimited.add(1, { provider: e.provider });
+        if (e.deadlineMs !== undefined) this.deadlines.add(1, { provider: e.provider });
         if (e.latencyMs !== undefined)
           this.latency.record(e.latencyMs / 1000, { provider: e.provider, outcome: e.outcome });
         if (e.inputTokens !== undefined)

@@ -237,6 +237,30 @@ describe('PipelineMetrics on /metrics', () => {
     await provider.shutdown();
   });
 
+  it('counts calls given up at their call deadline by provider, apart from other timeouts', async () => {
+    const exporter = new PrometheusExporter({ preventServerStart: true });
+    const provider = new MeterProvider({ readers: [exporter] });
+    const watched = new PipelineMetrics(provider.getMeter('deadline'), { limit: () => 1 });
+    const watch = watched.batch([work('p1', 1)]);
+    const call = { type: 'call', model: 'm', attempt: 1, pages: 1, outcome: 'timeout' } as const;
+    watch.event({ ...call, provider: 'gemini', durationMs: 1_500, deadlineMs: 1_500 });
+    watch.event({ ...call, provider: 'gemini', durationMs: 60_000 });
+    watch.event({ ...call, provider: 'openai', durationMs: 900, deadlineMs: 900 });
+    watch.end();
+    const { resourceMetrics } = await exporter.collect();
+    const points = resourceMetrics.scopeMetrics
+      .flatMap((sm) => sm.metrics)
+      .filter((m) => m.descriptor.name === 'tagspace.call_deadlines')
+      .flatMap((m) => m.dataPoints.map((d) => [d.attributes.provider, d.value]));
+    expect(new Map(points as [string, number][])).toEqual(
+      new Map([
+        ['gemini', 1],
+        ['openai', 1],
+      ]),
+    );
+    await provider.shutdown();
+  });
+
   it('answers /healthz always and /readyz only when every check holds', async () => {
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
