@@ -4,6 +4,8 @@ import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { cleanEnv, spawnScaledRun, type CliProcess } from '../support/cli.js';
 import { produceMessages, uniqueTopic } from '../support/kafka.js';
 import { waitFor } from '../support/wait-for.js';
+import { RefusalTimeline, type Phase } from '../support/refusal-timeline.js';
+import { instanceTag } from '../../src/model/instance-header.js';
 import {
   deliveryTopics,
   duplicateVersions,
@@ -73,14 +75,25 @@ async function threeInstances(name: string, flags: string[] = []) {
     ...withoutGemini(pipelineArgs(t, sim)),
     ...['--group', group, '--instance-id', `${name}-${id}`, '--quota-topic', quotaTopic],
     ...['--session-timeout-ms', String(SESSION_MS), '--commit-interval-ms', '200', ...flags],
+    // Five pages a call, so the run is bound by the quota's requests (adaptive batching would grow
+    // the batches until requests no longer bind, and the run would be over in two windows).
+    ...['--batch-policy', 'fixed', '--batch-size', '5'],
   ];
   const before = sim.stats().openai;
+  const timeline = new RefusalTimeline(sim, 'openai');
   const runs = ['a', 'b', 'c'].map((id) => spawnScaledRun(SCALE, args(id), cleanEnv(OPENAI_ONLY)));
+  const names = new Map(['a', 'b', 'c'].map((id) => [instanceTag(`${name}-${id}`), id]));
+  /** Per instance and phase: the first two windows, `more`, and the rest ('steady'). */
+  const refusals = (more: Phase[] = []) => {
+    timeline.stop();
+    const first = timeline.firstRequestAt ?? 0;
+    return timeline.describe([{ name: 'cold', from: first, to: first + 2 * WINDOW_MS }, ...more], names);
+  };
   const stats = () => {
     const now = sim.stats().openai;
     return { requests: now.requests - before.requests, rateLimited: now.rateLimited - before.rateLimited };
   };
-  return { t, events, group, runs, stats };
+  return { t, events, group, runs, stats, refusals };
 }
 
 function withoutGemini(args: string[]): string[] {
@@ -96,9 +109,12 @@ describe('three instances sharing one key', () => {
     'split it in thirds, and when one is killed the other two take its share up and finish the work',
     { timeout: 300_000 },
     async () => {
-      const { t, events, group, runs, stats } = await threeInstances('shq-kill', ['--exactly-once']);
+      const { t, events, group, runs, stats, refusals } = await threeInstances('shq-kill', [
+        '--exactly-once',
+      ]);
       const [a, b, c] = runs as [CliProcess, CliProcess, CliProcess];
       let tookUp = Infinity;
+      let killedAt = Infinity;
       try {
         await waitFor(
           () => runs.every((r) => sharesOf(r).some((s) => s.instances === 3 && s.fraction < 0.4)),
@@ -107,11 +123,11 @@ describe('three instances sharing one key', () => {
             message: 'every instance to see all three and hold about a third',
           },
         );
-        await waitFor(async () => (await writtenSoFar(t.tags)) >= PAGES / 4, {
+        await waitFor(async () => (await writtenSoFar(t.tags)) >= PAGES / 2, {
           timeoutMs: 90_000,
-          message: `a quarter of the pages to be written`,
+          message: `half the pages to be written`,
         });
-        const killedAt = Date.now();
+        killedAt = Date.now();
         c.child.kill('SIGKILL');
         await waitFor(
           () => [a, b].every((r) => sharesOf(r).some((s) => s.at >= killedAt && s.instances === 2)),
@@ -142,7 +158,8 @@ describe('three instances sharing one key', () => {
       expect(duplicateVersions(tags)).toEqual([]);
       const { requests, rateLimited } = stats();
       console.log(
-        `shared quota, one killed: ${requests} requests, ${rateLimited} 429s (${((100 * rateLimited) / requests).toFixed(1)} %), took up its share in ${tookUp} ms`,
+        `shared quota, one killed: ${requests} requests, ${rateLimited} 429s (${((100 * rateLimited) / requests).toFixed(1)} %), took up its share in ${tookUp} ms\n` +
+          refusals([{ name: 'kill', from: killedAt, to: killedAt + SESSION_MS + 2 * WINDOW_MS }]),
       );
     },
   );
@@ -151,21 +168,22 @@ describe('three instances sharing one key', () => {
     'take up the share of an instance that stops (SIGTERM) at once, and finish the work',
     { timeout: 300_000 },
     async () => {
-      const { t, events, group, runs, stats } = await threeInstances('shq-term');
+      const { t, events, group, runs, stats, refusals } = await threeInstances('shq-term');
       const [a, b, c] = runs as [CliProcess, CliProcess, CliProcess];
+      let leftAt = Infinity;
       try {
         await waitFor(() => runs.every((r) => sharesOf(r).some((s) => s.instances === 3)), {
           timeoutMs: 60_000,
           message: 'every instance to see all three',
         });
-        await waitFor(async () => (await writtenSoFar(t.tags)) >= PAGES / 4, {
+        await waitFor(async () => (await writtenSoFar(t.tags)) >= PAGES / 2, {
           timeoutMs: 90_000,
-          message: `a quarter of the pages to be written`,
+          message: `half the pages to be written`,
         });
         c.child.kill('SIGTERM');
         const stopped = await c.exited;
         expect(stopped.code, stopped.stderr.slice(-3000)).toBe(0);
-        const leftAt = Date.now();
+        leftAt = Date.now();
         await waitFor(() => [a, b].every((r) => sharesOf(r).some((s) => s.instances === 2)), {
           timeoutMs: 2 * WINDOW_MS,
           message: 'the others to see it gone',
@@ -186,7 +204,8 @@ describe('three instances sharing one key', () => {
       expect(missingLatest(events, tags)).toEqual([]);
       const { requests, rateLimited } = stats();
       console.log(
-        `shared quota, one stopped: ${requests} requests, ${rateLimited} 429s (${((100 * rateLimited) / requests).toFixed(1)} %)`,
+        `shared quota, one stopped: ${requests} requests, ${rateLimited} 429s (${((100 * rateLimited) / requests).toFixed(1)} %)\n` +
+          refusals([{ name: 'stop', from: leftAt, to: leftAt + 2 * WINDOW_MS }]),
       );
     },
   );
