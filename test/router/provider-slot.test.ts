@@ -4,7 +4,7 @@ import { TagspaceError } from '../../src/model/errors.js';
 import type { BreakerTransition } from '../../src/router/circuit-breaker.js';
 import type { Provider } from '../../src/router/provider.js';
 import { ProviderSlot } from '../../src/router/provider-slot.js';
-import type { QuotaShare } from '../../src/router/sharing/quota-share.js';
+import { LONE_SHARE, type QuotaShare } from '../../src/router/sharing/quota-share.js';
 
 const provider: Provider = {
   name: 'gemini',
@@ -123,14 +123,10 @@ describe('ProviderSlot', () => {
   it('tells the key’s share of each call it lets through, of the calls waiting, and of what the provider counted', async () => {
     const heard: string[] = [];
     const share: QuotaShare = {
-      peersUsage: () => ({ requests: 0, tokens: 0 }),
-      fraction: () => 1,
-      instances: () => 1,
-      newestEstimate: () => undefined,
+      ...LONE_SHARE,
       admitted: (at, tokens) => heard.push(`admitted ${at} ${tokens}`),
       revise: (at, requests, tokens) => heard.push(`revise ${at} ${requests} ${tokens}`),
       demand: (_now, waiting) => heard.push(`waiting ${waiting}`),
-      estimate: () => {},
     };
     const { slot } = setup('seed', share);
     const tokens = await slot.admit([page]);

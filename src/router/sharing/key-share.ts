@@ -1,6 +1,6 @@
-import type { QuotaShare, QuotaUsage, SharedEstimate } from './quota-share.js';
+import type { KeyRefusal, PeerClaim, QuotaShare, QuotaUsage, SharedEstimate } from './quota-share.js';
 import { newerEstimate, PeerView } from './peer-view.js';
-import { shareOfKey, type Claimant } from './share-of-key.js';
+import { sharesOfKey, type Claimant } from './share-of-key.js';
 import { SHARE_RECORD_VERSION, type ShareRecord } from './share-record.js';
 import { sumOverlap, UsageBuckets } from './usage-buckets.js';
 
@@ -14,8 +14,9 @@ import { sumOverlap, UsageBuckets } from './usage-buckets.js';
  *             waited within the last Ŵ (10 s while no window is known): a backlog paused for a
  *             retry hint, or between two calls, waits nowhere for a moment and is still a backlog
  *   report    every `everyMs`, and `soonestMs` after the last when calls were admitted or began
- *             to wait meanwhile (reportDue); it carries this instance's own estimate only, so an
- *             estimate is never echoed back looking newer than it is
+ *             to wait, or a window-sized 429 came, meanwhile (reportDue); it carries this
+ *             instance's own estimate only, so an estimate is never echoed back looking newer than
+ *             it is, and its newest window-sized 429 while it is less than a window old
  */
 export interface KeyShareOptions {
   /** This instance's sharing id. */
@@ -49,6 +50,7 @@ export class KeyShare implements QuotaShare {
   /** When calls last waited at the gate. */
   private lastWaitingAt = Number.NEGATIVE_INFINITY;
   private ownEstimate: SharedEstimate | undefined;
+  private ownRefusal: KeyRefusal | undefined;
   private lastReportAt = Number.NEGATIVE_INFINITY;
   /** Something the peers should hear soon happened since the last report: usage, or demand began. */
   private news = false;
@@ -68,6 +70,28 @@ export class KeyShare implements QuotaShare {
   }
 
   fraction(now: number): number {
+    return this.allocation(now).get(this.self) ?? Number.MIN_VALUE;
+  }
+
+  peerClaims(now: number, windowMs: number): PeerClaim[] {
+    this.widen(windowMs);
+    const parts = this.allocation(now);
+    return [...this.peers.usages(now, windowMs)]
+      .filter(([, peer]) => this.peers.isLive(peer, now))
+      .map(([id, , usage]) => ({ usage, fraction: parts.get(id) ?? 0 }));
+  }
+
+  peerRefusal(): KeyRefusal | undefined {
+    return this.peers.newestRefusal();
+  }
+
+  refused(r: Omit<KeyRefusal, 'by'>): void {
+    this.ownRefusal = { ...r, by: this.self };
+    this.news = true;
+  }
+
+  /** The fraction of every claimant (this instance and the live peers with demand) by shareOfKey. */
+  private allocation(now: number): Map<string, number> {
     const newest = this.newestEstimate();
     const windowMs = newest?.windowMs ?? this.horizon;
     const since = now - windowMs;
@@ -80,10 +104,10 @@ export class KeyShare implements QuotaShare {
     }
     const byTokens = newest?.requests === undefined && newest?.tokens !== undefined;
     const amount = byTokens ? newest?.tokens : newest?.requests;
-    if (amount === undefined) return shareOfKey(this.self, claimants, undefined, this.headroom);
+    if (amount === undefined) return sharesOfKey(claimants, undefined, this.headroom);
     const departed = this.peers.usage(now, windowMs, 'departed');
     const capacity = { amount, byTokens, departed: byTokens ? departed.tokens : departed.requests };
-    return shareOfKey(this.self, claimants, capacity, this.headroom);
+    return sharesOfKey(claimants, capacity, this.headroom);
   }
 
   instances(now: number): number {
@@ -133,6 +157,7 @@ export class KeyShare implements QuotaShare {
     const usage = this.own
       .since(now - this.horizon)
       .map((b): [number, number, number] => [now - b.start, b.requests, b.tokens]);
+    const refusal = this.ownRefusal;
     const record: ShareRecord = {
       v: SHARE_RECORD_VERSION,
       provider: this.provider,
@@ -141,6 +166,15 @@ export class KeyShare implements QuotaShare {
       usage,
       waiting: this.waitingOf(now),
       ...(this.ownEstimate !== undefined && { estimate: this.ownEstimate }),
+      ...(refusal !== undefined &&
+        now - refusal.at <= refusal.windowMs && {
+          refusal: {
+            ago: now - refusal.at,
+            untilIn: refusal.until - now,
+            windowMs: refusal.windowMs,
+            tokens: refusal.tokens,
+          },
+        }),
     };
     this.waitingSinceReport = this.waitingNow;
     return record;

@@ -1,4 +1,4 @@
-import type { QuotaUsage, SharedEstimate } from './quota-share.js';
+import type { KeyRefusal, QuotaUsage, SharedEstimate } from './quota-share.js';
 import type { ShareRecord } from './share-record.js';
 import { sumOverlap, type SpanBucket } from './usage-buckets.js';
 
@@ -15,7 +15,8 @@ import { sumOverlap, type SpanBucket } from './usage-buckets.js';
  *            (usage-buckets.ts): a departed peer's calls count until they leave the window, then
  *            the peer is forgotten — all but its estimate
  *   newest   the estimate with the latest mapped learntAt among the peers' last ones, departed
- *            peers' included (ties: the smaller instance id)
+ *            peers' included (ties: the smaller instance id); the refusal with the latest mapped
+ *            `at` likewise (at = h − ago, until = h + untilIn)
  */
 export interface Peer {
   heardAt: number;
@@ -24,6 +25,7 @@ export interface Peer {
   waiting: number;
   buckets: SpanBucket[];
   estimate?: SharedEstimate;
+  refusal?: KeyRefusal;
 }
 
 export class PeerView {
@@ -42,7 +44,7 @@ export class PeerView {
     }
     const heardAt = catchingUp ? Math.min(now, record.sentAt) : now;
     const offset = heardAt - record.sentAt;
-    const { estimate } = record;
+    const { estimate, refusal } = record;
     this.peers.set(instance, {
       heardAt,
       left: false,
@@ -55,6 +57,15 @@ export class PeerView {
         tokens,
       })),
       ...(estimate !== undefined && { estimate: { ...estimate, learntAt: estimate.learntAt + offset } }),
+      ...(refusal !== undefined && {
+        refusal: {
+          at: heardAt - refusal.ago,
+          until: heardAt + refusal.untilIn,
+          windowMs: refusal.windowMs,
+          tokens: refusal.tokens,
+          by: instance,
+        },
+      }),
     });
   }
 
@@ -83,6 +94,19 @@ export class PeerView {
     let newest = this.retired;
     for (const peer of this.peers.values()) newest = newerEstimate(newest, peer.estimate);
     return newest;
+  }
+
+  newestRefusal(): KeyRefusal | undefined {
+    let newest: KeyRefusal | undefined;
+    for (const peer of this.peers.values())
+      if (peer.refusal !== undefined && (newest === undefined || peer.refusal.at > newest.at))
+        newest = peer.refusal;
+    return newest;
+  }
+
+  /** Each peer (live or departed) with its usage in (now − W, now]. */
+  *usages(now: number, windowMs: number): Iterable<[string, Peer, QuotaUsage]> {
+    for (const [id, peer] of this.peers) yield [id, peer, sumOverlap(peer.buckets, now - windowMs, now)];
   }
 
   /** Forgets buckets that end before `before`, and departed peers with none left. */

@@ -53,6 +53,22 @@ export interface SharedEstimate {
   by: string;
 }
 
+/**
+ * A window-sized 429 on the key: the call sent at `at` was refused, and the provider said room
+ * frees at `until` (receipt + its retry hint). Evidence any instance can count: the key held
+ * own + peers' calls of (at − windowMs, at].
+ */
+export interface KeyRefusal {
+  at: number;
+  until: number;
+  /** The window the refused instance's pacer reads the quota over. */
+  windowMs: number;
+  /** The token quota refused (else the requests quota). */
+  tokens: boolean;
+  /** The instance refused. */
+  by: string;
+}
+
 /** Requests and tokens admitted over a window. */
 export interface QuotaUsage {
   requests: number;
@@ -71,6 +87,14 @@ export interface QuotaShare {
   instances(now: number): number;
   /** The newest estimate any instance on the key published (this one's own included). */
   newestEstimate(): SharedEstimate | undefined;
+  /** The newest window-sized 429 another instance on the key published, if any. */
+  peerRefusal(): KeyRefusal | undefined;
+  /**
+   * The live peers' usage in (now − windowMs, now], each with its part of the key as this instance
+   * computes it (what it computes for itself, from the same records): what a peer over its part
+   * holds is taken from the others' parts.
+   */
+  peerClaims(now: number, windowMs: number): PeerClaim[];
 
   /** The gate let a call through at `at`, expected to cost `tokens` (reported tokens, estimated). */
   admitted(at: number, tokens: number): void;
@@ -84,6 +108,15 @@ export interface QuotaShare {
   demand(now: number, waiting: number): void;
   /** The pacer's own estimate changed (not one it adopted from newestEstimate). */
   estimate(e: Omit<SharedEstimate, 'by'>): void;
+  /** This instance got a window-sized 429: published so the peers pause and count it too. */
+  refused(r: Omit<KeyRefusal, 'by'>): void;
+}
+
+/** One other live instance's use of the key over a window, and its part of it. */
+export interface PeerClaim {
+  usage: QuotaUsage;
+  /** Its fraction of the key as this instance computes it (0 when it claims nothing). */
+  fraction: number;
 }
 
 /** The share of an instance that is alone on its key (or does not share): no peers, the whole quota. */
@@ -92,8 +125,11 @@ export const LONE_SHARE: QuotaShare = Object.freeze({
   fraction: () => 1,
   instances: () => 1,
   newestEstimate: () => undefined,
+  peerRefusal: () => undefined,
+  peerClaims: () => [],
   admitted: () => {},
   revise: () => {},
   demand: () => {},
   estimate: () => {},
+  refused: () => {},
 });

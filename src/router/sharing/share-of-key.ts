@@ -35,7 +35,17 @@ export function shareOfKey(
   capacity: Capacity | undefined,
   headroom: number,
 ): number {
-  if (capacity === undefined) return 1 / Math.max(1, claimants.length);
+  return sharesOfKey(claimants, capacity, headroom).get(self) ?? Number.MIN_VALUE;
+}
+
+/** Every claimant's fraction, by the same rule (what each of them computes for itself). */
+export function sharesOfKey(
+  claimants: readonly Claimant[],
+  capacity: Capacity | undefined,
+  headroom: number,
+): Map<string, number> {
+  if (capacity === undefined)
+    return new Map(claimants.map(({ id }) => [id, 1 / Math.max(1, claimants.length)]));
   const { amount, byTokens, departed } = capacity;
   const free = Math.max(0, amount - departed) / amount;
   const demands = claimants.map(({ id, waiting, usage }) => {
@@ -44,6 +54,6 @@ export function shareOfKey(
     const unit = byTokens ? usage.tokens / Math.max(1, usage.requests) : 1;
     return { id, demand: (used * (1 + headroom) + unit) / amount };
   });
-  const mine = claimants.length <= 1 ? 1 : Math.min(1, waterFill(demands).get(self) ?? 1);
-  return Math.max(mine * free, Number.MIN_VALUE);
+  const parts = claimants.length <= 1 ? new Map(claimants.map(({ id }) => [id, 1])) : waterFill(demands);
+  return new Map([...parts].map(([id, a]) => [id, Math.max(Math.min(1, a) * free, Number.MIN_VALUE)]));
 }

@@ -11,7 +11,10 @@ import type { QuotaShape, SharedEstimate } from './quota-share.js';
  *   bucketMs   the width of its usage buckets
  *   usage      [ago, requests, tokens] per non-empty bucket: the bucket began at sentAt − ago
  *   waiting    the most calls waiting at its gate since its last record (its demand)
- *   estimate   the newest quota estimate it knows (its own or a peer's), learntAt on its clock
+ *   estimate   its own newest quota estimate, learntAt on its clock
+ *   refusal    its newest window-sized 429 of the last window, if any: the refused call left
+ *              `ago` before sentAt, room frees `untilIn` after sentAt (negative: already), read
+ *              over a window of `windowMs`, `tokens` when the token quota refused
  *
  * Times travel relative to sentAt, so a reader maps them onto its own clock with one offset.
  * Nothing here may hold an API key: the key is known by its fingerprint only.
@@ -24,6 +27,14 @@ export interface ShareRecord {
   usage: [ago: number, requests: number, tokens: number][];
   waiting: number;
   estimate?: SharedEstimate;
+  refusal?: RecordRefusal;
+}
+
+export interface RecordRefusal {
+  ago: number;
+  untilIn: number;
+  windowMs: number;
+  tokens: boolean;
 }
 
 export const SHARE_RECORD_VERSION = 1;
@@ -58,7 +69,7 @@ export function decodeShareRecord(text: string): ShareRecord | undefined {
     return undefined;
   }
   if (!isObject(raw)) return undefined;
-  const { v, provider, sentAt, bucketMs, usage, waiting, estimate } = raw;
+  const { v, provider, sentAt, bucketMs, usage, waiting, estimate, refusal } = raw;
   if (!isNumber(v) || v < 1 || !isNumber(sentAt) || !isNumber(bucketMs) || bucketMs <= 0) return undefined;
   const entries = Array.isArray(usage) ? usage : [];
   return {
@@ -72,7 +83,16 @@ export function decodeShareRecord(text: string): ShareRecord | undefined {
     ),
     waiting: isNumber(waiting) && waiting > 0 ? waiting : 0,
     ...(decodeEstimate(estimate) !== undefined && { estimate: decodeEstimate(estimate) }),
+    ...(decodeRefusal(refusal) !== undefined && { refusal: decodeRefusal(refusal) }),
   };
+}
+
+function decodeRefusal(raw: unknown): RecordRefusal | undefined {
+  if (!isObject(raw)) return undefined;
+  const { ago, untilIn, windowMs, tokens } = raw;
+  if (!isNumber(ago) || ago < 0 || !isNumber(untilIn) || !isNumber(windowMs) || windowMs <= 0)
+    return undefined;
+  return { ago, untilIn, windowMs, tokens: tokens === true };
 }
 
 function decodeEstimate(raw: unknown): SharedEstimate | undefined {

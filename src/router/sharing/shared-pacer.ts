@@ -1,12 +1,15 @@
 import type { QuotaShare, SharedEstimate } from './quota-share.js';
+import { overflowShare } from './overflow-share.js';
 import type { CallOutcome, LearntQuota, Pacer, RefusalReading } from '../pacing/pacer.js';
 
 /** While the share holds a call back, how soon it is asked again (its fraction moves with peers). */
 export const RECHECK_MS = 250;
+/** While only the peers' usage holds a call back, how soon it is asked again (their buckets age). */
+export const PEERS_RECHECK_MS = 50;
 /** A 429 is counted this long after it was sent: the peers' usage up to it has been heard by then. */
 export const COUNT_DELAY_MS = 1_000;
 
-/** Own calls leave the provider's window this share of Ŵ after Ŵ (their send lag). */
+/** Calls leave the provider's window this share of Ŵ after Ŵ (their send lag): the gate counts over Ŵ·(1 + this). */
 export const SEND_MARGIN = 1 / 100;
 /** A rise of this instance's fraction is taken this much later (a fall at once): peers hear late. */
 export const RISE_DELAY_MS = 1_000;
@@ -14,6 +17,8 @@ export const RISE_DELAY_MS = 1_000;
 const PEER_BUCKET_MS = 250;
 /** A count above the key's estimate replaces it only when higher by this share (else: its edges' slack). */
 export const RAISE_BY = 0.25;
+/** An estimate learnt this close before a peer's refusal is taken to be that refusal's count (clock mapping). */
+const SAME_EVIDENCE_MS = 250;
 
 interface OwnCall {
   start: number;
@@ -53,6 +58,8 @@ export class SharedPacer implements Pacer {
   private estimated = 0;
   private published = '';
   private pending: { sent: number; tokens: boolean } | undefined;
+  /** The latest `at` of a peer's refusal this instance has dealt with (counted, or found counted). */
+  private peerCounted = Number.NEGATIVE_INFINITY;
   /** This instance's fraction as the share gave it over the last RISE_DELAY_MS, oldest first. */
   private readonly fractions: { at: number; f: number }[] = [];
   /** The latest time the gate told this pacer (for `learnt`, which takes none). */
@@ -82,8 +89,11 @@ export class SharedPacer implements Pacer {
     this.lastNow = now;
     this.countDue(now);
     const q = this.share.newestEstimate();
-    if (!this.shared(now, q?.windowMs) || q === undefined) return this.inner.openAt(now, tokens);
-    return Math.max(this.inner.pausedUntil, this.gate(now, tokens, q));
+    if (!this.shared(now, q?.windowMs)) return this.inner.openAt(now, tokens);
+    // A peer's window-sized 429 says the key is full until its hint passes: for everyone on it.
+    const keyPause = this.share.peerRefusal()?.until ?? 0;
+    if (q === undefined) return Math.max(keyPause, this.inner.openAt(now, tokens));
+    return Math.max(this.inner.pausedUntil, keyPause, this.gate(now, tokens, q));
   }
 
   started(now: number, tokens: number): void {
@@ -106,8 +116,15 @@ export class SharedPacer implements Pacer {
       }
     }
     const q = this.share.newestEstimate();
-    if (this.shared(now, q?.windowMs ?? this.inner.learnt?.windowMs)) {
-      const windowSized = reading === 'metered' || reading === 'window';
+    const windowMs = q?.windowMs ?? this.inner.learnt?.windowMs;
+    const windowSized = reading === 'metered' || reading === 'window';
+    if (outcome.kind === 'rate_limited' && windowSized && windowMs !== undefined) {
+      // Told at once, shared or not: a peer that joins before the hint passes pauses too.
+      const hint = Math.max(0, outcome.retryAfterMs ?? 0);
+      const tokens = outcome.quota === 'tokens';
+      this.share.refused({ at: outcome.startedAt ?? now, until: now + hint, windowMs, tokens });
+    }
+    if (this.shared(now, windowMs)) {
       if (outcome.kind === 'rate_limited' && windowSized && this.pending === undefined)
         this.pending = { sent: outcome.startedAt ?? now, tokens: outcome.quota === 'tokens' };
     } else this.publishInner(now);
@@ -127,22 +144,28 @@ export class SharedPacer implements Pacer {
   }
 
   private gate(now: number, tokens: number, q: SharedEstimate): number {
-    const w = q.windowMs;
+    // A call reaches the provider a little after the gate let it go (more so on a loaded host), and
+    // leaves its window as late: the gate counts over a window longer by the send lag, own calls
+    // and the peers' alike (a 429's count stays over Ŵ: a call counted there was in the window).
+    const w = q.windowMs * (1 + SEND_MARGIN);
     const f = this.fraction(now);
     const peers = this.share.peersUsage(now, w);
+    const claims = this.share.peerClaims(now, w);
     const mine = this.own.filter((c) => c.start > now - w);
     const need = this.k * tokens;
     // How many of this instance's oldest calls in the window must leave first (0: it may go).
     let leave = 0;
     let peersBind = false;
     if (q.requests !== undefined) {
-      leave = Math.max(leave, mine.length + 1 - Math.max(1, Math.floor(f * q.requests)));
+      const part = f * q.requests - overflowShare(f, claims, q.requests, 1, (u) => u.requests);
+      leave = Math.max(leave, mine.length + 1 - Math.max(1, Math.floor(part)));
       if (mine.length + peers.requests + 1 > q.requests) peersBind = true;
     }
     if (q.tokens !== undefined) {
       let held = mine.reduce((sum, c) => sum + this.costOf(c), 0);
       let n = 0;
-      const cap = Math.max(need, f * q.tokens);
+      const over = overflowShare(f, claims, q.tokens, need, (u) => u.tokens);
+      const cap = Math.max(need, f * q.tokens - over);
       while (held + need > cap && n < mine.length) {
         held -= this.costOf(mine[n] as OwnCall);
         n += 1;
@@ -151,9 +174,8 @@ export class SharedPacer implements Pacer {
       if (held + peers.tokens + need > q.tokens) peersBind = true;
     }
     if (leave <= 0 && !peersBind) return now;
-    // A call reaches the provider a little after the gate let it go, and leaves its window as late.
-    const ownFrees =
-      leave > 0 ? (mine[Math.min(leave, mine.length) - 1]?.start ?? now) + w * (1 + SEND_MARGIN) : now;
+    if (leave <= 0) return now + PEERS_RECHECK_MS;
+    const ownFrees = (mine[Math.min(leave, mine.length) - 1]?.start ?? now) + w;
     return Math.min(Math.max(ownFrees, now + 1), now + RECHECK_MS);
   }
 
@@ -185,25 +207,40 @@ export class SharedPacer implements Pacer {
     return remove ? this.own.splice(best, 1)[0] : this.own[best];
   }
 
-  /** Counts the pending 429's window once the peers' reports up to it are in, and publishes it. */
+  /**
+   * Counts the pending 429's window once the peers' reports up to it are in, and publishes it; and
+   * a peer's newest 429 likewise, unless an estimate learnt from it (or later) is known already —
+   * the peer counts its own 429 at its next call, which its pause may hold back past this one's.
+   */
   private countDue(now: number): void {
+    const r = this.share.peerRefusal();
+    if (r !== undefined && r.at > this.peerCounted && now >= r.at + COUNT_DELAY_MS) {
+      this.peerCounted = r.at;
+      const last = this.share.newestEstimate();
+      if (this.shared(now, r.windowMs) && (last === undefined || last.learntAt < r.at - SAME_EVIDENCE_MS))
+        this.count(r.at, r.tokens, last?.windowMs ?? r.windowMs);
+    }
     const p = this.pending;
     if (p === undefined || now < p.sent + COUNT_DELAY_MS) return;
     this.pending = undefined;
+    const w = this.share.newestEstimate()?.windowMs ?? this.inner.learnt?.windowMs;
+    if (w !== undefined) this.count(p.sent, p.tokens, w);
+  }
+
+  /** The key's estimate from a 429 for a call sent at `sent` (its window: own + peers' calls). */
+  private count(sent: number, tokens: boolean, w: number): void {
     const last = this.share.newestEstimate();
-    const w = last?.windowMs ?? this.inner.learnt?.windowMs;
-    if (w === undefined) return;
-    const mine = this.own.filter((c) => c.start > p.sent - w && c.start <= p.sent);
+    const mine = this.own.filter((c) => c.start > sent - w && c.start <= sent);
     // Only the peers' buckets that began inside the window: one that began before it may hold a
     // burst that had left it (a count too high lets every instance send too much).
-    const peers = this.share.peersUsage(p.sent, w - PEER_BUCKET_MS);
-    const estimate: Omit<SharedEstimate, 'by'> = { windowMs: w, learntAt: p.sent };
+    const peers = this.share.peersUsage(sent, w - PEER_BUCKET_MS);
+    const estimate: Omit<SharedEstimate, 'by'> = { windowMs: w, learntAt: sent };
     const shape = last?.shape ?? this.inner.learnt?.shape;
     if (shape !== undefined) estimate.shape = shape;
-    if (p.tokens) {
-      const tokens = mine.reduce((sum, c) => sum + this.costOf(c), 0) + peers.tokens;
-      if (tokens <= 0) return;
-      estimate.tokens = Math.round(lowered(tokens, last?.tokens));
+    if (tokens) {
+      const held = mine.reduce((sum, c) => sum + this.costOf(c), 0) + peers.tokens;
+      if (held <= 0) return;
+      estimate.tokens = Math.round(lowered(held, last?.tokens));
       if (last?.requests !== undefined) estimate.requests = last.requests;
     } else {
       estimate.requests = Math.max(1, lowered(mine.length + peers.requests, last?.requests));

@@ -192,4 +192,28 @@ describe('KeyShare', () => {
     expect(a.instances(200_000)).toBe(1);
     expect(a.newestEstimate()?.requests).toBe(30);
   });
+
+  it('publishes its window-sized 429 while it is less than a window old, and peers map it onto their clock', () => {
+    const [a, b] = [share('a'), share('b')];
+    a.refused({ at: 1_000, until: 5_000, windowMs: 10_000, tokens: false });
+    expect(a.reportDue(1_050, 1_000, 250)).toBe(true);
+    // b's clock runs 2 s ahead of a's: it hears a's record of a's 1 100 at its 3 100.
+    b.heard('a', a.report(1_100), 3_100, false);
+    expect(b.peerRefusal()).toEqual({ at: 3_000, until: 7_000, windowMs: 10_000, tokens: false, by: 'a' });
+    expect(a.report(11_001).refusal).toBeUndefined();
+  });
+
+  it('gives the peers’ usage with the part of the key each of them computes for itself', () => {
+    const all = ['a', 'b', 'c'].map(share);
+    all[0]?.estimate(estimate);
+    for (const s of all) s.demand(0, 4);
+    for (let i = 0; i < 12; i += 1) all[2]?.admitted(10 * i, 100);
+    exchange(all, 200);
+    const [a] = all as [KeyShare];
+    const claims = a.peerClaims(300, 10_000);
+    expect(claims.map((c) => c.usage.requests).sort()).toEqual([0, 12]);
+    for (const c of claims) expect(c.fraction).toBeCloseTo(1 / 3);
+    a.heard('c', undefined, 400, false);
+    expect(a.peerClaims(500, 10_000).map((c) => c.usage.requests)).toEqual([0]);
+  });
 });

@@ -19,11 +19,25 @@ const record: ShareRecord = {
   ],
   waiting: 3,
   estimate: { windowMs: 10_000, requests: 30, shape: 'sliding', learntAt: 990_000, by: 'host-a' },
+  refusal: { ago: 1_200, untilIn: 3_800, windowMs: 10_000, tokens: false },
 };
 
 describe('share records', () => {
   it('read back what was written', () => {
     expect(decodeShareRecord(encodeShareRecord(record))).toEqual(record);
+  });
+
+  it('leave out a refusal without its times or window, and read one without a quota as of requests', () => {
+    const read = (refusal: unknown) => decodeShareRecord(JSON.stringify({ ...record, refusal }))?.refusal;
+    expect(read({ ago: -1, untilIn: 0, windowMs: 10_000 })).toBeUndefined();
+    expect(read({ ago: 5, untilIn: 'soon', windowMs: 10_000 })).toBeUndefined();
+    expect(read({ ago: 5, untilIn: -20, windowMs: 0 })).toBeUndefined();
+    expect(read({ ago: 5, untilIn: -20, windowMs: 60_000 })).toEqual({
+      ago: 5,
+      untilIn: -20,
+      windowMs: 60_000,
+      tokens: false,
+    });
   });
 
   it('are keyed by the key fingerprint and the instance, and the key reads back', () => {

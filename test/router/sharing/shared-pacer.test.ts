@@ -11,7 +11,8 @@ import type { ShareRecord } from '../../../src/router/sharing/share-record.js';
  * rounded up, no unit named: OpenAI's shape). Each instance always has calls waiting, at most
  * CONCURRENCY out; an answer comes LATENCY after its call left, a 429 REFUSAL after. Records go as
  * QuotaSharing sends them and arrive TRANSIT later; the slot's calls to the share are made as
- * provider-slot.ts makes them.
+ * provider-slot.ts makes them. While its own retry hint holds, an instance asks nothing (the
+ * router's breaker holds its batches until the hint passes).
  */
 const W = 10_000;
 const R = 30;
@@ -38,6 +39,7 @@ interface Run {
   refused: number;
   refusedAt: number[];
   byInstance: Map<string, number[]>;
+  refusedBy: Map<string, number[]>;
 }
 
 function simulate(
@@ -64,6 +66,7 @@ function simulate(
     refused: 0,
     refusedAt: [],
     byInstance: new Map(ids.map((id) => [id, []])),
+    refusedBy: new Map(ids.map((id) => [id, []])),
   };
 
   for (let t = 0; t <= until; t += STEP) {
@@ -94,13 +97,18 @@ function simulate(
         for (const to of instances)
           if (to !== inst) mail.push({ at: t + TRANSIT, to, from: inst.id, record });
       }
-      while (inst.out.length < CONCURRENCY && inst.pacer.openAt(t, TOKENS) <= t) {
+      while (
+        inst.out.length < CONCURRENCY &&
+        inst.pacer.pausedUntil <= t &&
+        inst.pacer.openAt(t, TOKENS) <= t
+      ) {
         inst.pacer.started(t, TOKENS);
         inst.share.admitted(t, TOKENS);
         const inWindow = run.accepted.filter((x) => x > t - W);
         if (inWindow.length >= R) {
           run.refused += 1;
           run.refusedAt.push(t);
+          run.refusedBy.get(inst.id)?.push(t);
           const hint = Math.ceil(((inWindow[0] ?? t) + W - t) / 1_000) * 1_000;
           inst.out.push({ start: t, endAt: t + REFUSAL, ok: false, hint });
         } else {
@@ -140,6 +148,18 @@ describe('SharedPacer: instances on one key, learning its quota together', () =>
     // After the first minute, every instance has about a third.
     for (const id of ['a', 'b', 'c'])
       expect(between(run.byInstance.get(id) ?? [], 60_000, 120_000)).toBeGreaterThanOrEqual((6 * R) / 3 - 6);
+  });
+
+  it('pause with a peer that was refused, and join it at its count, not at their own 429s', () => {
+    // a alone fills the window and is refused; b and c join while its hint holds.
+    const run = simulate(['a', 'b', 'c'], 60_000, { b: { joinAt: 1_500 }, c: { joinAt: 2_000 } });
+    console.log(
+      `shared pacer, two join a refused one: ${run.refused} 429s at ${run.refusedAt.join(', ')} ms`,
+    );
+    expect(run.refusedBy.get('b')).toEqual([]);
+    expect(run.refusedBy.get('c')).toEqual([]);
+    expect(run.refused).toBeLessThanOrEqual(CONCURRENCY);
+    expect(run.accepted.length / ((60_000 / W) * R)).toBeGreaterThanOrEqual(0.95);
   });
 
   it('take up a killed instance’s share within the session timeout plus two windows', () => {
