@@ -175,6 +175,9 @@ function startInstance(
     ...['--tags-topic', topics.tags, '--dlq-topic', topics.dlq, '--instance-id', `instance-${i + 1}`],
     ...['--gemini-base-url', simUrl, '--concurrency-policy', policy, '--metrics-port', '0'],
     ...['--linger-ms', String(Math.round(200 * scale)), '--log-level', 'warn'],
+    // Five pages a call, as the in-process rows and the ideal assume: adaptive batching would grow
+    // the batches until requests no longer bind, and the rows would not be quota-bound.
+    ...['--batch-policy', 'fixed', '--batch-size', String(BATCH_SIZE)],
   ];
   const child = spawn(
     process.execPath,
