@@ -14,15 +14,20 @@
  *                       the live instances with demand), of what departed instances' calls leave
  *                       free of the window; 1 alone
  *   newestEstimate()    the newest quota estimate any instance on the key has published
+ *   peerRefusal()       the newest window-sized 429 another instance published: when its call
+ *                       left, when the provider said room frees, the window it read
+ *   peerClaims(now, W)  each live peer's usage over W with its part of the key
  *
- * and hears from it what only the pacer knows (admitted, revise, demand, estimate).
+ * and hears from it what only the pacer knows (admitted, revise, demand, estimate, refused).
  *
  * How the pacer is meant to use it (its business; this is the intent of the numbers):
  *
  *   count    when a window-sized 429 is counted, the window held own + peersUsage(t, Ŵ):
  *            the estimate is of the whole key's quota, not of this instance's part of it
+ *   pause    no call leaves before a peer's refusal's `until`: the key is full till then
  *   gate     a call may leave when, over the window (t − Ŵ, t],
- *                own + 1 ≤ max(1, f·R̂)                 (this instance's part)
+ *                own + 1 ≤ max(1, f·R̂ − cut)           (this instance's part, less its share of
+ *                                                       what peers over theirs hold)
  *                own + peersUsage + 1 ≤ R̂              (the key as a whole: holds while a
  *                                                       departed peer's calls age out, and
  *                                                       while a joiner's peers shrink to theirs)

@@ -35,19 +35,29 @@ interface OwnCall {
  *
  *   alone     no live peer and no peer's call in the window: the inner pacer, and each change of
  *             what it learnt is published as the key's estimate (learntAt: now)
+ *   refusal   a window-sized 429 (call sent at t, hint h) is published at once, shared or not
+ *             (share.refused: the key is full until t_r + h, h ≤ Ŵ), so a peer that joins meanwhile
+ *             knows it
  *   estimate  Q = the key's newest estimate (share.newestEstimate(): this instance's or a peer's,
  *             adopted by a joiner before its first call). Shared, a window-sized 429 for a call
- *             sent at t is counted COUNT_DELAY_MS later, when the peers' reports are in:
- *                 n = own(t − Ŵ, t] + peers' buckets begun in (t − Ŵ, t]     (tokens alike)
- *                 R̂ ← n if n ≤ R̂ or n > (1 + RAISE_BY)·R̂, else R̂      (lowered())
+ *             sent at t — this instance's, or the newest a peer published when no estimate learnt
+ *             at t − SAME_EVIDENCE_MS or later is known (the refused peer counts its own only at
+ *             its next call, which its breaker holds until h has passed) — is counted
+ *             COUNT_DELAY_MS later, when the peers' reports are in:
+ *                 lo = own(t − Ŵ, t] + peers' buckets begun in (t − Ŵ, t]     (tokens alike)
+ *                 hi = own(t − Ŵ, t] + peers' buckets meeting (t − Ŵ, t]
+ *                 R̂ ← hi if R̂ > hi;  lo if lo > (1 + RAISE_BY)·R̂;  else R̂   (counted())
  *             and published: the estimate is of the whole key, not of this instance's part
- *   gate      shared, with Q known, a call of e prompt tokens may leave at t when the inner's pause
- *             is over and, over (t − Ŵ, t], with f the least fraction of the last RISE_DELAY_MS,
- *                 own + 1 ≤ max(1, f·R̂)   and   own + peers + 1 ≤ R̂
- *                 own + k·e ≤ max(k·e, f·T̂)   and   own + peers + k·e ≤ T̂
+ *   gate      shared, a call of e prompt tokens may leave at t when the inner's pause and the
+ *             newest peer refusal's (the key's common pause) are over and, with Q known, over
+ *             (t − Ŵ′, t], Ŵ′ = Ŵ·(1 + SEND_MARGIN) (a call reaches the provider a little after
+ *             the gate let it go, and leaves its window as late), with f the least fraction of
+ *             the last RISE_DELAY_MS and cut what peers over their parts take (overflow-share.ts),
+ *                 own + 1 ≤ max(1, ⌊f·R̂ − cut⌋)   and   own + peers + 1 ≤ R̂
+ *                 own + k·e ≤ max(k·e, f·T̂ − cut)   and   own + peers + k·e ≤ T̂
  *             (k: reported tokens per estimated token); held, it is asked again when enough of
- *             its own calls leave the window (Ŵ·(1 + SEND_MARGIN) after they left: a call reaches
- *             the provider a little late), or within RECHECK_MS when the peers' are what binds
+ *             its own calls leave (t − Ŵ′) — within RECHECK_MS — or within PEERS_RECHECK_MS when
+ *             only the peers' usage binds
  *
  * Own calls are counted from the gate's start until the provider refuses them (a 429 is not
  * counted); a call that failed otherwise stays counted (the provider may have counted it).
@@ -120,7 +130,8 @@ export class SharedPacer implements Pacer {
     const windowSized = reading === 'metered' || reading === 'window';
     if (outcome.kind === 'rate_limited' && windowSized && windowMs !== undefined) {
       // Told at once, shared or not: a peer that joins before the hint passes pauses too.
-      const hint = Math.max(0, outcome.retryAfterMs ?? 0);
+      // A window-sized hint frees room within a window; a longer one is not this quota's to share.
+      const hint = Math.min(windowMs, Math.max(0, outcome.retryAfterMs ?? 0));
       const tokens = outcome.quota === 'tokens';
       this.share.refused({ at: outcome.startedAt ?? now, until: now + hint, windowMs, tokens });
     }
@@ -231,19 +242,21 @@ export class SharedPacer implements Pacer {
   private count(sent: number, tokens: boolean, w: number): void {
     const last = this.share.newestEstimate();
     const mine = this.own.filter((c) => c.start > sent - w && c.start <= sent);
-    // Only the peers' buckets that began inside the window: one that began before it may hold a
-    // burst that had left it (a count too high lets every instance send too much).
-    const peers = this.share.peersUsage(sent, w - PEER_BUCKET_MS);
+    // The peers' calls in the window lie between their buckets begun inside it (one begun before
+    // may hold calls that had left) and every bucket meeting it (it may hold calls still in).
+    const lo = this.share.peersUsage(sent, w - PEER_BUCKET_MS);
+    const hi = this.share.peersUsage(sent, w);
     const estimate: Omit<SharedEstimate, 'by'> = { windowMs: w, learntAt: sent };
     const shape = last?.shape ?? this.inner.learnt?.shape;
     if (shape !== undefined) estimate.shape = shape;
     if (tokens) {
-      const held = mine.reduce((sum, c) => sum + this.costOf(c), 0) + peers.tokens;
-      if (held <= 0) return;
-      estimate.tokens = Math.round(lowered(held, last?.tokens));
+      const held = mine.reduce((sum, c) => sum + this.costOf(c), 0);
+      if (held + hi.tokens <= 0) return;
+      estimate.tokens = Math.round(counted(held + lo.tokens, held + hi.tokens, last?.tokens));
       if (last?.requests !== undefined) estimate.requests = last.requests;
     } else {
-      estimate.requests = Math.max(1, lowered(mine.length + peers.requests, last?.requests));
+      const n = counted(mine.length + lo.requests, mine.length + hi.requests, last?.requests);
+      estimate.requests = Math.max(1, n);
       if (last?.tokens !== undefined) estimate.tokens = last.tokens;
     }
     this.share.estimate(estimate);
@@ -269,12 +282,14 @@ export class SharedPacer implements Pacer {
 }
 
 /**
- * What a 429's count makes of the key's estimate: a peer's bucket counts whole while any of it is
- * in the window, so a count can exceed the quota by the buckets at the window's edges. A 429 says
- * the quota is at most what the window held: a lower count is taken, a higher one only by more
- * than RAISE_BY (the estimate was wrong, not the count).
+ * What a 429's count makes of the key's estimate, the window having held between lo and hi (the
+ * peers' buckets at its start edge): an estimate within [lo, hi] agrees with it and stays (a 429 at
+ * the window's edge, its oldest calls in a bucket half out, counted lo, lowered a right estimate of
+ * 30 to 26 for good); one above hi comes down to hi; one below lo goes up to lo only when lo is
+ * higher by more than RAISE_BY (the estimate was wrong, not the count); none yet: lo.
  */
-function lowered(count: number, last: number | undefined): number {
-  if (last === undefined || count <= last || count > last * (1 + RAISE_BY)) return count;
-  return last;
+function counted(lo: number, hi: number, last: number | undefined): number {
+  if (last === undefined) return lo;
+  if (last > hi) return hi;
+  return lo > last * (1 + RAISE_BY) ? lo : last;
 }
