@@ -83,11 +83,19 @@ async function threeInstances(name: string, flags: string[] = []) {
   const timeline = new RefusalTimeline(sim, 'openai');
   const runs = ['a', 'b', 'c'].map((id) => spawnScaledRun(SCALE, args(id), cleanEnv(OPENAI_ONLY)));
   const names = new Map(['a', 'b', 'c'].map((id) => [instanceTag(`${name}-${id}`), id]));
-  /** Per instance and phase: the first two windows, `more`, and the rest ('steady'). */
+  /**
+   * Per instance and phase: the first two windows, `more`, and the rest ('steady'); and the group's
+   * requests and 429s after the first two windows.
+   */
   const refusals = (more: Phase[] = []) => {
     timeline.stop();
     const first = timeline.firstRequestAt ?? 0;
-    return timeline.describe([{ name: 'cold', from: first, to: first + 2 * WINDOW_MS }, ...more], names);
+    const phases = [{ name: 'cold', from: first, to: first + 2 * WINDOW_MS }, ...more];
+    const group = timeline.counts(phases).get('*');
+    const [all, cold] = [group?.get('*'), group?.get('cold')];
+    const requests = (all?.requests ?? 0) - (cold?.requests ?? 0);
+    const rateLimited = (all?.rateLimited ?? 0) - (cold?.rateLimited ?? 0);
+    return { text: timeline.describe(phases, names), afterCold: { requests, rateLimited } };
   };
   const stats = () => {
     const now = sim.stats().openai;
@@ -99,6 +107,21 @@ async function threeInstances(name: string, flags: string[] = []) {
 function withoutGemini(args: string[]): string[] {
   const at = args.indexOf('--gemini-base-url');
   return at < 0 ? args : [...args.slice(0, at), ...args.slice(at + 2)];
+}
+
+const percent = (part: number, whole: number) => `${((100 * part) / Math.max(1, whole)).toFixed(1)} %`;
+
+/**
+ * Once the first two windows are over (the key's quota known to all), the group's 429s through a
+ * kill or a stop and the steady run: the target is 2 %; the bound leaves room for a loaded
+ * two-core host, whose send lags put calls at a window's edge (0–3.2 % measured there at a load
+ * of 5–9). The first two windows of a key
+ * nobody has learnt are left out: each instance meets the quota with the calls its own limit has
+ * out then (docs/quota.md, "Not yet").
+ */
+function expectFewRefusals(after: { requests: number; rateLimited: number }): void {
+  expect(after.requests).toBeGreaterThan(0);
+  expect(after.rateLimited / after.requests).toBeLessThanOrEqual(0.05);
 }
 
 const dump = (runs: CliProcess[]) =>
@@ -157,10 +180,11 @@ describe('three instances sharing one key', () => {
       expect(missingLatest(events, tags)).toEqual([]);
       expect(duplicateVersions(tags)).toEqual([]);
       const { requests, rateLimited } = stats();
+      const phases = refusals([{ name: 'kill', from: killedAt, to: killedAt + SESSION_MS + 2 * WINDOW_MS }]);
       console.log(
-        `shared quota, one killed: ${requests} requests, ${rateLimited} 429s (${((100 * rateLimited) / requests).toFixed(1)} %), took up its share in ${tookUp} ms\n` +
-          refusals([{ name: 'kill', from: killedAt, to: killedAt + SESSION_MS + 2 * WINDOW_MS }]),
+        `shared quota, one killed: ${requests} requests, ${rateLimited} 429s (${percent(rateLimited, requests)}), took up its share in ${tookUp} ms; after the first two windows ${percent(phases.afterCold.rateLimited, phases.afterCold.requests)}\n${phases.text}`,
       );
+      expectFewRefusals(phases.afterCold);
     },
   );
 
@@ -203,10 +227,11 @@ describe('three instances sharing one key', () => {
       const tags = await readAll(t.tags);
       expect(missingLatest(events, tags)).toEqual([]);
       const { requests, rateLimited } = stats();
+      const phases = refusals([{ name: 'stop', from: leftAt, to: leftAt + 2 * WINDOW_MS }]);
       console.log(
-        `shared quota, one stopped: ${requests} requests, ${rateLimited} 429s (${((100 * rateLimited) / requests).toFixed(1)} %)\n` +
-          refusals([{ name: 'stop', from: leftAt, to: leftAt + 2 * WINDOW_MS }]),
+        `shared quota, one stopped: ${requests} requests, ${rateLimited} 429s (${percent(rateLimited, requests)}); after the first two windows ${percent(phases.afterCold.rateLimited, phases.afterCold.requests)}\n${phases.text}`,
       );
+      expectFewRefusals(phases.afterCold);
     },
   );
 });
