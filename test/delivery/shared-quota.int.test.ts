@@ -69,11 +69,10 @@ async function threeInstances(name: string, flags: string[] = []) {
   const { events } = generateSpace({ pages: PAGES, seed: 31, spaceKey: 'SHQ' });
   await produceMessages(t.events, events.map(pageMessage));
   const group = uniqueTopic(`${name}-group`);
-  const quotaTopic = uniqueTopic(`${name}-quota`);
   const args = (id: string) => [
     // OpenAI alone: a Gemini base URL without a key would run Gemini keyless, ahead of OpenAI.
     ...withoutGemini(pipelineArgs(t, sim)),
-    ...['--group', group, '--instance-id', `${name}-${id}`, '--quota-topic', quotaTopic],
+    ...['--group', group, '--instance-id', `${name}-${id}`],
     ...['--session-timeout-ms', String(SESSION_MS), '--commit-interval-ms', '200', ...flags],
     // Five pages a call, so the run is bound by the quota's requests (adaptive batching would grow
     // the batches until requests no longer bind, and the run would be over in two windows).

@@ -50,10 +50,16 @@ export async function deliveryTopics(
   return t;
 }
 
-/** Arguments every pipeline run of these tests shares. */
+/**
+ * Arguments every pipeline run of these tests shares. The runs of one test share a quota topic of
+ * their own: every test calls its own simulator with the same test keys, and on one topic the
+ * processes of tests running side by side would take each other for peers on one key (their
+ * estimates, parts and refusals), where each simulator is a key of its own.
+ */
 export function pipelineArgs(t: DeliveryTopics, sim: Simulator, brokers: string[] = testBrokers()): string[] {
   return [
     ...['--brokers', brokers.join(','), '--topic', t.events, '--tags-topic', t.tags, '--dlq-topic', t.dlq],
+    ...['--quota-topic', `${t.events}-quota`],
     ...['--gemini-base-url', sim.geminiBaseUrl, '--openai-base-url', sim.openaiBaseUrl],
     ...['--linger-ms', '20', '--metrics-port', '0', '--log-level', 'info'],
   ];
