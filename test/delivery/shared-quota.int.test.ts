@@ -113,14 +113,15 @@ const percent = (part: number, whole: number) => `${((100 * part) / Math.max(1, 
 /**
  * Once the first two windows are over (the key's quota known to all), the group's 429s through a
  * kill or a stop and the steady run: the target is 2 %; the bound leaves room for a loaded
- * two-core host, whose send lags put calls at a window's edge (0–3.2 % measured there at a load
- * of 5–9). The first two windows of a key
+ * two-core host, whose send lags put calls at a window's edge (0–4.7 % measured there at a load
+ * of 3–10, most runs 0 %; 11–20 % in two runs with the refusals shared but no send-lag margin in
+ * the gate). The first two windows of a key
  * nobody has learnt are left out: each instance meets the quota with the calls its own limit has
  * out then (docs/quota.md, "Not yet").
  */
 function expectFewRefusals(after: { requests: number; rateLimited: number }): void {
   expect(after.requests).toBeGreaterThan(0);
-  expect(after.rateLimited / after.requests).toBeLessThanOrEqual(0.05);
+  expect(after.rateLimited / after.requests).toBeLessThanOrEqual(0.08);
 }
 
 const dump = (runs: CliProcess[]) =>
