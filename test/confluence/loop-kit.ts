@@ -89,6 +89,10 @@ export function tagAll(providers: Simulator, t: LoopTopics): Promise<CliResult> 
       providers.openaiBaseUrl,
       '--linger-ms',
       '50',
+      // Its own quota topic: the loop tests running side by side use the same keys with
+      // simulators of their own, and on the default topic would take each other for peers.
+      '--quota-topic',
+      `${t.events}-quota`,
     ],
     { env: loopEnv(), timeoutMs: 150_000 },
   );

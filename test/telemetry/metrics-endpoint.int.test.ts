@@ -44,7 +44,7 @@ describe('tagspace run with --metrics-port', () => {
           '--linger-ms',
           '20',
         ],
-        ...['--metrics-port', '0', '--metrics-host', '127.0.0.1'],
+        ...['--metrics-port', '0', '--metrics-host', '127.0.0.1', '--quota-topic', `${topic}-quota`],
       ],
       cleanEnv({ GEMINI_API_KEY: 'metrics-test-key' }),
     );

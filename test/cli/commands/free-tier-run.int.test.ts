@@ -49,6 +49,7 @@ describe('run on the free tier', () => {
         ...['--brokers', testBrokers().join(','), '--topic', topic, '--tags-topic', tags, '--dlq-topic', dlq],
         ...['--group', uniqueTopic('free-group'), '--metrics-port', '0', '--provider-timeout-ms', '15000'],
         ...['--gemini-base-url', sim.geminiBaseUrl, '--openai-base-url', sim.openaiBaseUrl],
+        ...['--quota-topic', `${topic}-quota`],
       ],
       cleanEnv({ GEMINI_API_KEY: 'free-gemini-key', OPENAI_API_KEY: 'free-openai-key' }),
     );
