@@ -1,10 +1,10 @@
+import { scaledRouterTimes } from './scaled-router-times.js';
 import { readFileSync } from 'node:fs';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import type { Delivery } from '../src/model/work.js';
 import type { ProviderName } from '../src/model/provider-name.js';
 import { tagDeliveries } from '../src/pipeline/tag-deliveries.js';
 import { TagCache } from '../src/pipeline/tag-cache.js';
-import { DEFAULT_BREAKER } from '../src/router/circuit-breaker.js';
 import type { ConcurrencyPolicyName } from '../src/router/concurrency-policies.js';
 import { GeminiProvider } from '../src/router/gemini-provider.js';
 import { OpenAIProvider } from '../src/router/openai-provider.js';
@@ -155,14 +155,7 @@ export async function runFreeTier(
       minuteMs: 60_000 * scale,
     },
     backoff: { baseDelayMs: 500 * scale, maxDelayMs: 4_000 * scale, maxRetries: 3, jitter: 0.2 },
-    holdMaxDelayMs: 30_000 * scale,
-    quotaCooldownMs: 15 * 60_000 * scale,
-    breaker: {
-      ...DEFAULT_BREAKER,
-      longHintMs: DEFAULT_BREAKER.longHintMs * scale,
-      cooldownMs: DEFAULT_BREAKER.cooldownMs * scale,
-      maxCooldownMs: DEFAULT_BREAKER.maxCooldownMs * scale,
-    },
+    ...scaledRouterTimes(scale),
     ...(arr.spill && { spill: { afterMs: SPILL_AFTER_MS * scale } }),
     ...(arr.deadline !== false && {
       callDeadline: { minMs: MIN_CALL_DEADLINE_MS * scale, maxMs: timeoutMs },

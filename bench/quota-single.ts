@@ -1,7 +1,7 @@
+import { scaledRouterTimes } from './scaled-router-times.js';
 import { appendFileSync } from 'node:fs';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { tagDeliveries } from '../src/pipeline/tag-deliveries.js';
-import { DEFAULT_BREAKER } from '../src/router/circuit-breaker.js';
 import type { ConcurrencyPolicyName } from '../src/router/concurrency-policies.js';
 import { GeminiProvider } from '../src/router/gemini-provider.js';
 import { OpenAIProvider } from '../src/router/openai-provider.js';
@@ -75,13 +75,7 @@ export async function runSingle(
     // The provider's minute, as the time scale shrinks it (Gemini's 429s name per-minute quotas).
     concurrency: { policy, initial: 3, max: MAX_CONCURRENCY, minuteMs: 60_000 * scale },
     backoff: { baseDelayMs: 500 * scale, maxDelayMs: 60_000 * scale, maxRetries: 8, jitter: 0.2 },
-    holdMaxDelayMs: 30_000 * scale,
-    breaker: {
-      ...DEFAULT_BREAKER,
-      longHintMs: DEFAULT_BREAKER.longHintMs * scale,
-      cooldownMs: DEFAULT_BREAKER.cooldownMs * scale,
-      maxCooldownMs: DEFAULT_BREAKER.maxCooldownMs * scale,
-    },
+    ...scaledRouterTimes(scale),
   });
   const stats = new RunStats();
   const clockAtStartMs = Date.now();

@@ -10,13 +10,13 @@
  * daily-quota cool-down. tagspace has no setting for these (bench/README.md, "What the bench needs
  * from the product"); everything else is the configured product.
  */
+import { scaledRouterTimes } from './scaled-router-times.js';
 import { kafkaJob } from '../src/cli/commands/kafka-job.js';
 import { loadConfig } from '../src/cli/config.js';
 import { asTagspaceError } from '../src/model/errors.js';
 import { limitHeapGrowth } from '../src/cli/heap-growth.js';
 import { setLogLevel } from '../src/telemetry/log.js';
 import { ORIGIN_BACKOFF } from '../src/operators/backoff.js';
-import { DEFAULT_BREAKER } from '../src/router/circuit-breaker.js';
 
 const [scaleText, command, ...flags] = process.argv.slice(2);
 const scale = Number(scaleText);
@@ -39,14 +39,7 @@ try {
     },
     concurrency: { ...config.concurrency, minuteMs: 60_000 * scale },
     callDeadline: { ...config.callDeadline, minMs: config.callDeadline.minMs * scale },
-    holdMaxDelayMs: 30_000 * scale,
-    quotaCooldownMs: 15 * 60_000 * scale,
-    breaker: {
-      ...DEFAULT_BREAKER,
-      longHintMs: DEFAULT_BREAKER.longHintMs * scale,
-      cooldownMs: DEFAULT_BREAKER.cooldownMs * scale,
-      maxCooldownMs: DEFAULT_BREAKER.maxCooldownMs * scale,
-    },
+    ...scaledRouterTimes(scale),
   });
 } catch (err) {
   const e = asTagspaceError(err);

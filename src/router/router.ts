@@ -42,6 +42,11 @@ export type { RouterPage } from './group-state.js';
  * while no provider can serve, tagBatch holds; when no provider can ever serve (every key
  * rejected), it rejects with `auth` (or `config`) naming the settings.
  */
+/** How long a provider whose daily quota is spent is left alone before one probe. */
+export const DEFAULT_QUOTA_COOLDOWN_MS = 15 * 60_000;
+/** The longest wait between probes while no provider can serve. */
+export const DEFAULT_HOLD_MAX_DELAY_MS = 30_000;
+
 export type PageTagResult =
   | { pageId: string; ok: true; tags: string[]; provider: string; model: string; spilled?: true }
   | { pageId: string; ok: false; error: TagspaceError; attempts: number }
@@ -52,9 +57,9 @@ export interface RouterOptions {
   /** Waits between retries; maxRetries is each provider's budget per batch (default: the origin's). */
   backoff?: BackoffPolicy;
   breaker?: Partial<BreakerSettings>;
-  /** How long a provider whose daily quota is spent is left alone before one probe (default 15 min). */
+  /** How long a provider whose daily quota is spent is left alone before one probe (default DEFAULT_QUOTA_COOLDOWN_MS). */
   quotaCooldownMs?: number;
-  /** Longest wait between probes while no provider can serve (default 30 s). */
+  /** Longest wait between probes while no provider can serve (default DEFAULT_HOLD_MAX_DELAY_MS). */
   holdMaxDelayMs?: number;
   /**
    * Each provider gets its own gate with these settings (default DEFAULT_CONCURRENCY);
@@ -150,7 +155,7 @@ export class Router {
       {
         breaker: { ...DEFAULT_BREAKER, ...opts.breaker },
         concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
-        quotaCooldownMs: opts.quotaCooldownMs ?? 15 * 60_000,
+        quotaCooldownMs: opts.quotaCooldownMs ?? DEFAULT_QUOTA_COOLDOWN_MS,
         now,
         scheduler,
         log: this.fallbackLog,
@@ -166,7 +171,7 @@ export class Router {
       pool: this.pool,
       accounting: this.accounting,
       backoff: opts.backoff ?? ORIGIN_BACKOFF,
-      holdMaxDelayMs: opts.holdMaxDelayMs ?? 30_000,
+      holdMaxDelayMs: opts.holdMaxDelayMs ?? DEFAULT_HOLD_MAX_DELAY_MS,
       labels: {
         maxTagsPerPage: opts.maxTagsPerPage ?? DEFAULT_MAX_TAGS_PER_PAGE,
         maxLength,
