@@ -80,12 +80,20 @@ export class ProviderGate {
   private learntKey = '';
   private closed = false;
 
+  /** The key's instances and the limit's start, while the start is split among them. */
+  private readonly coldStart: { share: QuotaShare; initial: number } | undefined;
+  private unwatch: (() => void) | undefined;
+
   constructor(
     private readonly rule: Limit,
     readonly pacer: Pacer,
     private readonly scheduler: SchedulerLike = asyncScheduler,
-    opts: Pick<GateOptions, 'keepChanges' | 'provider'> = {},
+    opts: Pick<GateOptions, 'keepChanges' | 'provider' | 'share'> & { initial?: number } = {},
   ) {
+    if (opts.share !== undefined && opts.initial !== undefined && pacer.learnt !== undefined) {
+      this.coldStart = { share: opts.share, initial: opts.initial };
+      this.unwatch = opts.share.watch(() => this.refresh());
+    }
     this.keepChanges = Math.max(1, opts.keepChanges ?? 1_000);
     const about = opts.provider === undefined ? {} : { provider: opts.provider };
     this.log = logger(LOG_TAGS.concurrency).child(about);
@@ -198,6 +206,7 @@ export class ProviderGate {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.unwatch?.();
     this.pauseTimer?.sub.unsubscribe();
     this.tickTimer?.sub.unsubscribe();
     this.gateTimer?.sub.unsubscribe();
@@ -208,8 +217,29 @@ export class ProviderGate {
     this.subject.complete();
   }
 
+  /**
+   * What limit$ emits. Until the key's quota is known (learnt here or published by a peer), the n
+   * instances on one key split the limit's start between them and each keeps its own growth:
+   *
+   *   effective = 0                                  while a retry hint pauses the provider
+   *             = limit − initial + ⌈initial / n⌉      while nothing of the quota is known, n > 1
+   *             = limit                                otherwise
+   *
+   * so the group's calls in flight start where one instance's do and double per round trip as one
+   * instance's would. Each at the full start, n instances met the key's first refusal with n times
+   * one instance's calls out (17–20 429s of ~77 calls when three started together).
+   */
   private effective(): number {
-    return this.pacer.pausedUntil > this.scheduler.now() ? 0 : this.rule.limit;
+    const now = this.scheduler.now();
+    if (this.pacer.pausedUntil > now) return 0;
+    const limit = this.rule.limit;
+    const cold = this.coldStart;
+    if (cold === undefined) return limit;
+    const learnt = this.pacer.learnt;
+    if (learnt?.requests !== undefined || learnt?.tokens !== undefined) return limit;
+    const n = cold.share.instances(now);
+    if (n <= 1) return limit;
+    return Math.max(1, Math.min(limit, limit - cold.initial + Math.ceil(cold.initial / n)));
   }
 
   private note(now: number, old: number, reason: string | undefined): void {

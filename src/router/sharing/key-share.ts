@@ -54,6 +54,8 @@ export class KeyShare implements QuotaShare {
   private lastReportAt = Number.NEGATIVE_INFINITY;
   /** Something the peers should hear soon happened since the last report: usage, or demand began. */
   private news = false;
+  /** Told when a record changed how many instances are on the key. */
+  private readonly listeners = new Set<() => void>();
 
   constructor(opts: KeyShareOptions) {
     this.self = opts.self;
@@ -186,9 +188,16 @@ export class KeyShare implements QuotaShare {
    */
   heard(instance: string, record: ShareRecord | undefined, now: number, catchingUp: boolean): void {
     if (instance === this.self) return;
+    const before = this.instances(now);
     this.peers.heard(instance, record, now, catchingUp);
     if (record?.estimate !== undefined) this.widen(record.estimate.windowMs);
     this.prune(now);
+    if (this.instances(now) !== before) for (const listener of this.listeners) listener();
+  }
+
+  watch(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Forgets usage older than the horizon, and peers that are gone with nothing left in it. */

@@ -115,6 +115,11 @@ export interface QuotaShare {
   estimate(e: Omit<SharedEstimate, 'by'>): void;
   /** This instance got a window-sized 429: published so the peers pause and count it too. */
   refused(r: Omit<KeyRefusal, 'by'>): void;
+  /**
+   * Calls `listener` whenever a peer's record changes how many instances are on the key (a peer
+   * that times out is noticed at the next look); returns the unsubscribe.
+   */
+  watch(listener: () => void): () => void;
 }
 
 /** One other live instance's use of the key over a window, and its part of it. */
@@ -137,4 +142,5 @@ export const LONE_SHARE: QuotaShare = Object.freeze({
   demand: () => {},
   estimate: () => {},
   refused: () => {},
+  watch: () => () => {},
 });
