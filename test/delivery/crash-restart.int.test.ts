@@ -9,6 +9,7 @@ import { waitFor } from '../support/wait-for.js';
 import {
   deliveryTopics,
   duplicateVersions,
+  logsWith,
   missingLatest,
   pageMessage,
   pipelineArgs,
@@ -73,6 +74,13 @@ describe.concurrent.each([
 
     const last = startCli(args);
     try {
+      // Stopped only once it is a member: the killed runs may have committed everything already,
+      // and a signal to a process still starting says nothing about the stop under test.
+      await waitFor(() => logsWith(last.stderr(), 'partitions assigned').length > 0, {
+        timeoutMs: 60_000,
+        intervalMs: 50,
+        message: 'the last run to be assigned its partitions',
+      });
       await waitForCommittedToEnd(group, t.events, { timeoutMs: 120_000 });
     } finally {
       last.child.kill('SIGTERM');
