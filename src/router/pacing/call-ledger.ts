@@ -15,6 +15,8 @@
 export interface AdmittedCall {
   start: number;
   cost: number;
+  /** When its answer came back, when known. */
+  answered?: number;
 }
 
 export interface CallOut {
@@ -65,8 +67,11 @@ export class CallLedger {
     return this.out.splice(best, 1)[0];
   }
 
-  /** The call started at `startedAt` was counted by the provider, at `cost` tokens when reported. */
-  admit(startedAt: number, cost: number | undefined): CallOut | undefined {
+  /**
+   * The call started at `startedAt` was counted by the provider, at `cost` tokens when reported;
+   * `answeredAt`: when its answer came back.
+   */
+  admit(startedAt: number, cost: number | undefined, answeredAt?: number): CallOut | undefined {
     const call = this.finished(startedAt, cost);
     if (cost !== undefined && cost > 0 && call !== undefined && call.estimate > 0) {
       this.reportedCost += cost;
@@ -75,7 +80,11 @@ export class CallLedger {
     const charged = cost ?? (call?.estimate ?? 0) * this.costPerEstimate;
     let i = this.admitted.length;
     while (i > 0 && (this.admitted[i - 1]?.start ?? 0) > startedAt) i -= 1;
-    this.admitted.splice(i, 0, { start: startedAt, cost: charged });
+    this.admitted.splice(i, 0, {
+      start: startedAt,
+      cost: charged,
+      ...(answeredAt !== undefined && { answered: answeredAt }),
+    });
     return call;
   }
 
@@ -114,6 +123,15 @@ export class CallLedger {
     if (withOut) return this.usage(from, to - 1e-6);
     const calls = this.between(from, to - 1e-6);
     return { requests: calls.length, tokens: calls.reduce((sum, a) => sum + a.cost, 0) };
+  }
+
+  /** The earliest answer to an admitted call started in (from, to], if any was stamped. */
+  firstAnswer(from: number, to: number): number | undefined {
+    let first: number | undefined;
+    for (const a of this.admitted)
+      if (a.start > from && a.start <= to && a.answered !== undefined)
+        first = Math.min(first ?? a.answered, a.answered);
+    return first;
   }
 
   /** The start of the admitted call nearest `time`, if one started within `tolerance` of it. */

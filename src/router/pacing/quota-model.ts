@@ -142,7 +142,7 @@ export class QuotaModel {
       this.length.overturn(this.rival);
       this.adopt('sliding');
     }
-    this.ledger.admit(startedAt, cost);
+    this.ledger.admit(startedAt, cost, now);
     this.firstStart = Math.min(this.firstStart ?? startedAt, startedAt);
     this.settle(now);
   }
@@ -190,6 +190,7 @@ export class QuotaModel {
       oldest: this.ledger.admitted[this.ledger.firstAfter(sent - unit)]?.start,
       held: quota === 'requests' ? window.requests : window.tokens,
       need,
+      ...(quota === 'requests' && { firstAnswer: this.ledger.firstAnswer(sent - unit, sent) }),
       ...(this.believed === 'token_bucket' &&
         this.perUnit(quota) !== undefined && { rate: (this.perUnit(quota) as number) / unit }),
       ...(this.boundary !== undefined && { boundary: this.boundary }),

@@ -7,7 +7,11 @@ import type { QuotaShape } from './pacer.js';
  * named), each shape frees room its own way:
  *
  *   fixed_window  on the window's boundary:     a ≡ φ (mod W) for a boundary φ seen before
- *   sliding       as one of the window's calls leaves it:   oldest − ε ≤ a − W ≤ t
+ *   sliding       as one of the window's calls leaves it:   oldest − ε ≤ a − W ≤ t — and, for a
+ *                 request quota before any shape is believed (no quota seen to drop), no call of
+ *                 the window answered by a − W − g − ε: it was counted before the call that leaves,
+ *                 so the window held more than the quota and would have refused sooner
+ *                 (g: the hint's rounding, hintGrain)
  *   token_bucket  as the bucket refills a call's need:       h ≤ 2 · need / ρ
  *                 (ρ the believed rate, else the pace the window held: (held + need) / W)
  *   fixed_window  otherwise: a is the window's boundary, φ ← a
@@ -31,6 +35,8 @@ export interface RefusalEvidence {
   need: number;
   /** ρ, the refill rate believed (per ms), when a bucket is believed. */
   rate?: number;
+  /** The earliest answer to a call of ours started in (t − W, t], when the quota counts requests. */
+  firstAnswer?: number;
   /** φ, a boundary seen before, when a fixed window is believed or suspected. */
   boundary?: number;
   /** ε. */
@@ -50,17 +56,33 @@ function explains(shape: QuotaShape, e: RefusalEvidence): boolean {
   switch (shape) {
     case 'fixed_window':
       return e.boundary !== undefined && offBoundary(release - e.boundary, e.windowMs) <= e.toleranceMs;
-    case 'sliding':
+    case 'sliding': {
+      const leaves = release - e.windowMs;
+      const slack = hintGrain(e.hintMs, e.windowMs) + e.toleranceMs;
       return (
         e.oldest !== undefined &&
-        release - e.windowMs >= e.oldest - e.toleranceMs &&
-        release - e.windowMs <= e.sentAt
+        leaves >= e.oldest - e.toleranceMs &&
+        leaves <= e.sentAt &&
+        (e.believed !== undefined || e.firstAnswer === undefined || e.firstAnswer >= leaves - slack)
       );
+    }
     case 'token_bucket': {
       const rate = e.rate ?? (e.held + e.need) / e.windowMs;
       return rate > 0 && e.hintMs <= (2 * e.need) / rate;
     }
   }
+}
+
+/**
+ * How much a hint may have been rounded, on a clock whose minute is `minuteMs`: a whole number of
+ * seconds (Gemini's retryDelay, OpenAI's reset headers) by a second, of tenths ("try again in
+ * 1.2s") by a tenth, else (milliseconds) by nothing.
+ */
+export function hintGrain(hintMs: number, minuteMs: number): number {
+  const second = minuteMs / 60;
+  const whole = (grain: number): boolean => Math.abs(hintMs / grain - Math.round(hintMs / grain)) < 1e-6;
+  if (whole(second)) return second;
+  return whole(second / 10) ? second / 10 : 0;
 }
 
 /** How far `offset` lies from the nearest multiple of `period`. */

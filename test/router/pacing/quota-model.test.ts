@@ -335,12 +335,13 @@ describe('QuotaModel', () => {
   });
 
   it('takes the window from a 429 that names a per-minute quota: the minute, not the hint', () => {
-    const wq = new WindowQuota(undefined, 10_000);
+    const wq = new WindowQuota(undefined, 6_000);
     tenCalls(wq);
-    // A hint rounded up by 600 ms would make it 10.6 s; the named minute makes it 10 s (+ 1/600).
-    wq.refused(1_000, 9_600, true, 'requests', undefined, 'minute');
-    expect(wq.windowMs).toBeCloseTo(10_000 * (1 + 1 / 600));
-    wq.openAt(10_600, 100);
+    // A hint rounded up to a whole second (100 ms of this minute) would make it 6.1 s; the named
+    // minute makes it 6 s (+ 1/600).
+    wq.refused(1_000, 5_100, true, 'requests', undefined, 'minute');
+    expect(wq.windowMs).toBeCloseTo(6_000 * (1 + 1 / 600));
+    wq.openAt(6_100, 100);
     expect(wq.requests).toBe(10);
   });
 

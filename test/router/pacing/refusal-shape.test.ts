@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { refusalShape, type RefusalEvidence } from '../../../src/router/pacing/refusal-shape.js';
+import { hintGrain, refusalShape, type RefusalEvidence } from '../../../src/router/pacing/refusal-shape.js';
 
 /** A burst of 60 calls from 0 to 700 ms filled a minute of 6 s; the 61st, sent at 700, was refused. */
 const burst: Omit<RefusalEvidence, 'hintMs'> = {
@@ -46,5 +46,27 @@ describe('refusalShape', () => {
 
   it('leaves a believed bucket for sliding when the wait is far longer than a refill', () => {
     expect(refusalShape({ ...burst, hintMs: 5_300, rate: 0.01, believed: 'token_bucket' })).toBe('sliding');
+  });
+
+  it('reads a first request 429 whose call to leave is younger than calls already answered as a fixed window’s boundary', () => {
+    // The oldest call left at 0 and was answered by 100; a sliding window freeing room as a call
+    // of 500 leaves would have counted it too, and refused sooner.
+    const late = { ...burst, hintMs: 5_800, firstAnswer: 100 };
+    expect(refusalShape(late)).toBe('fixed_window');
+    // Answered only after that call left: it may have reached the window later (a slow connection).
+    expect(refusalShape({ ...late, firstAnswer: 480 })).toBe('sliding');
+    // A hint in whole seconds may have been rounded up by one (100 ms of this minute).
+    expect(refusalShape({ ...late, hintMs: 5_400, firstAnswer: 100 })).toBe('sliding');
+    // Once a shape is believed, a quota that dropped explains it as well.
+    expect(refusalShape({ ...late, believed: 'sliding' })).toBe('sliding');
+  });
+});
+
+describe('hintGrain', () => {
+  it('takes whole seconds for a hint rounded to a second, tenths to a tenth, else none', () => {
+    expect(hintGrain(12_000, 60_000)).toBe(1_000);
+    expect(hintGrain(1_200, 60_000)).toBe(100);
+    expect(hintGrain(1_234, 60_000)).toBe(0);
+    expect(hintGrain(500, 6_000)).toBe(100);
   });
 });
