@@ -125,13 +125,13 @@ export class CallLedger {
     return { requests: calls.length, tokens: calls.reduce((sum, a) => sum + a.cost, 0) };
   }
 
-  /** The earliest answer to an admitted call started in (from, to], if any was stamped. */
-  firstAnswer(from: number, to: number): number | undefined {
-    let first: number | undefined;
+  /** The admitted calls started in (from, to] whose answer time is known: when, and their cost. */
+  answered(from: number, to: number): { at: number; cost: number }[] {
+    const calls: { at: number; cost: number }[] = [];
     for (const a of this.admitted)
       if (a.start > from && a.start <= to && a.answered !== undefined)
-        first = Math.min(first ?? a.answered, a.answered);
-    return first;
+        calls.push({ at: a.answered, cost: a.cost });
+    return calls;
   }
 
   /** The start of the admitted call nearest `time`, if one started within `tolerance` of it. */

@@ -25,8 +25,6 @@ export interface PendingRefusal {
   afterTrial?: boolean;
   /** No quota was known for its budget yet. */
   firstReading?: boolean;
-  /** A fixed window's token reading near the estimate: it lowers the estimate a little, once. */
-  nearEstimate?: boolean;
 }
 
 /** ε of the shapes' tests, as a share of the window. */

@@ -10,7 +10,8 @@ import type { RateLimitQuota } from '../../model/errors.js';
  *              (exact: the window began empty); after that (a 429 while pacing: too high)
  *              R̂ ← max(1, R̂ − 2, min(R̂ − 1, n)),  T̂ ← max(call, T̂ − 2·call, min(T̂ − call, m))
  *   read       a 429 whose hint says exactly what the quota is now (r, t): R̂ ← r, T̂ ← t — a
- *              quota that dropped is followed at once, and the next trial waits one window
+ *              quota that dropped is followed at once, and the next trial waits one window; a
+ *              floor that shows no drop leaves no peak at or above U
  *   momentary  R̂ ← max(1, R̂ − 1), T̂ ← max(call, T̂ − call)
  *   ceiling    U ← min(U, bound)
  *   trial      back to the peak when below it (the quota came back); else R̂ ← R̂ + 1, T̂ ← T̂ +
@@ -99,13 +100,14 @@ export class QuotaEstimates {
    * A 429 told what the quota is now: taken as it is. A quota that dropped below its peak (and
    * not at the end of a trial) may come back: its ceilings go and the next trial waits half a
    * window; after a reading that rests on an assumption (`uncertain`), one. An `exact` reading bounds the
-   * level too: trials stop within a twentieth of it.
+   * level too: trials stop within a twentieth of it. A `floor` (what a fixed window admitted)
+   * leaves no peak at or above the ceiling its 429 set.
    */
   read(
     quota: RateLimitQuota,
     value: number,
     now: number,
-    how: { uncertain?: boolean; afterTrial?: boolean; exact?: boolean } = {},
+    how: { uncertain?: boolean; afterTrial?: boolean; exact?: boolean; floor?: boolean } = {},
   ): void {
     if (!(value > 0)) return;
     const peak = this.peak[quota];
@@ -115,9 +117,15 @@ export class QuotaEstimates {
     if (dropped) {
       this.requestCeiling = Number.POSITIVE_INFINITY;
       this.tokenCeiling = Number.POSITIVE_INFINITY;
-    } else if (how.exact === true) {
-      if (quota === 'requests') this.requestCeiling = Math.min(this.requestCeiling, value * 1.04);
-      else this.tokenCeiling = Math.min(this.tokenCeiling, value * 1.04);
+    } else {
+      if (how.exact === true) {
+        if (quota === 'requests') this.requestCeiling = Math.min(this.requestCeiling, value * 1.04);
+        else this.tokenCeiling = Math.min(this.tokenCeiling, value * 1.04);
+      }
+      // A floor (a fixed window's: what it admitted, its ceiling what it held and refused) that
+      // shows no drop: a level at or past the ceiling was refused, and is no peak to go back to.
+      if (how.floor === true && this.peak.tokens !== undefined && this.peak.tokens >= this.tokenCeiling)
+        this.peak.tokens = Math.max(value, this.tokenQuota ?? 0);
     }
     if (dropped) this.quiet = AFTER_DROP_QUIET_WINDOWS;
     else if (how.uncertain === true) this.quiet = 1;

@@ -40,7 +40,8 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *   momentary a 429 that names no unit and is not window-sized: one call less
  *   kept gain a window-sized 429 that names no unit while a kept trial's gain paces: back to the
  *             count (no 429 refused it), and no count lowers it further
- *   ceiling   a sliding or fixed token 429 bounds T: U ← min(U, Σ c + Σ ĉ(out) + ĉ(refused))
+ *   ceiling   a sliding or fixed token 429 bounds T: U ← min(U, Σ c + Σ ĉ(out) + ĉ(refused)) over
+ *             the last Ŵ — a fixed window's over its own, from a − W less the send margin
  *   trial     q windows after the last 429 and min(1, q) after the last change, the gate holding
  *             calls: back to the peak, one step up, or (a bucket's rate) half again
  *             (quota-estimates.ts). The gate wakes for it. Under a window, a call only the trial's
@@ -190,7 +191,9 @@ export class QuotaModel {
       oldest: this.ledger.admitted[this.ledger.firstAfter(sent - unit)]?.start,
       held: quota === 'requests' ? window.requests : window.tokens,
       need,
-      ...(quota === 'requests' && { firstAnswer: this.ledger.firstAnswer(sent - unit, sent) }),
+      answered: this.ledger
+        .answered(sent - unit, sent)
+        .map(({ at, cost }) => ({ at, took: quota === 'requests' ? 1 : cost })),
       ...(this.believed === 'token_bucket' &&
         this.perUnit(quota) !== undefined && { rate: (this.perUnit(quota) as number) / unit }),
       ...(this.boundary !== undefined && { boundary: this.boundary }),
@@ -224,7 +227,7 @@ export class QuotaModel {
     }
     this.adopt(shape);
     this.lastRefusalAt = now;
-    this.lowerCeiling(now, quota, call);
+    this.lowerCeiling(now, quota, call, release);
     // A trial that ran into a 429 is undone; what the 429 reads then says what holds.
     const afterTrial = this.quota.undoTrial(now, sent, this.windowMs);
     const firstReading = (quota === 'requests' ? this.quota.requests : this.quota.tokens) === undefined;
@@ -440,12 +443,30 @@ export class QuotaModel {
     return undefined;
   }
 
-  /** Every token 429 bounds T from above: what the window held, plus the refused call. */
-  private lowerCeiling(now: number, quota: RateLimitQuota, call: CallOut | undefined): void {
+  /**
+   * Every token 429 bounds T from above: what the window held, plus the refused call — a fixed
+   * window's own, from its boundary a − W (less the send margin: a call sent just before it may
+   * have been counted in it), else the last Ŵ.
+   */
+  private lowerCeiling(
+    now: number,
+    quota: RateLimitQuota,
+    call: CallOut | undefined,
+    release?: number,
+  ): void {
     const w = this.windowMs;
     if (quota !== 'tokens' || w === undefined || this.believed === 'token_bucket') return;
     const asked = (call?.estimate ?? 0) * this.ledger.costPerEstimate;
-    this.quota.lowerCeiling(this.ledger.held(now, w) + asked);
+    const unit = this.length.unitMs;
+    if (
+      this.believed === 'fixed_window' &&
+      release !== undefined &&
+      unit !== undefined &&
+      call !== undefined
+    ) {
+      const margin = Math.max(this.fixedMargin, unit * MARGIN);
+      this.quota.lowerCeiling(this.ledger.usage(release - unit - margin, call.start).tokens + asked);
+    } else this.quota.lowerCeiling(this.ledger.held(now, w) + asked);
   }
 
   private settle(now: number): void {

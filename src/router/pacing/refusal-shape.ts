@@ -7,10 +7,11 @@ import type { QuotaShape } from './pacer.js';
  * named), each shape frees room its own way:
  *
  *   fixed_window  on the window's boundary:     a ≡ φ (mod W) for a boundary φ seen before
- *   sliding       as one of the window's calls leaves it:   oldest − ε ≤ a − W ≤ t — and, for a
- *                 request quota before any shape is believed (no quota seen to drop), no call of
- *                 the window answered by a − W − g − ε: it was counted before the call that leaves,
- *                 so the window held more than the quota and would have refused sooner
+ *   sliding       as one of the window's calls leaves it:   oldest − ε ≤ a − W ≤ t — and, before
+ *                 any shape is believed (no quota seen to drop), what the window's calls answered
+ *                 by a − W − g − ε took is less than the refused call's need: those calls were
+ *                 counted before the ones that leave by a, the window held them with the others
+ *                 (it admitted them all), so had they taken as much the call would have fitted
  *                 (g: the hint's rounding, hintGrain)
  *   token_bucket  as the bucket refills a call's need:       h ≤ 2 · need / ρ
  *                 (ρ the believed rate, else the pace the window held: (held + need) / W)
@@ -35,8 +36,8 @@ export interface RefusalEvidence {
   need: number;
   /** ρ, the refill rate believed (per ms), when a bucket is believed. */
   rate?: number;
-  /** The earliest answer to a call of ours started in (t − W, t], when the quota counts requests. */
-  firstAnswer?: number;
+  /** Our calls of (t − W, t] that were answered: when, and what each took of the quota (1 a request). */
+  answered?: readonly { at: number; took: number }[];
   /** φ, a boundary seen before, when a fixed window is believed or suspected. */
   boundary?: number;
   /** ε. */
@@ -63,7 +64,7 @@ function explains(shape: QuotaShape, e: RefusalEvidence): boolean {
         e.oldest !== undefined &&
         leaves >= e.oldest - e.toleranceMs &&
         leaves <= e.sentAt &&
-        (e.believed !== undefined || e.firstAnswer === undefined || e.firstAnswer >= leaves - slack)
+        (e.believed !== undefined || takenBefore(e.answered, leaves - slack) < e.need)
       );
     }
     case 'token_bucket': {
@@ -71,6 +72,10 @@ function explains(shape: QuotaShape, e: RefusalEvidence): boolean {
       return rate > 0 && e.hintMs <= (2 * e.need) / rate;
     }
   }
+}
+
+function takenBefore(answered: RefusalEvidence['answered'], time: number): number {
+  return (answered ?? []).reduce((sum, a) => sum + (a.at < time ? a.took : 0), 0);
 }
 
 /**

@@ -14,9 +14,9 @@ import type { QuotaEstimates } from './quota-estimates.js';
  *            that leaves last) and a hint that names none of our calls lower it by two calls at
  *            most. After a trial it failed, the level before the trial holds at least (and, for
  *            a trial of one request more, at most: a reading above it contradicts the 429)
- *   fixed    the window [a − W, a) held N calls of M tokens: R̂ ← N; T̂ ← M — or, when M is within a
- *            fifth of T̂ (a lower bound, loose by up to the refused call), lowered by two calls at
- *            most, once
+ *   fixed    the window [a − W, a) held N calls of M tokens: R̂ ← N; T̂ ← M (after a trial it failed,
+ *            max(T̂, M)) — a floor, loose by up to the refused call, so the next trial waits a
+ *            window (its ceiling U: M + the refused call, quota-model.ts)
  */
 export function readSliding(
   ledger: CallLedger,
@@ -68,11 +68,16 @@ export function readFixed(
     quota.read('requests', Math.max(1, held.requests), now);
     return;
   }
-  // Decided once, when the 429 is first read: read again, with the calls out reported, alike.
+  // What this window admitted is a floor, loose by up to the refused call (its ceiling,
+  // quota-model.ts): taken as it is, and a trial soon tests above it. After a failed trial, the
+  // level before it is not known to be too high.
+  const floor = Math.max(ledger.meanCost(), held.tokens);
   const known = quota.tokens;
-  refusal.nearEstimate ??=
-    refusal.firstReading !== true && known !== undefined && held.tokens >= DROP * known;
-  if (refusal.nearEstimate) {
-    if (!early) quota.count('tokens', held.requests, held.tokens, now);
-  } else quota.read('tokens', Math.max(ledger.meanCost(), held.tokens), now);
+  const afterTrial = refusal.afterTrial === true;
+  // Read again once the calls out have reported, it is still the news of the 429's own time.
+  quota.read('tokens', afterTrial && known !== undefined ? Math.max(known, floor) : floor, refusal.at, {
+    uncertain: true,
+    afterTrial,
+    floor: true,
+  });
 }

@@ -61,4 +61,19 @@ describe('QuotaEstimates', () => {
     expect(q.tokens).toBe(1_000);
     expect(q.aboveCounts()).toBe(false);
   });
+
+  it('goes back no further than half way to a ceiling a fixed window’s floor set: a level it refused is no peak', () => {
+    const q = new QuotaEstimates();
+    q.read('tokens', 5_000, 0, { uncertain: true, floor: true });
+    q.lowerCeiling(6_000);
+    q.startTrial(1_000, 1_000);
+    expect(q.tokens).toBe(5_500);
+    q.settleTrial(2_000, 1_000, 1_500);
+    expect(q.tokens).toBe(5_500);
+    // The kept level is refused: the window had admitted 5 000, and 5 400 with the refused call.
+    q.lowerCeiling(5_400);
+    q.read('tokens', 5_000, 3_000, { uncertain: true, floor: true });
+    q.startTrial(4_000, 100);
+    expect(q.tokens).toBe(5_200);
+  });
 });

@@ -351,9 +351,9 @@ describe('QuotaModel', () => {
       wq.started(s, 100);
       wq.admitted(s, s + 10, 100);
     }
-    // 1 000 in the window and a call of 80 refused: the quota is below 1 080.
+    // 1 000 in the window and a call of 80 refused until the call of 0 leaves: the quota is below 1 080.
     wq.started(950, 80);
-    wq.refused(950, 100, true, 'tokens', 950, 'minute');
+    wq.refused(950, 50, true, 'tokens', 950, 'minute');
     wq.openAt(1_050, 100);
     expect(wq.tokens).toBe(1_000);
     // Three quiet windows spent holding: a trial halfway to the ceiling, which holds a window.

@@ -51,14 +51,26 @@ describe('refusalShape', () => {
   it('reads a first request 429 whose call to leave is younger than calls already answered as a fixed window’s boundary', () => {
     // The oldest call left at 0 and was answered by 100; a sliding window freeing room as a call
     // of 500 leaves would have counted it too, and refused sooner.
-    const late = { ...burst, hintMs: 5_800, firstAnswer: 100 };
+    const late = { ...burst, hintMs: 5_800, answered: [{ at: 100, took: 1 }] };
     expect(refusalShape(late)).toBe('fixed_window');
     // Answered only after that call left: it may have reached the window later (a slow connection).
-    expect(refusalShape({ ...late, firstAnswer: 480 })).toBe('sliding');
+    expect(refusalShape({ ...late, answered: [{ at: 480, took: 1 }] })).toBe('sliding');
     // A hint in whole seconds may have been rounded up by one (100 ms of this minute).
-    expect(refusalShape({ ...late, hintMs: 5_400, firstAnswer: 100 })).toBe('sliding');
+    expect(refusalShape({ ...late, hintMs: 5_400 })).toBe('sliding');
     // Once a shape is believed, a quota that dropped explains it as well.
     expect(refusalShape({ ...late, believed: 'sliding' })).toBe('sliding');
+  });
+
+  it('lets a token 429 free its room as later calls leave, when what the calls answered before took is less than its need', () => {
+    const tokens = { ...burst, held: 40_000, need: 2_000, hintMs: 5_800 };
+    // 1 500 tokens answered before a − W: a call of 2 000 could still need the next ones gone.
+    expect(refusalShape({ ...tokens, answered: [{ at: 100, took: 1_500 }] })).toBe('sliding');
+    // 2 500 tokens: had the window held them as well, the call of 2 000 would not fit after they left.
+    const more = [
+      { at: 100, took: 1_500 },
+      { at: 150, took: 1_000 },
+    ];
+    expect(refusalShape({ ...tokens, answered: more })).toBe('fixed_window');
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CallLedger } from '../../../src/router/pacing/call-ledger.js';
 import type { PendingRefusal } from '../../../src/router/pacing/pending-refusal.js';
 import { QuotaEstimates } from '../../../src/router/pacing/quota-estimates.js';
-import { readSliding } from '../../../src/router/pacing/window-readings.js';
+import { readFixed, readSliding } from '../../../src/router/pacing/window-readings.js';
 
 describe('readSliding', () => {
   it('raises no request quota on the 429 that ended a trial of one more, whatever the window seems to hold', () => {
@@ -27,5 +27,31 @@ describe('readSliding', () => {
     };
     readSliding(ledger, quota, 1_000, 1_000, refusal, 1_004);
     expect(quota.requests).toBe(10);
+  });
+});
+
+describe('readFixed', () => {
+  it('takes what a fixed window admitted before a token 429 as the quota, a floor whose news dates from the 429', () => {
+    const ledger = new CallLedger();
+    // The window began at 1 000; five calls of 1 000 tokens were admitted in it (one before it).
+    for (const start of [900, 1_010, 1_020, 1_030, 1_040, 1_050]) {
+      ledger.started({ start, estimate: 1_000, edge: false });
+      ledger.admit(start, 1_000);
+    }
+    const quota = new QuotaEstimates();
+    const refusal: PendingRefusal = {
+      at: 1_062,
+      sent: 1_060,
+      release: 7_000,
+      until: 7_062,
+      quota: 'tokens',
+      shape: 'fixed_window',
+      estimate: 1_500,
+    };
+    readFixed(ledger, quota, 6_000, refusal, false, 7_062);
+    expect(quota.tokens).toBe(5_000);
+    // Read as the pause ends, still the 429's news: the next trial waits one window from it.
+    expect(quota.lastChangeAt).toBe(1_062);
+    expect(quota.quietWindows).toBe(1);
   });
 });
