@@ -32,11 +32,13 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *   read      sliding: once the calls out at t have reported and the pause is over; fixed and
  *             bucket: at once, the calls out taken as admitted, and again once they have reported
  *             (window-readings.ts, bucket-book.ts)
- *   late      calls stamped before a − W (a connection's start-up) reached a sliding window later:
- *             they are taken as started there, within W/20
- *   edge      a 429 for a call let go as a hold ended, waiting W/120 at most: a send that lagged.
- *             Sliding: its late calls restamped, else Ŵ lengthens (window-length.ts); or, a trial's
- *             gain kept, half of it goes. Fixed (on the boundary): its margin doubles, W/60 at most
+ *   late      calls stamped before a − W, all sent before the first answer came back (a
+ *             connection's start-up), reached a sliding window later: they are taken as started
+ *             there, within W/20
+ *   edge      a 429 for a call let go as a hold ended: sliding, a late call it waited for is news
+ *             about timing alone (restamped, nothing counted); else, waiting W/120 at most, a send
+ *             that lagged: Ŵ lengthens (window-length.ts), or, a trial's gain kept, half of it
+ *             goes. Fixed (on the boundary): its margin doubles, W/60 at most
  *   momentary a 429 that names no unit and is not window-sized: one call less
  *   kept gain a window-sized 429 that names no unit while a kept trial's gain paces: back to the
  *             count (no 429 refused it), and no count lowers it further
@@ -77,6 +79,8 @@ export class QuotaModel {
   private fixedMargin = 0;
   private readonly buckets = new BucketBook(this.ledger);
   private firstStart: number | undefined;
+  /** When the first answer came back: calls sent before it may have waited for a connection. */
+  private firstAnswerAt: number | undefined;
   /** a − s₀ at the first 429: how long the first window, which began empty, held its first call. */
   private firstWindow: number | undefined;
   /** When openAt let a trial's probe go: the call started then is it. */
@@ -144,6 +148,7 @@ export class QuotaModel {
       this.adopt('sliding');
     }
     this.ledger.admit(startedAt, cost, now);
+    this.firstAnswerAt ??= now;
     this.firstStart = Math.min(this.firstStart ?? startedAt, startedAt);
     this.settle(now);
   }
@@ -376,6 +381,8 @@ export class QuotaModel {
     const unit = this.length.unitMs ?? this.minuteMs;
     switch (this.believed) {
       case 'sliding':
+        // The call it waited for was sent as the run started and reached the window late.
+        if (this.restampLate(call.start, call.start + hint - unit)) return true;
         // A long wait is no send that lagged: the quota dropped, or was set too high.
         if (hint > unit * EDGE_HINT) return false;
         if (this.quota.aboveCounts()) {
@@ -384,7 +391,7 @@ export class QuotaModel {
           this.lowerCeiling(now, quota, call);
           this.quota.halveTrialGains(now);
           this.lastRefusalAt = now;
-        } else if (!this.restampLate(call.start, call.start + hint - unit)) this.length.refusedAtEdge(hint);
+        } else this.length.refusedAtEdge(hint);
         return true;
       case 'fixed_window':
         // Sent just after the boundary and refused for a moment: it reached the provider before.
@@ -542,6 +549,9 @@ export class QuotaModel {
     const from = sent - (this.length.ms ?? unit) - unit * TOLERANCE;
     const first = this.ledger.admitted[this.ledger.firstAfter(from)];
     if (first === undefined || first.start >= leaves || leaves - first.start > unit / 20) return false;
+    // Only the run's first sends, before any answer came back, wait for a connection.
+    const lastBefore = this.ledger.admitted[this.ledger.firstAfter(leaves - 1e-6) - 1];
+    if (this.firstAnswerAt === undefined || (lastBefore?.start ?? 0) >= this.firstAnswerAt) return false;
     this.ledger.restampBefore(leaves, from);
     return true;
   }

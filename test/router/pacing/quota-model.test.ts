@@ -378,4 +378,41 @@ describe('QuotaModel', () => {
     expect(wq.tokens).toBe(1_020);
     expect(wq.windowMs).toBe(window);
   });
+
+  it('takes a refusal at the edge that a start-up send explains for timing alone, however long its wait', () => {
+    const wq = new WindowQuota(undefined, 6_000);
+    // Ten calls from 0 to 900 ms; the first waited for its connection (answered at 130, not 50).
+    for (let s = 0; s < 1_000; s += 100) {
+      wq.started(s, 100);
+      wq.admitted(s, s === 0 ? 130 : s + 50, 100);
+    }
+    wq.started(950, 100);
+    wq.refused(950, 5_050, true, 'requests', 950, 'minute');
+    wq.openAt(6_000, 100);
+    expect(wq.requests).toBe(10);
+    // The gate holds until the call of 0 leaves; the call it lets go then is refused for 64 ms:
+    // the first call reached the window at 74 ms, not 0.
+    expect(wq.openAt(6_000, 100)).toBeCloseTo(6_010);
+    wq.started(6_010, 100);
+    expect(wq.refused(6_016, 64, true, 'requests', 6_010, 'minute')).toBe('window_edge');
+    wq.openAt(6_100, 100);
+    expect(wq.requests).toBe(10);
+  });
+
+  it('takes no call sent after the first answer for a start-up send', () => {
+    const wq = new WindowQuota(undefined, 6_000);
+    for (let s = 0; s < 1_000; s += 100) {
+      wq.started(s, 100);
+      wq.admitted(s, s + 50, 100);
+    }
+    wq.started(950, 100);
+    wq.refused(950, 5_050, true, 'requests', 950, 'minute');
+    wq.openAt(6_000, 100);
+    expect(wq.openAt(6_000, 100)).toBeCloseTo(6_010);
+    wq.started(6_010, 100);
+    // Refused until 6 160: the window counted the calls of 0 and 100 until then — the quota is lower.
+    expect(wq.refused(6_016, 144, true, 'requests', 6_010, 'minute')).toBe('metered');
+    wq.openAt(6_200, 100);
+    expect(wq.requests).toBeLessThan(10);
+  });
 });
