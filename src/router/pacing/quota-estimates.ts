@@ -24,7 +24,7 @@ import type { RateLimitQuota } from '../../model/errors.js';
  *   forget     R̂ ← min(R̂, count), T̂ ← min(T̂, count)
  *
  * q is how many quiet windows the next trial waits for (3 at first, 1 after an uncertain reading,
- * ½ after a drop). Pure.
+ * ½ after a drop until a kept trial is back at the peak, then what it was before the drop). Pure.
  */
 const FIRST_QUIET_WINDOWS = 3;
 const MAX_QUIET_WINDOWS = 48;
@@ -50,6 +50,8 @@ export class QuotaEstimates {
   private trial: Trial | undefined;
   private trialUndoneAt = Number.NEGATIVE_INFINITY;
   private quiet = FIRST_QUIET_WINDOWS;
+  /** q before the quota dropped, while trials look for its return to the peak. */
+  private quietBeforeDrop: number | undefined;
   /** The mean cost of a call when the last trial started. */
   private meanCall = 1;
   private changedAt = Number.NEGATIVE_INFINITY;
@@ -127,8 +129,10 @@ export class QuotaEstimates {
       if (how.floor === true && this.peak.tokens !== undefined && this.peak.tokens >= this.tokenCeiling)
         this.peak.tokens = Math.max(value, this.tokenQuota ?? 0);
     }
-    if (dropped) this.quiet = AFTER_DROP_QUIET_WINDOWS;
-    else if (how.uncertain === true) this.quiet = 1;
+    if (dropped) {
+      this.quietBeforeDrop ??= this.quiet;
+      this.quiet = AFTER_DROP_QUIET_WINDOWS;
+    } else if (how.uncertain === true) this.quiet = 1;
     this.changedAt = now;
   }
 
@@ -206,6 +210,7 @@ export class QuotaEstimates {
       // (A rate's is no peak: a bucket that had filled lets a faster rate pass for a while.)
       if (this.tokenQuota !== undefined && this.tokenQuota > this.tokenCeiling)
         this.tokenCeiling = Number.POSITIVE_INFINITY;
+      if (trial.growth === undefined) this.backAtPeak();
       if (trial.growth === undefined) this.notePeaks();
     }
     this.trial = undefined;
@@ -278,6 +283,17 @@ export class QuotaEstimates {
     this.tokenQuota = value;
     this.counted.tokens = value;
     this.notePeaks();
+  }
+
+  /** A kept trial reached the peak again: the quota is back, and trials past it wait as before the drop. */
+  private backAtPeak(): void {
+    const { peak } = this;
+    const back =
+      (peak.requests === undefined || (this.requestQuota ?? 0) >= peak.requests) &&
+      (peak.tokens === undefined || (this.tokenQuota ?? 0) >= peak.tokens - this.meanCall / 2);
+    if (!back || this.quietBeforeDrop === undefined) return;
+    this.quiet = this.quietBeforeDrop;
+    this.quietBeforeDrop = undefined;
   }
 
   private notePeaks(): void {

@@ -76,4 +76,17 @@ describe('QuotaEstimates', () => {
     q.startTrial(4_000, 100);
     expect(q.tokens).toBe(5_200);
   });
+
+  it('tries half a window after a drop until a kept trial is back at the peak, then waits as it did before', () => {
+    const q = new QuotaEstimates();
+    q.count('requests', 60, 0, 0);
+    expect(q.quietWindows).toBe(3);
+    q.read('requests', 30, 1_000);
+    expect(q.quietWindows).toBe(0.5);
+    q.startTrial(2_000, 1);
+    expect(q.requests).toBe(60);
+    q.settleTrial(3_000, 1_000, 2_500);
+    expect(q.requests).toBe(60);
+    expect(q.quietWindows).toBe(3);
+  });
 });
