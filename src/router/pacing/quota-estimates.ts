@@ -267,12 +267,6 @@ export class QuotaEstimates {
       this.tokenQuota = Math.min(this.tokenQuota, counted.tokens);
   }
 
-  /** What was counted under another shape's rule says nothing of this one's peaks. */
-  forgetPeaks(): void {
-    delete this.peak.requests;
-    delete this.peak.tokens;
-  }
-
   private setRequests(value: number): void {
     this.requestQuota = value;
     this.counted.requests = value;

@@ -363,10 +363,13 @@ export class QuotaModel {
     return unit === undefined ? undefined : this.buckets.gate(budget, this.perUnit(budget), unit, now);
   }
 
-  /** Believes `shape` from now on; what was learnt of another shape's timing goes. */
+  /**
+   * Believes `shape` from now on; what was learnt of another shape's timing goes. The peaks stay:
+   * a window's count is one number whatever the shape, and the 429s of a quota that drops can pass
+   * for another shape's — forgetting them left the level at the dropped one once the quota came back.
+   */
   private adopt(shape: QuotaShape): void {
     if (shape === this.believed) return;
-    if (this.believed !== undefined) this.quota.forgetPeaks();
     this.believed = shape;
     if (shape !== 'fixed_window') {
       this.boundary = undefined;

@@ -415,4 +415,26 @@ describe('QuotaModel', () => {
     wq.openAt(6_200, 100);
     expect(wq.requests).toBeLessThan(10);
   });
+
+  it('keeps the peak when a 429 changes the shape it believes: a quota that dropped is tried back at it', () => {
+    const wq = new WindowQuota(undefined, 6_000);
+    tenCalls(wq);
+    wq.started(950, 100);
+    wq.refused(950, 5_050, true, 'requests', 950, 'minute');
+    wq.openAt(6_000, 100);
+    expect(wq.shape).toBe('sliding');
+    expect(wq.requests).toBe(10);
+    // A wait past a whole window, which no sliding window explains: read as a fixed window's
+    // boundary, its window holding none of ours — the quota dropped.
+    wq.started(6_060, 100);
+    wq.refused(6_062, 6_500, true, 'requests', 6_060, 'minute');
+    expect(wq.shape).toBe('fixed_window');
+    expect(wq.requests).toBe(1);
+    wq.started(9_000, 100);
+    wq.admitted(9_000, 9_050, 100);
+    expect(wq.openAt(9_050, 100)).toBeGreaterThan(9_050);
+    // Half a window after the drop, the trial goes back to the peak, not one call up.
+    wq.openAt(9_100, 100);
+    expect(wq.requests).toBe(10);
+  });
 });
