@@ -210,8 +210,10 @@ export class QuotaEstimates {
       // (A rate's is no peak: a bucket that had filled lets a faster rate pass for a while.)
       if (this.tokenQuota !== undefined && this.tokenQuota > this.tokenCeiling)
         this.tokenCeiling = Number.POSITIVE_INFINITY;
-      if (trial.growth === undefined) this.backAtPeak();
-      if (trial.growth === undefined) this.notePeaks();
+      if (trial.growth === undefined) {
+        this.backAtPeak();
+        this.notePeaks();
+      }
     }
     this.trial = undefined;
   }
