@@ -32,13 +32,14 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *   read      sliding: once the calls out at t have reported and the pause is over; fixed and
  *             bucket: at once, the calls out taken as admitted, and again once they have reported
  *             (window-readings.ts, bucket-book.ts)
- *   late      calls stamped before a − W, all sent before the first answer came back (a
- *             connection's start-up), reached a sliding window later: they are taken as started
- *             there, within W/20
- *   edge      a 429 for a call let go as a hold ended: sliding, a late call it waited for is news
- *             about timing alone (restamped, nothing counted); else, waiting W/120 at most, a send
- *             that lagged: Ŵ lengthens (window-length.ts), or, a trial's gain kept, half of it
- *             goes. Fixed (on the boundary): its margin doubles, W/60 at most
+ *   late      calls stamped before a − W (a connection's start-up, a busy event loop) reached a
+ *             sliding window later: they are taken as started there, within W/20
+ *   edge      a 429 for a call let go as a hold ended: sliding, when the calls it waited for were
+ *             all sent before the first answer came back (start-up), news about timing alone
+ *             however long its wait (they are late, nothing is counted); else, waiting W/120 at
+ *             most, a send that lagged: its late calls restamped, else Ŵ lengthens
+ *             (window-length.ts); or, a trial's gain kept, half of it goes. Fixed (on the
+ *             boundary): its margin doubles, W/60 at most
  *   momentary a 429 that names no unit and is not window-sized: one call less
  *   kept gain a window-sized 429 that names no unit while a kept trial's gain paces: back to the
  *             count (no 429 refused it), and no count lowers it further
@@ -252,7 +253,7 @@ export class QuotaModel {
       this.fixedMargin = Math.max(this.fixedMargin, unit * MARGIN);
     }
     if (shape === 'token_bucket') pending.anchor = this.buckets.anchor(quota, sent, release, need);
-    if (shape === 'sliding') this.restampLate(sent, release - unit);
+    if (shape === 'sliding') this.restampLate(sent, release - unit, true);
     // A bucket's or a fixed window's wait is short or ends on a boundary: the gate needs the
     // reading now, the calls out taken as admitted (they were sent before the refused one);
     // it is read again once they have reported.
@@ -385,7 +386,7 @@ export class QuotaModel {
     switch (this.believed) {
       case 'sliding':
         // The call it waited for was sent as the run started and reached the window late.
-        if (this.restampLate(call.start, call.start + hint - unit)) return true;
+        if (this.restampLate(call.start, call.start + hint - unit, true)) return true;
         // A long wait is no send that lagged: the quota dropped, or was set too high.
         if (hint > unit * EDGE_HINT) return false;
         if (this.quota.aboveCounts()) {
@@ -394,7 +395,7 @@ export class QuotaModel {
           this.lowerCeiling(now, quota, call);
           this.quota.halveTrialGains(now);
           this.lastRefusalAt = now;
-        } else this.length.refusedAtEdge(hint);
+        } else if (!this.restampLate(call.start, call.start + hint - unit)) this.length.refusedAtEdge(hint);
         return true;
       case 'fixed_window':
         // Sent just after the boundary and refused for a moment: it reached the provider before.
@@ -542,19 +543,20 @@ export class QuotaModel {
 
   /**
    * Calls stamped before `leaves` (a 429's a − W, in (t − W, t]) reached the provider later than
-   * stamped — a connection's start-up — and leave its window only then: they are taken as started
-   * there. Returns whether any was.
+   * stamped — a connection's start-up, a busy event loop — and leave its window only then: they
+   * are taken as started there. `startUp`: only if they all left before the first answer came
+   * back. Returns whether any was.
    */
-  private restampLate(sent: number, leaves: number): boolean {
+  private restampLate(sent: number, leaves: number, startUp = false): boolean {
     const unit = this.length.unitMs;
     if (unit === undefined || leaves > sent) return false;
     // Ŵ exceeds the unit by the send margin: the calls the gate let leave may be older than t − W.
     const from = sent - (this.length.ms ?? unit) - unit * TOLERANCE;
     const first = this.ledger.admitted[this.ledger.firstAfter(from)];
     if (first === undefined || first.start >= leaves || leaves - first.start > unit / 20) return false;
-    // Only the run's first sends, before any answer came back, wait for a connection.
     const lastBefore = this.ledger.admitted[this.ledger.firstAfter(leaves - 1e-6) - 1];
-    if (this.firstAnswerAt === undefined || (lastBefore?.start ?? 0) >= this.firstAnswerAt) return false;
+    if (startUp && (this.firstAnswerAt === undefined || (lastBefore?.start ?? 0) >= this.firstAnswerAt))
+      return false;
     this.ledger.restampBefore(leaves, from);
     return true;
   }
