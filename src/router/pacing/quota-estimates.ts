@@ -24,7 +24,8 @@ import type { RateLimitQuota } from '../../model/errors.js';
  *   forget     R̂ ← min(R̂, count), T̂ ← min(T̂, count)
  *
  * q is how many quiet windows the next trial waits for (3 at first, 1 after an uncertain reading,
- * ½ after a drop until a kept trial is back at the peak, then what it was before the drop). Pure.
+ * ½ after a drop until a kept trial is back at a request peak, then what it was before the drop).
+ * Pure.
  */
 const FIRST_QUIET_WINDOWS = 3;
 const MAX_QUIET_WINDOWS = 48;
@@ -281,12 +282,13 @@ export class QuotaEstimates {
     this.notePeaks();
   }
 
-  /** A kept trial reached the peak again: the quota is back, and trials past it wait as before the drop. */
+  /**
+   * A kept trial reached a request peak again: the quota is back, and trials past it wait as before
+   * the drop. (A token peak is a floor, loose by up to a call: trials past it still gain.)
+   */
   private backAtPeak(): void {
     const { peak } = this;
-    const back =
-      (peak.requests === undefined || (this.requestQuota ?? 0) >= peak.requests) &&
-      (peak.tokens === undefined || (this.tokenQuota ?? 0) >= peak.tokens - this.meanCall / 2);
+    const back = peak.tokens === undefined && (this.requestQuota ?? 0) >= (peak.requests ?? 0);
     if (!back || this.quietBeforeDrop === undefined) return;
     this.quiet = this.quietBeforeDrop;
     this.quietBeforeDrop = undefined;

@@ -89,4 +89,15 @@ describe('QuotaEstimates', () => {
     expect(q.requests).toBe(60);
     expect(q.quietWindows).toBe(3);
   });
+
+  it('keeps trying half a window apart once back at a token peak: a token count is a floor, loose by a call', () => {
+    const q = new QuotaEstimates();
+    q.count('tokens', 10, 40_000, 0);
+    q.read('tokens', 20_000, 1_000);
+    expect(q.quietWindows).toBe(0.5);
+    q.startTrial(2_000, 4_000);
+    expect(q.tokens).toBe(40_000);
+    q.settleTrial(3_000, 1_000, 2_500);
+    expect(q.quietWindows).toBe(0.5);
+  });
 });
