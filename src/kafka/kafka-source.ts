@@ -84,8 +84,6 @@ export class KafkaSource {
   private joined = false;
   private commits: Promise<unknown> = Promise.resolve();
   private restarts = 0;
-  /** The member id of the last join: a new one means the group dropped this member in between. */
-  private memberId: string | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   /** Ends work started for the source (tag-state restores) when it closes. */
   private readonly closing = new AbortController();
@@ -209,7 +207,6 @@ export class KafkaSource {
         // A join that lands after close comes from a start already under way: it fetches nothing.
         if (this.closing.signal.aborted) return;
         this.control.joined();
-        this.onMemberId(payload.memberId);
         this.onJoin(payload.memberAssignment[topic] ?? []);
       }),
     );
@@ -333,21 +330,6 @@ export class KafkaSource {
 
   private fetching(partition: number): boolean {
     return !this.stopping && !this.pauses.isPaused(partition) && this.ownership.ownsPartition(partition);
-  }
-
-  /**
-   * A join under a new member id follows the group dropping this member: a session timeout it
-   * did not notice (a stalled event loop), after which kafkajs rejoins on UNKNOWN_MEMBER_ID without
-   * a rebalance event. What it held may have been another member's meanwhile, so none of it is
-   * kept, even if the same partitions come back: they are lost, then new.
-   */
-  private onMemberId(memberId: string): void {
-    const previous = this.memberId;
-    this.memberId = memberId;
-    if (previous === undefined || previous === memberId || this.opts.exclusive === true) return;
-    if (this.ownership.partitions.length === 0) return;
-    log.warn({ previous, memberId, groupId: this.opts.groupId }, 'rejoined as a new member');
-    this.onJoin([]);
   }
 
   private onJoin(partitions: number[]): void {
