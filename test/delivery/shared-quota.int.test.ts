@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSpace } from '../../src/gen/generate-space.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
@@ -124,6 +127,14 @@ function expectFewRefusals(after: { requests: number; rateLimited: number }): vo
   expect(after.rateLimited / after.requests).toBeLessThanOrEqual(0.08);
 }
 
+/** The runs' whole logs, kept for a failure to be read after the fact (the path is printed). */
+function keepLogs(group: string, runs: CliProcess[]): void {
+  const dir = path.join(tmpdir(), 'tagspace-shared-quota');
+  mkdirSync(dir, { recursive: true });
+  runs.forEach((r, i) => writeFileSync(path.join(dir, `${group}-${i}.log`), r.stderr()));
+  console.log(`shared quota: the runs' logs are in ${dir}/${group}-*.log`);
+}
+
 const dump = (runs: CliProcess[]) =>
   runs.map((r, i) => `--- ${i} ---\n${r.stderr().slice(-3000)}`).join('\n');
 
@@ -174,6 +185,7 @@ describe('three instances sharing one key', () => {
         for (const r of [a, b]) r.child.kill('SIGTERM');
       }
       const results = await Promise.all(runs.map((r) => r.exited));
+      keepLogs(group, runs);
       expect(results[2]?.signal).toBe('SIGKILL');
       for (const r of results.slice(0, 2)) expect(r.code, r.stderr.slice(-3000)).toBe(0);
       const tags = await readAll(t.tags, { isolation: 'read_committed' });
