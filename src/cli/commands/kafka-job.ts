@@ -13,7 +13,8 @@ import { createKafka } from '../../kafka/kafka-client.js';
 import { ensureTopics, partitionCounts, topicOffsets } from '../../kafka/ensure-topics.js';
 import { PartitionSender } from '../../kafka/partition-sender.js';
 import { reachBrokers } from '../../kafka/reach-brokers.js';
-import { abortedError } from '../../model/errors.js';
+import { readCommittedFilterIsSound } from '../../kafka/read-committed-filter.js';
+import { abortedError, TagspaceError } from '../../model/errors.js';
 import { kafkaSink } from '../../kafka/kafka-sink.js';
 import { KafkaSource } from '../../kafka/kafka-source.js';
 import { keepOwned } from '../../kafka/keep-owned.js';
@@ -102,6 +103,12 @@ async function runJob(
   routerOptions: Partial<RouterOptions>,
 ): Promise<number> {
   const { kafka: k } = config;
+  if (k.exactlyOnce && !readCommittedFilterIsSound())
+    throw new TagspaceError(
+      'config',
+      "--exactly-once needs kafkajs's read_committed filter fixed: run npm install (scripts/patch-kafkajs.mjs)",
+      { setting: 'TAGSPACE_EXACTLY_ONCE or --exactly-once' },
+    );
   const groupId = mode === 'replay' ? `tagspace-replay-${randomUUID()}` : k.group;
   const sharing = quotaSharingFor(config);
   const router = routerFromConfig(config, {
