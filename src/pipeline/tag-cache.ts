@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { TagRecord, TagSource } from '../model/tag-record.js';
 import type { CacheLookup, TagMemory } from '../operators/dedupe-and-coalesce.js';
 import type { CacheStats } from '../run/cache-stats.js';
-import type { PageWork } from '../model/work.js';
+import type { Outcome, PageWork } from '../model/work.js';
 
 /**
  * What tagspace already knows about pages, so that it asks the LLM only about new content:
@@ -117,6 +117,18 @@ export class TagCache implements TagMemory {
       contentHash: undefined,
       tagged: undefined,
     });
+  }
+
+  /**
+   * An outcome that will not be written (its partition is another member's now): forgets the page
+   * that remembering it changed — the tags of a dropped TagRecord, the version of a dropped
+   * removal — so that, should the partition come back, the page's events re-read from the last
+   * commit are not skipped as duplicates of what never reached the topic. The restore on
+   * assignment then loads what the topic holds.
+   */
+  forget(outcome: Outcome): void {
+    if (outcome.kind === 'tagged') this.pages.delete(outcome.record.pageId);
+    else if (outcome.kind === 'tombstone') this.pages.delete(outcome.pageId);
   }
 
   stats(): CacheStats {

@@ -148,4 +148,22 @@ describe('TagCache', () => {
     expect(cache.lastVersion('p0')).toBe(1);
     expect(cache.stats().size).toBe(1000);
   });
+
+  it('forgets a dropped removal, so the same removal read again is not skipped as a duplicate', () => {
+    const cache = new TagCache({ enabled: true, maxSize: 10 });
+    const removal = work('p1', 4, { type: 'page_removed' });
+    cache.remove('p1', 4);
+    expect(cache.lookup(removal).kind).toBe('duplicate');
+    cache.forget({ kind: 'tombstone', delivery: removal.delivery, pageId: 'p1' });
+    expect(cache.lookup(removal).kind).toBe('miss');
+  });
+
+  it('forgets a dropped TagRecord, so the same version read again goes to the LLM', () => {
+    const cache = new TagCache({ enabled: false, maxSize: 10 });
+    const v2 = work('p1', 2);
+    cache.remember(v2, recordFor(v2));
+    expect(cache.lookup(v2).kind).toBe('duplicate');
+    cache.forget({ kind: 'tagged', delivery: v2.delivery, record: recordFor(v2) });
+    expect(cache.lookup(v2).kind).toBe('miss');
+  });
 });

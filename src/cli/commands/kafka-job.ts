@@ -238,10 +238,8 @@ async function runJob(
 
   const { headersFor } = telemetry;
 
-  // The pipeline remembered a dropped TagRecord as tagged; it is not on the topic, so forget it.
-  const forget = (outcome: Outcome) => {
-    if (outcome.kind === 'tagged') cache.remove(outcome.record.pageId);
-  };
+  // What the pipeline remembered of an outcome that is dropped is not on the topic (tag-cache.ts).
+  const forget = (outcome: Outcome) => cache.forget(outcome);
   const { tagsTopic, dlqTopic } = k;
   await sharingStarted;
   const sink: OperatorFunction<Outcome, Outcome> = transactional
