@@ -88,6 +88,8 @@ export class KafkaSource {
   /** Ends work started for the source (tag-state restores) when it closes. */
   private readonly closing = new AbortController();
   private readonly lostSubject = new Subject<number[]>();
+  /** Holds waiting for a partition's last orphan (orphansOut). */
+  private readonly orphanWaiters = new Set<() => void>();
   /** The partitions this member lost, at each assignment that took some away. */
   readonly lost$: Observable<number[]> = this.lostSubject.asObservable();
 
@@ -137,7 +139,9 @@ export class KafkaSource {
 
   /** Called for an event whose outcome was not written because its partition is no longer owned. */
   dropped(delivery: Delivery): void {
-    if (this.ownership.release(delivery) !== undefined) this.syncPauses();
+    if (this.ownership.release(delivery) === undefined) return;
+    this.syncPauses();
+    for (const wake of [...this.orphanWaiters]) wake();
   }
 
   /** Whether the outcome of this delivery may be written (its partition is still this member's). */
@@ -362,15 +366,35 @@ export class KafkaSource {
   private hold(partitions: number[]): void {
     this.pauses.hold(partitions);
     const onAssigned = this.opts.onAssigned as NonNullable<KafkaSourceOptions['onAssigned']>;
-    onAssigned(partitions, this.closing.signal).then(
-      () => {
-        this.pauses.release(partitions);
-        this.syncPauses();
-      },
-      (err: unknown) => {
-        if (!this.closing.signal.aborted) this.subscriber?.error(err);
-      },
-    );
+    // A partition back after being lost may still have orphans in the pipeline; as each is dropped,
+    // the job forgets what the pipeline remembered of it (TagCache.forget). The restore runs after
+    // the last one, or that forgetting would undo what it loads.
+    this.orphansOut(partitions)
+      .then(() => onAssigned(partitions, this.closing.signal))
+      .then(
+        () => {
+          this.pauses.release(partitions);
+          this.syncPauses();
+        },
+        (err: unknown) => {
+          if (!this.closing.signal.aborted) this.subscriber?.error(err);
+        },
+      );
+  }
+
+  /** Resolves once none of `partitions` has an orphan left in the pipeline (or the source closes). */
+  private orphansOut(partitions: number[]): Promise<void> {
+    const out = () => this.closing.signal.aborted || partitions.every((p) => !this.ownership.hasOrphans(p));
+    if (out()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        if (!out()) return;
+        this.orphanWaiters.delete(wake);
+        resolve();
+      };
+      this.orphanWaiters.add(wake);
+      this.closing.signal.addEventListener('abort', wake, { once: true });
+    });
   }
 
   /** Pauses exactly the partitions that must not be fetched now, and resumes the others. */

@@ -20,8 +20,9 @@ export function keepOwned(
 ): MonoTypeOperatorFunction<Outcome> {
   return filter((outcome) => {
     if (source.owns(outcome.delivery)) return true;
-    source.dropped(outcome.delivery);
+    // Forgotten before released: the release may start the restore of a partition that came back.
     onDropped(outcome);
+    source.dropped(outcome.delivery);
     return false;
   });
 }

@@ -132,8 +132,9 @@ function keepOwned(outcomes: Outcome[], opts: TransactionalSinkOptions): Outcome
   if (owned.length === outcomes.length) return owned;
   for (const o of outcomes) {
     if (owned.includes(o)) continue;
-    source.dropped(o.delivery);
+    // Forgotten before released: the release may start the restore of a partition that came back.
     onDropped?.(o);
+    source.dropped(o.delivery);
   }
   log.info({ dropped: outcomes.length - owned.length }, 'outcomes of lost partitions dropped');
   return owned;

@@ -1,68 +1,9 @@
-import { EventEmitter } from 'node:events';
-import type { EachBatchPayload, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { KafkaSource } from '../../src/kafka/kafka-source.js';
 import type { Delivery } from '../../src/model/work.js';
 import { waitFor } from '../support/wait-for.js';
-
-const TOPIC = 'pages';
-const EVENTS = {
-  GROUP_JOIN: 'consumer.group_join',
-  REBALANCING: 'consumer.rebalancing',
-  STOP: 'consumer.stop',
-  CRASH: 'consumer.crash',
-  END_BATCH_PROCESS: 'consumer.end_batch_process',
-};
-
-/**
- * Just enough of a kafkajs consumer to drive KafkaSource's handlers in the order a broker failover
- * produces them: the test calls eachBatch and emits join and crash itself.
- */
-class ScriptedConsumer extends EventEmitter {
-  readonly events = EVENTS;
-  eachBatch: ((p: EachBatchPayload) => Promise<void>) | undefined;
-  connect = () => Promise.resolve();
-  subscribe = () => Promise.resolve();
-  disconnect = () => Promise.resolve();
-  commitOffsets = () => Promise.resolve();
-  pause = () => undefined;
-  resume = () => undefined;
-  seek = () => undefined;
-  run = (opts: { eachBatch: (p: EachBatchPayload) => Promise<void> }) => {
-    this.eachBatch = opts.eachBatch;
-    return Promise.resolve();
-  };
-  join(partitions: number[]): void {
-    this.emit(EVENTS.GROUP_JOIN, { payload: { memberAssignment: { [TOPIC]: partitions } } });
-  }
-  crash(): void {
-    this.emit(EVENTS.CRASH, {
-      payload: { error: new Error('Connection error: ECONNREFUSED'), restart: true },
-    });
-  }
-}
-
-function batchOf(partition: number, offsets: number[]): EachBatchPayload {
-  const messages = offsets.map((o) => ({
-    offset: String(o),
-    key: Buffer.from(`k${o}`),
-    value: Buffer.from('{}'),
-    headers: {},
-    timestamp: '0',
-    attributes: 0,
-  }));
-  return {
-    batch: {
-      topic: TOPIC,
-      partition,
-      highWatermark: String(offsets.length),
-      messages,
-      lastOffset: () => String(offsets[offsets.length - 1]),
-    },
-    resolveOffset: () => undefined,
-    heartbeat: () => Promise.resolve(),
-  } as unknown as EachBatchPayload;
-}
+import { batchOf, ScriptedConsumer, TOPIC } from './scripted-consumer.js';
 
 describe('KafkaSource across a consumer crash', () => {
   it('hands on nothing more of a batch fetched before the crash once the restart is assigned the partition again', async () => {
