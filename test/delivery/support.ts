@@ -84,7 +84,8 @@ export interface RawRecord {
 
 /**
  * Reads a topic from the beginning to its end offsets as of the call. read_committed (the
- * default) sees only committed transactions and waits for open ones to end.
+ * default) sees only committed transactions, and its end offsets are the last stable offsets:
+ * nothing after the first record of a transaction still open is read (readSettled waits for it).
  */
 export async function readAll(
   topic: string,
@@ -180,6 +181,28 @@ export function missingLatest(events: readonly PageEvent[], tags: RawRecord[]): 
     } else if (tagRecordOf(last)?.version !== event.version) wrong.push(pageId);
   }
   return wrong;
+}
+
+/**
+ * The tags topic as a read_committed reader sees it once no transaction is open on it: read again
+ * until every page's latest version is there or `deadlineMs` passes (then the last read, for the
+ * test to report what is missing). A member killed with a transaction open holds read_committed
+ * readers of the partitions that transaction wrote at its first record until the broker aborts it,
+ * at the transaction timeout (30 s) plus the broker's check (every 10 s); what the survivors
+ * committed after it becomes visible then.
+ */
+export async function readSettled(
+  topic: string,
+  events: readonly PageEvent[],
+  { deadlineMs = 90_000 }: { deadlineMs?: number } = {},
+): Promise<{ tags: RawRecord[]; waitedMs: number }> {
+  const started = Date.now();
+  for (;;) {
+    const tags = await readAll(topic, { isolation: 'read_committed' });
+    const waitedMs = Date.now() - started;
+    if (missingLatest(events, tags).length === 0 || waitedMs >= deadlineMs) return { tags, waitedMs };
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
 }
 
 /** (pageId, version) pairs written more than once. */
