@@ -113,15 +113,16 @@ function table(): string {
  * that window right from its first 429, the limit (src/router/limit) decides the start. A bucket
  * holding half a minute is first read as holding a whole one (the documented default), and found
  * by trials that cost 429s: its first burst costs 1–4 (ten calls out before the first 429 is
- * back), the trials that find its rate 2–3 (a rate above the bucket's passes while its reserve
- * lasts, so a trial is kept that a later one overshoots) — 5 a run of ~200 calls. A quota that
+ * back), the trials that find its rate 2 (a rate above the bucket's passes while its reserve
+ * lasts, so a trial is kept that a later one overshoots: the 429 that ends the next trial, and one
+ * more, at the kept level, that reads the rate from the empty bucket) — 4 a run of ~200 calls. A quota that
  * drops for three windows of a run of ten and comes back: finding it within two windows takes a
  * trial every window or so while it stays low, each a 429, on top of the first 429 and the
  * drop's — five at least of ~200 calls (2.5 %).
  */
 const EXPECT: Record<string, { efficiency: number; rateLimited: number }> = {
   'fixed window, 60 rpm': { efficiency: 0.93, rateLimited: 0.02 },
-  'token bucket ½, tokens bind': { efficiency: 0.95, rateLimited: 0.03 },
+  'token bucket ½, tokens bind': { efficiency: 0.95, rateLimited: 0.025 },
   'schedule, tokens: 40k → 20k → 40k': { efficiency: 0.95, rateLimited: 0.04 },
 };
 const TARGET = { efficiency: 0.95, rateLimited: 0.02 };

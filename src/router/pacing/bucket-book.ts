@@ -6,6 +6,8 @@ import type { QuotaEstimates } from './quota-estimates.js';
 
 /** A bucket's rate is read over at least this many calls. */
 const BASE_CALLS = 3;
+/** How finely a 429's hint places the moment its room frees: hints are whole milliseconds. */
+const HINT_RESOLUTION_MS = 1;
 
 /**
  * What a client keeps of a token bucket, per budget (requests, tokens): the anchor the gate paces
@@ -13,12 +15,16 @@ const BASE_CALLS = 3;
  * anchors its rate is read from. The rate and capacity are the quota's: ρ = R̂ / W, C = R̂ (one
  * window's allowance, the documented default).
  *
- *   rate     anchors i < j with at least three calls between them — or one, when no call was
- *            sent within ε (W/300) of either, so none can be counted on the wrong side:
- *                ρ = (N(tᵢ, tⱼ) + nⱼ − nᵢ) / (aⱼ − aᵢ)     N: what the calls admitted between took
+ *   rate     anchors i < j with at least three calls between them — or any number, none
+ *            included, when no call was sent within ε (W/300) of either, so none can be counted
+ *            on the wrong side (with none between, the bucket rose from nᵢ to nⱼ by refill alone):
+ *                ρ = (N(tᵢ, tⱼ) + nⱼ − nᵢ) / (aⱼ − aᵢ + 2δ)     N: what the calls admitted between took
  *            exact but for a call counted on the wrong side of one, so read over the longest
- *            stretch remembered; 429s of one burst (sent before the first came back) see the
- *            sends before them arrive in any order: the last of the burst stands for them
+ *            stretch remembered; δ: a hint's resolution (1 ms) — each release is rounded up by
+ *            up to δ, so the span may be δ longer or shorter at each end, and the rate paced on is
+ *            the least the reading allows (read a hair high, a bucket kept empty refuses again
+ *            within seconds); 429s of one burst (sent before the first came back) see the sends
+ *            before them arrive in any order: the last of the burst stands for them
  *   first    alone, the bucket full when our first call went at s₀, holding one window's
  *            allowance:  ρ = (n + need) / (W + a − s₀)   — a prior: trials test it a window later
  *   rebase   when ρ changes (a reading, a trial), the bucket refilled at the old rate until then:
@@ -115,10 +121,12 @@ export class BucketBook {
         (c) => c.start !== time && Math.abs(c.start - time) <= margin,
       );
     const clean = (b: Bucket): boolean =>
-      take(b.at, anchor.at) > 0 && anchor.release - b.release > margin && !near(b.at) && !near(anchor.at);
+      anchor.release - b.release > margin && !near(b.at) && !near(anchor.at);
     const base = list.find((b) => b !== anchor && (take(b.at, anchor.at) >= enough || clean(b)));
     if (base !== undefined && anchor.release > base.release) {
-      perMs = (take(base.at, anchor.at) + anchor.level - base.level) / (anchor.release - base.release);
+      perMs =
+        (take(base.at, anchor.at) + anchor.level - base.level) /
+        (anchor.release - base.release + 2 * HINT_RESOLUTION_MS);
     } else if (
       list.length === 1 &&
       (refusal.firstReading === true || anchor.prior === true) &&

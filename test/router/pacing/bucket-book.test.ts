@@ -37,8 +37,28 @@ describe('BucketBook', () => {
     answered(ledger, 1_600);
     answered(ledger, 2_600);
     book.read(refusal(book, 3_000, 400), false, quota, UNIT, 0, 3_002);
-    // Empty but for the need at 1 500 and at 3 400, 2 000 taken between: 2 000 per 1 900 ms.
-    expect(quota.tokens).toBeCloseTo((2_000 / 1_900) * UNIT, 0);
+    // Empty but for the need at 1 500 and at 3 400, 2 000 taken between: 2 000 per 1 900 ms, the
+    // span taken a hint's resolution (1 ms) longer at each end — the least the reading allows.
+    expect(quota.tokens).toBeCloseTo((2_000 / 1_902) * UNIT, 0);
+  });
+
+  it('reads the rate between two 429s with no call between them: the bucket rose from one need to the other by refill alone', () => {
+    const ledger = new CallLedger();
+    const quota = new QuotaEstimates();
+    const book = new BucketBook(ledger);
+    answered(ledger, 0);
+    book.read(refusal(book, 1_000, 500, true), false, quota, UNIT, 0, 1_002);
+    const prior = quota.tokens;
+    // The next call, of 1 600 tokens, is refused too: at 1 500 the bucket held 1 000, at 2 100 1 600.
+    const release = 1_700 + 400;
+    const second: PendingRefusal = {
+      ...refusal(book, 1_700, 400),
+      estimate: 1_600,
+      anchor: book.anchor('tokens', 1_700, release, 1_600),
+    };
+    book.read(second, false, quota, UNIT, 0, 1_702);
+    expect(quota.tokens).not.toBe(prior);
+    expect(quota.tokens).toBeCloseTo((600 / 602) * UNIT, 0);
   });
 
   it('waits for three calls between them when one was sent near a 429 (it may have reached the provider on either side)', () => {
