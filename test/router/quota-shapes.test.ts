@@ -117,13 +117,14 @@ function table(): string {
  * lasts, so a trial is kept that a later one overshoots: the 429 that ends the next trial, and one
  * more, at the kept level, that reads the rate from the empty bucket) — 4 a run of ~200 calls. A quota that
  * drops for three windows of a run of ten and comes back: finding it within two windows takes a
- * trial every window or so while it stays low, each a 429, on top of the first 429 and the
- * drop's — five at least of ~200 calls (2.5 %).
+ * trial every window while it stays low (two here), each a 429, on top of the first burst's 1–3
+ * and the drop's 1–3 (the calls out when it dropped) — five at least of ~200 calls (2.5 %), 6–7
+ * in these runs.
  */
 const EXPECT: Record<string, { efficiency: number; rateLimited: number }> = {
   'fixed window, 60 rpm': { efficiency: 0.93, rateLimited: 0.02 },
   'token bucket ½, tokens bind': { efficiency: 0.95, rateLimited: 0.025 },
-  'schedule, tokens: 40k → 20k → 40k': { efficiency: 0.95, rateLimited: 0.04 },
+  'schedule, tokens: 40k → 20k → 40k': { efficiency: 0.95, rateLimited: 0.035 },
 };
 const TARGET = { efficiency: 0.95, rateLimited: 0.02 };
 

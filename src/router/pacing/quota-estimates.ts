@@ -18,7 +18,9 @@ import type { RateLimitQuota } from '../../model/errors.js';
  *              (U − T̂)/2, or + call without a ceiling — for a token quota alone only while the
  *              gain passes half a call (a smaller one is not worth the 429 it may cost)
  *   settle     a window after the trial: kept if the gate held calls at its level, else undone
- *   undo       a 429 within a window of the trial: back to before it; q ← min(48, 2q)
+ *   undo       a 429 within a window of the trial: back to before it; q ← min(48, 2q) — min(1, 2q)
+ *              while a dropped quota may come back, so its return is found within two windows
+ *              (a trial back to the peak asks whether it has; it is no step of a search)
  *   halve      a kept gain proved too high: R̂ ← max(count, R̂ − 1), T̂ ← T̂ − (T̂ − count)/2;
  *              q ← min(48, 2q)
  *   forget     R̂ ← min(R̂, count), T̂ ← min(T̂, count)
@@ -31,6 +33,8 @@ const FIRST_QUIET_WINDOWS = 3;
 const MAX_QUIET_WINDOWS = 48;
 /** A quota that dropped (the key's other user started) is tried again half a window later. */
 const AFTER_DROP_QUIET_WINDOWS = 0.5;
+/** While it may come back, a trial that failed waits this many quiet windows at most. */
+const WHILE_DROPPED_QUIET_WINDOWS = 1;
 
 interface Trial {
   at: number;
@@ -38,6 +42,8 @@ interface Trial {
   tokens: number | undefined;
   /** Tried by a share of the level (a rate): a failure bounds the level from above. */
   growth?: number;
+  /** Back to a peak (the quota may have come back): a yes-or-no question, not a step of a search. */
+  toPeak?: boolean;
 }
 
 export class QuotaEstimates {
@@ -183,15 +189,16 @@ export class QuotaEstimates {
       return;
     }
     const { peak } = this;
-    if (this.requestQuota !== undefined)
-      this.requestQuota =
-        peak.requests !== undefined && peak.requests > this.requestQuota + 1
-          ? peak.requests
-          : this.requestQuota + 1;
+    if (this.requestQuota !== undefined) {
+      const back = peak.requests !== undefined && peak.requests > this.requestQuota + 1;
+      this.requestQuota = back ? (peak.requests as number) : this.requestQuota + 1;
+      if (back) this.trial.toPeak = true;
+    }
     if (this.tokenQuota !== undefined) {
-      if (peak.tokens !== undefined && peak.tokens - this.tokenQuota > call / 2)
+      if (peak.tokens !== undefined && peak.tokens - this.tokenQuota > call / 2) {
         this.tokenQuota = peak.tokens;
-      else {
+        this.trial.toPeak = true;
+      } else {
         const gap = this.tokenCeiling - this.tokenQuota;
         this.tokenQuota += Number.isFinite(gap) && gap > 0 ? gap / 2 : call;
       }
@@ -236,8 +243,13 @@ export class QuotaEstimates {
     // A token trial that halved a wide gap to its ceiling was a step of a search, not a sign that
     // the quota is tight: the next may follow as soon; once the gap is narrow, trials slow down.
     const gap = this.tokenQuota === undefined ? 0 : this.tokenCeiling - this.tokenQuota;
-    if (!(trial.requests === undefined && gap > this.meanCall))
-      this.quiet = Math.min(MAX_QUIET_WINDOWS, this.quiet * 2);
+    // A trial back to the peak is a question (has the quota come back?), not a step of a search.
+    // While the quota may come back, the answer is asked for again within a window: found within two.
+    if (trial.toPeak === true || !(trial.requests === undefined && gap > this.meanCall))
+      this.quiet = Math.min(
+        this.quietBeforeDrop === undefined ? MAX_QUIET_WINDOWS : WHILE_DROPPED_QUIET_WINDOWS,
+        this.quiet * 2,
+      );
     return true;
   }
 

@@ -90,6 +90,24 @@ describe('QuotaEstimates', () => {
     expect(q.quietWindows).toBe(3);
   });
 
+  it('asks again within a window while a dropped quota may come back: a failed trial back to the peak doubles q to one window at most', () => {
+    for (const budget of ['requests', 'tokens'] as const) {
+      const q = new QuotaEstimates();
+      q.count(budget, 10, 40_000, 0);
+      q.lowerCeiling(42_000);
+      q.read(budget, budget === 'requests' ? 5 : 20_000, 1_000);
+      expect(q.quietWindows).toBe(0.5);
+      // Back to the peak, refused: the quota has not come back yet.
+      q.startTrial(2_000, 4_000);
+      expect(budget === 'requests' ? q.requests : q.tokens).toBe(budget === 'requests' ? 10 : 40_000);
+      expect(q.undoTrial(2_100, 2_050, 1_000)).toBe(true);
+      expect(q.quietWindows).toBe(1);
+      q.startTrial(3_100, 4_000);
+      expect(q.undoTrial(3_200, 3_150, 1_000)).toBe(true);
+      expect(q.quietWindows, budget).toBe(1);
+    }
+  });
+
   it('keeps trying half a window apart once back at a token peak: a token count is a floor, loose by a call', () => {
     const q = new QuotaEstimates();
     q.count('tokens', 10, 40_000, 0);
