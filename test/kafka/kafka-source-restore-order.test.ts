@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { KafkaSource } from '../../src/kafka/kafka-source.js';
 import type { Delivery } from '../../src/model/work.js';
 import { waitFor } from '../support/wait-for.js';
-import { batchOf, ScriptedConsumer } from './scripted-consumer.js';
+import { batchOf, running, ScriptedConsumer } from './scripted-consumer.js';
 
 describe('KafkaSource when a partition comes back', () => {
   it('restores its tag state only once the orphans of its last assignment are out of the pipeline', async () => {
@@ -22,13 +22,7 @@ describe('KafkaSource when a partition comes back', () => {
         return Promise.resolve();
       },
     });
-    const seen: Delivery[] = [];
-    const sub = source.deliveries$.subscribe((d) => seen.push(d));
-    await waitFor(() => consumer.eachBatch !== undefined, {
-      timeoutMs: 2_000,
-      message: 'the consumer to run',
-    });
-    const eachBatch = consumer.eachBatch as NonNullable<ScriptedConsumer['eachBatch']>;
+    const { seen, sub, eachBatch } = await running(source, consumer);
 
     consumer.join([0]);
     await waitFor(() => restores.length === 1, { timeoutMs: 2_000, message: 'the first restore' });

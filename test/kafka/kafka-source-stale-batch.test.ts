@@ -1,9 +1,8 @@
 import type { Kafka } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { KafkaSource } from '../../src/kafka/kafka-source.js';
-import type { Delivery } from '../../src/model/work.js';
 import { waitFor } from '../support/wait-for.js';
-import { batchOf, ScriptedConsumer, TOPIC } from './scripted-consumer.js';
+import { batchOf, running, ScriptedConsumer, TOPIC } from './scripted-consumer.js';
 
 describe('KafkaSource across a consumer crash', () => {
   it('hands on nothing more of a batch fetched before the crash once the restart is assigned the partition again', async () => {
@@ -17,13 +16,7 @@ describe('KafkaSource across a consumer crash', () => {
       maxInFlight: 3,
       sessionTimeoutMs: 10_000,
     });
-    const seen: Delivery[] = [];
-    const sub = source.deliveries$.subscribe((d) => seen.push(d));
-    await waitFor(() => consumer.eachBatch !== undefined, {
-      timeoutMs: 2_000,
-      message: 'the consumer to run',
-    });
-    const eachBatch = consumer.eachBatch as NonNullable<ScriptedConsumer['eachBatch']>;
+    const { seen, sub, eachBatch } = await running(source, consumer);
 
     consumer.join([0]);
     // Offsets 0, 1 and 2 fill the in-flight bound: the handler waits for room with 3 and 4 unread.

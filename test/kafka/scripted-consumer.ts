@@ -1,5 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { EachBatchPayload } from 'kafkajs';
+import type { KafkaSource } from '../../src/kafka/kafka-source.js';
+import type { Delivery } from '../../src/model/work.js';
+import { waitFor } from '../support/wait-for.js';
 
 export const TOPIC = 'pages';
 const EVENTS = {
@@ -58,4 +61,13 @@ export function batchOf(partition: number, offsets: number[]): EachBatchPayload 
     resolveOffset: () => undefined,
     heartbeat: () => Promise.resolve(),
   } as unknown as EachBatchPayload;
+}
+
+/** Subscribes to the source's deliveries and waits for it to run the scripted consumer. */
+export async function running(source: KafkaSource, consumer: ScriptedConsumer) {
+  const seen: Delivery[] = [];
+  const sub = source.deliveries$.subscribe((d) => seen.push(d));
+  await waitFor(() => consumer.eachBatch !== undefined, { timeoutMs: 2_000, message: 'the consumer to run' });
+  const eachBatch = consumer.eachBatch as NonNullable<ScriptedConsumer['eachBatch']>;
+  return { seen, sub, eachBatch };
 }
