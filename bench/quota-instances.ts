@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { ConcurrencyPolicyName } from '../src/router/concurrency-policies.js';
@@ -57,6 +58,12 @@ export interface InstanceRunOptions {
   brokers: string[];
   events: readonly PageEvent[];
   scale: number;
+  /**
+   * Appends the run's timeline here (JSON lines): every 20 ms that a client's counts moved, each
+   * client's cumulative [requests, 429s] by the simulator, ms since the first request — and keeps
+   * each instance's log (at info) beside it, `<path>.<run>.<instance>.log`.
+   */
+  tracePath?: string;
 }
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -98,11 +105,14 @@ export async function runInstances(
 
   const keys = Array.from({ length: arr.keys }, (_, k) => `bench-key-${k + 1}`);
   const spawnedAt = performance.now();
+  const childLog = opts.tracePath === undefined ? 'warn' : 'info';
   const children = Array.from({ length: arr.instances }, (_, i) =>
-    startInstance(i, keys[i % keys.length] as string, policy, scale, brokers, sim.url, topics, run),
+    startInstance(i, keys[i % keys.length] as string, policy, scale, brokers, sim.url, topics, run, childLog),
   );
   const firstAt = await firstRequest(() => sim.stats().gemini.requests > 0, spawnedAt);
   phase('first request');
+  const timeline =
+    opts.tracePath === undefined ? undefined : traceTimeline(opts.tracePath, run, arr, sim, firstAt);
   const deadlineMs = 30_000 + 20 * (pages / BATCH_SIZE / INSTANCE_QUOTA.rpm) * windowMs;
   let deadline: NodeJS.Timeout | undefined;
   const timedOut = new Promise<undefined>((resolve) => {
@@ -111,7 +121,10 @@ export async function runInstances(
   const doneAt = await Promise.race([tags.complete, timedOut]);
   clearTimeout(deadline);
   phase('all pages tagged');
+  if (timeline !== undefined) clearInterval(timeline);
   const exitCodes = await Promise.all(children.map((c) => stop(c)));
+  if (opts.tracePath !== undefined)
+    children.forEach((c, i) => writeFileSync(`${opts.tracePath}.${run}.${i + 1}.log`, c.stderrAll()));
   phase('instances stopped');
   await tags.drain(await endOffsets(kafka, topics.tags));
   await tags.consumer.disconnect();
@@ -158,6 +171,7 @@ interface Instance {
   child: ChildProcess;
   exited: Promise<number | null>;
   stderrTail: () => string;
+  stderrAll: () => string;
 }
 
 function startInstance(
@@ -169,12 +183,16 @@ function startInstance(
   simUrl: string,
   topics: { events: string; tags: string; dlq: string },
   group: string,
+  logLevel: string,
 ): Instance {
   const flags = [
     ...['--brokers', brokers.join(','), '--topic', topics.events, '--group', group],
     ...['--tags-topic', topics.tags, '--dlq-topic', topics.dlq, '--instance-id', `instance-${i + 1}`],
+    // A coordination topic of the run's own: a run (or a repeat) must not start from an estimate
+    // an earlier run left on the shared default topic.
+    ...['--quota-topic', `${group}-quota`],
     ...['--gemini-base-url', simUrl, '--concurrency-policy', policy, '--metrics-port', '0'],
-    ...['--linger-ms', String(Math.round(200 * scale)), '--log-level', 'warn'],
+    ...['--linger-ms', String(Math.round(200 * scale)), '--log-level', logLevel],
     // Five pages a call, as the in-process rows and the ideal assume: adaptive batching would grow
     // the batches until requests no longer bind, and the rows would not be quota-bound.
     ...['--batch-policy', 'fixed', '--batch-size', String(BATCH_SIZE)],
@@ -188,10 +206,10 @@ function startInstance(
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const chunks: string[] = [];
+  child.stderr?.on('data', (d: Buffer) => chunks.push(d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, stderrTail: () => stderr };
+  return { child, exited, stderrTail: () => chunks.join('').slice(-4000), stderrAll: () => chunks.join('') };
 }
 
 /** SIGTERM (a graceful drain), then SIGKILL if it outlives 30 s. */
@@ -278,6 +296,27 @@ async function watchTags(kafka: Kafka, topic: string, pages: number) {
     while (behind() && Date.now() < deadline) await sleep(50);
   };
   return { counts, complete: completed, consumer, drain };
+}
+
+/** Every 20 ms, each client's cumulative [requests, 429s] when any moved (InstanceRunOptions.tracePath). */
+function traceTimeline(
+  path: string,
+  run: string,
+  arr: Arrangement,
+  sim: { stats: () => { clients: Record<string, { gemini: { requests: number; rateLimited: number } }> } },
+  firstAt: number,
+): NodeJS.Timeout {
+  let last = '';
+  return setInterval(() => {
+    const clients = Object.fromEntries(
+      Object.entries(sim.stats().clients).map(([id, c]) => [id, [c.gemini.requests, c.gemini.rateLimited]]),
+    );
+    const key = JSON.stringify(clients);
+    if (key === last) return;
+    last = key;
+    const t = Math.round(performance.now() - firstAt);
+    appendFileSync(path, `${JSON.stringify({ run, arrangement: arr.name, t, clients })}\n`);
+  }, 20);
 }
 
 async function firstRequest(seen: () => boolean, since: number): Promise<number> {

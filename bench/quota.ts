@@ -97,7 +97,12 @@ if (sections.includes('instances')) {
   for (const arr of arrangements) {
     for (let run = 1; run <= repeat; run += 1) {
       for (const policy of policies) {
-        const row = await runInstances(arr, policy, { brokers, events, scale });
+        const row = await runInstances(arr, policy, {
+          brokers,
+          events,
+          scale,
+          ...(tracePath !== undefined && { tracePath }),
+        });
         rows.push(row);
         process.stderr.write(`done: ${arr.name} / ${policy} in ${row.wallS.toFixed(1)} s\n`);
       }
