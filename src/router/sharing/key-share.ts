@@ -11,8 +11,12 @@ import { sumOverlap, UsageBuckets } from './usage-buckets.js';
  *   fraction  this instance's part of the key (share-of-key.ts), the capacity being the newest
  *             estimate known, its own or a peer's
  *   demand    the most calls that waited at the gate since the last record; at least 1 while any
- *             waited within the last Ŵ (10 s while no window is known): a backlog paused for a
- *             retry hint, or between two calls, waits nowhere for a moment and is still a backlog
+ *             waited within the hold H = min(1 s, Ŵ/10) (1 s while no window is known): a backlog
+ *             between two calls waits nowhere for a moment and is still a backlog. Longer (a whole
+ *             window, as it was) kept a finished backlog's equal part for a window after its last
+ *             call, unused while the others' backlogs waited for it (bench/quota, 3 instances)
+ *   active    a claimant admitted a call within H (its own buckets, or a peer's published ones)
+ *             keeps headroom on its usage (share-of-key.ts); one that stopped keeps what it holds
  *   report    every `everyMs`, and `soonestMs` after the last when calls were admitted or began
  *             to wait, or a window-sized 429 came, meanwhile (reportDue); it carries this
  *             instance's own estimate only, so an estimate is never echoed back looking newer than
@@ -32,8 +36,8 @@ export interface KeyShareOptions {
   headroom?: number;
 }
 
-/** How long a demand is remembered while no window is known. */
-const DEFAULT_STICKY_MS = 10_000;
+/** H: how long a demand (and a call, for `active`) is remembered, at most; Ŵ/10 when shorter. */
+export const DEMAND_HOLD_MS = 1_000;
 
 /** The longest window kept: five minutes. */
 const MAX_HORIZON_MS = 300_000;
@@ -80,7 +84,7 @@ export class KeyShare implements QuotaShare {
     const parts = this.allocation(now);
     return [...this.peers.usages(now, windowMs)]
       .filter(([, peer]) => this.peers.isLive(peer, now))
-      .map(([id, , usage]) => ({ usage, fraction: parts.get(id) ?? 0 }));
+      .map(([id, , usage]) => ({ id, usage, fraction: parts.get(id) ?? 0 }));
   }
 
   peerRefusal(): KeyRefusal | undefined {
@@ -97,12 +101,20 @@ export class KeyShare implements QuotaShare {
     const newest = this.newestEstimate();
     const windowMs = newest?.windowMs ?? this.horizon;
     const since = now - windowMs;
+    const recent = now - this.hold();
     const claimants: Claimant[] = [
-      { id: this.self, waiting: this.waitingOf(now), usage: this.own.usage(since, now) },
+      {
+        id: this.self,
+        waiting: this.waitingOf(now),
+        usage: this.own.usage(since, now),
+        active: this.own.usage(recent, now).requests > 0,
+      },
     ];
     for (const [id, peer] of this.peers.live(now)) {
       const usage = sumOverlap(peer.buckets, since, now);
-      if (peer.waiting > 0 || usage.requests > 0) claimants.push({ id, waiting: peer.waiting, usage });
+      const active = sumOverlap(peer.buckets, recent, now).requests > 0;
+      if (peer.waiting > 0 || usage.requests > 0)
+        claimants.push({ id, waiting: peer.waiting, usage, active });
     }
     const byTokens = newest?.requests === undefined && newest?.tokens !== undefined;
     const amount = byTokens ? newest?.tokens : newest?.requests;
@@ -207,9 +219,14 @@ export class KeyShare implements QuotaShare {
   }
 
   private waitingOf(now: number): number {
-    const stickyMs = this.newestEstimate()?.windowMs ?? DEFAULT_STICKY_MS;
-    const recent = now - this.lastWaitingAt <= stickyMs ? 1 : 0;
+    const recent = now - this.lastWaitingAt <= this.hold() ? 1 : 0;
     return Math.max(this.waitingNow, this.waitingSinceReport, recent);
+  }
+
+  /** H = min(DEMAND_HOLD_MS, Ŵ/10). */
+  private hold(): number {
+    const windowMs = this.newestEstimate()?.windowMs;
+    return windowMs === undefined ? DEMAND_HOLD_MS : Math.min(DEMAND_HOLD_MS, windowMs / 10);
   }
 
   private widen(windowMs: number): void {

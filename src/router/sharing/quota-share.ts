@@ -81,6 +81,8 @@ export interface QuotaUsage {
 }
 
 export interface QuotaShare {
+  /** This instance's sharing id, as its peers know it (ties of whole calls go by it); absent alone. */
+  readonly self?: string;
   /** Admitted usage of the other instances on the key in (now − windowMs, now]. */
   peersUsage(now: number, windowMs: number): QuotaUsage;
   /**
@@ -124,6 +126,8 @@ export interface QuotaShare {
 
 /** One other live instance's use of the key over a window, and its part of it. */
 export interface PeerClaim {
+  /** The peer's sharing id. */
+  id: string;
   usage: QuotaUsage;
   /** Its fraction of the key as this instance computes it (0 when it claims nothing). */
   fraction: number;

@@ -8,16 +8,23 @@ import { waterFill } from './water-fill.js';
  * tokens) and D what departed peers' calls still hold of the window:
  *
  *   d_i = ∞                             if waiting_i > 0        (a backlog takes what it gets)
- *       = (u_i·(1 + g) + unit) / C      otherwise               (room to grow by g per window)
+ *       = (u_i·(1 + g) + unit) / C      else if active_i        (room to grow by g per window)
+ *       = u_i / C                       otherwise               (idle: what its calls hold)
  *   f   = waterFill(d)[self] · (C − D) / C                      (water-fill.ts)
  *
- * — the live share only what is free, so a departure never has them race for one slot. Without a
- * capacity, f = 1 / |claimants|. Never 0: a gate still lets one call through per window.
+ * — the live share only what is free, so a departure never has them race for one slot. An instance
+ * that has stopped calling (its backlog done) keeps no headroom, not even a call: the room it would
+ * hold is what the backlogs of the others wait for (one call a window unused costs a whole window
+ * at the end of a sliding-window run), and a new backlog of its own claims its part by waiting —
+ * its gate lets one call through whatever its part, when the key has room.
+ * Without a capacity, f = 1 / |claimants|. Never 0: a gate still lets one call through per window.
  */
 export interface Claimant {
   id: string;
   waiting: number;
   usage: QuotaUsage;
+  /** Whether it was admitted a call lately (key-share.ts: within the demand hold); default true. */
+  active?: boolean;
 }
 
 export interface Capacity {
@@ -48,11 +55,11 @@ export function sharesOfKey(
     return new Map(claimants.map(({ id }) => [id, 1 / Math.max(1, claimants.length)]));
   const { amount, byTokens, departed } = capacity;
   const free = Math.max(0, amount - departed) / amount;
-  const demands = claimants.map(({ id, waiting, usage }) => {
+  const demands = claimants.map(({ id, waiting, usage, active = true }) => {
     if (waiting > 0) return { id, demand: Number.POSITIVE_INFINITY };
     const used = byTokens ? usage.tokens : usage.requests;
     const unit = byTokens ? usage.tokens / Math.max(1, usage.requests) : 1;
-    return { id, demand: (used * (1 + headroom) + unit) / amount };
+    return { id, demand: (active ? used * (1 + headroom) + unit : used) / amount };
   });
   const parts = claimants.length <= 1 ? new Map(claimants.map(({ id }) => [id, 1])) : waterFill(demands);
   return new Map([...parts].map(([id, a]) => [id, Math.max(Math.min(1, a) * free, Number.MIN_VALUE)]));

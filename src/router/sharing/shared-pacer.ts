@@ -1,5 +1,6 @@
 import type { QuotaShare, SharedEstimate } from './quota-share.js';
 import { overflowShare } from './overflow-share.js';
+import { wholeCalls } from './whole-calls.js';
 import type { CallOutcome, LearntQuota, Pacer, RefusalReading } from '../pacing/pacer.js';
 
 /** While the share holds a call back, how soon it is asked again (its fraction moves with peers). */
@@ -53,9 +54,10 @@ interface OwnCall {
  *             (t − Ŵ′, t], Ŵ′ = Ŵ·(1 + SEND_MARGIN) (a call reaches the provider a little after
  *             the gate let it go, and leaves its window as late), with f the least fraction of
  *             the last RISE_DELAY_MS and cut what peers over their parts take (overflow-share.ts),
- *                 own + 1 ≤ max(1, ⌊f·R̂ − cut⌋)   and   own + peers + 1 ≤ R̂
+ *                 own + 1 ≤ max(1, ⌊whole(f·R̂) − cut⌋)   and   own + peers + 1 ≤ R̂
  *                 own + k·e ≤ max(k·e, f·T̂ − cut)   and   own + peers + k·e ≤ T̂
- *             (k: reported tokens per estimated token); held, it is asked again when enough of
+ *             (k: reported tokens per estimated token; whole(f·R̂): f·R̂ in whole calls, the
+ *             parts' remainders going to the largest, whole-calls.ts); held, it is asked again when enough of
  *             its own calls leave (t − Ŵ′) — within RECHECK_MS — or within PEERS_RECHECK_MS when
  *             only the peers' usage binds
  *
@@ -168,8 +170,12 @@ export class SharedPacer implements Pacer {
     let leave = 0;
     let peersBind = false;
     if (q.requests !== undefined) {
-      const part = f * q.requests - overflowShare(f, claims, q.requests, 1, (u) => u.requests);
-      leave = Math.max(leave, mine.length + 1 - Math.max(1, Math.floor(part)));
+      // This instance's part in whole calls (whole-calls.ts: the parts add up to the key's R̂).
+      const self = this.share.self ?? '';
+      const fractions = [{ id: self, fraction: f }, ...claims.filter((c) => c.id !== self)];
+      const part =
+        wholeCalls(self, fractions, q.requests) - overflowShare(f, claims, q.requests, 1, (u) => u.requests);
+      leave = Math.max(leave, mine.length + 1 - Math.max(1, Math.floor(part + 1e-9)));
       if (mine.length + peers.requests + 1 > q.requests) peersBind = true;
     }
     if (q.tokens !== undefined) {

@@ -138,6 +138,11 @@ describe('KeyShare', () => {
     expect(a.fraction(2_000)).toBeCloseTo(23 / 60);
     expect(b.fraction(2_000)).toBeCloseTo(23 / 60);
     expect(c.fraction(2_000)).toBeGreaterThanOrEqual(7 / 30);
+    // A second after its last call (the demand hold) c has stopped: it keeps what its calls hold.
+    // (Its buckets are 100 ms wide: the last began at 1 300.)
+    exchange([a, b, c], 2_401);
+    expect(a.fraction(2_401)).toBeCloseTo(26 / 60);
+    expect(c.fraction(2_401)).toBeCloseTo(4 / 30);
   });
 
   it('leaves idle peers out of the split and shares equally while no estimate is known', () => {
@@ -149,19 +154,27 @@ describe('KeyShare', () => {
     expect(a.fraction(0)).toBeCloseTo(1 / 2);
   });
 
-  it('reports the most calls that waited since its last record, then at least one while any waited within the window', () => {
+  it('reports the most calls that waited since its last record, then at least one while any waited within the hold', () => {
     const a = share('a');
     a.demand(0, 4);
     a.demand(10, 0);
     expect(a.report(20).waiting).toBe(4);
-    // Paused for a retry hint: nothing waits at the gate, but the backlog is still there.
+    // Between two calls nothing waits at the gate, but the backlog is still there.
     expect(a.report(30).waiting).toBe(1);
-    expect(a.report(10_011).waiting).toBe(0);
-    a.estimate({ windowMs: 2_000, requests: 10, learntAt: 10_011 });
-    a.demand(10_100, 1);
-    a.demand(10_101, 0);
-    expect(a.report(12_101).waiting).toBe(1);
-    expect(a.report(12_102).waiting).toBe(0);
+    // A second on (the hold), it is done: not a whole window, in which its part would stay unused.
+    expect(a.report(1_011).waiting).toBe(0);
+    a.estimate({ windowMs: 10_000, requests: 10, learntAt: 1_011 });
+    a.demand(2_000, 1);
+    a.demand(2_001, 0);
+    expect(a.report(2_002).waiting).toBe(1);
+    expect(a.report(3_000).waiting).toBe(1);
+    expect(a.report(3_001).waiting).toBe(0);
+    // A window shorter than ten seconds holds a tenth of it.
+    a.estimate({ windowMs: 2_000, requests: 10, learntAt: 3_002 });
+    a.demand(4_000, 1);
+    a.demand(4_001, 0);
+    expect(a.report(4_200).waiting).toBe(1);
+    expect(a.report(4_201).waiting).toBe(0);
   });
 
   it('knows the newest estimate of the key, mapped onto its own clock, and publishes only its own', () => {

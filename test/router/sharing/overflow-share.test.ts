@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { overflowShare } from '../../../src/router/sharing/overflow-share.js';
 
-const requests = (n: number, fraction: number) => ({ usage: { requests: n, tokens: 0 }, fraction });
+const requests = (n: number, fraction: number) => ({
+  id: `p${n}`,
+  usage: { requests: n, tokens: 0 },
+  fraction,
+});
 const cut = (f: number, claims: ReturnType<typeof requests>[]) =>
   overflowShare(f, claims, 30, 1, (u) => u.requests);
 

@@ -27,4 +27,15 @@ describe('shareOfKey', () => {
     expect(share).toBeGreaterThan(0);
     expect(share).toBeLessThan(1e-9);
   });
+
+  it('gives an instance that stopped calling no headroom: what its calls hold, and the rest to the backlogs', () => {
+    const capacity = { amount: 30, byTokens: false, departed: 0 };
+    const finished = { id: 'done', waiting: 0, usage: { requests: 6, tokens: 600 }, active: false };
+    const calling = { ...finished, id: 'calling', active: true };
+    // Still calling: (6·1.5 + 1)/30 = 1/3. Stopped: 6/30, and the backlog has the other 24.
+    expect(shareOfKey('calling', [calling, backlog('b')], capacity, 0.5)).toBeCloseTo(10 / 30);
+    expect(shareOfKey('b', [calling, backlog('b')], capacity, 0.5)).toBeCloseTo(20 / 30);
+    expect(shareOfKey('done', [finished, backlog('b')], capacity, 0.5)).toBeCloseTo(6 / 30);
+    expect(shareOfKey('b', [finished, backlog('b')], capacity, 0.5)).toBeCloseTo(24 / 30);
+  });
 });
