@@ -11,8 +11,9 @@ import { sumOverlap, UsageBuckets } from './usage-buckets.js';
  *   fraction  this instance's part of the key (share-of-key.ts), the capacity being the newest
  *             estimate known, its own or a peer's
  *   demand    the most calls that waited at the gate since the last record; at least 1 while any
- *             waited within the hold H = min(1 s, Ŵ/10) (1 s while no window is known): a backlog
- *             between two calls waits nowhere for a moment and is still a backlog. Longer (a whole
+ *             waited within the hold H = min(1 s, Ŵ/10) (1 s while no window is known), or until H
+ *             after the end of a refusal of the key that came while they waited: a backlog
+ *             between two calls, or paused, waits nowhere for a moment and is still a backlog. Longer (a whole
  *             window, as it was) kept a finished backlog's equal part for a window after its last
  *             call, unused while the others' backlogs waited for it (bench/quota, 3 instances)
  *   active    a claimant admitted a call within H (its own buckets, or a peer's published ones)
@@ -219,8 +220,22 @@ export class KeyShare implements QuotaShare {
   }
 
   private waitingOf(now: number): number {
-    const recent = now - this.lastWaitingAt <= this.hold() ? 1 : 0;
+    const recent = now <= this.demandHeldUntil() ? 1 : 0;
     return Math.max(this.waitingNow, this.waitingSinceReport, recent);
+  }
+
+  /**
+   * The last wait plus H — or, when the key was refused while it waited (its own window-sized 429
+   * or a peer's), the refusal's end plus H: the router holds its batches off the gate while the
+   * key is paused, and a backlog paused is still a backlog (else it restarts at one call, and its
+   * part rises only a RISE_DELAY later, as the room frees for everyone).
+   */
+  private demandHeldUntil(): number {
+    const hold = this.hold();
+    let until = this.lastWaitingAt + hold;
+    for (const r of [this.ownRefusal, this.peers.newestRefusal()])
+      if (r !== undefined && r.at <= until && r.until + hold > until) until = r.until + hold;
+    return until;
   }
 
   /** H = min(DEMAND_HOLD_MS, Ŵ/10). */

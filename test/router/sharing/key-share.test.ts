@@ -177,6 +177,32 @@ describe('KeyShare', () => {
     expect(a.report(4_201).waiting).toBe(0);
   });
 
+  it('keeps a backlog paused by a refusal of the key as demand until the pause ends, then the hold', () => {
+    const [a, b] = [share('a'), share('b')];
+    a.estimate({ windowMs: 10_000, requests: 30, learntAt: 0 });
+    b.demand(1_000, 3);
+    b.demand(1_001, 0); // its batches are held off the gate while the key is paused
+    expect(b.report(1_002).waiting).toBe(3);
+    a.refused({ at: 1_100, until: 6_000, windowMs: 10_000, tokens: false });
+    exchange([a, b], 1_200);
+    expect(b.report(5_000).waiting).toBe(1);
+    expect(b.report(7_000).waiting).toBe(1);
+    expect(b.report(7_001).waiting).toBe(0);
+    // A refusal that came after the backlog was done holds nothing.
+    const c = share('c');
+    c.demand(1_000, 3);
+    c.demand(1_001, 0);
+    expect(c.report(1_002).waiting).toBe(3);
+    c.heard('a', a.report(3_000), 3_000, false);
+    const late = share('late');
+    late.demand(0, 3);
+    late.demand(1, 0);
+    expect(late.report(2).waiting).toBe(3);
+    late.heard('a', a.report(3_000), 3_000, false);
+    expect(late.report(3_000).waiting).toBe(0);
+    expect(c.report(6_500).waiting).toBe(1);
+  });
+
   it('knows the newest estimate of the key, mapped onto its own clock, and publishes only its own', () => {
     const [a, b] = [share('a'), share('b')];
     a.estimate({ windowMs: 10_000, requests: 20, learntAt: 1_000 });
