@@ -115,17 +115,22 @@ function withoutGemini(args: string[]): string[] {
 const percent = (part: number, whole: number) => `${((100 * part) / Math.max(1, whole)).toFixed(1)} %`;
 
 /**
- * Once the first two windows are over (the key's quota known to all), the group's 429s through a
+ * The group's 429s. Once the first two windows are over (the key's quota known to all), through a
  * kill or a stop and the steady run: the target is 2 %; the bound leaves room for a loaded
- * two-core host, whose send lags put calls at a window's edge (0–4.7 % measured there at a load
- * of 3–10, most runs 0 %; 11–20 % in two runs with the refusals shared but no send-lag margin in
- * the gate). The first two windows of a key
- * nobody has learnt are left out: each instance meets the quota with the calls its own limit has
- * out then (docs/quota.md, "Not yet").
+ * two-core host, whose send lags put calls at a window's edge (0–6.3 % measured there at a load
+ * of 2–7, most runs 0–1.6 %; 11–20 % in two runs with the refusals shared but no send-lag margin
+ * in the gate). The whole run, cold start included — the issue's aggregate: at most 6 % (1.6 % in
+ * every kill run, 1.6–4.0 % in the stop runs, nine runs on a loaded host: the cold start's 1–4
+ * 429s of about 62 calls, each instance meeting the quota with the calls its own limit has out
+ * before anyone learnt it, docs/quota.md, "Not yet"), so 2 % is not yet met reliably.
  */
-function expectFewRefusals(after: { requests: number; rateLimited: number }): void {
+function expectFewRefusals(
+  after: { requests: number; rateLimited: number },
+  all: { requests: number; rateLimited: number },
+): void {
   expect(after.requests).toBeGreaterThan(0);
   expect(after.rateLimited / after.requests).toBeLessThanOrEqual(0.08);
+  expect(all.rateLimited / all.requests).toBeLessThanOrEqual(0.06);
 }
 
 /** The runs' whole logs, kept for a failure to be read after the fact (the path is printed). */
@@ -200,7 +205,7 @@ describe('three instances sharing one key', () => {
       console.log(
         `shared quota, one killed: ${requests} requests, ${rateLimited} 429s (${percent(rateLimited, requests)}), took up its share in ${tookUp} ms; after the first two windows ${percent(phases.afterCold.rateLimited, phases.afterCold.requests)}\n${phases.text}`,
       );
-      expectFewRefusals(phases.afterCold);
+      expectFewRefusals(phases.afterCold, { requests, rateLimited });
     },
   );
 
@@ -247,7 +252,7 @@ describe('three instances sharing one key', () => {
       console.log(
         `shared quota, one stopped: ${requests} requests, ${rateLimited} 429s (${percent(rateLimited, requests)}); after the first two windows ${percent(phases.afterCold.rateLimited, phases.afterCold.requests)}\n${phases.text}`,
       );
-      expectFewRefusals(phases.afterCold);
+      expectFewRefusals(phases.afterCold, { requests, rateLimited });
     },
   );
 });
