@@ -141,7 +141,7 @@ export class WikiStore {
     const at = Math.max(this.now(), page.version.createdAt + 1);
     page.version = { ...personVersion(page.version.number + 1, at), message: edit.message ?? '' };
     if (edit.minorEdit === true) page.version.minorEdit = true;
-    this.announce('page_updated', page);
+    this.announce('page_updated', page, page.version.createdAt);
     return page;
   }
 
@@ -215,8 +215,9 @@ export class WikiStore {
     return String(this.nextPageId++);
   }
 
-  private announce(type: PageChangeType, page: WikiPage): void {
-    const change: PageChange = { type, page, at: this.now() };
+  /** Announced now, or an edit at its version's time: Confluence stamps both from one instant. */
+  private announce(type: PageChangeType, page: WikiPage, at = this.now()): void {
+    const change: PageChange = { type, page, at };
     for (const listener of this.listeners) listener(change);
   }
 }
