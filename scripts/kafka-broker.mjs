@@ -130,7 +130,12 @@ export function ensureKafkaJars({ log = console.log } = {}) {
   return paths.libs;
 }
 
-function serverProperties(port, paths) {
+/**
+ * `initialRebalanceDelayMs`: how long a new group's first rebalance waits for more members. 0 for
+ * tests (a group forms at once); Kafka's own default, 3000, for runs that must behave like a
+ * production broker (bench/quota's instances section: members started together join as one).
+ */
+function serverProperties(port, paths, initialRebalanceDelayMs = 0) {
   const controllerPort = port + 1;
   return `# Written by scripts/kafka-broker.mjs: one KRaft node on loopback for tests and local use.
 process.roles=broker,controller
@@ -150,7 +155,7 @@ offsets.topic.num.partitions=10
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=10
-group.initial.rebalance.delay.ms=0
+group.initial.rebalance.delay.ms=${initialRebalanceDelayMs}
 group.min.session.timeout.ms=1000
 auto.create.topics.enable=true
 delete.topic.enable=true
@@ -313,6 +318,7 @@ export async function startBroker({
   heap = '512m',
   timeoutMs = 120_000,
   log = console.log,
+  initialRebalanceDelayMs = 0,
 } = {}) {
   const began = Date.now();
   const paths = brokerPaths(port);
@@ -334,7 +340,7 @@ export async function startBroker({
       fs.rmSync(paths.clusterIdFile, { force: true });
     }
     fs.mkdirSync(paths.data, { recursive: true });
-    fs.writeFileSync(paths.properties, serverProperties(port, paths));
+    fs.writeFileSync(paths.properties, serverProperties(port, paths, initialRebalanceDelayMs));
     fs.writeFileSync(paths.log4j, LOG4J);
     formatStorage(paths, libs);
     const child = launchNode(paths, libs, heap);

@@ -3,6 +3,7 @@
 // replicated cluster, scripts/kafka-cluster.mjs).
 //
 //   npm run kafka:up [-- --port 19092] [-- --fresh]   start one node (or find it running), print the bootstrap
+//     [--initial-rebalance-delay-ms 3000]               a new group waits for more members, as Kafka's default does (tests: 0)
 //   npm run kafka:down [-- --port 19092]              stop it
 //   node scripts/kafka.mjs restart | status | jars    restart keeping data; report; fetch jars only
 //
@@ -34,7 +35,7 @@ import {
   stopCluster,
 } from './kafka-cluster.mjs';
 
-const USAGE = `usage: node scripts/kafka.mjs up|down|restart|status|jars [--port N] [--fresh]
+const USAGE = `usage: node scripts/kafka.mjs up|down|restart|status|jars [--port N] [--fresh] [--initial-rebalance-delay-ms 3000]
        node scripts/kafka.mjs up|down|status [--nodes 3] [--port BASE] [--fresh]
        node scripts/kafka.mjs kill|start --node ID [--nodes 3] [--port BASE]`;
 
@@ -42,7 +43,10 @@ async function single(command, values) {
   const port = brokerPort(values.port);
   switch (command) {
     case 'up': {
-      const { bootstrap } = await startBroker({ port, fresh: values.fresh });
+      const initialRebalanceDelayMs = Number(values['initial-rebalance-delay-ms'] ?? 0);
+      if (!Number.isInteger(initialRebalanceDelayMs) || initialRebalanceDelayMs < 0)
+        throw new Error(`--initial-rebalance-delay-ms must be a whole number of ms\n${USAGE}`);
+      const { bootstrap } = await startBroker({ port, fresh: values.fresh, initialRebalanceDelayMs });
       console.log(`kafka: log ${brokerPaths(port).logFile}`);
       console.log(`KAFKA_BROKERS=${bootstrap}`);
       return;
@@ -118,6 +122,7 @@ async function main() {
       fresh: { type: 'boolean', default: false },
       nodes: { type: 'string' },
       node: { type: 'string' },
+      'initial-rebalance-delay-ms': { type: 'string' },
     },
   });
   const command = positionals[0];
