@@ -80,6 +80,8 @@ const MIN_CALL_DEADLINE_MS = DEFAULTS.callDeadline.minMs;
 export interface FreeTierRow {
   name: string;
   policy: string;
+  /** The simulator's seed. */
+  seed: number;
   wallS: number;
   idealS: number;
   /** The ideal with the requests the provider counted and never answered (hangs, 5xx) as calls too. */
@@ -109,6 +111,12 @@ export interface FreeTierOptions {
   scale: number;
   /** --max-batch-size for the adaptive rows (default the product's, 40). */
   maxBatchSize?: number;
+  /**
+   * The simulator's seed (default the scenario's own): which requests hang, fail or come back
+   * slow. One seed replays the same faults every run, so a rare one (a hang: 0.2 % a call) is met
+   * in every run or in none; --sim-seeds samples them.
+   */
+  simSeed?: number;
 }
 
 export async function runFreeTier(
@@ -128,7 +136,12 @@ export async function runFreeTier(
     },
     faults: { ...p.faults, ...(p.faults.hangMs !== undefined && { hangMs: p.faults.hangMs * scale }) },
   });
-  const scenario = { ...shipped, gemini: scaled(shipped.gemini), openai: scaled(shipped.openai) };
+  const scenario = {
+    ...shipped,
+    seed: opts.simSeed ?? shipped.seed,
+    gemini: scaled(shipped.gemini),
+    openai: scaled(shipped.openai),
+  };
   const sim = await startSimulator({ scenario });
   const timeoutMs = 60_000 * scale;
   const providers: { gemini?: Provider; openai?: Provider } = {};
@@ -248,6 +261,7 @@ export async function runFreeTier(
   return {
     name: arr.name,
     policy,
+    seed: scenario.seed,
     wallS: wallMs / 1000,
     idealS: idealMs / 1000,
     idealCountedS: idealCountedMs / 1000,

@@ -21,6 +21,7 @@
  *                          [--sections shapes,instances,free-tier] [--scenarios 0,1,…]
  *                          [--arrangements 0,1,2] [--free-tier 0,1,…] [--max-batch-size n]
  *                          [--brokers 127.0.0.1:$KAFKA_PORT] [--repeat 1] [--trace FILE]
+ *                          [--sim-seeds 1,2,…] (free tier: the simulator's seeds, each its faults)
  *                          [--log-level info]
  */
 import { writeFileSync } from 'node:fs';
@@ -46,6 +47,7 @@ const { values } = parseArgs({
     'max-batch-size': { type: 'string' },
     brokers: { type: 'string', default: `127.0.0.1:${process.env.KAFKA_PORT ?? '19092'}` },
     repeat: { type: 'string', default: '1' },
+    'sim-seeds': { type: 'string' },
     trace: { type: 'string' },
     'log-level': { type: 'string', default: 'silent' },
   },
@@ -117,17 +119,22 @@ if (sections.includes('free-tier')) {
   const policy: ConcurrencyPolicyName = policies.includes('adaptive')
     ? 'adaptive'
     : (policies[0] ?? 'adaptive');
+  // Each seed replays its own faults (which calls hang, fail, come back slow): several sample them.
+  const seeds = values['sim-seeds']?.split(',').map(Number) ?? [undefined];
   for (let run = 1; run <= repeat; run += 1) {
-    for (const arr of freeTier) {
-      const cap = values['max-batch-size'];
-      const row = await runFreeTier(arr, policy, {
-        deliveries,
-        truth,
-        scale,
-        ...(cap !== undefined && { maxBatchSize: Number(cap) }),
-      });
-      rows.push(row);
-      process.stderr.write(`done: ${arr.name} in ${row.wallS.toFixed(1)} s\n`);
+    for (const simSeed of seeds) {
+      for (const arr of freeTier) {
+        const cap = values['max-batch-size'];
+        const row = await runFreeTier(arr, policy, {
+          deliveries,
+          truth,
+          scale,
+          ...(cap !== undefined && { maxBatchSize: Number(cap) }),
+          ...(simSeed !== undefined && { simSeed }),
+        });
+        rows.push(row);
+        process.stderr.write(`done: ${arr.name} (seed ${row.seed}) in ${row.wallS.toFixed(1)} s\n`);
+      }
     }
   }
   printFreeTier(rows);
@@ -135,7 +142,7 @@ if (sections.includes('free-tier')) {
 
 function printFreeTier(rows: FreeTierRow[]): void {
   console.log(`free tier (scenarios/default.json), concurrency policy ${rows[0]?.policy ?? '—'}:\n`);
-  const header = ['arrangement', 'max size', 'wall s', 'ideal s', 'wall ÷ ideal'];
+  const header = ['arrangement', 'sim seed', 'max size', 'wall s', 'ideal s', 'wall ÷ ideal'];
   header.push('ideal, all counted s', 'wall ÷ it', 'calls (G + O)');
   header.push('calls/page', 'pages/call', 'prompt tokens/page', '429s', 'hung', 'deadlines');
   header.push('spills', 'fallbacks');
@@ -144,6 +151,7 @@ function printFreeTier(rows: FreeTierRow[]): void {
     header,
     rows.map((r) => [
       r.name,
+      String(r.seed),
       String(r.maxBatchSize),
       r.wallS.toFixed(1),
       r.idealS.toFixed(1),
@@ -172,6 +180,17 @@ function printFreeTier(rows: FreeTierRow[]): void {
     ['Gemini alone, adaptive, no deadline', 'Gemini alone, adaptive'],
     ['both, adaptive, spill on, no deadline', 'both, adaptive, spill on'],
   ];
+  // With several seeds: per arrangement, how wall ÷ ideal spreads over the faults they drew.
+  if (new Set(rows.map((r) => r.seed)).size > 1) {
+    for (const name of new Set(rows.map((r) => r.name))) {
+      const ratios = rows.filter((r) => r.name === name).map((r) => r.wallS / r.idealS);
+      const within = ratios.filter((x) => x <= 1.15).length;
+      const hung = rows.filter((r) => r.name === name && r.timeouts > 0).length;
+      console.log(
+        `${name}: wall ÷ ideal median ${median(ratios)?.toFixed(2)}, ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; ≤ 1.15 in ${within} of ${ratios.length} runs; a call hung in ${hung}`,
+      );
+    }
+  }
   for (const [base, better] of pairs) {
     const a = wall(base);
     const b = wall(better);
