@@ -12,6 +12,7 @@ import { CONCURRENCY_POLICIES, type ConcurrencyPolicyName } from './concurrency-
 import { limitSampleOf } from './limit-sample-of.js';
 import { normaliseBounds, type Limit } from './limit/limit.js';
 import type { CallOutcome, LearntQuota, Pacer } from './pacing/pacer.js';
+import { coldStartPart } from './sharing/cold-start-part.js';
 import { SharedPacer } from './sharing/shared-pacer.js';
 import type { QuotaShare } from './sharing/quota-share.js';
 
@@ -71,6 +72,7 @@ export class ProviderGate {
   private pauseTimer: Timer | undefined;
   private tickTimer: Timer | undefined;
   private gateTimer: Timer | undefined;
+  private warmTimer: Subscription | undefined;
   private readonly waiters: Waiter[] = [];
   private readonly changeLog: LimitChange[] = [];
   private readonly keepChanges: number;
@@ -80,18 +82,24 @@ export class ProviderGate {
   private learntKey = '';
   private closed = false;
 
-  /** The key's instances and the limit's start, while the start is split among them. */
-  private readonly coldStart: { share: QuotaShare; initial: number } | undefined;
+  /** The key's instances and the limit's bounds, while the key's cold start is split among them. */
+  private readonly coldStart: ColdStartOf | undefined;
   private unwatch: (() => void) | undefined;
+  /** When this gate let its first call through (the cold start's clock). */
+  private firstCallAt: number | undefined;
 
   constructor(
     private readonly rule: Limit,
     readonly pacer: Pacer,
     private readonly scheduler: SchedulerLike = asyncScheduler,
-    opts: Pick<GateOptions, 'keepChanges' | 'provider' | 'share'> & { initial?: number } = {},
+    opts: Pick<GateOptions, 'keepChanges' | 'provider' | 'share' | 'minuteMs'> & {
+      initial?: number;
+      max?: number;
+    } = {},
   ) {
     if (opts.share !== undefined && opts.initial !== undefined && pacer.learnt !== undefined) {
-      this.coldStart = { share: opts.share, initial: opts.initial };
+      const { share, initial } = opts;
+      this.coldStart = { share, initial, max: opts.max ?? initial, minuteMs: opts.minuteMs ?? 60_000 };
       this.unwatch = opts.share.watch(() => this.refresh());
     }
     this.keepChanges = Math.max(1, opts.keepChanges ?? 1_000);
@@ -111,7 +119,7 @@ export class ProviderGate {
     // A pacer that learns nothing (fixed, seed) has no quota to share out.
     const pacer =
       opts.share === undefined || own.learnt === undefined ? own : new SharedPacer(own, opts.share);
-    return new ProviderGate(parts.limit(bounds, scheduler.now()), pacer, scheduler, opts);
+    return new ProviderGate(parts.limit(bounds, scheduler.now()), pacer, scheduler, { ...opts, ...bounds });
   }
 
   /** The rule's limit (what limit$ emits while nothing pauses). */
@@ -183,7 +191,7 @@ export class ProviderGate {
     if (this.closed) return Promise.resolve();
     const now = this.scheduler.now();
     if (this.waiters.length === 0 && this.pacer.openAt(now, tokens) <= now) {
-      this.pacer.started(now, tokens);
+      this.started(now, tokens);
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
@@ -210,6 +218,7 @@ export class ProviderGate {
     this.pauseTimer?.sub.unsubscribe();
     this.tickTimer?.sub.unsubscribe();
     this.gateTimer?.sub.unsubscribe();
+    this.warmTimer?.unsubscribe();
     for (const w of this.waiters.splice(0)) {
       w.detach();
       w.resolve();
@@ -218,16 +227,10 @@ export class ProviderGate {
   }
 
   /**
-   * What limit$ emits. Until the key's quota is known (learnt here or published by a peer), the n
-   * instances on one key split the limit's start between them and each keeps its own growth:
-   *
-   *   effective = 0                                  while a retry hint pauses the provider
-   *             = limit − initial + ⌈initial / n⌉      while nothing of the quota is known, n > 1
-   *             = limit                                otherwise
-   *
-   * so the group's calls in flight start where one instance's do and double per round trip as one
-   * instance's would. Each at the full start, n instances met the key's first refusal with n times
-   * one instance's calls out (17–20 429s of ~77 calls when three started together).
+   * What limit$ emits: 0 while a retry hint pauses the provider; else, on a key shared by n
+   * instances whose quota is not known yet, this instance's part of the group's cold start
+   * (sharing/cold-start-part.ts: the group starts, grows and stops as one instance would, so it
+   * meets the key's first refusal with one instance's burst); else the rule's limit.
    */
   private effective(): number {
     const now = this.scheduler.now();
@@ -236,10 +239,26 @@ export class ProviderGate {
     const cold = this.coldStart;
     if (cold === undefined) return limit;
     const learnt = this.pacer.learnt;
-    if (learnt?.requests !== undefined || learnt?.tokens !== undefined) return limit;
-    const n = cold.share.instances(now);
-    if (n <= 1) return limit;
-    return Math.max(1, Math.min(limit, limit - cold.initial + Math.ceil(cold.initial / n)));
+    return coldStartPart({
+      limit,
+      initial: cold.initial,
+      max: cold.max,
+      instances: cold.share.instances(now),
+      known: learnt?.requests !== undefined || learnt?.tokens !== undefined,
+      firstCallAt: this.firstCallAt,
+      now,
+      warmAfterMs: cold.minuteMs,
+    });
+  }
+
+  private started(now: number, tokens: number): void {
+    if (this.firstCallAt === undefined) {
+      this.firstCallAt = now;
+      // The cold start ends a minute on even if nothing else changes then.
+      if (this.coldStart !== undefined)
+        this.warmTimer = this.scheduler.schedule(() => this.refresh(), this.coldStart.minuteMs);
+    }
+    this.pacer.started(now, tokens);
   }
 
   private note(now: number, old: number, reason: string | undefined): void {
@@ -276,7 +295,7 @@ export class ProviderGate {
       if (at > now) return Number.isFinite(at) ? at : undefined;
       this.waiters.shift();
       head.detach();
-      this.pacer.started(now, head.tokens);
+      this.started(now, head.tokens);
       head.resolve();
     }
   }
@@ -310,6 +329,14 @@ export class ProviderGate {
     const sub = this.scheduler.schedule(work, Math.max(0, at - this.scheduler.now()));
     return { at, sub };
   }
+}
+
+interface ColdStartOf {
+  share: QuotaShare;
+  initial: number;
+  max: number;
+  /** The provider's minute on the scheduler's clock: the longest a cold start lasts. */
+  minuteMs: number;
 }
 
 interface Timer {

@@ -59,6 +59,35 @@ describe('ProviderGate on a shared key', () => {
     expect(gate.current).toBe(3);
   });
 
+  it('stops each instance at its part of one instance’s most calls at once while the quota is unknown', () => {
+    const key = keyOf();
+    const gate = ProviderGate.create(
+      { policy: 'adaptive', initial: 3, max: 10, share: key.share },
+      new VirtualTimeScheduler(),
+    );
+    key.set(3);
+    for (let i = 0; i < 7; i += 1) gate.record({ kind: 'success', startedAt: 0, latencyMs: 100 });
+    // The rule's limit grew to its most (10); the three together stay near one instance's: ⌈10 / 3⌉.
+    expect(gate.limit).toBe(10);
+    expect(gate.current).toBe(4);
+  });
+
+  it('lets the whole limit through a minute after its first call when no quota was learnt', async () => {
+    const key = keyOf();
+    const ts = new VirtualTimeScheduler();
+    const gate = ProviderGate.create(
+      { policy: 'adaptive', initial: 3, max: 10, share: key.share, minuteMs: 6_000 },
+      ts,
+    );
+    key.set(3);
+    await gate.admit(100);
+    for (let i = 0; i < 7; i += 1) gate.record({ kind: 'success', startedAt: 0, latencyMs: 100 });
+    const seen = emitted(gate);
+    ts.flush();
+    expect(ts.now()).toBe(6_000);
+    expect(seen).toEqual([4, 10]);
+  });
+
   it('lets the whole limit through once the key’s quota is known', () => {
     const key = keyOf();
     const gate = ProviderGate.create(
