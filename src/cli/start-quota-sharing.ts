@@ -5,7 +5,7 @@ import { QuotaTopic } from '../kafka/quota-topic.js';
 import type { ProviderName } from '../model/provider-name.js';
 import { keyFingerprint } from '../router/sharing/key-fingerprint.js';
 import type { QuotaShare } from '../router/sharing/quota-share.js';
-import { QuotaSharing, SOONEST_REPORT_MS } from '../router/sharing/quota-sharing.js';
+import { QuotaSharing, TICK_MS } from '../router/sharing/quota-sharing.js';
 
 /** How long a starting instance waits to have read the quota topic before it goes on alone. */
 const READY_TIMEOUT_MS = 5_000;
@@ -52,7 +52,7 @@ export function quotaSharingFor(config: Config): QuotaSharingRun {
     topic: config.quota.topic,
     instance,
     exchange: sharing,
-    tickMs: SOONEST_REPORT_MS,
+    tickMs: TICK_MS,
     readyTimeoutMs: READY_TIMEOUT_MS,
   });
   return {

@@ -18,8 +18,8 @@ import { sumOverlap, UsageBuckets } from './usage-buckets.js';
  *             call, unused while the others' backlogs waited for it (bench/quota, 3 instances)
  *   active    a claimant admitted a call within H (its own buckets, or a peer's published ones)
  *             keeps headroom on its usage (share-of-key.ts); one that stopped keeps what it holds
- *   report    every `everyMs`, and `soonestMs` after the last when calls were admitted or began
- *             to wait, or a window-sized 429 came, meanwhile (reportDue); it carries this
+ *   report    every `everyMs`, `soonestMs` after the last when calls were admitted or began to
+ *             wait meanwhile, and at once when a window-sized 429 came (reportDue); it carries this
  *             instance's own estimate only, so an estimate is never echoed back looking newer than
  *             it is, and its newest window-sized 429 while it is less than a window old
  */
@@ -59,6 +59,8 @@ export class KeyShare implements QuotaShare {
   private lastReportAt = Number.NEGATIVE_INFINITY;
   /** Something the peers should hear soon happened since the last report: usage, or demand began. */
   private news = false;
+  /** A window-sized 429 came since the last report: the peers should hear it at once. */
+  private refusalNews = false;
   /** Told when a record changed how many instances are on the key. */
   private readonly listeners = new Set<() => void>();
 
@@ -95,6 +97,7 @@ export class KeyShare implements QuotaShare {
   refused(r: Omit<KeyRefusal, 'by'>): void {
     this.ownRefusal = { ...r, by: this.self };
     this.news = true;
+    this.refusalNews = true;
   }
 
   /** The fraction of every claimant (this instance and the live peers with demand) by shareOfKey. */
@@ -161,13 +164,14 @@ export class KeyShare implements QuotaShare {
    */
   reportDue(now: number, everyMs: number, soonestMs: number): boolean {
     const since = now - this.lastReportAt;
-    return since >= everyMs || (this.news && since >= soonestMs);
+    return since >= everyMs || this.refusalNews || (this.news && since >= soonestMs);
   }
 
   /** This instance's record for the key now; the demand it reports starts over from here. */
   report(now: number): ShareRecord {
     this.lastReportAt = now;
     this.news = false;
+    this.refusalNews = false;
     this.prune(now);
     const usage = this.own
       .since(now - this.horizon)

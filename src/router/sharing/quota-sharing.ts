@@ -9,8 +9,9 @@ import { decodeShareRecord, encodeShareRecord, parseRecordKey, recordKey } from 
  * what to publish on it (the Kafka side, kafka/quota-topic.ts, moves the bytes).
  *
  *   publish   a record per key every `everyMs` (a quarter of the shortest window known, within
- *             250 ms – 1 s), and 250 ms after the last one when it has news (calls admitted, or
- *             calls began to wait); on leaving, a last record and a tombstone per key
+ *             250 ms – 1 s), 250 ms after the last one when it has news (calls admitted, or
+ *             calls began to wait), and within TICK_MS of a window-sized 429; on leaving, a last
+ *             record and a tombstone per key
  *   heard     records of other instances go to the KeyShare of their key (keys this instance
  *             does not use are ignored: instances on different keys never slow each other down);
  *             a record of its own read back tells that the topic works
@@ -43,8 +44,14 @@ export interface ShareStatus {
   fraction: number;
 }
 
-/** How often the Kafka side asks for due records: the soonest a record with news may follow another. */
+/** The soonest a record with news may follow another (a window-sized 429 does not wait for it). */
 export const SOONEST_REPORT_MS = 250;
+/**
+ * How often the Kafka side asks for due records: a window-sized 429 goes out at the next tick, so
+ * peers that are still learning the key stop before their own first 429 more often (each instance
+ * otherwise meets the quota with a 429 of its own in the quarter second before it hears).
+ */
+export const TICK_MS = 50;
 const LONGEST_REPORT_MS = 1_000;
 
 export class QuotaSharing {

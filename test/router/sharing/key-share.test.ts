@@ -242,6 +242,18 @@ describe('KeyShare', () => {
     expect(a.report(11_001).refusal).toBeUndefined();
   });
 
+  it('makes a record due at once when a window-sized 429 came, however soon after the last one', () => {
+    const a = share('a');
+    a.admitted(1_000, 100);
+    a.report(1_000);
+    a.admitted(1_010, 100);
+    expect(a.reportDue(1_020, 1_000, 250)).toBe(false);
+    a.refused({ at: 1_010, until: 5_000, windowMs: 10_000, tokens: false });
+    expect(a.reportDue(1_030, 1_000, 250)).toBe(true);
+    a.report(1_030);
+    expect(a.reportDue(1_040, 1_000, 250)).toBe(false);
+  });
+
   it('gives the peers’ usage with the part of the key each of them computes for itself', () => {
     const all = ['a', 'b', 'c'].map(share);
     all[0]?.estimate(estimate);
