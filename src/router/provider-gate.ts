@@ -55,9 +55,11 @@ export interface GateOptions {
  * names them (concurrency-policies.ts), and feeds both every outcome — the pacer first, the
  * limit the sample the pacer leaves it (limit-sample-of.ts).
  *
- *   limit$    effective = 0 while now < pacer.pausedUntil (a retry hint), else limit.limit;
- *             replayed to each subscriber, emitted on change, and again by itself when a pause
- *             ends or a time-based change of the limit falls due (timers on the scheduler)
+ *   limit$    effective = 0 while now < pacer.pausedUntil (a retry hint), else limit.limit —
+ *             or, on a shared key whose quota is unknown, this instance's part of the group's
+ *             cold start (sharing/cold-start-part.ts); replayed to each subscriber, emitted on
+ *             change, and again by itself when a pause ends, the cold start warms or a
+ *             time-based change of the limit falls due (timers on the scheduler)
  *   admit(e)  a call of about e prompt tokens starts once now ≥ pacer.openAt(e), first come
  *             first served, and is then counted as started
  *   changes   every change of the limit as { time, reason, old, new } (the latest keepChanges)

@@ -98,7 +98,11 @@ async function threeInstances(name: string, flags: string[] = []) {
     const [all, cold] = [group?.get('*'), group?.get('cold')];
     const requests = (all?.requests ?? 0) - (cold?.requests ?? 0);
     const rateLimited = (all?.rateLimited ?? 0) - (cold?.rateLimited ?? 0);
-    return { text: timeline.describe(phases, names), afterCold: { requests, rateLimited } };
+    return {
+      text: timeline.describe(phases, names),
+      afterCold: { requests, rateLimited },
+      cold: { requests: cold?.requests ?? 0, rateLimited: cold?.rateLimited ?? 0 },
+    };
   };
   const stats = () => {
     const now = sim.stats().openai;
@@ -117,21 +121,29 @@ const percent = (part: number, whole: number) => `${((100 * part) / Math.max(1, 
 /**
  * The group's 429s. Once the first two windows are over (the key's quota known to all), through a
  * kill or a stop and the steady run: the target is 2 %; the bound leaves room for a loaded
- * two-core host, whose send lags put calls at a window's edge (0–6.3 % measured there at a load
+ * two-core host, whose send lags put calls at a window's edge (0–7.6 % measured there at a load
  * of 2–7, most runs 0–1.6 %; 11–20 % in two runs with the refusals shared but no send-lag margin
- * in the gate). The whole run, cold start included — the issue's aggregate, target 2 % — at most
- * 12 %: 1.6 % in every kill run and 1.6–4.0 % in the stop runs of nine on a loaded host (load 2–7),
- * then 9.8 % (13 429s of 68 cold-start calls, the three starting together) in a stop run under the
- * full suite. The cold start is what varies: each instance meets the quota with the calls its own
- * limit has out before anyone learnt it (docs/quota.md, "Not yet"); 2 % is not met reliably.
+ * in the gate).
+ *
+ * The first two windows: the three meet the unknown quota together, each having out only its part
+ * of one instance's cold start (cold-start-part.ts), and each that sends after the quota ran out
+ * before it hears of the first 429 pays one of its own: 1–4 429s of 50–64 calls in eighteen runs
+ * (2026-12-04, load 1.4–3.6: twelve on a broker that delays the group's first rebalance, so the
+ * three always start together, six on the test broker). Before the split covered the limit's
+ * growth: 3–10 of 61–69 on the first broker, 1–3 on the test broker (one instance owns every
+ * partition first and meets the quota alone), 13 of 68 once under the full suite. At most 6. The
+ * whole run, the issue's aggregate (target 2 %, met in most runs, not in all: 0.8–3.2 % in the
+ * eighteen; 0.8–7.7 % before): at most 8 % (12 % before the split).
  */
 function expectFewRefusals(
   after: { requests: number; rateLimited: number },
   all: { requests: number; rateLimited: number },
+  cold: { requests: number; rateLimited: number },
 ): void {
   expect(after.requests).toBeGreaterThan(0);
   expect(after.rateLimited / after.requests).toBeLessThanOrEqual(0.08);
-  expect(all.rateLimited / all.requests).toBeLessThanOrEqual(0.12);
+  expect(cold.rateLimited).toBeLessThanOrEqual(6);
+  expect(all.rateLimited / all.requests).toBeLessThanOrEqual(0.08);
 }
 
 /** The runs' whole logs, kept for a failure to be read after the fact (the path is printed). */
@@ -206,7 +218,7 @@ describe('three instances sharing one key', () => {
       console.log(
         `shared quota, one killed: ${requests} requests, ${rateLimited} 429s (${percent(rateLimited, requests)}), took up its share in ${tookUp} ms; after the first two windows ${percent(phases.afterCold.rateLimited, phases.afterCold.requests)}\n${phases.text}`,
       );
-      expectFewRefusals(phases.afterCold, { requests, rateLimited });
+      expectFewRefusals(phases.afterCold, { requests, rateLimited }, phases.cold);
     },
   );
 
@@ -253,7 +265,7 @@ describe('three instances sharing one key', () => {
       console.log(
         `shared quota, one stopped: ${requests} requests, ${rateLimited} 429s (${percent(rateLimited, requests)}); after the first two windows ${percent(phases.afterCold.rateLimited, phases.afterCold.requests)}\n${phases.text}`,
       );
-      expectFewRefusals(phases.afterCold, { requests, rateLimited });
+      expectFewRefusals(phases.afterCold, { requests, rateLimited }, phases.cold);
     },
   );
 });
