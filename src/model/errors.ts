@@ -1,3 +1,5 @@
+import type { QuotaReading } from './quota-reading.js';
+
 /**
  * Every failure tagspace reasons about is a TagspaceError with a `kind` and a `retriable` flag.
  * The router's policy, the DLQ headers and the exit codes all read these two fields, so they are
@@ -57,6 +59,8 @@ export interface ErrorDetails {
   quota?: RateLimitQuota;
   /** For `rate_limited`: that quota's unit of time, when the provider named it. */
   quotaPer?: RateLimitPer;
+  /** For `rate_limited`: the quota as the provider reported it on the 429 (OpenAI's x-ratelimit-*). */
+  reading?: QuotaReading;
   /** Which provider raised it ("gemini", "openai"). */
   provider?: string;
   /** The HTTP status the provider answered with. */
@@ -72,6 +76,7 @@ export class TagspaceError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly quota: RateLimitQuota | undefined;
   readonly quotaPer: RateLimitPer | undefined;
+  readonly reading: QuotaReading | undefined;
   readonly provider: string | undefined;
   readonly status: number | undefined;
   readonly setting: string | undefined;
@@ -84,6 +89,7 @@ export class TagspaceError extends Error {
     this.retryAfterMs = details.retryAfterMs;
     this.quota = details.quota;
     this.quotaPer = details.quotaPer;
+    this.reading = details.reading;
     this.provider = details.provider;
     this.status = details.status;
     this.setting = details.setting;

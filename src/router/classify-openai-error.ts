@@ -1,4 +1,8 @@
 import { TagspaceError, asTagspaceError, type RateLimitQuota } from '../model/errors.js';
+import { parseGoDuration } from './go-duration.js';
+import { readRateLimitHeaders } from './rate-limit-headers.js';
+
+export { parseGoDuration } from './go-duration.js';
 
 /**
  * OpenAI failures → TagspaceError kinds. Reads the shape of the SDK's APIError (`status`,
@@ -11,7 +15,8 @@ import { TagspaceError, asTagspaceError, type RateLimitQuota } from '../model/er
  *                                       retry-after-ms, retry-after, x-ratelimit-reset-* (exhausted one);
  *                                       quota = the body's type (requests | tokens), else the
  *                                       x-ratelimit-remaining-* header at 0; quotaPer = minute when
- *                                       the message names it ("… on tokens per min (TPM): …")
+ *                                       the message names it ("… on tokens per min (TPM): …");
+ *                                       reading = the x-ratelimit-* headers (rate-limit-headers.ts)
  *   401, 403                          → auth (setting = the key's setting)
  *   404                               → config (the model name)
  *   400 content_policy_violation      → safety_blocked
@@ -31,27 +36,6 @@ interface HeadersLike {
 }
 
 const PROVIDER = 'openai';
-
-const GO_UNITS_MS: Record<string, number> = {
-  h: 3_600_000,
-  m: 60_000,
-  s: 1000,
-  ms: 1,
-  us: 0.001,
-  µs: 0.001,
-  ns: 1e-6,
-};
-
-/** A Go duration as OpenAI's x-ratelimit-reset-* headers spell it ("6m0s", "1.5s", "20ms") → ms. */
-export function parseGoDuration(text: string | null | undefined): number | undefined {
-  const value = (text ?? '').trim();
-  if (!/^(\d+(\.\d+)?(h|ms|m|s|us|µs|ns))+$/.test(value)) return undefined;
-  let total = 0;
-  for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) {
-    total += Number(amount) * (GO_UNITS_MS[unit as string] ?? 0);
-  }
-  return Math.round(total);
-}
 
 /** retry-after is seconds or an HTTP date; retry-after-ms is milliseconds (OpenAI's own). */
 export function parseRetryHint(headers: HeadersLike | undefined, now: () => number): number | undefined {
@@ -107,10 +91,12 @@ export function classifyOpenAIError(err: unknown, ctx: OpenAIErrorContext): Tags
     // "Rate limit reached for gpt-4o in organization … on requests per min (RPM): Limit 3, …":
     // OpenAI documents its limits per minute, and its 429 says which.
     const perMinute = /\bper min(ute)?\b/i.test(err.message);
+    const reading = readRateLimitHeaders(headers);
     return new TagspaceError('rate_limited', text, {
       ...base,
       retryAfterMs,
       quota: quotaOf(type, headers),
+      ...(reading !== undefined && { reading }),
       ...(perMinute ? { quotaPer: 'minute' as const } : {}),
     });
   }

@@ -5,6 +5,7 @@ import { parseAnswerJson } from './answer-validation.js';
 import { classifyOpenAICompletion, classifyOpenAIError } from './classify-openai-error.js';
 import { ANSWER_JSON_SCHEMA, buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from '../model/prompt.js';
 import { INSTANCE_HEADER } from '../model/instance-header.js';
+import { readRateLimitHeaders } from './rate-limit-headers.js';
 import {
   serverOf,
   type Provider,
@@ -20,7 +21,11 @@ export interface OpenAIProviderOptions extends ProviderOptions {
   baseUrl?: string;
 }
 
-/** OpenAI chat completions through the openai SDK, with a strict json_schema response format. */
+/**
+ * OpenAI chat completions through the openai SDK, with a strict json_schema response format. Every
+ * answer and 429 reports the quota it was admitted or refused against (x-ratelimit-* headers:
+ * `reading`, rate-limit-headers.ts), evidence for the pacer.
+ */
 export class OpenAIProvider implements Provider {
   readonly name = 'openai' as const;
   readonly model: string;
@@ -53,22 +58,26 @@ export class OpenAIProvider implements Provider {
   async tag(pages: readonly PromptPage[], opts: TagCallOptions = {}): Promise<ProviderAnswer> {
     const startedAt = this.now();
     try {
-      const completion = await this.client.chat.completions.create(
-        {
-          model: this.model,
-          messages: [
-            { role: 'system', content: SYSTEM_INSTRUCTION },
-            { role: 'user', content: buildUserPrompt(pages) },
-          ],
-          response_format: {
-            type: 'json_schema',
-            json_schema: { name: 'page_tags', strict: true, schema: ANSWER_JSON_SCHEMA },
+      // withResponse: the answer's headers carry the quota (x-ratelimit-*), read as evidence.
+      const { data: completion, response } = await this.client.chat.completions
+        .create(
+          {
+            model: this.model,
+            messages: [
+              { role: 'system', content: SYSTEM_INSTRUCTION },
+              { role: 'user', content: buildUserPrompt(pages) },
+            ],
+            response_format: {
+              type: 'json_schema',
+              json_schema: { name: 'page_tags', strict: true, schema: ANSWER_JSON_SCHEMA },
+            },
+            ...(this.maxOutputTokens === undefined ? {} : { max_completion_tokens: this.maxOutputTokens }),
           },
-          ...(this.maxOutputTokens === undefined ? {} : { max_completion_tokens: this.maxOutputTokens }),
-        },
-        { signal: opts.signal },
-      );
-      const info = this.info(completion, startedAt);
+          { signal: opts.signal },
+        )
+        .withResponse();
+      const reading = readRateLimitHeaders(response.headers);
+      const info = { ...this.info(completion, startedAt), ...(reading !== undefined && { reading }) };
       opts.onResponse?.(info);
       const problem = classifyOpenAICompletion(completion);
       if (problem !== undefined) throw problem;

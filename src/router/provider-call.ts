@@ -83,6 +83,7 @@ export async function callProvider(
       startedAt,
       answeredLatencyMs: answer.latencyMs,
       usage: answer.usage,
+      ...(answer.reading !== undefined && { reading: answer.reading }),
       estimatedTokens,
       pages,
     };
@@ -100,6 +101,7 @@ export async function callProvider(
       startedAt,
       answeredLatencyMs: info?.latencyMs,
       usage: info?.usage,
+      ...(info?.reading !== undefined && { reading: info.reading }),
       error,
       aborted,
       estimatedTokens,

@@ -5,6 +5,7 @@ import { CallDeadline, type CallDeadlineOptions } from './call-deadline.js';
 import { CircuitBreaker, type BreakerSettings, type BreakerTransition } from './circuit-breaker.js';
 import { ProviderGate, type GateOptions } from './provider-gate.js';
 import type { Provider, TokenUsage } from './provider.js';
+import type { QuotaReading } from '../model/quota-reading.js';
 import type { ProviderName } from '../model/provider-name.js';
 import { LONE_SHARE, type QuotaShare } from './sharing/quota-share.js';
 
@@ -14,8 +15,8 @@ import { LONE_SHARE, type QuotaShare } from './sharing/quota-share.js';
  * key, unknown model). A call first passes the gate (`admit`: the pacer, sized by the prompt's
  * estimated tokens); `record` then classifies its result, once, for both:
  *
- *   answered (HTTP 200, usable or not)   → gate: success(latency, tokens)   breaker: success
- *   rate_limited                         → gate: rate_limited(hint, quota)  breaker: failure(hint)
+ *   answered (HTTP 200, usable or not)   → gate: success(latency, tokens, reading)  breaker: success
+ *   rate_limited                         → gate: rate_limited(hint, quota, reading) breaker: failure(hint)
  *   overloaded, timeout                  → gate: same kind          breaker: failure
  *     (a timeout the call deadline cut short also backs that deadline off: call-deadline.ts)
  *   quota_exhausted                      → gate: failure            breaker: trip(quotaCooldownMs)
@@ -63,6 +64,8 @@ export interface CallResult {
   answeredLatencyMs?: number;
   /** The tokens the provider reported for its answer. */
   usage?: TokenUsage;
+  /** The quota the provider reported with its answer (OpenAI's x-ratelimit-* headers). */
+  reading?: QuotaReading;
   error?: TagspaceError;
   /** The caller gave up (shutdown): the result says nothing about the provider. */
   aborted?: boolean;
@@ -181,6 +184,7 @@ export class ProviderSlot {
         latencyMs: result.answeredLatencyMs,
         inputTokens,
         outputTokens,
+        ...(result.reading !== undefined && { reading: result.reading }),
         startedAt,
       });
       this.breaker.recordSuccess();
@@ -197,6 +201,7 @@ export class ProviderSlot {
           retryAfterMs: error.retryAfterMs,
           quota: error.quota,
           quotaPer: error.quotaPer,
+          ...(error.reading !== undefined && { reading: error.reading }),
           startedAt,
         });
         this.breaker.recordFailure(error.retryAfterMs);

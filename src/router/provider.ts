@@ -1,4 +1,5 @@
 import type { PromptPage } from '../model/prompt.js';
+import type { QuotaReading } from '../model/quota-reading.js';
 import type { ProviderName } from '../model/provider-name.js';
 
 export interface TokenUsage {
@@ -17,6 +18,8 @@ export interface ProviderResponseInfo {
   latencyMs: number;
   /** The model that answered, as the provider named it (Gemini's modelVersion, OpenAI's model). */
   responseModel?: string;
+  /** The quota as the provider reported it with the answer (OpenAI's x-ratelimit-* headers). */
+  reading?: QuotaReading;
 }
 
 /** A usable answer: JSON that parsed. Whether it names the right pages is the router's check. */

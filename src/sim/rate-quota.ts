@@ -32,9 +32,10 @@ export interface QuotaSnapshot {
   requestsRemaining: number;
   tokensRemaining: number;
   /**
-   * x-ratelimit-reset-requests / -tokens: for a token bucket the time until it is full again (as
-   * OpenAI documents it), for a fixed window the time to the boundary, for a sliding window the
-   * time until the oldest sample leaves; 0 when nothing is held.
+   * x-ratelimit-reset-requests / -tokens, "the time until the rate limit resets to its initial
+   * state" (OpenAI's rate-limit guide): for a token bucket until it is full again, for a fixed
+   * window to the boundary, for a sliding window until the newest sample leaves; 0 when nothing
+   * is held.
    */
   requestsResetMs: number;
   tokensResetMs: number;

@@ -19,7 +19,8 @@ import { SampleQueue } from './sample-queue.js';
  * A refusal carries the wait until enough of the window has expired for the same request to pass:
  * the (R + 1 − rpm)-th oldest request, or the oldest samples holding T + c − tpm tokens, must leave,
  * and a sample admitted at s leaves at s + windowMs. A request whose cost alone exceeds tpm can never
- * pass (`tooLarge`); its wait is a full window.
+ * pass (`tooLarge`); its wait is a full window. The snapshot's reset is OpenAI's "until the rate
+ * limit resets to its initial state": until the newest sample leaves.
  */
 export class SlidingWindowQuota implements RateQuota {
   private readonly requests = new SampleQueue();
@@ -69,13 +70,14 @@ export class SlidingWindowQuota implements RateQuota {
     const t = this.now();
     this.prune(t);
     const { rpm, tpm, windowMs } = this.limits;
-    const oldestRequest = this.requests.oldestTime();
-    const oldestTokens = this.tokens.oldestTime();
+    // Back to its initial state (nothing held) once the newest sample leaves.
+    const newestRequest = this.requests.newestTime();
+    const newestTokens = this.tokens.newestTime();
     return {
       requestsRemaining: Math.max(0, rpm - this.requests.count),
       tokensRemaining: Math.max(0, tpm - this.tokens.total),
-      requestsResetMs: oldestRequest === undefined ? 0 : oldestRequest + windowMs - t,
-      tokensResetMs: oldestTokens === undefined ? 0 : oldestTokens + windowMs - t,
+      requestsResetMs: newestRequest === undefined ? 0 : newestRequest + windowMs - t,
+      tokensResetMs: newestTokens === undefined ? 0 : newestTokens + windowMs - t,
     };
   }
 

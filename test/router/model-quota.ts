@@ -1,3 +1,5 @@
+import type { BudgetReading, QuotaReading } from '../../src/model/quota-reading.js';
+
 /**
  * The provider's side of the quota model (quota-simulation.ts): a quota of one shape, the way
  * the simulator (src/sim/*-quota.ts) and the providers' documents describe them, on a virtual
@@ -11,7 +13,13 @@
  *   fixed_window  the counts of the window [φ + kW, φ + (k+1)W) that holds t;  wait = to its end
  *   schedule      any of them with rpm, tpm = the last step at or before t (the key shared with
  *                 another service that starts and stops)
+ *
+ * `reading` is what OpenAI's x-ratelimit-* headers report at t, as the simulator sends them
+ * (src/sim/*-quota.ts): limit = rpm | tpm in force, remaining = what is left (a bucket's ⌊level⌋),
+ * reset = until back to the initial state — sliding: the newest call leaves (s_last + W − t);
+ * bucket: (C − level)·W/limit; fixed: to the boundary (0 when nothing is held).
  */
+
 export type ModelShape = 'sliding' | 'token_bucket' | 'fixed_window';
 
 export interface ScheduleStep {
@@ -42,6 +50,15 @@ export interface Refusal {
 export interface ModelQuota {
   refusal(now: number, tokens: number): Refusal | undefined;
   admit(now: number, tokens: number): void;
+  reading(now: number): QuotaReading;
+}
+
+function budget(limit: number, remaining: number, resetMs: number): BudgetReading {
+  return {
+    limit,
+    remaining: Math.max(0, Math.floor(remaining + 1e-6)),
+    resetMs: Math.max(0, Math.ceil(resetMs)),
+  };
 }
 
 export function limitsAt(spec: QuotaSpec, now: number): { rpm: number; tpm: number } {
@@ -96,6 +113,15 @@ class SlidingQuota implements ModelQuota {
   admit(now: number, tokens: number): void {
     this.admitted.push({ t: now, tokens });
   }
+
+  reading(now: number): QuotaReading {
+    const { rpm, tpm } = limitsAt(this.s, now);
+    const held = this.admitted.filter((a) => a.t > now - this.s.windowMs);
+    const newest = held.at(-1);
+    const reset = newest === undefined ? 0 : newest.t + this.s.windowMs - now;
+    const tokens = held.reduce((sum, a) => sum + a.tokens, 0);
+    return { requests: budget(rpm, rpm - held.length, reset), tokens: budget(tpm, tpm - tokens, reset) };
+  }
 }
 
 class BucketQuota implements ModelQuota {
@@ -125,6 +151,17 @@ class BucketQuota implements ModelQuota {
     this.refill(now);
     this.requests -= 1;
     this.tokens -= tokens;
+  }
+
+  reading(now: number): QuotaReading {
+    this.refill(now);
+    const { rpm, tpm } = this.limits;
+    const w = this.s.windowMs;
+    const c = this.capacity();
+    return {
+      requests: budget(rpm, this.requests, ((c.requests - this.requests) * w) / rpm),
+      tokens: budget(tpm, this.tokens, ((c.tokens - this.tokens) * w) / tpm),
+    };
   }
 
   private capacity(): { requests: number; tokens: number } {
@@ -167,6 +204,16 @@ class FixedQuota implements ModelQuota {
     this.roll(now);
     this.requests += 1;
     this.tokens += tokens;
+  }
+
+  reading(now: number): QuotaReading {
+    this.roll(now);
+    const { rpm, tpm } = limitsAt(this.s, now);
+    const reset = this.requests === 0 && this.tokens === 0 ? 0 : this.end(now) - now;
+    return {
+      requests: budget(rpm, rpm - this.requests, reset),
+      tokens: budget(tpm, tpm - this.tokens, reset),
+    };
   }
 
   private end(now: number): number {

@@ -61,6 +61,22 @@ describe('OpenAIProvider', () => {
     expect(sim.stats().openai.requests).toBe(2);
   });
 
+  it('reads the quota OpenAI reports on an answer and on a 429 from the x-ratelimit headers', async () => {
+    sim = await startSim({ openai: { rpm: 2, tpm: 100_000, windowMs: 60_000, quotaShape: 'token_bucket' } });
+    const provider = openaiFor(sim);
+    const answer = await provider.tag(pages);
+    const spent = answer.usage.inputTokens + answer.usage.outputTokens;
+    expect(answer.reading).toEqual({
+      requests: { limit: 2, remaining: 1, resetMs: 30_000 },
+      tokens: { limit: 100_000, remaining: 100_000 - spent, resetMs: Math.ceil(spent * 0.6) },
+    });
+    await provider.tag(pages);
+    const err = await failure(provider.tag(pages));
+    expect(err.kind).toBe('rate_limited');
+    expect(err.reading?.requests).toMatchObject({ limit: 2, remaining: 0 });
+    expect(err.reading?.tokens?.limit).toBe(100_000);
+  });
+
   it('reads insufficient_quota as quota_exhausted', async () => {
     sim = await startSim({ openai: { faults: { dailyQuotaExhausted: true } } });
     expect(await failure(openaiFor(sim).tag(pages))).toMatchObject({ kind: 'quota_exhausted', status: 429 });

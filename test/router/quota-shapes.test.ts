@@ -62,6 +62,25 @@ const SCENARIOS: Record<string, (seed: number) => Partial<Scenario>> = {
   }),
 };
 
+/**
+ * OpenAI's variant of some rows: every answer and 429 carries the x-ratelimit-* headers as OpenAI
+ * sends them for that shape (model-quota.ts `reading`), which the pacer reads as evidence.
+ */
+const OPENAI_ROWS = [
+  'sliding, 60 rpm',
+  'sliding, tokens bind',
+  'token bucket, 60 rpm',
+  'token bucket, tokens bind',
+  'token bucket ½, tokens bind',
+  'fixed window, tokens bind',
+  'schedule, tokens: 40k → 20k → 40k',
+];
+for (const name of OPENAI_ROWS) {
+  const scenario = SCENARIOS[name];
+  if (scenario !== undefined)
+    SCENARIOS[`OpenAI headers: ${name}`] = (seed) => ({ ...scenario(seed), headers: true });
+}
+
 const POLICIES: ConcurrencyPolicyName[] = ['fixed', 'seed', 'adaptive'];
 const SEEDS = [1, 2, 3, 4, 5];
 
@@ -125,6 +144,10 @@ const EXPECT: Record<string, { efficiency: number; rateLimited: number }> = {
   'fixed window, 60 rpm': { efficiency: 0.93, rateLimited: 0.02 },
   'token bucket ½, tokens bind': { efficiency: 0.95, rateLimited: 0.025 },
   'schedule, tokens: 40k → 20k → 40k': { efficiency: 0.95, rateLimited: 0.035 },
+  // OpenAI's headers show the drop only on the first answer after it: the calls out when it
+  // dropped, or let go together before that answer came back (a window's sends replayed: up to 9
+  // at one instant, seed 4), are refused — 1–9 a run of ~200 calls, and the 429s of the return.
+  'OpenAI headers: schedule, tokens: 40k → 20k → 40k': { efficiency: 0.95, rateLimited: 0.04 },
 };
 const TARGET = { efficiency: 0.95, rateLimited: 0.02 };
 

@@ -3,6 +3,7 @@ import { seededRandom } from '../../src/gen/random.js';
 import { CONCURRENCY_POLICIES, type ConcurrencyPolicyName } from '../../src/router/concurrency-policies.js';
 import { limitSampleOf } from '../../src/router/limit-sample-of.js';
 import { normaliseBounds } from '../../src/router/limit/limit.js';
+import type { QuotaReading } from '../../src/model/quota-reading.js';
 import type { CallOutcome } from '../../src/router/pacing/pacer.js';
 import { modelQuota, nextChangeAfter, type QuotaSpec, type Refusal } from './model-quota.js';
 
@@ -26,6 +27,8 @@ import { modelQuota, nextChangeAfter, type QuotaSpec, type Refusal } from './mod
  *   latency:  medianMs · exp(0.25 · z), z ~ N(0, 1), seeded
  *   ideal:    the same calls dispatched by an oracle that knows the quota (never refused, at most
  *             `max` in flight, bursting whenever the window has room); efficiency = ideal ÷ wall
+ *   headers:  (OpenAI's variant) each answer and 429 carries the quota's reading as the provider
+ *             judged the call (model-quota.ts `reading`: OpenAI's x-ratelimit-* headers)
  *   paced:    the time at exactly the quota's rate, max(calls/rpm, calls·tokens/tpm) · window — the
  *             simpler yardstick; bursting at a window's start can beat it, so paced ÷ wall may pass 1
  */
@@ -45,6 +48,8 @@ export interface Scenario extends QuotaSpec {
   refusalLatencyMs?: number;
   /** Default 'rounded': whole simulated seconds, rounded up. */
   hints?: 'rounded' | 'exact';
+  /** OpenAI's variant: answers and 429s carry the x-ratelimit-* reading (default no: Gemini's). */
+  headers?: boolean;
   /** From leaving to reaching the provider: `firstMs` for the run's first call, else `ms` + U(0, jitterMs). */
   sendLag?: { firstMs: number; ms: number; jitterMs: number };
   initial: number;
@@ -78,6 +83,8 @@ interface Flight {
   /** Once judged: when its answer or its 429 is back. */
   endsAt: number;
   refused: Refusal | undefined; // the hint when refused
+  /** The quota as the provider reported it when it judged the call (OpenAI's variant). */
+  reading?: QuotaReading;
 }
 
 /** Gemini's hint as the simulator once sent it: whole simulated seconds (window / 60) from a second up, rounded up. */
@@ -159,6 +166,7 @@ export function simulate(
         ? { waitMs: REFUSAL_HINT_MS, quota: 'requests' as const }
         : quota.refusal(now, size(f.id));
     if (f.refused === undefined) quota.admit(now, size(f.id));
+    if (s.headers === true) f.reading = quota.reading(now);
     f.endsAt =
       now +
       (f.refused === undefined
@@ -235,6 +243,7 @@ export function simulate(
           latencyMs: f.endsAt - f.startedAt,
           inputTokens: size(f.id),
           outputTokens: 0,
+          ...(f.reading !== undefined && { reading: f.reading }),
           startedAt: f.startedAt,
         });
         done += 1;
@@ -248,6 +257,7 @@ export function simulate(
         retryAfterMs: hint,
         quota: f.refused.quota,
         ...(s.namesMinute === true && f.refused.named ? { quotaPer: 'minute' as const } : {}),
+        ...(f.reading !== undefined && { reading: f.reading }),
         startedAt: f.startedAt,
       });
       if (f.attempt >= ORIGIN_BACKOFF.maxRetries) {

@@ -83,7 +83,7 @@ describe('SlidingWindowQuota', () => {
     expect(quota.tryAdmit(10).ok).toBe(true);
   });
 
-  it('reports the time until the oldest sample leaves in its snapshot', () => {
+  it('reports the time until the newest sample leaves (back to its initial state) in its snapshot', () => {
     const c = clock();
     const quota = new SlidingWindowQuota({ rpm: 5, tpm: 100, windowMs: 1_000 }, c.now);
     quota.tryAdmit(10);
@@ -92,8 +92,8 @@ describe('SlidingWindowQuota', () => {
     expect(quota.snapshot()).toEqual({
       requestsRemaining: 3,
       tokensRemaining: 80,
-      requestsResetMs: 750,
-      tokensResetMs: 750,
+      requestsResetMs: 1_000,
+      tokensResetMs: 1_000,
     });
   });
 

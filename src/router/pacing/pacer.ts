@@ -1,4 +1,5 @@
 import type { RateLimitPer, RateLimitQuota } from '../../model/errors.js';
+import type { QuotaReading } from '../../model/quota-reading.js';
 
 /**
  * The contract of a pacer: when the next call to a provider may leave — a pause for a retry hint,
@@ -12,12 +13,25 @@ import type { RateLimitPer, RateLimitQuota } from '../../model/errors.js';
  * What became of one call, as the provider slot classified it. `startedAt` (same clock as `now`)
  * is when the gate let it go. A success carries the tokens the provider reported, a 429 its hint,
  * the quota that refused and the unit of time the provider named for it (Gemini's quotaId
- * "…PerMinute…"), when known; `cancelled` is a call that ended without a verdict (the caller gave
- * up, a bug): it only frees its place.
+ * "…PerMinute…"), when known; both carry the quota as the provider reported it with them (`reading`,
+ * OpenAI's x-ratelimit-* headers), when it did. `cancelled` is a call that ended without a
+ * verdict (the caller gave up, a bug): it only frees its place.
  */
 export type CallOutcome = (
-  | { kind: 'success'; latencyMs: number; inputTokens?: number; outputTokens?: number }
-  | { kind: 'rate_limited'; retryAfterMs?: number; quota?: RateLimitQuota; quotaPer?: RateLimitPer }
+  | {
+      kind: 'success';
+      latencyMs: number;
+      inputTokens?: number;
+      outputTokens?: number;
+      reading?: QuotaReading;
+    }
+  | {
+      kind: 'rate_limited';
+      retryAfterMs?: number;
+      quota?: RateLimitQuota;
+      quotaPer?: RateLimitPer;
+      reading?: QuotaReading;
+    }
   | { kind: 'overloaded' }
   | { kind: 'timeout' }
   | { kind: 'failure' }

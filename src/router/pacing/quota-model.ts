@@ -125,6 +125,11 @@ export class QuotaModel {
     return this.believed ?? (this.length.ms !== undefined ? 'sliding' : undefined);
   }
 
+  /** The calls it keeps (started, out, admitted), for gates that read the same calls. */
+  get calls(): CallLedger {
+    return this.ledger;
+  }
+
   /** k: reported tokens per estimated prompt token (1 until a call with both has been answered). */
   get costPerEstimatedToken(): number {
     return this.ledger.costPerEstimate;

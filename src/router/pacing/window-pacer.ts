@@ -1,5 +1,6 @@
 import type { CallOutcome, LearntQuota, Pacer, RefusalReading } from './pacer.js';
 import { QuotaModel } from './quota-model.js';
+import { ReportedQuota } from './reported-quota.js';
 
 /** Upper bound on one pause, however long the hint (each call's retry still honours it). */
 export const MAX_PAUSE_MS = 60_000;
@@ -7,6 +8,8 @@ export const MAX_PAUSE_MS = 60_000;
 const DEFAULT_RTT_MS = 1_000;
 /** α of the round-trip average. */
 const RTT_ALPHA = 0.3;
+/** The send margin of a reported quota, as a share of the minute (the model's, quota-model.ts). */
+const MARGIN = 1 / 600;
 
 /**
  * Paces calls against a provider's quotas, learnt from its 429s (quota-model.ts: the shape, the
@@ -20,18 +23,30 @@ const RTT_ALPHA = 0.3;
  *              the quota that refused (it named its unit, or a window was learnt and the wait is
  *              window-sized): the pause and the gate answer it; else `window` or `momentary` for
  *              the limit
- *   openAt(e)  max(pause, the quota model's gate for a call of e prompt tokens)
+ *   reported   an answer's or a 429's reading of the quota (OpenAI's x-ratelimit-* headers)
+ *              goes to reported-quota.ts, dated from when its call left
+ *   openAt(e)  max(pause, the quota model's gate, the reported quota's room) for a call of e
+ *              prompt tokens; while the readings are trusted (reported-quota.ts: both budgets
+ *              reported, every 429 explained by its own), max(pause, the reported room) — the
+ *              model still learns the shape and its window, which the room frees by
+ *   learnt     the limits a reading reports (the provider's own word) over those 429s showed;
+ *              the window a minute and the shape a bucket (as OpenAI documents them) until
+ *              429s show otherwise
  *
  * `minuteMs` is how long a provider's minute lasts on `now`'s clock (60 000; less in a
  * time-scaled bench), for 429s that name a per-minute quota. Pure: time comes in as arguments.
  */
 export class WindowPacer implements Pacer {
   private readonly model: QuotaModel;
+  private readonly reported: ReportedQuota;
+  private readonly minuteMs: number;
   private pause = 0;
   private rtt: number | undefined;
 
   constructor(opts: { minuteMs?: number } = {}) {
-    this.model = new QuotaModel(undefined, opts.minuteMs ?? 60_000);
+    this.minuteMs = opts.minuteMs ?? 60_000;
+    this.model = new QuotaModel(undefined, this.minuteMs);
+    this.reported = new ReportedQuota(this.minuteMs);
   }
 
   get pausedUntil(): number {
@@ -39,17 +54,27 @@ export class WindowPacer implements Pacer {
   }
 
   get learnt(): LearntQuota {
-    const { windowMs, requests, tokens, shape } = this.model;
+    const { windowMs, shape } = this.model;
+    const stated = this.reported.limits;
+    const requests = stated.requests ?? this.model.requests;
+    const tokens = stated.tokens ?? this.model.tokens;
+    const told = stated.requests !== undefined || stated.tokens !== undefined;
     const quota: LearntQuota = {};
-    if (windowMs !== undefined) quota.windowMs = windowMs;
+    const window = windowMs ?? (told ? this.minuteMs : undefined);
+    if (window !== undefined) quota.windowMs = window;
     if (requests !== undefined) quota.requests = requests;
     if (tokens !== undefined) quota.tokens = Math.round(tokens);
-    if (shape !== undefined && (requests !== undefined || tokens !== undefined)) quota.shape = shape;
+    const believed = shape ?? (told ? 'token_bucket' : undefined);
+    if (believed !== undefined && (requests !== undefined || tokens !== undefined)) quota.shape = believed;
     return quota;
   }
 
   openAt(now: number, tokens: number): number {
-    return Math.max(this.pause, this.model.openAt(now, tokens));
+    const model = this.model.openAt(now, tokens);
+    const { shape, windowMs } = this.model;
+    const believed = { shape, windowMs };
+    const reported = this.reported.openAt(this.model.calls, now, tokens, this.minuteMs * MARGIN, believed);
+    return Math.max(this.pause, model, reported);
   }
 
   started(now: number, tokens: number): void {
@@ -57,6 +82,10 @@ export class WindowPacer implements Pacer {
   }
 
   record(outcome: CallOutcome, now: number): RefusalReading | undefined {
+    if ((outcome.kind === 'success' || outcome.kind === 'rate_limited') && outcome.reading !== undefined) {
+      const sent = outcome.startedAt ?? (outcome.kind === 'success' ? now - outcome.latencyMs : now);
+      this.reported.read(outcome.reading, sent);
+    }
     switch (outcome.kind) {
       case 'success': {
         const { latencyMs, inputTokens, outputTokens } = outcome;

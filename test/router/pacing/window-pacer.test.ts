@@ -108,4 +108,33 @@ describe('WindowPacer', () => {
     );
     expect(p.learnt.windowMs).toBeCloseTo(6_010);
   });
+
+  it('paces by the quota an answer reports from the first answer, and shows it as learnt', () => {
+    const p = new WindowPacer({ minuteMs: 60_000 });
+    p.started(0, 1_000);
+    // A bucket of 60 000 tokens a minute with 2 000 left after this call: full again in 58 s.
+    const reading = {
+      requests: { limit: 500, remaining: 499, resetMs: 120 },
+      tokens: { limit: 60_000, remaining: 2_000, resetMs: 58_000 },
+    };
+    p.record(
+      { kind: 'success', latencyMs: 50, inputTokens: 1_000, outputTokens: 0, reading, startedAt: 0 },
+      50,
+    );
+    expect(p.openAt(50, 1_500)).toBe(50);
+    // 5 000 tokens wait for 3 000 more (and the send margin's 100) at a token a millisecond.
+    expect(p.openAt(50, 5_000)).toBe(3_100);
+    expect(p.learnt).toEqual({ windowMs: 60_000, requests: 500, tokens: 60_000, shape: 'token_bucket' });
+  });
+
+  it('reads the quota a 429 reports as well: no call goes before the bucket holds it again', () => {
+    const p = new WindowPacer({ minuteMs: 60_000 });
+    p.started(0, 4_000);
+    const reading = {
+      requests: { limit: 500, remaining: 400, resetMs: 12_000 },
+      tokens: { limit: 60_000, remaining: 1_000, resetMs: 59_000 },
+    };
+    p.record({ kind: 'rate_limited', retryAfterMs: 3_000, quota: 'tokens', reading, startedAt: 0 }, 5);
+    expect(p.openAt(5, 4_000)).toBe(3_100);
+  });
 });

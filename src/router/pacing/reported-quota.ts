@@ -1,0 +1,219 @@
+import type { BudgetReading, QuotaReading } from '../../model/quota-reading.js';
+import type { CallLedger } from './call-ledger.js';
+import type { QuotaShape } from './pacer.js';
+
+/**
+ * The quota as the provider reports it on its answers and 429s (OpenAI's x-ratelimit-* headers,
+ * quota-reading.ts), and the room it leaves for a call: evidence the provider gives without a 429.
+ * A reading is taken when the provider judged the call it came with, sent at h: it holds that call
+ * and every call that reached the provider before. Per budget (requests; tokens), from the newest
+ * reading (the latest h; of equal ones, the least remaining — it saw the most of a burst), with
+ * limit L, remaining r, reset z (until back to its initial state), a minute M on the clock:
+ *
+ *   N(s, t]   what our calls started in (s, t] take (1 each, or tokens: c answered, k·e out);
+ *             since h: those started after h, and those out that started at h (a burst's, which
+ *             the reading may not hold)
+ *   shape     a bucket refilled at L / M (OpenAI's documented model) is full again within
+ *             z ≤ (L − r)·M / L (+ 1 % + 2 ms), and its end h + z moves on by what was spent
+ *             between two readings (n·M/L). Two readings apart (by M/1000) whose ends agree within
+ *             M/1000 though more than twice that was spent between show a boundary: fixed. A
+ *             reset longer than a bucket's shows a window, sliding unless it is fixed (believed
+ *             until a reading shows otherwise; a fixed window's next boundary keeps it fixed)
+ *   bucket    ρ = L / M, capacity C = r + ρ·z
+ *             level(t) = min( r + ρ(t − h) − N(h, t],  min over starts s > h of C + ρ(t − s) − N[s, t] )
+ *   fixed     h + z is its boundary b:
+ *             level(t) = r − N(h, t] before b;  L − N[b, t] from b
+ *   sliding   W = the sliding window the 429s showed (quota-model.ts), else M; our calls the
+ *             reading held leave at s + W, the rest at h + z:
+ *             level(t) = min(r, L − Σ c over our calls in (h − W, h]) + Σ c of those left by t − N(h, t]
+ *             (a remaining count of 0 hides an overdraft); from h + z: L − N(h, t]
+ *   openAt    the first t ≥ now with level(t) ≥ n + ρ·m (bucket: at most C; window: a call's
+ *             room counts from its leaving + m)   n = 1, or k·e tokens;  m the send margin
+ *
+ * The remaining count is what the key has left, whoever spent it (another service on the same
+ * key). The pacer takes the later of this and the 429-learnt gate (window-pacer.ts), so a reading
+ * only ever holds a call longer. Pure: time comes in as arguments.
+ */
+type Budget = 'requests' | 'tokens';
+
+interface Held extends BudgetReading {
+  at: number;
+}
+
+/** What the 429s showed of the quota's shape, when they did. */
+export interface Believed {
+  shape?: QuotaShape | undefined;
+  windowMs?: number | undefined;
+}
+
+interface Ask {
+  ledger: CallLedger;
+  held: Held;
+  budget: Budget;
+  need: number;
+  marginMs: number;
+  now: number;
+}
+
+export class ReportedQuota {
+  private readonly readings: Partial<Record<Budget, Held>> = {};
+  /** Budgets whose resets showed a window, not a bucket: sliding, or fixed (on a boundary). */
+  private readonly windowed: Partial<Record<Budget, 'sliding' | 'fixed'>> = {};
+
+  constructor(private readonly minuteMs: number) {}
+
+  /** The limits last reported (L per budget), once any was. */
+  get limits(): { requests?: number; tokens?: number } {
+    const { requests, tokens } = this.readings;
+    return {
+      ...(requests !== undefined && { requests: requests.limit }),
+      ...(tokens !== undefined && { tokens: tokens.limit }),
+    };
+  }
+
+  /** A reading that came with the call sent at `at`. */
+  read(reading: QuotaReading, at: number): void {
+    for (const budget of ['requests', 'tokens'] as const) {
+      const next = reading[budget];
+      if (next === undefined) continue;
+      const held = this.readings[budget];
+      if (held !== undefined && (held.at > at || (held.at === at && held.remaining <= next.remaining)))
+        continue;
+      this.readings[budget] = { ...next, at };
+      this.classify(budget, next, at, held);
+    }
+  }
+
+  /**
+   * A bucket's reset is what refills L − r at L / M; a window's is not. Two readings apart whose
+   * resets end together (within M/1000, a send's jitter) show a boundary; a window whose resets
+   * moved on with their readings, a sliding one. A fixed window's next boundary, a whole window
+   * later, keeps it fixed.
+   */
+  private classify(budget: Budget, next: BudgetReading, at: number, held: Held | undefined): void {
+    const perUnit = this.minuteMs / next.limit;
+    const tolerance = this.minuteMs / 1_000;
+    const moved =
+      held === undefined || held.resetMs === 0 || next.resetMs === 0
+        ? undefined
+        : at + next.resetMs - (held.at + held.resetMs);
+    // A bucket's end moves on by what was spent between (n·M/L); a boundary stays put however much.
+    const fell = held === undefined ? 0 : (held.remaining - next.remaining) * perUnit;
+    if (
+      moved !== undefined &&
+      Math.abs(moved) <= tolerance &&
+      at - (held?.at ?? at) > tolerance &&
+      fell > 2 * tolerance + Math.abs(moved)
+    ) {
+      this.windowed[budget] = 'fixed';
+      return;
+    }
+    // A bucket holding less than L (a burst allowance under a minute's) is full sooner.
+    if (next.resetMs <= (next.limit - next.remaining) * perUnit * 1.01 + 2) return;
+    const onBoundary =
+      moved !== undefined && Math.abs(moved - Math.round(moved / this.minuteMs) * this.minuteMs) <= tolerance;
+    if (this.windowed[budget] !== 'fixed' || !onBoundary) this.windowed[budget] = 'sliding';
+  }
+
+  /** The earliest a call of `estimate` prompt tokens fits what the provider reported (now: at once). */
+  openAt(
+    ledger: CallLedger,
+    now: number,
+    estimate: number,
+    marginMs: number,
+    believed: Believed = {},
+  ): number {
+    let at = now;
+    for (const budget of ['requests', 'tokens'] as const) {
+      const held = this.readings[budget];
+      if (held === undefined) continue;
+      const need = budget === 'requests' ? 1 : Math.max(0, estimate) * ledger.costPerEstimate;
+      const ask: Ask = { ledger, held, budget, need, marginMs, now };
+      const { shape, windowMs } = believed;
+      const kind = this.windowed[budget];
+      const room =
+        kind === 'fixed'
+          ? fixedRoom(ask)
+          : kind === 'sliding'
+            ? windowRoom(ask, shape === 'sliding' && windowMs !== undefined ? windowMs : this.minuteMs)
+            : bucketRoom(ask, this.minuteMs);
+      at = Math.max(at, room);
+    }
+    return at;
+  }
+}
+
+/** What our calls since the reading take: started after h, or out and started at h. */
+function since(ask: Ask, from: number, inclusive = false): { start: number; n: number }[] {
+  const { ledger, held, budget, now } = ask;
+  const k = ledger.costPerEstimate;
+  const takes: { start: number; n: number }[] = [];
+  const after = (s: number): boolean => (inclusive ? s >= from : s > from) && s <= now;
+  for (const a of ledger.admitted)
+    if (a.start > held.at && after(a.start))
+      takes.push({ start: a.start, n: budget === 'requests' ? 1 : a.cost });
+  for (const o of ledger.out)
+    if (o.start >= held.at && after(o.start))
+      takes.push({ start: o.start, n: budget === 'requests' ? 1 : o.estimate * k });
+  return takes;
+}
+
+function sum(takes: { n: number }[]): number {
+  return takes.reduce((total, t) => total + t.n, 0);
+}
+
+function bucketRoom(ask: Ask, minuteMs: number): number {
+  const { held, need, marginMs, now } = ask;
+  const { at: h, limit, remaining: r, resetMs: z } = held;
+  const rate = limit / minuteMs;
+  const capacity = r + rate * z;
+  const takes = since(ask, h, true).sort((x, y) => y.start - x.start);
+  let taken = 0;
+  let level = capacity;
+  for (const t of takes) {
+    taken += t.n;
+    level = Math.min(level, capacity + rate * (now - Math.max(h, t.start)) - taken);
+  }
+  level = Math.min(level, r + rate * (now - h) - taken);
+  const want = Math.min(capacity, need + rate * marginMs);
+  return level >= want ? now : now + (want - level) / rate;
+}
+
+function windowRoom(ask: Ask, windowMs: number): number {
+  const { ledger, held, budget, need, marginMs, now } = ask;
+  const { at: h, limit, remaining: r, resetMs: z } = held;
+  const after = since(ask, h, true);
+  const spent = sum(after);
+  const full = h + z;
+  // From the reset, only our calls since take room, each until it leaves.
+  if (now >= full) {
+    let level = limit - spent;
+    if (level >= need) return now;
+    for (const t of after.sort((x, y) => x.start - y.start)) {
+      level += t.n;
+      if (level >= need) return Math.max(now, t.start + windowMs + marginMs);
+    }
+    return now + windowMs;
+  }
+  // Our own calls the reading held leave one by one; what else it held, at its reset.
+  const leaving = ledger.admitted.filter((a) => a.start > h - windowMs && a.start <= h);
+  const cost = (a: { cost: number }): number => (budget === 'requests' ? 1 : a.cost);
+  let level = Math.min(r, limit - leaving.reduce((total, a) => total + cost(a), 0)) - spent;
+  for (const a of leaving) if (a.start + windowMs + marginMs <= now) level += cost(a);
+  if (level >= need) return now;
+  for (const a of leaving) {
+    const frees = a.start + windowMs + marginMs;
+    if (frees <= now || frees >= full) continue;
+    level += cost(a);
+    if (level >= need) return frees;
+  }
+  return Math.max(now, full + marginMs);
+}
+
+function fixedRoom(ask: Ask): number {
+  const { held, need, marginMs, now } = ask;
+  const { at: h, limit, remaining: r, resetMs: z } = held;
+  const boundary = h + z;
+  if (now < boundary) return r - sum(since(ask, h, true)) >= need || z === 0 ? now : boundary + marginMs;
+  return limit - sum(since(ask, boundary)) >= need ? now : now + marginMs;
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { BudgetReading } from '../../../src/model/quota-reading.js';
+import { CallLedger } from '../../../src/router/pacing/call-ledger.js';
+import { ReportedQuota } from '../../../src/router/pacing/reported-quota.js';
+
+/** A minute of 60 s: a bucket of 60 000 tokens refills a token a millisecond. */
+const MINUTE = 60_000;
+const MARGIN = 100;
+const REQUESTS: BudgetReading = { limit: 1_000_000, remaining: 1_000_000, resetMs: 0 };
+
+/** A call of `tokens` sent at `start` and answered (the provider counted `tokens`). */
+function answered(ledger: CallLedger, start: number, tokens: number): void {
+  ledger.started({ start, estimate: tokens, edge: false });
+  ledger.admit(start, tokens, start + 50);
+}
+
+/** A bucket's tokens as OpenAI reports them: reset = (L − r) · M / L. */
+function bucket(limit: number, remaining: number): BudgetReading {
+  return { limit, remaining, resetMs: ((limit - remaining) * MINUTE) / limit };
+}
+
+describe('ReportedQuota', () => {
+  it('holds nothing while the reading leaves room for the call', () => {
+    const ledger = new CallLedger();
+    const q = new ReportedQuota(MINUTE);
+    answered(ledger, 1_000, 1_000);
+    q.read({ requests: REQUESTS, tokens: bucket(60_000, 40_000) }, 1_000);
+    expect(q.openAt(ledger, 2_000, 5_000, MARGIN)).toBe(2_000);
+  });
+
+  it('holds a call whose tokens exceed what remains less what left since, until the bucket refills them', () => {
+    const ledger = new CallLedger();
+    const q = new ReportedQuota(MINUTE);
+    answered(ledger, 1_000, 1_000);
+    q.read({ requests: REQUESTS, tokens: bucket(60_000, 5_000) }, 1_000);
+    ledger.started({ start: 1_500, estimate: 3_000, edge: false });
+    // level(2 000) = 5 000 + 1 000 refilled − 3 000 out = 3 000; it needs 4 000 + ρ·m = 4 100.
+    expect(q.openAt(ledger, 2_000, 4_000, MARGIN)).toBe(3_100);
+    // The request budget binds the same way: none left, one refills in L/M.
+    const r = new ReportedQuota(MINUTE);
+    r.read({ requests: bucket(60, 0), tokens: bucket(60_000, 60_000) }, 1_000);
+    expect(r.openAt(ledger, 1_000, 10, MARGIN)).toBe(2_100);
+  });
+
+  it('takes the newest reading, and of readings taken at one instant the one that saw the most', () => {
+    const ledger = new CallLedger();
+    const q = new ReportedQuota(MINUTE);
+    q.read({ requests: REQUESTS, tokens: bucket(60_000, 1_000) }, 5_000);
+    q.read({ requests: REQUESTS, tokens: bucket(60_000, 50_000) }, 4_000);
+    expect(q.openAt(ledger, 5_000, 2_000, MARGIN)).toBe(6_100);
+    q.read({ requests: REQUESTS, tokens: bucket(60_000, 30_000) }, 5_000);
+    expect(q.openAt(ledger, 5_000, 2_000, MARGIN)).toBe(6_100);
+    q.read({ requests: REQUESTS, tokens: bucket(60_000, 30_000) }, 5_001);
+    expect(q.openAt(ledger, 5_001, 2_000, MARGIN)).toBe(5_001);
+    expect(q.limits).toEqual({ requests: 1_000_000, tokens: 60_000 });
+  });
+
+  it('reads a reset longer than a bucket needs as a sliding window, which frees room as our calls leave', () => {
+    const ledger = new CallLedger();
+    const q = new ReportedQuota(MINUTE);
+    answered(ledger, 0, 30_000);
+    answered(ledger, 1_000, 20_000);
+    // Back to its initial state when the newest call leaves, a minute after it: no bucket's reset.
+    q.read({ requests: REQUESTS, tokens: { limit: 60_000, remaining: 10_000, resetMs: 60_000 } }, 1_000);
+    // 10 000 left until the call sent at 0 leaves at 60 000 (a bucket would refill by 16 100).
+    expect(q.openAt(ledger, 2_000, 25_000, MARGIN)).toBe(60_100);
+    expect(q.openAt(ledger, 2_000, 9_000, MARGIN)).toBe(2_000);
+  });
+
+  it('counts an overdraft a remaining count of 0 hides: our own calls held more than the limit', () => {
+    const ledger = new CallLedger();
+    const q = new ReportedQuota(MINUTE);
+    answered(ledger, 0, 30_000);
+    q.read({ requests: REQUESTS, tokens: { limit: 60_000, remaining: 30_000, resetMs: 60_000 } }, 0);
+    answered(ledger, 1_000, 20_000);
+    // The quota dropped to 30 000 under 50 000 held: the first call leaving frees 10 000 only.
+    q.read({ requests: REQUESTS, tokens: { limit: 30_000, remaining: 0, resetMs: 60_000 } }, 1_000);
+    expect(q.openAt(ledger, 2_000, 5_000, MARGIN)).toBe(60_100);
+    expect(q.openAt(ledger, 2_000, 15_000, MARGIN)).toBe(61_100);
+  });
+
+  it('reads two resets that end together as a fixed window, whose room comes back at the boundary', () => {
+    const ledger = new CallLedger();
+    const q = new ReportedQuota(MINUTE);
+    answered(ledger, 1_000, 30_000);
+    q.read({ requests: REQUESTS, tokens: { limit: 60_000, remaining: 30_000, resetMs: 9_000 } }, 1_000);
+    answered(ledger, 3_000, 25_000);
+    q.read({ requests: REQUESTS, tokens: { limit: 60_000, remaining: 5_000, resetMs: 7_000 } }, 3_000);
+    // The boundary at 10 000 frees the whole limit (a sliding window would wait for 61 100).
+    expect(q.openAt(ledger, 4_000, 20_000, MARGIN)).toBe(10_100);
+    answered(ledger, 10_100, 20_000);
+    expect(q.openAt(ledger, 10_200, 20_000, MARGIN)).toBe(10_200);
+    expect(q.openAt(ledger, 10_200, 45_000, MARGIN)).toBe(10_300);
+  });
+});
