@@ -87,7 +87,8 @@ export interface FreeTierRow {
   /** The ideal with the requests the provider counted and never answered (hangs, 5xx) as calls too. */
   idealCountedS: number;
   calls: Record<ProviderName, number>;
-  rateLimited: number;
+  /** 429s per provider, as the simulator counted them. */
+  rateLimited: Record<ProviderName, number>;
   /** Calls the simulator hung (the scenario's timeoutRate): each costs the call deadline or the provider timeout. */
   timeouts: number;
   /** Calls the router gave up at their call deadline and asked again. */
@@ -266,7 +267,7 @@ export async function runFreeTier(
     idealS: idealMs / 1000,
     idealCountedS: idealCountedMs / 1000,
     calls,
-    rateLimited: referee.gemini.rateLimited + referee.openai.rateLimited,
+    rateLimited: { gemini: referee.gemini.rateLimited, openai: referee.openai.rateLimited },
     timeouts: referee.gemini.timeouts + referee.openai.timeouts,
     deadlines: metrics.call_deadlines_passed,
     spills: metrics.spills,

@@ -144,7 +144,7 @@ function printFreeTier(rows: FreeTierRow[]): void {
   console.log(`free tier (scenarios/default.json), concurrency policy ${rows[0]?.policy ?? '—'}:\n`);
   const header = ['arrangement', 'sim seed', 'max size', 'wall s', 'ideal s', 'wall ÷ ideal'];
   header.push('ideal, all counted s', 'wall ÷ it', 'calls (G + O)');
-  header.push('calls/page', 'pages/call', 'prompt tokens/page', '429s', 'hung', 'deadlines');
+  header.push('calls/page', 'pages/call', 'prompt tokens/page', '429s (G + O)', 'hung', 'deadlines');
   header.push('spills', 'fallbacks');
   header.push('accuracy', 'tagged', 'longest gap s');
   printTable(
@@ -162,7 +162,7 @@ function printFreeTier(rows: FreeTierRow[]): void {
       r.callsPerPage.toFixed(3),
       r.pagesPerCall.toFixed(1),
       r.inputTokensPerPage.toFixed(0),
-      String(r.rateLimited),
+      `${r.rateLimited.gemini + r.rateLimited.openai} (${r.rateLimited.gemini} + ${r.rateLimited.openai})`,
       String(r.timeouts),
       String(r.deadlines),
       String(r.spills),

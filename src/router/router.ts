@@ -197,7 +197,13 @@ export class Router {
       .map((s) => s.name);
   }
 
-  /** What the pacing of the provider batches go to first has learnt of its quotas (batch-size rule). */
+  /**
+   * What the pacing of the provider batches go to first has learnt of its quotas (batch-size rule):
+   * what 429s taught. The limits a provider reports (`reported`) are not its to read: OpenAI's
+   * show tokens binding from its first answer, and the rule, reading the quota of whichever
+   * provider is preferred at the moment, cut the batches to their start while Gemini's breaker
+   * was open (both providers, 5,000 pages: 298-313 calls instead of 158-160).
+   */
   get learntQuota(): LearntQuota | undefined {
     return this.pool.preferred.gate.learnt;
   }
@@ -235,8 +241,9 @@ export class Router {
   }
 
   /**
-   * Each usable provider's quota as far as it is known — what its pacing learnt, else the newest
-   * estimate an instance sharing its key published — and this instance's part of it now.
+   * Each usable provider's quota as far as it is known — what the provider reports of it (OpenAI's
+   * x-ratelimit-* headers), else what its pacing learnt, else the newest estimate an instance
+   * sharing its key published — and this instance's part of it now.
    */
   quotas(): ProviderQuota[] {
     const now = this.now();
@@ -245,7 +252,9 @@ export class Router {
       .map((s) => {
         const learnt = s.gate.learnt;
         const shared = s.share.newestEstimate();
-        const known = learnt?.requests !== undefined || learnt?.tokens !== undefined ? learnt : shared;
+        const known =
+          learnt?.reported ??
+          (learnt?.requests !== undefined || learnt?.tokens !== undefined ? learnt : shared);
         return {
           provider: s.name,
           ...(known?.windowMs !== undefined && { windowMs: known.windowMs }),

@@ -315,4 +315,30 @@ describe('Router quotas', () => {
       { provider: 'openai', fraction: 1, instances: 1 },
     ]);
   });
+
+  it('names the quota a provider reports on its answers, beside what 429s taught the batch-size rule', async () => {
+    const reading = {
+      requests: { limit: 500, remaining: 499, resetMs: 120 },
+      tokens: { limit: 200_000, remaining: 199_985, resetMs: 5 },
+    };
+    const openai = new ScriptedProvider('openai', (asked) => ({ ...right(asked), reading }));
+    const r = routerWith(undefined, openai, {
+      concurrency: { policy: 'adaptive', initial: 3, max: 10, minuteMs: 60_000 },
+    });
+    await r.tagBatch(pages.slice(0, 2));
+    expect(r.quotas()).toEqual([
+      {
+        provider: 'openai',
+        windowMs: 60_000,
+        requests: 500,
+        tokens: 200_000,
+        shape: 'token_bucket',
+        fraction: 1,
+        instances: 1,
+      },
+    ]);
+    expect(r.learntQuota).toEqual({
+      reported: { windowMs: 60_000, requests: 500, tokens: 200_000, shape: 'token_bucket' },
+    });
+  });
 });

@@ -65,6 +65,12 @@ export interface LearntQuota {
   tokens?: number;
   /** The shape the pacer believes. */
   shape?: QuotaShape;
+  /**
+   * The quota as the provider reports it on its answers (OpenAI's x-ratelimit-* headers), once it
+   * did: its limits per minute and the shape its resets show. The operator's view prefers it; the
+   * fields above stay what 429s taught.
+   */
+  reported?: Omit<LearntQuota, 'reported'>;
 }
 
 export interface Pacer {

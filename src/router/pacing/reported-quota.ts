@@ -71,6 +71,12 @@ export class ReportedQuota {
     };
   }
 
+  /** The shape the resets show (tokens' first, the budget that binds OpenAI's calls): a bucket unless a window. */
+  get shape(): QuotaShape {
+    const kind = this.windowed.tokens ?? this.windowed.requests;
+    return kind === 'fixed' ? 'fixed_window' : kind === 'sliding' ? 'sliding' : 'token_bucket';
+  }
+
   /** A reading that came with the call sent at `at`. */
   read(reading: QuotaReading, at: number): void {
     for (const budget of ['requests', 'tokens'] as const) {

@@ -29,9 +29,8 @@ const MARGIN = 1 / 600;
  *              prompt tokens; while the readings are trusted (reported-quota.ts: both budgets
  *              reported, every 429 explained by its own), max(pause, the reported room) — the
  *              model still learns the shape and its window, which the room frees by
- *   learnt     the limits a reading reports (the provider's own word) over those 429s showed;
- *              the window a minute and the shape a bucket (as OpenAI documents them) until
- *              429s show otherwise
+ *   learnt     what 429s taught (the batch-size rule reads it), and beside it `reported`: the
+ *              limits the readings report per minute and the shape their resets show
  *
  * `minuteMs` is how long a provider's minute lasts on `now`'s clock (60 000; less in a
  * time-scaled bench), for 429s that name a per-minute quota. Pure: time comes in as arguments.
@@ -54,18 +53,15 @@ export class WindowPacer implements Pacer {
   }
 
   get learnt(): LearntQuota {
-    const { windowMs, shape } = this.model;
-    const stated = this.reported.limits;
-    const requests = stated.requests ?? this.model.requests;
-    const tokens = stated.tokens ?? this.model.tokens;
-    const told = stated.requests !== undefined || stated.tokens !== undefined;
+    const { windowMs, requests, tokens, shape } = this.model;
     const quota: LearntQuota = {};
-    const window = windowMs ?? (told ? this.minuteMs : undefined);
-    if (window !== undefined) quota.windowMs = window;
+    if (windowMs !== undefined) quota.windowMs = windowMs;
     if (requests !== undefined) quota.requests = requests;
     if (tokens !== undefined) quota.tokens = Math.round(tokens);
-    const believed = shape ?? (told ? 'token_bucket' : undefined);
-    if (believed !== undefined && (requests !== undefined || tokens !== undefined)) quota.shape = believed;
+    if (shape !== undefined && (requests !== undefined || tokens !== undefined)) quota.shape = shape;
+    const stated = this.reported.limits;
+    if (stated.requests !== undefined || stated.tokens !== undefined)
+      quota.reported = { windowMs: this.minuteMs, ...stated, shape: this.reported.shape };
     return quota;
   }
 

@@ -124,7 +124,9 @@ describe('WindowPacer', () => {
     expect(p.openAt(50, 1_500)).toBe(50);
     // 5 000 tokens wait for 3 000 more (and the send margin's 100) at a token a millisecond.
     expect(p.openAt(50, 5_000)).toBe(3_100);
-    expect(p.learnt).toEqual({ windowMs: 60_000, requests: 500, tokens: 60_000, shape: 'token_bucket' });
+    expect(p.learnt).toEqual({
+      reported: { windowMs: 60_000, requests: 500, tokens: 60_000, shape: 'token_bucket' },
+    });
   });
 
   it('reads the quota a 429 reports as well: no call goes before the bucket holds it again', () => {
