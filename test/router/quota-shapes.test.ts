@@ -145,9 +145,9 @@ const EXPECT: Record<string, { efficiency: number; rateLimited: number }> = {
   'token bucket ½, tokens bind': { efficiency: 0.95, rateLimited: 0.025 },
   'schedule, tokens: 40k → 20k → 40k': { efficiency: 0.95, rateLimited: 0.035 },
   // OpenAI's headers show the drop only on the first answer after it: the calls out when it
-  // dropped, or let go together before that answer came back (a window's sends replayed: up to 9
-  // at one instant, seed 4), are refused — 1–9 a run of ~200 calls, and the 429s of the return.
-  'OpenAI headers: schedule, tokens: 40k → 20k → 40k': { efficiency: 0.95, rateLimited: 0.04 },
+  // dropped, or let go together before that answer came back, are refused (1–3 a run), with the
+  // first window's 1–2 and 0–4 after the return (docs/quota.md): 4–9 of ~200 calls.
+  'OpenAI headers: schedule, tokens: 40k → 20k → 40k': { efficiency: 0.95, rateLimited: 0.03 },
 };
 const TARGET = { efficiency: 0.95, rateLimited: 0.02 };
 
