@@ -11,8 +11,8 @@ import type { QuotaShape } from './pacer.js';
  * limit L, remaining r, reset z (until back to its initial state), a minute M on the clock:
  *
  *   N(s, t]   what our calls started in (s, t] take (1 each, or tokens: c answered, k·e out);
- *             since h: those started after h, and those out that started at h (a burst's, which
- *             the reading may not hold)
+ *             since h: those started after h + m — one sent within the send margin m of h raced
+ *             the reading's call to the provider, and is taken as held, as those sent before h
  *   shape     a bucket refilled at L / M (OpenAI's documented model) is full again within
  *             z ≤ (L − r)·M / L (+ 1 % + 2 ms), and its end h + z moves on by what was spent
  *             between two readings (n·M/L). Two readings apart (by M/1000) whose ends agree within
@@ -149,18 +149,20 @@ export class ReportedQuota {
   }
 }
 
-/** What our calls since the reading take: started after h, or out and started at h. */
-function since(ask: Ask, from: number, inclusive = false): { start: number; n: number }[] {
-  const { ledger, held, budget, now } = ask;
+/**
+ * What our calls since the reading take: those started more than the send margin after h. A call
+ * sent within it raced the reading's own call to the provider; like the calls sent before h, it is
+ * taken as held (its send lag is the margin's to cover).
+ */
+function since(ask: Ask, from: number): { start: number; n: number }[] {
+  const { ledger, held, budget, marginMs, now } = ask;
   const k = ledger.costPerEstimate;
   const takes: { start: number; n: number }[] = [];
-  const after = (s: number): boolean => (inclusive ? s >= from : s > from) && s <= now;
+  const after = (s: number): boolean => s > Math.max(from, held.at + marginMs) && s <= now;
   for (const a of ledger.admitted)
-    if (a.start > held.at && after(a.start))
-      takes.push({ start: a.start, n: budget === 'requests' ? 1 : a.cost });
+    if (after(a.start)) takes.push({ start: a.start, n: budget === 'requests' ? 1 : a.cost });
   for (const o of ledger.out)
-    if (o.start >= held.at && after(o.start))
-      takes.push({ start: o.start, n: budget === 'requests' ? 1 : o.estimate * k });
+    if (after(o.start)) takes.push({ start: o.start, n: budget === 'requests' ? 1 : o.estimate * k });
   return takes;
 }
 
@@ -173,7 +175,7 @@ function bucketRoom(ask: Ask, minuteMs: number): number {
   const { at: h, limit, remaining: r, resetMs: z } = held;
   const rate = limit / minuteMs;
   const capacity = r + rate * z;
-  const takes = since(ask, h, true).sort((x, y) => y.start - x.start);
+  const takes = since(ask, h).sort((x, y) => y.start - x.start);
   let taken = 0;
   let level = capacity;
   for (const t of takes) {
@@ -188,7 +190,7 @@ function bucketRoom(ask: Ask, minuteMs: number): number {
 function windowRoom(ask: Ask, windowMs: number): number {
   const { ledger, held, budget, need, marginMs, now } = ask;
   const { at: h, limit, remaining: r, resetMs: z } = held;
-  const after = since(ask, h, true);
+  const after = since(ask, h);
   const spent = sum(after);
   const full = h + z;
   // From the reset, only our calls since take room, each until it leaves.
@@ -220,6 +222,6 @@ function fixedRoom(ask: Ask): number {
   const { held, need, marginMs, now } = ask;
   const { at: h, limit, remaining: r, resetMs: z } = held;
   const boundary = h + z;
-  if (now < boundary) return r - sum(since(ask, h, true)) >= need || z === 0 ? now : boundary + marginMs;
+  if (now < boundary) return r - sum(since(ask, h)) >= need || z === 0 ? now : boundary + marginMs;
   return limit - sum(since(ask, boundary)) >= need ? now : now + marginMs;
 }

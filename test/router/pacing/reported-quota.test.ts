@@ -42,6 +42,17 @@ describe('ReportedQuota', () => {
     expect(r.openAt(ledger, 1_000, 10, MARGIN)).toBe(2_100);
   });
 
+  it('takes a call sent within the send margin after the reading as held by it: its send raced the reading’s call', () => {
+    const ledger = new CallLedger();
+    const q = new ReportedQuota(MINUTE);
+    answered(ledger, 1_000, 1_000);
+    q.read({ requests: REQUESTS, tokens: bucket(60_000, 5_000) }, 1_000);
+    ledger.started({ start: 1_050, estimate: 3_000, edge: false });
+    expect(q.openAt(ledger, 1_100, 4_000, MARGIN)).toBe(1_100);
+    ledger.started({ start: 1_101, estimate: 3_000, edge: false });
+    expect(q.openAt(ledger, 1_101, 4_000, MARGIN)).toBe(1_101 + 2_000 - 1);
+  });
+
   it('takes the newest reading, and of readings taken at one instant the one that saw the most', () => {
     const ledger = new CallLedger();
     const q = new ReportedQuota(MINUTE);
