@@ -170,10 +170,11 @@ describe('adaptive pacing under every quota shape (simulation)', () => {
   /**
    * Where a per-minute quota's boundary falls is the provider's clock, not the run's: over every
    * phase (every 100 ms of the window, five seeds each) the mean is what a user meets. The five
-   * phases above weigh the bad one (185 ms) at one in five. At 60 rpm, 16 runs of 300 fall below
-   * 0.95: boundaries at 200–300 ms (0.70, the slow start's) and 800–900 ms (0.85–0.86: the first
-   * 429, 40 ms before the boundary, is read as a bucket's, which paces the next windows at 54 a
-   * window until a window-long hint corrects it).
+   * phases above weigh the bad one (185 ms) at one in five. At 60 rpm, 6 runs of 300 fall below
+   * 0.95: boundaries at 200–300 ms (0.70, the slow start's). At 800–900 ms the first 429 comes
+   * 40 ms before the boundary, a wait a bucket gives too, and is read as a bucket's; the 429 that
+   * ends the bucket's trial frees on that 429's end plus whole windows and shows the fixed window
+   * (refusal-shape.ts: 0.99; 0.85–0.86 while that 429 was read as a sliding window's).
    */
   for (const [name, extra] of [
     ['fixed window, 60 rpm', {}],

@@ -25,7 +25,9 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *             a unit, W is learnt from window-sized hints and the window taken for sliding
  *             (window-length.ts, and the old rules of quota-estimates.ts)
  *   shape     each 429 the shape believed explains keeps it; one it cannot switches to the shape
- *             that does, and what was learnt of the old one's timing goes
+ *             that does, and what was learnt of the old one's timing goes. A first 429 with a wait
+ *             short enough for a bucket's is read as one, and its a = t + h is kept as a boundary
+ *             φ′ a fixed window would have there: a later 429 with a ≡ φ′ (mod W) is a fixed window's
  *   rival     a fixed window read from the first request 429, which a sliding window W′ = a − s₀
  *             (off the unit by a quarter or more) explains too: calls go when both have room; when
  *             only W′ has, one call tests it — admitted, W′ replaces the unit; refused, fixed stands
@@ -72,6 +74,8 @@ export class QuotaModel {
   private believed: QuotaShape | undefined;
   /** φ, once a fixed window is believed. */
   private boundary: number | undefined;
+  /** φ′: the release of the first 429, read as a bucket's — a fixed window's boundary, if it is one. */
+  private firstRelease: number | undefined;
   /** W′: while one 429 alone showed the fixed window, the sliding window (a − s₀) that explains it too. */
   private rival: number | undefined;
   /** When the gate let go the call that tests the rival, and once it started, that call's start. */
@@ -207,12 +211,15 @@ export class QuotaModel {
         .map(({ at, cost }) => ({ at, took: quota === 'requests' ? 1 : cost })),
       ...(this.believed === 'token_bucket' &&
         this.perUnit(quota) !== undefined && { rate: (this.perUnit(quota) as number) / unit }),
-      ...(this.boundary !== undefined && { boundary: this.boundary }),
+      ...((this.boundary ?? this.firstRelease) !== undefined && {
+        boundary: this.boundary ?? this.firstRelease,
+      }),
       toleranceMs: unit * TOLERANCE,
       ...(this.believed !== undefined && { believed: this.believed }),
     });
     const release = sent + hint;
     if (this.believed === undefined) {
+      if (shape === 'token_bucket') this.firstRelease = release;
       const oldest = this.ledger.admitted[0]?.start;
       if (oldest !== undefined) this.firstWindow = release - oldest;
       const w = this.firstWindow;

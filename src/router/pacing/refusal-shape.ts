@@ -6,7 +6,10 @@ import type { QuotaShape } from './pacer.js';
  * as its room frees, whatever the (shared) send lag. Over the window W (the unit the provider
  * named), each shape frees room its own way:
  *
- *   fixed_window  on the window's boundary:     a ≡ φ (mod W) for a boundary φ seen before
+ *   fixed_window  on the window's boundary:     a ≡ φ (mod W) for a boundary φ seen before — or
+ *                 φ′, the a of a first 429 read as a bucket's: a fixed window explains any first
+ *                 429 (its wait ends on a boundary), so a later one the shape believed cannot
+ *                 explain, freed a whole number of windows after it, is the window's
  *   sliding       as one of the window's calls leaves it:   oldest − ε ≤ a − W ≤ t — and, before
  *                 any shape is believed (no quota seen to drop), what the window's calls answered
  *                 by a − W − g − ε took is less than the refused call's need: those calls were

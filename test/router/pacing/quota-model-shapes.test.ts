@@ -73,6 +73,23 @@ describe('QuotaModel under each quota shape', () => {
     expect(refusals.length).toBeLessThanOrEqual(3);
   });
 
+  it('reads a fixed window whose first wait was short enough for a bucket’s from a later wait that ends a whole number of windows after that first one', () => {
+    // The first window's 30 calls go by 150 ms and its boundary falls at 300 ms: the first 429's
+    // wait of 150 ms is one a bucket refilling 30 a window could give too, and is read as one.
+    // Paced as that bucket, a trial of half again runs into the window's 30, refused until a
+    // boundary — a whole number of windows after the first 429's end, where no bucket ends a wait.
+    const { model, between } = drive(
+      { rpm: 30, tpm: 1e9, windowMs: MINUTE, shape: 'fixed_window', phaseMs: 300 },
+      18_000,
+    );
+    expect(model.shape).toBe('fixed_window');
+    expect(model.windowMs).toBe(MINUTE);
+    expect(model.requests).toBe(30);
+    // Read at the trial's 429 (10.3 s): the next window's 30 from its boundary, as it gives them.
+    expect(between(12_300, 13_300)).toBe(30);
+    expect(between(13_300, 18_000)).toBe(0);
+  });
+
   it('does not learn a fixed window’s length from where its first call fell', () => {
     const { model } = drive(
       { rpm: 30, tpm: 1e9, windowMs: MINUTE, shape: 'fixed_window', phaseMs: 4_500 },
