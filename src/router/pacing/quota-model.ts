@@ -49,7 +49,8 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *             the last Ŵ — a fixed window's over its own, from a − W less the send margin
  *   trial     q windows after the last 429 and min(1, q) after the last change, the gate holding
  *             calls: back to the peak, one step up, or (a bucket's rate) half again
- *             (quota-estimates.ts). The gate wakes for it. Under a window, a call only the trial's
+ *             (quota-estimates.ts); at once when the provider reports a larger limit than before
+ *             (window-pacer.ts). The gate wakes for it. Under a window, a call only the trial's
  *             level lets go is a probe, one out at a time (a 429 comes back far sooner than an
  *             answer: a probe out three 429 round trips has passed), so a trial that fails costs
  *             one 429; any 429 within a window of it undoes it
@@ -272,6 +273,16 @@ export class QuotaModel {
     else this.read(pending, true, now);
     this.pendingRefusal = pending;
     return 'metered';
+  }
+
+  /** The provider reported a larger quota than before: the trial that asks whether it came back goes now. */
+  quotaGrew(now: number): void {
+    this.settle(now);
+    const { quota } = this;
+    const known = quota.requests !== undefined || quota.tokens !== undefined;
+    if (!known || quota.trialRunning || !quota.worthTrying(this.ledger.meanCost(), this.trialGrowth()))
+      return;
+    quota.startTrial(now, this.ledger.meanCost(), this.trialGrowth());
   }
 
   /** The earliest time a call of `estimate` prompt tokens may start without passing the quotas. */

@@ -24,11 +24,13 @@ const MARGIN = 1 / 600;
  *              window-sized): the pause and the gate answer it; else `window` or `momentary` for
  *              the limit
  *   reported   an answer's or a 429's reading of the quota (OpenAI's x-ratelimit-* headers)
- *              goes to reported-quota.ts, dated from when its call left
+ *              goes to reported-quota.ts, dated from when its call left. A reading whose limit L
+ *              is above the last one's (the key's other user stopped) asks the quota model's
+ *              question at once: its trial back to the peak goes now, not q windows after its
+ *              last change — the 429-learnt level, still the dropped one, would hold the calls the
+ *              larger L has room for
  *   openAt(e)  max(pause, the quota model's gate, the reported quota's room) for a call of e
- *              prompt tokens; while the readings are trusted (reported-quota.ts: both budgets
- *              reported, every 429 explained by its own), max(pause, the reported room) — the
- *              model still learns the shape and its window, which the room frees by
+ *              prompt tokens — the model learns the shape and its window, which the room frees by
  *   learnt     what 429s taught (the batch-size rule reads it), and beside it `reported`: the
  *              limits the readings report per minute and the shape their resets show
  *
@@ -80,7 +82,13 @@ export class WindowPacer implements Pacer {
   record(outcome: CallOutcome, now: number): RefusalReading | undefined {
     if ((outcome.kind === 'success' || outcome.kind === 'rate_limited') && outcome.reading !== undefined) {
       const sent = outcome.startedAt ?? (outcome.kind === 'success' ? now - outcome.latencyMs : now);
+      const before = this.reported.limits;
       this.reported.read(outcome.reading, sent);
+      const after = this.reported.limits;
+      const rose = (b: number | undefined, a: number | undefined) =>
+        b !== undefined && a !== undefined && a > b;
+      if (rose(before.requests, after.requests) || rose(before.tokens, after.tokens))
+        this.model.quotaGrew(now);
     }
     switch (outcome.kind) {
       case 'success': {

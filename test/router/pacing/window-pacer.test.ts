@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WindowPacer } from '../../../src/router/pacing/window-pacer.js';
+import { modelQuota, type QuotaSpec } from '../model-quota.js';
 
 /** Calls of `tokens` started through the pacer at `starts` and answered 50 ms later. */
 function admitCalls(p: WindowPacer, starts: number[], tokens = 100): void {
@@ -7,6 +8,66 @@ function admitCalls(p: WindowPacer, starts: number[], tokens = 100): void {
     p.started(s, tokens);
     p.record({ kind: 'success', latencyMs: 50, inputTokens: tokens, outputTokens: 0, startedAt: s }, s + 50);
   }
+}
+
+/**
+ * A client that always has a call waiting sends one whenever the pacer lets it (ten out at most)
+ * against a quota as OpenAI meters and reports it (model-quota.ts: x-ratelimit-* on every answer
+ * and 429), its minute 6 s; answers come 50 ms later, 429s at once. Returns when each call the
+ * quota admitted went, and when each 429 came back.
+ */
+function withHeaders(spec: QuotaSpec, untilMs: number): { admitted: number[]; refusedAt: number[] } {
+  const p = new WindowPacer({ minuteMs: spec.windowMs });
+  const provider = modelQuota(spec);
+  type Out = { start: number; answerAt: number; reading: ReturnType<typeof provider.reading> };
+  const out: (Out & { refused?: { waitMs: number; quota: 'requests' | 'tokens' } })[] = [];
+  const admitted: number[] = [];
+  const refusedAt: number[] = [];
+  let now = 0;
+  while (now < untilMs) {
+    for (const c of out.filter((x) => x.answerAt <= now)) {
+      out.splice(out.indexOf(c), 1);
+      const { start, reading, refused } = c;
+      if (refused === undefined)
+        p.record(
+          { kind: 'success', latencyMs: 50, inputTokens: 100, outputTokens: 0, reading, startedAt: start },
+          now,
+        );
+      else {
+        refusedAt.push(now);
+        const retryAfterMs = Math.ceil(refused.waitMs);
+        p.record(
+          {
+            kind: 'rate_limited',
+            retryAfterMs,
+            quota: refused.quota,
+            quotaPer: 'minute',
+            reading,
+            startedAt: start,
+          },
+          now,
+        );
+      }
+    }
+    const at = p.openAt(now, 100);
+    if (at <= now && out.length < 10) {
+      p.started(now, 100);
+      const refused = provider.refusal(now, 100);
+      if (refused === undefined) {
+        provider.admit(now, 100);
+        admitted.push(now);
+      }
+      out.push({
+        start: now,
+        answerAt: now + (refused === undefined ? 50 : 1),
+        reading: provider.reading(now),
+        ...(refused && { refused }),
+      });
+    }
+    const next = Math.min(...out.map((c) => c.answerAt), at > now ? at : now + 1);
+    now = Math.max(now + 0.5, Math.min(next, now + 50));
+  }
+  return { admitted, refusedAt };
 }
 
 const TEN = [0, 100, 200, 300, 400, 500, 600, 700, 800, 900];
@@ -138,5 +199,20 @@ describe('WindowPacer', () => {
     };
     p.record({ kind: 'rate_limited', retryAfterMs: 3_000, quota: 'tokens', reading, startedAt: 0 }, 5);
     expect(p.openAt(5, 4_000)).toBe(3_100);
+  });
+
+  it('asks at once whether a quota that dropped came back when the provider reports a larger limit than before', () => {
+    // 30 a minute of 6 s, 15 from 10 s, 30 again from 13 s. The drop is read at 12 s (15 a
+    // window); the first answer after the window's wait, at 18 s, reports 30 again: the trial back
+    // to the peak goes then, not a window after the drop was read.
+    const schedule = [
+      { atMs: 10_000, rpm: 15 },
+      { atMs: 13_000, rpm: 30 },
+    ];
+    const { admitted, refusedAt } = withHeaders({ rpm: 30, tpm: 1e9, windowMs: 6_000, schedule }, 20_000);
+    const between = (from: number, to: number) => admitted.filter((t) => t >= from && t < to).length;
+    expect(between(12_000, 13_000)).toBe(15);
+    expect(between(18_000, 19_000)).toBe(30);
+    expect(refusedAt.filter((t) => t >= 18_000)).toEqual([]);
   });
 });
