@@ -65,6 +65,10 @@ describe.concurrent.each([
         timeoutMs: 90_000,
         intervalMs: 25,
         message: `run ${kill} to write ${KILL_AFTER} records`,
+      }).catch((err: unknown) => {
+        // What the run was doing when it stalled: its last log lines.
+        run.child.kill('SIGKILL');
+        throw new Error(`${String(err)}\n${run.stderr().slice(-4000)}`);
       });
       await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 150)));
       run.child.kill('SIGKILL');
