@@ -1,4 +1,11 @@
-import type { KeyRefusal, PeerClaim, QuotaShare, QuotaUsage, SharedEstimate } from './quota-share.js';
+import {
+  LONGEST_REPORT_MS,
+  type KeyRefusal,
+  type PeerClaim,
+  type QuotaShare,
+  type QuotaUsage,
+  type SharedEstimate,
+} from './quota-share.js';
 import { newerEstimate, PeerView } from './peer-view.js';
 import { sharesOfKey, type Claimant } from './share-of-key.js';
 import { SHARE_RECORD_VERSION, type ShareRecord } from './share-record.js';
@@ -88,6 +95,10 @@ export class KeyShare implements QuotaShare {
     return [...this.peers.usages(now, windowMs)]
       .filter(([, peer]) => this.peers.isLive(peer, now))
       .map(([id, , usage]) => ({ id, usage, fraction: parts.get(id) ?? 0 }));
+  }
+
+  peersReported(at: number, windowMs: number): boolean {
+    return this.peers.reportedTo(at, windowMs, LONGEST_REPORT_MS);
   }
 
   peerRefusal(): KeyRefusal | undefined {

@@ -14,6 +14,8 @@
  *                       the live instances with demand), of what departed instances' calls leave
  *                       free of the window; 1 alone
  *   newestEstimate()    the newest quota estimate any instance on the key has published
+ *   peersReported(t, W) whether every peer's calls in (t − W, t] have been heard of (a count
+ *                       missing some is a lower bound of the key's quota, not a reading)
  *   peerRefusal()       the newest window-sized 429 another instance published: when its call
  *                       left, when the provider said room frees, the window it read
  *   peerClaims(now, W)  each live peer's usage over W with its part of the key
@@ -39,6 +41,9 @@
  * (Date.now in production); the sharing side maps peers' clocks onto it.
  */
 
+/** The longest a live instance goes between records (quota-sharing.ts: 250 ms – 1 s). */
+export const LONGEST_REPORT_MS = 1_000;
+
 /** The shape of a quota as the pacer believes it to be. */
 export type QuotaShape = 'sliding' | 'token_bucket' | 'fixed_window';
 
@@ -52,6 +57,11 @@ export interface SharedEstimate {
   tokens?: number;
   /** The shape the learner believes, when it has an opinion. */
   shape?: QuotaShape;
+  /**
+   * A lower bound, not a reading: counted while a peer's calls in the window may have gone
+   * unreported, or raised by a trial that passed. The quota may be higher; the group tries it.
+   */
+  floor?: boolean;
   /** When it was learnt (the evidence's time, not when it was published), on the caller's clock. */
   learntAt: number;
   /** The instance that learnt it (its sharing id; never an API key). */
@@ -94,6 +104,11 @@ export interface QuotaShare {
   instances(now: number): number;
   /** The newest estimate any instance on the key published (this one's own included). */
   newestEstimate(): SharedEstimate | undefined;
+  /**
+   * Whether every peer's calls in (at − windowMs, at] have been heard of: no peer went silent (dead,
+   * leaving, its next record late) within the window or a report interval before it.
+   */
+  peersReported(at: number, windowMs: number): boolean;
   /** The newest window-sized 429 another instance on the key published, if any. */
   peerRefusal(): KeyRefusal | undefined;
   /**
@@ -139,6 +154,7 @@ export const LONE_SHARE: QuotaShare = Object.freeze({
   fraction: () => 1,
   instances: () => 1,
   newestEstimate: () => undefined,
+  peersReported: () => true,
   peerRefusal: () => undefined,
   peerClaims: () => [],
   admitted: () => {},

@@ -1,6 +1,6 @@
 import { logger, type Logger } from '../../telemetry/log.js';
 import { KeyShare } from './key-share.js';
-import type { QuotaShare } from './quota-share.js';
+import { LONGEST_REPORT_MS, type QuotaShare } from './quota-share.js';
 import { decodeShareRecord, encodeShareRecord, parseRecordKey, recordKey } from './share-record.js';
 
 /**
@@ -52,7 +52,6 @@ export const SOONEST_REPORT_MS = 250;
  * otherwise meets the quota with a 429 of its own in the quarter second before it hears).
  */
 export const TICK_MS = 50;
-const LONGEST_REPORT_MS = 1_000;
 
 export class QuotaSharing {
   readonly instance: string;

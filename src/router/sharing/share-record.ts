@@ -11,7 +11,8 @@ import type { QuotaShape, SharedEstimate } from './quota-share.js';
  *   bucketMs   the width of its usage buckets
  *   usage      [ago, requests, tokens] per non-empty bucket: the bucket began at sentAt − ago
  *   waiting    the most calls waiting at its gate since its last record (its demand)
- *   estimate   its own newest quota estimate, learntAt on its clock
+ *   estimate   its own newest quota estimate, learntAt on its clock; `floor` when it is a lower
+ *              bound (a count that may miss a silent peer's calls, a trial that passed)
  *   refusal    its newest window-sized 429 of the last window, if any: the refused call left
  *              `ago` before sentAt, room frees `untilIn` after sentAt (negative: already), read
  *              over a window of `windowMs`, `tokens` when the token quota refused
@@ -97,7 +98,7 @@ function decodeRefusal(raw: unknown): RecordRefusal | undefined {
 
 function decodeEstimate(raw: unknown): SharedEstimate | undefined {
   if (!isObject(raw)) return undefined;
-  const { windowMs, requests, tokens, shape, learntAt, by } = raw;
+  const { windowMs, requests, tokens, shape, floor, learntAt, by } = raw;
   if (!isNumber(windowMs) || windowMs <= 0 || !isNumber(learntAt) || typeof by !== 'string') return undefined;
   const positive = (x: unknown): x is number => isNumber(x) && x > 0;
   if (!positive(requests) && !positive(tokens)) return undefined;
@@ -106,6 +107,7 @@ function decodeEstimate(raw: unknown): SharedEstimate | undefined {
     ...(positive(requests) && { requests }),
     ...(positive(tokens) && { tokens }),
     ...(SHAPES.includes(shape as QuotaShape) && { shape: shape as QuotaShape }),
+    ...(floor === true && { floor: true }),
     learntAt,
     by,
   };

@@ -1,4 +1,4 @@
-import type { QuotaShare, SharedEstimate } from './quota-share.js';
+import { LONGEST_REPORT_MS, type QuotaShare, type SharedEstimate } from './quota-share.js';
 import { overflowShare } from './overflow-share.js';
 import { wholeCalls } from './whole-calls.js';
 import type { CallOutcome, LearntQuota, Pacer, RefusalReading } from '../pacing/pacer.js';
@@ -231,17 +231,26 @@ export class SharedPacer implements Pacer {
    */
   private countDue(now: number): void {
     const r = this.share.peerRefusal();
-    if (r !== undefined && r.at > this.peerCounted && now >= r.at + COUNT_DELAY_MS) {
+    if (r !== undefined && r.at > this.peerCounted && this.countable(r.at, r.windowMs, now)) {
       this.peerCounted = r.at;
       const last = this.share.newestEstimate();
       if (this.shared(now, r.windowMs) && (last === undefined || last.learntAt < r.at - SAME_EVIDENCE_MS))
         this.count(r.at, r.tokens, last?.windowMs ?? r.windowMs);
     }
     const p = this.pending;
-    if (p === undefined || now < p.sent + COUNT_DELAY_MS) return;
-    this.pending = undefined;
     const w = this.share.newestEstimate()?.windowMs ?? this.inner.learnt?.windowMs;
+    if (p === undefined || !this.countable(p.sent, w ?? 0, now)) return;
+    this.pending = undefined;
     if (w !== undefined) this.count(p.sent, p.tokens, w);
+  }
+
+  /**
+   * A 429 for a call sent at `sent` is counted COUNT_DELAY_MS later once every peer's calls up to
+   * it have been heard of, or a report interval after that whatever was heard (then a lower bound).
+   */
+  private countable(sent: number, windowMs: number, now: number): boolean {
+    if (now < sent + COUNT_DELAY_MS) return false;
+    return now >= sent + COUNT_DELAY_MS + LONGEST_REPORT_MS || this.share.peersReported(sent, windowMs);
   }
 
   /** The key's estimate from a 429 for a call sent at `sent` (its window: own + peers' calls). */
@@ -249,22 +258,28 @@ export class SharedPacer implements Pacer {
     const last = this.share.newestEstimate();
     const mine = this.own.filter((c) => c.start > sent - w && c.start <= sent);
     // The peers' calls in the window lie between their buckets begun inside it (one begun before
-    // may hold calls that had left) and every bucket meeting it (it may hold calls still in).
+    // may hold calls that had left) and every bucket meeting it (it may hold calls still in) —
+    // when every peer's calls were heard of; else the window held more than either.
     const lo = this.share.peersUsage(sent, w - PEER_BUCKET_MS);
     const hi = this.share.peersUsage(sent, w);
+    const complete = this.share.peersReported(sent, w);
     const estimate: Omit<SharedEstimate, 'by'> = { windowMs: w, learntAt: sent };
     const shape = last?.shape ?? this.inner.learnt?.shape;
     if (shape !== undefined) estimate.shape = shape;
+    const floor = last?.floor === true;
+    let value: Counted;
     if (tokens) {
       const held = mine.reduce((sum, c) => sum + this.costOf(c), 0);
       if (held + hi.tokens <= 0) return;
-      estimate.tokens = Math.round(counted(held + lo.tokens, held + hi.tokens, last?.tokens));
+      value = counted(held + lo.tokens, held + hi.tokens, complete, last?.tokens, floor);
+      estimate.tokens = Math.round(value.value);
       if (last?.requests !== undefined) estimate.requests = last.requests;
     } else {
-      const n = counted(mine.length + lo.requests, mine.length + hi.requests, last?.requests);
-      estimate.requests = Math.max(1, n);
+      value = counted(mine.length + lo.requests, mine.length + hi.requests, complete, last?.requests, floor);
+      estimate.requests = Math.max(1, value.value);
       if (last?.tokens !== undefined) estimate.tokens = last.tokens;
     }
+    if (value.floor) estimate.floor = true;
     this.share.estimate(estimate);
   }
 
@@ -287,15 +302,39 @@ export class SharedPacer implements Pacer {
   }
 }
 
+interface Counted {
+  value: number;
+  /** A lower bound, not a reading (SharedEstimate.floor). */
+  floor: boolean;
+}
+
 /**
- * What a 429's count makes of the key's estimate, the window having held between lo and hi (the
- * peers' buckets at its start edge): an estimate within [lo, hi] agrees with it and stays (a 429 at
- * the window's edge, its oldest calls in a bucket half out, counted lo, lowered a right estimate of
- * 30 to 26 for good); one above hi comes down to hi; one below lo goes up to lo only when lo is
- * higher by more than RAISE_BY (the estimate was wrong, not the count); none yet: lo.
+ * What a 429's count makes of the key's estimate R̂ (`last`, a lower bound when `lastFloor`), the
+ * window having held between lo and hi (the peers' buckets at its start edge). With every peer's
+ * calls heard of (`complete`) the count is a reading:
+ *
+ *   R̂ ← hi  if R̂ > hi;   lo  if lo > (1 + RAISE_BY)·R̂, or lo > R̂ a lower bound;   else R̂
+ *
+ * (a 429 at the window's edge, its oldest calls in a bucket half out, counted lo, lowered a right
+ * estimate of 30 to 26 for good). Else — a peer went silent within the window or a report interval
+ * before it (killed, leaving, its record late) and its last calls may be missing — the window held
+ * at least lo, and the count is a lower bound that may raise R̂, never lower it:
+ *
+ *   R̂ ← lo  (a lower bound)  if lo > (1 + RAISE_BY)·R̂, or lo > R̂ a lower bound;   else R̂ as it was
+ *
+ * (a member killed at 300 ms, its last two calls never reported: the survivors' count of 28 set a
+ * key of 30 for good). None yet: lo, a lower bound unless complete.
  */
-function counted(lo: number, hi: number, last: number | undefined): number {
-  if (last === undefined) return lo;
-  if (last > hi) return hi;
-  return lo > last * (1 + RAISE_BY) ? lo : last;
+export function counted(
+  lo: number,
+  hi: number,
+  complete: boolean,
+  last: number | undefined,
+  lastFloor = false,
+): Counted {
+  if (last === undefined) return { value: lo, floor: !complete };
+  const raise = lo > last * (1 + RAISE_BY) || (lastFloor && lo > last);
+  if (!complete) return raise ? { value: lo, floor: true } : { value: last, floor: lastFloor };
+  if (last > hi) return { value: hi, floor: false };
+  return { value: raise ? lo : last, floor: false };
 }
