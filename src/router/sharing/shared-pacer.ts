@@ -1,4 +1,5 @@
 import { LONGEST_REPORT_MS, type QuotaShare, type SharedEstimate } from './quota-share.js';
+import { counted, type Counted } from './key-count.js';
 import { overflowShare } from './overflow-share.js';
 import { wholeCalls } from './whole-calls.js';
 import type { CallOutcome, LearntQuota, Pacer, RefusalReading } from '../pacing/pacer.js';
@@ -16,8 +17,6 @@ export const SEND_MARGIN = 1 / 100;
 export const RISE_DELAY_MS = 1_000;
 /** The peers' usage buckets' width: a 429's count leaves out a bucket that began before its window. */
 const PEER_BUCKET_MS = 250;
-/** A count above the key's estimate replaces it only when higher by this share (else: its edges' slack). */
-export const RAISE_BY = 0.25;
 /** An estimate learnt this close before a peer's refusal is taken to be that refusal's count (clock mapping). */
 const SAME_EVIDENCE_MS = 250;
 
@@ -44,11 +43,18 @@ interface OwnCall {
  *             sent at t — this instance's, or the newest a peer published when no estimate learnt
  *             at t − SAME_EVIDENCE_MS or later is known (the refused peer counts its own only at
  *             its next call, which its breaker holds until h has passed) — is counted
- *             COUNT_DELAY_MS later, when the peers' reports are in:
+ *             COUNT_DELAY_MS later once every peer's calls up to t were heard of
+ *             (share.peersReported), else a report interval later as it stands:
  *                 lo = own(t − Ŵ, t] + peers' buckets begun in (t − Ŵ, t]     (tokens alike)
  *                 hi = own(t − Ŵ, t] + peers' buckets meeting (t − Ŵ, t]
- *                 R̂ ← hi if R̂ > hi;  lo if lo > (1 + RAISE_BY)·R̂;  else R̂   (counted())
- *             and published: the estimate is of the whole key, not of this instance's part
+ *                 every peer heard of:  R̂ ← hi if R̂ > hi;  lo if lo > (1 + RAISE_BY)·R̂;  else R̂
+ *                 a peer silent:        R̂ ← lo if lo > (1 + RAISE_BY)·R̂;  else R̂   (never lower)
+ *             (key-count.ts; a count missing calls is a lower bound, and so is R̂ set by one:
+ *             `floor`) and published: the estimate is of the whole key, not of this instance's part
+ *   trial     shared, R̂ a lower bound learnt at t₀ ≤ t − Ŵ, the key full (own + peers + 1 > R̂),
+ *             and this instance the claimant with the smallest id (every member computes the same):
+ *                 R̂ ← R̂ + 1, a lower bound, learntAt t — published, so one call a window is tried
+ *             for the whole key; a 429 past the quota is counted, a reading, and trials stop
  *   gate      shared, a call of e prompt tokens may leave at t when the inner's pause and the
  *             newest peer refusal's (the key's common pause) are over and, with Q known, over
  *             (t − Ŵ′, t], Ŵ′ = Ŵ·(1 + SEND_MARGIN) (a call reaches the provider a little after
@@ -177,6 +183,12 @@ export class SharedPacer implements Pacer {
         wholeCalls(self, fractions, q.requests) - overflowShare(f, claims, q.requests, 1, (u) => u.requests);
       leave = Math.max(leave, mine.length + 1 - Math.max(1, Math.floor(part + 1e-9)));
       if (mine.length + peers.requests + 1 > q.requests) peersBind = true;
+      if (peersBind && this.trialDue(now, q, fractions)) {
+        // The key is full at a level that is only a lower bound, and a window has passed at it:
+        // the key's trial (one a window, by one member) raises it by a call, for everyone.
+        this.share.estimate({ ...withoutBy(q), requests: q.requests + 1, floor: true, learntAt: now });
+        return now + 1;
+      }
     }
     if (q.tokens !== undefined) {
       let held = mine.reduce((sum, c) => sum + this.costOf(c), 0);
@@ -194,6 +206,17 @@ export class SharedPacer implements Pacer {
     if (leave <= 0) return now + PEERS_RECHECK_MS;
     const ownFrees = (mine[Math.min(leave, mine.length) - 1]?.start ?? now) + w;
     return Math.min(Math.max(ownFrees, now + 1), now + RECHECK_MS);
+  }
+
+  /**
+   * The key's trial is due: its request estimate is a lower bound, learnt (or last raised) a
+   * window ago or more, and this instance is the claimant with the smallest id — every member
+   * computes the same from the same records, so one tries for the whole key.
+   */
+  private trialDue(now: number, q: SharedEstimate, claims: { id: string; fraction: number }[]): boolean {
+    if (q.floor !== true || q.requests === undefined || now < q.learntAt + q.windowMs) return false;
+    const self = this.share.self ?? '';
+    return claims.every((c) => c.id === self || c.fraction <= 0 || self < c.id);
   }
 
   /**
@@ -302,39 +325,7 @@ export class SharedPacer implements Pacer {
   }
 }
 
-interface Counted {
-  value: number;
-  /** A lower bound, not a reading (SharedEstimate.floor). */
-  floor: boolean;
-}
-
-/**
- * What a 429's count makes of the key's estimate R̂ (`last`, a lower bound when `lastFloor`), the
- * window having held between lo and hi (the peers' buckets at its start edge). With every peer's
- * calls heard of (`complete`) the count is a reading:
- *
- *   R̂ ← hi  if R̂ > hi;   lo  if lo > (1 + RAISE_BY)·R̂, or lo > R̂ a lower bound;   else R̂
- *
- * (a 429 at the window's edge, its oldest calls in a bucket half out, counted lo, lowered a right
- * estimate of 30 to 26 for good). Else — a peer went silent within the window or a report interval
- * before it (killed, leaving, its record late) and its last calls may be missing — the window held
- * at least lo, and the count is a lower bound that may raise R̂, never lower it:
- *
- *   R̂ ← lo  (a lower bound)  if lo > (1 + RAISE_BY)·R̂, or lo > R̂ a lower bound;   else R̂ as it was
- *
- * (a member killed at 300 ms, its last two calls never reported: the survivors' count of 28 set a
- * key of 30 for good). None yet: lo, a lower bound unless complete.
- */
-export function counted(
-  lo: number,
-  hi: number,
-  complete: boolean,
-  last: number | undefined,
-  lastFloor = false,
-): Counted {
-  if (last === undefined) return { value: lo, floor: !complete };
-  const raise = lo > last * (1 + RAISE_BY) || (lastFloor && lo > last);
-  if (!complete) return raise ? { value: lo, floor: true } : { value: last, floor: lastFloor };
-  if (last > hi) return { value: hi, floor: false };
-  return { value: raise ? lo : last, floor: false };
+function withoutBy(e: SharedEstimate): Omit<SharedEstimate, 'by'> {
+  const { by: _by, ...rest } = e;
+  return rest;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ORIGIN_LIMITS, R, simulate, W, type Run } from './shared-key-sim.js';
+import { ORIGIN_LIMITS, R, SESSION, simulate, W, type Run } from './shared-key-sim.js';
 
 /**
  * Instances that meet an unknown key together, each with the origin's limit (start 3, +1 per
@@ -44,14 +44,27 @@ describe('instances on one key while its quota is unknown', () => {
     expect(alone.refusedAt).toEqual(whole.refusedAt);
   });
 
-  it('keep one instance’s cold-start 429s when a member dies before the quota is known', () => {
+  it('keep one instance’s cold-start 429s when a member dies before the quota is known, and find the whole quota within the session timeout plus two windows', () => {
     // Killed at 300 ms, silent from then: the others hold it live for the session timeout. The key
-    // is counted while its last calls were unreported, a call or two low, and shared the count is
-    // not probed upwards (docs/quota.md, "Not yet"): the survivors run at 28 of 30.
-    const run = simulate(['a', 'b', 'c'], UNTIL, { c: { killAt: 300 } }, ORIGIN_LIMITS);
+    // is counted while its last calls were unreported, a call or two low: a lower bound, which one
+    // member tries a call higher each window (before: the survivors ran at 28 of 30 for good). The
+    // trial past the quota costs one 429.
+    const killAt = 300;
+    const run = simulate(['a', 'b', 'c'], UNTIL, { c: { killAt } }, ORIGIN_LIMITS);
     report('one killed at 300 ms', run);
     expect(coldRefusals(run)).toBeLessThanOrEqual(coldRefusals(alone) + 1);
-    expect(run.refusedAt.filter((t) => t > W)).toEqual([]);
-    expect(efficiency(run)).toBeGreaterThanOrEqual(0.93);
+    expect(run.refusedAt.filter((t) => t > W).length).toBeLessThanOrEqual(1);
+    // The windows of the clock (as the calls burst at their starts) from the session timeout plus
+    // two windows on: each holds the whole quota.
+    const first = Math.ceil((killAt + SESSION + 2 * W) / W);
+    const windows = Array.from(
+      { length: UNTIL / W - first },
+      (_, k) => run.accepted.filter((t) => t > (first + k) * W - 1 && t <= (first + k + 1) * W - 1).length,
+    );
+    console.log(
+      `cold start, one killed at 300 ms: calls per window from ${first * W} ms ${windows.join(' ')}`,
+    );
+    expect(windows).toEqual(windows.map(() => R));
+    expect([...run.estimates.values()]).toEqual([R, R]);
   });
 });

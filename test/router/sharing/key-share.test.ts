@@ -267,4 +267,17 @@ describe('KeyShare', () => {
     a.heard('c', undefined, 400, false);
     expect(a.peerClaims(500, 10_000).map((c) => c.usage.requests)).toEqual([0]);
   });
+  it('tells whether every peer’s calls up to a moment were heard of: not while a peer is silent since before it', () => {
+    const [a, b] = [share('a'), share('b')];
+    b.admitted(1_000, 100);
+    a.heard('b', b.report(1_000), 1_000, false);
+    // b heard at 1 000 ms and silent since: its calls after its record are unknown to a.
+    expect(a.peersReported(900, 10_000)).toBe(true);
+    expect(a.peersReported(1_500, 10_000)).toBe(false);
+    a.heard('b', b.report(2_000), 2_000, false);
+    expect(a.peersReported(1_500, 10_000)).toBe(true);
+    // Silent since before the window and a report interval: it did nothing in the window.
+    expect(a.peersReported(13_500, 10_000)).toBe(true);
+    expect(a.peersReported(12_500, 10_000)).toBe(false);
+  });
 });

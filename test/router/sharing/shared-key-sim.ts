@@ -61,6 +61,8 @@ export interface Run {
   refusedAt: number[];
   byInstance: Map<string, number[]>;
   refusedBy: Map<string, number[]>;
+  /** The key's requests per window as each instance saw it at the end (live ones only). */
+  estimates: Map<string, number | undefined>;
 }
 
 export function simulate(
@@ -120,6 +122,7 @@ export function simulate(
     refusedAt: [],
     byInstance: new Map(ids.map((id) => [id, []])),
     refusedBy: new Map(ids.map((id) => [id, []])),
+    estimates: new Map(),
   };
 
   for (let t = 0; t <= until; t += STEP) {
@@ -177,5 +180,7 @@ export function simulate(
       }
     }
   }
+  for (const inst of instances)
+    if (inst.alive) run.estimates.set(inst.id, inst.share.newestEstimate()?.requests);
   return run;
 }

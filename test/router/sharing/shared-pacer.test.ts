@@ -57,6 +57,26 @@ describe('SharedPacer: instances on one key, learning its quota together', () =>
     expectFewRefusals(run);
   });
 
+  it('keep the key’s estimate when a killed member’s last calls were never reported, and fill it again', () => {
+    // The quota known to all; c is killed 10 ms after its first calls of the third window, before
+    // its next record. Its unreported calls cost the survivors a 429 once it departs; counted
+    // without them, that window held 26 or 28 and lowered the key for good (26 a window after).
+    const known = { a: { known: true }, b: { known: true }, c: { known: true } };
+    const calls = simulate(['a', 'b', 'c'], 3 * W, known).byInstance.get('c') ?? [];
+    const killAt = (calls.find((t) => t > 2 * W) ?? 2 * W) + 10;
+    const run = simulate(['a', 'b', 'c'], 9 * W, { ...known, c: { known: true, killAt } });
+    const first = Math.ceil((killAt + SESSION + 2 * W) / W);
+    const windows = Array.from({ length: 9 - first }, (_, k) =>
+      between(run.accepted, (first + k) * W - 1, (first + k + 1) * W - 1),
+    );
+    console.log(
+      `shared pacer, killed unreported at ${killAt} ms: ${run.refused} 429s at ${run.refusedAt.join(', ')} ms, estimates ${[...run.estimates.values()].join(', ')}, calls per window from ${first * W} ms ${windows.join(' ')}`,
+    );
+    expect([...run.estimates.values()]).toEqual([R, R]);
+    expect(windows).toEqual(windows.map(() => R));
+    expect(run.refused).toBeLessThanOrEqual(CONCURRENCY);
+  });
+
   it('finish uneven backlogs as fast as the key allows, the room of a finished one going to the others', () => {
     // 270 calls, nine windows' worth, split 45/90/135, the quota known to all from the start: the
     // first backlog ends in the fifth window, the second in the eighth. Every window until the

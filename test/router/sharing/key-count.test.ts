@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { WindowPacer } from '../../../src/router/pacing/window-pacer.js';
+import { LONE_SHARE, type QuotaShare, type SharedEstimate } from '../../../src/router/sharing/quota-share.js';
+import { counted, RAISE_BY } from '../../../src/router/sharing/key-count.js';
+import { SharedPacer } from '../../../src/router/sharing/shared-pacer.js';
+
+describe('a 429’s count of the key', () => {
+  it('lowers the estimate to the window’s count when every peer’s calls were heard of', () => {
+    expect(counted(26, 28, true, 30)).toEqual({ value: 28, floor: false });
+  });
+
+  it('never lowers the estimate when a peer’s last calls may be missing: it is a lower bound', () => {
+    expect(counted(26, 28, false, 30)).toEqual({ value: 30, floor: false });
+    expect(counted(26, 28, false, 30, true)).toEqual({ value: 30, floor: true });
+  });
+
+  it('sets a first estimate from a count missing calls as a lower bound, which a reading replaces', () => {
+    expect(counted(28, 28, false, undefined)).toEqual({ value: 28, floor: true });
+    expect(counted(30, 30, true, 28, true)).toEqual({ value: 30, floor: false });
+  });
+
+  it('raises a reading only by more than its edges’ slack, a lower bound by any higher count', () => {
+    expect(counted(33, 34, true, 30)).toEqual({ value: 30, floor: false });
+    expect(counted(Math.floor(30 * (1 + RAISE_BY)) + 1, 40, false, 30)).toEqual({ value: 38, floor: true });
+    expect(counted(29, 29, false, 28, true)).toEqual({ value: 29, floor: true });
+  });
+});
+
+/** A key of `self` and one peer `other`, both with a backlog, full at the estimate. */
+function keyOf(self: string, other: string, e: SharedEstimate) {
+  const published: Omit<SharedEstimate, 'by'>[] = [];
+  const share: QuotaShare = {
+    ...LONE_SHARE,
+    self,
+    instances: () => 2,
+    fraction: () => 0.5,
+    newestEstimate: () => e,
+    peersUsage: () => ({ requests: e.requests ?? 0, tokens: 0 }),
+    peerClaims: () => [{ id: other, fraction: 0.5, usage: { requests: e.requests ?? 0, tokens: 0 } }],
+    estimate: (x) => published.push(x),
+  };
+  return { pacer: new SharedPacer(new WindowPacer(), share), published };
+}
+
+describe('the key’s trial', () => {
+  const floor: SharedEstimate = { windowMs: 10_000, requests: 28, floor: true, learntAt: 0, by: 'b' };
+
+  it('raises a lower bound by one call once a window has passed at it, tried by the claimant with the smallest id', () => {
+    const a = keyOf('a', 'b', floor);
+    a.pacer.openAt(10_000, 100);
+    expect(a.published).toEqual([{ windowMs: 10_000, requests: 29, floor: true, learntAt: 10_000 }]);
+    const b = keyOf('b', 'a', floor);
+    b.pacer.openAt(10_000, 100);
+    expect(b.published).toEqual([]);
+  });
+
+  it('waits a window after the level was learnt, and never tries a reading', () => {
+    const early = keyOf('a', 'b', floor);
+    early.pacer.openAt(9_999, 100);
+    expect(early.published).toEqual([]);
+    const read = keyOf('a', 'b', { ...floor, floor: false });
+    read.pacer.openAt(20_000, 100);
+    expect(read.published).toEqual([]);
+  });
+});
