@@ -97,8 +97,8 @@ export class KeyShare implements QuotaShare {
       .map(([id, , usage]) => ({ id, usage, fraction: parts.get(id) ?? 0 }));
   }
 
-  peersReported(at: number, windowMs: number): boolean {
-    return this.peers.reportedTo(at, windowMs, LONGEST_REPORT_MS);
+  silentUntil(at: number, windowMs: number): number | undefined {
+    return this.peers.silentUntil(at, windowMs, LONGEST_REPORT_MS);
   }
 
   peerRefusal(): KeyRefusal | undefined {

@@ -14,8 +14,8 @@ import { sumOverlap, type SpanBucket } from './usage-buckets.js';
  *   usage    Σ over peers (live or departed) of their buckets meeting (now − W, now]
  *            (usage-buckets.ts): a departed peer's calls count until they leave the window, then
  *            the peer is forgotten — all but its estimate
- *   reported every peer's calls in (at − W, at] were heard of: each peer heard at h ≥ at, or at
- *            h ≤ at − W − I (I: the longest report interval)
+ *   silent   every peer's calls in (at − W, at] were heard of when each was heard at h ≥ at, or at
+ *            h ≤ at − W − I (I: the longest report interval); else max(h + I) of the others
  *   newest   the estimate with the latest mapped learntAt among the peers' last ones, departed
  *            peers' included (ties: the smaller instance id); the refusal with the latest mapped
  *            `at` likewise (at = h − ago, until = h + untilIn)
@@ -93,16 +93,19 @@ export class PeerView {
   }
 
   /**
-   * Whether every peer's calls in (at − W, at] are in what was heard of it: each peer was heard at
-   * or after `at` (its record then holds its calls up to `at`), or last heard at or before
+   * Undefined when every peer's calls in (at − W, at] are in what was heard of it: each peer was
+   * heard at or after `at` (its record then holds its calls up to `at`), or last heard at or before
    * at − W − I, I the longest report interval (silent since, it was gone before the window began).
-   * A peer heard within the window or the interval before it and silent since (dead, leaving, or
-   * its next record still on its way) may have made calls no one heard of.
+   * Else the latest h + I of the peers heard within the window or the interval before it and silent
+   * since (dead, leaving, or the next record still on its way): by then they made every call no one
+   * heard of.
    */
-  reportedTo(at: number, windowMs: number, intervalMs: number): boolean {
+  silentUntil(at: number, windowMs: number, intervalMs: number): number | undefined {
+    let until: number | undefined;
     for (const peer of this.peers.values())
-      if (peer.heardAt < at && peer.heardAt > at - windowMs - intervalMs) return false;
-    return true;
+      if (peer.heardAt < at && peer.heardAt > at - windowMs - intervalMs)
+        until = Math.max(until ?? Number.NEGATIVE_INFINITY, peer.heardAt + intervalMs);
+    return until;
   }
 
   newestEstimate(): SharedEstimate | undefined {

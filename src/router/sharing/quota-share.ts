@@ -14,8 +14,9 @@
  *                       the live instances with demand), of what departed instances' calls leave
  *                       free of the window; 1 alone
  *   newestEstimate()    the newest quota estimate any instance on the key has published
- *   peersReported(t, W) whether every peer's calls in (t − W, t] have been heard of (a count
- *                       missing some is a lower bound of the key's quota, not a reading)
+ *   silentUntil(t, W)   undefined when every peer's calls in (t − W, t] have been heard of; else
+ *                       the latest a silent peer's unheard calls can have been made (a count
+ *                       missing them is a lower bound of the key's quota, not a reading)
  *   peerRefusal()       the newest window-sized 429 another instance published: when its call
  *                       left, when the provider said room frees, the window it read
  *   peerClaims(now, W)  each live peer's usage over W with its part of the key
@@ -105,10 +106,11 @@ export interface QuotaShare {
   /** The newest estimate any instance on the key published (this one's own included). */
   newestEstimate(): SharedEstimate | undefined;
   /**
-   * Whether every peer's calls in (at − windowMs, at] have been heard of: no peer went silent (dead,
-   * leaving, its next record late) within the window or a report interval before it.
+   * Undefined when every peer's calls in (at − windowMs, at] have been heard of; else a peer went
+   * silent (dead, leaving, its next record late) within the window or a report interval before it,
+   * and this is the latest its calls no one heard of can have been made.
    */
-  peersReported(at: number, windowMs: number): boolean;
+  silentUntil(at: number, windowMs: number): number | undefined;
   /** The newest window-sized 429 another instance on the key published, if any. */
   peerRefusal(): KeyRefusal | undefined;
   /**
@@ -154,7 +156,7 @@ export const LONE_SHARE: QuotaShare = Object.freeze({
   fraction: () => 1,
   instances: () => 1,
   newestEstimate: () => undefined,
-  peersReported: () => true,
+  silentUntil: () => undefined,
   peerRefusal: () => undefined,
   peerClaims: () => [],
   admitted: () => {},

@@ -1,4 +1,4 @@
-import { LONGEST_REPORT_MS, type QuotaShare, type SharedEstimate } from './quota-share.js';
+import { LONGEST_REPORT_MS, type QuotaShare, type QuotaUsage, type SharedEstimate } from './quota-share.js';
 import { counted, type Counted } from './key-count.js';
 import { overflowShare } from './overflow-share.js';
 import { wholeCalls } from './whole-calls.js';
@@ -40,17 +40,21 @@ interface OwnCall {
  *             knows it
  *   estimate  Q = the key's newest estimate (share.newestEstimate(): this instance's or a peer's,
  *             adopted by a joiner before its first call). Shared, a window-sized 429 for a call
- *             sent at t — this instance's, or the newest a peer published when no estimate learnt
- *             at t − SAME_EVIDENCE_MS or later is known (the refused peer counts its own only at
- *             its next call, which its breaker holds until h has passed) — is counted
+ *             sent at t — this instance's, or the newest a peer published (its count published
+ *             only when no estimate learnt at t − SAME_EVIDENCE_MS or later is known: the refused
+ *             peer counts its own only at its next call, which its breaker holds until h has
+ *             passed) — is counted
  *             COUNT_DELAY_MS later once every peer's calls up to t were heard of
- *             (share.peersReported), else a report interval later as it stands:
+ *             (share.silentUntil), else a report interval later as it stands:
  *                 lo = own(t − Ŵ, t] + peers' buckets begun in (t − Ŵ, t]     (tokens alike)
  *                 hi = own(t − Ŵ, t] + peers' buckets meeting (t − Ŵ, t]
  *                 every peer heard of:  R̂ ← hi if R̂ > hi;  lo if lo > (1 + RAISE_BY)·R̂;  else R̂
  *                 a peer silent:        R̂ ← lo if lo > (1 + RAISE_BY)·R̂;  else R̂   (never lower)
  *             (key-count.ts; a count missing calls is a lower bound, and so is R̂ set by one:
  *             `floor`) and published: the estimate is of the whole key, not of this instance's part
+ *   unheard   a count missing calls that kept R̂ above it found U = R̂ − hi calls no one heard of,
+ *             made by s = share.silentUntil(t, Ŵ): until s + Ŵ they count with the peers' usage,
+ *             and each part gives up its share of them, U·f / (f + Σ f_peers)
  *   trial     shared, R̂ a lower bound learnt at t₀ ≤ t − Ŵ, the key full (own + peers + 1 > R̂),
  *             and this instance the claimant with the smallest id (every member computes the same):
  *                 R̂ ← R̂ + 1, a lower bound, learntAt t — published, so one call a window is tried
@@ -60,8 +64,8 @@ interface OwnCall {
  *             (t − Ŵ′, t], Ŵ′ = Ŵ·(1 + SEND_MARGIN) (a call reaches the provider a little after
  *             the gate let it go, and leaves its window as late), with f the least fraction of
  *             the last RISE_DELAY_MS and cut what peers over their parts take (overflow-share.ts),
- *                 own + 1 ≤ max(1, ⌊whole(f·R̂) − cut⌋)   and   own + peers + 1 ≤ R̂
- *                 own + k·e ≤ max(k·e, f·T̂ − cut)   and   own + peers + k·e ≤ T̂
+ *                 own + 1 ≤ max(1, ⌊whole(f·R̂) − cut − U·f/Σf⌋)   and   own + peers + U + 1 ≤ R̂
+ *                 own + k·e ≤ max(k·e, f·T̂ − cut − U·f/Σf)   and   own + peers + U + k·e ≤ T̂
  *             (k: reported tokens per estimated token; whole(f·R̂): f·R̂ in whole calls, the
  *             parts' remainders going to the largest, whole-calls.ts); held, it is asked again when enough of
  *             its own calls leave (t − Ŵ′) — within RECHECK_MS — or within PEERS_RECHECK_MS when
@@ -76,6 +80,8 @@ export class SharedPacer implements Pacer {
   private estimated = 0;
   private published = '';
   private pending: { sent: number; tokens: boolean } | undefined;
+  /** Calls of silent peers a count found the key held, no one having heard of them, and until when. */
+  private unheard: (QuotaUsage & { until: number }) | undefined;
   /** The latest `at` of a peer's refusal this instance has dealt with (counted, or found counted). */
   private peerCounted = Number.NEGATIVE_INFINITY;
   /** This instance's fraction as the share gave it over the last RISE_DELAY_MS, oldest first. */
@@ -168,10 +174,13 @@ export class SharedPacer implements Pacer {
     // and the peers' alike (a 429's count stays over Ŵ: a call counted there was in the window).
     const w = q.windowMs * (1 + SEND_MARGIN);
     const f = this.fraction(now);
-    const peers = this.share.peersUsage(now, w);
+    const peers = this.peersIn(now, w);
     const claims = this.share.peerClaims(now, w);
     const mine = this.own.filter((c) => c.start > now - w);
     const need = this.k * tokens;
+    // Calls no one heard of take room from every part, in proportion (as a peer's overflow does).
+    const unheard = this.unheard !== undefined && now < this.unheard.until ? this.unheard : undefined;
+    const ofUnheard = f / (f + claims.reduce((sum, c) => sum + c.fraction, 0));
     // How many of this instance's oldest calls in the window must leave first (0: it may go).
     let leave = 0;
     let peersBind = false;
@@ -180,7 +189,9 @@ export class SharedPacer implements Pacer {
       const self = this.share.self ?? '';
       const fractions = [{ id: self, fraction: f }, ...claims.filter((c) => c.id !== self)];
       const part =
-        wholeCalls(self, fractions, q.requests) - overflowShare(f, claims, q.requests, 1, (u) => u.requests);
+        wholeCalls(self, fractions, q.requests) -
+        overflowShare(f, claims, q.requests, 1, (u) => u.requests) -
+        (unheard?.requests ?? 0) * ofUnheard;
       leave = Math.max(leave, mine.length + 1 - Math.max(1, Math.floor(part + 1e-9)));
       if (mine.length + peers.requests + 1 > q.requests) peersBind = true;
       if (peersBind && this.trialDue(now, q, fractions)) {
@@ -194,7 +205,7 @@ export class SharedPacer implements Pacer {
       let held = mine.reduce((sum, c) => sum + this.costOf(c), 0);
       let n = 0;
       const over = overflowShare(f, claims, q.tokens, need, (u) => u.tokens);
-      const cap = Math.max(need, f * q.tokens - over);
+      const cap = Math.max(need, f * q.tokens - over - (unheard?.tokens ?? 0) * ofUnheard);
       while (held + need > cap && n < mine.length) {
         held -= this.costOf(mine[n] as OwnCall);
         n += 1;
@@ -257,8 +268,9 @@ export class SharedPacer implements Pacer {
     if (r !== undefined && r.at > this.peerCounted && this.countable(r.at, r.windowMs, now)) {
       this.peerCounted = r.at;
       const last = this.share.newestEstimate();
-      if (this.shared(now, r.windowMs) && (last === undefined || last.learntAt < r.at - SAME_EVIDENCE_MS))
-        this.count(r.at, r.tokens, last?.windowMs ?? r.windowMs);
+      // Counted here too when the peer's count is known already, for the calls no one heard of.
+      const known = last !== undefined && last.learntAt >= r.at - SAME_EVIDENCE_MS;
+      if (this.shared(now, r.windowMs)) this.count(r.at, r.tokens, last?.windowMs ?? r.windowMs, !known);
     }
     const p = this.pending;
     const w = this.share.newestEstimate()?.windowMs ?? this.inner.learnt?.windowMs;
@@ -273,11 +285,12 @@ export class SharedPacer implements Pacer {
    */
   private countable(sent: number, windowMs: number, now: number): boolean {
     if (now < sent + COUNT_DELAY_MS) return false;
-    return now >= sent + COUNT_DELAY_MS + LONGEST_REPORT_MS || this.share.peersReported(sent, windowMs);
+    if (now >= sent + COUNT_DELAY_MS + LONGEST_REPORT_MS) return true;
+    return this.share.silentUntil(sent, windowMs) === undefined;
   }
 
   /** The key's estimate from a 429 for a call sent at `sent` (its window: own + peers' calls). */
-  private count(sent: number, tokens: boolean, w: number): void {
+  private count(sent: number, tokens: boolean, w: number, publish = true): void {
     const last = this.share.newestEstimate();
     const mine = this.own.filter((c) => c.start > sent - w && c.start <= sent);
     // The peers' calls in the window lie between their buckets begun inside it (one begun before
@@ -285,7 +298,8 @@ export class SharedPacer implements Pacer {
     // when every peer's calls were heard of; else the window held more than either.
     const lo = this.share.peersUsage(sent, w - PEER_BUCKET_MS);
     const hi = this.share.peersUsage(sent, w);
-    const complete = this.share.peersReported(sent, w);
+    const silent = this.share.silentUntil(sent, w);
+    const complete = silent === undefined;
     const estimate: Omit<SharedEstimate, 'by'> = { windowMs: w, learntAt: sent };
     const shape = last?.shape ?? this.inner.learnt?.shape;
     if (shape !== undefined) estimate.shape = shape;
@@ -296,14 +310,34 @@ export class SharedPacer implements Pacer {
       if (held + hi.tokens <= 0) return;
       value = counted(held + lo.tokens, held + hi.tokens, complete, last?.tokens, floor);
       estimate.tokens = Math.round(value.value);
+      if (silent !== undefined) this.unheardOf(silent + w, 0, value.value - held - hi.tokens);
       if (last?.requests !== undefined) estimate.requests = last.requests;
     } else {
       value = counted(mine.length + lo.requests, mine.length + hi.requests, complete, last?.requests, floor);
       estimate.requests = Math.max(1, value.value);
+      if (silent !== undefined) this.unheardOf(silent + w, value.value - mine.length - hi.requests, 0);
       if (last?.tokens !== undefined) estimate.tokens = last.tokens;
     }
     if (value.floor) estimate.floor = true;
-    this.share.estimate(estimate);
+    if (publish) this.share.estimate(estimate);
+  }
+
+  /**
+   * A count that missed a silent peer's calls and kept an estimate above it: the shortfall is
+   * calls the key held that no one heard of, made before the silent peer's last possible record,
+   * so in the window until `until` at most — counted with the peers' usage till then.
+   */
+  private unheardOf(until: number, requests: number, tokens: number): void {
+    if (requests <= 0 && tokens <= 0) return;
+    this.unheard = { until, requests: Math.max(0, requests), tokens: Math.max(0, tokens) };
+  }
+
+  /** The peers' usage over (now − w, now], with calls a count found unheard of while they may be in it. */
+  private peersIn(now: number, w: number): QuotaUsage {
+    const usage = this.share.peersUsage(now, w);
+    const u = this.unheard;
+    if (u === undefined || now >= u.until) return usage;
+    return { requests: usage.requests + u.requests, tokens: usage.tokens + u.tokens };
   }
 
   /** Alone, what the inner pacer learnt is the key's estimate: published when it changes. */

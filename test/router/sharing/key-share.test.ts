@@ -272,12 +272,12 @@ describe('KeyShare', () => {
     b.admitted(1_000, 100);
     a.heard('b', b.report(1_000), 1_000, false);
     // b heard at 1 000 ms and silent since: its calls after its record are unknown to a.
-    expect(a.peersReported(900, 10_000)).toBe(true);
-    expect(a.peersReported(1_500, 10_000)).toBe(false);
+    expect(a.silentUntil(900, 10_000)).toBeUndefined();
+    expect(a.silentUntil(1_500, 10_000)).toBe(2_000);
     a.heard('b', b.report(2_000), 2_000, false);
-    expect(a.peersReported(1_500, 10_000)).toBe(true);
+    expect(a.silentUntil(1_500, 10_000)).toBeUndefined();
     // Silent since before the window and a report interval: it did nothing in the window.
-    expect(a.peersReported(13_500, 10_000)).toBe(true);
-    expect(a.peersReported(12_500, 10_000)).toBe(false);
+    expect(a.silentUntil(13_500, 10_000)).toBeUndefined();
+    expect(a.silentUntil(12_500, 10_000)).toBe(3_000);
   });
 });

@@ -77,6 +77,23 @@ describe('SharedPacer: instances on one key, learning its quota together', () =>
     expect(run.refused).toBeLessThanOrEqual(CONCURRENCY);
   });
 
+  it('pay once for a killed member’s unreported calls: the count that missed them keeps them in the window', () => {
+    // c killed 10 ms after its second burst of the third window, four calls no record told of.
+    // They are refused once; counted as calls no one heard of until they must have left, they
+    // are not refused again (before: 3 more 429s three seconds later, when the survivors' parts
+    // grew back as c's reported calls left the window while its unreported ones were still in).
+    const known = { a: { known: true }, b: { known: true }, c: { known: true } };
+    const calls = simulate(['a', 'b', 'c'], 3 * W, known).byInstance.get('c') ?? [];
+    const second = [...new Set(calls.filter((t) => t > 2 * W))][1] ?? 2 * W;
+    const run = simulate(['a', 'b', 'c'], 9 * W, { ...known, c: { known: true, killAt: second + 10 } });
+    console.log(
+      `shared pacer, killed after a second burst at ${second + 10} ms: ${run.refused} 429s at ${run.refusedAt.join(', ')} ms`,
+    );
+    expect(new Set(run.refusedAt).size).toBe(1);
+    expect(run.refused).toBeLessThanOrEqual(CONCURRENCY);
+    expect([...run.estimates.values()]).toEqual([R, R]);
+  });
+
   it('finish uneven backlogs as fast as the key allows, the room of a finished one going to the others', () => {
     // 270 calls, nine windows' worth, split 45/90/135, the quota known to all from the start: the
     // first backlog ends in the fifth window, the second in the eighth. Every window until the
