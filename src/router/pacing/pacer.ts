@@ -80,6 +80,12 @@ export interface Pacer {
   readonly learnt: LearntQuota | undefined;
   /** The earliest time a call whose prompt is about `tokens` tokens may start (≤ now: at once). */
   openAt(now: number, tokens: number): number;
+  /**
+   * The part of openAt that the provider's own report of its quota sets (OpenAI's headers: what
+   * remains on the key, whoever spent it), for a pacer that meters the key otherwise (sharing); 0
+   * with no report. Pacers that read no reports leave it out.
+   */
+  reportedOpenAt?(now: number, tokens: number): number;
   /** A call of about `tokens` starts now; its outcome will come through record(). */
   started(now: number, tokens: number): void;
   /** Hears what became of a call; for a 429, says how the limit should read it. */

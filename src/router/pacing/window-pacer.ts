@@ -68,11 +68,13 @@ export class WindowPacer implements Pacer {
   }
 
   openAt(now: number, tokens: number): number {
-    const model = this.model.openAt(now, tokens);
+    return Math.max(this.pause, this.model.openAt(now, tokens), this.reportedOpenAt(now, tokens));
+  }
+
+  reportedOpenAt(now: number, tokens: number): number {
     const { shape, windowMs } = this.model;
     const believed = { shape, windowMs };
-    const reported = this.reported.openAt(this.model.calls, now, tokens, this.minuteMs * MARGIN, believed);
-    return Math.max(this.pause, model, reported);
+    return this.reported.openAt(this.model.calls, now, tokens, this.minuteMs * MARGIN, believed);
   }
 
   started(now: number, tokens: number): void {

@@ -69,7 +69,8 @@ interface OwnCall {
  *             (k: reported tokens per estimated token; whole(f·R̂): f·R̂ in whole calls, the
  *             parts' remainders going to the largest, whole-calls.ts); held, it is asked again when enough of
  *             its own calls leave (t − Ŵ′) — within RECHECK_MS — or within PEERS_RECHECK_MS when
- *             only the peers' usage binds
+ *             only the peers' usage binds; and, where the provider reports what the key has left
+ *             (OpenAI's headers, inner.reportedOpenAt), never before that room holds the call
  *
  * Own calls are counted from the gate's start until the provider refuses them (a 429 is not
  * counted); a call that failed otherwise stays counted (the provider may have counted it).
@@ -106,6 +107,8 @@ export class SharedPacer implements Pacer {
     if (q.requests !== undefined) quota.requests = q.requests;
     if (q.tokens !== undefined) quota.tokens = q.tokens;
     if (q.shape !== undefined) quota.shape = q.shape;
+    const reported = this.inner.learnt?.reported;
+    if (reported !== undefined) quota.reported = reported;
     return quota;
   }
 
@@ -117,7 +120,9 @@ export class SharedPacer implements Pacer {
     // A peer's window-sized 429 says the key is full until its hint passes: for everyone on it.
     const keyPause = this.share.peerRefusal()?.until ?? 0;
     if (q === undefined) return Math.max(keyPause, this.inner.openAt(now, tokens));
-    return Math.max(this.inner.pausedUntil, keyPause, this.gate(now, tokens, q));
+    // What the provider reports the key has left counts every user's calls: it holds ours too.
+    const reported = this.inner.reportedOpenAt?.(now, tokens) ?? 0;
+    return Math.max(this.inner.pausedUntil, keyPause, this.gate(now, tokens, q), reported);
   }
 
   started(now: number, tokens: number): void {

@@ -63,3 +63,29 @@ describe('the key’s trial', () => {
     expect(read.published).toEqual([]);
   });
 });
+
+describe('a shared key the provider reports on', () => {
+  it('holds a call until the room the provider reports holds it, as the lone pacer does, and shows the reported quota', () => {
+    const e: SharedEstimate = { windowMs: 60_000, tokens: 60_000, learntAt: 0, by: 'b' };
+    const { pacer } = keyOf('a', 'b', { ...e });
+    pacer.openAt(0, 1_000);
+    pacer.started(0, 1_000);
+    // The key has 2 000 tokens left after this call (the peer spent the rest): a bucket of 60 000 a
+    // minute refills a token a millisecond, so 5 000 wait for 3 000 more (and the send margin's 100).
+    const reading = {
+      requests: { limit: 500, remaining: 499, resetMs: 120 },
+      tokens: { limit: 60_000, remaining: 2_000, resetMs: 58_000 },
+    };
+    pacer.record(
+      { kind: 'success', latencyMs: 50, inputTokens: 1_000, outputTokens: 0, reading, startedAt: 0 },
+      50,
+    );
+    expect(pacer.openAt(50, 5_000)).toBeGreaterThanOrEqual(3_100);
+    expect(pacer.learnt?.reported).toEqual({
+      windowMs: 60_000,
+      requests: 500,
+      tokens: 60_000,
+      shape: 'token_bucket',
+    });
+  });
+});
