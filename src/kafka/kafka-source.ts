@@ -375,6 +375,8 @@ export class KafkaSource {
         () => {
           this.pauses.release(partitions);
           this.syncPauses();
+          // The fetch of these partitions may start now: said, so a stall after it shows where it is.
+          log.info({ topic: this.opts.topic, partitions }, 'partitions released after restore');
         },
         (err: unknown) => {
           if (!this.closing.signal.aborted) this.subscriber?.error(err);
