@@ -4,7 +4,7 @@ import { editPages } from '../../src/gen/edit-space.js';
 import { generateSpace } from '../../src/gen/generate-space.js';
 import { seededRandom } from '../../src/gen/random.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
-import { produceMessages, uniqueTopic } from '../support/kafka.js';
+import { committedOffsets, endOffsets, produceMessages, uniqueTopic } from '../support/kafka.js';
 import { waitFor } from '../support/wait-for.js';
 import {
   deliveryTopics,
@@ -25,9 +25,17 @@ import {
  * its newest version. In exactly-once mode the read_committed tags topic has no (pageId, version)
  * twice. A kill lands once the run has written at least KILL_AFTER records since it started, plus a
  * random delay, so it hits work in flight (the provider answers in ~40 ms).
+ *
+ * The events arrive in STAGES parts, one before each run: a run writes as many records as it can
+ * before the kill lands (under load, several hundred past KILL_AFTER), so with every event there at
+ * the start the first runs could finish them all, and a later run — with nothing, or fewer than
+ * KILL_AFTER records, left to write — waited for records no correct run writes. Each part holds at
+ * least 319 pages at a version never tagged before, so each run has at least that many records of
+ * its own to write, more than KILL_AFTER.
  */
 const KILLS = 5;
 const KILL_AFTER = 120;
+const STAGES = KILLS + 1;
 
 let sim: Simulator;
 
@@ -47,7 +55,12 @@ describe.concurrent.each([
     const t = await deliveryTopics(`crash-${mode}`);
     const { events: created } = generateSpace({ pages: 1600, seed: 77, spaceKey: 'CRS' });
     const events: PageEvent[] = [...created, ...editPages(created, { count: 400, seed: 6, kind: 'content' })];
-    await produceMessages(t.events, events.map(pageMessage));
+    const parts = Array.from({ length: STAGES }, (_, i) =>
+      events.slice(Math.floor((i * events.length) / STAGES), Math.floor(((i + 1) * events.length) / STAGES)),
+    );
+    // What each killed run is sure to have to write: one record per page of its part at least.
+    for (const part of parts.slice(0, KILLS))
+      expect(new Set(part.map((e) => e.pageId)).size).toBeGreaterThan(KILL_AFTER);
     const group = uniqueTopic(`crash-${mode}-group`);
     const args = [
       'run',
@@ -59,16 +72,22 @@ describe.concurrent.each([
     const random = seededRandom(mode === 'exactly-once' ? 2 : 1);
 
     for (let kill = 1; kill <= KILLS; kill++) {
+      await produceMessages(t.events, (parts[kill - 1] ?? []).map(pageMessage));
       const before = await writtenSoFar(t.tags);
       const run = startCli(args);
       await waitFor(async () => (await writtenSoFar(t.tags)) >= before + KILL_AFTER, {
         timeoutMs: 90_000,
         intervalMs: 25,
         message: `run ${kill} to write ${KILL_AFTER} records`,
-      }).catch((err: unknown) => {
-        // What the run was doing when it stalled: its last log lines.
+      }).catch(async (err: unknown) => {
+        // What the run was doing when it stalled: the group's position against the input's end (at
+        // the end, it had nothing left to do), and its last log lines.
         run.child.kill('SIGKILL');
-        throw new Error(`${String(err)}\n${run.stderr().slice(-4000)}`);
+        const position = JSON.stringify({
+          committed: await committedOffsets(group, t.events),
+          end: await endOffsets(t.events),
+        });
+        throw new Error(`${String(err)}\n${position}\n${run.stderr().slice(-4000)}`);
       });
       await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 150)));
       run.child.kill('SIGKILL');
@@ -76,10 +95,11 @@ describe.concurrent.each([
       expect(signal).toBe('SIGKILL');
     }
 
+    await produceMessages(t.events, (parts[KILLS] ?? []).map(pageMessage));
     const last = startCli(args);
     try {
-      // Stopped only once it is a member: the killed runs may have committed everything already,
-      // and a signal to a process still starting says nothing about the stop under test.
+      // Stopped only once it is a member: a signal to a process still starting says nothing about
+      // the stop under test.
       await waitFor(() => logsWith(last.stderr(), 'partitions assigned').length > 0, {
         timeoutMs: 60_000,
         intervalMs: 50,
