@@ -36,6 +36,11 @@ import {
 const KILLS = 5;
 const KILL_AFTER = 120;
 const STAGES = KILLS + 1;
+/**
+ * All the waits of one test share this, inside the integration project's 180 s test timeout: a
+ * stall fails a wait, which shows the stalled run's log, rather than the test's bare timeout.
+ */
+const WAITS_MS = 160_000;
 
 let sim: Simulator;
 
@@ -62,6 +67,17 @@ describe.concurrent.each([
     for (const part of parts.slice(0, KILLS))
       expect(new Set(part.map((e) => e.pageId)).size).toBeGreaterThan(KILL_AFTER);
     const group = uniqueTopic(`crash-${mode}-group`);
+    const deadline = Date.now() + WAITS_MS;
+    const left = (atMost: number) => Math.max(1_000, Math.min(atMost, deadline - Date.now()));
+    // Where a stalled run stood: the group's committed offsets against the input's end (at the end,
+    // it had nothing left to do), and its last log lines.
+    const stalled = async (err: unknown, stderr: string) => {
+      const position = JSON.stringify({
+        committed: await committedOffsets(group, t.events),
+        end: await endOffsets(t.events),
+      });
+      return new Error(`${String(err)}\n${position}\n${stderr.slice(-4000)}`);
+    };
     const args = [
       'run',
       ...pipelineArgs(t, sim),
@@ -76,18 +92,12 @@ describe.concurrent.each([
       const before = await writtenSoFar(t.tags);
       const run = startCli(args);
       await waitFor(async () => (await writtenSoFar(t.tags)) >= before + KILL_AFTER, {
-        timeoutMs: 90_000,
+        timeoutMs: left(90_000),
         intervalMs: 25,
         message: `run ${kill} to write ${KILL_AFTER} records`,
       }).catch(async (err: unknown) => {
-        // What the run was doing when it stalled: the group's position against the input's end (at
-        // the end, it had nothing left to do), and its last log lines.
         run.child.kill('SIGKILL');
-        const position = JSON.stringify({
-          committed: await committedOffsets(group, t.events),
-          end: await endOffsets(t.events),
-        });
-        throw new Error(`${String(err)}\n${position}\n${run.stderr().slice(-4000)}`);
+        throw await stalled(err, run.stderr());
       });
       await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 150)));
       run.child.kill('SIGKILL');
@@ -101,11 +111,13 @@ describe.concurrent.each([
       // Stopped only once it is a member: a signal to a process still starting says nothing about
       // the stop under test.
       await waitFor(() => logsWith(last.stderr(), 'partitions assigned').length > 0, {
-        timeoutMs: 60_000,
+        timeoutMs: left(60_000),
         intervalMs: 50,
         message: 'the last run to be assigned its partitions',
       });
-      await waitForCommittedToEnd(group, t.events, { timeoutMs: 120_000 });
+      await waitForCommittedToEnd(group, t.events, { timeoutMs: left(120_000) });
+    } catch (err) {
+      throw await stalled(err, last.stderr());
     } finally {
       last.child.kill('SIGTERM');
     }
