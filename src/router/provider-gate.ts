@@ -246,7 +246,8 @@ export class ProviderGate {
       initial: cold.initial,
       max: cold.max,
       instances: cold.share.instances(now),
-      known: learnt?.requests !== undefined || learnt?.tokens !== undefined,
+      // Learnt, adopted, or reported by the provider (OpenAI's limits, on the first answer).
+      known: [learnt, learnt?.reported].some((q) => q?.requests !== undefined || q?.tokens !== undefined),
       firstCallAt: this.firstCallAt,
       now,
       warmAfterMs: cold.minuteMs,

@@ -89,6 +89,8 @@ export class SharedPacer implements Pacer {
   private readonly fractions: { at: number; f: number }[] = [];
   /** The latest time the gate told this pacer (for `learnt`, which takes none). */
   private lastNow = Number.NEGATIVE_INFINITY;
+  /** When the gate first paced by the limits the provider reports (keyQuota). */
+  private reportedAt: number | undefined;
 
   constructor(
     private readonly inner: Pacer,
@@ -115,7 +117,7 @@ export class SharedPacer implements Pacer {
   openAt(now: number, tokens: number): number {
     this.lastNow = now;
     this.countDue(now);
-    const q = this.share.newestEstimate();
+    const q = this.keyQuota(now);
     if (!this.shared(now, q?.windowMs)) return this.inner.openAt(now, tokens);
     // A peer's window-sized 429 says the key is full until its hint passes: for everyone on it.
     const keyPause = this.share.peerRefusal()?.until ?? 0;
@@ -144,7 +146,7 @@ export class SharedPacer implements Pacer {
         }
       }
     }
-    const q = this.share.newestEstimate();
+    const q = this.keyQuota(now);
     const windowMs = q?.windowMs ?? this.inner.learnt?.windowMs;
     const windowSized = reading === 'metered' || reading === 'window';
     if (outcome.kind === 'rate_limited' && windowSized && windowMs !== undefined) {
@@ -161,6 +163,29 @@ export class SharedPacer implements Pacer {
     this.countDue(now);
     this.prune(now, q?.windowMs);
     return reading;
+  }
+
+  /**
+   * The key's quota to gate by: its newest estimate (learnt from 429s, this instance's or a
+   * peer's), else the limits the provider reports on its answers (OpenAI's x-ratelimit-limit-*:
+   * the key's, per minute), first read at `reportedAt`. Not published: every instance on the key
+   * reads the same limits on its own first answer, and the batch-size rule keeps reading what
+   * 429s taught (`learnt`).
+   */
+  private keyQuota(now: number): SharedEstimate | undefined {
+    const q = this.share.newestEstimate();
+    if (q !== undefined) return q;
+    const r = this.inner.learnt?.reported;
+    if (r?.windowMs === undefined || (r.requests === undefined && r.tokens === undefined)) return undefined;
+    this.reportedAt ??= now;
+    return {
+      windowMs: r.windowMs,
+      ...(r.requests !== undefined && { requests: r.requests }),
+      ...(r.tokens !== undefined && { tokens: r.tokens }),
+      ...(r.shape !== undefined && { shape: r.shape }),
+      learntAt: this.reportedAt,
+      by: this.share.self ?? '',
+    };
   }
 
   /** k: reported tokens per estimated prompt token (1 before any answer). */
@@ -275,13 +300,14 @@ export class SharedPacer implements Pacer {
       const last = this.share.newestEstimate();
       // Counted here too when the peer's count is known already, for the calls no one heard of.
       const known = last !== undefined && last.learntAt >= r.at - SAME_EVIDENCE_MS;
-      if (this.shared(now, r.windowMs)) this.count(r.at, r.tokens, last?.windowMs ?? r.windowMs, !known);
+      const w = this.keyQuota(now)?.windowMs ?? r.windowMs;
+      if (this.shared(now, r.windowMs)) this.count(r.at, r.tokens, w, now, !known);
     }
     const p = this.pending;
-    const w = this.share.newestEstimate()?.windowMs ?? this.inner.learnt?.windowMs;
+    const w = this.keyQuota(now)?.windowMs ?? this.inner.learnt?.windowMs;
     if (p === undefined || !this.countable(p.sent, w ?? 0, now)) return;
     this.pending = undefined;
-    if (w !== undefined) this.count(p.sent, p.tokens, w);
+    if (w !== undefined) this.count(p.sent, p.tokens, w, now);
   }
 
   /**
@@ -295,8 +321,8 @@ export class SharedPacer implements Pacer {
   }
 
   /** The key's estimate from a 429 for a call sent at `sent` (its window: own + peers' calls). */
-  private count(sent: number, tokens: boolean, w: number, publish = true): void {
-    const last = this.share.newestEstimate();
+  private count(sent: number, tokens: boolean, w: number, now: number, publish = true): void {
+    const last = this.keyQuota(now);
     const mine = this.own.filter((c) => c.start > sent - w && c.start <= sent);
     // The peers' calls in the window lie between their buckets begun inside it (one begun before
     // may hold calls that had left) and every bucket meeting it (it may hold calls still in) —

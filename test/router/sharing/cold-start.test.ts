@@ -68,3 +68,15 @@ describe('instances on one key while its quota is unknown', () => {
     expect([...run.estimates.values()]).toEqual([R, R]);
   });
 });
+
+describe('instances on one key whose provider reports its quota on every answer (OpenAI’s headers)', () => {
+  it('split the reported limit from the first answer on, so the group meets no 429 in its cold start', () => {
+    const alone = simulate(['a'], UNTIL, {}, ORIGIN_LIMITS, { headers: true });
+    report('one instance, headers', alone);
+    const three = simulate(['a', 'b', 'c'], UNTIL, {}, ORIGIN_LIMITS, { headers: true });
+    report('three together, headers', three);
+    expect(three.refused).toBeLessThanOrEqual(alone.refused);
+    expect(coldRefusals(three)).toBe(0);
+    expect(efficiency(three)).toBeGreaterThanOrEqual(0.99);
+  });
+});

@@ -1,6 +1,7 @@
 import { AimdLimit } from '../../../src/router/limit/aimd-limit.js';
 import { normaliseBounds } from '../../../src/router/limit/limit.js';
 import { limitSampleOf } from '../../../src/router/limit-sample-of.js';
+import type { QuotaReading } from '../../../src/model/quota-reading.js';
 import type { CallOutcome } from '../../../src/router/pacing/pacer.js';
 import { WindowPacer } from '../../../src/router/pacing/window-pacer.js';
 import { coldStartPart } from '../../../src/router/sharing/cold-start-part.js';
@@ -20,6 +21,10 @@ import type { ShareRecord } from '../../../src/router/sharing/share-record.js';
  * QuotaSharing sends them and arrive TRANSIT later; the slot's calls to the share are made as
  * provider-slot.ts makes them. While its own retry hint holds, an instance asks nothing (the
  * router's breaker holds its batches until the hint passes).
+ *
+ * With `headers`, every answer and 429 carries the quota as OpenAI's x-ratelimit-* headers report
+ * it when the provider judged the call (the simulator's sliding window: limit R per W, what remains
+ * of it, and the reset until its newest call leaves), and each pacer's minute is W.
  */
 export const W = 10_000;
 export const R = 30;
@@ -35,7 +40,7 @@ interface Instance {
   id: string;
   share: KeyShare;
   pacer: SharedPacer;
-  out: { start: number; endAt: number; ok: boolean; hint: number }[];
+  out: { start: number; endAt: number; ok: boolean; hint: number; reading?: QuotaReading }[];
   alive: boolean;
   joinAt: number;
   killAt?: number;
@@ -70,6 +75,7 @@ export function simulate(
   until: number,
   plan: Partial<Record<string, { joinAt?: number; killAt?: number; calls?: number; known?: boolean }>> = {},
   limits?: Limits,
+  opts: { headers?: boolean } = {},
 ): Run {
   const instances = ids.map((id): Instance => {
     const share = new KeyShare({ self: id, provider: 'openai', sessionTimeoutMs: SESSION, bucketMs: 250 });
@@ -78,7 +84,7 @@ export function simulate(
     return {
       id,
       share,
-      pacer: new SharedPacer(new WindowPacer(), share),
+      pacer: new SharedPacer(new WindowPacer(opts.headers === true ? { minuteMs: W } : {}), share),
       out: [],
       alive: false,
       joinAt: plan[id]?.joinAt ?? 0,
@@ -138,12 +144,18 @@ export function simulate(
       if (!inst.alive) continue;
       // Answers and refusals due now.
       for (const call of inst.out.filter((c) => c.endAt <= t)) {
+        const reading = call.reading === undefined ? {} : { reading: call.reading };
         if (call.ok) {
-          record(inst, { kind: 'success', latencyMs: call.endAt - call.start, startedAt: call.start }, t);
+          const latencyMs = call.endAt - call.start;
+          record(inst, { kind: 'success', latencyMs, startedAt: call.start, ...reading }, t);
         } else {
           inst.share.revise(call.start, -1, -TOKENS);
           inst.left += 1; // refused: still to do
-          record(inst, { kind: 'rate_limited', retryAfterMs: call.hint, startedAt: call.start }, t);
+          record(
+            inst,
+            { kind: 'rate_limited', retryAfterMs: call.hint, startedAt: call.start, ...reading },
+            t,
+          );
         }
       }
       inst.out = inst.out.filter((c) => c.endAt > t);
@@ -166,16 +178,23 @@ export function simulate(
         inst.share.admitted(t, TOKENS);
         inst.left -= 1;
         const inWindow = run.accepted.filter((x) => x > t - W);
+        /** What the provider reports as it judges the call: the key's, whoever spent it. */
+        const reading = (held: number, newest: number): { reading?: QuotaReading } =>
+          opts.headers === true
+            ? { reading: { requests: { limit: R, remaining: R - held, resetMs: newest + W - t } } }
+            : {};
         if (inWindow.length >= R) {
           run.refused += 1;
           run.refusedAt.push(t);
           run.refusedBy.get(inst.id)?.push(t);
           const hint = Math.ceil(((inWindow[0] ?? t) + W - t) / 1_000) * 1_000;
-          inst.out.push({ start: t, endAt: t + REFUSAL, ok: false, hint });
+          const newest = inWindow.at(-1) ?? t;
+          inst.out.push({ start: t, endAt: t + REFUSAL, ok: false, hint, ...reading(R, newest) });
         } else {
           run.accepted.push(t);
           run.byInstance.get(inst.id)?.push(t);
-          inst.out.push({ start: t, endAt: t + latency(), ok: true, hint: 0 });
+          const held = inWindow.length + 1;
+          inst.out.push({ start: t, endAt: t + latency(), ok: true, hint: 0, ...reading(held, t) });
         }
       }
     }
