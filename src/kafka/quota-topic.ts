@@ -32,10 +32,14 @@ export interface QuotaTopicOptions {
  * reads everyone's, from the beginning and then as they come. The exchange decides what to say;
  * this moves the bytes, and never holds the pipeline up:
  *
- *   start   creates the topic if it is missing, connects, notes the topic's end offsets, starts reading from the beginning and
- *           publishing; resolves once it has read up to those ends (records before them are
- *           read `catchingUp`), or after readyTimeoutMs, or on any failure — then the instance
- *           starts alone and joins the others when the topic answers
+ *   start   creates the topic if it is missing, connects, publishes, and starts reading from the
+ *           beginning; once its reader has joined its (throwaway) group, notes the topic's end
+ *           offsets and resolves when it has read up to them (records before them are read
+ *           `catchingUp`) — or after readyTimeoutMs, or on any failure: then the instance starts
+ *           alone and joins the others when the topic answers. Not before the join, even on an
+ *           empty topic: a broker delays a new group's first join (Kafka's
+ *           group.initial.rebalance.delay.ms, 3 s by default), and an instance that called the
+ *           provider before its reader joined called blind to peers that started with it
  *   publish every tickMs, what is due; one send at a time, a failed send is logged and dropped
  *           (the next record says it all again)
  *   stop    a last record and a tombstone per key (bounded by a deadline), then disconnects
@@ -55,6 +59,11 @@ export class QuotaTopic {
   private readonly remaining = new Set<number>();
   private caughtUp: () => void = () => {};
   private running = false;
+  /** Whether the reader has joined once (the ends are noted then), and whether they are noted. */
+  private joined = false;
+  private endsKnown = false;
+  /** The offset after the last record read, per partition (a batch may come before the ends are noted). */
+  private readonly read = new Map<number, bigint>();
 
   constructor(private readonly opts: QuotaTopicOptions) {
     this.groupId = `tagspace-quota-${opts.instance}-${randomUUID().slice(0, 8)}`;
@@ -79,6 +88,13 @@ export class QuotaTopic {
     // A restart kafkajs had begun when stop() disconnected runs on regardless: stop it again.
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       if (this.stopped) void this.consumer.disconnect().catch(() => undefined);
+      else if (!this.joined) {
+        this.joined = true;
+        this.noteEnds().catch((err: unknown) => {
+          log.warn({ topic: this.opts.topic, err: (err as Error).message }, 'quota topic offsets not read');
+          this.caughtUp();
+        });
+      }
     });
   }
 
@@ -141,16 +157,7 @@ export class QuotaTopic {
     // Created here, not with the run's topics: a topic this instance may not create (rights, a
     // policy) leaves it alone on its keys; it does not stop the run.
     await ensureTopics(this.opts.kafka, [QuotaTopic.spec(topic)]);
-    if (!this.running) {
-      this.ends.clear();
-      for (const o of await topicOffsets(this.opts.kafka, topic)) {
-        if (BigInt(o.high) > BigInt(o.low)) this.ends.set(o.partition, BigInt(o.high));
-      }
-      this.remaining.clear();
-      for (const p of this.ends.keys()) this.remaining.add(p);
-      this.caughtUp = caughtUp;
-      if (this.ends.size === 0) caughtUp();
-    }
+    if (!this.running) this.caughtUp = caughtUp;
     await this.producer.connect();
     this.timer ??= setInterval(() => {
       if (this.sending === undefined) void this.send(this.opts.exchange.reports());
@@ -162,18 +169,40 @@ export class QuotaTopic {
     await this.consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
+        // Before the ends are noted, everything read is the topic's past.
         const end = this.ends.get(batch.partition) ?? 0n;
         for (const m of batch.messages) {
           const key = m.key?.toString();
           if (key === undefined) continue;
-          this.opts.exchange.heard(key, m.value === null ? null : m.value.toString(), BigInt(m.offset) < end);
+          const past = !this.endsKnown || BigInt(m.offset) < end;
+          this.opts.exchange.heard(key, m.value === null ? null : m.value.toString(), past);
         }
       },
     });
     this.running = true;
   }
 
+  /**
+   * The topic's ends when the reader has joined: what it reads up to them is its past, and start()
+   * resolves once it has (at once when the topic is empty).
+   */
+  private async noteEnds(): Promise<void> {
+    const offsets = await topicOffsets(this.opts.kafka, this.opts.topic);
+    this.ends.clear();
+    this.remaining.clear();
+    for (const o of offsets) {
+      const end = BigInt(o.high);
+      if (end <= BigInt(o.low) || (this.read.get(o.partition) ?? 0n) >= end) continue;
+      this.ends.set(o.partition, end);
+      this.remaining.add(o.partition);
+    }
+    this.endsKnown = true;
+    if (this.remaining.size === 0) this.caughtUp();
+  }
+
   private reached(partition: number, offset: string): void {
+    const next = BigInt(offset) + 1n;
+    if (next > (this.read.get(partition) ?? 0n)) this.read.set(partition, next);
     const end = this.ends.get(partition);
     if (end === undefined || BigInt(offset) + 1n < end || !this.remaining.delete(partition)) return;
     if (this.remaining.size === 0) this.caughtUp();

@@ -61,6 +61,15 @@ describe('the quota topic', () => {
     expect(partitions).toBe(1);
   });
 
+  it('starts an instance on an empty topic only once its reader has joined and read it, its own first record included', async () => {
+    // Before, an empty topic let start() go at once, before the reader's group had joined (3 s on
+    // a broker with Kafka's default first-join delay): the instance called blind to its peers.
+    const topic = await quotaTopicNamed('quota-empty');
+    const a = instance(topic, 'a');
+    await a.start();
+    expect(a.sharing.connected()).toBe(true);
+  });
+
   it('lets instances on one key find each other and split it, and keeps other keys apart', async () => {
     const topic = await quotaTopicNamed('quota-find');
     const a = instance(topic, 'a');

@@ -110,8 +110,9 @@ export class QuotaSharing {
     const parsed = parseRecordKey(key);
     if (parsed === undefined) return;
     const now = this.opts.now();
+    // Its own record, even one read while catching up (the id is this process's alone): the topic works.
     if (parsed.instance === this.instance) {
-      if (!catchingUp) this.lastEcho = now;
+      this.lastEcho = now;
       return;
     }
     const share = this.keys.get(parsed.fingerprint);
