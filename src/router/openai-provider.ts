@@ -77,7 +77,12 @@ export class OpenAIProvider implements Provider {
         )
         .withResponse();
       const reading = readRateLimitHeaders(response.headers);
-      const info = { ...this.info(completion, startedAt), ...(reading !== undefined && { reading }) };
+      const arrivedBy = this.arrivedBy(response.headers);
+      const info = {
+        ...this.info(completion, startedAt),
+        ...(reading !== undefined && { reading }),
+        ...(arrivedBy !== undefined && { arrivedBy }),
+      };
       opts.onResponse?.(info);
       const problem = classifyOpenAICompletion(completion);
       if (problem !== undefined) throw problem;
@@ -86,6 +91,16 @@ export class OpenAIProvider implements Provider {
     } catch (err) {
       throw this.failure(err, opts.signal);
     }
+  }
+
+  /**
+   * Now less openai-processing-ms ("time taken processing your API request", OpenAI's API
+   * reference, Debugging requests): the provider got the call by then. Undefined without it.
+   */
+  private arrivedBy(headers: Headers): number | undefined {
+    const raw = headers.get('openai-processing-ms');
+    const ms = raw === null || raw.trim() === '' ? Number.NaN : Number(raw);
+    return Number.isFinite(ms) && ms >= 0 ? this.now() - ms : undefined;
   }
 
   private info(completion: ChatCompletion, startedAt: number): ProviderResponseInfo {

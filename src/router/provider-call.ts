@@ -84,6 +84,7 @@ export async function callProvider(
       answeredLatencyMs: answer.latencyMs,
       usage: answer.usage,
       ...(answer.reading !== undefined && { reading: answer.reading }),
+      ...(answer.arrivedBy !== undefined && { arrivedBy: answer.arrivedBy }),
       estimatedTokens,
       pages,
     };
@@ -102,6 +103,7 @@ export async function callProvider(
       answeredLatencyMs: info?.latencyMs,
       usage: info?.usage,
       ...(info?.reading !== undefined && { reading: info.reading }),
+      ...(info?.arrivedBy !== undefined && { arrivedBy: info.arrivedBy }),
       error,
       aborted,
       estimatedTokens,

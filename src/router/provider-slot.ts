@@ -66,6 +66,8 @@ export interface CallResult {
   usage?: TokenUsage;
   /** The quota the provider reported with its answer (OpenAI's x-ratelimit-* headers). */
   reading?: QuotaReading;
+  /** The latest the provider can have got the call (ProviderResponseInfo.arrivedBy). */
+  arrivedBy?: number;
   error?: TagspaceError;
   /** The caller gave up (shutdown): the result says nothing about the provider. */
   aborted?: boolean;
@@ -185,6 +187,7 @@ export class ProviderSlot {
         inputTokens,
         outputTokens,
         ...(result.reading !== undefined && { reading: result.reading }),
+        ...(result.arrivedBy !== undefined && { arrivedBy: result.arrivedBy }),
         startedAt,
       });
       this.breaker.recordSuccess();

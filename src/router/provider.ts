@@ -20,6 +20,11 @@ export interface ProviderResponseInfo {
   responseModel?: string;
   /** The quota as the provider reported it with the answer (OpenAI's x-ratelimit-* headers). */
   reading?: QuotaReading;
+  /**
+   * The latest the provider can have got the call, on the caller's clock: the answer's arrival less
+   * the time the provider says it spent on it (OpenAI's openai-processing-ms), when it says.
+   */
+  arrivedBy?: number;
 }
 
 /** A usable answer: JSON that parsed. Whether it names the right pages is the router's check. */

@@ -61,6 +61,16 @@ describe('OpenAIProvider', () => {
     expect(sim.stats().openai.requests).toBe(2);
   });
 
+  it('says by when OpenAI had the call: the answer less the processing time it reports', async () => {
+    sim = await startSim({ openai: { latencyMs: { median: 300, jitter: 0 } } });
+    const before = Date.now();
+    const answer = await openaiFor(sim).tag(pages);
+    const after = Date.now();
+    // openai-processing-ms: the simulator holds the answer that long after it got the call.
+    expect(answer.arrivedBy).toBeGreaterThanOrEqual(before);
+    expect(answer.arrivedBy).toBeLessThanOrEqual(after - 300);
+  });
+
   it('reads the quota OpenAI reports on an answer and on a 429 from the x-ratelimit headers', async () => {
     sim = await startSim({ openai: { rpm: 2, tpm: 100_000, windowMs: 60_000, quotaShape: 'token_bucket' } });
     const provider = openaiFor(sim);

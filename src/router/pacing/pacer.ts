@@ -24,6 +24,12 @@ export type CallOutcome = (
       inputTokens?: number;
       outputTokens?: number;
       reading?: QuotaReading;
+      /**
+       * The latest the provider can have got the call (its answer's arrival less the processing
+       * time it reported: OpenAI's openai-processing-ms), when known: the call is in the
+       * provider's window from then, which a slow send puts well after `startedAt`.
+       */
+      arrivedBy?: number;
     }
   | {
       kind: 'rate_limited';

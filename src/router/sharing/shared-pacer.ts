@@ -22,10 +22,16 @@ const SAME_EVIDENCE_MS = 250;
 
 interface OwnCall {
   start: number;
+  /**
+   * From when the provider's window holds it: `start`, or, once the answer says the provider got
+   * it later (CallOutcome.arrivedBy: a slow send), that moment.
+   */
+  at: number;
   /** Estimated prompt tokens at the gate. */
   estimate: number;
   /** Reported tokens, once answered. */
   cost?: number;
+  answered?: boolean;
 }
 
 /**
@@ -129,7 +135,7 @@ export class SharedPacer implements Pacer {
 
   started(now: number, tokens: number): void {
     this.inner.started(now, tokens);
-    this.own.push({ start: now, estimate: Math.max(0, tokens) });
+    this.own.push({ start: now, at: now, estimate: Math.max(0, tokens) });
   }
 
   record(outcome: CallOutcome, now: number): RefusalReading | undefined {
@@ -137,6 +143,10 @@ export class SharedPacer implements Pacer {
     const reading = this.inner.record(outcome, now);
     const call = this.take(outcome.startedAt, outcome.kind === 'rate_limited');
     if (outcome.kind === 'success' && call !== undefined) {
+      call.answered = true;
+      // A slow send (a process's first calls: 100–350 ms measured on a loaded host) puts the call
+      // in the provider's window later than the gate let it go, and it leaves as late.
+      if (outcome.arrivedBy !== undefined) call.at = Math.max(call.at, Math.min(outcome.arrivedBy, now));
       const cost = (outcome.inputTokens ?? 0) + (outcome.outputTokens ?? 0);
       if (cost > 0) {
         call.cost = cost;
@@ -206,7 +216,8 @@ export class SharedPacer implements Pacer {
     const f = this.fraction(now);
     const peers = this.peersIn(now, w);
     const claims = this.share.peerClaims(now, w);
-    const mine = this.own.filter((c) => c.start > now - w);
+    // Oldest in the provider's window first (a slow send's call entered it after later ones).
+    const mine = this.own.filter((c) => c.at > now - w).sort((x, y) => x.at - y.at);
     const need = this.k * tokens;
     // Calls no one heard of take room from every part, in proportion (as a peer's overflow does).
     const unheard = this.unheard !== undefined && now < this.unheard.until ? this.unheard : undefined;
@@ -245,7 +256,7 @@ export class SharedPacer implements Pacer {
     }
     if (leave <= 0 && !peersBind) return now;
     if (leave <= 0) return now + PEERS_RECHECK_MS;
-    const ownFrees = (mine[Math.min(leave, mine.length) - 1]?.start ?? now) + w;
+    const ownFrees = (mine[Math.min(leave, mine.length) - 1]?.at ?? now) + w;
     return Math.min(Math.max(ownFrees, now + 1), now + RECHECK_MS);
   }
 
@@ -277,13 +288,17 @@ export class SharedPacer implements Pacer {
     return c.cost ?? c.estimate * this.k;
   }
 
-  /** The own call started at `startedAt` (the nearest), removed when the provider did not count it. */
+  /**
+   * The own call started at `startedAt` (the nearest; of calls let go together, one not answered
+   * yet), removed when the provider did not count it.
+   */
   private take(startedAt: number | undefined, remove: boolean): OwnCall | undefined {
     if (startedAt === undefined || this.own.length === 0) return undefined;
+    const distance = (c: OwnCall | undefined): number =>
+      Math.abs((c?.start ?? 0) - startedAt) + (c?.answered === true ? 0.5 : 0);
     let best = 0;
     for (let i = 1; i < this.own.length; i += 1) {
-      const d = Math.abs((this.own[i]?.start ?? 0) - startedAt);
-      if (d < Math.abs((this.own[best]?.start ?? 0) - startedAt)) best = i;
+      if (distance(this.own[i]) < distance(this.own[best])) best = i;
     }
     return remove ? this.own.splice(best, 1)[0] : this.own[best];
   }
@@ -323,7 +338,7 @@ export class SharedPacer implements Pacer {
   /** The key's estimate from a 429 for a call sent at `sent` (its window: own + peers' calls). */
   private count(sent: number, tokens: boolean, w: number, now: number, publish = true): void {
     const last = this.keyQuota(now);
-    const mine = this.own.filter((c) => c.start > sent - w && c.start <= sent);
+    const mine = this.own.filter((c) => c.at > sent - w && c.at <= sent);
     // The peers' calls in the window lie between their buckets begun inside it (one begun before
     // may hold calls that had left) and every bucket meeting it (it may hold calls still in) —
     // when every peer's calls were heard of; else the window held more than either.
