@@ -240,7 +240,7 @@ export class ProviderSlot {
   }
 
   /** What the provider counted of the call, against what the share was told at admission. */
-  private tellShare({ startedAt, estimatedTokens, usage, error, unsent }: CallResult): void {
+  private tellShare({ startedAt, estimatedTokens, usage, error, unsent, arrivedBy }: CallResult): void {
     if (estimatedTokens === undefined) return;
     if (unsent === true) {
       this.share.revise(startedAt, -1, -estimatedTokens);
@@ -248,7 +248,12 @@ export class ProviderSlot {
     }
     if (usage !== undefined) {
       const reported = (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
-      if (reported > 0) this.share.revise(startedAt, 0, reported - estimatedTokens);
+      // A slow send: the provider's window holds the call from when it got it, so the peers count
+      // it from then too (its gate time's bucket would leave their window before the provider's).
+      if (arrivedBy !== undefined && arrivedBy > startedAt) {
+        this.share.revise(startedAt, -1, -estimatedTokens);
+        this.share.revise(arrivedBy, 1, reported > 0 ? reported : estimatedTokens);
+      } else if (reported > 0) this.share.revise(startedAt, 0, reported - estimatedTokens);
       return;
     }
     const uncounted = ['rate_limited', 'quota_exhausted', 'auth', 'config'];

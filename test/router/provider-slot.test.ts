@@ -143,4 +143,16 @@ describe('ProviderSlot', () => {
     slot.record({ startedAt: 0, error: error('overloaded'), estimatedTokens: 80 });
     expect(heard).toEqual(['revise 0 0 40', 'revise 0 -1 -80']);
   });
+
+  it('tells the key’s share a call the provider got late (a slow send) as made when it got it', () => {
+    const heard: string[] = [];
+    const share: QuotaShare = {
+      ...LONE_SHARE,
+      revise: (at, requests, tokens) => heard.push(`revise ${at} ${requests} ${tokens}`),
+    };
+    const { slot } = setup('seed', share);
+    const usage = { inputTokens: 100, outputTokens: 20 };
+    slot.record({ startedAt: 0, answeredLatencyMs: 400, usage, arrivedBy: 300, estimatedTokens: 80 });
+    expect(heard).toEqual(['revise 0 -1 -80', 'revise 300 1 120']);
+  });
 });
