@@ -116,30 +116,25 @@ const percent = (part: number, whole: number) => `${((100 * part) / Math.max(1, 
 
 /**
  * The group's 429s. Once the first two windows are over (the key's quota known to all), through a
- * kill or a stop and the steady run: the target is 2 %; the bound leaves room for a loaded
- * two-core host, whose send lags put calls at a window's edge (0–7.6 % measured there at a load
- * of 2–7, most runs 0–1.6 %; 11–20 % in two runs with the refusals shared but no send-lag margin
- * in the gate).
+ * kill or a stop and the steady run: the target is 2 %; 0–1.6 % in the 24 runs of 2026-12-05 (a
+ * loaded two-core host, load 2–4), the bound leaves room for a host whose send lags put calls at a
+ * window's edge (0–7.6 % measured before the gate had a send margin).
  *
- * The first two windows: the three meet the unknown quota together, each having out only its part
- * of one instance's cold start (cold-start-part.ts), and each that sends after the quota ran out
- * before it hears of the first 429 pays one of its own: 1–4 429s of 50–64 calls in eighteen runs
- * (2026-12-04, load 1.4–3.6: twelve on a broker that delays the group's first rebalance, so the
- * three always start together, six on the test broker). Before the split covered the limit's
- * growth: 3–10 of 61–69 on the first broker, 1–3 on the test broker (one instance owns every
- * partition first and meets the quota alone). Under the full suite, though, 13 of 52 (9.7 % of the
- * whole run), nine of them from the instance that had made 42 of the 52 calls, as on main before
- * (13 of 68): the cause is not read yet (this test kept no logs of a stop run then; it does now).
- * So the whole run, the issue's aggregate (target 2 %, met in most runs: 0.8–3.2 % in the
- * eighteen), stays held to 12 %.
+ * The whole run, cold start included (the issue's aggregate, target 2 %): OpenAI reports the key's
+ * limits on its first answer and the three split them from then (SharedPacer, "Reported limits"),
+ * each dates its calls from when the provider got them ("Slow sends"), and the three start as one
+ * (the quota reader joins before the consumer, even on an empty topic). Six runs of each test on a
+ * broker with the 3 s first-join delay: 0–3 429s of 120–124 requests (0–2.4 %), against 2–7 of
+ * 122–127 (1.6–5.5 %) before, in the first two windows every time; what is left comes at the first
+ * window's turn with hints of 2–24 ms. Held to 6 %, twice and a half the worst run (12 % before).
  */
 function expectFewRefusals(
   after: { requests: number; rateLimited: number },
   all: { requests: number; rateLimited: number },
 ): void {
   expect(after.requests).toBeGreaterThan(0);
-  expect(after.rateLimited / after.requests).toBeLessThanOrEqual(0.08);
-  expect(all.rateLimited / all.requests).toBeLessThanOrEqual(0.12);
+  expect(after.rateLimited / after.requests).toBeLessThanOrEqual(0.05);
+  expect(all.rateLimited / all.requests).toBeLessThanOrEqual(0.06);
 }
 
 /** The runs' whole logs, kept for a failure to be read after the fact (the path is printed). */
