@@ -108,6 +108,20 @@ describe('QuotaEstimates', () => {
     }
   });
 
+  it('keeps the peak a dropped token quota may come back to when a failed trial’s 429 reads as a fixed window’s floor', () => {
+    const q = new QuotaEstimates();
+    q.count('tokens', 10, 40_000, 0);
+    q.read('tokens', 20_000, 1_000);
+    // Back to the peak, refused: the window held what the low quota admits (U ≈ 20 600).
+    q.startTrial(2_000, 1_800);
+    q.lowerCeiling(20_600);
+    expect(q.undoTrial(2_050, 2_040, 1_000)).toBe(true);
+    // The same 429 read as a fixed window's: its floor is the low level, which is no peak.
+    q.read('tokens', 19_700, 2_050, { uncertain: true, afterTrial: true, floor: true });
+    q.startTrial(3_100, 1_800);
+    expect(q.tokens).toBe(40_000);
+  });
+
   it('keeps trying half a window apart once back at a token peak: a token count is a floor, loose by a call', () => {
     const q = new QuotaEstimates();
     q.count('tokens', 10, 40_000, 0);
