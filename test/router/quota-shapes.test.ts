@@ -293,4 +293,30 @@ describe('adaptive pacing under every quota shape (simulation)', () => {
     }
     expect(share).toBeLessThanOrEqual(0.03);
   });
+
+  /**
+   * The key's other user stops for good and OpenAI's headers report the token limit doubled: the
+   * trial goes to the reported limit at once. It went nowhere while the 429s of the smaller quota
+   * had put their ceiling within half a call of T̂ (no trial worth its 429): 3 of 5 seeds ran at
+   * half the quota to the end (0.51–0.54).
+   */
+  it('takes up a token limit OpenAI reports doubled, past the ceiling the smaller quota’s 429s set', () => {
+    const runs = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((seed) =>
+      simulate('adaptive', {
+        ...base,
+        ...tokensBind,
+        tpm: 20_000,
+        calls: 1_000,
+        headers: true,
+        schedule: [{ atMs: 60_000, tpm: 40_000 }],
+        seed,
+      }),
+    );
+    const share = runs.reduce((n, r) => n + r.rateLimited, 0) / runs.reduce((n, r) => n + r.attempts, 0);
+    console.log(
+      `tokens 20k → 40k reported, ${runs.length} runs: efficiency ${runs.map((r) => r.efficiency.toFixed(2)).join(', ')}, 429s ${(100 * share).toFixed(2)} %`,
+    );
+    for (const [i, r] of runs.entries()) expect(r.efficiency, `seed ${i + 1}`).toBeGreaterThanOrEqual(0.95);
+    expect(share).toBeLessThanOrEqual(0.02);
+  });
 });

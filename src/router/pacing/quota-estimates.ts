@@ -15,6 +15,7 @@ import type { RateLimitQuota } from '../../model/errors.js';
  *              may still come back (its trials' 429s bound the low level, not the peak)
  *   momentary  R̂ ← max(1, R̂ − 1), T̂ ← max(call, T̂ − call)
  *   ceiling    U ← min(U, bound)
+ *   reported   the provider reported a larger limit L per window: U ← ∞ and the peak P ← max(P, L)
  *   trial      back to the peak when below it (the quota came back); else R̂ ← R̂ + 1, T̂ ← T̂ +
  *              (U − T̂)/2, or + call without a ceiling — for a token quota alone only while the
  *              gain passes half a call (a smaller one is not worth the 429 it may cost)
@@ -160,6 +161,21 @@ export class QuotaEstimates {
       return;
     }
     if (this.tokenQuota !== undefined) this.tokenQuota = Math.max(call, this.tokenQuota - call);
+  }
+
+  /**
+   * The provider reported `level` per window, above what it reported before: the ceiling 429s put
+   * on the budget bounded the smaller quota, and the level is a peak for the next trial to go to.
+   */
+  reportedLimit(quota: RateLimitQuota, level: number): void {
+    if (!(level > 0)) return;
+    if (quota === 'requests') {
+      this.requestCeiling = Number.POSITIVE_INFINITY;
+      this.peak.requests = Math.max(this.peak.requests ?? 0, Math.floor(level));
+    } else {
+      this.tokenCeiling = Number.POSITIVE_INFINITY;
+      this.peak.tokens = Math.max(this.peak.tokens ?? 0, level);
+    }
   }
 
   lowerCeiling(bound: number): void {

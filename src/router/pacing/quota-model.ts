@@ -275,10 +275,18 @@ export class QuotaModel {
     return 'metered';
   }
 
-  /** The provider reported a larger quota than before: the trial that asks whether it came back goes now. */
-  quotaGrew(now: number): void {
+  /**
+   * The provider reported a larger limit than before (per minute): the trial that asks whether the
+   * quota grew goes now, up to that limit per Ŵ — past ceilings the 429s of the smaller quota set.
+   */
+  quotaGrew(now: number, limits: { requests?: number; tokens?: number } = {}): void {
     this.settle(now);
     const { quota } = this;
+    const perWindow = (this.windowMs ?? this.minuteMs) / this.minuteMs;
+    for (const budget of ['requests', 'tokens'] as const) {
+      const limit = limits[budget];
+      if (limit !== undefined) quota.reportedLimit(budget, limit * perWindow);
+    }
     const known = quota.requests !== undefined || quota.tokens !== undefined;
     if (!known || quota.trialRunning || !quota.worthTrying(this.ledger.meanCost(), this.trialGrowth()))
       return;

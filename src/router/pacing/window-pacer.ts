@@ -26,9 +26,9 @@ const MARGIN = 1 / 600;
  *   reported   an answer's or a 429's reading of the quota (OpenAI's x-ratelimit-* headers)
  *              goes to reported-quota.ts, dated from when its call left. A reading whose limit L
  *              is above the last one's (the key's other user stopped) asks the quota model's
- *              question at once: its trial back to the peak goes now, not q windows after its
- *              last change — the 429-learnt level, still the dropped one, would hold the calls the
- *              larger L has room for
+ *              question at once: its trial goes now, to L per window at least (past the ceilings
+ *              the smaller quota's 429s set), not q windows after its last change — the
+ *              429-learnt level, still the dropped one, would hold the calls L has room for
  *   openAt(e)  max(pause, the quota model's gate, the reported quota's room) for a call of e
  *              prompt tokens — the model learns the shape and its window, which the room frees by
  *   learnt     what 429s taught (the batch-size rule reads it), and beside it `reported`: the
@@ -90,7 +90,10 @@ export class WindowPacer implements Pacer {
       const rose = (b: number | undefined, a: number | undefined) =>
         b !== undefined && a !== undefined && a > b;
       if (rose(before.requests, after.requests) || rose(before.tokens, after.tokens))
-        this.model.quotaGrew(now);
+        this.model.quotaGrew(now, {
+          ...(rose(before.requests, after.requests) && { requests: after.requests }),
+          ...(rose(before.tokens, after.tokens) && { tokens: after.tokens }),
+        });
     }
     switch (outcome.kind) {
       case 'success': {

@@ -122,6 +122,17 @@ describe('QuotaEstimates', () => {
     expect(q.tokens).toBe(40_000);
   });
 
+  it('goes to a larger limit the provider reports, past the ceiling its smaller quota’s 429s set', () => {
+    const q = new QuotaEstimates();
+    q.count('tokens', 10, 20_000, 0);
+    q.lowerCeiling(20_600);
+    expect(q.worthTrying(1_800)).toBe(false);
+    q.reportedLimit('tokens', 40_000);
+    expect(q.worthTrying(1_800)).toBe(true);
+    q.startTrial(1_000, 1_800);
+    expect(q.tokens).toBe(40_000);
+  });
+
   it('keeps trying half a window apart once back at a token peak: a token count is a floor, loose by a call', () => {
     const q = new QuotaEstimates();
     q.count('tokens', 10, 40_000, 0);
