@@ -319,4 +319,31 @@ describe('adaptive pacing under every quota shape (simulation)', () => {
     for (const [i, r] of runs.entries()) expect(r.efficiency, `seed ${i + 1}`).toBeGreaterThanOrEqual(0.95);
     expect(share).toBeLessThanOrEqual(0.02);
   });
+
+  /**
+   * Without headers, nothing says a token quota grew: the 429s of the smaller one put their
+   * ceiling within half a call of T̂, and no trial was worth its 429 again — 3 of 5 seeds ran at
+   * half the quota to the end (0.51–0.53). After eight quiet windows a ceiling no longer bars a
+   * trial past it (one 429 each time q windows pass, if the quota did not grow); kept, the gain
+   * goes on a call a trial. Slower than where the provider reports its limit: q windows to the
+   * first trial, a call each.
+   */
+  it('finds a token quota that grew past the ceiling its 429s set, without being told', () => {
+    const runs = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((seed) =>
+      simulate('adaptive', {
+        ...base,
+        ...tokensBind,
+        tpm: 20_000,
+        calls: 1_000,
+        schedule: [{ atMs: 60_000, tpm: 40_000 }],
+        seed,
+      }),
+    );
+    const share = runs.reduce((n, r) => n + r.rateLimited, 0) / runs.reduce((n, r) => n + r.attempts, 0);
+    console.log(
+      `tokens 20k → 40k untold, ${runs.length} runs: efficiency ${runs.map((r) => r.efficiency.toFixed(2)).join(', ')}, 429s ${(100 * share).toFixed(2)} %`,
+    );
+    for (const [i, r] of runs.entries()) expect(r.efficiency, `seed ${i + 1}`).toBeGreaterThanOrEqual(0.85);
+    expect(share).toBeLessThanOrEqual(0.02);
+  });
 });

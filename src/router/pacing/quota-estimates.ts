@@ -226,7 +226,7 @@ export class QuotaEstimates {
         this.trial.toPeak = true;
       } else {
         const gap = this.tokenCeiling - this.tokenQuota;
-        this.tokenQuota += Number.isFinite(gap) && gap > 0 ? gap / 2 : call;
+        this.tokenQuota += Number.isFinite(gap) && gap > call / 2 ? gap / 2 : call;
       }
     }
     this.changedAt = now;

@@ -50,7 +50,9 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *   trial     q windows after the last 429 and min(1, q) after the last change, the gate holding
  *             calls: back to the peak, one step up, or (a bucket's rate) half again
  *             (quota-estimates.ts); at once when the provider reports a larger limit than before
- *             (window-pacer.ts). The gate wakes for it. Under a window, a call only the trial's
+ *             (window-pacer.ts). A token ceiling within half a call of T̂ bars trials until
+ *             max(q, 8) quiet windows have passed, then one goes a call past it — the quota may
+ *             have grown — unless the provider reports its limits. The gate wakes for it. Under a window, a call only the trial's
  *             level lets go is a probe, one out at a time (a 429 comes back far sooner than an
  *             answer: a probe out three 429 round trips has passed), so a trial that fails costs
  *             one 429; any 429 within a window of it undoes it
@@ -65,6 +67,8 @@ const MARGIN = 1 / 600;
 const MAX_FIXED_MARGIN = 1 / 60;
 /** Under a named window, a refusal at the edge waits this share of it at most (a send that lagged). */
 const EDGE_HINT = 1 / 120;
+/** Quiet windows after which a token ceiling no longer bars a trial past it. */
+const STALE_CEILING_WINDOWS = 8;
 /** A window that began empty and shows a length this far from the named unit overturns it. */
 const OVERTURN = 0.25;
 
@@ -98,6 +102,8 @@ export class QuotaModel {
   private lastHeldAt = Number.NEGATIVE_INFINITY;
   /** When the last window hold openAt announced ends. */
   private holdUntil = Number.NEGATIVE_INFINITY;
+  /** The provider reports its limits with its answers (OpenAI's headers). */
+  private limitsReported = false;
 
   /**
    * `windowMs` fixes Ŵ instead of learning it; `minuteMs` is how long a minute lasts on the
@@ -279,6 +285,11 @@ export class QuotaModel {
    * The provider reported a larger limit than before (per minute): the trial that asks whether the
    * quota grew goes now, up to that limit per Ŵ — past ceilings the 429s of the smaller quota set.
    */
+  /** The provider reports its limits with its answers: a growth shows there, and no trial need find it. */
+  reportsLimits(): void {
+    this.limitsReported = true;
+  }
+
   quotaGrew(now: number, limits: { requests?: number; tokens?: number } = {}): void {
     this.settle(now);
     const { quota } = this;
@@ -536,13 +547,16 @@ export class QuotaModel {
   private trialDueAt(): number | undefined {
     const { quota } = this;
     const w = this.windowMs;
-    if (
-      w === undefined ||
-      quota.trialRunning ||
-      !quota.worthTrying(this.ledger.meanCost(), this.trialGrowth())
-    )
-      return undefined;
+    if (w === undefined || quota.trialRunning) return undefined;
     const q = quota.quietWindows;
+    if (!quota.worthTrying(this.ledger.meanCost(), this.trialGrowth())) {
+      // A ceiling is what the quota was when its 429 came: long quiet, a trial past it asks
+      // whether the quota grew (the key's other user stopped) — one 429 a long while if not.
+      // A provider that reports its limits says when they grow (quotaGrew): no 429 needed.
+      if (this.limitsReported || this.trialGrowth() !== undefined || quota.tokens === undefined)
+        return undefined;
+      return Math.max(this.lastRefusalAt + Math.max(q, STALE_CEILING_WINDOWS) * w, quota.lastChangeAt + w);
+    }
     return Math.max(this.lastRefusalAt + q * w, quota.lastChangeAt + Math.min(1, q) * w);
   }
 

@@ -86,6 +86,7 @@ export class WindowPacer implements Pacer {
       const sent = outcome.startedAt ?? (outcome.kind === 'success' ? now - outcome.latencyMs : now);
       const before = this.reported.limits;
       this.reported.read(outcome.reading, sent);
+      this.model.reportsLimits();
       const after = this.reported.limits;
       const rose = (b: number | undefined, a: number | undefined) =>
         b !== undefined && a !== undefined && a > b;
