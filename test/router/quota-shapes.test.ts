@@ -346,4 +346,23 @@ describe('adaptive pacing under every quota shape (simulation)', () => {
     for (const [i, r] of runs.entries()) expect(r.efficiency, `seed ${i + 1}`).toBeGreaterThanOrEqual(0.85);
     expect(share).toBeLessThanOrEqual(0.02);
   });
+
+  /**
+   * A request quota that doubles at a sixth of the run (the key's other user stops for good) and no
+   * header says so: kept trials halve q, and from the second kept in a row the step doubles, so
+   * 30 → 60 takes about log₂ 30 windows once the first trial is kept, and a step that overshoots is
+   * searched back half way. Before, +1 a trial every q windows: 0.68 in every seed. What is left is
+   * the wait for the first trial (q windows after the last 429, at most 8) and the search.
+   */
+  it('finds a request quota that doubled, without being told, by steps that double', () => {
+    const runs = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((seed) =>
+      simulate('adaptive', { ...base, rpm: 30, calls: 1_000, schedule: [{ atMs: 60_000, rpm: 60 }], seed }),
+    );
+    const share = runs.reduce((n, r) => n + r.rateLimited, 0) / runs.reduce((n, r) => n + r.attempts, 0);
+    console.log(
+      `30 → 60 rpm untold, ${runs.length} runs: efficiency ${runs.map((r) => r.efficiency.toFixed(2)).join(', ')}, 429s ${(100 * share).toFixed(2)} %`,
+    );
+    for (const [i, r] of runs.entries()) expect(r.efficiency, `seed ${i + 1}`).toBeGreaterThanOrEqual(0.75);
+    expect(share).toBeLessThanOrEqual(0.02);
+  });
 });

@@ -16,15 +16,20 @@ import type { RateLimitQuota } from '../../model/errors.js';
  *   momentary  R̂ ← max(1, R̂ − 1), T̂ ← max(call, T̂ − call)
  *   ceiling    U ← min(U, bound)
  *   reported   the provider reported a larger limit L per window: U ← ∞ and the peak P ← max(P, L)
- *   trial      back to the peak when below it (the quota came back); else R̂ ← R̂ + 1, T̂ ← T̂ +
+ *   trial      back to the peak when below it (the quota came back); else R̂ ← R̂ + s, T̂ ← T̂ +
  *              (U − T̂)/2, or + call without a ceiling — for a token quota alone only while the
- *              gain passes half a call (a smaller one is not worth the 429 it may cost)
- *   settle     a window after the trial: kept if the gate held calls at its level, else undone
- *   undo       a 429 within a window of the trial: back to before it; q ← min(48, 2q) — min(1, 2q)
+ *              gain passes half a call (a smaller one is not worth the 429 it may cost). The
+ *              request step s is 1, then 2^(k−1) after k ≥ 2 request trials kept in a row (the
+ *              quota may have grown by far more than a call), and ⌊(B − R̂)/2⌋ once such a run
+ *              failed at B (a search between a level held and one refused)
+ *   settle     a window after the trial: kept if the gate held calls at its level, else undone;
+ *              a kept request trial halves q (at least 1), so a growth is followed window by window
+ *   undo       a 429 within a window of the trial: back to before it; q ← min(8, 2q) — min(1, 2q)
  *              while a dropped quota may come back, so its return is found within two windows
- *              (a trial back to the peak asks whether it has; it is no step of a search)
+ *              (a trial back to the peak asks whether it has; it is no step of a search), and
+ *              q unchanged while a search has steps left (it is one)
  *   halve      a kept gain proved too high: R̂ ← max(count, R̂ − 1), T̂ ← T̂ − (T̂ − count)/2;
- *              q ← min(48, 2q)
+ *              q ← min(8, 2q)
  *   forget     R̂ ← min(R̂, count), T̂ ← min(T̂, count)
  *
  * q is how many quiet windows the next trial waits for (3 at first, 1 after an uncertain reading,
@@ -32,7 +37,7 @@ import type { RateLimitQuota } from '../../model/errors.js';
  * Pure.
  */
 const FIRST_QUIET_WINDOWS = 3;
-const MAX_QUIET_WINDOWS = 48;
+const MAX_QUIET_WINDOWS = 8;
 /** A quota that dropped (the key's other user started) is tried again half a window later. */
 const AFTER_DROP_QUIET_WINDOWS = 0.5;
 /** While it may come back, a trial that failed waits this many quiet windows at most. */
@@ -61,6 +66,10 @@ export class QuotaEstimates {
   private quiet = FIRST_QUIET_WINDOWS;
   /** q before the quota dropped, while trials look for its return to the peak. */
   private quietBeforeDrop: number | undefined;
+  /** Request trials kept in a row since the last one failed. */
+  private streak = 0;
+  /** The lowest request level a window trial failed at since one was kept above it. */
+  private requestBound = Number.POSITIVE_INFINITY;
   /** The mean cost of a call when the last trial started. */
   private meanCall = 1;
   private changedAt = Number.NEGATIVE_INFINITY;
@@ -217,7 +226,7 @@ export class QuotaEstimates {
     const { peak } = this;
     if (this.requestQuota !== undefined) {
       const back = peak.requests !== undefined && peak.requests > this.requestQuota + 1;
-      this.requestQuota = back ? (peak.requests as number) : this.requestQuota + 1;
+      this.requestQuota = back ? (peak.requests as number) : this.requestQuota + this.requestStep();
       if (back) this.trial.toPeak = true;
     }
     if (this.tokenQuota !== undefined) {
@@ -247,6 +256,13 @@ export class QuotaEstimates {
       if (trial.growth === undefined) {
         this.backAtPeak();
         this.notePeaks();
+        if (trial.toPeak !== true && trial.requests !== undefined) {
+          // A request level no 429 had shown was held: the quota may have grown by more than a
+          // step. The next trial comes sooner, and from the second kept in a row, doubles.
+          this.streak += 1;
+          this.quiet = Math.max(1, this.quiet / 2);
+          if ((this.requestQuota ?? 0) >= this.requestBound) this.requestBound = Number.POSITIVE_INFINITY;
+        }
       }
     }
     this.trial = undefined;
@@ -261,6 +277,10 @@ export class QuotaEstimates {
     if (trial.growth !== undefined && this.requestQuota !== undefined)
       this.requestCeiling = Math.min(this.requestCeiling, this.requestQuota);
     if (this.tokenQuota !== undefined) this.tokenCeiling = Math.min(this.tokenCeiling, this.tokenQuota);
+    const searching = this.streak > 1 || this.requestBound < Number.POSITIVE_INFINITY;
+    if (trial.growth === undefined && trial.toPeak !== true && this.requestQuota !== undefined && searching)
+      this.requestBound = Math.min(this.requestBound, this.requestQuota);
+    this.streak = 0;
     this.requestQuota = trial.requests;
     this.tokenQuota = trial.tokens;
     this.trial = undefined;
@@ -271,7 +291,8 @@ export class QuotaEstimates {
     const gap = this.tokenQuota === undefined ? 0 : this.tokenCeiling - this.tokenQuota;
     // A trial back to the peak is a question (has the quota come back?), not a step of a search.
     // While the quota may come back, the answer is asked for again within a window: found within two.
-    if (trial.toPeak === true || !(trial.requests === undefined && gap > this.meanCall))
+    const stepsLeft = Number.isFinite(this.requestBound) && this.requestBound - (this.requestQuota ?? 0) > 1;
+    if (trial.toPeak === true || !((trial.requests === undefined && gap > this.meanCall) || stepsLeft))
       this.quiet = Math.min(
         this.quietBeforeDrop === undefined ? MAX_QUIET_WINDOWS : WHILE_DROPPED_QUIET_WINDOWS,
         this.quiet * 2,
@@ -306,6 +327,13 @@ export class QuotaEstimates {
       this.requestQuota = Math.min(this.requestQuota, counted.requests);
     if (counted.tokens !== undefined && this.tokenQuota !== undefined)
       this.tokenQuota = Math.min(this.tokenQuota, counted.tokens);
+  }
+
+  /** A request trial's step: 1, doubling from the second kept in a row; half way to a level that failed in a search. */
+  private requestStep(): number {
+    const gap = this.requestBound - (this.requestQuota ?? 0);
+    if (Number.isFinite(gap)) return gap > 1 ? Math.floor(gap / 2) : 1;
+    return this.streak >= 2 ? 2 ** (this.streak - 1) : 1;
   }
 
   private setRequests(value: number): void {

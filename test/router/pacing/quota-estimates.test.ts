@@ -133,6 +133,32 @@ describe('QuotaEstimates', () => {
     expect(q.tokens).toBe(40_000);
   });
 
+  it('doubles a request trial’s step from the second kept in a row, then searches half way to the level that failed', () => {
+    const q = new QuotaEstimates();
+    q.count('requests', 30, 0, 0);
+    const keep = (at: number, want: number): void => {
+      q.startTrial(at, 1);
+      expect(q.requests).toBe(want);
+      q.settleTrial(at + 1_000, 1_000, at + 500);
+    };
+    keep(10_000, 31);
+    expect(q.quietWindows).toBe(1.5);
+    keep(20_000, 32);
+    keep(30_000, 34);
+    keep(40_000, 38);
+    q.startTrial(50_000, 1);
+    expect(q.requests).toBe(46);
+    expect(q.undoTrial(50_100, 50_050, 1_000)).toBe(true);
+    expect(q.requests).toBe(38);
+    // A step of the search failed: q stays, and the next goes half way to 46.
+    expect(q.quietWindows).toBe(1);
+    keep(60_000, 42);
+    keep(70_000, 44);
+    keep(80_000, 45);
+    q.startTrial(90_000, 1);
+    expect(q.requests).toBe(46);
+  });
+
   it('keeps trying half a window apart once back at a token peak: a token count is a floor, loose by a call', () => {
     const q = new QuotaEstimates();
     q.count('tokens', 10, 40_000, 0);
