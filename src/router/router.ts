@@ -252,9 +252,12 @@ export class Router {
       .map((s) => {
         const learnt = s.gate.learnt;
         const shared = s.share.newestEstimate();
+        const counted = learnt?.requests !== undefined || learnt?.tokens !== undefined;
+        // A window known before its count (a sliding window's is read once the pause is over) is
+        // shown as soon as it is: the operator sees a 429 was understood.
         const known =
           learnt?.reported ??
-          (learnt?.requests !== undefined || learnt?.tokens !== undefined ? learnt : shared);
+          (counted ? learnt : (shared ?? (learnt?.windowMs !== undefined ? learnt : undefined)));
         return {
           provider: s.name,
           ...(known?.windowMs !== undefined && { windowMs: known.windowMs }),

@@ -118,7 +118,8 @@ export function renderSummary(s: Summary): string {
 
 /**
  * One provider's quota in words: "openai 30 requests / 5 s (sliding) · this instance 0.33 of 3
- * sharing the key", or "not learnt" before a 429 said where it is.
+ * sharing the key", "window 60 s, not counted yet" between a 429 and its count, or "not learnt"
+ * before a 429 said where it is.
  */
 export function describeQuota(q: QuotaReport): string {
   const amounts = [
@@ -126,9 +127,11 @@ export function describeQuota(q: QuotaReport): string {
     ...(q.tokens !== undefined ? [`${q.tokens} tokens`] : []),
   ];
   const window = q.window_ms === undefined ? '' : ` / ${q.window_ms / 1000} s`;
+  const pending =
+    q.window_ms === undefined ? 'not learnt' : `window ${q.window_ms / 1000} s, not counted yet`;
   const learnt =
     amounts.length === 0
-      ? 'not learnt'
+      ? pending
       : `${amounts.join(' + ')}${window}${q.shape === undefined ? '' : ` (${q.shape})`}`;
   const share =
     q.instances <= 1 ? 'this instance alone' : `this instance ${q.share} of ${q.instances} sharing the key`;

@@ -22,4 +22,10 @@ describe('the summary’s quota line', () => {
       'gemini not learnt · this instance alone',
     );
   });
+
+  it('shows a window a 429 showed before the window has been counted', () => {
+    expect(describeQuota({ provider: 'gemini', window_ms: 60_100, share: 1, instances: 1 })).toBe(
+      'gemini window 60.1 s, not counted yet · this instance alone',
+    );
+  });
 });

@@ -151,13 +151,23 @@ describe('PipelineMetrics on /metrics', () => {
     const quotas = router.metrics().quotas;
     expect(quotas.map((q) => q.provider)).toEqual(['gemini', 'openai']);
     const gemini = quotas.find((q) => q.provider === 'gemini');
-    // Gemini's 429s named their minute: the window is known, and the requests it allowed.
-    expect(gemini?.window_ms).toBe(60_000);
-    expect(gemini?.requests).toBeGreaterThan(0);
-    const { one } = await scrape();
+    // Gemini's 429s named their minute: the window is known at once — the minute, read as a fixed
+    // window's, or the minute and its send margin (W/600), as a sliding one's. The requests it
+    // allowed are counted at once on a fixed window's reading, on a sliding one's only once the
+    // pause (the hint, ~60 s) is over: which it is depends on where the 429s fell (under load,
+    // sliding; on a quiet host, fixed).
+    expect([60_000, 60_100]).toContain(gemini?.window_ms);
+    const { one, sum } = await scrape();
     const shape: Record<string, string> = gemini?.shape === undefined ? {} : { shape: gemini.shape };
-    expect(one('tagspace_quota_window_seconds', { provider: 'gemini', ...shape })).toBe(60);
-    expect(one('tagspace_quota_requests', { provider: 'gemini', ...shape })).toBe(gemini?.requests);
+    expect(one('tagspace_quota_window_seconds', { provider: 'gemini', ...shape })).toBe(
+      (gemini?.window_ms ?? 0) / 1000,
+    );
+    if (gemini?.requests === undefined)
+      expect(sum('tagspace_quota_requests', { provider: 'gemini' })).toBe(0);
+    else {
+      expect(gemini.requests).toBeGreaterThan(0);
+      expect(one('tagspace_quota_requests', { provider: 'gemini', ...shape })).toBe(gemini.requests);
+    }
     for (const provider of ['gemini', 'openai']) {
       expect(one('tagspace_quota_share', { provider })).toBe(1);
       expect(one('tagspace_quota_instances', { provider })).toBe(1);
