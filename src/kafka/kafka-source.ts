@@ -90,6 +90,8 @@ export class KafkaSource {
   private readonly lostSubject = new Subject<number[]>();
   /** Holds waiting for a partition's last orphan (orphansOut). */
   private readonly orphanWaiters = new Set<() => void>();
+  /** The epoch whose first delivery was logged, per partition: where each assignment's reading began. */
+  private readonly loggedEpochs = new Map<number, number>();
   /** The partitions this member lost, at each assignment that took some away. */
   readonly lost$: Observable<number[]> = this.lostSubject.asObservable();
 
@@ -306,6 +308,7 @@ export class KafkaSource {
     let delivered: string | undefined;
     let whole = true;
     let pastEnd = false;
+    let skipped: { first: string; last: string } | undefined;
     for (const message of batch.messages) {
       pastEnd = end !== undefined && end.isPast(partition, message.offset);
       if (pastEnd || !this.fetching(partition) || this.ownership.epochOf(partition) !== epoch) {
@@ -313,15 +316,22 @@ export class KafkaSource {
         break;
       }
       if (this.tracker.received(batch.topic, partition, message.offset)) {
+        if (epoch !== undefined && this.loggedEpochs.get(partition) !== epoch) {
+          this.loggedEpochs.set(partition, epoch);
+          log.info({ partition, offset: message.offset, epoch }, 'reading partition');
+        }
         const delivery = deliveryOf(batch.topic, partition, message);
         this.ownership.stamp(delivery);
         this.subscriber?.next(delivery);
-      }
+      } else skipped = { first: skipped?.first ?? message.offset, last: message.offset };
       resolveOffset(message.offset);
       delivered = message.offset;
       // Throws when the group rebalances: kafkajs rejoins, and what was not delivered is fetched again.
       if (this.gate.full) await this.gate.waitForRoom(heartbeat, () => this.stopping);
     }
+    // Redeliveries happen (kafkajs fetches from its own position); said, so a gap can be traced.
+    if (skipped !== undefined)
+      log.info({ partition, ...skipped, epoch }, 'events already handed out skipped');
     if (delivered !== undefined) {
       const first = batch.messages[0]?.offset ?? delivered;
       this.consumerLag.fetched(partition, delivered, batch.highWatermark, first);
