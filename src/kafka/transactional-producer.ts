@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Kafka, type Producer, type Transaction } from 'kafkajs';
 import { logger } from '../telemetry/log.js';
+import { createKafka, type KafkaClientOptions } from './kafka-client.js';
 
 const log = logger('transactional-producer');
 /** Tries of a reset or a commit check while brokers are away: about a minute, backing off to 10 s. */
@@ -27,6 +28,13 @@ export interface MarkedOffset {
  *             backing off, for about a minute.
  *   marker()  a fresh tag for the offsets of one transaction (their commit metadata), so that
  *             after a commit whose answer was lost, `committed()` can tell whether it happened.
+ *
+ * It has a kafkajs client of its own, never the consumer's: kafkajs's sendOffsets marks the offsets
+ * committed in a cache every client of one `Kafka` shares, before the transaction commits, and an
+ * abort leaves them there. A consumer of the same client takes a partition's position from that
+ * cache when it first fetches it after an assignment — so an old transaction aborted while the
+ * restarted consumer held its partitions made it start past the aborted events, which were never
+ * read again (docs/delivery.md, "A restart that read past an aborted transaction").
  */
 export class TransactionalProducer {
   private producer: Producer;
@@ -34,11 +42,13 @@ export class TransactionalProducer {
   private seq = 0;
   /** Ends recoveries under way when the producer closes: none may open a producer after that. */
   private readonly closing = new AbortController();
+  private readonly kafka: Kafka;
 
   constructor(
-    private readonly kafka: Kafka,
+    client: KafkaClientOptions,
     readonly transactionalId: string,
   ) {
+    this.kafka = createKafka({ ...client, clientId: `${client.clientId ?? 'tagspace'}-transactions` });
     this.producer = this.create();
   }
 

@@ -154,7 +154,7 @@ async function runJob(
   // reads read_committed and would wait for it).
   const transactional = k.exactlyOnce
     ? new TransactionalProducer(
-        kafka,
+        { brokers: k.brokers, clientId: `tagspace-${mode}` },
         `tagspace-${mode === 'run' ? k.group : 'replay'}-${k.topic}-${k.instanceId}`,
       )
     : undefined;
