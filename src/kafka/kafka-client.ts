@@ -37,7 +37,11 @@ export interface KafkaClientOptions {
   retry?: { retries: number; maxRetryTime: number };
 }
 
-/** One kafkajs client per process; consumers, producers and admins come from it. */
+/**
+ * A kafkajs client; a job's consumer, producers and admins come from one. The transactional
+ * producer gets its own (clients of one share a committed-offsets cache its sendOffsets would
+ * write into: transactional-producer.ts), and quota sharing its own (shorter retries).
+ */
 export function createKafka(opts: KafkaClientOptions): Kafka {
   return new Kafka({
     clientId: opts.clientId ?? 'tagspace',
