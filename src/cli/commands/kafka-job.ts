@@ -302,16 +302,25 @@ async function runJob(
           return [];
         });
     log.info({ committed: committed ?? [], inFlight: source.tracker.inFlight }, 'offsets committed');
+    const closing = Date.now();
+    const tookMs: Record<string, number> = {};
+    const timed = (name: string, close: Promise<unknown>) =>
+      close.finally(() => (tookMs[name] = Date.now() - closing));
     await within(
       Promise.allSettled([
-        source.close(),
-        transactional?.close() ?? producer.disconnect(),
+        timed('consumer', source.close()),
+        timed('producer', transactional?.close() ?? producer.disconnect()),
         // Its last usage and a tombstone: the others take its share up at once.
-        sharingStarted.then(() => sharing.stop()),
+        timed(
+          'quota sharing',
+          sharingStarted.then(() => sharing.stop()),
+        ),
       ]),
       left() * 0.8,
       'closing the Kafka clients',
     );
+    // Brokers that just came back can make a close slow: said, so a slow exit shows its cause.
+    log.info({ tookMs }, 'Kafka clients closed');
     router.close();
     await telemetry.shutdown();
   }
