@@ -1,28 +1,15 @@
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
+import { levelOfKafkaLog } from './kafkajs-log-level.js';
 import { logger } from '../telemetry/log.js';
 
 const log = logger('kafka');
-
-const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [KafkaLogLevel.ERROR]: 'error',
-  [KafkaLogLevel.WARN]: 'warn',
-  [KafkaLogLevel.INFO]: 'info',
-  [KafkaLogLevel.DEBUG]: 'debug',
-};
-
-/**
- * kafkajs's warning that an idempotent producer's retries are limited. They are, on purpose: a
- * broker gone for good fails the run after its retries (what was not written is re-read on
- * restart, and a restarted producer gets a new id and sequence) instead of hanging it forever.
- */
-const KNOWN_CHOICES = [/^Limiting retries for the idempotent producer/];
 
 // kafkajs logs through its own interface; route it to ours so every line is structured JSON.
 function logCreator() {
   return ({ level, label, log: entry }: LogEntry) => {
     const { message, timestamp: _t, logger: _l, ...fields } = entry;
-    if (KNOWN_CHOICES.some((re) => re.test(message))) return;
-    log[LEVELS[level] ?? 'info']({ ...fields, kafkaLevel: label }, message);
+    const to = levelOfKafkaLog(level, entry);
+    if (to !== undefined) log[to]({ ...fields, kafkaLevel: label }, message);
   };
 }
 

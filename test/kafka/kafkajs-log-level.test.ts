@@ -1,0 +1,42 @@
+import { logLevel } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { levelOfKafkaLog } from '../../src/kafka/kafkajs-log-level.js';
+
+const CONCURRENT =
+  'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing';
+
+describe('levelOfKafkaLog', () => {
+  it('writes the retries of a transaction begun while the last one’s markers are written at debug, not as errors', () => {
+    // The two lines kafkajs writes for each such try, as a healthy exactly-once run shows them.
+    expect(
+      levelOfKafkaLog(logLevel.ERROR, {
+        message: 'Response AddPartitionsToTxn(key: 24, version: 1)',
+        error: CONCURRENT,
+      }),
+    ).toBe('debug');
+    expect(levelOfKafkaLog(logLevel.ERROR, { message: `Failed to send messages: ${CONCURRENT}` })).toBe(
+      'debug',
+    );
+  });
+
+  it('keeps kafkajs’s level for everything else, a broker that refuses connections among it', () => {
+    expect(
+      levelOfKafkaLog(logLevel.ERROR, { message: 'Connection error: connect ECONNREFUSED 127.0.0.1:29094' }),
+    ).toBe('error');
+    expect(
+      levelOfKafkaLog(logLevel.ERROR, {
+        message: 'Response Produce(key: 0, version: 7)',
+        error: 'This server is not the leader for that topic-partition',
+      }),
+    ).toBe('error');
+    expect(levelOfKafkaLog(logLevel.WARN, { message: 'Restarting the consumer in 1000ms' })).toBe('warn');
+  });
+
+  it('drops the warning about the idempotent producer’s limited retries, a choice tagspace made', () => {
+    expect(
+      levelOfKafkaLog(logLevel.WARN, {
+        message: 'Limiting retries for the idempotent producer to Number.MAX_SAFE_INTEGER',
+      }),
+    ).toBeUndefined();
+  });
+});
