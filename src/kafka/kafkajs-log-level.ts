@@ -21,8 +21,7 @@ const KNOWN_CHOICES = [/^Limiting retries for the idempotent producer/];
  * the broker writes the last one's markers, and kafkajs retries in milliseconds
  * (transactional-producer.ts). kafkajs logs each try as two errors — dozens of "error" lines in an
  * exactly-once run, at its start and after each failover. Should the retries run out, the
- * transaction's failure is tagspace's own
- * warning (transactional-sink.ts).
+ * transaction's failure is tagspace's own warning (transactional-sink.ts).
  */
 const ROUTINE_RETRIES = [/another concurrent operation on the same transaction was ongoing/];
 
