@@ -6,7 +6,7 @@ import { fixedWindowRoom } from './fixed-window-room.js';
 import type { QuotaShape } from './pacer.js';
 import { TOLERANCE, type PendingRefusal } from './pending-refusal.js';
 import { QuotaEstimates } from './quota-estimates.js';
-import { offBoundary, refusalShape } from './refusal-shape.js';
+import { explainingShape, offBoundary } from './refusal-shape.js';
 import { slidingRoom } from './sliding-room.js';
 import { MAX_WINDOW_MS, WindowLength } from './window-length.js';
 import { readFixed, readSliding } from './window-readings.js';
@@ -20,8 +20,9 @@ export { MAX_WINDOW_MS } from './window-length.js';
  * adaptive policy. A 429 for a call sent at t with hint h says the room frees at a = t + h.
  *
  *   unit      a 429 that names its unit (Gemini's quotaId "…PerMinute…", OpenAI's "per min"): W is
- *             that unit, a prior — unless nothing it allows explains a later 429 and a sliding
- *             window as long as the first (from empty: a − s₀) does, by a quarter or more. Without
+ *             that unit, a prior — unless nothing it allows explains a later 429 (but a boundary
+ *             never seen or, a switch, a bucket) and a sliding window as long as the first (from
+ *             empty: a − s₀) does, by a quarter or more. Without
  *             a unit, W is learnt from window-sized hints and the window taken for sliding
  *             (window-length.ts, and the old rules of quota-estimates.ts)
  *   shape     each 429 the shape believed explains keeps it; one it cannot switches to the shape
@@ -206,7 +207,7 @@ export class QuotaModel {
     const estimate = call?.estimate ?? 0;
     const need = quota === 'requests' ? 1 : estimate * this.ledger.costPerEstimate;
     const window = this.ledger.usage(sent - unit, sent);
-    let shape = refusalShape({
+    const explained = explainingShape({
       sentAt: sent,
       hintMs: hint,
       windowMs: unit,
@@ -224,6 +225,7 @@ export class QuotaModel {
       toleranceMs: unit * TOLERANCE,
       ...(this.believed !== undefined && { believed: this.believed }),
     });
+    let shape = explained ?? 'fixed_window';
     const release = sent + hint;
     if (this.believed === undefined) {
       if (shape === 'token_bucket') this.firstRelease = release;
@@ -243,9 +245,16 @@ export class QuotaModel {
       // The rival's test was refused on the boundary: the window is fixed.
       this.rival = undefined;
       this.rivalProbe = undefined;
-    } else if (shape !== this.believed && this.slidingOver(this.firstWindow, sent, release, unit)) {
-      // Nothing the named unit allows explains this 429, and a sliding window as long as the first
-      // one showed (from empty) does: the unit was wrong.
+    } else if (
+      explained !== 'fixed_window' &&
+      explained !== this.believed &&
+      this.slidingOver(this.firstWindow, sent, release, unit)
+    ) {
+      // Nothing the named unit allows explains this 429 as well (a boundary never seen explains
+      // any; a bucket, any short wait), and a sliding window as long as the first one showed (from
+      // empty) does: the unit was wrong. A release on a boundary seen before is the unit's: the
+      // first 429's own release fits the window it showed, so a second refused call of the same
+      // burst, read as a bucket's first, overturned a minute for the 1.2 s to its boundary.
       this.length.overturn(this.firstWindow as number);
       unit = this.length.unitMs ?? unit;
       shape = 'sliding';

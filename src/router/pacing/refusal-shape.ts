@@ -49,10 +49,17 @@ export interface RefusalEvidence {
 }
 
 export function refusalShape(e: RefusalEvidence): QuotaShape {
+  return explainingShape(e) ?? 'fixed_window';
+}
+
+/**
+ * The shape whose rule above explains the refusal, or undefined when only the last one, a fixed
+ * window with a boundary never seen, does (as it explains any refusal).
+ */
+export function explainingShape(e: RefusalEvidence): QuotaShape | undefined {
   const order: QuotaShape[] = ['fixed_window', 'sliding', 'token_bucket'];
   if (e.believed !== undefined) order.unshift(e.believed);
-  for (const shape of order) if (explains(shape, e)) return shape;
-  return 'fixed_window';
+  return order.find((shape) => explains(shape, e));
 }
 
 function explains(shape: QuotaShape, e: RefusalEvidence): boolean {

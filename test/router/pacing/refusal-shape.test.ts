@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { hintGrain, refusalShape, type RefusalEvidence } from '../../../src/router/pacing/refusal-shape.js';
+import {
+  explainingShape,
+  hintGrain,
+  refusalShape,
+  type RefusalEvidence,
+} from '../../../src/router/pacing/refusal-shape.js';
 
 /** A burst of 60 calls from 0 to 700 ms filled a minute of 6 s; the 61st, sent at 700, was refused. */
 const burst: Omit<RefusalEvidence, 'hintMs'> = {
@@ -23,6 +28,12 @@ describe('refusalShape', () => {
 
   it('reads a wait that ends before the oldest call could leave, and is no refill, as a fixed window’s boundary', () => {
     expect(refusalShape({ ...burst, hintMs: 2_000 })).toBe('fixed_window');
+  });
+
+  it('names no shape that explains a refusal only a boundary never seen explains', () => {
+    expect(explainingShape({ ...burst, hintMs: 2_000 })).toBeUndefined();
+    expect(explainingShape({ ...burst, hintMs: 2_000, boundary: 2_700 })).toBe('fixed_window');
+    expect(explainingShape({ ...burst, hintMs: 5_300 })).toBe('sliding');
   });
 
   it('keeps a fixed window whose boundary a later refusal falls on, a whole number of windows on', () => {
