@@ -198,6 +198,41 @@ describe('adaptive pacing under every quota shape (simulation)', () => {
     });
   }
 
+  /**
+   * A token quota on a fixed window over a run five times the rows' length, wherever its boundary
+   * falls. Two misreadings at the start used to last the whole run. A boundary 1.0–1.4 s after the
+   * first call: the first 429, its wait short enough for a bucket's, was read as one, and the
+   * next refused call of the same burst, released on the same boundary, overturned the minute the
+   * 429s named for the 1.2 s from the first call to it; the pacer then held nothing and ~9 calls a
+   * window were refused (190–310 429s of ~1 300 calls). And that first reading, above the quota,
+   * was kept as a peak: every count below it read as a drop, and a trial went back to it each
+   * window (35–41 429s of ~1 040, at phases 400–800 ms, with OpenAI's headers and without).
+   */
+  for (const headers of [false, true]) {
+    it(`paces a token quota on a fixed window to the end of a long run wherever its boundary falls${headers ? ', with OpenAI’s headers' : ''}`, () => {
+      const runs = Array.from({ length: 60 }, (_, i) => i * 100).map((phaseMs) => ({
+        phaseMs,
+        ...simulate('adaptive', {
+          ...base,
+          ...tokensBind,
+          calls: 1_000,
+          shape: 'fixed_window',
+          phaseMs,
+          headers,
+        }),
+      }));
+      const share = runs.reduce((n, r) => n + r.rateLimited, 0) / runs.reduce((n, r) => n + r.attempts, 0);
+      const worst = runs.reduce((a, b) => (b.rateLimited / b.attempts > a.rateLimited / a.attempts ? b : a));
+      console.log(
+        `tokens on a fixed window, 1 000 calls${headers ? ', headers' : ''}, ${runs.length} phases: efficiency ${Math.min(...runs.map((r) => r.efficiency)).toFixed(2)} at worst, 429s ${(100 * share).toFixed(2)} %, at most ${worst.rateLimited} of ${worst.attempts} (phase ${worst.phaseMs} ms)`,
+      );
+      for (const r of runs)
+        expect(r.rateLimited / r.attempts, `phase ${r.phaseMs} ms`).toBeLessThanOrEqual(0.02);
+      expect(share).toBeLessThanOrEqual(0.01);
+      expect(Math.min(...runs.map((r) => r.efficiency))).toBeGreaterThanOrEqual(0.9);
+    });
+  }
+
   it('finds a quota that halves and comes back within two windows of each change', () => {
     const name = 'schedule: 60 → 30 → 60 rpm';
     const r = results.get(name)?.adaptive;

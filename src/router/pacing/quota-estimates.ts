@@ -10,9 +10,11 @@ import type { RateLimitQuota } from '../../model/errors.js';
  *              (exact: the window began empty); after that (a 429 while pacing: too high)
  *              R̂ ← max(1, R̂ − 2, min(R̂ − 1, n)),  T̂ ← max(call, T̂ − 2·call, min(T̂ − call, m))
  *   read       a 429 whose hint says exactly what the quota is now (r, t): R̂ ← r, T̂ ← t — a
- *              quota that dropped is followed at once, and the next trial waits one window; a
- *              floor that shows no drop leaves no peak at or above U — unless a dropped quota
- *              may still come back (its trials' 429s bound the low level, not the peak)
+ *              quota that dropped (below 0.9 P, a floor's value with the refused call on top) is
+ *              followed at once, and the next trial waits one window; a floor that shows no drop
+ *              leaves no peak at or above U — unless a dropped quota may still come back (its
+ *              trials' 429s bound the low level, not the peak). A reading that rests on an
+ *              assumption (uncertain) sets no peak
  *   momentary  R̂ ← max(1, R̂ − 1), T̂ ← max(call, T̂ − call)
  *   ceiling    U ← min(U, bound)
  *   reported   the provider reported a larger limit L per window: U ← ∞ and the peak P ← max(P, L)
@@ -127,13 +129,17 @@ export class QuotaEstimates {
     quota: RateLimitQuota,
     value: number,
     now: number,
-    how: { uncertain?: boolean; afterTrial?: boolean; exact?: boolean; floor?: boolean } = {},
+    how: { uncertain?: boolean; afterTrial?: boolean; exact?: boolean; floor?: boolean; upTo?: number } = {},
   ): void {
     if (!(value > 0)) return;
     const peak = this.peak[quota];
-    if (quota === 'requests') this.setRequests(Math.max(1, Math.round(value)));
-    else this.setTokens(value);
-    const dropped = peak !== undefined && value < peak * 0.9 && how.afterTrial !== true;
+    // A reading that rests on an assumption (a first 429 read as a bucket's, say) is no peak: one
+    // above the quota read every later count as a drop, and a trial back to it went each window.
+    const notePeak = how.uncertain !== true;
+    if (quota === 'requests') this.setRequests(Math.max(1, Math.round(value)), notePeak);
+    else this.setTokens(value, notePeak);
+    // A floor is loose by up to the refused call: a drop is one even the call on top does not explain.
+    const dropped = peak !== undefined && (how.upTo ?? value) < peak * 0.9 && how.afterTrial !== true;
     if (dropped) {
       this.requestCeiling = Number.POSITIVE_INFINITY;
       this.tokenCeiling = Number.POSITIVE_INFINITY;
@@ -336,16 +342,16 @@ export class QuotaEstimates {
     return this.streak >= 2 ? 2 ** (this.streak - 1) : 1;
   }
 
-  private setRequests(value: number): void {
+  private setRequests(value: number, notePeak = true): void {
     this.requestQuota = value;
     this.counted.requests = value;
-    this.notePeaks();
+    if (notePeak) this.notePeaks();
   }
 
-  private setTokens(value: number): void {
+  private setTokens(value: number, notePeak = true): void {
     this.tokenQuota = value;
     this.counted.tokens = value;
-    this.notePeaks();
+    if (notePeak) this.notePeaks();
   }
 
   /**

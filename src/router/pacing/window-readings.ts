@@ -79,5 +79,6 @@ export function readFixed(
     uncertain: true,
     afterTrial,
     floor: true,
+    upTo: floor + refusal.estimate,
   });
 }

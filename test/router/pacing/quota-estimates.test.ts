@@ -108,6 +108,30 @@ describe('QuotaEstimates', () => {
     }
   });
 
+  it('takes no peak from a reading that rests on an assumption: a later count below it is no drop', () => {
+    const q = new QuotaEstimates();
+    // A first 429 read as a bucket's that holds a minute: 41 964 where the quota is 40 000.
+    q.read('tokens', 41_964, 300, { uncertain: true });
+    q.read('tokens', 37_417, 6_000);
+    expect(q.tokens).toBe(37_417);
+    // Not a dropped quota that may come back: no trial back to 41 964 half a window later.
+    expect(q.quietWindows).not.toBe(0.5);
+    q.startTrial(12_000, 1_800);
+    expect(q.tokens).toBe(37_417 + 1_800);
+  });
+
+  it('reads no drop from a fixed window’s floor that the refused call on top brings back within a tenth of the peak', () => {
+    const q = new QuotaEstimates();
+    q.count('tokens', 22, 40_000, 0);
+    // A call of 5 000 tokens refused when the window held 34 500: the quota is 34 500–39 500.
+    q.read('tokens', 34_500, 6_000, { uncertain: true, floor: true, upTo: 39_500 });
+    expect(q.tokens).toBe(34_500);
+    expect(q.quietWindows).not.toBe(0.5);
+    // Held 20 000 and refused 1 800 more: below the peak whatever the call, a drop.
+    q.read('tokens', 20_000, 12_000, { uncertain: true, floor: true, upTo: 21_800 });
+    expect(q.quietWindows).toBe(0.5);
+  });
+
   it('keeps the peak a dropped token quota may come back to when a failed trial’s 429 reads as a fixed window’s floor', () => {
     const q = new QuotaEstimates();
     q.count('tokens', 10, 40_000, 0);
