@@ -172,9 +172,15 @@ export class ProviderSlot {
   record(result: CallResult): void {
     this.active = Math.max(0, this.active - 1);
     this.tellShare(result);
-    const { error, startedAt } = result;
+    const { error } = result;
+    // Which call this was, for the pacer: its start, and the estimate it started with (calls the
+    // gate let go at one instant share their start).
+    const call = {
+      startedAt: result.startedAt,
+      ...(result.estimatedTokens !== undefined && { estimate: result.estimatedTokens }),
+    };
     if (result.aborted === true || error?.kind === 'internal') {
-      this.gate.record({ kind: 'cancelled', startedAt });
+      this.gate.record({ kind: 'cancelled', ...call });
       this.breaker.release();
       return;
     }
@@ -188,13 +194,13 @@ export class ProviderSlot {
         outputTokens,
         ...(result.reading !== undefined && { reading: result.reading }),
         ...(result.arrivedBy !== undefined && { arrivedBy: result.arrivedBy }),
-        startedAt,
+        ...call,
       });
       this.breaker.recordSuccess();
       return;
     }
     if (error === undefined) {
-      this.gate.record({ kind: 'cancelled', startedAt });
+      this.gate.record({ kind: 'cancelled', ...call });
       return;
     }
     switch (error.kind) {
@@ -205,31 +211,31 @@ export class ProviderSlot {
           quota: error.quota,
           quotaPer: error.quotaPer,
           ...(error.reading !== undefined && { reading: error.reading }),
-          startedAt,
+          ...call,
         });
         this.breaker.recordFailure(error.retryAfterMs);
         return;
       case 'overloaded':
-        this.gate.record({ kind: 'overloaded', startedAt });
+        this.gate.record({ kind: 'overloaded', ...call });
         this.breaker.recordFailure();
         return;
       case 'timeout':
         if (result.deadlinePassed === true) this.deadline?.expired();
-        this.gate.record({ kind: 'timeout', startedAt });
+        this.gate.record({ kind: 'timeout', ...call });
         this.breaker.recordFailure();
         return;
       case 'quota_exhausted':
-        this.gate.record({ kind: 'failure', startedAt });
+        this.gate.record({ kind: 'failure', ...call });
         this.breaker.trip('quota exhausted', this.opts.quotaCooldownMs);
         return;
       case 'auth':
       case 'config':
-        this.gate.record({ kind: 'cancelled', startedAt });
+        this.gate.record({ kind: 'cancelled', ...call });
         this.unusable = error;
         this.breaker.release();
         return;
       default:
-        this.gate.record({ kind: 'failure', startedAt });
+        this.gate.record({ kind: 'failure', ...call });
         this.breaker.recordSuccess();
     }
   }

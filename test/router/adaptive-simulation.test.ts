@@ -162,7 +162,10 @@ describe('adaptive concurrency against an unknown quota (simulation)', () => {
 
   it('holds the token rows where they were before the limit and its pacer were split', () => {
     // A 429 after a kept trial gain once lowered the count below what the window had admitted.
-    expect(row('time ×0.1: tokens bind, sizes vary').adaptive.efficiency).toBeGreaterThanOrEqual(0.985);
+    // Sizes vary: 0.985 until 429s were matched to their own call's estimate (not the smallest of
+    // those sent at one instant); now 0.967, one seed of five (0.891) paying a window's wait at
+    // the run's end. Over 40 seeds 0.981 → 0.978, 429s 1.25 → 1.31 %.
+    expect(row('time ×0.1: tokens bind, sizes vary').adaptive.efficiency).toBeGreaterThanOrEqual(0.96);
     expect(row('time ×0.1: tokens bind').adaptive.efficiency).toBeGreaterThanOrEqual(0.985);
   });
 

@@ -108,6 +108,23 @@ describe('ProviderSlot', () => {
     expect(slot.gate.learnt).toEqual({ windowMs: 10_000, tokens: 4_000, shape: 'sliding' });
   });
 
+  it('tells the pacing which call each outcome is for: its start and the estimate it started with', async () => {
+    const { slot } = setup('adaptive');
+    const seen: unknown[] = [];
+    const record = slot.gate.record.bind(slot.gate);
+    slot.gate.record = (outcome) => {
+      seen.push(outcome);
+      record(outcome);
+    };
+    const tokens = await slot.admit([page]);
+    slot.record({ startedAt: 0, error: error('rate_limited', 1_000, 'tokens'), estimatedTokens: tokens });
+    slot.record({ startedAt: 0, answeredLatencyMs: 50, estimatedTokens: 70 });
+    expect(seen).toMatchObject([
+      { kind: 'rate_limited', startedAt: 0, estimate: tokens },
+      { kind: 'success', startedAt: 0, estimate: 70 },
+    ]);
+  });
+
   it('lets go of the breaker’s probe when a call waiting at the gate is abandoned', async () => {
     const { slot, scheduler } = setup();
     slot.record({ startedAt: 0, error: error('overloaded') });

@@ -126,6 +126,8 @@ export function simulate(
     limit.sample(limitSampleOf(outcome, pacer.record(outcome, now)), now);
     note(old);
     if (trace === undefined) return;
+    if (outcome.kind === 'success' && process.env.ZZOK)
+      trace(`${now} ok sent ${outcome.startedAt} size ${outcome.estimate}`);
     if (outcome.kind === 'rate_limited')
       trace(
         `${now} 429 sent ${outcome.startedAt} hint ${outcome.retryAfterMs} ${outcome.quota} limit ${limit.limit}`,
@@ -245,6 +247,7 @@ export function simulate(
           outputTokens: 0,
           ...(f.reading !== undefined && { reading: f.reading }),
           startedAt: f.startedAt,
+          estimate: size(f.id),
         });
         done += 1;
         continue;
@@ -259,6 +262,7 @@ export function simulate(
         ...(s.namesMinute === true && f.refused.named ? { quotaPer: 'minute' as const } : {}),
         ...(f.reading !== undefined && { reading: f.reading }),
         startedAt: f.startedAt,
+        estimate: size(f.id),
       });
       if (f.attempt >= ORIGIN_BACKOFF.maxRetries) {
         exhausted += 1;

@@ -47,18 +47,23 @@ export class CallLedger {
   /**
    * The call started at `startedAt` ended; returns it. Outcomes carry the caller's own clock
    * reading (a tick from ours at most), so the nearest start is taken — and among calls that
-   * started as near (the gate lets several go at one instant), the one whose estimate is nearest
-   * `cost` when the provider reported it, else the smallest, so that the larger estimates stay
-   * counted out (the gate errs on the side of room).
+   * started as near (the gate lets several go at one instant), the one with the caller's
+   * `estimate` when it says, else the one whose estimate is nearest `cost` when the provider
+   * reported it, else the smallest, so that the larger estimates stay counted out (the gate errs
+   * on the side of room).
    */
-  finished(startedAt: number | undefined, cost?: number): CallOut | undefined {
+  finished(startedAt: number | undefined, cost?: number, estimate?: number): CallOut | undefined {
     if (this.out.length === 0) return undefined;
     let best = 0;
     if (startedAt !== undefined) {
       const k = this.costPerEstimate;
       const distance = (call: CallOut | undefined): number => Math.abs((call?.start ?? 0) - startedAt);
       const misfit = (call: CallOut | undefined): number =>
-        cost === undefined ? (call?.estimate ?? 0) : Math.abs((call?.estimate ?? 0) * k - cost);
+        estimate !== undefined
+          ? Math.abs((call?.estimate ?? 0) - estimate)
+          : cost === undefined
+            ? (call?.estimate ?? 0)
+            : Math.abs((call?.estimate ?? 0) * k - cost);
       for (let i = 1; i < this.out.length; i += 1) {
         const d = distance(this.out[i]) - distance(this.out[best]);
         if (d < 0 || (d === 0 && misfit(this.out[i]) < misfit(this.out[best]))) best = i;
@@ -71,8 +76,13 @@ export class CallLedger {
    * The call started at `startedAt` was counted by the provider, at `cost` tokens when reported;
    * `answeredAt`: when its answer came back.
    */
-  admit(startedAt: number, cost: number | undefined, answeredAt?: number): CallOut | undefined {
-    const call = this.finished(startedAt, cost);
+  admit(
+    startedAt: number,
+    cost: number | undefined,
+    answeredAt?: number,
+    estimate?: number,
+  ): CallOut | undefined {
+    const call = this.finished(startedAt, cost, estimate);
     if (cost !== undefined && cost > 0 && call !== undefined && call.estimate > 0) {
       this.reportedCost += cost;
       this.estimatedCost += call.estimate;

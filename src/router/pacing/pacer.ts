@@ -42,7 +42,11 @@ export type CallOutcome = (
   | { kind: 'timeout' }
   | { kind: 'failure' }
   | { kind: 'cancelled' }
-) & { startedAt?: number };
+) & {
+  startedAt?: number;
+  /** The prompt estimate the call started with (`started`): tells apart calls started at one instant. */
+  estimate?: number;
+};
 
 /**
  * How a pacer read a 429, for the limit:

@@ -158,27 +158,33 @@ export class QuotaModel {
     this.firstStart ??= now;
   }
 
-  /** The call started at `startedAt` was answered: the provider counted it, `cost` tokens if known. */
-  admitted(startedAt: number, now: number, cost?: number): void {
+  /**
+   * The call started at `startedAt` (with `estimate`, when the caller says: calls the gate let go
+   * at one instant are told apart by it) was answered: the provider counted it, `cost` tokens if
+   * known.
+   */
+  admitted(startedAt: number, now: number, cost?: number, estimate?: number): void {
     if (this.rival !== undefined && this.rivalProbe === startedAt) {
       // A fixed window that held its R̂ would have refused it: the sliding window W′ is the quota's.
       this.length.overturn(this.rival);
       this.adopt('sliding');
     }
-    this.ledger.admit(startedAt, cost, now);
+    this.ledger.admit(startedAt, cost, now, estimate);
     this.firstAnswerAt ??= now;
     this.firstStart = Math.min(this.firstStart ?? startedAt, startedAt);
     this.settle(now);
   }
 
   /** The call started at `startedAt` ended without being counted (failed, abandoned). */
-  finished(startedAt: number | undefined): void {
+  finished(startedAt: number | undefined, estimate?: number): void {
     if (startedAt === this.rivalProbe) this.rivalProbe = undefined;
-    this.ledger.finished(startedAt);
+    this.ledger.finished(startedAt, undefined, estimate);
   }
 
   /**
-   * A 429 at `now` for the call started at `startedAt`. `windowFull`: its hint was long enough to
+   * A 429 at `now` for the call started at `startedAt` (with `callEstimate`, when the caller says: the
+   * refused call's need is its own, not that of another call sent at the same instant — a bucket's
+   * rate read from the wrong one's was off by half). `windowFull`: its hint was long enough to
    * be a window's (not a momentary cap); `quota`: which quota the provider named; `per`: the
    * quota's unit of time, when the provider named it. Returns 'window_edge' when it was news
    * about the window's timing, not the quota; 'metered' when the shape it names is paced here.
@@ -190,9 +196,10 @@ export class QuotaModel {
     quota: RateLimitQuota = 'requests',
     startedAt?: number,
     per?: 'minute',
+    callEstimate?: number,
   ): 'window_edge' | 'metered' | undefined {
     if (per === 'minute') this.length.named(this.minuteMs);
-    const call = this.ledger.finished(startedAt);
+    const call = this.ledger.finished(startedAt, undefined, callEstimate);
     const took = now - (call?.start ?? startedAt ?? now);
     if (took >= 0)
       this.refusalLatency =

@@ -105,22 +105,22 @@ export class WindowPacer implements Pacer {
           inputTokens === undefined && outputTokens === undefined
             ? undefined
             : (inputTokens ?? 0) + (outputTokens ?? 0);
-        this.model.admitted(outcome.startedAt ?? now - latencyMs, now, cost);
+        this.model.admitted(outcome.startedAt ?? now - latencyMs, now, cost, outcome.estimate);
         return undefined;
       }
       case 'rate_limited':
         return this.refused(outcome, now);
       default:
-        this.model.finished(outcome.startedAt);
+        this.model.finished(outcome.startedAt, outcome.estimate);
         return undefined;
     }
   }
 
   private refused(outcome: Extract<CallOutcome, { kind: 'rate_limited' }>, now: number): RefusalReading {
-    const { retryAfterMs, quota, quotaPer, startedAt } = outcome;
+    const { retryAfterMs, quota, quotaPer, startedAt, estimate } = outcome;
     const hint = retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(retryAfterMs, MAX_PAUSE_MS) : 0;
     const windowSized = hint > 2 * (this.rtt ?? DEFAULT_RTT_MS);
-    const read = this.model.refused(now, hint, windowSized, quota, startedAt, quotaPer);
+    const read = this.model.refused(now, hint, windowSized, quota, startedAt, quotaPer, estimate);
     // A call let go at the window's edge a moment too early (our send lagged the provider's
     // clock): the model adjusted its timing; this call waits for its own hint.
     if (read === 'window_edge') return 'edge';

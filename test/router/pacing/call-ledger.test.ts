@@ -21,6 +21,15 @@ describe('CallLedger', () => {
     expect(ledger.out).toHaveLength(1);
   });
 
+  it('tells calls started at one instant apart by the estimate the outcome names', () => {
+    const ledger = new CallLedger();
+    for (const estimate of [1_315, 1_870, 1_642]) ledger.started({ start: 668, estimate, edge: false });
+    // A 429 for the call of 1 870: not the smallest of the three, which it took before.
+    expect(ledger.finished(668, undefined, 1_870)?.estimate).toBe(1_870);
+    expect(ledger.finished(668)?.estimate).toBe(1_315);
+    expect(ledger.admit(668, 1_600, 700, 1_642)).toMatchObject({ estimate: 1_642 });
+  });
+
   it('keeps admitted calls in order of start and counts only those inside the window', () => {
     const ledger = new CallLedger();
     ledger.admit(300, 3);
