@@ -16,7 +16,8 @@ import type { QuotaEstimates } from './quota-estimates.js';
  *            a trial of one request more, at most: a reading above it contradicts the 429)
  *   fixed    the window [a − W, a) held N calls of M tokens: R̂ ← N; T̂ ← M (after a trial it failed,
  *            max(T̂, M)) — a floor, loose by up to the refused call, so the next trial waits a
- *            window (its ceiling U: M + the refused call, quota-model.ts)
+ *            window (its ceiling U: M + the refused call, quota-model.ts); a token 429 with N = 0
+ *            (the calls before it let go at its own instant) reads nothing
  */
 export function readSliding(
   ledger: CallLedger,
@@ -64,6 +65,10 @@ export function readFixed(
   now: number,
 ): void {
   const held = ledger.taken(refusal.release - unitMs, refusal.sent, early);
+  // Nothing of ours started before it in its window (the calls let go with it at one instant
+  // count from the same moment): a floor of nothing says nothing — a token 429 read as a request
+  // quota of 1 paced a window to a call, then searched its way back from there.
+  if (held.requests === 0 && refusal.quota === 'tokens') return;
   if (refusal.quota === 'requests' || held.tokens === 0) {
     quota.read('requests', Math.max(1, held.requests), now);
     return;

@@ -31,6 +31,30 @@ describe('readSliding', () => {
 });
 
 describe('readFixed', () => {
+  it('reads nothing from a token 429 when none of our calls started before it in its window', () => {
+    const ledger = new CallLedger();
+    // Nine calls let go with the refused one at the boundary's instant: none started before it.
+    for (let i = 0; i < 9; i += 1) {
+      ledger.started({ start: 1_010, estimate: 2_000, edge: false });
+      ledger.admit(1_010, 2_000);
+    }
+    const quota = new QuotaEstimates();
+    quota.count('tokens', 10, 19_560, 0);
+    const refusal: PendingRefusal = {
+      at: 1_016,
+      sent: 1_010,
+      release: 7_000,
+      until: 7_016,
+      quota: 'tokens',
+      shape: 'fixed_window',
+      estimate: 2_000,
+    };
+    readFixed(ledger, quota, 6_000, refusal, false, 7_016);
+    // Not a request quota of one call a window.
+    expect(quota.requests).toBeUndefined();
+    expect(quota.tokens).toBe(19_560);
+  });
+
   it('takes what a fixed window admitted before a token 429 as the quota, a floor whose news dates from the 429', () => {
     const ledger = new CallLedger();
     // The window began at 1 000; five calls of 1 000 tokens were admitted in it (one before it).
