@@ -19,7 +19,11 @@ export function fixedWindowRoom(
   now: number,
   estimate: number,
 ): { at: number; edge: boolean } {
-  const start = boundary + Math.floor((now - boundary - marginMs) / windowMs) * windowMs;
+  let start = boundary + Math.floor((now - boundary - marginMs) / windowMs) * windowMs;
+  // At B + m itself (the gate wakes there) the quotient can fall a hair short of a whole number:
+  // the window that ended would be taken for this one, its room spent, and its next window "now" —
+  // every call waiting then went at once, unchecked (10 calls of 20-23 k tokens on a quota of 20 k).
+  if (start + windowMs + marginMs <= now) start += windowMs;
   const used = ledger.usage(start - marginMs, now);
   const cost = estimate * ledger.costPerEstimate;
   const fitsRequests = quota.requests === undefined || used.requests + 1 <= quota.requests;

@@ -41,3 +41,16 @@ describe('fixed window room', () => {
     expect(room(ledgerWith([]), { tokens: 250 }, 1_400, 1_000).at).toBe(1_400);
   });
 });
+
+describe('fixed window room at the instant it wakes the gate', () => {
+  it('meters the window that opened, not the one whose room was spent, where the quotient falls a hair short', () => {
+    // φ, m and Ŵ for which (B + m − φ − m) / Ŵ rounds a hair below a whole number.
+    const [phi, m, w] = [29_991.888579491486, 10.72730183541695, 6_000];
+    const full = [phi + 3 * w + 100, phi + 3 * w + 200, phi + 3 * w + 300];
+    const wake = fixedWindowRoom(ledgerWith(full), w, phi, m, { requests: 3 }, phi + 3 * w + 1_000, 100).at;
+    expect(wake).toBe(54_002.6158813269);
+    // At the wake the new window takes three calls; the fourth waits for the next one.
+    const ledger = ledgerWith([...full, wake, wake, wake]);
+    expect(fixedWindowRoom(ledger, w, phi, m, { requests: 3 }, wake, 100).at).toBeCloseTo(wake + w);
+  });
+});
