@@ -22,7 +22,7 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *   unit      a 429 that names its unit (Gemini's quotaId "…PerMinute…", OpenAI's "per min"): W is
  *             that unit, a prior — unless nothing it allows explains a later 429 (but a boundary
  *             never seen or, a switch, a bucket) and a sliding window as long as the first (from
- *             empty: a − s₀) does, by a quarter or more. Without
+ *             empty: a − s₀, its call sent within a unit of s₀) does, by a quarter or more. Without
  *             a unit, W is learnt from window-sized hints and the window taken for sliding
  *             (window-length.ts, and the old rules of quota-estimates.ts)
  *   shape     each 429 the shape believed explains keeps it; one it cannot switches to the shape
@@ -92,7 +92,10 @@ export class QuotaModel {
   private firstStart: number | undefined;
   /** When the first answer came back: calls sent before it may have waited for a connection. */
   private firstAnswerAt: number | undefined;
-  /** a − s₀ at the first 429: how long the first window, which began empty, held its first call. */
+  /**
+   * a − s₀ at the first 429: how long the first window, which began empty, held its first call —
+   * taken only when that 429's call went within a unit of s₀ (else the window did not begin empty).
+   */
   private firstWindow: number | undefined;
   /** When openAt let a trial's probe go: the call started then is it. */
   private probeAt: number | undefined;
@@ -237,7 +240,10 @@ export class QuotaModel {
     if (this.believed === undefined) {
       if (shape === 'token_bucket') this.firstRelease = release;
       const oldest = this.ledger.admitted[0]?.start;
-      if (oldest !== undefined) this.firstWindow = release - oldest;
+      // From empty only if the unit's window still holds our first call: a first 429 after more
+      // than a unit of calls paced by OpenAI's headers (10 s of a 6 s minute) made a − s₀ a
+      // "window" of 10.2 s, which then overturned the minute.
+      if (oldest !== undefined && sent - oldest <= unit) this.firstWindow = release - oldest;
       const w = this.firstWindow;
       // A request quota's first count is exact (its next call was refused): a call past it that a
       // fixed window admits refutes that window. A token count is a floor, and tests nothing.
