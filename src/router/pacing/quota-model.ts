@@ -221,7 +221,7 @@ export class QuotaModel {
       sentAt: sent,
       hintMs: hint,
       windowMs: unit,
-      oldest: this.ledger.admitted[this.ledger.firstAfter(sent - unit)]?.start,
+      oldest: this.oldestHeld(sent, unit),
       held: quota === 'requests' ? window.requests : window.tokens,
       need,
       answered: this.ledger
@@ -626,6 +626,24 @@ export class QuotaModel {
       return false;
     this.ledger.restampBefore(leaves, from);
     return true;
+  }
+
+  /**
+   * The oldest of our calls a window of `unit` may hold for a call sent at `sent`: the first
+   * started in it — or one of the start-up's (sent before the first answer came back) started up
+   * to W/20 before it, which may have reached the provider that much later than stamped (a
+   * connection's start-up: the run's first call 80 ms late). Its slot frees that much after its
+   * stamp says, and a 429 waiting for it is the sliding window's, not a bucket's: with calls of
+   * 800 ms, such a 429 (a 16 ms wait) was read as a bucket's, its rate as 12 calls a window of 60,
+   * and the run went at a fifth of the quota to its end.
+   */
+  private oldestHeld(sent: number, unit: number): number | undefined {
+    const inWindow = this.ledger.admitted[this.ledger.firstAfter(sent - unit)]?.start;
+    const early = this.ledger.admitted[this.ledger.firstAfter(sent - unit - unit / 20)]?.start;
+    const startUp = this.firstAnswerAt;
+    return early !== undefined && startUp !== undefined && early < startUp && early <= sent - unit
+      ? early
+      : inWindow;
   }
 
   /**
