@@ -319,6 +319,33 @@ describe('adaptive pacing under every quota shape (simulation)', () => {
     });
   }
 
+  /**
+   * Calls of 800 ms on a fixed window of 30 requests: the first window fills slowly, and the
+   * first 429 waits for the boundary 8.1 s after the first call. That a − s₀ was kept as a rival
+   * sliding window of 8.1 s, and the gate let calls go only when both had room: 30 calls per
+   * 8.1 s to the end of the run (0.65–0.83 in 15 of 60 runs). A rival, like an overturn, is now a
+   * window shorter than the named unit.
+   */
+  it('takes no rival window longer than the minute the 429s name', () => {
+    const runs = [1_800, 2_100, 2_400].flatMap((phaseMs) =>
+      [1, 2].map((seed) =>
+        simulate('adaptive', {
+          ...base,
+          rpm: 30,
+          calls: 600,
+          medianMs: 800,
+          shape: 'fixed_window',
+          phaseMs,
+          seed,
+        }),
+      ),
+    );
+    console.log(
+      `fixed window, 30 rpm, calls of 800 ms: efficiency ${runs.map((r) => r.efficiency.toFixed(2)).join(', ')}`,
+    );
+    for (const r of runs) expect(r.efficiency).toBeGreaterThanOrEqual(0.95);
+  });
+
   it('finds a quota that halves and comes back within two windows of each change', () => {
     const name = 'schedule: 60 → 30 → 60 rpm';
     const r = results.get(name)?.adaptive;

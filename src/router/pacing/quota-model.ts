@@ -22,7 +22,7 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *   unit      a 429 that names its unit (Gemini's quotaId "…PerMinute…", OpenAI's "per min"): W is
  *             that unit, a prior — unless nothing it allows explains a later 429 (but a boundary
  *             never seen or, a switch, a bucket) and a sliding window as long as the first (from
- *             empty: a − s₀, its call sent within a unit of s₀) does, by a quarter or more. Without
+ *             empty: a − s₀, its call sent within a unit of s₀) does, shorter by a quarter or more. Without
  *             a unit, W is learnt from window-sized hints and the window taken for sliding
  *             (window-length.ts, and the old rules of quota-estimates.ts)
  *   shape     each 429 the shape believed explains keeps it; one it cannot switches to the shape
@@ -30,7 +30,7 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *             short enough for a bucket's is read as one, and its a = t + h is kept as a boundary
  *             φ′ a fixed window would have there: a later 429 with a ≡ φ′ (mod W) is a fixed window's
  *   rival     a fixed window read from the first request 429, which a sliding window W′ = a − s₀
- *             (off the unit by a quarter or more) explains too: calls go when both have room; when
+ *             (shorter than the unit by a quarter or more) explains too: calls go when both have room; when
  *             only W′ has, one call tests it — admitted, W′ replaces the unit; refused, fixed stands
  *   read      sliding: once the calls out at t have reported and the pause is over; fixed and
  *             bucket: at once, the calls out taken as admitted, and again once they have reported
@@ -70,7 +70,12 @@ const MAX_FIXED_MARGIN = 1 / 60;
 const EDGE_HINT = 1 / 120;
 /** Quiet windows after which a token ceiling no longer bars a trial past it. */
 const STALE_CEILING_WINDOWS = 8;
-/** A window that began empty and shows a length this far from the named unit overturns it. */
+/**
+ * A window that began empty and shows a length this much shorter than the named unit overturns
+ * it. Not a longer one: a quota named per minute is not metered over more, and a − s₀ runs long
+ * when the first window filled slowly (calls of 800 ms) and a fixed window's boundary, not its
+ * length, freed it — an 8.1 s rival held a 6 s fixed window to 30 calls per 8.1 s (0.74).
+ */
 const OVERTURN = 0.25;
 
 export class QuotaModel {
@@ -247,12 +252,7 @@ export class QuotaModel {
       const w = this.firstWindow;
       // A request quota's first count is exact (its next call was refused): a call past it that a
       // fixed window admits refutes that window. A token count is a floor, and tests nothing.
-      if (
-        shape === 'fixed_window' &&
-        quota === 'requests' &&
-        w !== undefined &&
-        Math.abs(w - unit) > unit * OVERTURN
-      )
+      if (shape === 'fixed_window' && quota === 'requests' && w !== undefined && unit - w > unit * OVERTURN)
         this.rival = w;
     } else if (shape === 'fixed_window' && this.rival !== undefined && sent === this.rivalProbe) {
       // The rival's test was refused on the boundary: the window is fixed.
@@ -651,7 +651,7 @@ export class QuotaModel {
    * quarter or more — explains a 429 sent at t that frees at a: a − w is in [oldest − ε, t].
    */
   private slidingOver(w: number | undefined, sent: number, release: number, unit: number): boolean {
-    if (w === undefined || Math.abs(w - unit) <= unit * OVERTURN) return false;
+    if (w === undefined || unit - w <= unit * OVERTURN) return false;
     const oldest = this.ledger.admitted[this.ledger.firstAfter(sent - w)]?.start;
     return oldest !== undefined && release - w >= oldest - unit * TOLERANCE && release - w <= sent;
   }
