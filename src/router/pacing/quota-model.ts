@@ -647,7 +647,7 @@ export class QuotaModel {
   }
 
   /**
-   * Whether a sliding window of `w` — the first window's length, when it was not the unit's by a
+   * Whether a sliding window of `w` — the first window's length, when shorter than the unit by a
    * quarter or more — explains a 429 sent at t that frees at a: a − w is in [oldest − ε, t].
    */
   private slidingOver(w: number | undefined, sent: number, release: number, unit: number): boolean {

@@ -5,7 +5,7 @@
  *   named     the 429 names the quota's unit (Gemini's quotaId "…PerMinute…"): the provider
  *             documents its minute, so Ŵ ← unit · (1 + 1/600) — a tenth of a second of a minute
  *             for our send preceding the provider's arrival; hints no longer move it — unless a
- *             window that began empty shows another length (by a quarter or more): that replaces it
+ *             window that began empty shows a shorter length (by a quarter or more): that replaces it
  *   first     otherwise, a window-sized 429 at t, hint h, the window's oldest admitted call
  *             started at s: Ŵ ← t + h − s                     (taken only when 0 < Ŵ ≤ 2 min)
  *   tighten   every later one: Ŵ ← min(Ŵ, t + h − s)
@@ -69,7 +69,7 @@ export class WindowLength {
 
   /**
    * The named unit is a prior, not a fact: a window that began empty and refused after `windowMs`
-   * rather than the unit (by a quarter or more) is that long, whatever the 429s keep naming.
+   * rather than the unit (shorter by a quarter or more) is that long, whatever the 429s keep naming.
    */
   overturn(windowMs: number): void {
     if (!(windowMs > 0) || windowMs > MAX_WINDOW_MS) return;
