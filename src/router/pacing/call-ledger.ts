@@ -17,6 +17,8 @@ export interface AdmittedCall {
   cost: number;
   /** When its answer came back, when known. */
   answered?: number;
+  /** Taken as started later than stamped (it reached the provider late): an assumption. */
+  restamped?: boolean;
 }
 
 export interface CallOut {
@@ -144,10 +146,11 @@ export class CallLedger {
     return calls;
   }
 
-  /** The start of the admitted call nearest `time`, if one started within `tolerance` of it. */
-  startNear(time: number, tolerance: number): number | undefined {
+  /** The start of the admitted call nearest `time`, within `tolerance`; `stamped`: none restamped. */
+  startNear(time: number, tolerance: number, stamped = false): number | undefined {
     let best: number | undefined;
     for (const a of this.admitted) {
+      if (stamped && a.restamped === true) continue;
       const d = Math.abs(a.start - time);
       if (d <= tolerance && (best === undefined || d < Math.abs(best - time))) best = a.start;
     }
@@ -159,7 +162,8 @@ export class CallLedger {
    * from then (their requests reached it later than stamped: the first connections' start-up).
    */
   restampBefore(time: number, from: number): void {
-    for (const a of this.admitted) if (a.start > from && a.start < time) a.start = time;
+    for (const a of this.admitted)
+      if (a.start > from && a.start < time) Object.assign(a, { start: time, restamped: true });
   }
 
   held(now: number, windowMs: number): number {

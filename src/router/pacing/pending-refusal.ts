@@ -25,6 +25,11 @@ export interface PendingRefusal {
   afterTrial?: boolean;
   /** No quota was known for its budget yet. */
   firstReading?: boolean;
+  /**
+   * Read as a sliding window's although none of our calls started where its room frees (a − W):
+   * only a call that reached the provider later than stamped explains it — an assumption.
+   */
+  lateLeaver?: boolean;
 }
 
 /** ε of the shapes' tests, as a share of the window. */

@@ -33,6 +33,8 @@ import type { RateLimitQuota } from '../../model/errors.js';
  *   halve      a kept gain proved too high: R̂ ← max(count, R̂ − 1), T̂ ← T̂ − (T̂ − count)/2;
  *              q ← min(8, 2q)
  *   forget     R̂ ← min(R̂, count), T̂ ← min(T̂, count)
+ *   doubt      the window proved fixed: a peak a first count set on calls taken as late falls to
+ *              what that window held for certain (those stamped from its boundary on)
  *
  * q is how many quiet windows the next trial waits for (3 at first, 1 after an uncertain reading,
  * ½ after a drop until a kept trial is back at a request peak, then what it was before the drop).
@@ -75,6 +77,11 @@ export class QuotaEstimates {
   /** The mean cost of a call when the last trial started. */
   private meanCall = 1;
   private changedAt = Number.NEGATIVE_INFINITY;
+  /**
+   * What the window held for certain when a count that set a peak rests on an assumption (calls
+   * taken as started later than stamped): the peak falls to it if that assumption proves wrong.
+   */
+  private readonly surePeak: { requests?: number; tokens?: number } = {};
 
   /** R̂, once counted. */
   get requests(): number | undefined {
@@ -106,14 +113,21 @@ export class QuotaEstimates {
     return trial === undefined ? undefined : { requests: trial.requests, tokens: trial.tokens };
   }
 
-  count(quota: RateLimitQuota, n: number, m: number, now: number): void {
+  /**
+   * `sure`: what the window held for certain when the count rests on an assumption (calls taken as
+   * started later than stamped, which may have been another window's): the peak falls to it if the
+   * window proves fixed (`doubtPeaks`).
+   */
+  count(quota: RateLimitQuota, n: number, m: number, now: number, sure?: { n: number; m: number }): void {
     const r = this.requestQuota;
     const t = this.tokenQuota;
     if (n > 0 && quota === 'requests') {
       this.setRequests(r === undefined ? n : Math.max(1, r - 2, Math.min(r - 1, n)));
+      if (sure !== undefined) this.surePeak.requests = sure.n;
     } else if (n > 0) {
       const call = m / n;
       this.setTokens(t === undefined ? m : Math.max(call, t - 2 * call, Math.min(t - call, m)));
+      if (sure !== undefined) this.surePeak.tokens = sure.m;
     }
     this.changedAt = now;
   }
@@ -190,6 +204,27 @@ export class QuotaEstimates {
     } else {
       this.tokenCeiling = Number.POSITIVE_INFINITY;
       this.peak.tokens = Math.max(this.peak.tokens ?? 0, level);
+    }
+  }
+
+  /**
+   * The window is fixed: a first count that took calls stamped before its boundary as late may have
+   * held the window before's, and a peak above what it held for certain goes (18 read for a fixed
+   * 15 sent a trial back to 18 each window, a 429 each, to the end of the run).
+   */
+  doubtPeaks(): void {
+    for (const budget of ['requests', 'tokens'] as const) {
+      const sure = this.surePeak[budget];
+      const peak = this.peak[budget];
+      delete this.surePeak[budget];
+      if (sure === undefined || peak === undefined || sure >= peak) continue;
+      if (sure > 0) this.peak[budget] = sure;
+      else delete this.peak[budget];
+      // A drop read against that peak was none: trials go back to their pace.
+      if (this.quietBeforeDrop !== undefined) {
+        this.quiet = this.quietBeforeDrop;
+        this.quietBeforeDrop = undefined;
+      }
     }
   }
 

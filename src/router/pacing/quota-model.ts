@@ -6,7 +6,7 @@ import { fixedWindowRoom } from './fixed-window-room.js';
 import type { QuotaShape } from './pacer.js';
 import { TOLERANCE, type PendingRefusal } from './pending-refusal.js';
 import { QuotaEstimates } from './quota-estimates.js';
-import { explainingShape, offBoundary } from './refusal-shape.js';
+import { explainingShape, hintGrain, offBoundary } from './refusal-shape.js';
 import { slidingRoom } from './sliding-room.js';
 import { MAX_WINDOW_MS, WindowLength } from './window-length.js';
 import { readFixed, readSliding } from './window-readings.js';
@@ -294,7 +294,16 @@ export class QuotaModel {
       this.fixedMargin = Math.max(this.fixedMargin, unit * MARGIN);
     }
     if (shape === 'token_bucket') pending.anchor = this.buckets.anchor(quota, sent, release, need);
-    if (shape === 'sliding') this.restampLate(sent, release - unit, true);
+    if (shape === 'sliding') {
+      // A sliding window frees room as a call of its leaves. With none of ours starting at a − W,
+      // the call that leaves is one that reached the provider late (a connection's start-up) — or
+      // the 429 was a fixed window's boundary, and a first count over (t − W, t] holds the window
+      // before's calls too: it keeps what it held for certain, the peak if the window proves fixed.
+      const grain = hintGrain(hint, unit);
+      if (this.ledger.startNear(release - unit - grain / 2, grain / 2 + unit * TOLERANCE, true) === undefined)
+        pending.lateLeaver = true;
+      this.restampLate(sent, release - unit, true);
+    }
     // A bucket's or a fixed window's wait is short or ends on a boundary: the gate needs the
     // reading now, the calls out taken as admitted (they were sent before the refused one);
     // it is read again once they have reported.
@@ -442,6 +451,7 @@ export class QuotaModel {
       this.rivalProbe = undefined;
     }
     this.buckets.clear();
+    if (shape === 'fixed_window') this.quota.doubtPeaks();
   }
 
   /** A call let go as a hold ended was refused: returns true when that is news about timing alone. */

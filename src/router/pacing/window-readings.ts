@@ -7,7 +7,9 @@ import type { QuotaEstimates } from './quota-estimates.js';
  * quota-model.ts for when). A 429 sent at t, its room freeing at a, over the window W:
  *
  *   sliding  over (t − Ŵ, t]: n calls, m tokens. The first count is exact (R̂ ← n, T̂ ← m: the
- *            window began empty). Later, when a − W is one of our calls' start s*, the hint says
+ *            window began empty) — when none of our calls starts at a − W, it rests on one that
+ *            reached the provider late, and keeps what a fixed window from a − W held as its
+ *            certain part (QuotaEstimates' doubt). Later, when a − W is one of our calls' start s*, the hint says
  *            how many must leave first (k, those started by s*): R̂ ← max(1, min(R̂ − 1,
  *            n + 1 − k)), T̂ ← max(call, min(T̂ − call, Σ c after s* + e)) — a quota that dropped
  *            is followed at once; a token reading within a fifth of T̂ (loose by up to the call
@@ -33,7 +35,13 @@ export function readSliding(
   // Without reported tokens a token quota cannot be counted: pace the requests it allowed.
   const budget = refusal.quota === 'tokens' && m > 0 ? 'tokens' : 'requests';
   const known = budget === 'requests' ? quota.requests : quota.tokens;
-  if (unitMs === undefined || known === undefined) return quota.count(budget, n, m, now);
+  if (unitMs === undefined || known === undefined) {
+    if (refusal.lateLeaver !== true || unitMs === undefined) return quota.count(budget, n, m, now);
+    // A count that needed a call to have reached the provider late may hold the window before's.
+    // What a fixed window with its boundary at a held: the calls stamped from a − W on.
+    const sure = counted.filter((a) => a.restamped !== true && a.start >= refusal.release - unitMs);
+    return quota.count(budget, n, m, now, { n: sure.length, m: sure.reduce((sum, a) => sum + a.cost, 0) });
+  }
   const leaving = ledger.startNear(refusal.release - unitMs, unitMs * TOLERANCE);
   const afterTrial = refusal.afterTrial === true;
   if (leaving === undefined) {
