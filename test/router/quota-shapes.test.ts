@@ -320,6 +320,38 @@ describe('adaptive pacing under every quota shape (simulation)', () => {
   }
 
   /**
+   * Calls of 300 ms on a token bucket: the gate lets several calls go at one instant, and the
+   * bucket sees them in any order. Two 429s with no call admitted between them read the rate from
+   * the refill alone — but a call sent at the first one's own instant, and still out, may have
+   * reached the bucket after it and taken from the refill: read as if nothing went between, 40k a
+   * minute came out at 4,777 (a half bucket, seed 2: 0.12 of the ideal to the end of the run; 20k
+   * on a whole one, seed 1: 0.50). Such a call now counts as sent near the anchor, as one a
+   * millisecond apart did.
+   */
+  it('reads no bucket rate from refill alone when a call went at a 429’s own instant', () => {
+    const runs = [
+      { tpm: 40_000, burst: 0.5 },
+      { tpm: 20_000, burst: 1, calls: 500 },
+    ].flatMap((quota) =>
+      [1, 2, 3].map((seed) =>
+        simulate('adaptive', {
+          ...base,
+          ...tokensBind,
+          calls: 1_000,
+          ...quota,
+          shape: 'token_bucket',
+          medianMs: 300,
+          seed,
+        }),
+      ),
+    );
+    console.log(
+      `token bucket, calls of 300 ms: efficiency ${runs.map((r) => r.efficiency.toFixed(2)).join(', ')}`,
+    );
+    for (const r of runs) expect(r.efficiency).toBeGreaterThanOrEqual(0.9);
+  });
+
+  /**
    * Calls of 800 ms on a fixed window whose boundary falls 200–600 ms after the run's first calls.
    * The first 429 frees room on that boundary, which a sliding window explains too if the first
    * calls, sent together at the start, reached the provider that much late (a connection's

@@ -114,12 +114,11 @@ export class BucketBook {
     let perMs: number | undefined;
     const enough = BASE_CALLS * (budget === 'requests' ? 1 : this.ledger.meanCost());
     // A call sent within ε of an anchor may reach the provider on either side of it; with none
-    // there, what the calls between took is exact however few they are.
+    // there, what the calls between took is exact however few they are. One sent at the anchor's
+    // own instant is such a call too (the refused call itself is neither admitted nor out).
     const margin = unitMs * TOLERANCE;
     const near = (time: number): boolean =>
-      [...this.ledger.admitted, ...this.ledger.out].some(
-        (c) => c.start !== time && Math.abs(c.start - time) <= margin,
-      );
+      [...this.ledger.admitted, ...this.ledger.out].some((c) => Math.abs(c.start - time) <= margin);
     const clean = (b: Bucket): boolean =>
       anchor.release - b.release > margin && !near(b.at) && !near(anchor.at);
     const base = list.find((b) => b !== anchor && (take(b.at, anchor.at) >= enough || clean(b)));

@@ -74,3 +74,28 @@ describe('BucketBook', () => {
     expect(quota.tokens).toBe(prior);
   });
 });
+
+describe('BucketBook, calls sent at a 429’s own instant', () => {
+  it('reads no rate between two 429s with none between when another call went with the first (it may have reached the bucket after it)', () => {
+    const ledger = new CallLedger();
+    const quota = new QuotaEstimates();
+    const book = new BucketBook(ledger);
+    answered(ledger, 0);
+    // The gate let two calls go at 1 000; the 1 000-token one was refused, the other is still out.
+    ledger.started({ start: 1_000, estimate: 1_000, edge: false });
+    ledger.started({ start: 1_000, estimate: 900, edge: false });
+    ledger.finished(1_000, undefined, 1_000);
+    book.read(refusal(book, 1_000, 500, true), true, quota, UNIT, 0, 1_002);
+    const prior = quota.tokens;
+    // Reaching the bucket after the refused one, the 900-token call took what refilled by 1 500:
+    // read as if nothing went between, 1 000 → 1 100 over 600 ms is ~1 000 a window, and exact.
+    const release = 1_700 + 400;
+    const second: PendingRefusal = {
+      ...refusal(book, 1_700, 400),
+      estimate: 1_100,
+      anchor: book.anchor('tokens', 1_700, release, 1_100),
+    };
+    book.read(second, true, quota, UNIT, 0, 1_702);
+    expect(quota.tokens).toBe(prior);
+  });
+});
