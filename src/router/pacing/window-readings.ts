@@ -11,7 +11,10 @@ import type { QuotaEstimates } from './quota-estimates.js';
  *            reached the provider late, and keeps what a fixed window from a − W held as its
  *            certain part (QuotaEstimates' doubt). Later, when a − W is one of our calls' start s*, the hint says
  *            how many must leave first (k, those started by s*): R̂ ← max(1, min(R̂ − 1,
- *            n + 1 − k)), T̂ ← max(call, min(T̂ − call, Σ c after s* + e)) — a quota that dropped
+ *            n + 1 − k)), T̂ ← max(call, min(T̂ − call, Σ c after s* + e)) — calls sent at s*'s own
+ *            instant leave with it in any order: the reading rises by all but one of them (a
+ *            request) or by what they took less a call (tokens), the top of what the hint allows,
+ *            less a step — a quota that dropped
  *            is followed at once; a token reading within a fifth of T̂ (loose by up to the call
  *            that leaves last) and a hint that names none of our calls lower it by two calls at
  *            most. After a trial it failed, the level before the trial holds at least (and, for
@@ -50,10 +53,20 @@ export function readSliding(
   }
   const staying = counted.filter((a) => a.start > leaving);
   const call = ledger.meanCost();
+  // Calls the gate let go at the leaving call's own instant leave with it, in any order: the quota
+  // lies between what stays once they all have left and what stays with one of them, less a step.
+  const together = counted.filter((a) => a.start === leaving);
+  const spread =
+    together.length < 2
+      ? 0
+      : budget === 'requests'
+        ? together.length - 1
+        : Math.max(0, together.reduce((sum, a) => sum + a.cost, 0) - call);
   const reading =
-    budget === 'requests'
+    spread +
+    (budget === 'requests'
       ? n + 1 - Math.max(1, n - staying.length)
-      : staying.reduce((sum, a) => sum + a.cost, 0) + refusal.estimate;
+      : staying.reduce((sum, a) => sum + a.cost, 0) + refusal.estimate);
   // A trial of one request more was refused: a reading above the level before it contradicts
   // that 429 (a call counted on the wrong side of a − W), and raises nothing.
   if (afterTrial)
