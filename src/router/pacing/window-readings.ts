@@ -9,12 +9,12 @@ import type { QuotaEstimates } from './quota-estimates.js';
  *   sliding  over (t − Ŵ, t]: n calls, m tokens. The first count is exact (R̂ ← n, T̂ ← m: the
  *            window began empty) — when none of our calls starts at a − W, it rests on one that
  *            reached the provider late, and keeps what a fixed window from a − W held as its
- *            certain part (QuotaEstimates' doubt). Later, when a − W is one of our calls' start s*, the hint says
- *            how many must leave first (k, those started by s*): R̂ ← max(1, min(R̂ − 1,
- *            n + 1 − k)), T̂ ← max(call, min(T̂ − call, Σ c after s* + e)) — calls sent at s*'s own
- *            instant leave with it in any order: the reading rises by all but one of them (a
- *            request) or by what they took less a call (tokens), the top of what the hint allows,
- *            less a step — a quota that dropped
+ *            certain part (QuotaEstimates' doubt). Later, when a − W is one of our calls' start
+ *            s*, the hint says how many must leave first (k, those started by s*):
+ *            R̂ ← max(1, min(R̂ − 1, n + 1 − k)), T̂ ← max(call, min(T̂ − call, Σ c after s* + e)) —
+ *            calls sent at s*'s own instant leave with it in any order: the reading rises by all
+ *            but one of them (a request) or by what they took less a call (tokens), the top of
+ *            what the hint allows, less a step — a quota that dropped
  *            is followed at once; a token reading within a fifth of T̂ (loose by up to the call
  *            that leaves last) and a hint that names none of our calls lower it by two calls at
  *            most. After a trial it failed, the level before the trial holds at least (and, for
