@@ -648,7 +648,11 @@ export class QuotaModel {
    * and the run went at a fifth of the quota to its end.
    */
   private oldestHeld(sent: number, unit: number): number | undefined {
-    const inWindow = this.ledger.admitted[this.ledger.firstAfter(sent - unit)]?.start;
+    // Calls let go with the refused one and still out may have reached the window before it.
+    const withIt = this.ledger.out.filter((c) => Math.abs(c.start - sent) <= unit * TOLERANCE);
+    const admitted = this.ledger.admitted[this.ledger.firstAfter(sent - unit)]?.start;
+    const oldest = Math.min(admitted ?? Number.POSITIVE_INFINITY, ...withIt.map((c) => c.start));
+    const inWindow = Number.isFinite(oldest) ? oldest : undefined;
     const early = this.ledger.admitted[this.ledger.firstAfter(sent - unit - unit / 20)]?.start;
     const startUp = this.firstAnswerAt;
     return early !== undefined && startUp !== undefined && early < startUp && early <= sent - unit

@@ -147,3 +147,23 @@ describe('QuotaModel under each quota shape', () => {
     expect(model.windowMs).toBeCloseTo(3_000 * (1 + 1 / 600));
   });
 });
+
+describe('QuotaModel, a burst let go at a sliding window’s edge', () => {
+  it('keeps a sliding window when one of a burst is refused for a whole window while the rest are still out', () => {
+    const model = new QuotaModel(undefined, MINUTE);
+    // Five calls fill a minute of five requests; the sixth waits for the first to leave.
+    for (let i = 0; i < 5; i += 1) model.started(0, 100);
+    for (let i = 0; i < 5; i += 1) model.admitted(0, 50, 100);
+    model.started(100, 100);
+    model.refused(101, 5_900, true, 'requests', 100, 'minute');
+    model.openAt(6_001, 100);
+    expect(model.shape).toBe('sliding');
+    for (let i = 0; i < 5; i += 1) model.started(6_000, 100);
+    for (let i = 0; i < 5; i += 1) model.admitted(6_000, 6_050, 100);
+    // At 12 000 the calls of 6 000 leave and six go at once; five reach the window first, and the
+    // sixth waits a whole window for them — still out, they are all (t − W, t] holds of ours.
+    for (let i = 0; i < 6; i += 1) model.started(12_000, 100);
+    model.refused(12_001, 6_000, true, 'requests', 12_000, 'minute');
+    expect(model.shape).toBe('sliding');
+  });
+});
