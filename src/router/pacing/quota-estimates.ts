@@ -30,6 +30,8 @@ import type { RateLimitQuota } from '../../model/errors.js';
  *              while a dropped quota may come back, so its return is found within two windows
  *              (a trial back to the peak asks whether it has; it is no step of a search), and
  *              q unchanged while a search has steps left (it is one)
+ *   abandon    a larger question (a raised limit reported) replaces the running trial: back to
+ *              before it, q unchanged
  *   halve      a kept gain proved too high: R̂ ← max(count, R̂ − 1), T̂ ← T̂ − (T̂ − count)/2;
  *              q ← min(8, 2q)
  *   forget     R̂ ← min(R̂, count), T̂ ← min(T̂, count)
@@ -280,6 +282,15 @@ export class QuotaEstimates {
       }
     }
     this.changedAt = now;
+  }
+
+  /** A larger question replaces the running trial: back to before it, with nothing learnt. */
+  abandonTrial(): void {
+    const trial = this.trial;
+    if (trial === undefined) return;
+    this.requestQuota = trial.requests;
+    this.tokenQuota = trial.tokens;
+    this.trial = undefined;
   }
 
   /** A window of `w` has passed since the trial: keep it if the gate held calls at its level. */

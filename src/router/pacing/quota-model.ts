@@ -330,8 +330,9 @@ export class QuotaModel {
       if (limit !== undefined) quota.reportedLimit(budget, limit * perWindow);
     }
     const known = quota.requests !== undefined || quota.tokens !== undefined;
-    if (!known || quota.trialRunning || !quota.worthTrying(this.ledger.meanCost(), this.trialGrowth()))
-      return;
+    // A trial already running (a step of a call, say) asked a smaller question: this one replaces it.
+    if (known) quota.abandonTrial();
+    if (!known || !quota.worthTrying(this.ledger.meanCost(), this.trialGrowth())) return;
     quota.startTrial(now, this.ledger.meanCost(), this.trialGrowth());
   }
 

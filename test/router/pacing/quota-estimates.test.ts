@@ -24,6 +24,20 @@ describe('QuotaEstimates', () => {
     expect(q.quietWindows).toBe(6);
   });
 
+  it('abandons a running trial for a larger question: back to before it, nothing learnt', () => {
+    const q = new QuotaEstimates();
+    q.count('requests', 15, 0, 0);
+    q.startTrial(10, 1);
+    expect(q.requests).toBe(16);
+    q.abandonTrial();
+    expect(q.trialRunning).toBe(false);
+    expect(q.requests).toBe(15);
+    expect(q.quietWindows).toBe(3);
+    q.reportedLimit('requests', 30);
+    q.startTrial(20, 1);
+    expect(q.requests).toBe(30);
+  });
+
   it('does not try a token quota whose ceiling is within half a call', () => {
     const q = new QuotaEstimates();
     q.count('tokens', 10, 1_000, 0);

@@ -215,4 +215,16 @@ describe('WindowPacer', () => {
     expect(between(18_000, 19_000)).toBe(30);
     expect(refusedAt.filter((t) => t >= 18_000)).toEqual([]);
   });
+
+  it('takes up a raised limit the provider reports at once, though a trial of one call more is running', () => {
+    // 15 a minute of 6 s, raised to 30 at 13 s. The window's wait ends at 18 s, when a trial of 16
+    // starts; the first answer reports 30: the trial to it replaces the smaller one (which had held
+    // the raise back until it settled, 16 calls in 18–19 s).
+    const schedule = [{ atMs: 13_000, rpm: 30 }];
+    const { admitted, refusedAt } = withHeaders({ rpm: 15, tpm: 1e9, windowMs: 6_000, schedule }, 20_000);
+    const between = (from: number, to: number) => admitted.filter((t) => t >= from && t < to).length;
+    expect(between(12_000, 13_000)).toBe(15);
+    expect(between(18_000, 19_000)).toBe(30);
+    expect(refusedAt.filter((t) => t >= 6_000)).toEqual([]);
+  });
 });
