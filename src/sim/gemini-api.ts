@@ -58,7 +58,12 @@ function respond(runtime: ProviderRuntime, model: string, d: Decision): SimRespo
       // The real service answers a burst beyond its capacity with a bare RESOURCE_EXHAUSTED.
       return error(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).');
     case 'window':
-      return windowError(model, d.refusal, runtime.limits().windowMs);
+      // The project's quota value, however much of it another service on the key takes.
+      return windowError(
+        model,
+        { ...d.refusal, limitValue: d.refusal.limitValue + runtime.takenByOthers(d.refusal.limit) },
+        runtime.limits().windowMs,
+      );
     case 'timeout':
       return d.hangMs === undefined
         ? { ...error(504, 'DEADLINE_EXCEEDED', ''), delayMs: Infinity, admitted: true }

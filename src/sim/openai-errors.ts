@@ -79,12 +79,14 @@ export function windowError(
 ): SimResponse {
   const unit = r.limit === 'requests' ? 'requests per min (RPM)' : 'tokens per min (TPM)';
   const headers = rateLimitHeaders(runtime, caller);
+  // Another service on the key: its limit stays the key's, and what the service took counts as used.
+  const other = runtime.takenByOthers(r.limit);
   const message = r.tooLarge
     ? `Request too large for ${model} in organization ${ORGANIZATION} on ${unit}: Limit ${r.limitValue}, ` +
       `Requested ${r.requested}. The input or output tokens must be reduced in order to run successfully. ` +
       `Visit ${RATE_LIMITS_URL} to learn more.`
-    : `Rate limit reached for ${model} in organization ${ORGANIZATION} on ${unit}: Limit ${r.limitValue}, ` +
-      `Used ${r.used}, Requested ${r.requested}. Please try again in ${formatGoDuration(r.retryAfterMs)}. ` +
+    : `Rate limit reached for ${model} in organization ${ORGANIZATION} on ${unit}: Limit ${r.limitValue + other}, ` +
+      `Used ${r.used + other}, Requested ${r.requested}. Please try again in ${formatGoDuration(r.retryAfterMs)}. ` +
       `Visit ${RATE_LIMITS_URL} to learn more.`;
   if (!r.tooLarge) {
     headers['retry-after'] = String(Math.ceil(r.retryAfterMs / 1000));
@@ -93,9 +95,12 @@ export function windowError(
   return withHeaders(error(429, message, r.limit, 'rate_limit_exceeded'), headers);
 }
 
-/** The caller's quota as OpenAI reports it on every answer and 429 (limits: the ones in force now). */
+/**
+ * The caller's quota as OpenAI reports it on every answer and 429: the key's limits (another
+ * service sharing the key lowers what is left, not the limit; quota-schedule.ts `keyLimits`).
+ */
 export function rateLimitHeaders(runtime: ProviderRuntime, caller: Caller): Record<string, string> {
-  const { rpm, tpm } = runtime.limits();
+  const { rpm, tpm } = runtime.reportedLimits();
   const q = runtime.quotaSnapshot(caller);
   return {
     'x-ratelimit-limit-requests': String(rpm),

@@ -107,6 +107,18 @@ export class ProviderRuntime {
     return this.quotas.limits();
   }
 
+  /** The limits reported for the key (another service's share of it is no change of its limit). */
+  reportedLimits(): QuotaLimits {
+    return this.quotas.reportedLimits();
+  }
+
+  /** What another service on the key takes of a budget: the key's limit less the one in force. */
+  takenByOthers(budget: 'requests' | 'tokens'): number {
+    const key = this.reportedLimits();
+    const now = this.limits();
+    return budget === 'requests' ? key.rpm - now.rpm : key.tpm - now.tpm;
+  }
+
   /** What the caller's quota holds now (OpenAI's x-ratelimit-* headers). */
   quotaSnapshot(caller: Caller): QuotaSnapshot {
     return this.quotas.of(caller.keyTag).rate.snapshot();

@@ -1,6 +1,6 @@
 import { createRateQuota } from './create-rate-quota.js';
 import { DailyQuota } from './daily-quota.js';
-import { limitsAt } from './quota-schedule.js';
+import { keyLimits, limitsAt } from './quota-schedule.js';
 import type { QuotaLimits, RateQuota } from './rate-quota.js';
 import type { ProviderScenario } from './scenario.js';
 
@@ -50,6 +50,12 @@ export class QuotaBook {
   limits(): QuotaLimits {
     this.follow();
     return this.applied;
+  }
+
+  /** The limits reported for the key: the scenario's, or a raised tier's (quota-schedule.ts). */
+  reportedLimits(): QuotaLimits {
+    const { rpm, tpm, windowMs } = this.config;
+    return keyLimits({ rpm, tpm, windowMs }, this.limits());
   }
 
   /** A changed scenario: a new shape or scope starts every quota afresh; new limits keep what is held. */

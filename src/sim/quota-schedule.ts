@@ -24,6 +24,18 @@ export function limitsAt(base: QuotaLimits, steps: readonly ScheduleStep[], elap
   return { rpm: current.rpm ?? base.rpm, tpm: current.tpm ?? base.tpm, windowMs: base.windowMs };
 }
 
+/**
+ * The limits the provider reports for the key (OpenAI's x-ratelimit-limit-*, Gemini's quotaValue,
+ * the 429 message's "Limit"): a step below the base is another service's use of the same key,
+ * which leaves the key's limit as it was (what it took shows in what is left); a step above it is
+ * a raised tier, reported as the new limit:
+ *
+ *   reported = { rpm: max(base.rpm, now.rpm), tpm: max(base.tpm, now.tpm) }
+ */
+export function keyLimits(base: QuotaLimits, now: QuotaLimits): QuotaLimits {
+  return { rpm: Math.max(base.rpm, now.rpm), tpm: Math.max(base.tpm, now.tpm), windowMs: now.windowMs };
+}
+
 /** When the limits next change after `elapsedMs`, or undefined when they never do. */
 export function nextChangeAfter(steps: readonly ScheduleStep[], elapsedMs: number): number | undefined {
   return steps.find((s) => s.atMs > elapsedMs)?.atMs;

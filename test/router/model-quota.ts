@@ -15,7 +15,8 @@ import type { BudgetReading, QuotaReading } from '../../src/model/quota-reading.
  *                 another service that starts and stops)
  *
  * `reading` is what OpenAI's x-ratelimit-* headers report at t, as the simulator sends them
- * (src/sim/*-quota.ts): limit = rpm | tpm in force, remaining = what is left (a bucket's ⌊level⌋),
+ * (src/sim/*-quota.ts): limit = the key's (`reported`: a step below the base is another service's
+ * share, a step above a raised tier), remaining = what is left (a bucket's ⌊level⌋),
  * reset = until back to the initial state — sliding: the newest call leaves (s_last + W − t);
  * bucket: (C − level)·W/limit; fixed: to the boundary (0 when nothing is held).
  */
@@ -72,6 +73,15 @@ export function limitsAt(spec: QuotaSpec, now: number): { rpm: number; tpm: numb
   return { rpm, tpm };
 }
 
+/**
+ * The limits the headers report (src/sim/quota-schedule.ts `keyLimits`): a step below the base is
+ * another service's share of the key, which leaves the key's limit; a step above, a raised tier.
+ */
+export function reported(spec: QuotaSpec, now: number): { rpm: number; tpm: number } {
+  const { rpm, tpm } = limitsAt(spec, now);
+  return { rpm: Math.max(spec.rpm, rpm), tpm: Math.max(spec.tpm, tpm) };
+}
+
 /** When the limits next change after `now` (∞ when they never do). */
 export function nextChangeAfter(spec: QuotaSpec, now: number): number {
   return spec.schedule?.find((s) => s.atMs > now)?.atMs ?? Number.POSITIVE_INFINITY;
@@ -120,7 +130,11 @@ class SlidingQuota implements ModelQuota {
     const newest = held.at(-1);
     const reset = newest === undefined ? 0 : newest.t + this.s.windowMs - now;
     const tokens = held.reduce((sum, a) => sum + a.tokens, 0);
-    return { requests: budget(rpm, rpm - held.length, reset), tokens: budget(tpm, tpm - tokens, reset) };
+    const key = reported(this.s, now);
+    return {
+      requests: budget(key.rpm, rpm - held.length, reset),
+      tokens: budget(key.tpm, tpm - tokens, reset),
+    };
   }
 }
 
@@ -159,8 +173,8 @@ class BucketQuota implements ModelQuota {
     const w = this.s.windowMs;
     const c = this.capacity();
     return {
-      requests: budget(rpm, this.requests, ((c.requests - this.requests) * w) / rpm),
-      tokens: budget(tpm, this.tokens, ((c.tokens - this.tokens) * w) / tpm),
+      requests: budget(reported(this.s, now).rpm, this.requests, ((c.requests - this.requests) * w) / rpm),
+      tokens: budget(reported(this.s, now).tpm, this.tokens, ((c.tokens - this.tokens) * w) / tpm),
     };
   }
 
@@ -211,8 +225,8 @@ class FixedQuota implements ModelQuota {
     const { rpm, tpm } = limitsAt(this.s, now);
     const reset = this.requests === 0 && this.tokens === 0 ? 0 : this.end(now) - now;
     return {
-      requests: budget(rpm, rpm - this.requests, reset),
-      tokens: budget(tpm, tpm - this.tokens, reset),
+      requests: budget(reported(this.s, now).rpm, rpm - this.requests, reset),
+      tokens: budget(reported(this.s, now).tpm, tpm - this.tokens, reset),
     };
   }
 

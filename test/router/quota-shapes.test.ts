@@ -144,9 +144,10 @@ const EXPECT: Record<string, { efficiency: number; rateLimited: number }> = {
   'fixed window, 60 rpm': { efficiency: 0.93, rateLimited: 0.02 },
   'token bucket ½, tokens bind': { efficiency: 0.95, rateLimited: 0.025 },
   'schedule, tokens: 40k → 20k → 40k': { efficiency: 0.95, rateLimited: 0.035 },
-  // OpenAI's headers show the drop only on the first answer after it: the calls out when it
-  // dropped, or let go together before that answer came back, are refused (1–3 a run), with the
-  // first window's 1–2 and 0–4 after the return (docs/quota.md): 4–9 of ~200 calls.
+  // OpenAI's headers show the drop only on the first answer after it (what is left falls; the
+  // limit stays the key's): the calls out when it dropped, or let go together before that answer
+  // came back, are refused (1–3 a run), with the first window's 1–2 and 0–4 after the return
+  // (docs/quota.md): 4–9 of ~200 calls.
   'OpenAI headers: schedule, tokens: 40k → 20k → 40k': { efficiency: 0.95, rateLimited: 0.03 },
 };
 const TARGET = { efficiency: 0.95, rateLimited: 0.02 };
@@ -458,6 +459,32 @@ describe('adaptive pacing under every quota shape (simulation)', () => {
     expect(efficiency).toBeGreaterThanOrEqual(0.885);
     expect(share).toBeLessThanOrEqual(0.024);
     expect(runs.reduce((n, r) => n + r.exhausted, 0)).toBe(0);
+  });
+
+  /**
+   * The table's row with OpenAI's headers, the drop another service's use of the key: the limit the
+   * headers report stays the key's (40 000), and only what is left shows the service stopping. With
+   * the 429-learnt level still the dropped one, a trial back to the peak the window before the
+   * return had failed, and the next went a window later: seed 1 found it 6 s late (0.911). What the
+   * key has left and our calls it held (reported-quota.ts `keyLevel`) now ask at once.
+   */
+  it('finds a token quota’s return from what OpenAI reports left, the key’s limit unchanged', () => {
+    const runs = SEEDS.map((seed) =>
+      simulate('adaptive', {
+        ...base,
+        ...tokensBind,
+        headers: true,
+        schedule: [
+          { atMs: 18_000, tpm: 20_000 },
+          { atMs: 36_000, tpm: 40_000 },
+        ],
+        seed,
+      }),
+    );
+    console.log(
+      `schedule, tokens, OpenAI headers: efficiency ${runs.map((r) => r.efficiency.toFixed(3)).join(', ')}`,
+    );
+    for (const [i, r] of runs.entries()) expect(r.efficiency, `seed ${i + 1}`).toBeGreaterThanOrEqual(0.95);
   });
 
   /**

@@ -45,6 +45,7 @@ describe('QuotaBook', () => {
     expect(admitted(book, 'k')).toBe(4);
     c.advance(10_000);
     expect(book.limits()).toMatchObject({ rpm: 2 });
+    expect(book.reportedLimits()).toMatchObject({ rpm: 4 });
     expect(admitted(book, 'k')).toBe(2);
     expect(admitted(book, 'other')).toBe(2);
     c.advance(10_000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { limitsAt, nextChangeAfter } from '../../src/sim/quota-schedule.js';
+import { keyLimits, limitsAt, nextChangeAfter } from '../../src/sim/quota-schedule.js';
 
 const BASE = { rpm: 30, tpm: 10_000, windowMs: 6_000 };
 const HALVED = [{ atMs: 10_000, rpm: 15, tpm: 5_000 }, { atMs: 20_000 }];
@@ -14,6 +14,17 @@ describe('limitsAt', () => {
 
   it('takes a limit a step does not name from the base', () => {
     expect(limitsAt(BASE, [{ atMs: 0, rpm: 3 }], 5)).toEqual({ rpm: 3, tpm: 10_000, windowMs: 6_000 });
+  });
+});
+
+describe('keyLimits', () => {
+  it('reports the key’s limits while another service takes part of them, and a raised tier’s', () => {
+    expect(keyLimits(BASE, limitsAt(BASE, HALVED, 10_000))).toEqual(BASE);
+    expect(keyLimits(BASE, { rpm: 60, tpm: 4_000, windowMs: 6_000 })).toEqual({
+      rpm: 60,
+      tpm: 10_000,
+      windowMs: 6_000,
+    });
   });
 });
 

@@ -121,7 +121,8 @@ describe('quota shapes, Gemini through @google/generative-ai', () => {
     const model = geminiModel(s);
     await model.generateContent(PROMPT);
     advance(10_000);
-    expect((await geminiRefusal(() => model.generateContent(PROMPT))).quotaValue).toBe('1');
+    // The project's quota value stays 4: the other service's share of it is no change of the quota.
+    expect((await geminiRefusal(() => model.generateContent(PROMPT))).quotaValue).toBe('4');
     advance(10_000);
     for (let i = 0; i < 3; i += 1) await model.generateContent(PROMPT);
     expect((await geminiRefusal(() => model.generateContent(PROMPT))).quotaValue).toBe('4');
@@ -198,17 +199,36 @@ describe('quota shapes, OpenAI through openai', () => {
     expect(openaiAnswerIds(await client.chat.completions.create(chatRequest()))).toEqual(PAGE_IDS);
   });
 
-  it('schedule: the limit headers follow the limit in force', async () => {
+  it('schedule: another service on the key lowers what is left, not the limit the headers report', async () => {
     const { sim: s, advance } = await start({
-      openai: { rpm: 100, tpm: 50_000, schedule: [{ atMs: 5_000, rpm: 50, tpm: 20_000 }] },
+      openai: { rpm: 3, tpm: 50_000, windowMs: MINUTE, schedule: [{ atMs: 5_000, rpm: 2, tpm: 20_000 }] },
     });
     const client = openaiClient(s);
     const before = await client.chat.completions.create(chatRequest()).withResponse();
-    expect(before.response.headers.get('x-ratelimit-limit-requests')).toBe('100');
+    expect(before.response.headers.get('x-ratelimit-limit-requests')).toBe('3');
+    expect(before.response.headers.get('x-ratelimit-remaining-requests')).toBe('2');
     advance(5_000);
     const after = await client.chat.completions.create(chatRequest()).withResponse();
-    expect(after.response.headers.get('x-ratelimit-limit-requests')).toBe('50');
-    expect(after.response.headers.get('x-ratelimit-limit-tokens')).toBe('20000');
-    expect(after.response.headers.get('x-ratelimit-remaining-requests')).toBe('48');
+    expect(after.response.headers.get('x-ratelimit-limit-requests')).toBe('3');
+    expect(after.response.headers.get('x-ratelimit-limit-tokens')).toBe('50000');
+    expect(after.response.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+    // The other service's request counts as used, against the key's limit.
+    const err = await openaiRefusal(() => client.chat.completions.create(chatRequest()));
+    expect(err.message).toContain('Limit 3, Used 3, Requested 1.');
+    expect(err.headers?.get('x-ratelimit-limit-requests')).toBe('3');
+  });
+
+  it('schedule: a raised tier is reported as the new limit', async () => {
+    const { sim: s, advance } = await start({
+      openai: { rpm: 50, tpm: 20_000, schedule: [{ atMs: 5_000, rpm: 100, tpm: 50_000 }] },
+    });
+    const client = openaiClient(s);
+    const before = await client.chat.completions.create(chatRequest()).withResponse();
+    expect(before.response.headers.get('x-ratelimit-limit-requests')).toBe('50');
+    advance(5_000);
+    const after = await client.chat.completions.create(chatRequest()).withResponse();
+    expect(after.response.headers.get('x-ratelimit-limit-requests')).toBe('100');
+    expect(after.response.headers.get('x-ratelimit-limit-tokens')).toBe('50000');
+    expect(after.response.headers.get('x-ratelimit-remaining-requests')).toBe('98');
   });
 });

@@ -1,6 +1,7 @@
 import type { BudgetReading, QuotaReading } from '../../model/quota-reading.js';
 import type { CallLedger } from './call-ledger.js';
 import type { QuotaShape } from './pacer.js';
+import { TOLERANCE } from './pending-refusal.js';
 
 /**
  * The quota as the provider reports it on its answers and 429s (OpenAI's x-ratelimit-* headers,
@@ -71,10 +72,35 @@ export class ReportedQuota {
     };
   }
 
+  /**
+   * What the key lets us have in a window, by the newest reading of a budget: what the reading held
+   * of our calls and what it left, K = N(f, h] + r, at most L — f the window's start (sliding:
+   * h − W; fixed: the boundary before h + z) plus ε, since a call sent within ε of it may already
+   * have left (or belong to the window before): K is at most what the key has, but for a call whose
+   * send outran ε. Undefined for a bucket, whose remaining is its level, not a window's room.
+   */
+  keyLevel(ledger: CallLedger, budget: Budget, believed: Believed = {}): number | undefined {
+    const held = this.readings[budget];
+    const kind = this.windowed[budget];
+    if (held === undefined || kind === undefined) return undefined;
+    const w = kind === 'sliding' ? this.windowOf(believed) : this.minuteMs;
+    const start = kind === 'fixed' ? held.at + held.resetMs - this.minuteMs : held.at - w;
+    const from = start + w * TOLERANCE;
+    let ours = 0;
+    for (const a of ledger.admitted)
+      if (a.start > from && a.start <= held.at) ours += budget === 'requests' ? 1 : a.cost;
+    return Math.min(held.limit, ours + held.remaining);
+  }
+
   /** The shape the resets show (tokens' first, the budget that binds OpenAI's calls): a bucket unless a window. */
   get shape(): QuotaShape {
     const kind = this.windowed.tokens ?? this.windowed.requests;
     return kind === 'fixed' ? 'fixed_window' : kind === 'sliding' ? 'sliding' : 'token_bucket';
+  }
+
+  /** The sliding window's length: the one the 429s showed, else the minute. */
+  private windowOf({ shape, windowMs }: Believed): number {
+    return shape === 'sliding' && windowMs !== undefined ? windowMs : this.minuteMs;
   }
 
   /** A reading that came with the call sent at `at`. */
@@ -141,7 +167,7 @@ export class ReportedQuota {
         kind === 'fixed'
           ? fixedRoom(ask)
           : kind === 'sliding'
-            ? windowRoom(ask, shape === 'sliding' && windowMs !== undefined ? windowMs : this.minuteMs)
+            ? windowRoom(ask, this.windowOf({ shape, windowMs }))
             : bucketRoom(ask, this.minuteMs);
       at = Math.max(at, room);
     }

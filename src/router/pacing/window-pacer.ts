@@ -10,6 +10,14 @@ const DEFAULT_RTT_MS = 1_000;
 const RTT_ALPHA = 0.3;
 /** The send margin of a reported quota, as a share of the minute (the model's, quota-model.ts). */
 const MARGIN = 1 / 600;
+/**
+ * Room the key shows is a return once it passes the 429-learnt level by a quarter and two calls:
+ * K leaves out the calls sent within ε of the window's start, yet one whose send outran ε can still
+ * be counted after it left (the grids' runs with headers, on quotas that never change: unchanged to
+ * the digit).
+ */
+const ROOM_SHARE = 1.25;
+const ROOM_CALLS = 2;
 
 /**
  * Paces calls against a provider's quotas, learnt from its 429s (quota-model.ts: the shape, the
@@ -28,7 +36,10 @@ const MARGIN = 1 / 600;
  *              is above the last one's (the key's other user stopped) asks the quota model's
  *              question at once: its trial goes now, to L per window at least (past the ceilings
  *              the smaller quota's 429s set), not q windows after its last change — the
- *              429-learnt level, still the dropped one, would hold the calls L has room for
+ *              429-learnt level, still the dropped one, would hold the calls L has room for.
+ *              Another service on the key lowers what is left, not L: a window's reading whose
+ *              key level K (reported-quota.ts) passes 1.25·T̂ + 2 calls (or R̂) asks the same,
+ *              to K, at most once a window
  *   openAt(e)  max(pause, the quota model's gate, the reported quota's room) for a call of e
  *              prompt tokens — the model learns the shape and its window, which the room frees by
  *   learnt     what 429s taught (the batch-size rule reads it), and beside it `reported`: the
@@ -43,6 +54,7 @@ export class WindowPacer implements Pacer {
   private readonly minuteMs: number;
   private pause = 0;
   private rtt: number | undefined;
+  private roomAskedAt = Number.NEGATIVE_INFINITY;
 
   constructor(opts: { minuteMs?: number } = {}) {
     this.minuteMs = opts.minuteMs ?? 60_000;
@@ -95,6 +107,7 @@ export class WindowPacer implements Pacer {
           ...(rose(before.requests, after.requests) && { requests: after.requests }),
           ...(rose(before.tokens, after.tokens) && { tokens: after.tokens }),
         });
+      else this.noticeRoom(now);
     }
     switch (outcome.kind) {
       case 'success': {
@@ -114,6 +127,28 @@ export class WindowPacer implements Pacer {
         this.model.finished(outcome.startedAt, outcome.estimate);
         return undefined;
     }
+  }
+
+  /**
+   * The key has room the 429-learnt level holds back (its other user stopped; OpenAI reports the
+   * key's limit, not our share of it, so only what is left shows it): the trial that asks whether
+   * the quota came back goes now, to that level at least. At most once a window.
+   */
+  private noticeRoom(now: number): void {
+    const w = this.model.windowMs;
+    if (w === undefined || now - this.roomAskedAt < w) return;
+    const { shape } = this.model;
+    const room: { requests?: number; tokens?: number } = {};
+    for (const budget of ['requests', 'tokens'] as const) {
+      const level = budget === 'requests' ? this.model.requests : this.model.tokens;
+      const seen = this.reported.keyLevel(this.model.calls, budget, { shape, windowMs: w });
+      if (level === undefined || seen === undefined) continue;
+      const call = budget === 'requests' ? 1 : this.model.calls.meanCost();
+      if (seen > level * ROOM_SHARE + ROOM_CALLS * call) room[budget] = (seen * this.minuteMs) / w;
+    }
+    if (room.requests === undefined && room.tokens === undefined) return;
+    this.roomAskedAt = now;
+    this.model.quotaGrew(now, room);
   }
 
   private refused(outcome: Extract<CallOutcome, { kind: 'rate_limited' }>, now: number): RefusalReading {

@@ -78,6 +78,25 @@ describe('ReportedQuota', () => {
     expect(q.openAt(ledger, 2_000, 9_000, MARGIN)).toBe(2_000);
   });
 
+  it('reads what the key lets us have in a window as our calls the reading held and what it left', () => {
+    const ledger = new CallLedger();
+    const q = new ReportedQuota(MINUTE);
+    answered(ledger, 0, 30_000);
+    answered(ledger, 1_000, 20_000);
+    // Another service on the key holds 40 000 of its 100 000: 50 000 ours, 10 000 left.
+    q.read({ requests: REQUESTS, tokens: { limit: 100_000, remaining: 10_000, resetMs: 60_000 } }, 1_000);
+    expect(q.keyLevel(ledger, 'tokens')).toBe(60_000);
+    // A minute later the call sent at 0 is within ε (W/300) of the window's start: it may have left,
+    // and K leaves it out rather than count it twice (it is back in what is left).
+    answered(ledger, 60_050, 5_000);
+    q.read({ requests: REQUESTS, tokens: { limit: 100_000, remaining: 45_000, resetMs: 60_000 } }, 60_050);
+    expect(q.keyLevel(ledger, 'tokens')).toBe(70_000);
+    // A bucket's remaining is its level, not a window's room.
+    const b = new ReportedQuota(MINUTE);
+    b.read({ requests: REQUESTS, tokens: bucket(60_000, 5_000) }, 1_000);
+    expect(b.keyLevel(ledger, 'tokens')).toBeUndefined();
+  });
+
   it('counts an overdraft a remaining count of 0 hides: our own calls held more than the limit', () => {
     const ledger = new CallLedger();
     const q = new ReportedQuota(MINUTE);

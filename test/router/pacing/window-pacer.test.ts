@@ -201,10 +201,11 @@ describe('WindowPacer', () => {
     expect(p.openAt(5, 4_000)).toBe(3_100);
   });
 
-  it('asks at once whether a quota that dropped came back when the provider reports a larger limit than before', () => {
-    // 30 a minute of 6 s, 15 from 10 s, 30 again from 13 s. The drop is read at 12 s (15 a
-    // window); the first answer after the window's wait, at 18 s, reports 30 again: the trial back
-    // to the peak goes then, not a window after the drop was read.
+  it('asks at once whether a quota that dropped came back when what the key has left shows room', () => {
+    // 30 a minute of 6 s; another service on the key takes 15 of them from 10 s to 13 s. The drop
+    // is read at 12 s (15 a window); the headers report the key's 30 throughout, and the first
+    // answer after the window's wait, at 18 s, has our calls held and what is left add up to 30:
+    // the trial back to the peak goes then, not a window after the drop was read.
     const schedule = [
       { atMs: 10_000, rpm: 15 },
       { atMs: 13_000, rpm: 30 },
