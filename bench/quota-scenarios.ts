@@ -15,9 +15,11 @@ export interface QuotaScenario {
   burst?: number;
   /**
    * The quota drops to `share` of itself from `from` to `to`, fractions of the run's nominal length
-   * (its expected calls at the full quota: pages / batch ÷ rpm windows).
+   * (its expected calls at the full quota: pages / batch ÷ rpm windows, or ÷ `callsPerWindow`).
    */
   dip?: { from: number; to: number; share: number };
+  /** Calls a window holds where tokens bind, for the nominal length (else rpm). */
+  callsPerWindow?: number;
 }
 
 export const SCENARIOS: QuotaScenario[] = [
@@ -62,6 +64,18 @@ export const SCENARIOS: QuotaScenario[] = [
     tpm: 40_000,
     latencyMs: 1000,
     shape: 'token_bucket',
+  },
+  // Another service on the key takes half of it for the middle third: OpenAI's headers keep
+  // reporting the key's limit, and only what is left shows it start and stop.
+  {
+    name: 'OpenAI, tokens bind, shared key: 20k from 1/3 to 2/3',
+    provider: 'openai',
+    rpm: 500,
+    tpm: 40_000,
+    latencyMs: 1000,
+    dip: { from: 1 / 3, to: 2 / 3, share: 0.5 },
+    // ~1,790 tokens a call (the rows' 357,821 over 200 calls): 40,000 hold 22.
+    callsPerWindow: 22,
   },
 ];
 

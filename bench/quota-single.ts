@@ -52,7 +52,7 @@ export async function runSingle(
   const { scale, deliveries } = opts;
   const windowMs = 60_000 * scale;
   const latencyMs = s.latencyMs * scale;
-  const nominalMs = (deliveries.length / BATCH_SIZE / s.rpm) * windowMs;
+  const nominalMs = (deliveries.length / BATCH_SIZE / (s.callsPerWindow ?? s.rpm)) * windowMs;
   const schedule = dipSchedule(s, nominalMs);
   const quota = {
     rpm: s.rpm,
