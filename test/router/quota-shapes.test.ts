@@ -146,9 +146,9 @@ const EXPECT: Record<string, { efficiency: number; rateLimited: number }> = {
   'schedule, tokens: 40k → 20k → 40k': { efficiency: 0.95, rateLimited: 0.035 },
   // OpenAI's headers show the drop only on the first answer after it (what is left falls; the
   // limit stays the key's): the calls out when it dropped, or let go together before that answer
-  // came back, are refused (1–3 a run), with the first window's 1–2 and 0–4 after the return
-  // (docs/quota.md): 4–9 of ~200 calls.
-  'OpenAI headers: schedule, tokens: 40k → 20k → 40k': { efficiency: 0.95, rateLimited: 0.03 },
+  // came back, are refused (1–3 a run), with the first window's 1–2, a step while the key shows
+  // itself full and 0–2 after the return (docs/quota.md): 3–8 of ~200 calls.
+  'OpenAI headers: schedule, tokens: 40k → 20k → 40k': { efficiency: 0.95, rateLimited: 0.027 },
 };
 const TARGET = { efficiency: 0.95, rateLimited: 0.02 };
 

@@ -18,7 +18,9 @@ import type { RateLimitQuota } from '../../model/errors.js';
  *   momentary  R̂ ← max(1, R̂ − 1), T̂ ← max(call, T̂ − call)
  *   ceiling    U ← min(U, bound)
  *   reported   the provider reported a larger limit L per window: U ← ∞ and the peak P ← max(P, L)
- *   trial      back to the peak when below it (the quota came back); else R̂ ← R̂ + s, T̂ ← T̂ +
+ *   trial      back to the peak when below it (the quota came back) — unless the provider reports
+ *              the key full at the level (its other user is still there: the reading will show the
+ *              return, and this trial is a step); else R̂ ← R̂ + s, T̂ ← T̂ +
  *              (U − T̂)/2, or + call without a ceiling — for a token quota alone only while the
  *              gain passes half a call (a smaller one is not worth the 429 it may cost). The
  *              request step s is 1, then 2^(k−1) after k ≥ 2 request trials kept in a row (the
@@ -28,6 +30,7 @@ import type { RateLimitQuota } from '../../model/errors.js';
  *              a kept request trial halves q (at least 1), so a growth is followed window by window
  *   undo       a 429 within a window of the trial: back to before it; q ← min(8, 2q) — min(1, 2q)
  *              while a dropped quota may come back, so its return is found within two windows
+ *              (not for a step taken with the key reported full)
  *              (a trial back to the peak asks whether it has; it is no step of a search), and
  *              q unchanged while a search has steps left (it is one)
  *   abandon    a larger question (a raised limit reported) replaces the running trial: back to
@@ -57,6 +60,8 @@ interface Trial {
   growth?: number;
   /** Back to a peak (the quota may have come back): a yes-or-no question, not a step of a search. */
   toPeak?: boolean;
+  /** A step taken instead of a trial back to the peak, the key reported full below it. */
+  keyFull?: boolean;
 }
 
 export class QuotaEstimates {
@@ -249,7 +254,15 @@ export class QuotaEstimates {
     return toPeak > call / 2 || this.tokenCeiling - this.tokenQuota > call / 2;
   }
 
-  startTrial(now: number, call: number, growth?: number): void {
+  /** The next trial (not a rate's) would go back to a peak: it asks whether a dropped quota came back. */
+  private towardsPeak(call: number): boolean {
+    const { peak, requestQuota: r, tokenQuota: t } = this;
+    const requests = r !== undefined && peak.requests !== undefined && peak.requests > r + 1;
+    return requests || (t !== undefined && peak.tokens !== undefined && peak.tokens - t > call / 2);
+  }
+
+  /** `keyFull`: the provider reports the key full at the level (window-pacer.ts). */
+  startTrial(now: number, call: number, growth?: number, keyFull?: boolean): void {
     this.meanCall = call;
     this.trial = {
       at: now,
@@ -266,14 +279,18 @@ export class QuotaEstimates {
       this.changedAt = now;
       return;
     }
+    // The key reported full below the peak (its other user is still there): the reading, not a
+    // trial, shows when the quota comes back, and this trial is a step of a search, paced as one.
+    const peaked = this.towardsPeak(call);
+    const back = keyFull !== true && peaked;
     const { peak } = this;
     if (this.requestQuota !== undefined) {
-      const back = peak.requests !== undefined && peak.requests > this.requestQuota + 1;
-      this.requestQuota = back ? (peak.requests as number) : this.requestQuota + this.requestStep();
-      if (back) this.trial.toPeak = true;
+      const toPeak = back && peak.requests !== undefined && peak.requests > this.requestQuota + 1;
+      this.requestQuota = toPeak ? (peak.requests as number) : this.requestQuota + this.requestStep();
+      if (toPeak) this.trial.toPeak = true;
     }
     if (this.tokenQuota !== undefined) {
-      if (peak.tokens !== undefined && peak.tokens - this.tokenQuota > call / 2) {
+      if (back && peak.tokens !== undefined && peak.tokens - this.tokenQuota > call / 2) {
         this.tokenQuota = peak.tokens;
         this.trial.toPeak = true;
       } else {
@@ -281,6 +298,7 @@ export class QuotaEstimates {
         this.tokenQuota += Number.isFinite(gap) && gap > call / 2 ? gap / 2 : call;
       }
     }
+    if (keyFull === true && peaked) this.trial.keyFull = true;
     this.changedAt = now;
   }
 
@@ -346,7 +364,9 @@ export class QuotaEstimates {
     const stepsLeft = Number.isFinite(this.requestBound) && this.requestBound - (this.requestQuota ?? 0) > 1;
     if (trial.toPeak === true || !((trial.requests === undefined && gap > this.meanCall) || stepsLeft))
       this.quiet = Math.min(
-        this.quietBeforeDrop === undefined ? MAX_QUIET_WINDOWS : WHILE_DROPPED_QUIET_WINDOWS,
+        this.quietBeforeDrop === undefined || trial.keyFull === true
+          ? MAX_QUIET_WINDOWS
+          : WHILE_DROPPED_QUIET_WINDOWS,
         this.quiet * 2,
       );
     return true;

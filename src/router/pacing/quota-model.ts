@@ -113,6 +113,8 @@ export class QuotaModel {
   private holdUntil = Number.NEGATIVE_INFINITY;
   /** The provider reports its limits with its answers (OpenAI's headers). */
   private limitsReported = false;
+  /** The provider's newest reading shows the key with no room past the level (window-pacer.ts). */
+  private keyFull = false;
 
   /**
    * `windowMs` fixes Ŵ instead of learning it; `minuteMs` is how long a minute lasts on the
@@ -319,6 +321,14 @@ export class QuotaModel {
   /** The provider reports its limits with its answers: a growth shows there, and no trial need find it. */
   reportsLimits(): void {
     this.limitsReported = true;
+  }
+
+  /**
+   * What the provider reports left shows the key with no room past the level (its other user is
+   * still there), or shows room: a trial back to the peak asks what the reading already answers.
+   */
+  keyShowsRoom(room: boolean): void {
+    this.keyFull = !room;
   }
 
   quotaGrew(now: number, limits: { requests?: number; tokens?: number } = {}): void {
@@ -569,7 +579,7 @@ export class QuotaModel {
     const { quota } = this;
     const due = this.trialDueAt();
     if (due !== undefined && now >= due && now - this.lastHeldAt < w) {
-      quota.startTrial(now, this.ledger.meanCost(), this.trialGrowth());
+      quota.startTrial(now, this.ledger.meanCost(), this.trialGrowth(), this.keyFull);
     }
   }
 

@@ -39,7 +39,8 @@ const ROOM_CALLS = 2;
  *              429-learnt level, still the dropped one, would hold the calls L has room for.
  *              Another service on the key lowers what is left, not L: a window's reading whose
  *              key level K (reported-quota.ts) passes 1.25·T̂ + 2 calls (or R̂) asks the same,
- *              to K, at most once a window
+ *              to K, at most once a window; one that does not says the key is full, and the
+ *              next trial is a step, not one back to the peak (quota-estimates.ts)
  *   openAt(e)  max(pause, the quota model's gate, the reported quota's room) for a call of e
  *              prompt tokens — the model learns the shape and its window, which the room frees by
  *   learnt     what 429s taught (the batch-size rule reads it), and beside it `reported`: the
@@ -136,17 +137,21 @@ export class WindowPacer implements Pacer {
    */
   private noticeRoom(now: number): void {
     const w = this.model.windowMs;
-    if (w === undefined || now - this.roomAskedAt < w) return;
+    if (w === undefined) return;
     const { shape } = this.model;
     const room: { requests?: number; tokens?: number } = {};
+    let read = false;
     for (const budget of ['requests', 'tokens'] as const) {
       const level = budget === 'requests' ? this.model.requests : this.model.tokens;
       const seen = this.reported.keyLevel(this.model.calls, budget, { shape, windowMs: w });
       if (level === undefined || seen === undefined) continue;
+      read = true;
       const call = budget === 'requests' ? 1 : this.model.calls.meanCost();
       if (seen > level * ROOM_SHARE + ROOM_CALLS * call) room[budget] = (seen * this.minuteMs) / w;
     }
-    if (room.requests === undefined && room.tokens === undefined) return;
+    const roomy = room.requests !== undefined || room.tokens !== undefined;
+    if (read) this.model.keyShowsRoom(roomy);
+    if (!roomy || now - this.roomAskedAt < w) return;
     this.roomAskedAt = now;
     this.model.quotaGrew(now, room);
   }

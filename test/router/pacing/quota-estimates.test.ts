@@ -122,6 +122,25 @@ describe('QuotaEstimates', () => {
     }
   });
 
+  it('takes a step instead of a trial back to the peak while the key is reported full, and backs off as a search does when it fails', () => {
+    for (const budget of ['requests', 'tokens'] as const) {
+      const q = new QuotaEstimates();
+      q.count(budget, 10, 40_000, 0);
+      q.read(budget, budget === 'requests' ? 5 : 20_000, 1_000);
+      // One call more, not the peak: the key's readings, not this trial, will show the return.
+      q.startTrial(2_000, 4_000, undefined, true);
+      expect(budget === 'requests' ? q.requests : q.tokens, budget).toBe(budget === 'requests' ? 6 : 24_000);
+      expect(q.undoTrial(2_100, 2_050, 1_000)).toBe(true);
+      expect(q.quietWindows).toBe(1);
+      q.startTrial(3_100, 4_000, undefined, true);
+      expect(q.undoTrial(3_200, 3_150, 1_000)).toBe(true);
+      expect(q.quietWindows, budget).toBe(2);
+      // The key shows room again: the next trial goes back to the peak.
+      q.startTrial(5_200, 4_000);
+      expect(budget === 'requests' ? q.requests : q.tokens, budget).toBe(budget === 'requests' ? 10 : 40_000);
+    }
+  });
+
   it('takes no peak from a reading that rests on an assumption: a later count below it is no drop', () => {
     const q = new QuotaEstimates();
     // A first 429 read as a bucket's that holds a minute: 41 964 where the quota is 40 000.
