@@ -146,9 +146,9 @@ const EXPECT: Record<string, { efficiency: number; rateLimited: number }> = {
   'schedule, tokens: 40k → 20k → 40k': { efficiency: 0.95, rateLimited: 0.035 },
   // OpenAI's headers show the drop only on the first answer after it (what is left falls; the
   // limit stays the key's): the calls out when it dropped, or let go together before that answer
-  // came back, are refused (1–3 a run), with the first window's 1–2, a step while the key shows
-  // itself full and 0–2 after the return (docs/quota.md): 3–8 of ~200 calls.
-  'OpenAI headers: schedule, tokens: 40k → 20k → 40k': { efficiency: 0.95, rateLimited: 0.027 },
+  // came back, are refused (1–4 a run), with the first window's 1–2 and 0–1 while the key shows
+  // itself full (docs/quota.md): 4–6 of ~205 calls.
+  'OpenAI headers: schedule, tokens: 40k → 20k → 40k': { efficiency: 0.95, rateLimited: 0.025 },
 };
 const TARGET = { efficiency: 0.95, rateLimited: 0.02 };
 
@@ -485,6 +485,57 @@ describe('adaptive pacing under every quota shape (simulation)', () => {
       `schedule, tokens, OpenAI headers: efficiency ${runs.map((r) => r.efficiency.toFixed(3)).join(', ')}`,
     );
     for (const [i, r] of runs.entries()) expect(r.efficiency, `seed ${i + 1}`).toBeGreaterThanOrEqual(0.95);
+  });
+
+  /**
+   * Another service on an OpenAI key takes 15–50 % of its tokens from 60 s, for five windows, for
+   * fifteen or for good. The headers keep the key's limit and report what is left, so what the key
+   * holds for us shows in every answer: while it shows no room past the level, a trial back to the
+   * peak would only ask what the readings answer (one 429 a window while the drop lasts: 5.1 % for
+   * good at half), and when it shows room again the trial goes at once.
+   */
+  it('asks no 429 a window whether a shared key came back while what OpenAI reports left shows it has not', () => {
+    const runs = [20_000, 26_000, 30_000, 34_000].flatMap((low) =>
+      [5, 15, 0].flatMap((windows) =>
+        [1, 2, 3].map((seed) => {
+          const returnAt = windows === 0 ? undefined : 60_000 + windows * 6_000;
+          let foundAt = Number.POSITIVE_INFINITY;
+          const r = simulate(
+            'adaptive',
+            {
+              ...base,
+              ...tokensBind,
+              calls: 1_000,
+              headers: true,
+              schedule: [
+                { atMs: 60_000, tpm: low },
+                ...(returnAt === undefined ? [] : [{ atMs: returnAt, tpm: 40_000 }]),
+              ],
+              seed,
+            },
+            (line) => {
+              const learnt = /^(\S+) learnt (.*)$/.exec(line);
+              const at = Number(learnt?.[1]);
+              const tokens =
+                learnt === null ? undefined : (JSON.parse(learnt[2] ?? '{}') as { tokens?: number }).tokens;
+              if (returnAt !== undefined && at > returnAt && (tokens ?? 0) >= 36_000)
+                foundAt = Math.min(foundAt, at);
+            },
+          );
+          return { run: `${low} for ${windows || 'good'}, seed ${seed}`, returnAt, foundAt, ...r };
+        }),
+      ),
+    );
+    const share = runs.reduce((n, r) => n + r.rateLimited, 0) / runs.reduce((n, r) => n + r.attempts, 0);
+    const mean = runs.reduce((n, r) => n + r.efficiency, 0) / runs.length;
+    console.log(
+      `shared OpenAI key, ${runs.length} runs: efficiency ${mean.toFixed(3)} (worst ${Math.min(...runs.map((r) => r.efficiency)).toFixed(3)}), 429s ${(100 * share).toFixed(2)} %`,
+    );
+    for (const r of runs) {
+      expect(r.efficiency, r.run).toBeGreaterThanOrEqual(0.95);
+      if (r.returnAt !== undefined) expect(r.foundAt - r.returnAt, r.run).toBeLessThanOrEqual(2 * 6_000);
+    }
+    expect(share).toBeLessThanOrEqual(0.01);
   });
 
   /**

@@ -18,19 +18,21 @@ import type { RateLimitQuota } from '../../model/errors.js';
  *   momentary  R̂ ← max(1, R̂ − 1), T̂ ← max(call, T̂ − call)
  *   ceiling    U ← min(U, bound)
  *   reported   the provider reported a larger limit L per window: U ← ∞ and the peak P ← max(P, L)
- *   trial      back to the peak when below it (the quota came back) — unless the provider reports
- *              the key full at the level (its other user is still there: the reading will show the
- *              return, and this trial is a step); else R̂ ← R̂ + s, T̂ ← T̂ +
+ *   trial      back to the peak when below it (the quota came back); else R̂ ← R̂ + s, T̂ ← T̂ +
  *              (U − T̂)/2, or + call without a ceiling — for a token quota alone only while the
  *              gain passes half a call (a smaller one is not worth the 429 it may cost). The
  *              request step s is 1, then 2^(k−1) after k ≥ 2 request trials kept in a row (the
  *              quota may have grown by far more than a call), and ⌊(B − R̂)/2⌋ once such a run
  *              failed at B (a search between a level held and one refused)
+ *   key full   the provider reports what the key holds for us, K̄, no more than the level and a
+ *              call (window-pacer.ts): no trial goes back to the peak (the readings answer that);
+ *              a step goes to min(the step, K̄), and only while K̄ passes the level by half a call
+ *              (one request); it fails on a q of its own, 1 doubling to 8, the dropped quota's
+ *              pace untouched
  *   settle     a window after the trial: kept if the gate held calls at its level, else undone;
  *              a kept request trial halves q (at least 1), so a growth is followed window by window
  *   undo       a 429 within a window of the trial: back to before it; q ← min(8, 2q) — min(1, 2q)
  *              while a dropped quota may come back, so its return is found within two windows
- *              (not for a step taken with the key reported full)
  *              (a trial back to the peak asks whether it has; it is no step of a search), and
  *              q unchanged while a search has steps left (it is one)
  *   abandon    a larger question (a raised limit reported) replaces the running trial: back to
@@ -51,6 +53,12 @@ const MAX_QUIET_WINDOWS = 8;
 const AFTER_DROP_QUIET_WINDOWS = 0.5;
 /** While it may come back, a trial that failed waits this many quiet windows at most. */
 const WHILE_DROPPED_QUIET_WINDOWS = 1;
+
+/** What the provider reports the key holds for us per window, while it shows no room past the level. */
+export interface KeyLevel {
+  requests?: number;
+  tokens?: number;
+}
 
 interface Trial {
   at: number;
@@ -75,6 +83,8 @@ export class QuotaEstimates {
   private trial: Trial | undefined;
   private trialUndoneAt = Number.NEGATIVE_INFINITY;
   private quiet = FIRST_QUIET_WINDOWS;
+  /** q of the steps tried while the key is reported full (a search of its own). */
+  private keyFullQuiet = 1;
   /** q before the quota dropped, while trials look for its return to the peak. */
   private quietBeforeDrop: number | undefined;
   /** Request trials kept in a row since the last one failed. */
@@ -103,6 +113,19 @@ export class QuotaEstimates {
   /** q: quiet windows the next trial waits for. */
   get quietWindows(): number {
     return this.quiet;
+  }
+
+  /**
+   * q, or while the key is reported full, the steps' own q (1, doubling to 8 as they fail) —
+   * undefined when a step to what the key holds would gain less than half a call (one request).
+   */
+  quietWindowsFor(key: KeyLevel | undefined, call: number): number | undefined {
+    if (key === undefined) return this.quiet;
+    const { requestQuota: r, tokenQuota: t } = this;
+    const gains =
+      (r !== undefined && key.requests !== undefined && key.requests >= r + 1) ||
+      (t !== undefined && key.tokens !== undefined && key.tokens - t > call / 2);
+    return gains ? this.keyFullQuiet : undefined;
   }
 
   /** The last time R̂ or T̂ changed: a trial waits a window after any change. */
@@ -261,8 +284,12 @@ export class QuotaEstimates {
     return requests || (t !== undefined && peak.tokens !== undefined && peak.tokens - t > call / 2);
   }
 
-  /** `keyFull`: the provider reports the key full at the level (window-pacer.ts). */
-  startTrial(now: number, call: number, growth?: number, keyFull?: boolean): void {
+  /**
+   * `key`: what the provider reports the key holds for us while it shows no room past the level
+   * (window-pacer.ts): a trial back to the peak would ask what the readings answer, so the trial
+   * is a step, to that level at most.
+   */
+  startTrial(now: number, call: number, growth?: number, key?: KeyLevel): void {
     this.meanCall = call;
     this.trial = {
       at: now,
@@ -279,10 +306,10 @@ export class QuotaEstimates {
       this.changedAt = now;
       return;
     }
-    // The key reported full below the peak (its other user is still there): the reading, not a
-    // trial, shows when the quota comes back, and this trial is a step of a search, paced as one.
+    // The key reported full (its other user is still there): its readings, not a trial, show when
+    // the quota comes back, and this trial is a step to what they show at most, paced on its own.
     const peaked = this.towardsPeak(call);
-    const back = keyFull !== true && peaked;
+    const back = key === undefined && peaked;
     const { peak } = this;
     if (this.requestQuota !== undefined) {
       const toPeak = back && peak.requests !== undefined && peak.requests > this.requestQuota + 1;
@@ -298,7 +325,16 @@ export class QuotaEstimates {
         this.tokenQuota += Number.isFinite(gap) && gap > call / 2 ? gap / 2 : call;
       }
     }
-    if (keyFull === true && peaked) this.trial.keyFull = true;
+    if (key !== undefined) {
+      this.trial.keyFull = true;
+      if (this.requestQuota !== undefined && key.requests !== undefined)
+        this.requestQuota = Math.max(
+          this.trial.requests ?? 0,
+          Math.min(this.requestQuota, Math.floor(key.requests)),
+        );
+      if (this.tokenQuota !== undefined && key.tokens !== undefined)
+        this.tokenQuota = Math.max(this.trial.tokens ?? 0, Math.min(this.tokenQuota, key.tokens));
+    }
     this.changedAt = now;
   }
 
@@ -362,11 +398,12 @@ export class QuotaEstimates {
     // A trial back to the peak is a question (has the quota come back?), not a step of a search.
     // While the quota may come back, the answer is asked for again within a window: found within two.
     const stepsLeft = Number.isFinite(this.requestBound) && this.requestBound - (this.requestQuota ?? 0) > 1;
-    if (trial.toPeak === true || !((trial.requests === undefined && gap > this.meanCall) || stepsLeft))
+    // A step while the key was full backs off on its own q: once the key shows room again, the
+    // trials back to the peak go at the dropped quota's pace.
+    if (trial.keyFull === true) this.keyFullQuiet = Math.min(MAX_QUIET_WINDOWS, this.keyFullQuiet * 2);
+    else if (trial.toPeak === true || !((trial.requests === undefined && gap > this.meanCall) || stepsLeft))
       this.quiet = Math.min(
-        this.quietBeforeDrop === undefined || trial.keyFull === true
-          ? MAX_QUIET_WINDOWS
-          : WHILE_DROPPED_QUIET_WINDOWS,
+        this.quietBeforeDrop === undefined ? MAX_QUIET_WINDOWS : WHILE_DROPPED_QUIET_WINDOWS,
         this.quiet * 2,
       );
     return true;

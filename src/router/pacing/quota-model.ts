@@ -5,7 +5,7 @@ import { CallLedger, type CallOut } from './call-ledger.js';
 import { fixedWindowRoom } from './fixed-window-room.js';
 import type { QuotaShape } from './pacer.js';
 import { TOLERANCE, type PendingRefusal } from './pending-refusal.js';
-import { QuotaEstimates } from './quota-estimates.js';
+import { QuotaEstimates, type KeyLevel } from './quota-estimates.js';
 import { explainingShape, hintGrain, offBoundary } from './refusal-shape.js';
 import { slidingRoom } from './sliding-room.js';
 import { MAX_WINDOW_MS, WindowLength } from './window-length.js';
@@ -51,7 +51,8 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *   trial     q windows after the last 429 and min(1, q) after the last change, the gate holding
  *             calls: back to the peak, one step up, or (a bucket's rate) half again
  *             (quota-estimates.ts); at once when the provider reports a larger limit than before
- *             (window-pacer.ts). A token ceiling within half a call of T̂ bars trials until
+ *             (window-pacer.ts); while it reports the key full, a step to what it holds at most,
+ *             on the steps' own q (quota-estimates.ts, "key full"). A token ceiling within half a call of T̂ bars trials until
  *             max(q, 8) quiet windows have passed, then one goes a call past it — the quota may
  *             have grown — unless the provider reports its limits. The gate wakes for it. Under a window, a call only the trial's
  *             level lets go is a probe, one out at a time (a 429 comes back far sooner than an
@@ -113,8 +114,8 @@ export class QuotaModel {
   private holdUntil = Number.NEGATIVE_INFINITY;
   /** The provider reports its limits with its answers (OpenAI's headers). */
   private limitsReported = false;
-  /** The provider's newest reading shows the key with no room past the level (window-pacer.ts). */
-  private keyFull = false;
+  /** What the provider's readings show the key holds for us, while no more than the level (window-pacer.ts). */
+  private keyHolds: KeyLevel | undefined;
 
   /**
    * `windowMs` fixes Ŵ instead of learning it; `minuteMs` is how long a minute lasts on the
@@ -324,11 +325,12 @@ export class QuotaModel {
   }
 
   /**
-   * What the provider reports left shows the key with no room past the level (its other user is
-   * still there), or shows room: a trial back to the peak asks what the reading already answers.
+   * What the provider reports left shows the key holding no more than the level and a call (its
+   * other user is still there; undefined when it shows more): a trial back to the peak would ask
+   * what the readings answer, and a step goes no higher than what they show.
    */
-  keyShowsRoom(room: boolean): void {
-    this.keyFull = !room;
+  keyFull(holds: KeyLevel | undefined): void {
+    this.keyHolds = holds;
   }
 
   quotaGrew(now: number, limits: { requests?: number; tokens?: number } = {}): void {
@@ -579,7 +581,7 @@ export class QuotaModel {
     const { quota } = this;
     const due = this.trialDueAt();
     if (due !== undefined && now >= due && now - this.lastHeldAt < w) {
-      quota.startTrial(now, this.ledger.meanCost(), this.trialGrowth(), this.keyFull);
+      quota.startTrial(now, this.ledger.meanCost(), this.trialGrowth(), this.keyHolds);
     }
   }
 
@@ -591,7 +593,11 @@ export class QuotaModel {
     const { quota } = this;
     const w = this.windowMs;
     if (w === undefined || quota.trialRunning) return undefined;
-    const q = quota.quietWindows;
+    const q = quota.quietWindowsFor(
+      this.trialGrowth() === undefined ? this.keyHolds : undefined,
+      this.ledger.meanCost(),
+    );
+    if (q === undefined) return undefined;
     if (!quota.worthTrying(this.ledger.meanCost(), this.trialGrowth())) {
       // A ceiling is what the quota was when its 429 came: long quiet, a trial past it asks
       // whether the quota grew (the key's other user stopped) — one 429 a long while if not.

@@ -74,22 +74,46 @@ export class ReportedQuota {
 
   /**
    * What the key lets us have in a window, by the newest reading of a budget: what the reading held
-   * of our calls and what it left, K = N(f, h] + r, at most L — f the window's start (sliding:
-   * h − W; fixed: the boundary before h + z) plus ε, since a call sent within ε of it may already
-   * have left (or belong to the window before): K is at most what the key has, but for a call whose
-   * send outran ε. Undefined for a bucket, whose remaining is its level, not a window's room.
+   * of our calls and what it left, K = N(f, h − m] + n(h) + r, at most L — f the window's start
+   * (sliding: h − W; fixed: the boundary before h + z) plus ε, since a call sent within ε of it may
+   * already have left (or belong to the window before); calls answered at their cost and out at
+   * k·e; those sent within the send margin m before h may have reached the provider after the
+   * reading's own call; of those sent at h, n(h) counts the answered ones (the reading kept, the
+   * least remaining among theirs, was judged after them), else the least still out (its own).
+   * K is at most what the key has, but for a call whose send outran ε. Undefined for a bucket,
+   * whose remaining is its level, not a window's room, and for a reading taken at or before `after`.
    */
-  keyLevel(ledger: CallLedger, budget: Budget, believed: Believed = {}): number | undefined {
+  keyLevel(
+    ledger: CallLedger,
+    budget: Budget,
+    believed: Believed = {},
+    marginMs = 0,
+    after = Number.NEGATIVE_INFINITY,
+  ): number | undefined {
     const held = this.readings[budget];
     const kind = this.windowed[budget];
-    if (held === undefined || kind === undefined) return undefined;
+    if (held === undefined || kind === undefined || held.at <= after) return undefined;
     const w = kind === 'sliding' ? this.windowOf(believed) : this.minuteMs;
     const start = kind === 'fixed' ? held.at + held.resetMs - this.minuteMs : held.at - w;
     const from = start + w * TOLERANCE;
+    const k = ledger.costPerEstimate;
+    const take = (cost: number): number => (budget === 'requests' ? 1 : cost);
+    const counted = (start: number): boolean => start > from && start <= held.at - marginMs;
     let ours = 0;
+    // Calls sent within the margin before the reading's own may have reached the provider after
+    // it. Of those sent with it, at the same instant: the answered ones were held (the reading
+    // kept is the least remaining of theirs and its own, so it was judged last), and, if none
+    // was answered yet, its own at least (the least of those still out).
+    let answeredWith = 0;
+    let ownOut = Number.POSITIVE_INFINITY;
     for (const a of ledger.admitted)
-      if (a.start > from && a.start <= held.at) ours += budget === 'requests' ? 1 : a.cost;
-    return Math.min(held.limit, ours + held.remaining);
+      if (counted(a.start)) ours += take(a.cost);
+      else if (a.start === held.at) answeredWith += take(a.cost);
+    for (const o of ledger.out)
+      if (counted(o.start)) ours += take(o.estimate * k);
+      else if (o.start === held.at) ownOut = Math.min(ownOut, take(o.estimate * k));
+    const own = answeredWith > 0 ? answeredWith : Number.isFinite(ownOut) ? ownOut : 0;
+    return Math.min(held.limit, ours + own + held.remaining);
   }
 
   /** The shape the resets show (tokens' first, the budget that binds OpenAI's calls): a bucket unless a window. */

@@ -39,8 +39,11 @@ const ROOM_CALLS = 2;
  *              429-learnt level, still the dropped one, would hold the calls L has room for.
  *              Another service on the key lowers what is left, not L: a window's reading whose
  *              key level K (reported-quota.ts) passes 1.25·T̂ + 2 calls (or R̂) asks the same,
- *              to K, at most once a window; one that does not says the key is full, and the
- *              next trial is a step, not one back to the peak (quota-estimates.ts)
+ *              to K, at most once a window. On a sliding window, the most K of a window's readings
+ *              (K̄; one reading reads low by a burst sent at the window's start or with its call)
+ *              at most T̂ + a call (R̂ + 1) says the key is full: its other user is still there,
+ *              and a trial goes no higher than K̄, none while that gains under half a call
+ *              (quota-estimates.ts). Full, then not: the same question at once
  *   openAt(e)  max(pause, the quota model's gate, the reported quota's room) for a call of e
  *              prompt tokens — the model learns the shape and its window, which the room frees by
  *   learnt     what 429s taught (the batch-size rule reads it), and beside it `reported`: the
@@ -56,6 +59,14 @@ export class WindowPacer implements Pacer {
   private pause = 0;
   private rtt: number | undefined;
   private roomAskedAt = Number.NEGATIVE_INFINITY;
+  private keyWasFull = false;
+  /** Readings of calls sent at or before this (the last 429's) tell nothing of the key now. */
+  private keyClearedAt = Number.NEGATIVE_INFINITY;
+  /** K of the readings over the last window, per budget. */
+  private keyLevels: Record<'requests' | 'tokens', { at: number; level: number }[]> = {
+    requests: [],
+    tokens: [],
+  };
 
   constructor(opts: { minuteMs?: number } = {}) {
     this.minuteMs = opts.minuteMs ?? 60_000;
@@ -95,6 +106,7 @@ export class WindowPacer implements Pacer {
   }
 
   record(outcome: CallOutcome, now: number): RefusalReading | undefined {
+    let notice = false;
     if ((outcome.kind === 'success' || outcome.kind === 'rate_limited') && outcome.reading !== undefined) {
       const sent = outcome.startedAt ?? (outcome.kind === 'success' ? now - outcome.latencyMs : now);
       const before = this.reported.limits;
@@ -108,7 +120,7 @@ export class WindowPacer implements Pacer {
           ...(rose(before.requests, after.requests) && { requests: after.requests }),
           ...(rose(before.tokens, after.tokens) && { tokens: after.tokens }),
         });
-      else this.noticeRoom(now);
+      else notice = true;
     }
     switch (outcome.kind) {
       case 'success': {
@@ -120,9 +132,12 @@ export class WindowPacer implements Pacer {
             ? undefined
             : (inputTokens ?? 0) + (outputTokens ?? 0);
         this.model.admitted(outcome.startedAt ?? now - latencyMs, now, cost, outcome.estimate);
+        // Read once the call is in the ledger as answered: the reading held it.
+        if (notice) this.noticeRoom(now);
         return undefined;
       }
       case 'rate_limited':
+        if (notice) this.noticeRoom(now);
         return this.refused(outcome, now);
       default:
         this.model.finished(outcome.startedAt, outcome.estimate);
@@ -140,18 +155,39 @@ export class WindowPacer implements Pacer {
     if (w === undefined) return;
     const { shape } = this.model;
     const room: { requests?: number; tokens?: number } = {};
-    let read = false;
+    let holds: { requests?: number; tokens?: number } | undefined;
+    let full: boolean | undefined;
     for (const budget of ['requests', 'tokens'] as const) {
       const level = budget === 'requests' ? this.model.requests : this.model.tokens;
-      const seen = this.reported.keyLevel(this.model.calls, budget, { shape, windowMs: w });
+      const seen = this.reported.keyLevel(
+        this.model.calls,
+        budget,
+        { shape, windowMs: w },
+        this.minuteMs * MARGIN,
+        this.keyClearedAt,
+      );
       if (level === undefined || seen === undefined) continue;
-      read = true;
       const call = budget === 'requests' ? 1 : this.model.calls.meanCost();
       if (seen > level * ROOM_SHARE + ROOM_CALLS * call) room[budget] = (seen * this.minuteMs) / w;
+      // K reads low by a burst sent at the window's start or with the reading's call: the most a
+      // window's readings showed is what the key holds for us, as nearly as they tell it.
+      const levels = this.keyLevels[budget].filter((k) => k.at > now - w);
+      levels.push({ at: now, level: seen });
+      this.keyLevels[budget] = levels;
+      const most = Math.max(...levels.map((k) => k.level));
+      // A fixed window's K leaves out the burst its boundary lets go (sent within ε of it): too low
+      // to say the key is full.
+      if (this.reported.shape === 'sliding') full = (full ?? true) && most <= level + call;
+      holds = { ...holds, [budget]: most };
+    }
+    // Full, then room past the level: the key's other user left, or takes less — ask at once.
+    const emptied = this.keyWasFull && full === false;
+    if (full !== undefined) {
+      this.model.keyFull(full ? holds : undefined);
+      this.keyWasFull = full;
     }
     const roomy = room.requests !== undefined || room.tokens !== undefined;
-    if (read) this.model.keyShowsRoom(roomy);
-    if (!roomy || now - this.roomAskedAt < w) return;
+    if ((!roomy && !emptied) || now - this.roomAskedAt < w) return;
     this.roomAskedAt = now;
     this.model.quotaGrew(now, room);
   }
@@ -164,6 +200,11 @@ export class WindowPacer implements Pacer {
     // A call let go at the window's edge a moment too early (our send lagged the provider's
     // clock): the model adjusted its timing; this call waits for its own hint.
     if (read === 'window_edge') return 'edge';
+    // What the key held before this 429 is no news of what it holds after it: nor is a reading
+    // taken before it that comes back later.
+    this.keyLevels = { requests: [], tokens: [] };
+    this.keyWasFull = false;
+    this.keyClearedAt = Math.max(this.keyClearedAt, startedAt ?? now);
     this.pause = Math.max(this.pause, now + hint);
     if (read === 'metered' || (windowSized && this.model.windowMs !== undefined)) return 'metered';
     return windowSized ? 'window' : 'momentary';

@@ -122,22 +122,27 @@ describe('QuotaEstimates', () => {
     }
   });
 
-  it('takes a step instead of a trial back to the peak while the key is reported full, and backs off as a search does when it fails', () => {
+  it('while the key is reported full, steps no higher than what it holds, none when that gains nothing, and backs off on their own q', () => {
     for (const budget of ['requests', 'tokens'] as const) {
+      const level = (q: QuotaEstimates) => (budget === 'requests' ? q.requests : q.tokens);
       const q = new QuotaEstimates();
       q.count(budget, 10, 40_000, 0);
       q.read(budget, budget === 'requests' ? 5 : 20_000, 1_000);
-      // One call more, not the peak: the key's readings, not this trial, will show the return.
-      q.startTrial(2_000, 4_000, undefined, true);
-      expect(budget === 'requests' ? q.requests : q.tokens, budget).toBe(budget === 'requests' ? 6 : 24_000);
+      expect(q.quietWindows).toBe(0.5);
+      // The key holds 5 requests or 20,400 tokens for us: a step would gain less than half a call.
+      const full = budget === 'requests' ? { requests: 5 } : { tokens: 20_400 };
+      expect(q.quietWindowsFor(full, 4_000), budget).toBeUndefined();
+      // It holds 8 or 30,000: a step to that, not back to the peak, on the steps' own q.
+      const holds = budget === 'requests' ? { requests: 8 } : { tokens: 30_000 };
+      expect(q.quietWindowsFor(holds, 4_000)).toBe(1);
+      q.startTrial(2_000, 4_000, undefined, holds);
+      expect(level(q), budget).toBe(budget === 'requests' ? 6 : 24_000);
       expect(q.undoTrial(2_100, 2_050, 1_000)).toBe(true);
-      expect(q.quietWindows).toBe(1);
-      q.startTrial(3_100, 4_000, undefined, true);
-      expect(q.undoTrial(3_200, 3_150, 1_000)).toBe(true);
-      expect(q.quietWindows, budget).toBe(2);
-      // The key shows room again: the next trial goes back to the peak.
+      expect(q.quietWindowsFor(holds, 4_000)).toBe(2);
+      // The dropped quota's own pace is untouched: once the key shows room, back to the peak.
+      expect(q.quietWindows).toBe(0.5);
       q.startTrial(5_200, 4_000);
-      expect(budget === 'requests' ? q.requests : q.tokens, budget).toBe(budget === 'requests' ? 10 : 40_000);
+      expect(level(q), budget).toBe(budget === 'requests' ? 10 : 40_000);
     }
   });
 

@@ -97,6 +97,30 @@ describe('ReportedQuota', () => {
     expect(b.keyLevel(ledger, 'tokens')).toBeUndefined();
   });
 
+  it('counts in what the key lets us have the calls still out, and of a burst sent with the reading’s call the answered ones', () => {
+    const ledger = new CallLedger();
+    const q = new ReportedQuota(MINUTE);
+    answered(ledger, 0, 10_000);
+    // Still out: sent before the reading's call, so held by it.
+    ledger.started({ start: 500, estimate: 5_000, edge: false });
+    // A burst of three sent at 2 000, the reading's call among them: two answered so far.
+    answered(ledger, 2_000, 4_000);
+    answered(ledger, 2_000, 3_000);
+    ledger.started({ start: 2_000, estimate: 6_000, edge: false });
+    // Sent within the margin before the reading's call: it may have reached the provider after it.
+    ledger.started({ start: 1_950, estimate: 8_000, edge: false });
+    q.read({ requests: REQUESTS, tokens: { limit: 100_000, remaining: 20_000, resetMs: 60_000 } }, 2_000);
+    expect(q.keyLevel(ledger, 'tokens', {}, MARGIN)).toBe(10_000 + 5_000 + 7_000 + 20_000);
+    // None of the burst answered yet: the reading's own call at least, the least of it.
+    const early = new CallLedger();
+    answered(early, 0, 10_000);
+    early.started({ start: 2_000, estimate: 6_000, edge: false });
+    early.started({ start: 2_000, estimate: 3_000, edge: false });
+    expect(q.keyLevel(early, 'tokens', {}, MARGIN)).toBe(10_000 + 3_000 + 20_000);
+    // A reading of a call sent at or before `after` (the last 429's) tells nothing of the key now.
+    expect(q.keyLevel(ledger, 'tokens', {}, MARGIN, 2_000)).toBeUndefined();
+  });
+
   it('counts an overdraft a remaining count of 0 hides: our own calls held more than the limit', () => {
     const ledger = new CallLedger();
     const q = new ReportedQuota(MINUTE);
