@@ -13,6 +13,7 @@ import type { BudgetReading, QuotaReading } from '../../src/model/quota-reading.
  *   fixed_window  the counts of the window [φ + kW, φ + (k+1)W) that holds t;  wait = to its end
  *   schedule      any of them with rpm, tpm = the last step at or before t (the key shared with
  *                 another service that starts and stops)
+ *   other         sliding: that service as calls of its own in the same window (OtherClient)
  *
  * `reading` is what OpenAI's x-ratelimit-* headers report at t, as the simulator sends them
  * (src/sim/*-quota.ts): limit = the key's (`reported`: a step below the base is another service's
@@ -39,6 +40,22 @@ export interface QuotaSpec {
   /** fixed_window: where the boundaries fall, φ (default 0). */
   phaseMs?: number;
   schedule?: readonly ScheduleStep[];
+  /** sliding: another client on the key, spending `tpm` tokens a window in calls of `callTokens` from `fromMs` to `toMs`. */
+  other?: OtherClient;
+}
+
+/**
+ * Another service on the same key (sliding): a call of `callTokens` due every W · callTokens / tpm
+ * (or W / rpm) from `fromMs` until `toMs`; refused, it tries again when the window has room, and
+ * its calls due meanwhile follow it (a backlog, as a client that retries has). Its calls leave the
+ * window one by one, a window after each — not all at once when it stops.
+ */
+export interface OtherClient {
+  fromMs: number;
+  toMs?: number;
+  tpm?: number;
+  rpm?: number;
+  callTokens?: number;
 }
 
 export interface Refusal {
@@ -100,9 +117,38 @@ export function modelQuota(spec: QuotaSpec): ModelQuota {
 
 class SlidingQuota implements ModelQuota {
   private readonly admitted: { t: number; tokens: number }[] = [];
-  constructor(private readonly s: QuotaSpec) {}
+  /** When the other client's next call is due, and when it may next try (after a 429's wait). */
+  private otherDue: number;
+  private otherTry = Number.NEGATIVE_INFINITY;
+  constructor(private readonly s: QuotaSpec) {
+    this.otherDue = s.other?.fromMs ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** The other client's calls due by `now`, each admitted once the window has room for it. */
+  private advance(now: number): void {
+    const o = this.s.other;
+    if (o === undefined) return;
+    const c = o.callTokens ?? 1_800;
+    const every =
+      this.s.windowMs * Math.max(o.tpm === undefined ? 0 : c / o.tpm, o.rpm === undefined ? 0 : 1 / o.rpm);
+    for (;;) {
+      const t = Math.max(this.otherDue, this.otherTry);
+      if (t > now || this.otherDue >= (o.toMs ?? Number.POSITIVE_INFINITY)) return;
+      const refused = this.judge(t, c);
+      if (refused === undefined) {
+        this.admitted.push({ t, tokens: c });
+        this.otherDue += every;
+        this.otherTry = t;
+      } else this.otherTry = t + refused.waitMs;
+    }
+  }
 
   refusal(now: number, tokens: number): Refusal | undefined {
+    this.advance(now);
+    return this.judge(now, tokens);
+  }
+
+  private judge(now: number, tokens: number): Refusal | undefined {
     const { rpm, tpm } = limitsAt(this.s, now);
     while (this.admitted.length > 0 && (this.admitted[0]?.t ?? 0) <= now - this.s.windowMs)
       this.admitted.shift();
@@ -121,10 +167,12 @@ class SlidingQuota implements ModelQuota {
   }
 
   admit(now: number, tokens: number): void {
+    this.advance(now);
     this.admitted.push({ t: now, tokens });
   }
 
   reading(now: number): QuotaReading {
+    this.advance(now);
     const { rpm, tpm } = limitsAt(this.s, now);
     const held = this.admitted.filter((a) => a.t > now - this.s.windowMs);
     const newest = held.at(-1);

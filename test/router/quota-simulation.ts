@@ -26,7 +26,8 @@ import { modelQuota, nextChangeAfter, type QuotaSpec, type Refusal } from './mod
  *   sizes:    tokensPerCall · exp(tokenSpread · z), z ~ N(0, 1), seeded (0: all alike)
  *   latency:  medianMs · exp(0.25 · z), z ~ N(0, 1), seeded
  *   ideal:    the same calls dispatched by an oracle that knows the quota (never refused, at most
- *             `max` in flight, bursting whenever the window has room); efficiency = ideal ÷ wall
+ *             `max` in flight, bursting whenever the window has room; another service on the key,
+ *             `other`, left its share); efficiency = ideal ÷ wall
  *   headers:  (OpenAI's variant) each answer and 429 carries the quota's reading as the provider
  *             judged the call (model-quota.ts `reading`: OpenAI's x-ratelimit-* headers)
  *   paced:    the time at exactly the quota's rate, max(calls/rpm, calls·tokens/tpm) · window — the
@@ -277,7 +278,7 @@ export function simulate(
       gate.push({ id: r.id, attempt: r.attempt });
     }
   }
-  const idealMs = policy === 'oracle' ? now : simulate('oracle', s).wallMs;
+  const idealMs = policy === 'oracle' ? now : simulate('oracle', leavingOthersTheirShare(s)).wallMs;
   return {
     wallMs: now,
     idealMs,
@@ -290,5 +291,24 @@ export function simulate(
     finalLimit: limit.limit,
     peakLimit,
     changes,
+  };
+}
+
+/**
+ * The oracle leaves another client on the key (model-quota.ts `other`) its share: a schedule of the
+ * quota less that share while it runs. Racing it for the window's room instead, an oracle that
+ * bursts whenever the window has room takes most of it, which no client should be measured
+ * against.
+ */
+function leavingOthersTheirShare(s: Scenario): Scenario {
+  const o = s.other;
+  if (o === undefined) return s;
+  const { other: _, ...rest } = s;
+  return {
+    ...rest,
+    schedule: [
+      { atMs: o.fromMs, rpm: s.rpm - (o.rpm ?? 0), tpm: s.tpm - (o.tpm ?? 0) },
+      ...(o.toMs === undefined ? [] : [{ atMs: o.toMs, rpm: s.rpm, tpm: s.tpm }]),
+    ],
   };
 }
