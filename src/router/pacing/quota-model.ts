@@ -28,7 +28,9 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *   shape     each 429 the shape believed explains keeps it; one it cannot switches to the shape
  *             that does, and what was learnt of the old one's timing goes. A first 429 with a wait
  *             short enough for a bucket's is read as one, and its a = t + h is kept as a boundary
- *             φ′ a fixed window would have there: a later 429 with a ≡ φ′ (mod W) is a fixed window's
+ *             φ′ a fixed window would have there: a later 429 with a ≡ φ′ (mod W) is a fixed window's.
+ *             Where the provider's resets show a sliding window (OpenAI's headers), every 429 is
+ *             that window's: a wait none of our calls explains is another user's call leaving it
  *   rival     a fixed window read from the first request 429, which a sliding window W′ = a − s₀
  *             (shorter than the unit by a quarter or more) explains too: calls go when both have room; when
  *             only W′ has, one call tests it — admitted, W′ replaces the unit; refused, fixed stands
@@ -114,6 +116,8 @@ export class QuotaModel {
   private holdUntil = Number.NEGATIVE_INFINITY;
   /** The provider reports its limits with its answers (OpenAI's headers). */
   private limitsReported = false;
+  /** The window each budget's reported resets show, once they show one (reported-quota.ts). */
+  private reportedWindows: Partial<Record<RateLimitQuota, QuotaShape | undefined>> = {};
   /** What the provider's readings show the key holds for us, while no more than the level (window-pacer.ts). */
   private keyHolds: KeyLevel | undefined;
 
@@ -243,7 +247,11 @@ export class QuotaModel {
       toleranceMs: unit * TOLERANCE,
       ...(this.believed !== undefined && { believed: this.believed }),
     });
-    let shape = explained ?? 'fixed_window';
+    // The provider's own resets show a sliding window: a wait no call of ours explains is another
+    // user's call leaving it (a shared key), not a bucket or a boundary. (A fixed window's resets
+    // are read from two readings alone, which a quota dropping between them mimics: not followed.)
+    const reportsSliding = this.reportedWindows[quota] === 'sliding';
+    let shape = reportsSliding ? 'sliding' : (explained ?? 'fixed_window');
     const release = sent + hint;
     if (this.believed === undefined) {
       if (shape === 'token_bucket') this.firstRelease = release;
@@ -320,8 +328,9 @@ export class QuotaModel {
    * quota grew goes now, up to that limit per Ŵ — past ceilings the 429s of the smaller quota set.
    */
   /** The provider reports its limits with its answers: a growth shows there, and no trial need find it. */
-  reportsLimits(): void {
+  reportsLimits(windows: Partial<Record<RateLimitQuota, QuotaShape | undefined>> = {}): void {
     this.limitsReported = true;
+    this.reportedWindows = windows;
   }
 
   /**

@@ -93,7 +93,7 @@ export class ReportedQuota {
     const held = this.readings[budget];
     const kind = this.windowed[budget];
     if (held === undefined || kind === undefined || held.at <= after) return undefined;
-    const w = kind === 'sliding' ? this.windowOf(believed) : this.minuteMs;
+    const w = kind === 'sliding' ? this.windowLength(believed) : this.minuteMs;
     const start = kind === 'fixed' ? held.at + held.resetMs - this.minuteMs : held.at - w;
     const from = start + w * TOLERANCE;
     const k = ledger.costPerEstimate;
@@ -116,6 +116,12 @@ export class ReportedQuota {
     return Math.min(held.limit, ours + own + held.remaining);
   }
 
+  /** The window a budget's resets showed (sliding or fixed), once they showed one. */
+  windowOf(budget: Budget): QuotaShape | undefined {
+    const kind = this.windowed[budget];
+    return kind === 'fixed' ? 'fixed_window' : kind === 'sliding' ? 'sliding' : undefined;
+  }
+
   /** The shape the resets show (tokens' first, the budget that binds OpenAI's calls): a bucket unless a window. */
   get shape(): QuotaShape {
     const kind = this.windowed.tokens ?? this.windowed.requests;
@@ -123,7 +129,7 @@ export class ReportedQuota {
   }
 
   /** The sliding window's length: the one the 429s showed, else the minute. */
-  private windowOf({ shape, windowMs }: Believed): number {
+  private windowLength({ shape, windowMs }: Believed): number {
     return shape === 'sliding' && windowMs !== undefined ? windowMs : this.minuteMs;
   }
 
@@ -191,7 +197,7 @@ export class ReportedQuota {
         kind === 'fixed'
           ? fixedRoom(ask)
           : kind === 'sliding'
-            ? windowRoom(ask, this.windowOf({ shape, windowMs }))
+            ? windowRoom(ask, this.windowLength({ shape, windowMs }))
             : bucketRoom(ask, this.minuteMs);
       at = Math.max(at, room);
     }

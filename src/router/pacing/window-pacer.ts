@@ -43,7 +43,8 @@ const ROOM_CALLS = 2;
  *              (K̄; one reading reads low by a burst sent at the window's start or with its call)
  *              at most T̂ + a call (R̂ + 1) says the key is full: its other user is still there,
  *              and a trial goes no higher than K̄, none while that gains under half a call
- *              (quota-estimates.ts). Full, then not: the same question at once
+ *              (quota-estimates.ts). Full, then not: the same question at once. The window the
+ *              resets show is the quota model's too: a 429 is that window's (quota-model.ts)
  *   openAt(e)  max(pause, the quota model's gate, the reported quota's room) for a call of e
  *              prompt tokens — the model learns the shape and its window, which the room frees by
  *   learnt     what 429s taught (the batch-size rule reads it), and beside it `reported`: the
@@ -111,7 +112,10 @@ export class WindowPacer implements Pacer {
       const sent = outcome.startedAt ?? (outcome.kind === 'success' ? now - outcome.latencyMs : now);
       const before = this.reported.limits;
       this.reported.read(outcome.reading, sent);
-      this.model.reportsLimits();
+      this.model.reportsLimits({
+        requests: this.reported.windowOf('requests'),
+        tokens: this.reported.windowOf('tokens'),
+      });
       const after = this.reported.limits;
       const rose = (b: number | undefined, a: number | undefined) =>
         b !== undefined && a !== undefined && a > b;

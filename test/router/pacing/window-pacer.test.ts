@@ -16,7 +16,10 @@ function admitCalls(p: WindowPacer, starts: number[], tokens = 100): void {
  * and 429), its minute 6 s; answers come 50 ms later, 429s at once. Returns when each call the
  * quota admitted went, and when each 429 came back.
  */
-function withHeaders(spec: QuotaSpec, untilMs: number): { admitted: number[]; refusedAt: number[] } {
+function withHeaders(
+  spec: QuotaSpec,
+  untilMs: number,
+): { admitted: number[]; refusedAt: number[]; pacer: WindowPacer } {
   const p = new WindowPacer({ minuteMs: spec.windowMs });
   const provider = modelQuota(spec);
   type Out = { start: number; answerAt: number; reading: ReturnType<typeof provider.reading> };
@@ -67,7 +70,7 @@ function withHeaders(spec: QuotaSpec, untilMs: number): { admitted: number[]; re
     const next = Math.min(...out.map((c) => c.answerAt), at > now ? at : now + 1);
     now = Math.max(now + 0.5, Math.min(next, now + 50));
   }
-  return { admitted, refusedAt };
+  return { admitted, refusedAt, pacer: p };
 }
 
 const TEN = [0, 100, 200, 300, 400, 500, 600, 700, 800, 900];
@@ -227,6 +230,18 @@ describe('WindowPacer', () => {
     expect(refusedAt.filter((t) => t >= 18_000).length).toBeLessThanOrEqual(1);
     // Every one of the 37 windows from 18 s still holds the 15 the key leaves.
     expect(admitted.filter((t) => t >= 18_000).length).toBe(37 * 15);
+  });
+
+  it('keeps the sliding window the headers show when another client’s calls, leaving it, free the room a 429 waited for', () => {
+    // 30 a minute of 6 s; from 10 s another client on the key sends 10 a minute of its own, and
+    // when refused tries again the moment the window has room. A 429 of ours then waits for one of
+    // its calls to leave — a moment none of ours explains, which had read as a bucket's wait.
+    const other = { fromMs: 10_000, rpm: 10 };
+    const { admitted, pacer } = withHeaders({ rpm: 30, tpm: 1e9, windowMs: 6_000, other }, 120_000);
+    expect(pacer.learnt.shape).toBe('sliding');
+    // The 20 a window the key leaves us, from the third window after it started.
+    const between = (from: number, to: number) => admitted.filter((t) => t >= from && t < to).length;
+    expect(between(60_000, 120_000)).toBeGreaterThanOrEqual(180);
   });
 
   it('takes up a raised limit the provider reports at once, though a trial of one call more is running', () => {
