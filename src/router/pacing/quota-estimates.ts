@@ -23,7 +23,8 @@ import type { RateLimitQuota } from '../../model/errors.js';
  *              gain passes half a call (a smaller one is not worth the 429 it may cost). The
  *              request step s is 1, then 2^(k−1) after k ≥ 2 request trials kept in a row (the
  *              quota may have grown by far more than a call), and ⌊(B − R̂)/2⌋ once such a run
- *              failed at B (a search between a level held and one refused)
+ *              failed at B (a search between a level held and one refused). No trial goes past
+ *              what the provider reports the key holds for us (`upTo`, K̄)
  *   key full   the provider reports what the key holds for us, K̄, no more than the level and a
  *              call (window-pacer.ts): no trial goes back to the peak (the readings answer that);
  *              a step goes to min(the step, K̄), and only while K̄ passes the level by half a call
@@ -287,9 +288,16 @@ export class QuotaEstimates {
   /**
    * `key`: what the provider reports the key holds for us while it shows no room past the level
    * (window-pacer.ts): a trial back to the peak would ask what the readings answer, so the trial
-   * is a step, to that level at most.
+   * is a step, to that level at most. `upTo`: what they show it holds, full or not — no trial goes
+   * higher.
    */
-  startTrial(now: number, call: number, growth?: number, key?: KeyLevel): void {
+  startTrial(
+    now: number,
+    call: number,
+    growth?: number,
+    key?: KeyLevel,
+    { upTo }: { upTo?: KeyLevel | undefined } = {},
+  ): void {
     this.meanCall = call;
     this.trial = {
       at: now,
@@ -325,15 +333,16 @@ export class QuotaEstimates {
         this.tokenQuota += Number.isFinite(gap) && gap > call / 2 ? gap / 2 : call;
       }
     }
-    if (key !== undefined) {
-      this.trial.keyFull = true;
-      if (this.requestQuota !== undefined && key.requests !== undefined)
+    if (key !== undefined) this.trial.keyFull = true;
+    const cap = key ?? upTo;
+    if (cap !== undefined) {
+      if (this.requestQuota !== undefined && cap.requests !== undefined)
         this.requestQuota = Math.max(
           this.trial.requests ?? 0,
-          Math.min(this.requestQuota, Math.floor(key.requests)),
+          Math.min(this.requestQuota, Math.floor(cap.requests)),
         );
-      if (this.tokenQuota !== undefined && key.tokens !== undefined)
-        this.tokenQuota = Math.max(this.trial.tokens ?? 0, Math.min(this.tokenQuota, key.tokens));
+      if (this.tokenQuota !== undefined && cap.tokens !== undefined)
+        this.tokenQuota = Math.max(this.trial.tokens ?? 0, Math.min(this.tokenQuota, cap.tokens));
     }
     this.changedAt = now;
   }

@@ -54,7 +54,8 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *             calls: back to the peak, one step up, or (a bucket's rate) half again
  *             (quota-estimates.ts); at once when the provider reports a larger limit than before
  *             (window-pacer.ts); while it reports the key full, a step to what it holds at most,
- *             on the steps' own q (quota-estimates.ts, "key full"). A token ceiling within half a call of T̂ bars trials until
+ *             on the steps' own q (quota-estimates.ts, "key full"); full or not, no higher than
+ *             what the readings show the key holds (K̄). A token ceiling within half a call of T̂ bars trials until
  *             max(q, 8) quiet windows have passed, then one goes a call past it — the quota may
  *             have grown — unless the provider reports its limits. The gate wakes for it. Under a window, a call only the trial's
  *             level lets go is a probe, one out at a time (a 429 comes back far sooner than an
@@ -118,6 +119,8 @@ export class QuotaModel {
   private limitsReported = false;
   /** The window each budget's reported resets show, once they show one (reported-quota.ts). */
   private reportedWindows: Partial<Record<RateLimitQuota, QuotaShape | undefined>> = {};
+  /** What the provider's readings show the key holds for us, full or not: no trial goes past it. */
+  private keyCap: KeyLevel | undefined;
   /** What the provider's readings show the key holds for us, while no more than the level (window-pacer.ts). */
   private keyHolds: KeyLevel | undefined;
 
@@ -331,6 +334,14 @@ export class QuotaModel {
   reportsLimits(windows: Partial<Record<RateLimitQuota, QuotaShape | undefined>> = {}): void {
     this.limitsReported = true;
     this.reportedWindows = windows;
+  }
+
+  /**
+   * What the provider's readings show a sliding window's key holds for us (K̄), full or not: no
+   * trial goes past it — past it is what the key's other user takes.
+   */
+  keyShows(holds: KeyLevel | undefined): void {
+    this.keyCap = holds;
   }
 
   /**
@@ -590,7 +601,7 @@ export class QuotaModel {
     const { quota } = this;
     const due = this.trialDueAt();
     if (due !== undefined && now >= due && now - this.lastHeldAt < w) {
-      quota.startTrial(now, this.ledger.meanCost(), this.trialGrowth(), this.keyHolds);
+      quota.startTrial(now, this.ledger.meanCost(), this.trialGrowth(), this.keyHolds, { upTo: this.keyCap });
     }
   }
 

@@ -43,8 +43,9 @@ const ROOM_CALLS = 2;
  *              (K̄; one reading reads low by a burst sent at the window's start or with its call)
  *              at most T̂ + a call (R̂ + 1) says the key is full: its other user is still there,
  *              and a trial goes no higher than K̄, none while that gains under half a call
- *              (quota-estimates.ts). Full, then not: the same question at once. The window the
- *              resets show is the quota model's too: a 429 is that window's (quota-model.ts)
+ *              (quota-estimates.ts). Full, then not: the same question at once. Full or not, no
+ *              trial goes past K̄ (the rest is the other user's). The window the resets show is
+ *              the quota model's too: a 429 is that window's (quota-model.ts)
  *   openAt(e)  max(pause, the quota model's gate, the reported quota's room) for a call of e
  *              prompt tokens — the model learns the shape and its window, which the room frees by
  *   learnt     what 429s taught (the batch-size rule reads it), and beside it `reported`: the
@@ -186,6 +187,7 @@ export class WindowPacer implements Pacer {
     }
     // Full, then room past the level: the key's other user left, or takes less — ask at once.
     const emptied = this.keyWasFull && full === false;
+    this.model.keyShows(this.reported.shape === 'sliding' ? holds : undefined);
     if (full !== undefined) {
       this.model.keyFull(full ? holds : undefined);
       this.keyWasFull = full;

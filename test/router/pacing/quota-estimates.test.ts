@@ -146,6 +146,19 @@ describe('QuotaEstimates', () => {
     }
   });
 
+  it('goes back towards the peak no higher than what the key shows it holds for us, full or not', () => {
+    for (const budget of ['requests', 'tokens'] as const) {
+      const q = new QuotaEstimates();
+      q.count(budget, 10, 40_000, 0);
+      q.read(budget, budget === 'requests' ? 5 : 20_000, 1_000);
+      // The key holds 7 requests or 24,000 tokens for us: past the level by more than a call, so
+      // not full, yet a trial back to the peak would run into the rest, which another client takes.
+      const upTo = budget === 'requests' ? { requests: 7 } : { tokens: 24_000 };
+      q.startTrial(2_000, 1_800, undefined, undefined, { upTo });
+      expect(budget === 'requests' ? q.requests : q.tokens, budget).toBe(budget === 'requests' ? 7 : 24_000);
+    }
+  });
+
   it('takes no peak from a reading that rests on an assumption: a later count below it is no drop', () => {
     const q = new QuotaEstimates();
     // A first 429 read as a bucket's that holds a minute: 41 964 where the quota is 40 000.
