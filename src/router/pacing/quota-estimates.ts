@@ -23,8 +23,9 @@ import type { RateLimitQuota } from '../../model/errors.js';
  *              gain passes half a call (a smaller one is not worth the 429 it may cost). The
  *              request step s is 1, then 2^(k−1) after k ≥ 2 request trials kept in a row (the
  *              quota may have grown by far more than a call), and ⌊(B − R̂)/2⌋ once such a run
- *              failed at B (a search between a level held and one refused). No trial goes past
- *              what the provider reports the key holds for us (`upTo`, K̄)
+ *              failed at B (a search between a level held and one refused). A stale ceiling's
+ *              trial (quota-model.ts) goes a call, or a rate half again, past it. No trial goes
+ *              past what the provider reports the key holds for us (`upTo`, K̄)
  *   key full   the provider reports what the key holds for us, K̄, no more than the level and a
  *              call (window-pacer.ts): no trial goes back to the peak (the readings answer that);
  *              a step goes to min(the step, K̄), and only while K̄ passes the level by half a call
@@ -289,14 +290,14 @@ export class QuotaEstimates {
    * `key`: what the provider reports the key holds for us while it shows no room past the level
    * (window-pacer.ts): a trial back to the peak would ask what the readings answer, so the trial
    * is a step, to that level at most. `upTo`: what they show it holds, full or not — no trial goes
-   * higher.
+   * higher. `stale`: the ceiling has barred trials long enough to be doubted; a rate grows past it.
    */
   startTrial(
     now: number,
     call: number,
     growth?: number,
     key?: KeyLevel,
-    { upTo }: { upTo?: KeyLevel | undefined } = {},
+    { upTo, stale = false }: { upTo?: KeyLevel | undefined; stale?: boolean } = {},
   ): void {
     this.meanCall = call;
     this.trial = {
@@ -308,7 +309,7 @@ export class QuotaEstimates {
     if (growth !== undefined) {
       // A rate: by a share of itself, or half way to a level that failed.
       const grow = (level: number, ceiling: number) =>
-        Number.isFinite(ceiling) ? level + Math.max(0, ceiling - level) / 2 : level * (1 + growth);
+        Number.isFinite(ceiling) && !stale ? level + Math.max(0, ceiling - level) / 2 : level * (1 + growth);
       if (this.requestQuota !== undefined) this.requestQuota = grow(this.requestQuota, this.requestCeiling);
       if (this.tokenQuota !== undefined) this.tokenQuota = grow(this.tokenQuota, this.tokenCeiling);
       this.changedAt = now;

@@ -55,12 +55,15 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *             (quota-estimates.ts); at once when the provider reports a larger limit than before
  *             (window-pacer.ts); while it reports the key full, a step to what it holds at most,
  *             on the steps' own q (quota-estimates.ts, "key full"); full or not, no higher than
- *             what the readings show the key holds (K̄). A token ceiling within half a call of T̂ bars trials until
- *             max(q, 8) quiet windows have passed, then one goes a call past it — the quota may
- *             have grown — unless the provider reports its limits. The gate wakes for it. Under a window, a call only the trial's
- *             level lets go is a probe, one out at a time (a 429 comes back far sooner than an
- *             answer: a probe out three 429 round trips has passed), so a trial that fails costs
- *             one 429; any 429 within a window of it undoes it
+ *             what the readings show the key holds (K̄). A token ceiling within half a call of T̂
+ *             bars trials until max(q, 8) quiet windows have passed, then one goes a call past it —
+ *             the quota may have grown — unless the provider reports its limits; a bucket's rate
+ *             read as exact likewise, half again past it, after max(q, s) with s = 8 doubling to 64
+ *             as such trials fail (a rate read while another client drew on the bucket is low, and
+ *             was held to the end of the run). The gate wakes for it. Under a window, a call only
+ *             the trial's level lets go is a probe, one out at a time (a 429 comes back far sooner
+ *             than an answer: a probe out three 429 round trips has passed), so a trial that fails
+ *             costs one 429; any 429 within a window of it undoes it
  *   gate      the shape's room for a call of estimate e, first come first served; nothing held
  *             before R̂ or T̂ is known. Margins for send lags: W/600 (sliding: in Ŵ; fixed: after
  *             each boundary; bucket: the need plus ρ·W/600)
@@ -74,6 +77,8 @@ const MAX_FIXED_MARGIN = 1 / 60;
 const EDGE_HINT = 1 / 120;
 /** Quiet windows after which a token ceiling no longer bars a trial past it. */
 const STALE_CEILING_WINDOWS = 8;
+/** A rate's stale ceiling, tried and held, is tried again after twice as many, up to this many. */
+const MAX_STALE_CEILING_WINDOWS = 64;
 /**
  * A window that began empty and shows a length this much shorter than the named unit overturns
  * it. Not a longer one: a quota named per minute is not metered over more, and a − s₀ runs long
@@ -119,6 +124,10 @@ export class QuotaModel {
   private limitsReported = false;
   /** The window each budget's reported resets show, once they show one (reported-quota.ts). */
   private reportedWindows: Partial<Record<RateLimitQuota, QuotaShape | undefined>> = {};
+  /** Quiet windows before a trial past a ceiling that bars the others (8; a rate's doubles as they fail). */
+  private staleWindows = STALE_CEILING_WINDOWS;
+  private staleTrial = false;
+  private staleFailed = false;
   /** What the provider's readings show the key holds for us, full or not: no trial goes past it. */
   private keyCap: KeyLevel | undefined;
   /** What the provider's readings show the key holds for us, while no more than the level (window-pacer.ts). */
@@ -291,6 +300,12 @@ export class QuotaModel {
     this.lowerCeiling(now, quota, call, release);
     // A trial that ran into a 429 is undone; what the 429 reads then says what holds.
     const afterTrial = this.quota.undoTrial(now, sent, this.windowMs);
+    // A rate's trial past its stale ceiling failed: the rate held, and the next waits twice as long.
+    if (afterTrial && this.staleTrial && this.trialGrowth() !== undefined) {
+      this.staleFailed = true;
+      this.staleWindows = Math.min(MAX_STALE_CEILING_WINDOWS, 2 * this.staleWindows);
+    }
+    if (afterTrial) this.staleTrial = false;
     const firstReading = (quota === 'requests' ? this.quota.requests : this.quota.tokens) === undefined;
     const pending: PendingRefusal = {
       at: now,
@@ -601,7 +616,15 @@ export class QuotaModel {
     const { quota } = this;
     const due = this.trialDueAt();
     if (due !== undefined && now >= due && now - this.lastHeldAt < w) {
-      quota.startTrial(now, this.ledger.meanCost(), this.trialGrowth(), this.keyHolds, { upTo: this.keyCap });
+      // Due though none is worth its 429: the ceiling that barred them has gone stale.
+      const stale = !quota.worthTrying(this.ledger.meanCost(), this.trialGrowth());
+      if (stale && !this.staleFailed) this.staleWindows = STALE_CEILING_WINDOWS;
+      this.staleFailed = false;
+      this.staleTrial = stale;
+      quota.startTrial(now, this.ledger.meanCost(), this.trialGrowth(), this.keyHolds, {
+        upTo: this.keyCap,
+        stale,
+      });
     }
   }
 
@@ -622,9 +645,9 @@ export class QuotaModel {
       // A ceiling is what the quota was when its 429 came: long quiet, a trial past it asks
       // whether the quota grew (the key's other user stopped) — one 429 a long while if not.
       // A provider that reports its limits says when they grow (quotaGrew): no 429 needed.
-      if (this.limitsReported || this.trialGrowth() !== undefined || quota.tokens === undefined)
+      if (this.limitsReported || (this.trialGrowth() === undefined && quota.tokens === undefined))
         return undefined;
-      return Math.max(this.lastRefusalAt + Math.max(q, STALE_CEILING_WINDOWS) * w, quota.lastChangeAt + w);
+      return Math.max(this.lastRefusalAt + Math.max(q, this.staleWindows) * w, quota.lastChangeAt + w);
     }
     return Math.max(this.lastRefusalAt + q * w, quota.lastChangeAt + Math.min(1, q) * w);
   }

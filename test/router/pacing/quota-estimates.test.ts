@@ -159,6 +159,14 @@ describe('QuotaEstimates', () => {
     }
   });
 
+  it('tries a rate past a stale ceiling by half again, not half way to a ceiling a twentieth above it', () => {
+    const q = new QuotaEstimates();
+    q.read('tokens', 2_260, 0, { exact: true });
+    expect(q.worthTrying(1_800, 0.5)).toBe(false);
+    q.startTrial(8_000, 1_800, 0.5, undefined, { stale: true });
+    expect(q.tokens).toBe(3_390);
+  });
+
   it('takes no peak from a reading that rests on an assumption: a later count below it is no drop', () => {
     const q = new QuotaEstimates();
     // A first 429 read as a bucket's that holds a minute: 41 964 where the quota is 40 000.
