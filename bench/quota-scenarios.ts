@@ -18,6 +18,12 @@ export interface QuotaScenario {
    * (its expected calls at the full quota: pages / batch ÷ rpm windows, or ÷ `callsPerWindow`).
    */
   dip?: { from: number; to: number; share: number };
+  /**
+   * Another service on the key sends calls of its own (bench/other-service.ts), `share` of the
+   * token quota, from `from` to `to` of the nominal length: not a lower limit, but calls that fill
+   * the window and leave it one by one, and are retried when refused.
+   */
+  other?: { from: number; to: number; share: number };
   /** Calls a window holds where tokens bind, for the nominal length (else rpm). */
   callsPerWindow?: number;
 }
@@ -75,6 +81,17 @@ export const SCENARIOS: QuotaScenario[] = [
     latencyMs: 1000,
     dip: { from: 1 / 3, to: 2 / 3, share: 0.5 },
     // ~1,790 tokens a call (the rows' 357,821 over 200 calls): 40,000 hold 22.
+    callsPerWindow: 22,
+  },
+  // The same key's other user as calls of its own, as a service on the key is: its use comes and
+  // goes a call at a time, and it takes the window's room when it gets there first.
+  {
+    name: "OpenAI, tokens bind, another service's calls: 20k from 1/3 to 2/3",
+    provider: 'openai',
+    rpm: 500,
+    tpm: 40_000,
+    latencyMs: 1000,
+    other: { from: 1 / 3, to: 2 / 3, share: 0.5 },
     callsPerWindow: 22,
   },
 ];

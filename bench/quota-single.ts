@@ -12,7 +12,9 @@ import { TagCache } from '../src/pipeline/tag-cache.js';
 import type { TaggingObserver } from '../src/telemetry/tagging-observer.js';
 import type { Delivery } from '../src/model/work.js';
 import { boundTimeMs, idealTimeMs, type CallTokens } from './ideal-time.js';
+import { startOtherService } from './other-service.js';
 import { dipSchedule, type QuotaScenario } from './quota-scenarios.js';
+import { callerOf } from '../src/sim/caller.js';
 
 /**
  * One in-process row of bench/quota: the real pipeline (tagDeliveries → batching →
@@ -81,6 +83,17 @@ export async function runSingle(
   const clockAtStartMs = Date.now();
   const simAtStartMs = sim.uptimeMs();
   const started = performance.now();
+  const other =
+    s.other === undefined
+      ? undefined
+      : startOtherService({
+          baseUrl: sim.openaiBaseUrl,
+          apiKey: common.apiKey,
+          windowMs,
+          tpm: s.tpm * s.other.share,
+          fromMs: s.other.from * nominalMs,
+          toMs: s.other.to * nominalMs,
+        });
   const trace = tracer(opts.tracePath, s.name, policy, started);
   trace.line({ type: 'start', epoch: clockAtStartMs });
   const limitSub = router.limit$.subscribe((limit) => trace.line({ type: 'limit', limit }));
@@ -99,7 +112,13 @@ export async function runSingle(
   const wallMs = performance.now() - started;
   limitSub.unsubscribe();
   for (const a of router.metrics().concurrency_adjustments) trace.line({ type: 'adjustment', ...a });
-  const referee = sim.stats()[s.provider];
+  const otherCounts = await other?.stop();
+  if (otherCounts !== undefined)
+    console.log(`  the other service: ${otherCounts.calls} calls, ${otherCounts.refused} refused`);
+  const simStats = sim.stats();
+  // With another service on the key, the pipeline's own calls: the key's client without an instance.
+  const ours = simStats.clients[callerOf(common.apiKey, undefined).clientId];
+  const referee = other === undefined || ours === undefined ? simStats[s.provider] : ours[s.provider];
   const metrics = router.metrics();
   router.close();
   await sim.close();
@@ -117,12 +136,19 @@ export async function runSingle(
     windowMs,
     shape: s.shape,
     burst: s.burst,
-    // The schedule runs on the simulator's clock, which started a moment before the run.
-    schedule: schedule.map((step) => ({ ...step, atMs: step.atMs - simAtStartMs })),
+    // The schedule runs on the simulator's clock, which started a moment before the run; the
+    // ideal leaves another service on the key its share while it runs (its calls, from the run's start).
+    schedule:
+      s.other === undefined
+        ? schedule.map((step) => ({ ...step, atMs: step.atMs - simAtStartMs }))
+        : [
+            { atMs: s.other.from * nominalMs, rpm: s.rpm, tpm: s.tpm * (1 - s.other.share) },
+            { atMs: s.other.to * nominalMs },
+          ],
     clockAtStartMs,
   };
   const idealMs = idealTimeMs(calls, spec, latencyMs, MAX_CONCURRENCY);
-  const sliding = (s.shape ?? 'sliding') === 'sliding' && schedule.length === 0;
+  const sliding = (s.shape ?? 'sliding') === 'sliding' && schedule.length === 0 && s.other === undefined;
   return {
     scenario: s.name,
     policy,
