@@ -2,12 +2,16 @@ import type { RateLimitQuota } from '../../model/errors.js';
 import { BucketBook } from './bucket-book.js';
 import { bucketRoom, type Bucket } from './bucket-room.js';
 import { CallLedger, type CallOut } from './call-ledger.js';
+import { shorterThanUnit, slidingOver } from './first-window.js';
 import { fixedWindowRoom } from './fixed-window-room.js';
+import { oldestHeld, restampLate } from './late-calls.js';
 import type { QuotaShape } from './pacer.js';
 import { TOLERANCE, type PendingRefusal } from './pending-refusal.js';
 import { QuotaEstimates, type KeyLevel } from './quota-estimates.js';
 import { explainingShape, hintGrain, offBoundary } from './refusal-shape.js';
+import { RivalWindow } from './rival-window.js';
 import { slidingRoom } from './sliding-room.js';
+import { StaleCeiling } from './stale-ceiling.js';
 import { MAX_WINDOW_MS, WindowLength } from './window-length.js';
 import { readFixed, readSliding } from './window-readings.js';
 
@@ -32,13 +36,14 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *             Where the provider's resets show a sliding window (OpenAI's headers), every 429 is
  *             that window's: a wait none of our calls explains is another user's call leaving it
  *   rival     a fixed window read from the first request 429, which a sliding window W′ = a − s₀
- *             (shorter than the unit by a quarter or more) explains too: calls go when both have room; when
- *             only W′ has, one call tests it — admitted, W′ replaces the unit; refused, fixed stands
+ *             (shorter than the unit by a quarter or more, first-window.ts) explains too: calls go
+ *             when both have room; when only W′ has, one call tests it — admitted, W′ replaces the
+ *             unit; refused, fixed stands (rival-window.ts)
  *   read      sliding: once the calls out at t have reported and the pause is over; fixed and
  *             bucket: at once, the calls out taken as admitted, and again once they have reported
  *             (window-readings.ts, bucket-book.ts)
  *   late      calls stamped before a − W (a connection's start-up, a busy event loop) reached a
- *             sliding window later: they are taken as started there, within W/20
+ *             sliding window later: they are taken as started there, within W/20 (late-calls.ts)
  *   edge      a 429 for a call let go as a hold ended: sliding, when the calls it waited for were
  *             all sent before the first answer came back (start-up), news about timing alone
  *             however long its wait (they are late, nothing is counted); else, waiting W/120 at
@@ -59,8 +64,7 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *             bars trials until max(q, 8) quiet windows have passed, then one goes a call past it —
  *             the quota may have grown — unless the provider reports its limits; a bucket's rate
  *             read as exact likewise, half again past it, after max(q, s) with s = 8 doubling to 64
- *             as such trials fail (a rate read while another client drew on the bucket is low, and
- *             was held to the end of the run). The gate wakes for it. Under a window, a call only
+ *             as such trials fail (stale-ceiling.ts). The gate wakes for it. Under a window, a call only
  *             the trial's level lets go is a probe, one out at a time (a 429 comes back far sooner
  *             than an answer: a probe out three 429 round trips has passed), so a trial that fails
  *             costs one 429; any 429 within a window of it undoes it
@@ -75,17 +79,6 @@ const MARGIN = 1 / 600;
 const MAX_FIXED_MARGIN = 1 / 60;
 /** Under a named window, a refusal at the edge waits this share of it at most (a send that lagged). */
 const EDGE_HINT = 1 / 120;
-/** Quiet windows after which a token ceiling no longer bars a trial past it. */
-const STALE_CEILING_WINDOWS = 8;
-/** A rate's stale ceiling, tried and held, is tried again after twice as many, up to this many. */
-const MAX_STALE_CEILING_WINDOWS = 64;
-/**
- * A window that began empty and shows a length this much shorter than the named unit overturns
- * it. Not a longer one: a quota named per minute is not metered over more, and a − s₀ runs long
- * when the first window filled slowly (calls of 800 ms) and a fixed window's boundary, not its
- * length, freed it — an 8.1 s rival held a 6 s fixed window to 30 calls per 8.1 s (0.74).
- */
-const OVERTURN = 0.25;
 
 export class QuotaModel {
   private readonly ledger = new CallLedger();
@@ -97,10 +90,7 @@ export class QuotaModel {
   /** φ′: the release of the first 429, read as a bucket's — a fixed window's boundary, if it is one. */
   private firstRelease: number | undefined;
   /** W′: while one 429 alone showed the fixed window, the sliding window (a − s₀) that explains it too. */
-  private rival: number | undefined;
-  /** When the gate let go the call that tests the rival, and once it started, that call's start. */
-  private rivalProbeAt: number | undefined;
-  private rivalProbe: number | undefined;
+  private readonly rival = new RivalWindow();
   private fixedMargin = 0;
   private readonly buckets = new BucketBook(this.ledger);
   private firstStart: number | undefined;
@@ -124,10 +114,8 @@ export class QuotaModel {
   private limitsReported = false;
   /** The window each budget's reported resets show, once they show one (reported-quota.ts). */
   private reportedWindows: Partial<Record<RateLimitQuota, QuotaShape | undefined>> = {};
-  /** Quiet windows before a trial past a ceiling that bars the others (8; a rate's doubles as they fail). */
-  private staleWindows = STALE_CEILING_WINDOWS;
-  private staleTrial = false;
-  private staleFailed = false;
+  /** When a ceiling that bars the trials is stale. */
+  private readonly stale = new StaleCeiling();
   /** What the provider's readings show the key holds for us, full or not: no trial goes past it. */
   private keyCap: KeyLevel | undefined;
   /** What the provider's readings show the key holds for us, while no more than the level (window-pacer.ts). */
@@ -179,8 +167,7 @@ export class QuotaModel {
     const edge = now >= this.holdUntil && now - this.holdUntil <= this.length.edgeMs;
     const probe = this.probeAt === now;
     this.probeAt = undefined;
-    if (this.rivalProbeAt === now) this.rivalProbe = now;
-    this.rivalProbeAt = undefined;
+    this.rival.started(now);
     this.ledger.started({ start: now, estimate: Math.max(0, estimate), edge, ...(probe && { probe }) });
     this.firstStart ??= now;
   }
@@ -191,9 +178,10 @@ export class QuotaModel {
    * known.
    */
   admitted(startedAt: number, now: number, cost?: number, estimate?: number): void {
-    if (this.rival !== undefined && this.rivalProbe === startedAt) {
+    const rival = this.rival.admitted(startedAt);
+    if (rival !== undefined) {
       // A fixed window that held its R̂ would have refused it: the sliding window W′ is the quota's.
-      this.length.overturn(this.rival);
+      this.length.overturn(rival);
       this.adopt('sliding');
     }
     this.ledger.admit(startedAt, cost, now, estimate);
@@ -204,7 +192,7 @@ export class QuotaModel {
 
   /** The call started at `startedAt` ended without being counted (failed, abandoned). */
   finished(startedAt: number | undefined, estimate?: number): void {
-    if (startedAt === this.rivalProbe) this.rivalProbe = undefined;
+    this.rival.finished(startedAt);
     this.ledger.finished(startedAt, undefined, estimate);
   }
 
@@ -245,7 +233,7 @@ export class QuotaModel {
       sentAt: sent,
       hintMs: hint,
       windowMs: unit,
-      oldest: this.oldestHeld(sent, unit),
+      oldest: oldestHeld(this.ledger, this.firstAnswerAt, sent, unit),
       held: quota === 'requests' ? window.requests : window.tokens,
       need,
       answered: this.ledger
@@ -275,16 +263,14 @@ export class QuotaModel {
       const w = this.firstWindow;
       // A request quota's first count is exact (its next call was refused): a call past it that a
       // fixed window admits refutes that window. A token count is a floor, and tests nothing.
-      if (shape === 'fixed_window' && quota === 'requests' && w !== undefined && unit - w > unit * OVERTURN)
-        this.rival = w;
-    } else if (shape === 'fixed_window' && this.rival !== undefined && sent === this.rivalProbe) {
+      if (shape === 'fixed_window' && quota === 'requests' && shorterThanUnit(w, unit)) this.rival.suspect(w);
+    } else if (shape === 'fixed_window' && this.rival.tested(sent)) {
       // The rival's test was refused on the boundary: the window is fixed.
-      this.rival = undefined;
-      this.rivalProbe = undefined;
+      this.rival.clear();
     } else if (
       explained !== 'fixed_window' &&
       explained !== this.believed &&
-      this.slidingOver(this.firstWindow, sent, release, unit)
+      slidingOver(this.ledger, this.firstWindow, sent, release, unit)
     ) {
       // Nothing the named unit allows explains this 429 as well (a boundary never seen explains
       // any; a bucket, any short wait), and a sliding window as long as the first one showed (from
@@ -301,11 +287,7 @@ export class QuotaModel {
     // A trial that ran into a 429 is undone; what the 429 reads then says what holds.
     const afterTrial = this.quota.undoTrial(now, sent, this.windowMs);
     // A rate's trial past its stale ceiling failed: the rate held, and the next waits twice as long.
-    if (afterTrial && this.staleTrial && this.trialGrowth() !== undefined) {
-      this.staleFailed = true;
-      this.staleWindows = Math.min(MAX_STALE_CEILING_WINDOWS, 2 * this.staleWindows);
-    }
-    if (afterTrial) this.staleTrial = false;
+    if (afterTrial) this.stale.trialRefused(this.trialGrowth() !== undefined);
     const firstReading = (quota === 'requests' ? this.quota.requests : this.quota.tokens) === undefined;
     const pending: PendingRefusal = {
       at: now,
@@ -415,31 +397,16 @@ export class QuotaModel {
     return tried.at < held.at ? tried : held;
   }
 
-  /**
-   * While a sliding window W′ explains what the fixed window was read from as well, a call goes
-   * when both have room: the next window replays the first one's sends rather than bursting at a
-   * boundary that may not be one. When only W′ has room, one call tests it and the others wait
-   * for its verdict: admitted, W′ replaces the fixed window; refused on the boundary, the fixed
-   * window stands. A boundary that was right costs that replay and one 429; one that was wrong,
-   * no burst of 429s.
-   */
+  /** While W′ explains what the fixed window was read from as well, its room too (rival-window.ts). */
   private rivalRoom(
     now: number,
     estimate: number,
     room: { at: number; edge: boolean },
   ): { at: number; edge: boolean } {
-    const w = this.rival;
-    if (w === undefined || this.believed !== 'fixed_window') return room;
-    if (this.rivalProbe !== undefined) return { at: Math.max(room.at, now + 1), edge: false };
+    if (this.believed !== 'fixed_window') return room;
     const { requests, tokens } = this.quota;
     const quota = { ...(requests !== undefined && { requests }), ...(tokens !== undefined && { tokens }) };
-    const sliding = slidingRoom(this.ledger, w * (1 + MARGIN), quota, now, estimate);
-    if (room.at <= now) return sliding;
-    if (sliding.at > now) return { at: Math.min(room.at, sliding.at), edge: false };
-    // The fixed window only waits out the margin after its boundary: no test.
-    if (room.at - now <= 2 * this.fixedMargin) return room;
-    this.rivalProbeAt = now;
-    return { at: now, edge: false };
+    return this.rival.room(this.ledger, quota, room, 2 * this.fixedMargin, MARGIN, now, estimate);
   }
 
   private roomFor(
@@ -495,8 +462,7 @@ export class QuotaModel {
     this.believed = shape;
     if (shape !== 'fixed_window') {
       this.boundary = undefined;
-      this.rival = undefined;
-      this.rivalProbe = undefined;
+      this.rival.clear();
     }
     this.buckets.clear();
     if (shape === 'fixed_window') this.quota.doubtPeaks();
@@ -618,9 +584,7 @@ export class QuotaModel {
     if (due !== undefined && now >= due && now - this.lastHeldAt < w) {
       // Due though none is worth its 429: the ceiling that barred them has gone stale.
       const stale = !quota.worthTrying(this.ledger.meanCost(), this.trialGrowth());
-      if (stale && !this.staleFailed) this.staleWindows = STALE_CEILING_WINDOWS;
-      this.staleFailed = false;
-      this.staleTrial = stale;
+      this.stale.trialStarted(stale);
       quota.startTrial(now, this.ledger.meanCost(), this.trialGrowth(), this.keyHolds, {
         upTo: this.keyCap,
         stale,
@@ -647,7 +611,7 @@ export class QuotaModel {
       // A provider that reports its limits says when they grow (quotaGrew): no 429 needed.
       if (this.limitsReported || (this.trialGrowth() === undefined && quota.tokens === undefined))
         return undefined;
-      return Math.max(this.lastRefusalAt + Math.max(q, this.staleWindows) * w, quota.lastChangeAt + w);
+      return Math.max(this.lastRefusalAt + Math.max(q, this.stale.quietWindows) * w, quota.lastChangeAt + w);
     }
     return Math.max(this.lastRefusalAt + q * w, quota.lastChangeAt + Math.min(1, q) * w);
   }
@@ -678,55 +642,8 @@ export class QuotaModel {
       this.buckets.read(refusal, early, this.quota, unit, this.firstStart, now);
   }
 
-  /**
-   * Calls stamped before `leaves` (a 429's a − W, in (t − W, t]) reached the provider later than
-   * stamped — a connection's start-up, a busy event loop — and leave its window only then: they
-   * are taken as started there. `startUp`: only if they all left before the first answer came
-   * back. Returns whether any was.
-   */
+  /** Calls stamped before `leaves` reached the provider late: taken as started there (late-calls.ts). */
   private restampLate(sent: number, leaves: number, startUp = false): boolean {
-    const unit = this.length.unitMs;
-    if (unit === undefined || leaves > sent) return false;
-    // Ŵ exceeds the unit by the send margin: the calls the gate let leave may be older than t − W.
-    const from = sent - (this.length.ms ?? unit) - unit * TOLERANCE;
-    const first = this.ledger.admitted[this.ledger.firstAfter(from)];
-    if (first === undefined || first.start >= leaves || leaves - first.start > unit / 20) return false;
-    const lastBefore = this.ledger.admitted[this.ledger.firstAfter(leaves - 1e-6) - 1];
-    if (startUp && (this.firstAnswerAt === undefined || (lastBefore?.start ?? 0) >= this.firstAnswerAt))
-      return false;
-    this.ledger.restampBefore(leaves, from);
-    return true;
-  }
-
-  /**
-   * The oldest of our calls a window of `unit` may hold for a call sent at `sent`: the first
-   * started in it — or one of the start-up's (sent before the first answer came back) started up
-   * to W/20 before it, which may have reached the provider that much later than stamped (a
-   * connection's start-up: the run's first call 80 ms late). Its slot frees that much after its
-   * stamp says, and a 429 waiting for it is the sliding window's, not a bucket's: with calls of
-   * 800 ms, such a 429 (a 16 ms wait) was read as a bucket's, its rate as 12 calls a window of 60,
-   * and the run went at a fifth of the quota to its end.
-   */
-  private oldestHeld(sent: number, unit: number): number | undefined {
-    // Calls let go with the refused one and still out may have reached the window before it.
-    const withIt = this.ledger.out.filter((c) => Math.abs(c.start - sent) <= unit * TOLERANCE);
-    const admitted = this.ledger.admitted[this.ledger.firstAfter(sent - unit)]?.start;
-    const oldest = Math.min(admitted ?? Number.POSITIVE_INFINITY, ...withIt.map((c) => c.start));
-    const inWindow = Number.isFinite(oldest) ? oldest : undefined;
-    const early = this.ledger.admitted[this.ledger.firstAfter(sent - unit - unit / 20)]?.start;
-    const startUp = this.firstAnswerAt;
-    return early !== undefined && startUp !== undefined && early < startUp && early <= sent - unit
-      ? early
-      : inWindow;
-  }
-
-  /**
-   * Whether a sliding window of `w` — the first window's length, when shorter than the unit by a
-   * quarter or more — explains a 429 sent at t that frees at a: a − w is in [oldest − ε, t].
-   */
-  private slidingOver(w: number | undefined, sent: number, release: number, unit: number): boolean {
-    if (w === undefined || unit - w <= unit * OVERTURN) return false;
-    const oldest = this.ledger.admitted[this.ledger.firstAfter(sent - w)]?.start;
-    return oldest !== undefined && release - w >= oldest - unit * TOLERANCE && release - w <= sent;
+    return restampLate(this.ledger, this.length, this.firstAnswerAt, sent, leaves, startUp);
   }
 }
