@@ -12,6 +12,7 @@ import { explainingShape, hintGrain, offBoundary } from './refusal-shape.js';
 import { RivalWindow } from './rival-window.js';
 import { slidingRoom } from './sliding-room.js';
 import { StaleCeiling } from './stale-ceiling.js';
+import { UnprovenShape } from './unproven-shape.js';
 import { MAX_WINDOW_MS, WindowLength } from './window-length.js';
 import { readFixed, readSliding } from './window-readings.js';
 
@@ -34,7 +35,11 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *             short enough for a bucket's is read as one, and its a = t + h is kept as a boundary
  *             φ′ a fixed window would have there: a later 429 with a ≡ φ′ (mod W) is a fixed window's.
  *             Where the provider's resets show a sliding window (OpenAI's headers), every 429 is
- *             that window's: a wait none of our calls explains is another user's call leaving it
+ *             that window's: a wait none of our calls explains is another user's call leaving it.
+ *             Without them, a wait only a sliding window explains (longer than a bucket refills the
+ *             call) proves one for the run, and a later wait only a bucket explains is such a call
+ *             too. A shape read from one 429 while a sliding window is believed paces with it until
+ *             a call proves it (unproven-shape.ts)
  *   rival     a fixed window read from the first request 429, which a sliding window W′ = a − s₀
  *             (shorter than the unit by a quarter or more, first-window.ts) explains too: calls go
  *             when both have room; when only W′ has, one call tests it — admitted, W′ replaces the
@@ -91,6 +96,10 @@ export class QuotaModel {
   private firstRelease: number | undefined;
   /** W′: while one 429 alone showed the fixed window, the sliding window (a − s₀) that explains it too. */
   private readonly rival = new RivalWindow();
+  /** A shape read from one 429 where a sliding window was believed, until a call proves it. */
+  private readonly unproven = new UnprovenShape();
+  /** A 429 only a sliding window explained was seen: the provider meters by one. */
+  private slidingProven = false;
   private fixedMargin = 0;
   private readonly buckets = new BucketBook(this.ledger);
   private firstStart: number | undefined;
@@ -168,6 +177,7 @@ export class QuotaModel {
     const probe = this.probeAt === now;
     this.probeAt = undefined;
     this.rival.started(now);
+    this.unproven.started(now);
     this.ledger.started({ start: now, estimate: Math.max(0, estimate), edge, ...(probe && { probe }) });
     this.firstStart ??= now;
   }
@@ -178,6 +188,8 @@ export class QuotaModel {
    * known.
    */
   admitted(startedAt: number, now: number, cost?: number, estimate?: number): void {
+    // The test of a shape read from one 429 was admitted: it is the quota's.
+    if (this.unproven.tested(startedAt)) this.unproven.clear();
     const rival = this.rival.admitted(startedAt);
     if (rival !== undefined) {
       // A fixed window that held its R̂ would have refused it: the sliding window W′ is the quota's.
@@ -193,6 +205,7 @@ export class QuotaModel {
   /** The call started at `startedAt` ended without being counted (failed, abandoned). */
   finished(startedAt: number | undefined, estimate?: number): void {
     this.rival.finished(startedAt);
+    this.unproven.finished(startedAt);
     this.ledger.finished(startedAt, undefined, estimate);
   }
 
@@ -223,13 +236,20 @@ export class QuotaModel {
       return this.refusedUnnamed(now, retryAfterMs, windowFull, quota, startedAt, call);
     const sent = call?.start ?? startedAt ?? now;
     const hint = Math.max(0, retryAfterMs);
-    if (call?.edge === true && !this.quota.trialRunning && this.refusedAtEdge(now, hint, quota, call))
+    // The test of a shape read from one 429 was refused: the sliding window believed before stands.
+    const refuted = this.unproven.tested(sent);
+    if (
+      !refuted &&
+      call?.edge === true &&
+      !this.quota.trialRunning &&
+      this.refusedAtEdge(now, hint, quota, call)
+    )
       return 'window_edge';
     let unit = this.length.unitMs ?? this.minuteMs;
     const estimate = call?.estimate ?? 0;
     const need = quota === 'requests' ? 1 : estimate * this.ledger.costPerEstimate;
     const window = this.ledger.usage(sent - unit, sent);
-    const explained = explainingShape({
+    const evidence = {
       sentAt: sent,
       hintMs: hint,
       windowMs: unit,
@@ -245,13 +265,27 @@ export class QuotaModel {
         boundary: this.boundary ?? this.firstRelease,
       }),
       toleranceMs: unit * TOLERANCE,
+    };
+    const explained = explainingShape({
+      ...evidence,
       ...(this.believed !== undefined && { believed: this.believed }),
     });
+    // One of our calls leaving the window freed it, later than a bucket refills the call: no
+    // provider changes how it meters mid-run.
+    if (
+      explained === 'sliding' &&
+      explainingShape({ ...evidence, believed: 'token_bucket' }) !== 'token_bucket'
+    )
+      this.slidingProven = true;
     // The provider's own resets show a sliding window: a wait no call of ours explains is another
     // user's call leaving it (a shared key), not a bucket or a boundary. (A fixed window's resets
     // are read from two readings alone, which a quota dropping between them mimics: not followed.)
     const reportsSliding = this.reportedWindows[quota] === 'sliding';
-    let shape = reportsSliding ? 'sliding' : (explained ?? 'fixed_window');
+    // A proven sliding window's short wait that none of our calls explains: another user's call left it.
+    const held = this.believed === 'sliding' && this.slidingProven && explained === 'token_bucket';
+    // A shape awaiting its proof does not explain this 429: the sliding window stands.
+    const doubted = this.unproven.pending && explained !== this.believed;
+    let shape = reportsSliding || refuted || held || doubted ? 'sliding' : (explained ?? 'fixed_window');
     const release = sent + hint;
     if (this.believed === undefined) {
       if (shape === 'token_bucket') this.firstRelease = release;
@@ -281,7 +315,14 @@ export class QuotaModel {
       unit = this.length.unitMs ?? unit;
       shape = 'sliding';
     }
+    // A boundary never seen, or a bucket's short wait, where a sliding window was believed: a shape
+    // read from one 429, which another user's call leaving a shared key's window mimics.
+    const suspect =
+      this.believed === 'sliding' &&
+      shape !== 'sliding' &&
+      (explained === undefined || explained === 'token_bucket');
     this.adopt(shape);
+    if (suspect) this.unproven.suspect(this.length.ms ?? unit);
     this.lastRefusalAt = now;
     this.lowerCeiling(now, quota, call, release);
     // A trial that ran into a 429 is undone; what the 429 reads then says what holds.
@@ -368,7 +409,7 @@ export class QuotaModel {
   /** The earliest time a call of `estimate` prompt tokens may start without passing the quotas. */
   openAt(now: number, estimate: number): number {
     this.settle(now);
-    const { at, edge } = this.rivalRoom(now, estimate, this.room(now, estimate));
+    const { at, edge } = this.doubtedRoom(now, estimate, this.room(now, estimate));
     if (at <= now) return now;
     this.lastHeldAt = now;
     // A trial due before the room frees may free it sooner: ask again then.
@@ -397,16 +438,22 @@ export class QuotaModel {
     return tried.at < held.at ? tried : held;
   }
 
-  /** While W′ explains what the fixed window was read from as well, its room too (rival-window.ts). */
-  private rivalRoom(
+  /**
+   * While another window may be the quota's, its room too: the sliding window a shape awaiting its
+   * proof was read over (unproven-shape.ts), and W′, while it explains what the fixed window was
+   * read from as well (rival-window.ts).
+   */
+  private doubtedRoom(
     now: number,
     estimate: number,
     room: { at: number; edge: boolean },
   ): { at: number; edge: boolean } {
-    if (this.believed !== 'fixed_window') return room;
+    if (this.believed !== 'fixed_window' && this.believed !== 'token_bucket') return room;
     const { requests, tokens } = this.quota;
     const quota = { ...(requests !== undefined && { requests }), ...(tokens !== undefined && { tokens }) };
-    return this.rival.room(this.ledger, quota, room, 2 * this.fixedMargin, MARGIN, now, estimate);
+    const both = this.unproven.room(this.ledger, quota, room, now, estimate);
+    if (this.believed !== 'fixed_window') return both;
+    return this.rival.room(this.ledger, quota, both, 2 * this.fixedMargin, MARGIN, now, estimate);
   }
 
   private roomFor(
@@ -460,6 +507,7 @@ export class QuotaModel {
   private adopt(shape: QuotaShape): void {
     if (shape === this.believed) return;
     this.believed = shape;
+    this.unproven.clear();
     if (shape !== 'fixed_window') {
       this.boundary = undefined;
       this.rival.clear();
