@@ -94,6 +94,17 @@ export const SCENARIOS: QuotaScenario[] = [
     other: { from: 1 / 3, to: 2 / 3, share: 0.5 },
     callsPerWindow: 22,
   },
+  // The same on Gemini's key, whose answers report no quota: its 429s are all the pacer sees of
+  // the other service, which waits out the RetryInfo's whole seconds as a client reading it does.
+  {
+    name: "Gemini, tokens bind, another service's calls: 20k from 1/3 to 2/3",
+    provider: 'gemini',
+    rpm: 200,
+    tpm: 40_000,
+    latencyMs: 1000,
+    other: { from: 1 / 3, to: 2 / 3, share: 0.5 },
+    callsPerWindow: 22,
+  },
 ];
 
 /** The dip as schedule steps, in ms from the simulator's start (its length: `nominalMs`). */

@@ -87,7 +87,8 @@ export async function runSingle(
     s.other === undefined
       ? undefined
       : startOtherService({
-          baseUrl: sim.openaiBaseUrl,
+          provider: s.provider,
+          baseUrl: s.provider === 'gemini' ? sim.geminiBaseUrl : sim.openaiBaseUrl,
           apiKey: common.apiKey,
           windowMs,
           tpm: s.tpm * s.other.share,
