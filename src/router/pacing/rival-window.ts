@@ -1,4 +1,5 @@
 import type { CallLedger } from './call-ledger.js';
+import { ProbeCall } from './probe-call.js';
 import { slidingRoom } from './sliding-room.js';
 
 /**
@@ -17,9 +18,7 @@ import { slidingRoom } from './sliding-room.js';
  */
 export class RivalWindow {
   private w: number | undefined;
-  /** When the gate let go the call that tests W′, and once it started, that call's start. */
-  private probeAt: number | undefined;
-  private probe: number | undefined;
+  private readonly test = new ProbeCall();
 
   /** W′, while it stands. */
   get ms(): number | undefined {
@@ -33,29 +32,28 @@ export class RivalWindow {
 
   /** A call started at `now`: the test, if the gate let it go for W′. */
   started(now: number): void {
-    if (this.probeAt === now) this.probe = now;
-    this.probeAt = undefined;
+    this.test.started(now);
   }
 
   /** The call started at `startedAt` was answered: W′ if it was the test (W′ is the quota's). */
   admitted(startedAt: number): number | undefined {
-    return this.w !== undefined && this.probe === startedAt ? this.w : undefined;
+    return this.w !== undefined && this.test.is(startedAt) ? this.w : undefined;
   }
 
   /** The call started at `startedAt` ended uncounted: a test that proved nothing. */
   finished(startedAt: number | undefined): void {
-    if (startedAt === this.probe) this.probe = undefined;
+    this.test.finished(startedAt);
   }
 
   /** Whether the call sent at `sent` tested W′ (refused on the boundary, the fixed window stands). */
   tested(sent: number): boolean {
-    return this.w !== undefined && sent === this.probe;
+    return this.w !== undefined && this.test.is(sent);
   }
 
   /** W′ is refuted, or the window is no longer believed fixed. */
   clear(): void {
     this.w = undefined;
-    this.probe = undefined;
+    this.test.clear();
   }
 
   /**
@@ -74,13 +72,13 @@ export class RivalWindow {
   ): { at: number; edge: boolean } {
     const w = this.w;
     if (w === undefined) return room;
-    if (this.probe !== undefined) return { at: Math.max(room.at, now + 1), edge: false };
+    if (this.test.out) return { at: Math.max(room.at, now + 1), edge: false };
     const sliding = slidingRoom(ledger, w * (1 + sendMargin), quota, now, estimate);
     if (room.at <= now) return sliding;
     if (sliding.at > now) return { at: Math.min(room.at, sliding.at), edge: false };
     // The fixed window only waits out the margin after its boundary: no test.
     if (room.at - now <= margin) return room;
-    this.probeAt = now;
+    this.test.letGo(now);
     return { at: now, edge: false };
   }
 }

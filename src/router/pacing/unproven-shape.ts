@@ -1,4 +1,5 @@
 import type { CallLedger } from './call-ledger.js';
+import { ProbeCall } from './probe-call.js';
 import { slidingRoom } from './sliding-room.js';
 
 /**
@@ -18,9 +19,7 @@ import { slidingRoom } from './sliding-room.js';
  */
 export class UnprovenShape {
   private w: number | undefined;
-  /** When the gate let go the call that tests the shape, and once it started, that call's start. */
-  private probeAt: number | undefined;
-  private probe: number | undefined;
+  private readonly test = new ProbeCall();
 
   /** Whether a shape awaits its proof. */
   get pending(): boolean {
@@ -30,31 +29,28 @@ export class UnprovenShape {
   /** A shape was adopted from one 429, where a sliding window of `w` was believed. */
   suspect(w: number): void {
     this.w = w;
-    this.probeAt = undefined;
-    this.probe = undefined;
+    this.test.clear();
   }
 
   /** A call started at `now`: the test, if the gate let it go for the new shape alone. */
   started(now: number): void {
-    if (this.probeAt === now) this.probe = now;
-    this.probeAt = undefined;
+    this.test.started(now);
   }
 
   /** Whether the call started at `startedAt` tested the shape. */
   tested(startedAt: number | undefined): boolean {
-    return this.w !== undefined && startedAt !== undefined && startedAt === this.probe;
+    return this.w !== undefined && this.test.is(startedAt);
   }
 
   /** The call started at `startedAt` ended uncounted: a test that proved nothing. */
   finished(startedAt: number | undefined): void {
-    if (startedAt !== undefined && startedAt === this.probe) this.probe = undefined;
+    this.test.finished(startedAt);
   }
 
   /** Proven, refuted, or another shape believed. */
   clear(): void {
     this.w = undefined;
-    this.probeAt = undefined;
-    this.probe = undefined;
+    this.test.clear();
   }
 
   /** The room for a call of `estimate`, given the new shape's `room`. */
@@ -67,12 +63,12 @@ export class UnprovenShape {
   ): { at: number; edge: boolean } {
     const w = this.w;
     if (w === undefined) return room;
-    if (this.probe !== undefined) return { at: Math.max(room.at, now + 1), edge: false };
+    if (this.test.out) return { at: Math.max(room.at, now + 1), edge: false };
     // The new shape holds the call (a boundary, a refill): there, both have room or the test goes.
     if (room.at > now) return room;
     const sliding = slidingRoom(ledger, w, quota, now, estimate);
     if (sliding.at <= now) return sliding;
-    this.probeAt = now;
+    this.test.letGo(now);
     return { at: now, edge: false };
   }
 }
