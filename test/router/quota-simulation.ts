@@ -127,8 +127,7 @@ export function simulate(
     limit.sample(limitSampleOf(outcome, pacer.record(outcome, now)), now);
     note(old);
     if (trace === undefined) return;
-    if (outcome.kind === 'success' && process.env.ZZOK)
-      trace(`${now} ok sent ${outcome.startedAt} size ${outcome.estimate}`);
+    if (outcome.kind === 'success') trace(`${now} ok sent ${outcome.startedAt} size ${outcome.estimate}`);
     if (outcome.kind === 'rate_limited')
       trace(
         `${now} 429 sent ${outcome.startedAt} hint ${outcome.retryAfterMs} ${outcome.quota} limit ${limit.limit}`,
