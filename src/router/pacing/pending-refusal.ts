@@ -34,5 +34,10 @@ export interface PendingRefusal {
 
 /** ε of the shapes' tests, as a share of the window. */
 export const TOLERANCE = 1 / 300;
+/**
+ * The first margins for send lags, as a share of the unit (fixed: after each boundary; bucket:
+ * ρ·W/600; a reported quota's, window-pacer.ts).
+ */
+export const MARGIN = 1 / 600;
 /** A reading below this share of the estimate is a quota that dropped, not noise. */
 export const DROP = 0.8;

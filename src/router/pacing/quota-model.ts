@@ -2,17 +2,16 @@ import type { RateLimitQuota } from '../../model/errors.js';
 import { BucketBook } from './bucket-book.js';
 import { bucketRoom, type Bucket } from './bucket-room.js';
 import { CallLedger, type CallOut } from './call-ledger.js';
-import { shorterThanUnit, slidingOver } from './first-window.js';
+import { FixedBoundary } from './fixed-boundary.js';
 import { fixedWindowRoom } from './fixed-window-room.js';
-import { oldestHeld, restampLate } from './late-calls.js';
+import { restampLate } from './late-calls.js';
 import type { QuotaShape } from './pacer.js';
-import { TOLERANCE, type PendingRefusal } from './pending-refusal.js';
+import { MARGIN, TOLERANCE, type PendingRefusal } from './pending-refusal.js';
 import { QuotaEstimates, type KeyLevel } from './quota-estimates.js';
-import { explainingShape, hintGrain, offBoundary } from './refusal-shape.js';
-import { RivalWindow } from './rival-window.js';
+import { hintGrain } from './refusal-shape.js';
+import { ShapeBelief } from './shape-belief.js';
 import { slidingRoom } from './sliding-room.js';
 import { StaleCeiling } from './stale-ceiling.js';
-import { UnprovenShape } from './unproven-shape.js';
 import { MAX_WINDOW_MS, WindowLength } from './window-length.js';
 import { readFixed, readSliding } from './window-readings.js';
 
@@ -24,26 +23,10 @@ export { MAX_WINDOW_MS } from './window-length.js';
  * has room for it (sliding-room.ts, fixed-window-room.ts, bucket-room.ts): the pacing half of the
  * adaptive policy. A 429 for a call sent at t with hint h says the room frees at a = t + h.
  *
- *   unit      a 429 that names its unit (Gemini's quotaId "…PerMinute…", OpenAI's "per min"): W is
- *             that unit, a prior — unless nothing it allows explains a later 429 (but a boundary
- *             never seen or, a switch, a bucket) and a sliding window as long as the first (from
- *             empty: a − s₀, its call sent within a unit of s₀) does, shorter by a quarter or more. Without
- *             a unit, W is learnt from window-sized hints and the window taken for sliding
- *             (window-length.ts, and the old rules of quota-estimates.ts)
- *   shape     each 429 the shape believed explains keeps it; one it cannot switches to the shape
- *             that does, and what was learnt of the old one's timing goes. A first 429 with a wait
- *             short enough for a bucket's is read as one, and its a = t + h is kept as a boundary
- *             φ′ a fixed window would have there: a later 429 with a ≡ φ′ (mod W) is a fixed window's.
- *             Where the provider's resets show a sliding window (OpenAI's headers), every 429 is
- *             that window's: a wait none of our calls explains is another user's call leaving it.
- *             Without them, a wait only a sliding window explains (longer than a bucket refills the
- *             call) proves one for the run, and a later wait only a bucket explains is such a call
- *             too. A shape read from one 429 while a sliding window is believed paces with it until
- *             a call proves it (unproven-shape.ts)
- *   rival     a fixed window read from the first request 429, which a sliding window W′ = a − s₀
- *             (shorter than the unit by a quarter or more, first-window.ts) explains too: calls go
- *             when both have room; when only W′ has, one call tests it — admitted, W′ replaces the
- *             unit; refused, fixed stands (rival-window.ts)
+ *   unit      a 429 that names its unit: W is that unit, a prior, and which shape meters it is
+ *             believed, switched, proven or doubted by the rules of shape-belief.ts ("unit",
+ *             "shape", "rival"). Without a unit, W is learnt from window-sized hints and the window
+ *             taken for sliding (window-length.ts, and the old rules of quota-estimates.ts)
  *   read      sliding: once the calls out at t have reported and the pause is over; fixed and
  *             bucket: at once, the calls out taken as admitted, and again once they have reported
  *             (window-readings.ts, bucket-book.ts)
@@ -54,7 +37,7 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *             however long its wait (they are late, nothing is counted); else, waiting W/120 at
  *             most, a send that lagged: its late calls restamped, else Ŵ lengthens
  *             (window-length.ts); or, a trial's gain kept, half of it goes. Fixed (on the
- *             boundary): its margin doubles, W/60 at most
+ *             boundary): its margin doubles, W/60 at most (fixed-boundary.ts)
  *   momentary a 429 that names no unit and is not window-sized: one call less
  *   kept gain a window-sized 429 that names no unit while a kept trial's gain paces: back to the
  *             count (no 429 refused it), and no count lowers it further
@@ -79,9 +62,6 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *
  * Pure: time comes in as arguments.
  */
-/** The first margins, as shares of the unit. */
-const MARGIN = 1 / 600;
-const MAX_FIXED_MARGIN = 1 / 60;
 /** Under a named window, a refusal at the edge waits this share of it at most (a send that lagged). */
 const EDGE_HINT = 1 / 120;
 
@@ -89,27 +69,14 @@ export class QuotaModel {
   private readonly ledger = new CallLedger();
   private readonly length: WindowLength;
   private readonly quota = new QuotaEstimates();
-  private believed: QuotaShape | undefined;
-  /** φ, once a fixed window is believed. */
-  private boundary: number | undefined;
-  /** φ′: the release of the first 429, read as a bucket's — a fixed window's boundary, if it is one. */
-  private firstRelease: number | undefined;
-  /** W′: while one 429 alone showed the fixed window, the sliding window (a − s₀) that explains it too. */
-  private readonly rival = new RivalWindow();
-  /** A shape read from one 429 where a sliding window was believed, until a call proves it. */
-  private readonly unproven = new UnprovenShape();
-  /** A 429 only a sliding window explained was seen: the provider meters by one. */
-  private slidingProven = false;
-  private fixedMargin = 0;
+  /** A fixed window's boundary φ and its margin. */
+  private readonly fixed = new FixedBoundary();
+  /** Which shape meters a named unit's quota. */
+  private readonly belief: ShapeBelief;
   private readonly buckets = new BucketBook(this.ledger);
   private firstStart: number | undefined;
   /** When the first answer came back: calls sent before it may have waited for a connection. */
   private firstAnswerAt: number | undefined;
-  /**
-   * a − s₀ at the first 429: how long the first window, which began empty, held its first call —
-   * taken only when that 429's call went within a unit of s₀ (else the window did not begin empty).
-   */
-  private firstWindow: number | undefined;
   /** When openAt let a trial's probe go: the call started then is it. */
   private probeAt: number | undefined;
   /** How soon a 429 comes back after its call left (EWMA). */
@@ -139,11 +106,12 @@ export class QuotaModel {
     private readonly minuteMs = 60_000,
   ) {
     this.length = new WindowLength(windowMs);
+    this.belief = new ShapeBelief(this.ledger, this.length, this.fixed);
   }
 
   /** Ŵ, once known. */
   get windowMs(): number | undefined {
-    return this.believed === 'sliding' || !this.length.isNamed ? this.length.ms : this.length.unitMs;
+    return this.belief.believed === 'sliding' || !this.length.isNamed ? this.length.ms : this.length.unitMs;
   }
 
   /** R̂, once learnt. */
@@ -158,7 +126,7 @@ export class QuotaModel {
 
   /** The shape believed, once a 429 showed one (a learnt window is taken for sliding). */
   get shape(): QuotaShape | undefined {
-    return this.believed ?? (this.length.ms !== undefined ? 'sliding' : undefined);
+    return this.belief.believed ?? (this.length.ms !== undefined ? 'sliding' : undefined);
   }
 
   /** The calls it keeps (started, out, admitted), for gates that read the same calls. */
@@ -176,8 +144,7 @@ export class QuotaModel {
     const edge = now >= this.holdUntil && now - this.holdUntil <= this.length.edgeMs;
     const probe = this.probeAt === now;
     this.probeAt = undefined;
-    this.rival.started(now);
-    this.unproven.started(now);
+    this.belief.started(now);
     this.ledger.started({ start: now, estimate: Math.max(0, estimate), edge, ...(probe && { probe }) });
     this.firstStart ??= now;
   }
@@ -188,14 +155,8 @@ export class QuotaModel {
    * known.
    */
   admitted(startedAt: number, now: number, cost?: number, estimate?: number): void {
-    // The test of a shape read from one 429 was admitted: it is the quota's.
-    if (this.unproven.tested(startedAt)) this.unproven.clear();
-    const rival = this.rival.admitted(startedAt);
-    if (rival !== undefined) {
-      // A fixed window that held its R̂ would have refused it: the sliding window W′ is the quota's.
-      this.length.overturn(rival);
-      this.adopt('sliding');
-    }
+    // It proved W′, the sliding window that rivalled a fixed one.
+    if (this.belief.admitted(startedAt)) this.adopt('sliding');
     this.ledger.admit(startedAt, cost, now, estimate);
     this.firstAnswerAt ??= now;
     this.firstStart = Math.min(this.firstStart ?? startedAt, startedAt);
@@ -204,8 +165,7 @@ export class QuotaModel {
 
   /** The call started at `startedAt` ended without being counted (failed, abandoned). */
   finished(startedAt: number | undefined, estimate?: number): void {
-    this.rival.finished(startedAt);
-    this.unproven.finished(startedAt);
+    this.belief.finished(startedAt);
     this.ledger.finished(startedAt, undefined, estimate);
   }
 
@@ -237,7 +197,7 @@ export class QuotaModel {
     const sent = call?.start ?? startedAt ?? now;
     const hint = Math.max(0, retryAfterMs);
     // The test of a shape read from one 429 was refused: the sliding window believed before stands.
-    const refuted = this.unproven.tested(sent);
+    const refuted = this.belief.refuted(sent);
     if (
       !refuted &&
       call?.edge === true &&
@@ -245,84 +205,21 @@ export class QuotaModel {
       this.refusedAtEdge(now, hint, quota, call)
     )
       return 'window_edge';
-    let unit = this.length.unitMs ?? this.minuteMs;
     const estimate = call?.estimate ?? 0;
     const need = quota === 'requests' ? 1 : estimate * this.ledger.costPerEstimate;
-    const window = this.ledger.usage(sent - unit, sent);
-    const evidence = {
-      sentAt: sent,
-      hintMs: hint,
-      windowMs: unit,
-      oldest: oldestHeld(this.ledger, this.firstAnswerAt, sent, unit),
-      held: quota === 'requests' ? window.requests : window.tokens,
+    const { shape, unit, suspect } = this.belief.refused({
+      sent,
+      hint,
+      unit: this.length.unitMs ?? this.minuteMs,
+      quota,
       need,
-      answered: this.ledger
-        .answered(sent - unit, sent)
-        .map(({ at, cost }) => ({ at, took: quota === 'requests' ? 1 : cost })),
-      ...(this.believed === 'token_bucket' &&
-        this.perUnit(quota) !== undefined && { rate: (this.perUnit(quota) as number) / unit }),
-      ...((this.boundary ?? this.firstRelease) !== undefined && {
-        boundary: this.boundary ?? this.firstRelease,
-      }),
-      toleranceMs: unit * TOLERANCE,
-    };
-    const explained = explainingShape({
-      ...evidence,
-      ...(this.believed !== undefined && { believed: this.believed }),
+      perUnit: this.perUnit(quota),
+      firstAnswerAt: this.firstAnswerAt,
+      reportsSliding: this.reportedWindows[quota] === 'sliding',
     });
-    // One of our calls leaving the window freed it, later than a bucket refills the call: no
-    // provider changes how it meters mid-run.
-    if (
-      explained === 'sliding' &&
-      explainingShape({ ...evidence, believed: 'token_bucket' }) !== 'token_bucket'
-    )
-      this.slidingProven = true;
-    // The provider's own resets show a sliding window: a wait no call of ours explains is another
-    // user's call leaving it (a shared key), not a bucket or a boundary. (A fixed window's resets
-    // are read from two readings alone, which a quota dropping between them mimics: not followed.)
-    const reportsSliding = this.reportedWindows[quota] === 'sliding';
-    // A proven sliding window's short wait that none of our calls explains: another user's call left it.
-    const held = this.believed === 'sliding' && this.slidingProven && explained === 'token_bucket';
-    // A shape awaiting its proof does not explain this 429: the sliding window stands.
-    const doubted = this.unproven.pending && explained !== this.believed;
-    let shape = reportsSliding || refuted || held || doubted ? 'sliding' : (explained ?? 'fixed_window');
     const release = sent + hint;
-    if (this.believed === undefined) {
-      if (shape === 'token_bucket') this.firstRelease = release;
-      const oldest = this.ledger.admitted[0]?.start;
-      // From empty only if the unit's window still holds our first call: a first 429 after more
-      // than a unit of calls paced by OpenAI's headers (10 s of a 6 s minute) made a − s₀ a
-      // "window" of 10.2 s, which then overturned the minute.
-      if (oldest !== undefined && sent - oldest <= unit) this.firstWindow = release - oldest;
-      const w = this.firstWindow;
-      // A request quota's first count is exact (its next call was refused): a call past it that a
-      // fixed window admits refutes that window. A token count is a floor, and tests nothing.
-      if (shape === 'fixed_window' && quota === 'requests' && shorterThanUnit(w, unit)) this.rival.suspect(w);
-    } else if (shape === 'fixed_window' && this.rival.tested(sent)) {
-      // The rival's test was refused on the boundary: the window is fixed.
-      this.rival.clear();
-    } else if (
-      explained !== 'fixed_window' &&
-      explained !== this.believed &&
-      slidingOver(this.ledger, this.firstWindow, sent, release, unit)
-    ) {
-      // Nothing the named unit allows explains this 429 as well (a boundary never seen explains
-      // any; a bucket, any short wait), and a sliding window as long as the first one showed (from
-      // empty) does: the unit was wrong. A release on a boundary seen before is the unit's: the
-      // first 429's own release fits the window it showed, so a second refused call of the same
-      // burst, read as a bucket's first, overturned a minute for the 1.2 s to its boundary.
-      this.length.overturn(this.firstWindow as number);
-      unit = this.length.unitMs ?? unit;
-      shape = 'sliding';
-    }
-    // A boundary never seen, or a bucket's short wait, where a sliding window was believed: a shape
-    // read from one 429, which another user's call leaving a shared key's window mimics.
-    const suspect =
-      this.believed === 'sliding' &&
-      shape !== 'sliding' &&
-      (explained === undefined || explained === 'token_bucket');
     this.adopt(shape);
-    if (suspect) this.unproven.suspect(this.length.ms ?? unit);
+    if (suspect) this.belief.awaitProof(this.length.ms ?? unit);
     this.lastRefusalAt = now;
     this.lowerCeiling(now, quota, call, release);
     // A trial that ran into a 429 is undone; what the 429 reads then says what holds.
@@ -341,10 +238,7 @@ export class QuotaModel {
       afterTrial,
       firstReading,
     };
-    if (shape === 'fixed_window') {
-      this.boundary = release;
-      this.fixedMargin = Math.max(this.fixedMargin, unit * MARGIN);
-    }
+    if (shape === 'fixed_window') this.fixed.refusedAt(release, unit);
     if (shape === 'token_bucket') pending.anchor = this.buckets.anchor(quota, sent, release, need);
     if (shape === 'sliding') {
       // A sliding window frees room as a call of its leaves. With none of ours starting at a − W,
@@ -409,7 +303,7 @@ export class QuotaModel {
   /** The earliest time a call of `estimate` prompt tokens may start without passing the quotas. */
   openAt(now: number, estimate: number): number {
     this.settle(now);
-    const { at, edge } = this.doubtedRoom(now, estimate, this.room(now, estimate));
+    const { at, edge } = this.belief.room(this.quota, this.room(now, estimate), now, estimate);
     if (at <= now) return now;
     this.lastHeldAt = now;
     // A trial due before the room frees may free it sooner: ask again then.
@@ -438,24 +332,6 @@ export class QuotaModel {
     return tried.at < held.at ? tried : held;
   }
 
-  /**
-   * While another window may be the quota's, its room too: the sliding window a shape awaiting its
-   * proof was read over (unproven-shape.ts), and W′, while it explains what the fixed window was
-   * read from as well (rival-window.ts).
-   */
-  private doubtedRoom(
-    now: number,
-    estimate: number,
-    room: { at: number; edge: boolean },
-  ): { at: number; edge: boolean } {
-    if (this.believed !== 'fixed_window' && this.believed !== 'token_bucket') return room;
-    const { requests, tokens } = this.quota;
-    const quota = { ...(requests !== undefined && { requests }), ...(tokens !== undefined && { tokens }) };
-    const both = this.unproven.room(this.ledger, quota, room, now, estimate);
-    if (this.believed !== 'fixed_window') return both;
-    return this.rival.room(this.ledger, quota, both, 2 * this.fixedMargin, MARGIN, now, estimate);
-  }
-
   private roomFor(
     { requests, tokens }: { requests?: number | undefined; tokens?: number | undefined },
     now: number,
@@ -472,9 +348,9 @@ export class QuotaModel {
           ? { at: now, edge: false }
           : slidingRoom(this.ledger, this.length.ms, quota, now, estimate);
       case 'fixed_window':
-        return unit === undefined || this.boundary === undefined
+        return unit === undefined || this.fixed.at === undefined
           ? { at: now, edge: false }
-          : fixedWindowRoom(this.ledger, unit, this.boundary, this.fixedMargin, quota, now, estimate);
+          : fixedWindowRoom(this.ledger, unit, this.fixed.at, this.fixed.margin, quota, now, estimate);
       case 'token_bucket': {
         let at = now;
         for (const budget of ['requests', 'tokens'] as const) {
@@ -505,13 +381,7 @@ export class QuotaModel {
    * for another shape's — forgetting them left the level at the dropped one once the quota came back.
    */
   private adopt(shape: QuotaShape): void {
-    if (shape === this.believed) return;
-    this.believed = shape;
-    this.unproven.clear();
-    if (shape !== 'fixed_window') {
-      this.boundary = undefined;
-      this.rival.clear();
-    }
+    if (!this.belief.adopt(shape)) return;
     this.buckets.clear();
     if (shape === 'fixed_window') this.quota.doubtPeaks();
   }
@@ -519,7 +389,7 @@ export class QuotaModel {
   /** A call let go as a hold ended was refused: returns true when that is news about timing alone. */
   private refusedAtEdge(now: number, hint: number, quota: RateLimitQuota, call: CallOut): boolean {
     const unit = this.length.unitMs ?? this.minuteMs;
-    switch (this.believed) {
+    switch (this.belief.believed) {
       case 'sliding':
         // The call it waited for was sent as the run started and reached the window late.
         if (this.restampLate(call.start, call.start + hint - unit, true)) return true;
@@ -534,14 +404,7 @@ export class QuotaModel {
         } else if (!this.restampLate(call.start, call.start + hint - unit)) this.length.refusedAtEdge(hint);
         return true;
       case 'fixed_window':
-        // Sent just after the boundary and refused for a moment: it reached the provider before.
-        if (hint > unit * MAX_FIXED_MARGIN || this.boundary === undefined) return false;
-        if (offBoundary(call.start + hint - this.boundary, unit) > unit * TOLERANCE) return false;
-        this.fixedMargin = Math.min(
-          unit * MAX_FIXED_MARGIN,
-          Math.max(2 * this.fixedMargin, hint + unit * MARGIN),
-        );
-        return true;
+        return this.fixed.refusedAtEdge(call.start, hint, unit);
       default:
         return false;
     }
@@ -602,16 +465,16 @@ export class QuotaModel {
     release?: number,
   ): void {
     const w = this.windowMs;
-    if (quota !== 'tokens' || w === undefined || this.believed === 'token_bucket') return;
+    if (quota !== 'tokens' || w === undefined || this.belief.believed === 'token_bucket') return;
     const asked = (call?.estimate ?? 0) * this.ledger.costPerEstimate;
     const unit = this.length.unitMs;
     if (
-      this.believed === 'fixed_window' &&
+      this.belief.believed === 'fixed_window' &&
       release !== undefined &&
       unit !== undefined &&
       call !== undefined
     ) {
-      const margin = Math.max(this.fixedMargin, unit * MARGIN);
+      const margin = Math.max(this.fixed.margin, unit * MARGIN);
       this.quota.lowerCeiling(this.ledger.usage(release - unit - margin, call.start).tokens + asked);
     } else this.quota.lowerCeiling(this.ledger.held(now, w) + asked);
   }
@@ -666,7 +529,7 @@ export class QuotaModel {
 
   /** A bucket's rate is tried by half again (then half way to what failed); windows' quotas by a call. */
   private trialGrowth(): number | undefined {
-    return this.believed === 'token_bucket' ? 0.5 : undefined;
+    return this.belief.believed === 'token_bucket' ? 0.5 : undefined;
   }
 
   /** Counts the window of the last 429, once everything it held has reported and its pause is over. */

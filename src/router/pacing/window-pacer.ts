@@ -1,4 +1,5 @@
 import type { CallOutcome, LearntQuota, Pacer, RefusalReading } from './pacer.js';
+import { MARGIN } from './pending-refusal.js';
 import { QuotaModel } from './quota-model.js';
 import { ReportedQuota } from './reported-quota.js';
 
@@ -8,8 +9,6 @@ export const MAX_PAUSE_MS = 60_000;
 const DEFAULT_RTT_MS = 1_000;
 /** α of the round-trip average. */
 const RTT_ALPHA = 0.3;
-/** The send margin of a reported quota, as a share of the minute (the model's, quota-model.ts). */
-const MARGIN = 1 / 600;
 /**
  * Room the key shows is a return once it passes the 429-learnt level by a quarter and two calls:
  * K leaves out the calls sent within ε of the window's start, yet one whose send outran ε can still
@@ -45,7 +44,7 @@ const ROOM_CALLS = 2;
  *              and a trial goes no higher than K̄, none while that gains under half a call
  *              (quota-estimates.ts). Full, then not: the same question at once. Full or not, no
  *              trial goes past K̄ (the rest is the other user's). The window the resets show is
- *              the quota model's too: a 429 is that window's (quota-model.ts)
+ *              the quota model's too: a 429 is that window's (shape-belief.ts)
  *   openAt(e)  max(pause, the quota model's gate, the reported quota's room) for a call of e
  *              prompt tokens — the model learns the shape and its window, which the room frees by
  *   learnt     what 429s taught (the batch-size rule reads it), and beside it `reported`: the
