@@ -4,8 +4,8 @@ import type { QuotaShape } from './pacer.js';
 
 /**
  * A 429 the quota model has read the shape of and will count once the calls out when it was sent
- * have reported (what its window held) — the shared record of quota-model.ts, window-readings.ts
- * and bucket-book.ts.
+ * have reported (what its window held) — the shared record of quota-model.ts, refusal-count.ts,
+ * window-readings.ts and bucket-book.ts.
  */
 export interface PendingRefusal {
   /** When the 429 came back. */

@@ -24,7 +24,7 @@ import type { RateLimitQuota } from '../../model/errors.js';
  *              request step s is 1, then 2^(k−1) after k ≥ 2 request trials kept in a row (the
  *              quota may have grown by far more than a call), and ⌊(B − R̂)/2⌋ once such a run
  *              failed at B (a search between a level held and one refused). A stale ceiling's
- *              trial (quota-model.ts) goes a call, or a rate half again, past it. No trial goes
+ *              trial (trial-schedule.ts) goes a call, or a rate half again, past it. No trial goes
  *              past what the provider reports the key holds for us (`upTo`, K̄)
  *   key full   the provider reports what the key holds for us, K̄, no more than the level and a
  *              call (window-pacer.ts): no trial goes back to the peak (the readings answer that);

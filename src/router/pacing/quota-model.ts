@@ -8,12 +8,14 @@ import { restampLate } from './late-calls.js';
 import type { QuotaShape } from './pacer.js';
 import { MARGIN, TOLERANCE, type PendingRefusal } from './pending-refusal.js';
 import { QuotaEstimates, type KeyLevel } from './quota-estimates.js';
+import { RefusalCount } from './refusal-count.js';
 import { hintGrain } from './refusal-shape.js';
 import { ShapeBelief } from './shape-belief.js';
 import { slidingRoom } from './sliding-room.js';
-import { StaleCeiling } from './stale-ceiling.js';
+import { TrialProbe } from './trial-probe.js';
+import { TrialSchedule } from './trial-schedule.js';
+import { refusedUnnamed } from './unnamed-refusal.js';
 import { MAX_WINDOW_MS, WindowLength } from './window-length.js';
-import { readFixed, readSliding } from './window-readings.js';
 
 export { MAX_WINDOW_MS } from './window-length.js';
 
@@ -28,8 +30,7 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *             "shape", "rival"). Without a unit, W is learnt from window-sized hints and the window
  *             taken for sliding (window-length.ts, and the old rules of quota-estimates.ts)
  *   read      sliding: once the calls out at t have reported and the pause is over; fixed and
- *             bucket: at once, the calls out taken as admitted, and again once they have reported
- *             (window-readings.ts, bucket-book.ts)
+ *             bucket: at once as well (refusal-count.ts)
  *   late      calls stamped before a − W (a connection's start-up, a busy event loop) reached a
  *             sliding window later: they are taken as started there, within W/20 (late-calls.ts)
  *   edge      a 429 for a call let go as a hold ended: sliding, when the calls it waited for were
@@ -38,24 +39,16 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *             most, a send that lagged: its late calls restamped, else Ŵ lengthens
  *             (window-length.ts); or, a trial's gain kept, half of it goes. Fixed (on the
  *             boundary): its margin doubles, W/60 at most (fixed-boundary.ts)
- *   momentary a 429 that names no unit and is not window-sized: one call less
+ *   momentary a 429 that names no unit and is not window-sized: one call less (unnamed-refusal.ts)
  *   kept gain a window-sized 429 that names no unit while a kept trial's gain paces: back to the
  *             count (no 429 refused it), and no count lowers it further
  *   ceiling   a sliding or fixed token 429 bounds T: U ← min(U, Σ c + Σ ĉ(out) + ĉ(refused)) over
  *             the last Ŵ — a fixed window's over its own, from a − W less the send margin
- *   trial     q windows after the last 429 and min(1, q) after the last change, the gate holding
- *             calls: back to the peak, one step up, or (a bucket's rate) half again
- *             (quota-estimates.ts); at once when the provider reports a larger limit than before
- *             (window-pacer.ts); while it reports the key full, a step to what it holds at most,
- *             on the steps' own q (quota-estimates.ts, "key full"); full or not, no higher than
- *             what the readings show the key holds (K̄). A token ceiling within half a call of T̂
- *             bars trials until max(q, 8) quiet windows have passed, then one goes a call past it —
- *             the quota may have grown — unless the provider reports its limits; a bucket's rate
- *             read as exact likewise, half again past it, after max(q, s) with s = 8 doubling to 64
- *             as such trials fail (stale-ceiling.ts). The gate wakes for it. Under a window, a call only
- *             the trial's level lets go is a probe, one out at a time (a 429 comes back far sooner
- *             than an answer: a probe out three 429 round trips has passed), so a trial that fails
- *             costs one 429; any 429 within a window of it undoes it
+ *   trial     when it is due (trial-schedule.ts): back to the peak, one step up, or (a bucket's
+ *             rate) half again (quota-estimates.ts); at once when the provider reports a larger
+ *             limit than before (window-pacer.ts). The gate wakes for it. Under a window, a call only
+ *             the trial's level lets go is a probe, one out at a time (trial-probe.ts), so a trial
+ *             that fails costs one 429; any 429 within a window of it undoes it
  *   gate      the shape's room for a call of estimate e, first come first served; nothing held
  *             before R̂ or T̂ is known. Margins for send lags: W/600 (sliding: in Ŵ; fixed: after
  *             each boundary; bucket: the need plus ρ·W/600)
@@ -77,25 +70,16 @@ export class QuotaModel {
   private firstStart: number | undefined;
   /** When the first answer came back: calls sent before it may have waited for a connection. */
   private firstAnswerAt: number | undefined;
-  /** When openAt let a trial's probe go: the call started then is it. */
-  private probeAt: number | undefined;
-  /** How soon a 429 comes back after its call left (EWMA). */
-  private refusalLatency: number | undefined;
-  private pendingRefusal: PendingRefusal | undefined;
-  private lastRefusalAt = Number.NEGATIVE_INFINITY;
-  private lastHeldAt = Number.NEGATIVE_INFINITY;
+  /** The 429 whose window is still to be counted. */
+  private readonly counts: RefusalCount;
   /** When the last window hold openAt announced ends. */
   private holdUntil = Number.NEGATIVE_INFINITY;
-  /** The provider reports its limits with its answers (OpenAI's headers). */
-  private limitsReported = false;
   /** The window each budget's reported resets show, once they show one (reported-quota.ts). */
   private reportedWindows: Partial<Record<RateLimitQuota, QuotaShape | undefined>> = {};
-  /** When a ceiling that bars the trials is stale. */
-  private readonly stale = new StaleCeiling();
-  /** What the provider's readings show the key holds for us, full or not: no trial goes past it. */
-  private keyCap: KeyLevel | undefined;
-  /** What the provider's readings show the key holds for us, while no more than the level (window-pacer.ts). */
-  private keyHolds: KeyLevel | undefined;
+  /** When the next trial goes. */
+  private readonly trials = new TrialSchedule(this.quota);
+  /** Its calls, one probe out at a time. */
+  private readonly probe = new TrialProbe();
 
   /**
    * `windowMs` fixes Ŵ instead of learning it; `minuteMs` is how long a minute lasts on the
@@ -107,6 +91,7 @@ export class QuotaModel {
   ) {
     this.length = new WindowLength(windowMs);
     this.belief = new ShapeBelief(this.ledger, this.length, this.fixed);
+    this.counts = new RefusalCount(this.ledger, this.quota, this.length, this.buckets);
   }
 
   /** Ŵ, once known. */
@@ -142,8 +127,7 @@ export class QuotaModel {
   /** A call whose prompt the caller estimated at `estimate` tokens starts now. */
   started(now: number, estimate: number): void {
     const edge = now >= this.holdUntil && now - this.holdUntil <= this.length.edgeMs;
-    const probe = this.probeAt === now;
-    this.probeAt = undefined;
+    const probe = this.probe.started(now);
     this.belief.started(now);
     this.ledger.started({ start: now, estimate: Math.max(0, estimate), edge, ...(probe && { probe }) });
     this.firstStart ??= now;
@@ -188,13 +172,30 @@ export class QuotaModel {
   ): 'window_edge' | 'metered' | undefined {
     if (per === 'minute') this.length.named(this.minuteMs);
     const call = this.ledger.finished(startedAt, undefined, callEstimate);
-    const took = now - (call?.start ?? startedAt ?? now);
-    if (took >= 0)
-      this.refusalLatency =
-        this.refusalLatency === undefined ? took : this.refusalLatency + 0.3 * (took - this.refusalLatency);
-    if (!this.length.isNamed)
-      return this.refusedUnnamed(now, retryAfterMs, windowFull, quota, startedAt, call);
     const sent = call?.start ?? startedAt ?? now;
+    this.probe.refusedAfter(now - sent);
+    if (!this.length.isNamed) {
+      // A call let go as a hold ended was refused: the learnt Ŵ was short (window-length.ts).
+      if (call?.edge === true && !this.quota.trialRunning) {
+        this.length.refusedAtEdge(retryAfterMs);
+        return 'window_edge';
+      }
+      this.trials.refused(now);
+      const { firstStart } = this;
+      const refusal = {
+        now,
+        retryAfterMs,
+        windowFull,
+        quota,
+        sent,
+        estimate: call?.estimate ?? 0,
+        firstStart,
+      };
+      const ceiling = () => this.lowerCeiling(now, quota, call);
+      const pending = refusedUnnamed(this.ledger, this.length, this.quota, refusal, ceiling);
+      if (pending !== undefined) this.counts.refused(pending, now, firstStart);
+      return undefined;
+    }
     const hint = Math.max(0, retryAfterMs);
     // The test of a shape read from one 429 was refused: the sliding window believed before stands.
     const refuted = this.belief.refuted(sent);
@@ -220,12 +221,12 @@ export class QuotaModel {
     const release = sent + hint;
     this.adopt(shape);
     if (suspect) this.belief.awaitProof(this.length.ms ?? unit);
-    this.lastRefusalAt = now;
+    this.trials.refused(now);
     this.lowerCeiling(now, quota, call, release);
     // A trial that ran into a 429 is undone; what the 429 reads then says what holds.
     const afterTrial = this.quota.undoTrial(now, sent, this.windowMs);
     // A rate's trial past its stale ceiling failed: the rate held, and the next waits twice as long.
-    if (afterTrial) this.stale.trialRefused(this.trialGrowth() !== undefined);
+    if (afterTrial) this.trials.trialRefused(this.trialGrowth() !== undefined);
     const firstReading = (quota === 'requests' ? this.quota.requests : this.quota.tokens) === undefined;
     const pending: PendingRefusal = {
       at: now,
@@ -250,21 +251,13 @@ export class QuotaModel {
         pending.lateLeaver = true;
       this.restampLate(sent, release - unit, true);
     }
-    // A bucket's or a fixed window's wait is short or ends on a boundary: the gate needs the
-    // reading now, the calls out taken as admitted (they were sent before the refused one);
-    // it is read again once they have reported.
-    else this.read(pending, true, now);
-    this.pendingRefusal = pending;
+    this.counts.refused(pending, now, this.firstStart);
     return 'metered';
   }
 
-  /**
-   * The provider reported a larger limit than before (per minute): the trial that asks whether the
-   * quota grew goes now, up to that limit per Ŵ — past ceilings the 429s of the smaller quota set.
-   */
   /** The provider reports its limits with its answers: a growth shows there, and no trial need find it. */
   reportsLimits(windows: Partial<Record<RateLimitQuota, QuotaShape | undefined>> = {}): void {
-    this.limitsReported = true;
+    this.trials.reportsLimits();
     this.reportedWindows = windows;
   }
 
@@ -273,7 +266,7 @@ export class QuotaModel {
    * trial goes past it — past it is what the key's other user takes.
    */
   keyShows(holds: KeyLevel | undefined): void {
-    this.keyCap = holds;
+    this.trials.keyShows(holds);
   }
 
   /**
@@ -282,9 +275,13 @@ export class QuotaModel {
    * what the readings answer, and a step goes no higher than what they show.
    */
   keyFull(holds: KeyLevel | undefined): void {
-    this.keyHolds = holds;
+    this.trials.keyFull(holds);
   }
 
+  /**
+   * The provider reported a larger limit than before (per minute): the trial that asks whether the
+   * quota grew goes now, up to that limit per Ŵ — past ceilings the 429s of the smaller quota set.
+   */
   quotaGrew(now: number, limits: { requests?: number; tokens?: number } = {}): void {
     this.settle(now);
     const { quota } = this;
@@ -305,31 +302,20 @@ export class QuotaModel {
     this.settle(now);
     const { at, edge } = this.belief.room(this.quota, this.room(now, estimate), now, estimate);
     if (at <= now) return now;
-    this.lastHeldAt = now;
+    this.trials.held(now);
     // A trial due before the room frees may free it sooner: ask again then.
-    const trial = this.trialDueAt();
+    const trial = this.trials.dueAt(this.windowMs, this.ledger.meanCost(), this.trialGrowth());
     if (trial !== undefined && trial < at) return Math.max(trial, now + 1);
     if (edge) this.holdUntil = at;
     return at;
   }
 
-  /**
-   * The shape's room for a call. During a trial of a window's quota, a call the level before the
-   * trial would hold is a probe, and one probe at a time may be out: a trial that fails costs one
-   * 429, not a burst of them.
-   */
+  /** The shape's room for a call; during a trial of a window's quota, one probe at a time (trial-probe.ts). */
   private room(now: number, estimate: number): { at: number; edge: boolean } {
     const before = this.quota.beforeTrial;
     if (before === undefined || this.shape === 'token_bucket') return this.roomFor(this.quota, now, estimate);
-    const held = this.roomFor(before, now, estimate);
-    if (held.at <= now) return held;
-    // A 429 comes back far sooner than an answer: a probe out longer than a few of them passed.
-    const wait = 3 * (this.refusalLatency ?? 0);
-    const probing = this.ledger.out.find((call) => call.probe === true && call.start + wait > now);
-    if (probing !== undefined) return { at: Math.min(held.at, probing.start + wait), edge: false };
-    const tried = this.roomFor(this.quota, now, estimate);
-    if (tried.at <= now) this.probeAt = now;
-    return tried.at < held.at ? tried : held;
+    const tried = () => this.roomFor(this.quota, now, estimate);
+    return this.probe.room(this.ledger, this.roomFor(before, now, estimate), tried, now);
   }
 
   private roomFor(
@@ -400,7 +386,7 @@ export class QuotaModel {
           // window, was set too high.
           this.lowerCeiling(now, quota, call);
           this.quota.halveTrialGains(now);
-          this.lastRefusalAt = now;
+          this.trials.refused(now);
         } else if (!this.restampLate(call.start, call.start + hint - unit)) this.length.refusedAtEdge(hint);
         return true;
       case 'fixed_window':
@@ -408,49 +394,6 @@ export class QuotaModel {
       default:
         return false;
     }
-  }
-
-  /** The learnt-window path, for 429s that name no unit (window-length.ts learns Ŵ from hints). */
-  private refusedUnnamed(
-    now: number,
-    retryAfterMs: number,
-    windowFull: boolean,
-    quota: RateLimitQuota,
-    startedAt: number | undefined,
-    call: CallOut | undefined,
-  ): 'window_edge' | undefined {
-    if (call?.edge === true && !this.quota.trialRunning) {
-      this.length.refusedAtEdge(retryAfterMs);
-      return 'window_edge';
-    }
-    this.lastRefusalAt = now;
-    const w = this.length.ms;
-    if (windowFull) {
-      const oldest =
-        w === undefined ? this.firstStart : this.ledger.admitted[this.ledger.firstAfter(now - w)]?.start;
-      if (oldest !== undefined) this.length.refusedFull(now, retryAfterMs, oldest);
-    }
-    const shorter = w !== undefined && (this.length.ms ?? w) < w;
-    this.lowerCeiling(now, quota, call);
-    const undone = this.quota.undoTrial(now, call?.start ?? startedAt ?? now, this.length.ms);
-    // A window-sized 429 while a kept trial's gain paces is explained by that gain: the level
-    // last counted, which no 429 refused, paces again, and is not lowered by a count as well.
-    const gained = windowFull && !undone && this.quota.aboveCounts();
-    if (shorter || gained) this.quota.forgetTrialGains();
-    if (undone || gained) return undefined;
-    if (windowFull) {
-      const sent = call?.start ?? startedAt ?? now;
-      this.pendingRefusal = {
-        at: now,
-        sent,
-        release: sent + retryAfterMs,
-        until: now + retryAfterMs,
-        quota,
-        shape: 'sliding',
-        estimate: call?.estimate ?? 0,
-      };
-    } else this.quota.shrink(quota, this.ledger.meanCost());
-    return undefined;
   }
 
   /**
@@ -482,75 +425,17 @@ export class QuotaModel {
   private settle(now: number): void {
     const w = this.windowMs ?? MAX_WINDOW_MS;
     // Keep two windows, and whatever a pending count still needs.
-    const keepFrom = Math.min(now - 2 * w, (this.pendingRefusal?.at ?? now) - w);
+    const keepFrom = Math.min(now - 2 * w, (this.counts.since ?? now) - w);
     const unit = this.length.unitMs;
     if (unit !== undefined) this.buckets.forget(keepFrom, now, (budget) => this.perUnit(budget), unit);
     this.ledger.prune(keepFrom);
-    this.countRefusal(now);
-    // A window at the trial level without a 429 keeps it — if the gate held calls at that level;
-    // a window that never filled to it proved nothing, so it goes back.
-    this.quota.settleTrial(now, w, this.lastHeldAt);
-    const { quota } = this;
-    const due = this.trialDueAt();
-    if (due !== undefined && now >= due && now - this.lastHeldAt < w) {
-      // Due though none is worth its 429: the ceiling that barred them has gone stale.
-      const stale = !quota.worthTrying(this.ledger.meanCost(), this.trialGrowth());
-      this.stale.trialStarted(stale);
-      quota.startTrial(now, this.ledger.meanCost(), this.trialGrowth(), this.keyHolds, {
-        upTo: this.keyCap,
-        stale,
-      });
-    }
-  }
-
-  /**
-   * When the next trial may start: q quiet windows after the last 429 and a window (q, when less)
-   * after the last change; undefined while one runs, or none is worth its 429.
-   */
-  private trialDueAt(): number | undefined {
-    const { quota } = this;
-    const w = this.windowMs;
-    if (w === undefined || quota.trialRunning) return undefined;
-    const q = quota.quietWindowsFor(
-      this.trialGrowth() === undefined ? this.keyHolds : undefined,
-      this.ledger.meanCost(),
-    );
-    if (q === undefined) return undefined;
-    if (!quota.worthTrying(this.ledger.meanCost(), this.trialGrowth())) {
-      // A ceiling is what the quota was when its 429 came: long quiet, a trial past it asks
-      // whether the quota grew (the key's other user stopped) — one 429 a long while if not.
-      // A provider that reports its limits says when they grow (quotaGrew): no 429 needed.
-      if (this.limitsReported || (this.trialGrowth() === undefined && quota.tokens === undefined))
-        return undefined;
-      return Math.max(this.lastRefusalAt + Math.max(q, this.stale.quietWindows) * w, quota.lastChangeAt + w);
-    }
-    return Math.max(this.lastRefusalAt + q * w, quota.lastChangeAt + Math.min(1, q) * w);
+    this.counts.settle(now, this.firstStart);
+    this.trials.settle(now, this.windowMs, this.ledger.meanCost(), this.trialGrowth());
   }
 
   /** A bucket's rate is tried by half again (then half way to what failed); windows' quotas by a call. */
   private trialGrowth(): number | undefined {
     return this.belief.believed === 'token_bucket' ? 0.5 : undefined;
-  }
-
-  /** Counts the window of the last 429, once everything it held has reported and its pause is over. */
-  private countRefusal(now: number): void {
-    const refusal = this.pendingRefusal;
-    if (refusal === undefined || now < refusal.until) return;
-    if (this.ledger.out.some((call) => call.start <= refusal.sent)) return;
-    this.pendingRefusal = undefined;
-    if (refusal.shape === 'sliding') {
-      const w = this.length.ms;
-      if (w !== undefined) readSliding(this.ledger, this.quota, w, this.length.unitMs, refusal, now);
-    } else this.read(refusal, false, now);
-  }
-
-  /** What a fixed window's or a bucket's 429 says the quota is; `early`: calls out count as admitted. */
-  private read(refusal: PendingRefusal, early: boolean, now: number): void {
-    const unit = this.length.unitMs;
-    if (unit === undefined) return;
-    if (refusal.shape === 'fixed_window') readFixed(this.ledger, this.quota, unit, refusal, early, now);
-    if (refusal.shape === 'token_bucket')
-      this.buckets.read(refusal, early, this.quota, unit, this.firstStart, now);
   }
 
   /** Calls stamped before `leaves` reached the provider late: taken as started there (late-calls.ts). */

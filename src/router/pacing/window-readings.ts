@@ -4,7 +4,7 @@ import type { QuotaEstimates } from './quota-estimates.js';
 
 /**
  * What a window's 429 says its quota is, once the calls out when it was sent have reported (see
- * quota-model.ts for when). A 429 sent at t, its room freeing at a, over the window W:
+ * refusal-count.ts for when). A 429 sent at t, its room freeing at a, over the window W:
  *
  *   sliding  over (t − Ŵ, t]: n calls, m tokens. The first count is exact (R̂ ← n, T̂ ← m: the
  *            window began empty) — when none of our calls starts at a − W, it rests on one that
