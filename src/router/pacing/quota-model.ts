@@ -300,12 +300,19 @@ export class QuotaModel {
   /** The earliest time a call of `estimate` prompt tokens may start without passing the quotas. */
   openAt(now: number, estimate: number): number {
     this.settle(now);
-    const { at, edge } = this.belief.room(this.quota, this.room(now, estimate), now, estimate);
+    const room = this.room(now, estimate);
+    // A trial's level is a question to the believed shape, asked by one probe at a time: a window
+    // in doubt paces every other call at the level before the trial. Asked at the trial's level,
+    // it let a fixed window's burst go at a boundary another service's 429 had shown.
+    const trial = this.quota.beforeTrial;
+    const level = trial === undefined || this.probe.lettingGo(now) ? this.quota : trial;
+    const { at, edge } = this.belief.room(level, room, now, estimate);
     if (at <= now) return now;
-    this.trials.held(now);
+    // A trial is kept when the gate held calls at its level; a hold the doubt made proves nothing.
+    if (trial === undefined || room.at > now) this.trials.held(now);
     // A trial due before the room frees may free it sooner: ask again then.
-    const trial = this.trials.dueAt(this.windowMs, this.ledger.meanCost(), this.trialGrowth());
-    if (trial !== undefined && trial < at) return Math.max(trial, now + 1);
+    const due = this.trials.dueAt(this.windowMs, this.ledger.meanCost(), this.trialGrowth());
+    if (due !== undefined && due < at) return Math.max(due, now + 1);
     if (edge) this.holdUntil = at;
     return at;
   }

@@ -23,6 +23,11 @@ export class TrialProbe {
       this.latency = this.latency === undefined ? took : this.latency + 0.3 * (took - this.latency);
   }
 
+  /** Whether `room` let the probe go at `now`: the call about to start is it. */
+  lettingGo(now: number): boolean {
+    return this.letGoAt === now;
+  }
+
   /** A call started at `now`: whether it is the probe. */
   started(now: number): boolean {
     const probe = this.letGoAt === now;

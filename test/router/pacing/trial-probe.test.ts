@@ -22,6 +22,16 @@ describe('TrialProbe', () => {
     expect(probe.started(1_000)).toBe(false);
   });
 
+  it('says the call about to start is the probe only at the instant it let the probe go', () => {
+    const probe = new TrialProbe();
+    expect(probe.lettingGo(1_000)).toBe(false);
+    probe.room(new CallLedger(), held, open(1_000), 1_000);
+    expect(probe.lettingGo(1_000)).toBe(true);
+    expect(probe.lettingGo(1_001)).toBe(false);
+    probe.started(1_000);
+    expect(probe.lettingGo(1_000)).toBe(false);
+  });
+
   it('holds the next calls until the probe out has passed three 429 round trips', () => {
     const probe = new TrialProbe();
     probe.refusedAfter(40);
