@@ -48,7 +48,9 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *             rate) half again (quota-estimates.ts); at once when the provider reports a larger
  *             limit than before (window-pacer.ts). The gate wakes for it. Under a window, a call only
  *             the trial's level lets go is a probe, one out at a time (trial-probe.ts), so a trial
- *             that fails costs one 429; any 429 within a window of it undoes it
+ *             that fails costs one 429; any 429 within a window of it undoes it. A window in doubt
+ *             (shape-belief.ts) paces every other call at the level before the trial, and its
+ *             holds keep no trial: only a window held at the trial's level does
  *   gate      the shape's room for a call of estimate e, first come first served; nothing held
  *             before R̂ or T̂ is known. Margins for send lags: W/600 (sliding: in Ŵ; fixed: after
  *             each boundary; bucket: the need plus ρ·W/600)
