@@ -47,15 +47,14 @@ export class CallLedger {
   }
 
   /**
-   * The call started at `startedAt` ended; returns it. Outcomes carry the caller's own clock
+   * The call out that an outcome stamped `startedAt` is. Outcomes carry the caller's own clock
    * reading (a tick from ours at most), so the nearest start is taken — and among calls that
    * started as near (the gate lets several go at one instant), the one with the caller's
    * `estimate` when it says, else the one whose estimate is nearest `cost` when the provider
    * reported it, else the smallest, so that the larger estimates stay counted out (the gate errs
    * on the side of room).
    */
-  finished(startedAt: number | undefined, cost?: number, estimate?: number): CallOut | undefined {
-    if (this.out.length === 0) return undefined;
+  match(startedAt: number | undefined, cost?: number, estimate?: number): CallOut | undefined {
     let best = 0;
     if (startedAt !== undefined) {
       const k = this.costPerEstimate;
@@ -71,7 +70,14 @@ export class CallLedger {
         if (d < 0 || (d === 0 && misfit(this.out[i]) < misfit(this.out[best]))) best = i;
       }
     }
-    return this.out.splice(best, 1)[0];
+    return this.out[best];
+  }
+
+  /** The call started at `startedAt` ended; returns it (`match`). */
+  finished(startedAt: number | undefined, cost?: number, estimate?: number): CallOut | undefined {
+    const call = this.match(startedAt, cost, estimate);
+    if (call !== undefined) this.out.splice(this.out.indexOf(call), 1);
+    return call;
   }
 
   /**

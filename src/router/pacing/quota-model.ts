@@ -141,8 +141,11 @@ export class QuotaModel {
    * known.
    */
   admitted(startedAt: number, now: number, cost?: number, estimate?: number): void {
+    // The outcome carries the caller's clock, a tick from the gate's at most: a test is told by the
+    // start the ledger matches, or its verdict is missed and the test stays out for good.
+    const start = this.ledger.match(startedAt, cost, estimate)?.start ?? startedAt;
     // It proved W′, the sliding window that rivalled a fixed one.
-    if (this.belief.admitted(startedAt)) this.adopt('sliding');
+    if (this.belief.admitted(start)) this.adopt('sliding');
     this.ledger.admit(startedAt, cost, now, estimate);
     this.firstAnswerAt ??= now;
     this.firstStart = Math.min(this.firstStart ?? startedAt, startedAt);
@@ -151,8 +154,8 @@ export class QuotaModel {
 
   /** The call started at `startedAt` ended without being counted (failed, abandoned). */
   finished(startedAt: number | undefined, estimate?: number): void {
-    this.belief.finished(startedAt);
-    this.ledger.finished(startedAt, undefined, estimate);
+    const call = this.ledger.finished(startedAt, undefined, estimate);
+    if (startedAt !== undefined) this.belief.finished(call?.start ?? startedAt);
   }
 
   /**

@@ -21,6 +21,16 @@ describe('CallLedger', () => {
     expect(ledger.out).toHaveLength(1);
   });
 
+  it('names the call out an outcome is without taking it, as finishing it would', () => {
+    const ledger = new CallLedger();
+    ledger.started({ start: 1_000, estimate: 100, edge: false });
+    ledger.started({ start: 2_000, estimate: 100, edge: false });
+    expect(ledger.match(2_001)?.start).toBe(2_000);
+    expect(ledger.out).toHaveLength(2);
+    expect(ledger.finished(2_001)?.start).toBe(2_000);
+    expect(ledger.out.map((c) => c.start)).toEqual([1_000]);
+  });
+
   it('tells calls started at one instant apart by the estimate the outcome names', () => {
     const ledger = new CallLedger();
     for (const estimate of [1_315, 1_870, 1_642]) ledger.started({ start: 668, estimate, edge: false });

@@ -148,6 +148,47 @@ describe('QuotaModel under each quota shape', () => {
   });
 });
 
+describe('QuotaModel, a test call answered on the caller’s clock', () => {
+  /**
+   * A fixed window of 6 s read from a 429 at 1 001 whose wait, to 3 000, a sliding window of 3 s
+   * explains as well (the rival W′); ten calls fill the fixed window from 3 010, and at 6 100 only
+   * W′ has room: one call tests it. Its outcome is stamped on the caller's clock, a tick after the
+   * gate's (the pipeline stamps the call when its request leaves, a continuation later).
+   */
+  function testOut(): QuotaModel {
+    const model = new QuotaModel(undefined, MINUTE);
+    for (let s = 0; s < 1_000; s += 100) {
+      model.started(s, 100);
+      model.admitted(s, s + 50, 100);
+    }
+    model.started(1_000, 100);
+    model.refused(1_001, 2_000, true, 'requests', 1_000, 'minute');
+    for (let s = 3_010; s <= 3_100; s += 10) {
+      model.openAt(s, 100);
+      model.started(s, 100);
+      model.admitted(s, s + 50, 100);
+    }
+    expect(model.shape).toBe('fixed_window');
+    expect(model.openAt(6_100, 100)).toBe(6_100);
+    model.started(6_100, 100);
+    return model;
+  }
+
+  it('takes the verdict of a test whose answer is stamped a tick after the gate let it go', () => {
+    const model = testOut();
+    model.admitted(6_101, 6_160, 100);
+    expect(model.shape).toBe('sliding');
+    expect(model.windowMs).toBeCloseTo(3_005, 0);
+  });
+
+  it('holds no call for good after a test that ended uncounted, stamped a tick late', () => {
+    const model = testOut();
+    model.finished(6_101, 100);
+    // The fixed window's next boundary, with room in W′ too: not a millisecond later, for ever.
+    expect(model.openAt(9_010, 100)).toBe(9_010);
+  });
+});
+
 describe('QuotaModel, a burst let go at a sliding window’s edge', () => {
   it('keeps a sliding window when one of a burst is refused for a whole window while the rest are still out', () => {
     const model = new QuotaModel(undefined, MINUTE);
