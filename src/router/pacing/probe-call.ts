@@ -1,7 +1,9 @@
 /**
  * The one call a gate lets go to test a belief (rival-window.ts, unproven-shape.ts): marked when
  * the gate lets it go at `now`, it is the call that starts at that instant, and its answer or 429
- * is the verdict. One is out at a time; one that ends uncounted proved nothing.
+ * is the verdict. One is out at a time; one that ends uncounted proved nothing. Its outcome is
+ * named by the start the ledger matches (call-ledger.ts `match`), not the caller's own stamp, which
+ * may be a tick later: a verdict missed leaves the test out, and the gate holding every call.
  */
 export class ProbeCall {
   private letGoAt: number | undefined;
