@@ -62,6 +62,31 @@ function windowQuota(limit: number, windowMs: number, latencyMs: number) {
   };
 }
 
+/**
+ * A sliding window of `limit` calls per `windowMs` whose 429s name a per-minute quota (Gemini's
+ * quotaId), waits exact to the millisecond: on a minute of 6 s, a window of 3 s is the case where a
+ * fixed window read from the first 429 is tested by one call before any burst (rival-window.ts).
+ */
+function slidingNamedPerMinute(limit: number, windowMs: number, latencyMs: number) {
+  const starts: number[] = [];
+  return (_pages: unknown, _n: number, at: number): Step => {
+    const inWindow = starts.filter((s) => s > at - windowMs);
+    if (inWindow.length < limit) {
+      starts.push(at);
+      return { latencyMs };
+    }
+    const retryAfterMs = Math.ceil((inWindow[0] as number) + windowMs - at);
+    const error = new TagspaceError('rate_limited', 'gemini quota exceeded', {
+      provider: 'gemini',
+      status: 429,
+      retryAfterMs,
+      quota: 'requests',
+      quotaPer: 'minute',
+    });
+    return { latencyMs: 1, error };
+  };
+}
+
 const overloaded = (provider: 'gemini' | 'openai') =>
   new TagspaceError('overloaded', `${provider} 503`, { provider, status: 503 });
 
@@ -161,5 +186,31 @@ describe('Router timers on the clock', () => {
       );
       router?.close();
     }
+  });
+
+  /**
+   * The pipeline stamps a call when its request leaves, a continuation after the gate let it go:
+   * in real time a millisecond later in about one call of five. A test call (a window read from one
+   * 429, tested by one call while the others wait) told by its exact start was then never
+   * recognised: the gate held every call a millisecond at a time, and on this run stopped after 81
+   * calls at 8.1 s, still pending a minute later.
+   */
+  it('never stalls when the caller stamps its calls a tick after the gate let them go', async () => {
+    const clock = new VirtualClock();
+    const gemini = new ClockedProvider('gemini', clock, slidingNamedPerMinute(30, 3_000, 50));
+    router = new Router({
+      providers: { gemini },
+      backoff: ORIGIN_BACKOFF,
+      breaker: DEFAULT_BREAKER,
+      concurrency: { policy: 'adaptive', initial: 10, max: 20, minuteMs: 6_000 },
+      scheduler: clock.scheduler,
+      now: () => clock.now() + 1,
+      random: () => 0.5,
+    });
+    const results = await clock.run(tagAll(router, 200, 1), { untilMs: 60_000 });
+    expect(results.flat().filter((p) => p.ok)).toHaveLength(200);
+    // 200 calls at 30 per 3 s are 20 s: the test proved the window of 3 s, not the minute.
+    expect(clock.now()).toBeLessThan(25_000);
+    expect(router.quotas()[0]).toMatchObject({ provider: 'gemini', shape: 'sliding', requests: 30 });
   });
 });
