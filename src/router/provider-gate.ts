@@ -190,12 +190,7 @@ export class ProviderGate {
    */
   admit(tokens: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted === true) return Promise.reject(abortedError(signal));
-    if (this.closed) return Promise.resolve();
-    const now = this.scheduler.now();
-    if (this.waiters.length === 0 && this.pacer.openAt(now, tokens) <= now) {
-      this.started(now, tokens);
-      return Promise.resolve();
-    }
+    if (this.letGoNow(tokens)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { tokens, resolve, reject, detach: () => {} };
       if (signal !== undefined) {
@@ -211,6 +206,19 @@ export class ProviderGate {
       this.waiters.push(waiter);
       this.refresh();
     });
+  }
+
+  /**
+   * Lets a call of about `tokens` prompt tokens go now, counted as started, if it may go at once
+   * (nothing waiting, the pacer open, or the gate closed); false leaves the gate as it was. What
+   * `admit` does first, for a caller that must know now, not a tick later, whether it went.
+   */
+  letGoNow(tokens: number): boolean {
+    if (this.closed) return true;
+    const now = this.scheduler.now();
+    if (this.waiters.length > 0 || this.pacer.openAt(now, tokens) > now) return false;
+    this.started(now, tokens);
+    return true;
   }
 
   close(): void {

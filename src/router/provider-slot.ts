@@ -126,12 +126,18 @@ export class ProviderSlot {
    */
   admit(pages: readonly SlotPage[], signal?: AbortSignal): Promise<number> {
     const tokens = promptTokens(pages);
-    const admitted = this.gate.admit(tokens, signal);
+    // A call the gate lets go at once is on its way from now, though the promise resolves a tick
+    // later: counted now, so a call dispatched in the same tick sees its slot taken. Counted on
+    // resolution, six batches dispatched together all found Gemini's three slots free and went
+    // there, its limit twice over, while OpenAI idled (spill-over.ts).
+    const atOnce = signal?.aborted !== true && this.gate.letGoNow(tokens);
+    if (atOnce) this.active += 1;
+    const admitted = atOnce ? Promise.resolve() : this.gate.admit(tokens, signal);
     this.share.demand(this.opts.now(), this.gate.waiting);
     return admitted.then(
       () => {
         const now = this.opts.now();
-        this.active += 1;
+        if (!atOnce) this.active += 1;
         this.share.demand(now, this.gate.waiting);
         this.share.admitted(now, tokens);
         return tokens;

@@ -217,6 +217,21 @@ describe('ProviderGate admitting calls', () => {
     expect(limit.startsAt(100)).toBe(scheduler.now());
   });
 
+  it('lets a call go now, counted, only when nothing waits and the window has room; else leaves the gate as it was', async () => {
+    const scheduler = new VirtualTimeScheduler();
+    const limit = ProviderGate.create({ policy: 'adaptive', initial: 3, max: 10 }, scheduler);
+    await teachWindow(limit, scheduler);
+    // The learnt window is full: not now, and nothing queued by asking.
+    expect(limit.letGoNow(100)).toBe(false);
+    expect(limit.waiting).toBe(0);
+    runUntil(scheduler, 10_000);
+    expect(limit.letGoNow(100)).toBe(true);
+    // The call let go took the room the call at 0 left: the next waits for the call at 100.
+    expect(limit.letGoNow(100)).toBe(false);
+    expect(limit.startsAt(100)).toBe(10_100);
+    limit.close();
+  });
+
   it('drops a waiting call whose caller gives up, and lets the next one through in its place', async () => {
     const scheduler = new VirtualTimeScheduler();
     const limit = ProviderGate.create({ policy: 'adaptive', initial: 3, max: 10 }, scheduler);

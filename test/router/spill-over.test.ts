@@ -154,6 +154,26 @@ describe('admitOrSpill', () => {
     expect(openai.breaker.tryAcquire()).toBe(false);
   });
 
+  it("sends calls dispatched in one tick past their provider's limit to the idle provider", async () => {
+    const { gemini, openai, scheduler } = slots();
+    const options = {
+      spill: { afterMs: 3_000 },
+      candidates: () => [openai],
+      scheduler,
+      changes$: new Subject<void>(),
+      signal: undefined,
+    };
+    // Both limits start at 2: four calls asked for together fill both, none goes past either.
+    const admissions = await Promise.all([1, 2, 3, 4].map(() => admitOrSpill(gemini, pages, options)));
+    expect(admissions.map((a) => [a.slot.name, a.spilled])).toEqual([
+      ['gemini', false],
+      ['gemini', false],
+      ['openai', true],
+      ['openai', true],
+    ]);
+    expect([gemini.active, openai.active]).toEqual([2, 2]);
+  });
+
   it('rejects, leaving no waiter behind, when the caller aborts', async () => {
     const { gemini, openai, scheduler } = slots();
     pause(gemini, 8_000);
