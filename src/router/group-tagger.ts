@@ -25,6 +25,8 @@ import { admitOrSpill, type Admission } from './spill-over.js';
  * start it now when its own would hold it longer than `spill.afterMs` (spill-over.ts). A move
  * that is not a failure's is a spill, counted apart from fallbacks: the gate or pause held the
  * call, or the breaker is open on the provider's own retry hint and this group did not fail there.
+ * A spill leaves the provider it left untried (waited on, never called): should the other refuse
+ * the call, the group goes back to it at once.
  */
 /** Malformed, truncated or unattributed answers: retried this often before the group is split. */
 const QUALITY_RETRIES = 1;
@@ -110,6 +112,10 @@ export class GroupTagger {
         slot = admission.slot;
         if (admission.spilled) {
           tried.add(slot);
+          // The call left p's gate, not p: p was never called, so it takes the group back at once
+          // should q refuse it. Held as tried, a batch spilled to OpenAI and refused there waited out
+          // OpenAI's 4.8 s hint while Gemini, one request short of its window, served nothing.
+          tried.delete(picked.slot);
           this.noteSpill(picked.slot.name, slot.name, 'held by its gate', group, ctx);
         }
         const accepted = await callProvider(this.deps, slot, group, ctx, admission.estimatedTokens);

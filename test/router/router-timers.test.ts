@@ -188,6 +188,27 @@ describe('Router timers on the clock', () => {
     }
   });
 
+  it("takes a batch refused where it spilled back to its own provider at once, not after the refusal's hint", async () => {
+    const clock = new VirtualClock();
+    const gemini = new ClockedProvider('gemini', clock, () => ({ latencyMs: 1_000 }));
+    // OpenAI's first call is refused for 15 s: its breaker opens on the long hint.
+    const openai = new ClockedProvider('openai', clock, (_p, n) =>
+      n === 0 ? { latencyMs: 100, error: refused('openai', 15_000, 'tokens') } : { latencyMs: 1_000 },
+    );
+    const r = routerOn(clock, gemini, openai, {
+      concurrency: { policy: 'fixed', initial: 1, max: 1 },
+      spill: { afterMs: 3_000 },
+    });
+    // Two batches at once: one fills Gemini's limit of one, the other spills to idle OpenAI.
+    const results = await clock.run(tagAll(r, 2, 2));
+    expect(results.flat().every((p) => p.ok)).toBe(true);
+    expect(openai.calls.map((c) => c.at)).toEqual([0]);
+    // The refused batch is back with Gemini by the time its first call ends, not 15 s on.
+    expect(gemini.calls).toHaveLength(2);
+    expect(gemini.calls[1]?.at).toBeLessThanOrEqual(1_000);
+    expect(clock.now()).toBeLessThanOrEqual(2_000);
+  });
+
   /**
    * The pipeline stamps a call when its request leaves, a continuation after the gate let it go:
    * in real time a millisecond later in about one call of five. A test call (a window read from one
