@@ -34,8 +34,10 @@ afterAll(async () => {
 
 beforeAll(async () => {
   browser = await launchChromium();
-  // A space large enough, and a Gemini quota small enough, that the run meets 429s and retries; batches
-  // pinned at 5 pages, since grown ones would fit the quota and meet none.
+  // A space large enough, and quotas small enough, that the run meets 429s and retries: its 48 calls
+  // are more than both windows hold together (10 + 20), so even spread over both providers from the
+  // first call on they meet each one's limit. Batches pinned at 5 pages, since grown ones would fit
+  // the quotas and meet none.
   const input = join(dir, 'space.jsonl');
   writeFileSync(
     input,
@@ -49,13 +51,13 @@ beforeAll(async () => {
     JSON.stringify({
       seed: 11,
       gemini: {
-        rpm: 30,
+        rpm: 10,
         tpm: 400_000,
         windowMs: 2000,
         latencyMs: { median: 80, jitter: 0.3 },
         faults: { errorRate: 0.03 },
       },
-      openai: { rpm: 60, tpm: 400_000, windowMs: 2000, latencyMs: { median: 100, jitter: 0.3 } },
+      openai: { rpm: 20, tpm: 400_000, windowMs: 2000, latencyMs: { median: 100, jitter: 0.3 } },
     }),
   );
   const summaryFile = join(dir, 'summary.json');
