@@ -6,6 +6,7 @@ import { ConsumerControl } from './consumer-control.js';
 import { ConsumerLag } from './consumer-lag.js';
 import { deliveryOf } from './delivery-of.js';
 import { InFlightGate } from './in-flight-gate.js';
+import { KeptMembership } from './kept-membership.js';
 import { OffsetTracker, type PartitionOffset } from './offset-tracker.js';
 import { PartitionOwnership } from './partition-ownership.js';
 import { PartitionPauses } from './partition-pauses.js';
@@ -85,6 +86,9 @@ export class KafkaSource {
   private commits: Promise<unknown> = Promise.resolve();
   private restarts = 0;
   private restartTimer: NodeJS.Timeout | undefined;
+  private readonly membership = new KeptMembership();
+  /** Says so when a rebalance has not settled within the session timeout (nothing is written meanwhile). */
+  private unsettledTimer: NodeJS.Timeout | undefined;
   /** Ends work started for the source (tag-state restores) when it closes. */
   private readonly closing = new AbortController();
   private readonly lostSubject = new Subject<number[]>();
@@ -201,6 +205,7 @@ export class KafkaSource {
     this.stopping = true;
     this.closing.abort();
     clearTimeout(this.restartTimer);
+    clearTimeout(this.unsettledTimer);
     this.lostSubject.complete();
     await this.consumer.disconnect();
   }
@@ -213,6 +218,7 @@ export class KafkaSource {
         // A join that lands after close comes from a start already under way: it fetches nothing.
         if (this.closing.signal.aborted) return;
         this.control.joined();
+        this.membership.joined(payload.memberId);
         this.onJoin(payload.memberAssignment[topic] ?? []);
       }),
     );
@@ -220,7 +226,22 @@ export class KafkaSource {
       this.handle('rebalance', () => {
         log.info({ groupId: this.opts.groupId }, 'rebalancing');
         this.ownership.beginRebalance();
+        this.watchSettling();
         this.opts.onRebalancing?.();
+      }),
+    );
+    c.on(c.events.HEARTBEAT, ({ payload }) =>
+      this.handle('heartbeat', () => {
+        const { memberId, groupGenerationId } = payload;
+        if (!this.membership.heartbeat(memberId, groupGenerationId, this.ownership.settling)) return;
+        // kafkajs went back to fetching as the member it was, and no join will come: the
+        // assignment holds, and what waits for the rebalance to end (a transaction) may go on.
+        log.info(
+          { groupId: this.opts.groupId, generation: groupGenerationId },
+          'rebalance ended with the assignment kept',
+        );
+        clearTimeout(this.unsettledTimer);
+        this.ownership.assign(this.ownership.partitions);
       }),
     );
     c.on(c.events.STOP, () => this.control.stopped());
@@ -228,6 +249,7 @@ export class KafkaSource {
       this.handle('crash', () => {
         // kafkajs has stopped it: no pause, resume or seek until a restart has joined again.
         this.control.stopped();
+        this.membership.forget();
         if (this.closing.signal.aborted) return;
         log.warn({ err: payload.error.message, restart: payload.restart }, 'consumer crashed');
         // It rejoins as a new member: unless the group is this source's alone, whatever it held may
@@ -346,8 +368,20 @@ export class KafkaSource {
     return !this.stopping && !this.pauses.isPaused(partition) && this.ownership.ownsPartition(partition);
   }
 
+  /** Warns once a rebalance has gone a session timeout without an end: a stall is said, not silent. */
+  private watchSettling(since = Date.now()): void {
+    clearTimeout(this.unsettledTimer);
+    this.unsettledTimer = setTimeout(() => {
+      if (!this.ownership.settling || this.closing.signal.aborted) return;
+      log.warn({ groupId: this.opts.groupId, waitedMs: Date.now() - since }, 'rebalance not settled');
+      this.watchSettling(since);
+    }, this.opts.sessionTimeoutMs);
+    this.unsettledTimer.unref();
+  }
+
   private onJoin(partitions: number[]): void {
     const { topic } = this.opts;
+    clearTimeout(this.unsettledTimer);
     const change = this.ownership.assign(partitions);
     for (const [p, count] of this.tracker.revoke(topic, change.lost)) this.ownership.orphan(p, count);
     this.gate.check();

@@ -11,6 +11,7 @@ const EVENTS = {
   STOP: 'consumer.stop',
   CRASH: 'consumer.crash',
   END_BATCH_PROCESS: 'consumer.end_batch_process',
+  HEARTBEAT: 'consumer.heartbeat',
 };
 
 /**
@@ -31,8 +32,16 @@ export class ScriptedConsumer extends EventEmitter {
     this.eachBatch = opts.eachBatch;
     return Promise.resolve();
   };
-  join(partitions: number[]): void {
-    this.emit(EVENTS.GROUP_JOIN, { payload: { memberAssignment: { [TOPIC]: partitions } } });
+  join(partitions: number[], memberId = 'member-1'): void {
+    this.emit(EVENTS.GROUP_JOIN, { payload: { memberId, memberAssignment: { [TOPIC]: partitions } } });
+  }
+  /** kafkajs lost its fetch to a rebalance and is about to rejoin. */
+  rebalancing(): void {
+    this.emit(EVENTS.REBALANCING, { payload: { groupId: 'g', memberId: 'member-1' } });
+  }
+  /** The coordinator accepted a heartbeat of this member in this generation. */
+  heartbeat(groupGenerationId: number, memberId = 'member-1'): void {
+    this.emit(EVENTS.HEARTBEAT, { payload: { groupId: 'g', memberId, groupGenerationId } });
   }
   crash(): void {
     this.emit(EVENTS.CRASH, {
