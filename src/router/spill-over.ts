@@ -123,7 +123,13 @@ export function admitOrSpill(
     };
     slot.admit(pages, own.signal).then(
       (estimatedTokens) => {
-        if (done) return;
+        if (done) {
+          // The gate let the call go in the instant it spilled, too late for the abort: the call
+          // never leaves for this provider, so it gives back the slot and the pacer's count.
+          // Kept, the slot counted a call on the wire for good, a call less of its limit.
+          slot.record({ startedAt: now(), aborted: true, unsent: true, estimatedTokens });
+          return;
+        }
         finish();
         resolve({ slot, spilled: false, estimatedTokens });
       },

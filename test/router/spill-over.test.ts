@@ -174,6 +174,30 @@ describe('admitOrSpill', () => {
     expect([gemini.active, openai.active]).toEqual([2, 2]);
   });
 
+  it('gives back the admission its own gate made in the instant the call spilled, counting no call there', async () => {
+    const { gemini, openai, scheduler, advanceTo } = slots();
+    // Both pauses end as the call has waited afterMs: Gemini's gate lets the call go, and in the
+    // same instant, before that admission is heard of, the look at afterMs sends it to OpenAI.
+    pause(gemini, 3_000);
+    pause(openai, 3_000);
+    let admission: unknown;
+    void admitOrSpill(gemini, pages, {
+      spill: { afterMs: 3_000 },
+      candidates: () => [openai],
+      scheduler,
+      changes$: new Subject<void>(),
+      signal: undefined,
+    }).then((a) => (admission = a));
+    advanceTo(3_000);
+    await settled();
+    expect(admission).toMatchObject({ slot: openai, spilled: true });
+    expect([gemini.active, openai.active]).toEqual([0, 1]);
+    // Gemini's limit is whole: a call starts there at once, and then it is full.
+    expect(gemini.canStartNow(pages)).toBe(true);
+    await gemini.admit(pages);
+    expect(gemini.active).toBe(1);
+  });
+
   it('rejects, leaving no waiter behind, when the caller aborts', async () => {
     const { gemini, openai, scheduler } = slots();
     pause(gemini, 8_000);
