@@ -5,7 +5,7 @@ import type { Accepted, BatchContext, GroupState, GroupTaggerDeps } from './grou
 import type { ProviderSlot } from './provider-slot.js';
 import type { ProviderName } from '../model/provider-name.js';
 import { callProvider, emitTransitions } from './provider-call.js';
-import { admitOrSpill, type Admission } from './spill-over.js';
+import { admitOrSpill, type Admission, type LeftGate } from './spill-over.js';
 
 /**
  * Gets one answer for a group of pages: one retry loop (retryWithBackoff) owns every attempt, and
@@ -109,6 +109,9 @@ export class GroupTagger {
       let slot = picked.slot;
       try {
         const admission = await this.admit(slot, group, ctx, tried);
+        // Its breaker opened while the call waited at its gate: unsent, the call goes where the
+        // pick sends it now (tried keeps it from this provider, as after a failure).
+        if ('left' in admission) continue;
         slot = admission.slot;
         if (admission.spilled) {
           tried.add(slot);
@@ -138,7 +141,7 @@ export class GroupTagger {
     group: GroupState,
     ctx: BatchContext,
     tried: ReadonlySet<ProviderSlot>,
-  ): Promise<Admission> {
+  ): Promise<Admission | LeftGate> {
     const { pool, spill, scheduler } = this.deps;
     return admitOrSpill(slot, group.pages, {
       spill,

@@ -60,12 +60,15 @@ export interface GateOptions {
  *             cold start (sharing/cold-start-part.ts); replayed to each subscriber, emitted on
  *             change, and again by itself when a pause ends, the cold start warms or a
  *             time-based change of the limit falls due (timers on the scheduler)
- *   admit(e)  a call of about e prompt tokens starts once now ≥ pacer.openAt(e), first come
- *             first served, and is then counted as started
+ *   admit(e)  a call of about e prompt tokens starts once now ≥ pacer.openAt(e) and fewer than
+ *             `effective` calls are on the wire (started, not yet recorded), first come first
+ *             served, and is then counted as started
  *   changes   every change of the limit as { time, reason, old, new } (the latest keepChanges)
  *
  * Dispatch (limit$) decides how many batches are in the router; the gate decides when each of
- * their calls leaves. Changes of the limit and of what the pacer learnt are logged, naming the
+ * their calls leaves. It counts the calls on the wire as well: with spill-over, dispatch's limit is
+ * the providers' limits summed, and a gate that only paced let every call waiting at it go when
+ * its window opened (Gemini 6 on the wire at a limit of 4). Changes of the limit and of what the pacer learnt are logged, naming the
  * provider. Time is the scheduler's.
  */
 export class ProviderGate {
@@ -83,6 +86,8 @@ export class ProviderGate {
   private readonly throttleLog: Logger;
   private learntKey = '';
   private closed = false;
+  /** Calls let go and not yet recorded. */
+  private onWire = 0;
 
   /** The key's instances and the limit's bounds, while the key's cold start is split among them. */
   private readonly coldStart: ColdStartOf | undefined;
@@ -152,6 +157,11 @@ export class ProviderGate {
     return this.pacer.learnt;
   }
 
+  /** Calls let go and not yet recorded: at the provider now. */
+  get inFlight(): number {
+    return this.onWire;
+  }
+
   /** Calls waiting at the gate. */
   get waiting(): number {
     return this.waiters.length;
@@ -164,6 +174,8 @@ export class ProviderGate {
 
   record(outcome: CallOutcome): void {
     if (this.closed) return;
+    // A record with no call let go before it (a test's, a cancelled admission's) counts no call.
+    this.onWire = Math.max(0, this.onWire - 1);
     const now = this.scheduler.now();
     const pausedBefore = this.pacer.pausedUntil;
     const old = this.rule.limit;
@@ -210,13 +222,14 @@ export class ProviderGate {
 
   /**
    * Lets a call of about `tokens` prompt tokens go now, counted as started, if it may go at once
-   * (nothing waiting, the pacer open, or the gate closed); false leaves the gate as it was. What
+   * (nothing waiting, room under the limit, the pacer open; or the gate closed); false leaves the
+   * gate as it was. What
    * `admit` does first, for a caller that must know now, not a tick later, whether it went.
    */
   letGoNow(tokens: number): boolean {
     if (this.closed) return true;
     const now = this.scheduler.now();
-    if (this.waiters.length > 0 || this.pacer.openAt(now, tokens) > now) return false;
+    if (this.waiters.length > 0 || this.full() || this.pacer.openAt(now, tokens) > now) return false;
     this.started(now, tokens);
     return true;
   }
@@ -262,7 +275,12 @@ export class ProviderGate {
     });
   }
 
+  private full(): boolean {
+    return this.onWire >= this.effective();
+  }
+
   private started(now: number, tokens: number): void {
+    this.onWire += 1;
     if (this.firstCallAt === undefined) {
       this.firstCallAt = now;
       // The cold start ends a minute on even if nothing else changes then.
@@ -300,7 +318,8 @@ export class ProviderGate {
   private pump(): number | undefined {
     for (;;) {
       const head = this.waiters[0];
-      if (head === undefined) return undefined;
+      // A full gate lets the next call go when a call is recorded (record refreshes).
+      if (head === undefined || this.full()) return undefined;
       const now = this.scheduler.now();
       const at = this.pacer.openAt(now, head.tokens);
       if (at > now) return Number.isFinite(at) ? at : undefined;

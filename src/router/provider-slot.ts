@@ -87,8 +87,6 @@ export class ProviderSlot {
   readonly share: QuotaShare;
   /** Why this provider cannot serve at all (auth, config); undefined while it can. */
   unusable: TagspaceError | undefined;
-  /** Calls admitted and not yet recorded: at the provider now. */
-  active = 0;
   /** When to give up on a call of this provider; undefined: at the provider's own timeout. */
   readonly deadline: CallDeadline | undefined;
 
@@ -118,6 +116,11 @@ export class ProviderSlot {
     return this.provider.name;
   }
 
+  /** Calls admitted and not yet recorded: at the provider now (the gate counts them). */
+  get active(): number {
+    return this.gate.inFlight;
+  }
+
   /**
    * Waits until the pacer lets a call of these pages start (its learnt quotas have room for the
    * prompt's estimated tokens; at once, on the next tick, for pacers that do not pace), and
@@ -127,17 +130,15 @@ export class ProviderSlot {
   admit(pages: readonly SlotPage[], signal?: AbortSignal): Promise<number> {
     const tokens = promptTokens(pages);
     // A call the gate lets go at once is on its way from now, though the promise resolves a tick
-    // later: counted now, so a call dispatched in the same tick sees its slot taken. Counted on
-    // resolution, six batches dispatched together all found Gemini's three slots free and went
-    // there, its limit twice over, while OpenAI idled (spill-over.ts).
+    // later: the gate counts it now, so a call dispatched in the same tick sees its slot taken.
+    // Counted on resolution, six batches dispatched together all found Gemini's three slots free
+    // and went there, its limit twice over, while OpenAI idled (spill-over.ts).
     const atOnce = signal?.aborted !== true && this.gate.letGoNow(tokens);
-    if (atOnce) this.active += 1;
     const admitted = atOnce ? Promise.resolve() : this.gate.admit(tokens, signal);
     this.share.demand(this.opts.now(), this.gate.waiting);
     return admitted.then(
       () => {
         const now = this.opts.now();
-        if (!atOnce) this.active += 1;
         this.share.demand(now, this.gate.waiting);
         this.share.admitted(now, tokens);
         return tokens;
@@ -176,7 +177,6 @@ export class ProviderSlot {
   }
 
   record(result: CallResult): void {
-    this.active = Math.max(0, this.active - 1);
     this.tellShare(result);
     const { error } = result;
     // Which call this was, for the pacer: its start, and the estimate it started with (calls the

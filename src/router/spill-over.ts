@@ -42,6 +42,14 @@ export interface Admission {
   estimatedTokens: number;
 }
 
+/**
+ * The call left `slot`'s gate unsent: the slot's breaker opened while it waited there and another
+ * provider's lets calls through, so the caller picks again (a fallback, not a spill).
+ */
+export interface LeftGate {
+  left: ProviderSlot;
+}
+
 export interface AdmitOptions {
   spill: SpillSettings | undefined;
   /** The other slots this call may spill to, in preference order (asked each time). */
@@ -54,13 +62,15 @@ export interface AdmitOptions {
 
 /**
  * Passes `slot`'s gate — or, spill on, another slot's, when the rule above says so. Resolves with
- * the slot that admitted the call; rejects as the gate does (the caller's signal aborted).
+ * the slot that admitted the call, or with the gate it left when its breaker opened meanwhile
+ * (a 429 with a long hint to a call on the wire: the calls waiting behind it for the limit would
+ * wait out the hint); rejects as the gate does (the caller's signal aborted).
  */
 export function admitOrSpill(
   slot: ProviderSlot,
   pages: readonly SlotPage[],
   opts: AdmitOptions,
-): Promise<Admission> {
+): Promise<Admission | LeftGate> {
   const { spill, scheduler } = opts;
   const now = (): number => scheduler.now();
   const waitingSince = now();
@@ -86,18 +96,17 @@ export function admitOrSpill(
     slot.breaker.release();
     return spillTo(early);
   }
-  if (spill === undefined)
-    return slot
-      .admit(pages, opts.signal)
-      .then((estimatedTokens) => ({ slot, spilled: false, estimatedTokens }));
+  const broken = (): boolean =>
+    slot.breaker.state === 'open' &&
+    opts.candidates().some((q) => q.unusable === undefined && q.breaker.available);
 
-  // Wait at the slot's gate; meanwhile look again when the wait passes afterMs, then whenever a
-  // candidate might start the call or a breaker changes.
+  // Wait at the slot's gate; meanwhile, spill on, look again when the wait passes afterMs, then
+  // whenever a candidate might start the call or a breaker changes.
   const own = new AbortController();
   const onAbort = (): void => own.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted === true) own.abort(opts.signal.reason);
-  return new Promise<Admission>((resolve, reject) => {
+  return new Promise<Admission | LeftGate>((resolve, reject) => {
     let timer: Subscription | undefined;
     let done = false;
     const finish = (): void => {
@@ -108,7 +117,7 @@ export function admitOrSpill(
     };
     const look = (): void => {
       timer = undefined;
-      if (done) return;
+      if (done || spill === undefined) return;
       const q = target();
       if (q !== undefined) {
         finish();
@@ -139,10 +148,18 @@ export function admitOrSpill(
         reject(err);
       },
     );
-    timer = scheduler.schedule(look, spill.afterMs);
+    if (spill !== undefined) timer = scheduler.schedule(look, spill.afterMs);
     // Nothing above settles synchronously, so finish() never runs before this is assigned.
     const changes = opts.changes$.subscribe(() => {
-      if (now() - waitingSince < spill.afterMs) return;
+      if (done) return;
+      // Spill on, the rule above moves it (within afterMs): a broken gate's startsAt is its hint.
+      if (spill === undefined && broken()) {
+        finish();
+        own.abort('left');
+        resolve({ left: slot });
+        return;
+      }
+      if (spill === undefined || now() - waitingSince < spill.afterMs) return;
       timer?.unsubscribe();
       look();
     });

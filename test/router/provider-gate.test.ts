@@ -232,6 +232,27 @@ describe('ProviderGate admitting calls', () => {
     limit.close();
   });
 
+  it('lets no more calls be on the wire than its limit, whatever room the window has: the next goes when one is recorded', async () => {
+    const scheduler = new VirtualTimeScheduler();
+    const limit = ProviderGate.create({ policy: 'adaptive', initial: 2, max: 2 }, scheduler);
+    await teachWindow(limit, scheduler);
+    expect(limit.limit).toBe(2);
+    const order: string[] = [];
+    for (const id of ['a', 'b', 'c']) void limit.admit(100).then(() => order.push(id));
+    // The window lets one go at 10 000 and one at 10 100, and has room at 10 200: the limit has not.
+    runUntil(scheduler, 10_200);
+    await settled();
+    expect(order).toEqual(['a', 'b']);
+    expect([limit.inFlight, limit.waiting]).toEqual([2, 1]);
+    expect(limit.letGoNow(100)).toBe(false);
+    scheduler.frame = 10_250;
+    limit.record({ kind: 'success', latencyMs: 250, inputTokens: 100, outputTokens: 0, startedAt: 10_000 });
+    await settled();
+    expect(order).toEqual(['a', 'b', 'c']);
+    expect(limit.inFlight).toBe(2);
+    limit.close();
+  });
+
   it('drops a waiting call whose caller gives up, and lets the next one through in its place', async () => {
     const scheduler = new VirtualTimeScheduler();
     const limit = ProviderGate.create({ policy: 'adaptive', initial: 3, max: 10 }, scheduler);

@@ -209,6 +209,34 @@ describe('Router timers on the clock', () => {
     expect(clock.now()).toBeLessThanOrEqual(2_000);
   });
 
+  it("keeps each provider's calls on the wire within its own limit while batches spill between them", async () => {
+    for (const policy of ['fixed', 'adaptive'] as const) {
+      const clock = new VirtualClock();
+      // Gemini's window holds 4 calls in 20 s; OpenAI is down from 3 s to 25 s: batches pile up at
+      // Gemini's gate while its window is full, and move to OpenAI and back as breakers change.
+      const gemini = new ClockedProvider('gemini', clock, windowQuota(4, 20_000, 800));
+      const openai = new ClockedProvider('openai', clock, (_p, _n, at) =>
+        at >= 3_000 && at < 25_000 ? { latencyMs: 200, error: overloaded('openai') } : { latencyMs: 2_000 },
+      );
+      const r = routerOn(clock, gemini, openai, {
+        concurrency: { policy, initial: 3, max: 3 },
+        spill: { afterMs: 3_000 },
+      });
+      const peak = { gemini: 0, openai: 0 };
+      const results = await clock.run(tagAll(r, 80, 3), {
+        check: () => {
+          peak.gemini = Math.max(peak.gemini, gemini.onWire);
+          peak.openai = Math.max(peak.openai, openai.onWire);
+        },
+      });
+      expect(results.flat().filter((p) => !p.ok)).toEqual([]);
+      expect(r.metrics().spills).toBeGreaterThan(0);
+      // --max-concurrency 3 is each provider's, and holds for each.
+      expect({ policy, ...peak }).toEqual({ policy, gemini: 3, openai: 3 });
+      router?.close();
+    }
+  });
+
   /**
    * The pipeline stamps a call when its request leaves, a continuation after the gate let it go:
    * in real time a millisecond later in about one call of five. A test call (a window read from one

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { TagspaceError } from '../../src/model/errors.js';
 import type { Provider } from '../../src/router/provider.js';
 import { promptTokens, ProviderSlot } from '../../src/router/provider-slot.js';
-import { admitOrSpill, spillTarget, type SpillCandidate } from '../../src/router/spill-over.js';
+import {
+  admitOrSpill,
+  spillTarget,
+  type Admission,
+  type SpillCandidate,
+} from '../../src/router/spill-over.js';
 import type { ProviderName } from '../../src/model/provider-name.js';
 
 const pages = [{ pageId: 'p1', title: 'T', text: 'Some text.' }];
@@ -164,7 +169,9 @@ describe('admitOrSpill', () => {
       signal: undefined,
     };
     // Both limits start at 2: four calls asked for together fill both, none goes past either.
-    const admissions = await Promise.all([1, 2, 3, 4].map(() => admitOrSpill(gemini, pages, options)));
+    const admissions = (await Promise.all(
+      [1, 2, 3, 4].map(() => admitOrSpill(gemini, pages, options)),
+    )) as Admission[];
     expect(admissions.map((a) => [a.slot.name, a.spilled])).toEqual([
       ['gemini', false],
       ['gemini', false],
@@ -196,6 +203,33 @@ describe('admitOrSpill', () => {
     expect(gemini.canStartNow(pages)).toBe(true);
     await gemini.admit(pages);
     expect(gemini.active).toBe(1);
+  });
+
+  it("leaves its provider's gate, spill-over off, when the provider's breaker opens while the call waits there for the limit", async () => {
+    const { gemini, openai, scheduler } = slots();
+    const changes$ = new Subject<void>();
+    // Gemini's two calls fill its limit: a third waits at its gate.
+    await Promise.all([gemini.admit(pages), gemini.admit(pages)]);
+    let admission: unknown;
+    void admitOrSpill(gemini, pages, {
+      spill: undefined,
+      candidates: () => [openai],
+      scheduler,
+      changes$,
+      signal: undefined,
+    }).then((a) => (admission = a));
+    await settled();
+    expect([admission, gemini.gate.waiting]).toEqual([undefined, 1]);
+    // One of them is refused with a minute's hint: the breaker opens, and the call would wait it out.
+    gemini.record({
+      startedAt: 0,
+      error: new TagspaceError('rate_limited', '429', { retryAfterMs: 60_000 }),
+    });
+    expect(gemini.breaker.state).toBe('open');
+    changes$.next();
+    await settled();
+    expect(admission).toEqual({ left: gemini });
+    expect([gemini.gate.waiting, gemini.active]).toEqual([0, 1]);
   });
 
   it('rejects, leaving no waiter behind, when the caller aborts', async () => {
