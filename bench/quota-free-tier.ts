@@ -1,5 +1,5 @@
 import { scaledRouterTimes } from './scaled-router-times.js';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import type { Delivery } from '../src/model/work.js';
 import type { ProviderName } from '../src/model/provider-name.js';
@@ -118,6 +118,8 @@ export interface FreeTierOptions {
    * in every run or in none; --sim-seeds samples them.
    */
   simSeed?: number;
+  /** --trace: every batch's dispatch and router events as JSON lines, `t` in ms from the run's start. */
+  tracePath?: string;
 }
 
 export async function runFreeTier(
@@ -178,11 +180,20 @@ export async function runFreeTier(
   const started = performance.now();
   const answered: { batch: number; seq: number; provider: ProviderName; tokens: CallTokens }[] = [];
   let batches = 0;
+  const { tracePath } = opts;
+  const trace = (fields: object): void => {
+    if (tracePath === undefined) return;
+    const t = Math.round(performance.now() - started);
+    const run = { arrangement: arr.name, seed: opts.simSeed };
+    appendFileSync(tracePath, `${JSON.stringify({ t, ...run, ...fields })}\n`);
+  };
   const observer: TaggingObserver = {
-    batch: () => {
+    batch: (pages) => {
       const batch = (batches += 1);
+      trace({ type: 'dispatch', batch, pages: pages.length });
       return {
         event: (e) => {
+          trace({ batch, ...e });
           if (e.type === 'call' && e.inputTokens !== undefined) {
             const tokens = { inputTokens: e.inputTokens, outputTokens: e.outputTokens ?? 0 };
             answered.push({ batch, seq: answered.length, provider: e.provider, tokens });

@@ -131,6 +131,7 @@ if (sections.includes('free-tier')) {
           scale,
           ...(cap !== undefined && { maxBatchSize: Number(cap) }),
           ...(simSeed !== undefined && { simSeed }),
+          ...(tracePath !== undefined && { tracePath }),
         });
         rows.push(row);
         process.stderr.write(`done: ${arr.name} (seed ${row.seed}) in ${row.wallS.toFixed(1)} s\n`);
