@@ -142,14 +142,18 @@ export class ProviderGate {
   /**
    * The earliest a call of about `tokens` prompt tokens asked for now could start (spill-over):
    * now when it would go at once; else when the pacer (or a pause) lets it, and never before the
-   * calls already waiting (a lower bound: each of them takes room too).
+   * calls already waiting (a lower bound: each of them takes room too). When the first of those
+   * may go now and the limit has room, the gate's timer lets it go in this instant: this call
+   * comes after it, a millisecond on at the soonest, so that whoever waits for it looks again
+   * then rather than never.
    */
   startsAt(tokens: number): number {
     const now = this.scheduler.now();
     if (this.closed) return now;
     const head = this.waiters[0];
     const ahead = head === undefined ? now : this.pacer.openAt(now, head.tokens);
-    return Math.max(now, ahead, this.pacer.openAt(now, tokens));
+    const behindHead = head !== undefined && ahead <= now && !this.full() ? now + 1 : ahead;
+    return Math.max(now, behindHead, this.pacer.openAt(now, tokens));
   }
 
   /** What the pacer has learnt of the provider's quotas (undefined when it does not pace). */
@@ -228,10 +232,22 @@ export class ProviderGate {
    */
   letGoNow(tokens: number): boolean {
     if (this.closed) return true;
-    const now = this.scheduler.now();
-    if (this.waiters.length > 0 || this.full() || this.pacer.openAt(now, tokens) > now) return false;
-    this.started(now, tokens);
+    if (!this.wouldLetGoNow(tokens)) return false;
+    this.started(this.scheduler.now(), tokens);
     return true;
+  }
+
+  /**
+   * Whether `letGoNow(tokens)` would let the call go, asked without letting it (spill-over's
+   * "can start it now"), by the same rule. Calls whose turn has come wait here until the gate's
+   * own timer lets them go; asked in that instant, the limit's free room and the open pacer said
+   * yes, a call spilled here and waited behind them — on the free tier behind thirteen calls
+   * queued during Gemini's pause, for its next window, while OpenAI idled (the 1.8 × runs).
+   */
+  wouldLetGoNow(tokens: number): boolean {
+    if (this.closed) return true;
+    const now = this.scheduler.now();
+    return this.waiters.length === 0 && !this.full() && this.pacer.openAt(now, tokens) <= now;
   }
 
   close(): void {

@@ -165,13 +165,14 @@ export class ProviderSlot {
   /**
    * Whether a call of these pages would start at once here: usable, breaker letting it through
    * (closed, or half-open with its probe free: this call would be the probe), fewer calls on the
-   * wire than the limit, and the gate open for it (nothing paused, paced or waiting).
+   * wire than the limit, and the gate open for it (nothing paused, paced or waiting): what its
+   * gate's letGoNow would say now.
    */
   canStartNow(pages: readonly SlotPage[]): boolean {
     return (
       this.unusable === undefined &&
       this.breaker.available &&
-      this.active < this.gate.current &&
+      this.gate.wouldLetGoNow(promptTokens(pages)) &&
       this.startsAt(pages) <= this.opts.now()
     );
   }

@@ -91,10 +91,14 @@ export function admitOrSpill(
     return { slot: q, spilled: true, estimatedTokens };
   };
 
+  // Each spill asks q's gate first: target() saw it would let the call go now, and what releasing
+  // or aborting here sets off (a gate's limit$ re-emitting, dispatch sending more batches) runs
+  // synchronously and could take that room first.
   const early = target();
   if (early !== undefined) {
+    const spilled = spillTo(early);
     slot.breaker.release();
-    return spillTo(early);
+    return spilled;
   }
   const broken = (): boolean =>
     slot.breaker.state === 'open' &&
@@ -121,8 +125,9 @@ export function admitOrSpill(
       const q = target();
       if (q !== undefined) {
         finish();
+        const spilled = spillTo(q);
         own.abort('spilled');
-        spillTo(q).then(resolve, reject);
+        spilled.then(resolve, reject);
         return;
       }
       // A candidate held by its gate or breaker is looked at again when that ends; one that is

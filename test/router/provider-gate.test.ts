@@ -232,6 +232,27 @@ describe('ProviderGate admitting calls', () => {
     limit.close();
   });
 
+  it('says a call cannot go now while one waits whose turn has come, and that it starts after it, until the gate has let that one go', async () => {
+    const scheduler = new VirtualTimeScheduler();
+    const limit = ProviderGate.create({ policy: 'adaptive', initial: 3, max: 10 }, scheduler);
+    await teachWindow(limit, scheduler);
+    const order: string[] = [];
+    void limit.admit(100).then(() => order.push('a'));
+    // 10 000: the window has room for 'a', but the gate's timer for it has not run yet.
+    scheduler.frame = 10_000;
+    expect([limit.waiting, limit.wouldLetGoNow(100), limit.startsAt(100)]).toEqual([1, false, 10_001]);
+    runUntil(scheduler, 10_000);
+    await settled();
+    expect(order).toEqual(['a']);
+    // 'a' took that room: the next is the call at 100's, and asking let nothing go.
+    expect([limit.waiting, limit.wouldLetGoNow(100), limit.startsAt(100)]).toEqual([0, false, 10_100]);
+    expect(limit.inFlight).toBe(1);
+    scheduler.frame = 10_100;
+    expect(limit.wouldLetGoNow(100)).toBe(true);
+    expect(limit.inFlight).toBe(1);
+    limit.close();
+  });
+
   it('lets no more calls be on the wire than its limit, whatever room the window has: the next goes when one is recorded', async () => {
     const scheduler = new VirtualTimeScheduler();
     const limit = ProviderGate.create({ policy: 'adaptive', initial: 2, max: 2 }, scheduler);

@@ -77,6 +77,25 @@ const pause = (slot: ProviderSlot, ms: number) =>
 
 const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+function runUntil(scheduler: VirtualTimeScheduler, frame: number): void {
+  scheduler.maxFrames = frame;
+  scheduler.flush();
+  scheduler.frame = frame;
+}
+
+/** Ten calls through the slot's gate at 0, 100, …, 900 (answered 50 ms later), the eleventh refused at 1 000. */
+async function teachWindow(slot: ProviderSlot, scheduler: VirtualTimeScheduler): Promise<void> {
+  for (let s = 0; s < 1_000; s += 100) {
+    scheduler.frame = s;
+    await slot.gate.admit(100);
+    scheduler.frame = s + 50;
+    slot.gate.record({ kind: 'success', latencyMs: 50, inputTokens: 100, outputTokens: 0, startedAt: s });
+  }
+  scheduler.frame = 1_000;
+  await slot.gate.admit(100);
+  slot.gate.record({ kind: 'rate_limited', retryAfterMs: 9_000, quota: 'requests', startedAt: 1_000 });
+}
+
 describe('admitOrSpill', () => {
   it('goes to the idle provider at once when its own is paused longer than afterMs', async () => {
     const { gemini, openai, scheduler } = slots();
@@ -230,6 +249,48 @@ describe('admitOrSpill', () => {
     await settled();
     expect(admission).toEqual({ left: gemini });
     expect([gemini.gate.waiting, gemini.active]).toEqual([0, 1]);
+  });
+
+  it('does not spill into a gate where calls still wait, even in the instant its window lets the first of them go', async () => {
+    const { gemini, openai, scheduler } = slots();
+    const changes$ = new Subject<void>();
+    await teachWindow(gemini, scheduler);
+    // OpenAI is paused until 10 500; Gemini's window has room at 10 000, 10 100, … and two calls wait for it.
+    pause(openai, 9_500);
+    const order: string[] = [];
+    for (const id of ['a', 'b']) void gemini.gate.admit(100).then(() => order.push(id));
+    let admission: unknown;
+    void admitOrSpill(openai, pages, {
+      spill: { afterMs: 3_000 },
+      candidates: () => [gemini],
+      scheduler,
+      changes$,
+      signal: undefined,
+    }).then((a) => (admission = a));
+    runUntil(scheduler, 10_050);
+    await settled();
+    expect(order).toEqual(['a']);
+    gemini.gate.record({
+      kind: 'success',
+      latencyMs: 50,
+      inputTokens: 100,
+      outputTokens: 0,
+      startedAt: 10_000,
+    });
+    // 10 100: the window lets 'b' go, but the gate's timer for it has not run when a breaker
+    // change is heard. Sent to Gemini now, the call would wait behind 'b' — on the free tier, for
+    // the next window, once the calls queued there had filled this one.
+    scheduler.frame = 10_100;
+    expect(gemini.canStartNow(pages)).toBe(false);
+    changes$.next();
+    await settled();
+    expect([admission, gemini.gate.waiting]).toEqual([undefined, 1]);
+    // Once 'b' has gone the call takes the window's next room at once.
+    runUntil(scheduler, 10_200);
+    await settled();
+    expect(order).toEqual(['a', 'b']);
+    expect(admission).toMatchObject({ slot: gemini, spilled: true });
+    expect(gemini.gate.waiting).toBe(0);
   });
 
   it('rejects, leaving no waiter behind, when the caller aborts', async () => {
