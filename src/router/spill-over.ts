@@ -9,8 +9,10 @@ import type { ProviderSlot, SlotPage } from './provider-slot.js';
  *                  ∧ q ≠ p ∧ canStartNow(q)                  (q: the first such, in preference order)
  *
  * startsAt(p) is what p's breaker, pause and pacing gate say of the call now (provider-slot.ts),
- * or ∞ while p's calls on the wire fill its concurrency limit;
- * a call that waits at p's gate longer than predicted is asked again at now = waitingSince +
+ * or ∞ while p's calls on the wire fill its concurrency limit. canStartNow(q) is q's gate's own
+ * rule for letting a call go now (nothing waiting there, room under its limit, its pacer open),
+ * with its breaker letting calls through: a spilled call goes at once, never into a queue. A call
+ * that waits at p's gate longer than predicted is asked again at now = waitingSince +
  * afterMs, then whenever a candidate might start it: when its gate or breaker would let it
  * (its own startsAt), when one of its calls ends, when a breaker changes.
  */
