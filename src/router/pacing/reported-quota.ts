@@ -16,8 +16,9 @@ import { TOLERANCE } from './pending-refusal.js';
  *             the reading's call to the provider, and is taken as held, as those sent before h
  *   shape     a bucket refilled at L / M (OpenAI's documented model) is full again within
  *             z ≤ (L − r)·M / L (+ 1 % + 2 ms), and its end h + z moves on by what was spent
- *             between two readings (n·M/L). Two readings apart (by M/1000) whose ends agree within
- *             M/1000 though more than twice that was spent between show a boundary: fixed. A
+ *             between two readings (n·M/L). Two readings whose ends agree within ε = M/1000 though
+ *             their sends are more than 2ε further apart, and more than that was spent between,
+ *             show a boundary: fixed. A
  *             reset longer than a bucket's shows a window, sliding unless it is fixed (believed
  *             until a reading shows otherwise; a fixed window's next boundary keeps it fixed)
  *   bucket    ρ = L / M, capacity C = r + ρ·z
@@ -147,10 +148,15 @@ export class ReportedQuota {
   }
 
   /**
-   * A bucket's reset is what refills L − r at L / M; a window's is not. Two readings apart whose
-   * resets end together (within M/1000, a send's jitter) show a boundary; a window whose resets
-   * moved on with their readings, a sliding one. A fixed window's next boundary, a whole window
-   * later, keeps it fixed.
+   * A bucket's reset is what refills L − r at L / M; a window's is not. Two readings whose resets
+   * end together (within ε = M/1000, a send's jitter) while their sends moved on by more than 2ε
+   * beyond that show a boundary; a window whose resets moved on with their readings, a sliding
+   * one. Sends only just over ε apart were not enough: an answer's reset on a sliding window is
+   * the window from its own arrival, so its end moves on with its send, and two answers 7 ms apart
+   * whose resets differed by a millisecond's rounding read as a boundary at ε = 6 ms (free tier,
+   * × 0.1). A 429's reset is the newest admitted call's and stays put while calls are refused, so
+   * a burst and the 429s after it can still read as one (docs/quota.md). A fixed window's next
+   * boundary, a whole window later, keeps it fixed.
    */
   private classify(budget: Budget, next: BudgetReading, at: number, held: Held | undefined): void {
     const perUnit = this.minuteMs / next.limit;
@@ -164,7 +170,7 @@ export class ReportedQuota {
     if (
       moved !== undefined &&
       Math.abs(moved) <= tolerance &&
-      at - (held?.at ?? at) > tolerance &&
+      at - (held?.at ?? at) > 2 * tolerance + Math.abs(moved) &&
       fell > 2 * tolerance + Math.abs(moved)
     ) {
       this.windowed[budget] = 'fixed';

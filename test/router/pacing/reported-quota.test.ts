@@ -133,6 +133,19 @@ describe('ReportedQuota', () => {
     expect(q.openAt(ledger, 2_000, 15_000, MARGIN)).toBe(61_100);
   });
 
+  it('does not read two answers as a boundary when their ends moved on as far as their sends, give or take a millisecond of rounding', () => {
+    // A sliding window of a minute: each answer's reset is the window from its own arrival.
+    const sliding = new ReportedQuota(MINUTE);
+    sliding.read({ requests: { limit: 500, remaining: 438, resetMs: 60_000 } }, 1_000);
+    sliding.read({ requests: { limit: 500, remaining: 436, resetMs: 59_999 } }, 1_061);
+    expect(sliding.windowOf('requests')).toBe('sliding');
+    // Ends that agree while the sends moved on three ε and more: a boundary.
+    const fixed = new ReportedQuota(MINUTE);
+    fixed.read({ requests: { limit: 500, remaining: 438, resetMs: 60_000 } }, 1_000);
+    fixed.read({ requests: { limit: 500, remaining: 436, resetMs: 59_820 } }, 1_181);
+    expect(fixed.windowOf('requests')).toBe('fixed_window');
+  });
+
   it('reads two resets that end together as a fixed window, whose room comes back at the boundary', () => {
     const ledger = new CallLedger();
     const q = new ReportedQuota(MINUTE);
