@@ -106,6 +106,18 @@ export class CallLedger {
     return call;
   }
 
+  /**
+   * The start of the newest admitted call started before `time`: the newest the provider is known
+   * to have admitted (a call still out may yet be refused).
+   */
+  newestAdmittedBefore(time: number): number | undefined {
+    for (let i = this.admitted.length - 1; i >= 0; i -= 1) {
+      const start = this.admitted[i]?.start;
+      if (start !== undefined && start < time) return start;
+    }
+    return undefined;
+  }
+
   /** Index of the first admitted call started after `time`. */
   firstAfter(time: number): number {
     let i = 0;

@@ -18,9 +18,10 @@ import { TOLERANCE } from './pending-refusal.js';
  *             z ≤ (L − r)·M / L (+ 1 % + 2 ms), and its end h + z moves on by what was spent
  *             between two readings (n·M/L). Two readings whose ends agree within ε = M/1000 though
  *             their sends are more than 2ε further apart, and more than that was spent between,
- *             show a boundary: fixed. A
- *             reset longer than a bucket's shows a window, sliding unless it is fixed (believed
- *             until a reading shows otherwise; a fixed window's next boundary keeps it fixed)
+ *             show a boundary: fixed — a 429's send taken as our newest admitted call's before
+ *             it, since its reset is the newest admitted call's. A reset longer than a bucket's
+ *             shows a window, sliding unless it is fixed (believed until a reading shows
+ *             otherwise; a fixed window's next boundary keeps it fixed)
  *   bucket    ρ = L / M, capacity C = r + ρ·z
  *             level(t) = min( r + ρ(t − h) − N(h, t],  min over starts s > h of C + ρ(t − s) − N[s, t] )
  *   fixed     h + z is its boundary b:
@@ -28,7 +29,9 @@ import { TOLERANCE } from './pending-refusal.js';
  *   sliding   W = the sliding window the 429s showed (quota-model.ts), else M; our calls the
  *             reading held leave at s + W, the rest at h + z:
  *             level(t) = min(r, L − Σ c over our calls in (h − W, h]) + Σ c of those left by t − N(h, t]
- *             (a remaining count of 0 hides an overdraft); from h + z: L − N(h, t]
+ *             (a remaining count of 0 hides an overdraft); from h + z: L − N(h, t]. A 429's
+ *             reading, once N(h, t] holds a call: nothing more before its reading, or h + z + W
+ *             (what our calls free may be another user's: one call asks)
  *   openAt    the first t ≥ now with level(t) ≥ n + ρ·m (bucket: at most C; window: a call's
  *             room counts from its leaving + m)   n = 1, or k·e tokens;  m the send margin
  *
@@ -40,6 +43,10 @@ type Budget = 'requests' | 'tokens';
 
 interface Held extends BudgetReading {
   at: number;
+  /** The send its reset counts from: its own call's for an answer; for a 429, the newest before it. */
+  anchor: number | undefined;
+  /** Came with a 429. */
+  refused: boolean;
 }
 
 /** What the 429s showed of the quota's shape, when they did. */
@@ -134,16 +141,20 @@ export class ReportedQuota {
     return shape === 'sliding' && windowMs !== undefined ? windowMs : this.minuteMs;
   }
 
-  /** A reading that came with the call sent at `at`. */
-  read(reading: QuotaReading, at: number): void {
+  /**
+   * A reading that came with the call sent at `at`: an answer's, or a 429's (`refused`, with the
+   * start of our newest call the provider admitted before it, undefined if none).
+   */
+  read(reading: QuotaReading, at: number, refused?: { newest: number | undefined }): void {
+    const anchor = refused === undefined ? at : refused.newest;
     for (const budget of ['requests', 'tokens'] as const) {
       const next = reading[budget];
       if (next === undefined) continue;
       const held = this.readings[budget];
       if (held !== undefined && (held.at > at || (held.at === at && held.remaining <= next.remaining)))
         continue;
-      this.readings[budget] = { ...next, at };
-      this.classify(budget, next, at, held);
+      this.readings[budget] = { ...next, at, anchor, refused: refused !== undefined };
+      this.classify(budget, next, at, anchor, held);
     }
   }
 
@@ -155,10 +166,18 @@ export class ReportedQuota {
    * the window from its own arrival, so its end moves on with its send, and two answers 7 ms apart
    * whose resets differed by a millisecond's rounding read as a boundary at ε = 6 ms (free tier,
    * × 0.1). A 429's reset is the newest admitted call's and stays put while calls are refused, so
-   * a burst and the 429s after it can still read as one (docs/quota.md). A fixed window's next
-   * boundary, a whole window later, keeps it fixed.
+   * its send is taken as our newest admitted call's before it (its anchor): measured from its own,
+   * a burst and the 429 after it read as a boundary (free tier, × 0.1: OpenAI held up to a window
+   * with room in it), and a call still out may yet be refused. A fixed window's next boundary, a
+   * whole window later, keeps it fixed.
    */
-  private classify(budget: Budget, next: BudgetReading, at: number, held: Held | undefined): void {
+  private classify(
+    budget: Budget,
+    next: BudgetReading,
+    at: number,
+    anchor: number | undefined,
+    held: Held | undefined,
+  ): void {
     const perUnit = this.minuteMs / next.limit;
     const tolerance = this.minuteMs / 1_000;
     const moved =
@@ -170,7 +189,9 @@ export class ReportedQuota {
     if (
       moved !== undefined &&
       Math.abs(moved) <= tolerance &&
-      at - (held?.at ?? at) > 2 * tolerance + Math.abs(moved) &&
+      anchor !== undefined &&
+      held?.anchor !== undefined &&
+      anchor - held.anchor > 2 * tolerance + Math.abs(moved) &&
       fell > 2 * tolerance + Math.abs(moved)
     ) {
       this.windowed[budget] = 'fixed';
@@ -269,6 +290,11 @@ function windowRoom(ask: Ask, windowMs: number): number {
   const leaving = ledger.admitted.filter((a) => a.start > h - windowMs && a.start <= h);
   const cost = (a: { cost: number }): number => (budget === 'requests' ? 1 : a.cost);
   let level = Math.min(r, limit - leaving.reduce((total, a) => total + cost(a), 0)) - spent;
+  if (level >= need) return now;
+  // After a 429 the room our calls free as they leave may not be ours (another user of the key
+  // spends it, or the quota dropped under them): one call goes at it, the rest wait for its
+  // reading (each record asks again).
+  if (held.refused && after.length > 0) return Math.max(now, full + windowMs);
   for (const a of leaving) if (a.start + windowMs + marginMs <= now) level += cost(a);
   if (level >= need) return now;
   for (const a of leaving) {

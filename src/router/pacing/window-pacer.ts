@@ -111,7 +111,11 @@ export class WindowPacer implements Pacer {
     if ((outcome.kind === 'success' || outcome.kind === 'rate_limited') && outcome.reading !== undefined) {
       const sent = outcome.startedAt ?? (outcome.kind === 'success' ? now - outcome.latencyMs : now);
       const before = this.reported.limits;
-      this.reported.read(outcome.reading, sent);
+      this.reported.read(
+        outcome.reading,
+        sent,
+        outcome.kind === 'rate_limited' ? { newest: this.model.calls.newestAdmittedBefore(sent) } : undefined,
+      );
       this.model.reportsLimits({
         requests: this.reported.windowOf('requests'),
         tokens: this.reported.windowOf('tokens'),

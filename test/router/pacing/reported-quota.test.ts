@@ -159,4 +159,41 @@ describe('ReportedQuota', () => {
     expect(q.openAt(ledger, 10_200, 20_000, MARGIN)).toBe(10_200);
     expect(q.openAt(ledger, 10_200, 45_000, MARGIN)).toBe(10_300);
   });
+  it('reads a 429 after a burst as the sliding window it is: its reset counts from the newest call the key admitted, not from its own', () => {
+    // A sliding window of a minute: the burst's answer reports 50 000 left, the 429 of a call sent
+    // 300 ms later 10 000 and an end where the burst's was — the burst's calls leave then.
+    const q = new ReportedQuota(MINUTE);
+    q.read({ tokens: { limit: 60_000, remaining: 50_000, resetMs: 60_000 } }, 1_000);
+    q.read({ tokens: { limit: 60_000, remaining: 10_000, resetMs: 59_700 } }, 1_300, { newest: 1_000 });
+    expect(q.windowOf('tokens')).toBe('sliding');
+    // On a fixed window a 429 ends at the boundary however far our newest call moved on: fixed.
+    const fixed = new ReportedQuota(MINUTE);
+    fixed.read({ tokens: { limit: 60_000, remaining: 50_000, resetMs: 9_000 } }, 1_000);
+    fixed.read({ tokens: { limit: 60_000, remaining: 0, resetMs: 5_000 } }, 5_000, { newest: 3_000 });
+    expect(fixed.windowOf('tokens')).toBe('fixed_window');
+  });
+
+  it('after a 429 lets one call go at the room our leaving calls free, and the rest only once its reading comes', () => {
+    // Ten requests a minute, all ours, sent 100 ms apart from 0; the call sent at 1 000 refused.
+    const ledger = new CallLedger();
+    for (let start = 0; start < 1_000; start += 100) answered(ledger, start, 1);
+    // The answer of the call sent at 500 showed a window (a bucket would be full again in 36 s).
+    const shown = { requests: { limit: 10, remaining: 4, resetMs: 60_000 } };
+    const q = new ReportedQuota(MINUTE);
+    q.read(shown, 500);
+    q.read({ requests: { limit: 10, remaining: 0, resetMs: 59_900 } }, 1_000, { newest: 900 });
+    // The first room is the call sent at 0 leaving (plus the send margin).
+    expect(q.openAt(ledger, 1_010, 1, MARGIN)).toBe(60_100);
+    answered(ledger, 60_100, 1);
+    // Two of ours have left by 60 250, but another user of the key may be spending what they free.
+    expect(q.openAt(ledger, 60_250, 1, MARGIN)).toBe(120_900);
+    // An answer's reading the same: the room our calls free is ours, and the next call goes.
+    const answer = new ReportedQuota(MINUTE);
+    answer.read(shown, 500);
+    answer.read({ requests: { limit: 10, remaining: 0, resetMs: 59_900 } }, 1_000);
+    expect(answer.openAt(ledger, 60_250, 1, MARGIN)).toBe(60_250);
+    // The call's reading comes: the key left one, and the next call goes at once.
+    q.read({ requests: { limit: 10, remaining: 1, resetMs: 60_000 } }, 60_100);
+    expect(q.openAt(ledger, 60_250, 1, MARGIN)).toBe(60_250);
+  });
 });

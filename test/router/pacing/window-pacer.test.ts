@@ -255,4 +255,31 @@ describe('WindowPacer', () => {
     expect(between(18_000, 19_000)).toBe(30);
     expect(refusedAt.filter((t) => t >= 6_000)).toEqual([]);
   });
+  it('reads a 429 that came before the slower answers of the burst it followed as the sliding window the headers show', () => {
+    // A burst of five at 1 s on a sliding window of 60 000 tokens a minute; the first answer was
+    // judged first (50 000 left). A call sent 300 ms after the burst is refused before the other
+    // answers are back: 10 000 left, and the end of the burst's calls, where the answer's was.
+    const p = new WindowPacer({ minuteMs: 60_000 });
+    for (let i = 0; i < 5; i += 1) p.started(1_000, 10_000);
+    const answer = { tokens: { limit: 60_000, remaining: 50_000, resetMs: 60_000 } };
+    p.record(
+      {
+        kind: 'success',
+        latencyMs: 100,
+        inputTokens: 10_000,
+        outputTokens: 0,
+        reading: answer,
+        startedAt: 1_000,
+      },
+      1_100,
+    );
+    p.started(1_300, 15_000);
+    const refusal = { tokens: { limit: 60_000, remaining: 10_000, resetMs: 59_700 } };
+    p.record(
+      { kind: 'rate_limited', retryAfterMs: 100, quota: 'tokens', reading: refusal, startedAt: 1_300 },
+      1_305,
+    );
+    // Read as a boundary, the window would free nothing until 61 000, a minute on.
+    expect(p.learnt.reported?.shape).toBe('sliding');
+  });
 });
