@@ -2,6 +2,7 @@ import type { BudgetReading, QuotaReading } from '../../model/quota-reading.js';
 import type { CallLedger } from './call-ledger.js';
 import type { QuotaShape } from './pacer.js';
 import { TOLERANCE } from './pending-refusal.js';
+import { bucketRoom, fixedRoom, windowRoom, type Ask, type Budget, type Held } from './reading-room.js';
 
 /**
  * The quota as the provider reports it on its answers and 429s (OpenAI's x-ratelimit-* headers,
@@ -39,29 +40,11 @@ import { TOLERANCE } from './pending-refusal.js';
  * key). The pacer takes the later of this and the 429-learnt gate (window-pacer.ts), so a reading
  * only ever holds a call longer. Pure: time comes in as arguments.
  */
-type Budget = 'requests' | 'tokens';
-
-interface Held extends BudgetReading {
-  at: number;
-  /** The send its reset counts from: its own call's for an answer; for a 429, the newest before it. */
-  anchor: number | undefined;
-  /** Came with a 429. */
-  refused: boolean;
-}
 
 /** What the 429s showed of the quota's shape, when they did. */
 export interface Believed {
   shape?: QuotaShape | undefined;
   windowMs?: number | undefined;
-}
-
-interface Ask {
-  ledger: CallLedger;
-  held: Held;
-  budget: Budget;
-  need: number;
-  marginMs: number;
-  now: number;
 }
 
 export class ReportedQuota {
@@ -230,86 +213,4 @@ export class ReportedQuota {
     }
     return at;
   }
-}
-
-/**
- * What our calls since the reading take: those started more than the send margin after h. A call
- * sent within it raced the reading's own call to the provider; like the calls sent before h, it is
- * taken as held (its send lag is the margin's to cover).
- */
-function since(ask: Ask, from: number): { start: number; n: number }[] {
-  const { ledger, held, budget, marginMs, now } = ask;
-  const k = ledger.costPerEstimate;
-  const takes: { start: number; n: number }[] = [];
-  const after = (s: number): boolean => s > Math.max(from, held.at + marginMs) && s <= now;
-  for (const a of ledger.admitted)
-    if (after(a.start)) takes.push({ start: a.start, n: budget === 'requests' ? 1 : a.cost });
-  for (const o of ledger.out)
-    if (after(o.start)) takes.push({ start: o.start, n: budget === 'requests' ? 1 : o.estimate * k });
-  return takes;
-}
-
-function sum(takes: { n: number }[]): number {
-  return takes.reduce((total, t) => total + t.n, 0);
-}
-
-function bucketRoom(ask: Ask, minuteMs: number): number {
-  const { held, need, marginMs, now } = ask;
-  const { at: h, limit, remaining: r, resetMs: z } = held;
-  const rate = limit / minuteMs;
-  const capacity = r + rate * z;
-  const takes = since(ask, h).sort((x, y) => y.start - x.start);
-  let taken = 0;
-  let level = capacity;
-  for (const t of takes) {
-    taken += t.n;
-    level = Math.min(level, capacity + rate * (now - Math.max(h, t.start)) - taken);
-  }
-  level = Math.min(level, r + rate * (now - h) - taken);
-  const want = Math.min(capacity, need + rate * marginMs);
-  return level >= want ? now : now + (want - level) / rate;
-}
-
-function windowRoom(ask: Ask, windowMs: number): number {
-  const { ledger, held, budget, need, marginMs, now } = ask;
-  const { at: h, limit, remaining: r, resetMs: z } = held;
-  const after = since(ask, h);
-  const spent = sum(after);
-  const full = h + z;
-  // From the reset, only our calls since take room, each until it leaves.
-  if (now >= full) {
-    let level = limit - spent;
-    if (level >= need) return now;
-    for (const t of after.sort((x, y) => x.start - y.start)) {
-      level += t.n;
-      if (level >= need) return Math.max(now, t.start + windowMs + marginMs);
-    }
-    return now + windowMs;
-  }
-  // Our own calls the reading held leave one by one; what else it held, at its reset.
-  const leaving = ledger.admitted.filter((a) => a.start > h - windowMs && a.start <= h);
-  const cost = (a: { cost: number }): number => (budget === 'requests' ? 1 : a.cost);
-  let level = Math.min(r, limit - leaving.reduce((total, a) => total + cost(a), 0)) - spent;
-  if (level >= need) return now;
-  // After a 429 the room our calls free as they leave may not be ours (another user of the key
-  // spends it, or the quota dropped under them): one call goes at it, the rest wait for its
-  // reading (each record asks again).
-  if (held.refused && after.length > 0) return Math.max(now, full + windowMs);
-  for (const a of leaving) if (a.start + windowMs + marginMs <= now) level += cost(a);
-  if (level >= need) return now;
-  for (const a of leaving) {
-    const frees = a.start + windowMs + marginMs;
-    if (frees <= now || frees >= full) continue;
-    level += cost(a);
-    if (level >= need) return frees;
-  }
-  return Math.max(now, full + marginMs);
-}
-
-function fixedRoom(ask: Ask): number {
-  const { held, need, marginMs, now } = ask;
-  const { at: h, limit, remaining: r, resetMs: z } = held;
-  const boundary = h + z;
-  if (now < boundary) return r - sum(since(ask, h)) >= need || z === 0 ? now : boundary + marginMs;
-  return limit - sum(since(ask, boundary)) >= need ? now : now + marginMs;
 }
