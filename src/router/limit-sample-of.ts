@@ -5,7 +5,7 @@ import type { CallOutcome, RefusalReading } from './pacing/pacer.js';
  * What a call's outcome tells the limit, once the pacer has read it first (Netflix's
  * Limiter.Listener: success, drop, ignore):
  *
- *   success                      → success(latency)
+ *   success                      → success(latency, size = the prompt estimate)
  *   429 read metered or edge     → ignore   (the pacer answers it: a rate, not a concurrency)
  *   429 read window / momentary  → drop(long = window)
  *   overloaded, timeout          → overload
@@ -15,7 +15,12 @@ export function limitSampleOf(outcome: CallOutcome, reading: RefusalReading | un
   const { startedAt } = outcome;
   switch (outcome.kind) {
     case 'success':
-      return { kind: 'success', latencyMs: outcome.latencyMs, startedAt };
+      return {
+        kind: 'success',
+        latencyMs: outcome.latencyMs,
+        ...(outcome.estimate !== undefined && { size: outcome.estimate }),
+        startedAt,
+      };
     case 'rate_limited':
       if (reading === 'metered' || reading === 'edge') return { kind: 'ignore', startedAt };
       return { kind: 'drop', long: reading === 'window', startedAt };

@@ -12,6 +12,12 @@ describe('limitSampleOf', () => {
     });
   });
 
+  it('hands the limit a success’s size, the prompt estimate it started with', () => {
+    expect(
+      limitSampleOf({ kind: 'success', latencyMs: 300, estimate: 11_900, startedAt: 7 }, undefined),
+    ).toEqual({ kind: 'success', latencyMs: 300, size: 11_900, startedAt: 7 });
+  });
+
   it('keeps from the limit the 429s the pacer meters or reads as the window’s edge', () => {
     for (const reading of ['metered', 'edge'] as const)
       expect(limitSampleOf({ kind: 'rate_limited', retryAfterMs: 900, startedAt: 1 }, reading)).toEqual({

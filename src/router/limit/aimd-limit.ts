@@ -23,8 +23,9 @@ const DEFAULT_RTT_MS = 1_000;
  *   avoidance     target ← target + 1 per ⌊target⌋ successes while target < ceiling − 1, and per
  *                 k·⌊target⌋ at ceiling − 1 (a rare probe, k = 4); a probe that holds for a
  *                 whole period lifts the ceiling
- *   gradient      g = short / long latency EWMA (latency-gradient.ts):  g > τ ⇒ no growth;
- *                 g > τ₂ ⇒ target ← target · γ  (queueing at the provider)      τ = 1.5, τ₂ = 2
+ *   gradient      g = short / long latency EWMA, among calls of one size class
+ *                 (latency-gradient.ts):  g > τ ⇒ no growth;  g > τ₂ ⇒ target ← target · γ
+ *                 (queueing at the provider)                                    τ = 1.5, τ₂ = 2
  *   limit         clamp(min(⌊target⌋, ramp), min, max)
  *
  * A sample from a call started before the last decrease is old news about a level already left:
@@ -60,7 +61,7 @@ export class AimdLimit implements Limit {
     const oldNews = this.isOldNews(s.startedAt, now);
     switch (s.kind) {
       case 'success':
-        return this.onSuccess(s.latencyMs, oldNews, now);
+        return this.onSuccess(s.latencyMs, s.size, oldNews, now);
       case 'drop':
         return this.onDrop(s.long, oldNews, now);
       case 'overload':
@@ -119,8 +120,13 @@ export class AimdLimit implements Limit {
     return reason;
   }
 
-  private onSuccess(latencyMs: number, oldNews: boolean, now: number): string | undefined {
-    const gradient = this.latency.observe(latencyMs);
+  private onSuccess(
+    latencyMs: number,
+    size: number | undefined,
+    oldNews: boolean,
+    now: number,
+  ): string | undefined {
+    const gradient = this.latency.observe(latencyMs, size);
     // A call sent before the last decrease succeeded at a level already left: it says nothing
     // about the new one, and letting it grow the ramp would undo the wait's spreading.
     if (oldNews) return undefined;

@@ -5,7 +5,8 @@
  * few dozen lines each (fixed-limit.ts, seed-limit.ts, aimd-limit.ts). Leaf file: it imports
  * nothing, so the rules and the gate depend on it without a cycle.
  *
- *   success   the call was answered, `latencyMs` after it started
+ *   success   the call was answered, `latencyMs` after it started; `size` its prompt tokens, when
+ *             known (an answer takes longer the more it carries)
  *   drop      a 429 the pacer does not meter: too many calls; `long` when its wait was window-sized
  *             (a per-window quota the pacer cannot meter yet) rather than a moment (a cap in flight)
  *   overload  a 5xx or a timeout: the provider is struggling
@@ -15,7 +16,7 @@
  * `startedAt` (the clock `now` runs on) lets a rule tell old news from new.
  */
 export type LimitSample = (
-  | { kind: 'success'; latencyMs: number }
+  | { kind: 'success'; latencyMs: number; size?: number }
   | { kind: 'drop'; long: boolean }
   | { kind: 'overload'; reason: 'overloaded' | 'timeout' }
   | { kind: 'ignore' }

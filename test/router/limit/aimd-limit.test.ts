@@ -180,6 +180,32 @@ describe('AimdLimit', () => {
     expect(t.reasons).not.toContain('latency_gradient');
   });
 
+  it('keeps slow start growing when the batches grow and their answers take longer in proportion', () => {
+    // The free tier's first calls: 5 pages (1,400 prompt tokens), then batches of 40 (9–14k) whose
+    // longer answers are the larger output, not a queue at the provider.
+    const run = (sized: boolean) => {
+      const t = aimd({ initial: 3, max: 10 });
+      const calls: [number, number][] = [
+        [80, 1_400],
+        [280, 11_900],
+        [360, 10_400],
+        [400, 10_100],
+      ];
+      calls.push([470, 9_200], [280, 11_500], [340, 14_700], [450, 12_700], [520, 14_000]);
+      for (const [latencyMs, size] of calls) {
+        const startedAt = t.clock.now;
+        t.clock.now += 10;
+        t.sample({ kind: 'success', latencyMs, ...(sized && { size }), startedAt });
+      }
+      return t;
+    };
+    const sized = run(true);
+    expect(sized.limit.limit).toBe(10);
+    expect(sized.reasons.every((r) => r === 'slow_start')).toBe(true);
+    // Compared with the 5-page call, the same answers read as queueing.
+    expect(run(false).limit.limit).toBeLessThan(6);
+  });
+
   it('steps down when latency soars (queueing at the provider)', () => {
     const t = aimd({ initial: 3, max: 50 });
     t.succeed(20, 1_000);
