@@ -117,12 +117,12 @@ function parseValue(s: Setting, raw: string, name: string): unknown {
   }
 }
 
-const BOOL_WORDS = new Set(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']);
-
 /**
  * argv as parseArgs can read it: `--trace` alone means `--trace=true` (as --help shows it) while
  * `--trace false` keeps its value; `--concurrency -3` is `--concurrency=-3`, so a negative number
- * is reported as below the minimum rather than as an ambiguous argument.
+ * is reported as below the minimum rather than as an ambiguous argument. No command takes a
+ * positional argument, so a word after a switch is its value: `--spill maybe` is named as a bad
+ * value of --spill, not as an argument out of place.
  */
 function normaliseArgs(argv: readonly string[], settings: readonly Setting[]): string[] {
   const bools = new Set(settings.filter((s) => s.type === 'bool').map((s) => `--${s.flag}`));
@@ -131,8 +131,12 @@ function normaliseArgs(argv: readonly string[], settings: readonly Setting[]): s
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const next = argv[i + 1];
-    if (bools.has(arg) && (next === undefined || !BOOL_WORDS.has(next.trim().toLowerCase()))) {
-      out.push(`${arg}=true`);
+    if (bools.has(arg)) {
+      if (next === undefined || next.startsWith('-')) out.push(`${arg}=true`);
+      else {
+        out.push(`${arg}=${next}`);
+        i++;
+      }
     } else if (valued.has(arg) && next !== undefined && /^-\.?\d/.test(next)) {
       out.push(`${arg}=${next}`);
       i++;

@@ -97,6 +97,14 @@ describe('loadConfig', () => {
     );
   });
 
+  it('names a bad word after a switch as that switch’s value, not as an argument out of place', () => {
+    expect(configError(() => loadConfig('run', ['--spill', 'maybe'], {})).message).toBe(
+      'invalid --spill: "maybe" is not true or false',
+    );
+    expect(loadConfig('run', ['--spill', 'off', '--trace'], {}).spill).toBeUndefined();
+    expect(loadConfig('run', ['--spill', '--trace', 'on'], {}).spill).toEqual({ afterMs: 3000 });
+  });
+
   it('rejects an unknown flag naming it', () => {
     const e = configError(() => loadConfig('replay', ['--bogus', '1'], {}));
     expect(e.message).toContain("'--bogus'");
