@@ -17,13 +17,19 @@ const LEVELS: Record<number, LogLevelName> = {
 const KNOWN_CHOICES = [/^Limiting retries for the idempotent producer/];
 
 /**
+ * Retries kafkajs makes on its own, milliseconds apart, each of which it logs as an error.
  * CONCURRENT_TRANSACTIONS: a transaction begun right after the last one committed is told so while
- * the broker writes the last one's markers, and kafkajs retries in milliseconds
- * (transactional-producer.ts). kafkajs logs each try as two errors — dozens of "error" lines in an
- * exactly-once run, at its start and after each failover. Should the retries run out, the
- * transaction's failure is tagspace's own warning (transactional-sink.ts).
+ * the broker writes the last one's markers (transactional-producer.ts) — dozens of "error" lines in
+ * an exactly-once run, at its start and after each failover. Should the retries run out, the
+ * failure is tagspace's own error or warning (transactional-sink.ts, the job's).
  */
-const ROUTINE_RETRIES = [/another concurrent operation on the same transaction was ongoing/];
+const ROUTINE_RETRIES = [
+  /another concurrent operation on the same transaction was ongoing/,
+  // GROUP_LOAD_IN_PROGRESS: a broker that has just become a coordinator (a fresh broker, a
+  // failover) reads its log first; kafkajs retries, and a first `gen` on a new broker printed it
+  // as an error before saying every page was produced.
+  /The coordinator is loading and hence can't process requests/,
+];
 
 /**
  * The level a kafkajs log entry is written at, or undefined when it is not written:

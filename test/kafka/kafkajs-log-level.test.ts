@@ -19,6 +19,16 @@ describe('levelOfKafkaLog', () => {
     );
   });
 
+  it('writes the retries while a new coordinator loads its group state at debug, not as errors', () => {
+    // As a first `gen` against a fresh broker logged it, before it produced every page.
+    expect(
+      levelOfKafkaLog(logLevel.ERROR, {
+        message: 'Response InitProducerId(key: 22, version: 1)',
+        error: "The coordinator is loading and hence can't process requests for this group",
+      }),
+    ).toBe('debug');
+  });
+
   it('keeps kafkajs’s level for everything else, a broker that refuses connections among it', () => {
     expect(
       levelOfKafkaLog(logLevel.ERROR, { message: 'Connection error: connect ECONNREFUSED 127.0.0.1:29094' }),
