@@ -25,9 +25,11 @@ const KNOWN_CHOICES = [/^Limiting retries for the idempotent producer/];
  */
 const ROUTINE_RETRIES = [
   /another concurrent operation on the same transaction was ongoing/,
-  // GROUP_LOAD_IN_PROGRESS: a broker that has just become a coordinator (a fresh broker, a
-  // failover) reads its log first; kafkajs retries, and a first `gen` on a new broker printed it
-  // as an error before saying every page was produced.
+  // GROUP_COORDINATOR_NOT_AVAILABLE and GROUP_LOAD_IN_PROGRESS: a fresh broker creates its
+  // offsets topic at a group's first use, and a broker that has just become a coordinator (that,
+  // or a failover) reads its log first. A first `gen` and `run` on a new broker each printed one
+  // as an error before they did their work.
+  /The group coordinator is not available/,
   /The coordinator is loading and hence can't process requests/,
 ];
 

@@ -19,8 +19,14 @@ describe('levelOfKafkaLog', () => {
     );
   });
 
-  it('writes the retries while a new coordinator loads its group state at debug, not as errors', () => {
-    // As a first `gen` against a fresh broker logged it, before it produced every page.
+  it('writes the retries while a group’s coordinator is found or loads its state at debug, not as errors', () => {
+    // As a first `run` and a first `gen` against a fresh broker logged them, before they did their work.
+    expect(
+      levelOfKafkaLog(logLevel.ERROR, {
+        message: 'Response GroupCoordinator(key: 10, version: 2)',
+        error: 'The group coordinator is not available',
+      }),
+    ).toBe('debug');
     expect(
       levelOfKafkaLog(logLevel.ERROR, {
         message: 'Response InitProducerId(key: 22, version: 1)',
