@@ -48,7 +48,15 @@ export type RouterEvent =
   | { type: 'fallback'; from: ProviderName; to: ProviderName; reason: string; pages: number }
   /** A call sent to another provider because its own would hold it (spill-over), not a failure. */
   | { type: 'spill'; from: ProviderName; to: ProviderName; reason: string; pages: number }
-  | { type: 'breaker'; provider: ProviderName; from: BreakerState; to: BreakerState; reason: string }
+  | {
+      type: 'breaker';
+      provider: ProviderName;
+      from: BreakerState;
+      to: BreakerState;
+      reason: string;
+      /** For a change to open on failures: the last one, in the provider's words. */
+      error?: string;
+    }
   | { type: 'provider_unusable'; provider: ProviderName; kind: ErrorKind; setting?: string }
   | { type: 'hold'; waitMs?: number; reason: string; pages: number }
   | {

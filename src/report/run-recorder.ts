@@ -155,7 +155,11 @@ export class RunRecorder implements TaggingObserver {
         this.mark({ t, kind: 'spill', label: `spill ${e.from} → ${e.to}: ${e.reason}` });
         return;
       case 'breaker':
-        this.mark({ t, kind: 'breaker', label: `${e.provider} breaker ${e.from} → ${e.to}: ${e.reason}` });
+        this.mark({
+          t,
+          kind: 'breaker',
+          label: `${e.provider} breaker ${e.from} → ${e.to}: ${e.reason}${e.error === undefined ? '' : ` (${e.error})`}`,
+        });
         return;
       default:
         return;

@@ -31,6 +31,8 @@ export interface BreakerTransition {
   at: number;
   /** When it may be probed again (for a change to open). */
   openUntil?: number;
+  /** The failure that opened it, in the provider's words (for a change to open on failures). */
+  error?: string;
 }
 
 export interface BreakerSettings {
@@ -58,6 +60,8 @@ export class CircuitBreaker {
   private untilHint = false;
   private probeInFlight = false;
   private timer: Subscription | undefined;
+  /** The latest failure's description, said with the change it causes. */
+  private lastError: string | undefined;
 
   /** Without a scheduler the change due at openUntil waits for the next caller (pure tests). */
   constructor(
@@ -112,8 +116,10 @@ export class CircuitBreaker {
     }
   }
 
-  recordFailure(retryAfterMs?: number): void {
+  /** A failure; `error` says what failed (already free of secrets), for the log of a change it causes. */
+  recordFailure(retryAfterMs?: number, error?: string): void {
     const hint = retryAfterMs ?? 0;
+    this.lastError = error;
     if (this.current === 'half_open') {
       this.probeInFlight = false;
       this.failedProbes += 1;
@@ -179,6 +185,8 @@ export class CircuitBreaker {
     }
     const transition: BreakerTransition = { from, to, reason, at: this.now() };
     if (to === 'open') transition.openUntil = this.until;
+    if (to === 'open' && this.lastError !== undefined) transition.error = this.lastError;
+    this.lastError = undefined;
     this.onTransition(transition);
   }
 }

@@ -11,6 +11,7 @@ import {
 } from '@google/generative-ai';
 import { TagspaceError } from '../model/errors.js';
 import { parseAnswerJson } from './answer-validation.js';
+import { unreachableError } from './unreachable-error.js';
 import { classifyGeminiError, classifyGeminiResponse } from './classify-gemini-error.js';
 import { buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from '../model/prompt.js';
 import { INSTANCE_HEADER } from '../model/instance-header.js';
@@ -141,7 +142,7 @@ export class GeminiProvider implements Provider {
       return new TagspaceError('internal', err.message, base);
     if (err instanceof GoogleGenerativeAIError) {
       // A fetch that failed below HTTP (refused, reset): the service is not reachable now.
-      return new TagspaceError('overloaded', 'gemini is unreachable', base);
+      return unreachableError(this.name, this.server, err);
     }
     return classifyGeminiError(err, { keySetting: this.keySetting, modelSetting: this.modelSetting });
   }

@@ -2,6 +2,7 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIUserAbortErro
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { TagspaceError } from '../model/errors.js';
 import { parseAnswerJson } from './answer-validation.js';
+import { unreachableError } from './unreachable-error.js';
 import { classifyOpenAICompletion, classifyOpenAIError } from './classify-openai-error.js';
 import { ANSWER_JSON_SCHEMA, buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from '../model/prompt.js';
 import { INSTANCE_HEADER } from '../model/instance-header.js';
@@ -124,8 +125,7 @@ export class OpenAIProvider implements Provider {
     if (err instanceof APIConnectionTimeoutError) {
       return new TagspaceError('timeout', `openai did not answer within ${this.timeoutMs} ms`, base);
     }
-    if (err instanceof APIConnectionError)
-      return new TagspaceError('overloaded', 'openai is unreachable', base);
+    if (err instanceof APIConnectionError) return unreachableError(this.name, this.server, err);
     // HTTP errors (APIError with a status) and anything unexpected (a bug: `internal`).
     return classifyOpenAIError(err, { keySetting: this.keySetting, modelSetting: this.modelSetting });
   }

@@ -201,7 +201,8 @@ function deadlineError(provider: string, ms: number, cause: unknown): TagspaceEr
 /** Hands the breaker changes made during a batch's last step to that batch's listener. */
 export function emitTransitions(pool: ProviderPool, ctx: BatchContext): void {
   for (const { provider, t } of pool.drainTransitions()) {
-    ctx.emit({ type: 'breaker', provider, from: t.from, to: t.to, reason: t.reason });
+    const { from, to, reason, error } = t;
+    ctx.emit({ type: 'breaker', provider, from, to, reason, ...(error !== undefined && { error }) });
   }
 }
 

@@ -220,16 +220,16 @@ export class ProviderSlot {
           ...(error.reading !== undefined && { reading: error.reading }),
           ...call,
         });
-        this.breaker.recordFailure(error.retryAfterMs);
+        this.breaker.recordFailure(error.retryAfterMs, error.message);
         return;
       case 'overloaded':
         this.gate.record({ kind: 'overloaded', ...call });
-        this.breaker.recordFailure();
+        this.breaker.recordFailure(undefined, error.message);
         return;
       case 'timeout':
         if (result.deadlinePassed === true) this.deadline?.expired();
         this.gate.record({ kind: 'timeout', ...call });
-        this.breaker.recordFailure();
+        this.breaker.recordFailure(undefined, error.message);
         return;
       case 'quota_exhausted':
         this.gate.record({ kind: 'failure', ...call });

@@ -364,7 +364,7 @@ export class Router {
     this.accounting.recordBreaker(provider, t);
     const until = t.openUntil === undefined ? undefined : new Date(t.openUntil).toISOString();
     this.fallbackLog.warn(
-      { provider, from: t.from, to: t.to, reason: t.reason, until },
+      { provider, from: t.from, to: t.to, reason: t.reason, until, error: t.error },
       'circuit breaker changed',
     );
   }

@@ -27,6 +27,26 @@ describe('CircuitBreaker', () => {
     expect(breaker.tryAcquire()).toBe(true);
   });
 
+  it('says the failure that opened it with the change, and a failed probe’s with the next', () => {
+    const { breaker, transitions, advance } = setup();
+    breaker.recordFailure(undefined, 'gemini 503: overloaded');
+    breaker.recordFailure(undefined, 'gemini 503: overloaded');
+    breaker.recordFailure(undefined, 'gemini is unreachable at 127.0.0.1:1: fetch failed');
+    advance(1_000);
+    expect(breaker.tryAcquire()).toBe(true);
+    breaker.recordFailure(undefined, 'gemini did not answer within 60000 ms');
+    advance(2_000);
+    expect(breaker.tryAcquire()).toBe(true);
+    breaker.recordSuccess();
+    expect(transitions.map((t) => [t.to, t.error])).toEqual([
+      ['open', 'gemini is unreachable at 127.0.0.1:1: fetch failed'],
+      ['half_open', undefined],
+      ['open', 'gemini did not answer within 60000 ms'],
+      ['half_open', undefined],
+      ['closed', undefined],
+    ]);
+  });
+
   it('opens after N failures in a row and refuses calls during the cool-down', () => {
     const { breaker, transitions, advance } = setup();
     for (let i = 0; i < 3; i++) breaker.recordFailure();

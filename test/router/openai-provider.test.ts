@@ -162,11 +162,14 @@ describe('OpenAIProvider', () => {
     expect(await failure(openaiFor(sim).tag(unsafe))).toMatchObject({ kind: 'safety_blocked' });
   });
 
-  it('reads an unreachable service as overloaded', async () => {
+  it('reads an unreachable service as overloaded, naming where it called and why it failed', async () => {
     sim = await startSim();
     const provider = openaiFor(sim);
     await sim.close();
     sim = undefined;
-    expect(await failure(provider.tag(pages))).toMatchObject({ kind: 'overloaded' });
+    const error = await failure(provider.tag(pages));
+    expect(error).toMatchObject({ kind: 'overloaded' });
+    expect(error.message).toMatch(/^openai is unreachable at 127\.0\.0\.1:\d+: /);
+    expect(error.message).toMatch(/ECONNREFUSED 127\.0\.0\.1:\d+$/);
   });
 });

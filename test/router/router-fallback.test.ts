@@ -134,6 +134,26 @@ describe('Router fallback', () => {
     expect(router!.metrics().pages_failed).toBe(0);
   });
 
+  it('says in its breaker’s log line why calls fail: an address that refuses connections, named', async () => {
+    sim = await startSim();
+    const r = routerFor(sim);
+    await sim.close();
+    sim = undefined;
+    const controller = new AbortController();
+    const pending = r.tagBatch(spacePages(3), { signal: controller.signal }).catch(() => undefined);
+    const opened = () =>
+      logs
+        .map((l) => JSON.parse(l) as { msg: string; provider?: string; to?: string; error?: string })
+        .filter((l) => l.msg === 'circuit breaker changed' && l.to === 'open');
+    await waitFor(() => opened().length >= 2, { message: 'both breakers to open' });
+    controller.abort();
+    await pending;
+    for (const provider of ['gemini', 'openai']) {
+      const line = opened().find((l) => l.provider === provider);
+      expect(line?.error).toMatch(new RegExp(`^${provider} is unreachable at 127\\.0\\.0\\.1:\\d+: `));
+    }
+  });
+
   it('stops holding when its signal aborts', async () => {
     const down = { faults: { outages: [{ startMs: 0 }] } };
     sim = await startSim({ gemini: down, openai: down });
