@@ -342,7 +342,7 @@ const TABLE = [
     env: 'TAGSPACE_SPILL',
     type: 'bool',
     default: 'true',
-    help: 'with both providers configured, send a batch its provider would hold longer than --spill-after-ms to the other when that one can start it now (off: every batch stays with its provider)',
+    help: 'with both providers configured, send a batch its provider would hold longer than --spill-after-ms, or cannot start because its calls fill its concurrency limit, to the other when that one can start it now (off: every batch stays with its provider)',
   },
   {
     key: 'spillAfterMs',
