@@ -2,8 +2,10 @@ import { Observable, Subject, type Subscriber } from 'rxjs';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { logger } from '../telemetry/log.js';
 import type { Delivery } from '../model/work.js';
+import { ConditionWaiters } from './condition-waiters.js';
 import { ConsumerControl } from './consumer-control.js';
 import { ConsumerLag } from './consumer-lag.js';
+import { ConsumerRestarts } from './consumer-restarts.js';
 import { deliveryOf } from './delivery-of.js';
 import { InFlightGate } from './in-flight-gate.js';
 import { KeptMembership } from './kept-membership.js';
@@ -11,10 +13,9 @@ import { OffsetTracker, type PartitionOffset } from './offset-tracker.js';
 import { PartitionOwnership } from './partition-ownership.js';
 import { PartitionPauses } from './partition-pauses.js';
 import { ReplayEnd } from './replay-end.js';
+import { SettlingWatch } from './settling-watch.js';
 
 const log = logger('kafka-source');
-/** Restarts after crashes kafkajs will not restart from (about a minute of tries, backing off). */
-const MAX_RESTARTS = 8;
 
 export interface KafkaSourceOptions {
   kafka: Kafka;
@@ -84,16 +85,14 @@ export class KafkaSource {
   private readonly consumerLag = new ConsumerLag();
   private joined = false;
   private commits: Promise<unknown> = Promise.resolve();
-  private restarts = 0;
-  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly restarts: ConsumerRestarts;
   private readonly membership = new KeptMembership();
-  /** Says so when a rebalance has not settled within the session timeout (nothing is written meanwhile). */
-  private unsettledTimer: NodeJS.Timeout | undefined;
+  private readonly settlingWatch: SettlingWatch;
   /** Ends work started for the source (tag-state restores) when it closes. */
   private readonly closing = new AbortController();
   private readonly lostSubject = new Subject<number[]>();
   /** Holds waiting for a partition's last orphan (orphansOut). */
-  private readonly orphanWaiters = new Set<() => void>();
+  private readonly orphanWaiters = new ConditionWaiters();
   /** The epoch whose first delivery was logged, per partition: where each assignment's reading began. */
   private readonly loggedEpochs = new Map<number, number>();
   /** The partitions this member lost, at each assignment that took some away. */
@@ -120,6 +119,21 @@ export class KafkaSource {
       retry: { retries: 5, restartOnFailure: () => Promise.resolve(!this.closing.signal.aborted) },
     });
     this.control = new ConsumerControl(this.consumer);
+    this.restarts = new ConsumerRestarts({
+      run: () => this.runConsumer(),
+      closed: () => this.closing.signal.aborted,
+      scheduled: (delayMs, restarts) => log.warn({ delayMs, restarts }, 'restarting the consumer'),
+      giveUp: (error, restarts) => {
+        log.error({ err: error.message, restarts }, 'consumer cannot be restarted');
+        this.opts.onFatal?.(error);
+        this.subscriber?.error(error);
+      },
+    });
+    this.settlingWatch = new SettlingWatch({
+      timeoutMs: opts.sessionTimeoutMs,
+      settling: () => this.ownership.settling && !this.closing.signal.aborted,
+      unsettled: (waitedMs) => log.warn({ groupId: opts.groupId, waitedMs }, 'rebalance not settled'),
+    });
   }
 
   readonly deliveries$: Observable<Delivery> = new Observable<Delivery>((subscriber) => {
@@ -147,7 +161,7 @@ export class KafkaSource {
   dropped(delivery: Delivery): void {
     if (this.ownership.release(delivery) === undefined) return;
     this.syncPauses();
-    for (const wake of [...this.orphanWaiters]) wake();
+    this.orphanWaiters.wake();
   }
 
   /** Whether the outcome of this delivery may be written (its partition is still this member's). */
@@ -204,8 +218,8 @@ export class KafkaSource {
   async close(): Promise<void> {
     this.stopping = true;
     this.closing.abort();
-    clearTimeout(this.restartTimer);
-    clearTimeout(this.unsettledTimer);
+    this.restarts.close();
+    this.settlingWatch.stop();
     this.lostSubject.complete();
     await this.consumer.disconnect();
   }
@@ -226,7 +240,7 @@ export class KafkaSource {
       this.handle('rebalance', () => {
         log.info({ groupId: this.opts.groupId }, 'rebalancing');
         this.ownership.beginRebalance();
-        this.watchSettling();
+        this.settlingWatch.start();
         this.opts.onRebalancing?.();
       }),
     );
@@ -240,7 +254,7 @@ export class KafkaSource {
           { groupId: this.opts.groupId, generation: groupGenerationId },
           'rebalance ended with the assignment kept',
         );
-        clearTimeout(this.unsettledTimer);
+        this.settlingWatch.stop();
         this.ownership.assign(this.ownership.partitions);
       }),
     );
@@ -257,7 +271,7 @@ export class KafkaSource {
         if (this.opts.exclusive !== true) this.onJoin([]);
         // kafkajs gives up on errors it deems final, a coordinator lookup while the broker restarts
         // among them: start it again, a few times.
-        if (!payload.restart) this.restartAfter(payload.error);
+        if (!payload.restart) this.restarts.after(payload.error);
       }),
     );
     // Batches of only transaction markers (or aborted records) never reach eachBatch.
@@ -297,21 +311,6 @@ export class KafkaSource {
     });
     // Closed while it was joining: close's disconnect found nothing running yet, so stop it here.
     if (this.closing.signal.aborted) await this.consumer.disconnect();
-  }
-
-  private restartAfter(error: Error): void {
-    if (this.restarts >= MAX_RESTARTS) {
-      log.error({ err: error.message, restarts: this.restarts }, 'consumer cannot be restarted');
-      this.opts.onFatal?.(error);
-      this.subscriber?.error(error);
-      return;
-    }
-    const delayMs = Math.min(10_000, 500 * 2 ** this.restarts++);
-    log.warn({ delayMs, restarts: this.restarts }, 'restarting the consumer');
-    this.restartTimer = setTimeout(() => {
-      if (this.closing.signal.aborted) return;
-      this.runConsumer().catch((err: unknown) => this.restartAfter(err as Error));
-    }, delayMs);
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
@@ -368,20 +367,9 @@ export class KafkaSource {
     return !this.stopping && !this.pauses.isPaused(partition) && this.ownership.ownsPartition(partition);
   }
 
-  /** Warns once a rebalance has gone a session timeout without an end: a stall is said, not silent. */
-  private watchSettling(since = Date.now()): void {
-    clearTimeout(this.unsettledTimer);
-    this.unsettledTimer = setTimeout(() => {
-      if (!this.ownership.settling || this.closing.signal.aborted) return;
-      log.warn({ groupId: this.opts.groupId, waitedMs: Date.now() - since }, 'rebalance not settled');
-      this.watchSettling(since);
-    }, this.opts.sessionTimeoutMs);
-    this.unsettledTimer.unref();
-  }
-
   private onJoin(partitions: number[]): void {
     const { topic } = this.opts;
-    clearTimeout(this.unsettledTimer);
+    this.settlingWatch.stop();
     const change = this.ownership.assign(partitions);
     for (const [p, count] of this.tracker.revoke(topic, change.lost)) this.ownership.orphan(p, count);
     this.gate.check();
@@ -393,7 +381,7 @@ export class KafkaSource {
     }
     if (partitions.length > 0) {
       this.joined = true;
-      this.restarts = 0;
+      this.restarts.reset();
     }
     if (change.added.length > 0 && this.opts.onAssigned !== undefined && !this.stopping)
       this.hold(change.added);
@@ -430,17 +418,8 @@ export class KafkaSource {
 
   /** Resolves once none of `partitions` has an orphan left in the pipeline (or the source closes). */
   private orphansOut(partitions: number[]): Promise<void> {
-    const out = () => this.closing.signal.aborted || partitions.every((p) => !this.ownership.hasOrphans(p));
-    if (out()) return Promise.resolve();
-    return new Promise((resolve) => {
-      const wake = () => {
-        if (!out()) return;
-        this.orphanWaiters.delete(wake);
-        resolve();
-      };
-      this.orphanWaiters.add(wake);
-      this.closing.signal.addEventListener('abort', wake, { once: true });
-    });
+    const out = () => partitions.every((p) => !this.ownership.hasOrphans(p));
+    return this.orphanWaiters.until(out, this.closing.signal);
   }
 
   /** Pauses exactly the partitions that must not be fetched now, and resumes the others. */
