@@ -102,6 +102,7 @@ export async function startTelemetry(config: TelemetryConfig, deps: TelemetryDep
         calls: () => deps.router.calls(),
         cache: () => deps.cache.stats(),
         quotas: () => deps.router.metrics().quotas,
+        providerStates: () => deps.router.providerStates(),
       },
       () => ({
         consumer_joined: deps.consumer?.ready() ?? true,

@@ -14,7 +14,7 @@ import {
 import { DEFAULT_PRICES, type PriceTable } from './price-table.js';
 import type { Provider } from './provider.js';
 import { ProviderPool } from './provider-pool.js';
-import type { RouterEvent } from '../model/router-event.js';
+import type { BreakerState, RouterEvent } from '../model/router-event.js';
 import { ChangeLog } from '../telemetry/change-log.js';
 import { RouterAccounting, type RouterMetrics } from './router-metrics.js';
 import type { ProviderName } from '../model/provider-name.js';
@@ -290,6 +290,17 @@ export class Router {
       waiting += s.gate.waiting;
     }
     return { inFlight, waiting };
+  }
+
+  /**
+   * Each provider's state now: its breaker's (closed: calls go; half_open: one probe goes; open:
+   * calls wait), or `unusable` once the provider refused a setting of it (a key, a model).
+   */
+  providerStates(): { provider: ProviderName; state: BreakerState | 'unusable' }[] {
+    return this.pool.slots.map((s) => ({
+      provider: s.name,
+      state: s.unusable === undefined ? s.breaker.state : 'unusable',
+    }));
   }
 
   close(): void {

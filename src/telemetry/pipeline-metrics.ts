@@ -31,7 +31,15 @@ export interface GaugeSources {
   cache?: () => { hits: number; misses: number; size: number };
   /** Each provider's quota as learnt, this instance's share and the instances on its key. */
   quotas?: () => readonly QuotaReport[];
+  /** Each provider's state: one of PROVIDER_STATES. */
+  providerStates?: () => readonly { provider: string; state: string }[];
 }
+
+/**
+ * What a provider's breaker lets through (closed: calls; half_open: one probe; open: nothing until
+ * its cool-down or hint ends), or unusable: the provider refused a setting of it (a key, a model).
+ */
+export const PROVIDER_STATES = ['closed', 'half_open', 'open', 'unusable'] as const;
 
 /**
  * The run as OpenTelemetry metrics (served for Prometheus by metrics-server.ts). The origin
@@ -54,8 +62,9 @@ export interface GaugeSources {
  * tagspace_concurrency_limit (the controller's), tagspace_concurrency_effective (0 while paused for a
  * retry hint), tagspace_inflight_calls (calls at the providers), tagspace_calls_waiting (calls at a
  * provider's gate), tagspace_batches_in_router, tagspace_consumer_lag (from committed offsets, as
- * operators read lag), tagspace_consumer_fetch_lag (from the fetch position), and the cache's hits,
- * misses, lookups and size (hit rate = hits / lookups).
+ * operators read lag), tagspace_consumer_fetch_lag (from the fetch position), the cache's hits,
+ * misses, lookups and size (hit rate = hits / lookups), and tagspace_provider_state{provider,state}:
+ * 1 for the state each provider is in, 0 for the others (alert on state="open" or "unusable").
  */
 export class PipelineMetrics implements TaggingObserver {
   /** The GenAI client metrics of one call, with the conventions' attributes. */
@@ -194,6 +203,17 @@ export class PipelineMetrics implements TaggingObserver {
       fetchLag,
     );
     if (sources.quotas !== undefined) this.quotaGauges(meter, sources.quotas);
+    const { providerStates } = sources;
+    if (providerStates !== undefined)
+      meter
+        .createObservableGauge('tagspace.provider.state', {
+          description:
+            'each provider\u2019s state: 1 for the one it is in (closed, half_open, open, unusable)',
+        })
+        .addCallback((r) => {
+          for (const { provider, state: now } of providerStates())
+            for (const state of PROVIDER_STATES) r.observe(now === state ? 1 : 0, { provider, state });
+        });
     if (cache !== undefined) {
       meter
         .createObservableCounter('tagspace.cache.hits', {

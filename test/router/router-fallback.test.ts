@@ -146,6 +146,7 @@ describe('Router fallback', () => {
         .map((l) => JSON.parse(l) as { msg: string; provider?: string; to?: string; error?: string })
         .filter((l) => l.msg === 'circuit breaker changed' && l.to === 'open');
     await waitFor(() => opened().length >= 2, { message: 'both breakers to open' });
+    expect(r.providerStates().map((p) => p.state)).not.toContain('closed');
     controller.abort();
     await pending;
     for (const provider of ['gemini', 'openai']) {
@@ -227,6 +228,10 @@ describe('Router fallback', () => {
     }
     expect(sim.stats().gemini.requests).toBe(1);
     expect(r.preferred).toBe('openai');
+    expect(r.providerStates()).toEqual([
+      { provider: 'gemini', state: 'unusable' },
+      { provider: 'openai', state: 'closed' },
+    ]);
     const unusable = logs
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .find((l) => l.msg === 'provider unusable until its setting is fixed');

@@ -8,7 +8,7 @@ import { generateSpace } from '../../src/gen/generate-space.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { pageText } from '../../src/model/page-content.js';
 import { startMetricsServer, type MetricsServer } from '../../src/telemetry/metrics-server.js';
-import { PipelineMetrics } from '../../src/telemetry/pipeline-metrics.js';
+import { PipelineMetrics, PROVIDER_STATES } from '../../src/telemetry/pipeline-metrics.js';
 import { recordFor, work } from '../operators/fixtures.js';
 
 let sim: Simulator;
@@ -55,6 +55,7 @@ beforeAll(async () => {
     calls: () => router.calls(),
     cache: () => ({ hits: 4, misses: 9, size: 9 }),
     quotas: () => router.metrics().quotas,
+    providerStates: () => router.providerStates(),
   });
   server = await startMetricsServer({
     port: 0,
@@ -145,6 +146,21 @@ describe('PipelineMetrics on /metrics', () => {
     expect(one('tagspace_consumer_fetch_lag')).toBe(3);
     expect(one('tagspace_cache_hits_total')).toBe(4);
     expect(one('tagspace_cache_lookups_total')).toBe(13);
+  });
+
+  it('shows the state each provider is in: Gemini held open by its minute-long retry hint, OpenAI closed', async () => {
+    // The 429s of a 2-requests-a-minute quota hint at most of a minute, past the breaker's
+    // long-hint threshold (10 s): Gemini's breaker opens until the hint ends.
+    expect(router.providerStates()).toEqual([
+      { provider: 'gemini', state: 'open' },
+      { provider: 'openai', state: 'closed' },
+    ]);
+    const { one } = await scrape();
+    for (const { provider, state: now } of router.providerStates())
+      for (const state of PROVIDER_STATES)
+        expect(one('tagspace_provider_state', { provider, state }), `${provider} ${state}`).toBe(
+          now === state ? 1 : 0,
+        );
   });
 
   it('shows each provider’s quota as learnt, this instance’s share and the instances on its key', async () => {
