@@ -60,8 +60,6 @@ export class CircuitBreaker {
   private untilHint = false;
   private probeInFlight = false;
   private timer: Subscription | undefined;
-  /** The latest failure's description, said with the change it causes. */
-  private lastError: string | undefined;
 
   /** Without a scheduler the change due at openUntil waits for the next caller (pure tests). */
   constructor(
@@ -119,19 +117,18 @@ export class CircuitBreaker {
   /** A failure; `error` says what failed (already free of secrets), for the log of a change it causes. */
   recordFailure(retryAfterMs?: number, error?: string): void {
     const hint = retryAfterMs ?? 0;
-    this.lastError = error;
     if (this.current === 'half_open') {
       this.probeInFlight = false;
       this.failedProbes += 1;
-      this.open('probe failed', hint);
+      this.open('probe failed', hint, error);
       return;
     }
     // A call that started before the breaker opened may fail afterwards: it changes nothing.
     if (this.current === 'open') return;
     this.failuresInRow += 1;
-    if (hint > this.settings.longHintMs) this.open(`retry hint ${hint} ms`, hint);
+    if (hint > this.settings.longHintMs) this.open(`retry hint ${hint} ms`, hint, error);
     else if (this.failuresInRow >= this.settings.failureThreshold) {
-      this.open(`${this.failuresInRow} failures in a row`, hint);
+      this.open(`${this.failuresInRow} failures in a row`, hint, error);
     }
   }
 
@@ -150,12 +147,12 @@ export class CircuitBreaker {
     if (this.current === 'half_open') this.probeInFlight = false;
   }
 
-  private open(reason: string, hintMs: number): void {
+  private open(reason: string, hintMs: number, error: string | undefined): void {
     const cooldown = Math.min(this.settings.cooldownMs * 2 ** this.failedProbes, this.settings.maxCooldownMs);
     this.until = this.now() + Math.max(hintMs, cooldown);
     this.untilHint = hintMs > 0 && hintMs >= cooldown;
     this.failuresInRow = 0;
-    this.move('open', reason);
+    this.move('open', reason, error);
   }
 
   /** Ends an open spell whose time has come; false while it has not. */
@@ -169,7 +166,7 @@ export class CircuitBreaker {
     return true;
   }
 
-  private move(to: BreakerState, reason: string): void {
+  private move(to: BreakerState, reason: string, error?: string): void {
     const from = this.current;
     this.current = to;
     this.timer?.unsubscribe();
@@ -185,8 +182,7 @@ export class CircuitBreaker {
     }
     const transition: BreakerTransition = { from, to, reason, at: this.now() };
     if (to === 'open') transition.openUntil = this.until;
-    if (to === 'open' && this.lastError !== undefined) transition.error = this.lastError;
-    this.lastError = undefined;
+    if (error !== undefined) transition.error = error;
     this.onTransition(transition);
   }
 }

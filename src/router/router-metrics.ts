@@ -45,6 +45,8 @@ export interface BreakerRecord {
   from: string;
   to: string;
   reason: string;
+  /** For a change to open on failures: the last failure, in the provider's words. */
+  error?: string;
 }
 
 /**
@@ -183,6 +185,7 @@ export class RouterAccounting {
       from: t.from,
       to: t.to,
       reason: t.reason,
+      ...(t.error !== undefined && { error: t.error }),
     });
     if (this.transitions.length > MAX_BREAKER_RECORDS) this.transitions.shift();
   }

@@ -4,6 +4,7 @@ import type { QuotaReport, RouterMetrics } from '../router/router-metrics.js';
 import type { Percentiles } from './latency-percentiles.js';
 import type { RunStats, SamplePage } from './run-stats.js';
 import { formatHitRate, type CacheStats } from './cache-stats.js';
+import { providersNotServing } from './providers-not-serving.js';
 
 /** The run summary: what `--summary-json` writes and what is printed at the end of a run. */
 export interface Summary {
@@ -103,6 +104,7 @@ export function renderSummary(s: Summary): string {
     lines.push(`  edit-to-tag p50 ${e.p50} ms · p95 ${e.p95} ms · p99 ${e.p99} ms · max ${e.max} ms`);
   }
   for (const q of s.metrics.quotas) lines.push(`  quota ${describeQuota(q)}`);
+  for (const line of providersNotServing(s.metrics.breaker_transitions)) lines.push(`  ${line}`);
   if (s.topLabels.length > 0) {
     lines.push(`  top labels: ${s.topLabels.map((l) => `${l.label} (${l.count})`).join(', ')}`);
   }

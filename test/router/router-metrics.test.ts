@@ -104,6 +104,23 @@ describe('RouterAccounting', () => {
     expect(JSON.parse(JSON.stringify(m))).toEqual(m);
   });
 
+  it('records the failure that opened a breaker with its transition', () => {
+    const a = new RouterAccounting(prices);
+    a.recordBreaker('gemini', {
+      from: 'closed',
+      to: 'open',
+      reason: '5 failures in a row',
+      at: Date.UTC(2026, 0, 1),
+      error: 'gemini is unreachable at 127.0.0.1:1: fetch failed',
+    });
+    const [t] = a.snapshot({
+      currentConcurrency: 1,
+      preferred: 'openai',
+      adjustments: [],
+    }).breaker_transitions;
+    expect(t?.error).toBe('gemini is unreachable at 127.0.0.1:1: fetch failed');
+  });
+
   it('records breaker transitions with their time', () => {
     const a = new RouterAccounting(prices);
     a.recordBreaker('gemini', {
