@@ -20,6 +20,7 @@
  *   npx tsx bench/quota.ts [--pages 1000] [--time-scale 0.1] [--policies fixed,seed,adaptive]
  *                          [--sections shapes,instances,free-tier] [--scenarios 0,1,…]
  *                          [--arrangements 0,1,2] [--free-tier 0,1,…] [--max-batch-size n]
+ *                          [--concurrency n] (free tier: where each provider's limit starts)
  *                          [--brokers 127.0.0.1:$KAFKA_PORT] [--repeat 1] [--trace FILE]
  *                          [--sim-seeds 1,2,…] (free tier: the simulator's seeds, each its faults)
  *                          [--log-level info]
@@ -45,6 +46,7 @@ const { values } = parseArgs({
     arrangements: { type: 'string', default: ARRANGEMENTS.map((_, i) => String(i)).join(',') },
     'free-tier': { type: 'string', default: FREE_TIER.map((_, i) => String(i)).join(',') },
     'max-batch-size': { type: 'string' },
+    concurrency: { type: 'string' },
     brokers: { type: 'string', default: `127.0.0.1:${process.env.KAFKA_PORT ?? '19092'}` },
     repeat: { type: 'string', default: '1' },
     'sim-seeds': { type: 'string' },
@@ -130,6 +132,7 @@ if (sections.includes('free-tier')) {
           truth,
           scale,
           ...(cap !== undefined && { maxBatchSize: Number(cap) }),
+          ...(values.concurrency !== undefined && { initialConcurrency: Number(values.concurrency) }),
           ...(simSeed !== undefined && { simSeed }),
           ...(tracePath !== undefined && { tracePath }),
         });
