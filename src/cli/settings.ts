@@ -229,7 +229,7 @@ const TABLE = [
     type: 'int',
     min: 100,
     default: '10000',
-    help: "a call not answered within max(this, 3 × the provider's slowest recent answer, scaled to the call's pages) is given up and asked again, here or by spill-over on the other provider, so a hung call costs seconds instead of the whole --provider-timeout-ms, which stays the ceiling (set this to --provider-timeout-ms to always wait that long)",
+    help: "a call not answered within max(this, 3 × the provider's slowest recent answer, scaled to the call's pages; once three answers of its size have come) is given up and asked again, here or by spill-over on the other provider, so a hung call costs seconds instead of the whole --provider-timeout-ms, which stays the ceiling (set this to --provider-timeout-ms to always wait that long)",
   },
 
   // The origin document's knobs (its TAG_SPACE_* names are aliases)

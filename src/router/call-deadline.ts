@@ -7,12 +7,15 @@
  *
  *   L̂(n)        = max{ Lᵢ · max(1, n / nᵢ) : i among the last 20 answers, nᵢ ≥ n / 2 }
  *   deadline(n) = clamp(k · L̂(n), minMs, maxMs)        k = 3 · 2^e
- *               = maxMs                                 while no answer of ≥ n / 2 pages is known
+ *               = maxMs                                 while fewer than 3 answers of ≥ n / 2 pages are known
  *
  * n: the call's pages; Lᵢ, nᵢ: an answered call's latency and pages (the latency grows with the
  * answer, so a larger call is allowed proportionally more, and only calls at least half its size
  * say anything about it); e: deadlines passed since the last answer (each doubles k, an answer
- * resets it, so a provider that really slowed down is not asked again and again). maxMs is the
+ * resets it, so a provider that really slowed down is not asked again and again). One answer does
+ * not show what is usual: a run that had ten calls out on one answer at half the median latency
+ * gave a call up at 1.75 × the median while it was still on its way, and spent a request and a
+ * round trip asking again. maxMs is the
  * configured provider timeout, which stays the ceiling; minMs keeps fast answers from making the
  * deadline hair-trigger. Pure: it is fed samples and knows no clock.
  */
@@ -27,6 +30,8 @@ export interface CallDeadlineOptions {
 const KEEP = 20;
 /** k₀: how many of the slowest recent round trips a call may take. */
 const MULTIPLIER = 3;
+/** Answers of a call's size it takes before the deadline goes below the provider's timeout. */
+const MIN_ANSWERS = 3;
 
 export class CallDeadline {
   private readonly answers: { latencyMs: number; pages: number }[] = [];
@@ -43,13 +48,14 @@ export class CallDeadline {
   deadlineMs(pages: number): number {
     const { minMs, maxMs } = this.opts;
     const n = Math.max(1, pages);
-    let slowest: number | undefined;
+    let slowest = 0;
+    let known = 0;
     for (const a of this.answers) {
       if (a.pages < n / 2) continue;
-      const scaled = a.latencyMs * Math.max(1, n / a.pages);
-      slowest = slowest === undefined ? scaled : Math.max(slowest, scaled);
+      known += 1;
+      slowest = Math.max(slowest, a.latencyMs * Math.max(1, n / a.pages));
     }
-    if (slowest === undefined) return maxMs;
+    if (known < MIN_ANSWERS) return maxMs;
     const k = MULTIPLIER * 2 ** this.expiries;
     return Math.min(maxMs, Math.max(minMs, k * slowest));
   }
