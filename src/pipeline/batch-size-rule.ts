@@ -8,7 +8,7 @@ import type { RouterEvent } from '../model/router-event.js';
  *   cap       = min(max(maxSize, start), quotaCap)
  *   quotaCap  = max(start, ⌈T̂ / (R̂ · ĉ)⌉)  when the preferred provider's pacing learnt both quotas
  *             = start                       when only tokens are known to bind (T̂ alone, or a token
- *                                           429 in the last memoryMs)
+ *                                           429 of the preferred provider in the last memoryMs)
  *             = ∞                           otherwise: requests bind, or nothing has yet
  *   ĉ         = reported tokens (in + out) per page, an EWMA (α = 0.2) over answered calls
  *
@@ -33,7 +33,10 @@ import type { RouterEvent } from '../model/router-event.js';
  * loses the share of pages it got wrong, so it shrinks only where that outweighs the quarter
  * gained (a model that gets long lists badly wrong). A truncation takes the failed answer's own
  * size n, so many answers of one size halve it once; answers under half the size (a re-ask of a
- * few pages) move nothing.
+ * few pages) move nothing. What binds is the preferred provider's: while Gemini's retry hint made
+ * OpenAI preferred for a moment, an OpenAI token 429 held every batch at the start for the whole
+ * memory, Gemini's fifteen requests a window carried 5 pages each, and a 5,000-page run made 778
+ * calls instead of ~155 (26 s → 39–44 s at × 0.1).
  */
 export interface BatchSizeOptions {
   /** TAG_SPACE_BATCH_SIZE: the first size; 1 pins it (the rollback switch). */
@@ -63,7 +66,10 @@ export class BatchSizeRule {
   private slowStart = true;
   private perPage: number | undefined;
   private quota: QuotaView = {};
-  private tokensRefusedAt = Number.NEGATIVE_INFINITY;
+  /** The provider `quota` is of: the one preferred when it was last heard. */
+  private quotaOf: string | undefined;
+  /** When each provider last refused a call for tokens. */
+  private readonly tokensRefusedAt = new Map<string | undefined, number>();
 
   constructor(
     opts: BatchSizeOptions,
@@ -110,14 +116,15 @@ export class BatchSizeRule {
   }
 
   /** The preferred provider refused a call for this quota (a 429 that named it). */
-  refused(quota: 'requests' | 'tokens'): void {
-    if (quota === 'tokens') this.tokensRefusedAt = this.now();
+  refused(quota: 'requests' | 'tokens', provider?: string): void {
+    if (quota === 'tokens') this.tokensRefusedAt.set(provider, this.now());
     this.s = Math.min(this.s, Math.max(this.start, this.cap()));
   }
 
   /** What the preferred provider's pacing has learnt of its quotas. */
-  learnt(quota: QuotaView | undefined): void {
+  learnt(quota: QuotaView | undefined, provider?: string): void {
     this.quota = { ...quota };
+    this.quotaOf = provider;
     this.s = Math.min(this.s, Math.max(this.start, this.cap()));
   }
 
@@ -136,7 +143,8 @@ export class BatchSizeRule {
     if (tokens !== undefined && requests !== undefined && this.perPage !== undefined) {
       return Math.max(this.start, Math.ceil(tokens / (requests * this.perPage)));
     }
-    const tokensBind = tokens !== undefined || this.now() - this.tokensRefusedAt < this.memoryMs;
+    const refusedAt = this.tokensRefusedAt.get(this.quotaOf) ?? Number.NEGATIVE_INFINITY;
+    const tokensBind = tokens !== undefined || this.now() - refusedAt < this.memoryMs;
     return tokensBind ? this.start : Number.POSITIVE_INFINITY;
   }
 }
@@ -159,12 +167,12 @@ export function batchSizeListener(
     }
     if (e.type !== 'call') return;
     const { name, quota } = preferred();
-    if (e.provider === name) rule.learnt(quota);
+    if (e.provider === name) rule.learnt(quota, name);
     if (e.outcome === 'ok') {
       if (!wrong) rule.answered(e.pages, (e.inputTokens ?? 0) + (e.outputTokens ?? 0) || undefined);
     } else if (e.outcome === 'truncated_output') rule.truncated(e.pages);
     else if (e.outcome === 'rate_limited' && e.provider === name && e.quota !== undefined) {
-      rule.refused(e.quota);
+      rule.refused(e.quota, name);
     }
     wrong = false;
   };

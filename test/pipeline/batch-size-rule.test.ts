@@ -185,6 +185,26 @@ describe('batchSizeListener', () => {
     expect(r.size).toBe(5);
   });
 
+  it('forgets a token 429 of a provider that was preferred only for a while once the other is again', () => {
+    // Gemini's retry hint made OpenAI preferred for a moment, and OpenAI's tokens ran short.
+    const { r } = rule();
+    let preferred: { name: 'gemini' | 'openai'; quota: QuotaView | undefined } = {
+      name: 'gemini',
+      quota: { requests: 15 },
+    };
+    const hear = batchSizeListener(r, () => preferred);
+    growFully(r);
+    expect(r.size).toBe(40);
+    preferred = { name: 'openai', quota: { requests: 500 } };
+    hear(call({ provider: 'openai', pages: 40, outcome: 'rate_limited', quota: 'tokens' }));
+    expect(r.size).toBe(5);
+    preferred = { name: 'gemini', quota: { requests: 15 } };
+    hear(call({ provider: 'gemini', pages: 5 }));
+    hear(call({ provider: 'gemini', pages: 10 }));
+    hear(call({ provider: 'gemini', pages: 20 }));
+    expect(r.size).toBe(40);
+  });
+
   it('halves on a truncated call', () => {
     const { r } = rule({ start: 8 });
     const hear = batchSizeListener(r, () => ({ name: 'gemini', quota: undefined }));
