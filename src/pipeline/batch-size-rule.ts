@@ -12,13 +12,15 @@ import type { RouterEvent } from '../model/router-event.js';
  *             = ∞                           otherwise: requests bind, or nothing has yet
  *   ĉ         = reported tokens (in + out) per page, an EWMA (α = 0.2) over answered calls
  *
+ *   s grows towards cap and is never lowered by it (grow(x): s ← max(s, min(cap, x))):
  *   slow start (until the first shrink):
- *     a full batch of n pages cut with w ≥ n more waiting     s ← min(cap, max(s + n, w))
- *     a whole answer of n ≥ s/2 pages                         s ← min(cap, s + n)
- *   after it: a whole answer of n ≥ ⌊s⌋ pages (it was full)   s ← min(cap, s + max(1, s/4))
- *   a truncated answer (MAX_TOKENS) of n ≥ s/2 pages          s ← min(s, max(1, n/2))
- *   an answer of n ≥ s/2 pages, k of them mis-attributed      s ← max(1, s · (1 − k/n))
- *     (named wrongly, not at all, twice, swapped)
+ *     a full batch of n pages cut with w ≥ n more waiting     grow(max(s + n, w))
+ *     a whole answer of n ≥ s/2 pages                         grow(s + n)
+ *   after it: a whole answer of n ≥ ⌊s⌋ pages (it was full)   grow(s + max(1, s/4))
+ *   shrinks, for an answer of n ≥ size/2 pages:
+ *     truncated (MAX_TOKENS)                                  s ← min(s, max(1, n/2))
+ *     k of its pages mis-attributed                           s ← max(1, s · (1 − k/n))
+ *       (named wrongly, not at all, twice, swapped)
  *
  * Why: a call costs one request whatever it holds, so where requests bind (Gemini's free tier:
  * 15 a minute, a million tokens) pages per call are pages per request, and a batch may grow until
@@ -33,10 +35,11 @@ import type { RouterEvent } from '../model/router-event.js';
  * loses the share of pages it got wrong, so it shrinks only where that outweighs the quarter
  * gained (a model that gets long lists badly wrong). A truncation takes the failed answer's own
  * size n, so many answers of one size halve it once; answers under half the size (a re-ask of a
- * few pages) move nothing. What binds is the preferred provider's: while Gemini's retry hint made
- * OpenAI preferred for a moment, an OpenAI token 429 held every batch at the start for the whole
- * memory, Gemini's fifteen requests a window carried 5 pages each, and a 5,000-page run made 778
- * calls instead of ~155 (26 s → 39–44 s at × 0.1).
+ * few pages) move nothing. What binds is the preferred provider's, and s is what the answers have
+ * earned, the cap only what the quota makes worth sending: while Gemini's retry hint made OpenAI
+ * preferred for a moment, OpenAI's token quota capped every batch at the start, and when s was
+ * lowered with it, Gemini's fifteen requests a window carried 5, 6, 7, 9… pages for the dozens of
+ * answers it took to grow back (5,000 pages, both providers: 223 calls where 151–157 sufficed).
  */
 export interface BatchSizeOptions {
   /** TAG_SPACE_BATCH_SIZE: the first size; 1 pins it (the rollback switch). */
@@ -91,7 +94,7 @@ export class BatchSizeRule {
   /** A batch of `pages` was cut, `waiting` pages behind it: a backlog grows the size in slow start. */
   cut(pages: number, waiting: number): void {
     if (this.pinned || !this.slowStart || pages < Math.floor(this.s) || waiting < pages) return;
-    this.s = Math.min(this.cap(), Math.max(this.s + pages, waiting));
+    this.grow(Math.max(this.s + pages, waiting));
   }
 
   /** A call's answer was usable for all its `pages`; `tokens` it reported (in + out), when known. */
@@ -101,8 +104,8 @@ export class BatchSizeRule {
       this.perPage = this.perPage === undefined ? c : this.perPage + EWMA * (c - this.perPage);
     }
     if (this.pinned) return;
-    if (this.slowStart && pages >= this.s / 2) this.s = Math.min(this.cap(), this.s + pages);
-    else if (pages >= Math.floor(this.s)) this.s = Math.min(this.cap(), this.s + Math.max(1, this.s / 4));
+    if (this.slowStart && pages >= this.s / 2) this.grow(this.s + pages);
+    else if (pages >= Math.floor(this.s)) this.grow(this.s + Math.max(1, this.s / 4));
   }
 
   /** An answer of `pages` pages was cut off at the output limit. */
@@ -118,18 +121,21 @@ export class BatchSizeRule {
   /** The preferred provider refused a call for this quota (a 429 that named it). */
   refused(quota: 'requests' | 'tokens', provider?: string): void {
     if (quota === 'tokens') this.tokensRefusedAt.set(provider, this.now());
-    this.s = Math.min(this.s, Math.max(this.start, this.cap()));
   }
 
   /** What the preferred provider's pacing has learnt of its quotas. */
   learnt(quota: QuotaView | undefined, provider?: string): void {
     this.quota = { ...quota };
     this.quotaOf = provider;
-    this.s = Math.min(this.s, Math.max(this.start, this.cap()));
+  }
+
+  /** Raises s towards `to`, never past the cap and never lowering it. */
+  private grow(to: number): void {
+    this.s = Math.max(this.s, Math.min(this.cap(), to));
   }
 
   private shrink(pages: number, to: number): void {
-    if (this.pinned || pages < this.s / 2) return;
+    if (this.pinned || pages < Math.min(this.s, this.cap()) / 2) return;
     this.slowStart = false;
     this.s = Math.min(this.s, Math.max(1, Math.floor(to)));
   }

@@ -7,6 +7,8 @@ import { BatchSizeRule, batchSizeListener } from './batch-size-rule.js';
 /** The batch-size rule of one pipeline subscription, and what feeds it. */
 export interface SizeWatch {
   rule: BatchSizeRule;
+  /** Pages the next batch may hold, under the quota of the provider preferred now. */
+  size(): number;
   /** A listener for one batch's router events (undefined when the size is pinned). */
   listener(): ((e: RouterEvent) => void) | undefined;
 }
@@ -28,6 +30,12 @@ export function sizeWatch(
   const preferred = () => ({ name: router.preferred, quota: router.learntQuota });
   return {
     rule,
+    size: () => {
+      if (rule.pinned) return rule.size;
+      const { name, quota } = preferred();
+      rule.learnt(quota, name);
+      return rule.size;
+    },
     listener: () => {
       if (rule.pinned) return undefined;
       const hear = batchSizeListener(rule, preferred);

@@ -121,14 +121,32 @@ describe('BatchSizeRule', () => {
     expect(growFully(r)).toEqual([5, 10, 20, 40]);
   });
 
-  it('takes a token 429 as "tokens bind" for memoryMs when the policy learns no quota', () => {
+  it('takes a token 429 as "tokens bind" for memoryMs when the policy learns no quota, then returns to the size its answers earned', () => {
     const { r, advance } = rule({ memoryMs: 60_000 });
     growFully(r);
     r.refused('tokens');
     expect(r.size).toBe(5);
-    advance(60_000);
+    advance(59_999);
     r.answered(5, 1650);
-    expect(r.size).toBe(10);
+    expect(r.size).toBe(5);
+    advance(1);
+    expect(r.size).toBe(40);
+  });
+
+  it('keeps the size its answers earned while the quota caps it, and still shrinks on a failure at the cap', () => {
+    const { r } = rule();
+    growFully(r);
+    r.learnt({ requests: 500, tokens: 200_000 });
+    expect(r.size).toBe(5);
+    r.answered(5, 1650);
+    r.cut(5, 500);
+    r.misattributed(2, 1);
+    r.learnt({ requests: 15 });
+    expect(r.size).toBe(40);
+    r.learnt({ tokens: 200_000 });
+    r.truncated(5);
+    r.learnt({});
+    expect(r.size).toBe(2);
   });
 
   it('never moves with TAG_SPACE_BATCH_SIZE=1 (the rollback switch) or with policy fixed', () => {
@@ -198,10 +216,11 @@ describe('batchSizeListener', () => {
     preferred = { name: 'openai', quota: { requests: 500 } };
     hear(call({ provider: 'openai', pages: 40, outcome: 'rate_limited', quota: 'tokens' }));
     expect(r.size).toBe(5);
+    // OpenAI's answers at the cap do not lower the 40 the answers before had earned.
+    hear(call({ provider: 'openai', pages: 5 }));
+    expect(r.size).toBe(5);
     preferred = { name: 'gemini', quota: { requests: 15 } };
     hear(call({ provider: 'gemini', pages: 5 }));
-    hear(call({ provider: 'gemini', pages: 10 }));
-    hear(call({ provider: 'gemini', pages: 20 }));
     expect(r.size).toBe(40);
   });
 
