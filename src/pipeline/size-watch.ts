@@ -15,7 +15,8 @@ export interface SizeWatch {
 
 /**
  * A BatchSizeRule fed with every batch's router events and the preferred provider's learnt
- * quotas; each change of the size is logged with the event that caused it.
+ * quotas; each change of the size is logged with what caused it: an event, or another provider
+ * preferred when a batch is cut.
  */
 export function sizeWatch(
   batch: { size: number; maxSize?: number; policy?: 'fixed' | 'adaptive' },
@@ -28,23 +29,27 @@ export function sizeWatch(
     () => scheduler.now(),
   );
   const preferred = () => ({ name: router.preferred, quota: router.learntQuota });
+  let shown = rule.size;
+  const note = (fields: Record<string, unknown>) => {
+    const now = rule.size;
+    if (now !== shown) log.info({ from: shown, to: now, ...fields }, 'batch size changed');
+    shown = now;
+    return now;
+  };
   return {
     rule,
     size: () => {
       if (rule.pinned) return rule.size;
       const { name, quota } = preferred();
       rule.learnt(quota, name);
-      return rule.size;
+      return note({ cause: 'preferred', provider: name });
     },
     listener: () => {
       if (rule.pinned) return undefined;
       const hear = batchSizeListener(rule, preferred);
       return (e) => {
-        const before = rule.size;
         hear(e);
-        const after = rule.size;
-        const cause = e.type === 'call' ? e.outcome : e.type;
-        if (after !== before) log.info({ from: before, to: after, cause }, 'batch size changed');
+        note({ cause: e.type === 'call' ? e.outcome : e.type });
       };
     },
   };

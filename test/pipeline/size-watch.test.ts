@@ -4,6 +4,7 @@ import type { ProviderName } from '../../src/model/provider-name.js';
 import type { RouterEvent } from '../../src/model/router-event.js';
 import type { QuotaView } from '../../src/pipeline/batch-size-rule.js';
 import { sizeWatch } from '../../src/pipeline/size-watch.js';
+import { captureLogs } from '../router/router-fixtures.js';
 
 const answer = (provider: ProviderName, pages: number): RouterEvent => ({
   type: 'call',
@@ -18,6 +19,7 @@ const answer = (provider: ProviderName, pages: number): RouterEvent => ({
 
 describe('sizeWatch', () => {
   it('cuts each batch to the quota of the provider preferred when it is cut, not when an answer last came', () => {
+    const logs = captureLogs();
     const router = {
       preferred: 'gemini' as ProviderName,
       learntQuota: { requests: 15 } as QuotaView | undefined,
@@ -33,6 +35,18 @@ describe('sizeWatch', () => {
     expect(watch.size()).toBe(5);
     Object.assign(router, { preferred: 'gemini', learntQuota: { requests: 15 } });
     expect(watch.size()).toBe(40);
+    expect(watch.size()).toBe(40);
+    const changes = logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'batch size changed')
+      .map(({ from, to, cause, provider }) => ({ from, to, cause, provider }));
+    expect(changes).toEqual([
+      { from: 5, to: 10, cause: 'ok', provider: undefined },
+      { from: 10, to: 20, cause: 'ok', provider: undefined },
+      { from: 20, to: 40, cause: 'ok', provider: undefined },
+      { from: 40, to: 5, cause: 'preferred', provider: 'openai' },
+      { from: 5, to: 40, cause: 'preferred', provider: 'gemini' },
+    ]);
   });
 
   it('reads the start and nothing else when the size is pinned', () => {
