@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { TagspaceError } from '../model/errors.js';
 import { SETTINGS, settingsFor, type Setting, type SettingValues } from './settings.js';
 import type { Env } from './otel-env.js';
+import { unknownFlagHint } from './unknown-flag.js';
 
 /**
  * Flags and environment, read through the settings table into typed values. Precedence: flag >
@@ -34,7 +35,9 @@ export function readSettings(command: string, argv: readonly string[], env: Env)
     }) as typeof parsed;
   } catch (err) {
     const message = ((err as Error).message.split('\n')[0] ?? 'bad arguments').split('. To specify')[0];
-    throw new TagspaceError('config', `${command}: ${message}`);
+    const unknown = /^Unknown option '([^']+)'/.exec(message ?? '')?.[1];
+    const hint = unknown === undefined ? undefined : unknownFlagHint(unknown, command);
+    throw new TagspaceError('config', `${command}: ${message}${hint === undefined ? '' : ` (${hint})`}`);
   }
   if (parsed.positionals.length > 0) {
     throw new TagspaceError('config', `${command}: unexpected argument "${parsed.positionals[0]}"`);

@@ -731,10 +731,11 @@ export type SettingValues = {
   [S in Entry as S['key']]: S extends { default: string } ? ValueOf<S> : ValueOf<S> | undefined;
 };
 
+/** The commands a setting is offered on. */
+export function commandsOf(s: Pick<Setting, 'commands'>): readonly string[] {
+  return s.commands ?? PIPELINE;
+}
+
 export function settingsFor(command: string): Setting[] {
-  return SETTINGS.filter((s) =>
-    s.commands === undefined
-      ? (PIPELINE as readonly string[]).includes(command)
-      : s.commands.includes(command),
-  );
+  return SETTINGS.filter((s) => commandsOf(s).includes(command));
 }

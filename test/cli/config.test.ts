@@ -111,9 +111,20 @@ describe('loadConfig', () => {
     expect(e.message).not.toContain('\n');
   });
 
-  it('rejects a flag that belongs to another command', () => {
+  it('rejects a flag that belongs to another command, and says which commands take it', () => {
     const e = configError(() => loadConfig('replay', ['--group', 'g'], {}));
-    expect(e.message).toContain("'--group'");
+    expect(e.message).toBe(
+      "replay: Unknown option '--group' (--group is a flag of run and labels, not of replay)",
+    );
+  });
+
+  it('suggests the flag a misspelt one most likely meant', () => {
+    expect(configError(() => loadConfig('run', ['--batchsize', '3'], {})).message).toBe(
+      "run: Unknown option '--batchsize' (did you mean --batch-size?)",
+    );
+    expect(configError(() => loadConfig('ingest', ['--spaces=ENG'], {})).message).toBe(
+      "ingest: Unknown option '--spaces' (did you mean --space?)",
+    );
   });
 
   it('rejects an initial concurrency above the maximum', () => {
