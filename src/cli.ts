@@ -7,6 +7,7 @@ import { logger, setLogFormat, setLogLevel } from './telemetry/log.js';
 import { logFormat } from './cli/log-format.js';
 import { packageVersion } from './cli/package-root.js';
 import { exitOnSignalWhileLoading } from './cli/signals-while-loading.js';
+import { strayVariables } from './cli/unknown-env.js';
 
 /** Exit codes: 0 done, 1 the run failed, 2 a bad flag or setting, 130 interrupted twice. */
 export const EXIT = { ok: 0, failed: 1, config: 2 } as const;
@@ -70,8 +71,11 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       process.stdout.write(`${commandHelp(name)}\n`);
       return EXIT.ok;
     }
-    const config = loadConfig(name, rest);
+    const config = loadConfig(name, rest, env);
     setLogLevel(config.logLevel);
+    for (const { variable, meant } of strayVariables(env)) {
+      logger('cli').warn({ variable, meant }, 'unknown environment variable: ignored');
+    }
     limitHeapGrowth(config.heapGrowthPercent);
     // Synchronously before the command installs its own handlers: no signal falls between.
     loading.release();

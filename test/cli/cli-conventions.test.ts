@@ -86,6 +86,22 @@ describe('the tagspace command line', () => {
     ]);
   });
 
+  it('warns of a TAGSPACE_* variable no setting reads, naming the one it most likely meant', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'tagspace-env-')), 'tags.jsonl');
+    const r = await runCli(['demo', '--out', out], {
+      env: cleanEnv({ TAGSPACE_SPIL: 'off', TAGSPACE_MAX_BATCH_SIZE: '20' }),
+    });
+    expect(r.code).toBe(0);
+    const warned = r.stderr
+      .split('\n')
+      .filter((l) => l.includes('unknown environment variable'))
+      .map((l) => JSON.parse(l) as { level: string; variable: string; meant?: string });
+    expect(warned).toEqual([
+      expect.objectContaining({ level: 'warn', variable: 'TAGSPACE_SPIL', meant: 'TAGSPACE_SPILL' }),
+    ]);
+    expect(r.stderr).not.toContain('"off"');
+  });
+
   it('writes coloured human lines when FORCE_COLOR is set, JSON lines to a pipe otherwise', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'tagspace-colour-')), 'tags.jsonl');
     const forced = await runCli(['demo', '--out', out], { env: cleanEnv({ FORCE_COLOR: '1' }) });

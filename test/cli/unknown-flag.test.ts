@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, unknownFlagHint } from '../../src/cli/unknown-flag.js';
+import { unknownFlagHint } from '../../src/cli/unknown-flag.js';
 
 describe('unknownFlagHint', () => {
   it('names the flag one or two keystrokes away, ignoring dashes and underscores', () => {
@@ -28,15 +28,5 @@ describe('unknownFlagHint', () => {
 
   it('offers --no- only for switches', () => {
     expect(unknownFlagHint('--no-topic', 'run')).not.toBe('did you mean --no-topic?');
-  });
-});
-
-describe('editDistance', () => {
-  it('counts inserts, deletes, substitutions and a swap of neighbours as one each', () => {
-    expect(editDistance('space', 'spaces')).toBe(1);
-    expect(editDistance('spill', 'spil')).toBe(1);
-    expect(editDistance('topic', 'tpoic')).toBe(1);
-    expect(editDistance('group', 'grope')).toBe(2);
-    expect(editDistance('', 'abc')).toBe(3);
   });
 });
