@@ -11,9 +11,10 @@ import { PROMPT_OVERHEAD_TOKENS } from '../model/estimate-tokens.js';
 export interface BatchOptions {
   /**
    * TAG_SPACE_BATCH_SIZE: at most this many pages per prompt (1 = no batching). A function is
-   * asked each time a batch is cut, so the size can follow what the calls meet.
+   * asked each time a batch is cut, with how many pages wait to be cut, so the size can follow
+   * what the calls meet and the backlog.
    */
-  maxPages: number | (() => number);
+  maxPages: number | ((waiting: number) => number);
   /** A partial batch is sent this long after its first page arrived. */
   lingerMs: number;
   /** A batch's estimated prompt (overhead + its pages' tokens) stays within this. */
@@ -80,7 +81,7 @@ export function batchPages(opts: BatchOptions): OperatorFunction<PageWork, PageW
 
       /** The next batch from the oldest page on, and whether count or tokens say it is full. */
       const nextBatch = (): { batch: PageWork[]; end: number; full: boolean } => {
-        const max = Math.max(1, Math.floor(size()));
+        const max = Math.max(1, Math.floor(size(queue.length - head)));
         const batch: PageWork[] = [];
         let tokens = overhead;
         let i = head;

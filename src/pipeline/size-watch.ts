@@ -7,8 +7,8 @@ import { BatchSizeRule, batchSizeListener } from './batch-size-rule.js';
 /** The batch-size rule of one pipeline subscription, and what feeds it. */
 export interface SizeWatch {
   rule: BatchSizeRule;
-  /** Pages the next batch may hold, under the quota of the provider preferred now. */
-  size(): number;
+  /** Pages the next batch may hold, `waiting` to be cut, under the quota of the provider preferred now. */
+  size(waiting?: number): number;
   /** A listener for one batch's router events (undefined when the size is pinned). */
   listener(): ((e: RouterEvent) => void) | undefined;
 }
@@ -38,11 +38,13 @@ export function sizeWatch(
   };
   return {
     rule,
-    size: () => {
+    size: (waiting = 0) => {
       if (rule.pinned) return rule.size;
       const { name, quota } = preferred();
       rule.learnt(quota, name);
-      return note({ cause: 'preferred', provider: name });
+      note({ cause: 'preferred', provider: name });
+      rule.backlog(waiting);
+      return note({ cause: 'backlog', waiting });
     },
     listener: () => {
       if (rule.pinned) return undefined;

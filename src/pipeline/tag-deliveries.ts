@@ -140,7 +140,7 @@ export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Out
                   ),
                   map((d) => d.work),
                   batchPages({
-                    maxPages: () => sizer.size(),
+                    maxPages: (waiting) => sizer.size(waiting),
                     lingerMs: batch.lingerMs,
                     maxPromptTokens: batch.maxPromptTokens,
                     scheduler,

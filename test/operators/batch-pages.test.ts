@@ -173,6 +173,18 @@ describe('batchPages', () => {
     ]);
   });
 
+  it('asks the size with the pages waiting to be cut, so a backlog can size its own first batch', () => {
+    const asked: number[] = [];
+    scheduler().run(({ cold, expectObservable }) => {
+      const burst = cold('(abcdefg|)', pages()).pipe(
+        batchPages({ ...roomy, maxPages: (waiting) => (asked.push(waiting), waiting >= 6 ? 4 : 3) }),
+        ids,
+      );
+      expectObservable(burst).toBe('(xy|)', { x: 'abcd', y: 'efg' });
+    });
+    expect(asked).toEqual([7, 3]);
+  });
+
   it('starts the linger of pages that waited for a slot from their arrival', () => {
     scheduler().run(({ hot, expectObservable }) => {
       const demand$ = hot('0-------1', { 0: 0, 1: 1 });

@@ -45,6 +45,24 @@ describe('BatchSizeRule', () => {
     expect(shrunk.size).toBe(4);
   });
 
+  it('grows in slow start on a backlog before it is cut, so the first batch is not cut at the start', () => {
+    const { r } = rule();
+    r.backlog(9);
+    expect(r.size).toBe(5);
+    r.backlog(1000);
+    expect(r.size).toBe(40);
+    const small = rule().r;
+    small.backlog(16);
+    expect(small.size).toBe(11);
+    const shrunk = rule().r;
+    shrunk.truncated(5);
+    shrunk.backlog(1000);
+    expect(shrunk.size).toBe(2);
+    const pinned = rule({ policy: 'fixed' }).r;
+    pinned.backlog(1000);
+    expect(pinned.size).toBe(5);
+  });
+
   it('grows only on batches near full: a page or two that left at the linger time say nothing', () => {
     const { r } = rule();
     r.answered(1, 330);

@@ -29,7 +29,7 @@ describe('sizeWatch', () => {
     hear?.(answer('gemini', 5));
     hear?.(answer('gemini', 10));
     hear?.(answer('gemini', 20));
-    expect(watch.size()).toBe(40);
+    expect(watch.size(1000)).toBe(40);
     // Gemini's retry hint makes OpenAI preferred; its tokens bind at 1.2 pages a call.
     Object.assign(router, { preferred: 'openai', learntQuota: { requests: 500, tokens: 200_000 } });
     expect(watch.size()).toBe(5);
