@@ -157,6 +157,8 @@ export interface Acceptance {
   unanswered: string[];
   /** Pages whose labels look swapped: to be asked again one by one. */
   suspects: string[];
+  /** The labels the answer gave each suspect (swapRefuted weighs them). */
+  doubted: Map<string, string[]>;
   invented: string[];
   duplicated: string[];
 }
@@ -179,7 +181,11 @@ export function acceptAnswer(
   const tags = new Map<string, string[]>();
   for (const [id, raw] of attribution.answered) tags.set(id, normaliseLabels(raw, rules));
   const suspects = suspectPages(tags, pages);
-  for (const id of suspects) tags.delete(id);
+  const doubted = new Map<string, string[]>();
+  for (const id of suspects) {
+    doubted.set(id, tags.get(id) ?? []);
+    tags.delete(id);
+  }
   if (tags.size === 0 && suspects.length === 0) {
     throw new TagspaceError(
       'attribution',
@@ -191,5 +197,30 @@ export function acceptAnswer(
     );
   }
   const { unanswered, invented, duplicated } = attribution;
-  return { tags, unanswered, suspects, invented, duplicated };
+  return { tags, unanswered, suspects, doubted, invented, duplicated };
+}
+
+/**
+ * Whether page p, asked again alone, refutes the doubt that an answer swapped p's labels with q's:
+ *
+ *   refuted ⇔ J(N_p, L_p) > J(N_p, L_q),   J(A, B) = |A ∩ B| / |A ∪ B|
+ *
+ * where N_p are p's labels asked alone (no mix-up possible) and L_p, L_q those the doubted answer
+ * gave p and q. p's new labels are nearer what that answer gave p, so it did not hand p q's, and
+ * when p and q were each other's only doubt, q's labels stand too: a doubt shown false costs one
+ * call, not two. Labels as near one as the other (or none) refute nothing, and q is asked alone.
+ */
+export function swapRefuted(
+  again: readonly string[],
+  first: readonly string[],
+  other: readonly string[],
+): boolean {
+  return jaccard(again, first) > jaccard(again, other);
+}
+
+function jaccard(a: readonly string[], b: readonly string[]): number {
+  const union = new Set([...a, ...b]);
+  if (union.size === 0) return 0;
+  const inB = new Set(b);
+  return new Set(a.filter((x) => inB.has(x))).size / union.size;
 }

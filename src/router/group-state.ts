@@ -1,4 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
+import type { TagspaceError } from '../model/errors.js';
 import type { ProviderName } from '../model/provider-name.js';
 import type { RouterEvent } from '../model/router-event.js';
 import type { BackoffPolicy } from '../operators/backoff.js';
@@ -39,6 +40,12 @@ export interface GroupState {
   holding: boolean;
 }
 
+/** One page's outcome of a batch: its labels, its failure, or dropped (no longer wanted). */
+export type PageTagResult =
+  | { pageId: string; ok: true; tags: string[]; provider: string; model: string; spilled?: true }
+  | { pageId: string; ok: false; error: TagspaceError; attempts: number }
+  | { pageId: string; ok: false; dropped: true };
+
 export interface Accepted {
   slot: ProviderSlot;
   /** The call went to this provider by spill-over, not to the one the batch was on. */
@@ -46,6 +53,8 @@ export interface Accepted {
   tags: Map<string, string[]>;
   unanswered: RouterPage[];
   suspects: RouterPage[];
+  /** The labels the answer gave each suspect, by page id. */
+  doubted: Map<string, string[]>;
 }
 
 export interface GroupTaggerDeps {

@@ -238,6 +238,12 @@ function accept(
   }
   report(acceptance);
   const only = (ids: string[]): RouterPage[] => pages.filter((p) => ids.includes(p.pageId));
-  const { tags } = acceptance;
-  return { slot, tags, unanswered: only(acceptance.unanswered), suspects: only(acceptance.suspects) };
+  const { tags, doubted } = acceptance;
+  return {
+    slot,
+    tags,
+    unanswered: only(acceptance.unanswered),
+    suspects: only(acceptance.suspects),
+    doubted,
+  };
 }

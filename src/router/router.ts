@@ -4,7 +4,8 @@ import { LOG_TAGS, logger, type Logger } from '../telemetry/log.js';
 import { ORIGIN_BACKOFF, type BackoffPolicy } from '../operators/backoff.js';
 import { DEFAULT_BREAKER, type BreakerSettings, type BreakerTransition } from './circuit-breaker.js';
 import { DEFAULT_CONCURRENCY, type ConcurrencyPolicyName } from './concurrency-policies.js';
-import type { Accepted, BatchContext, RouterPage } from './group-state.js';
+import type { Accepted, BatchContext, PageTagResult, RouterPage } from './group-state.js';
+import { settleDoubts } from './settle-doubts.js';
 import { GroupTagger } from './group-tagger.js';
 import {
   DEFAULT_MAX_LABEL_LENGTH,
@@ -25,32 +26,12 @@ import type { CallDeadlineOptions } from './call-deadline.js';
 
 export type { RouterPage } from './group-state.js';
 
-/**
- * Tags batches of pages with the first provider that can serve — Gemini, then OpenAI — and gives
- * every page exactly one result:
- *
- *   ok      the tags the provider gave for this page (attributed, normalised)
- *   failed  the page's own fault: rejected (bad_request), blocked (safety_blocked), or answered
- *           unusably on every attempt while alone — the pipeline dead-letters it
- *
- *   dropped the caller stopped wanting it (`wanted`: its partition went to another consumer) before
- *           a call carried it: it was never sent, and the caller writes nothing for it
- *
- * A group of pages that cannot be answered whole is split in halves until the page at fault stands
- * alone (group-tagger.ts decides retries, fallback and spill-over: `spilled` marks the pages a
- * call answered after it left a provider that would have held it). Faults of a provider never fail a page:
- * while no provider can serve, tagBatch holds; when no provider can ever serve (every key
- * rejected), it rejects with `auth` (or `config`) naming the settings.
- */
 /** How long a provider whose daily quota is spent is left alone before one probe. */
 export const DEFAULT_QUOTA_COOLDOWN_MS = 15 * 60_000;
 /** The longest wait between probes while no provider can serve. */
 export const DEFAULT_HOLD_MAX_DELAY_MS = 30_000;
 
-export type PageTagResult =
-  | { pageId: string; ok: true; tags: string[]; provider: string; model: string; spilled?: true }
-  | { pageId: string; ok: false; error: TagspaceError; attempts: number }
-  | { pageId: string; ok: false; dropped: true };
+export type { PageTagResult } from './group-state.js';
 
 export interface RouterOptions {
   providers: { gemini?: Provider; openai?: Provider };
@@ -125,6 +106,23 @@ export interface TagBatchOptions {
   wanted?: (pageId: string) => boolean;
 }
 
+/**
+ * Tags batches of pages with the first provider that can serve — Gemini, then OpenAI — and gives
+ * every page exactly one result:
+ *
+ *   ok      the tags the provider gave for this page (attributed, normalised)
+ *   failed  the page's own fault: rejected (bad_request), blocked (safety_blocked), or answered
+ *           unusably on every attempt while alone — the pipeline dead-letters it
+ *
+ *   dropped the caller stopped wanting it (`wanted`: its partition went to another consumer) before
+ *           a call carried it: it was never sent, and the caller writes nothing for it
+ *
+ * A group of pages that cannot be answered whole is split in halves until the page at fault stands
+ * alone (group-tagger.ts decides retries, fallback and spill-over: `spilled` marks the pages a
+ * call answered after it left a provider that would have held it). Faults of a provider never fail a page:
+ * while no provider can serve, tagBatch holds; when no provider can ever serve (every key
+ * rejected), it rejects with `auth` (or `config`) naming the settings.
+ */
 export class Router {
   /** The concurrency limit of the provider batches go to first (Gemini's while its breaker is closed). */
   readonly limit$: Observable<number>;
@@ -344,7 +342,7 @@ export class Router {
     });
     if (accepted.unanswered.length > 0)
       results.push(...(await this.solve(accepted.unanswered, attempts, ctx)));
-    for (const page of accepted.suspects) results.push(...(await this.solve([page], attempts, ctx)));
+    results.push(...(await settleDoubts(accepted, (pages) => this.solve(pages, attempts, ctx), ctx.wanted)));
     return results;
   }
 

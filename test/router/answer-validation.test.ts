@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { TagspaceError } from '../../src/model/errors.js';
-import { attributeAnswer, parseAnswerJson, suspectPages } from '../../src/router/answer-validation.js';
+import {
+  attributeAnswer,
+  parseAnswerJson,
+  suspectPages,
+  swapRefuted,
+} from '../../src/router/answer-validation.js';
 
 describe('parseAnswerJson', () => {
   it('parses JSON text', () => {
@@ -130,5 +135,18 @@ describe('suspectPages', () => {
       ['2', ['x-y']],
     ]);
     expect(suspectPages(tags, pages.slice(0, 2))).toEqual([]);
+  });
+});
+
+describe('swapRefuted', () => {
+  it('refutes a swap when the page alone answers nearer what the doubted answer gave it', () => {
+    expect(swapRefuted(['kafka', 'runbook'], ['kafka', 'runbook'], ['postgres'])).toBe(true);
+    expect(swapRefuted(['kafka', 'ops'], ['kafka', 'runbook'], ['postgres', 'ops', 'db'])).toBe(true);
+  });
+
+  it('refutes nothing when the page alone answers nearer the other page’s labels, or as near both', () => {
+    expect(swapRefuted(['postgres'], ['kafka'], ['postgres'])).toBe(false);
+    expect(swapRefuted(['helm'], ['kafka'], ['postgres'])).toBe(false);
+    expect(swapRefuted([], [], [])).toBe(false);
   });
 });

@@ -204,6 +204,25 @@ describe('Router policy', () => {
     expect(events.find((e) => e.type === 'attribution')).toMatchObject({ suspect: [a!.id, b!.id] });
   });
 
+  it('settles a doubted pair with one call when the first page, asked alone, answers as before', async () => {
+    // Labels that look swapped but are what the model means: asked alone, a gets the same.
+    const batch = pages.slice(0, 3);
+    const [a, b, c] = batch.map((p) => ({ id: p.pageId, tags: expectedTags(p) }));
+    const gemini = new ScriptedProvider('gemini', (asked, n) =>
+      n === 0
+        ? answer([{ id: a!.id, tags: b!.tags }, { id: b!.id, tags: a!.tags }, c!])
+        : answer([{ id: a!.id, tags: b!.tags }]),
+    );
+    const r = routerWith(gemini, undefined);
+    const { results } = await run(r, batch);
+    expect(gemini.calls.map((call) => call.map((p) => p.id))).toEqual([[a!.id, b!.id, c!.id], [a!.id]]);
+    expect(results.map((x) => (x.ok ? [x.pageId, x.tags, x.provider] : x))).toEqual([
+      [a!.id, b!.tags, 'gemini'],
+      [b!.id, a!.tags, 'gemini'],
+      [c!.id, c!.tags, 'gemini'],
+    ]);
+  });
+
   it('gives a lone page the whole retry budget before failing it, and never guesses', async () => {
     const gemini = new ScriptedProvider('gemini', () => answer([]));
     const r = routerWith(gemini, undefined);
