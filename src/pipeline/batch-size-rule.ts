@@ -14,7 +14,7 @@ import type { RouterEvent } from '../model/router-event.js';
  *
  *   s grows towards cap and is never lowered by it (grow(x): s ← max(s, min(cap, x))):
  *   slow start (until the first shrink):
- *     q ≥ 2⌊s⌋ pages waiting to be cut                        grow(max(s + ⌊s⌋, q − ⌊s⌋))
+ *     q > ⌊s⌋ pages waiting to be cut                         grow(q)
  *     a full batch of n pages cut with w ≥ n more waiting     grow(max(s + n, w))
  *     a whole answer of n ≥ s/2 pages                         grow(s + n)
  *   after it: a whole answer of n ≥ ⌊s⌋ pages (it was full)   grow(s + max(1, s/4))
@@ -32,7 +32,7 @@ import type { RouterEvent } from '../model/router-event.js';
  * so growing by steps there learnt nothing and cost a request per step. The backlog is read
  * before a cut as well as after it, so its first batch is not cut at the start either (1,000
  * pages at 40 a call are 25 calls, not 5 + 40 × 24 + 35 = 26: on fifteen requests a window, one
- * of the thirty that two windows hold).
+ * of the thirty that two windows hold), and a burst that fits the cap goes as one call.
  * Where tokens bind, a page costs its tokens in any batch: size buys nothing but larger failures,
  * so it stays at the balance point T̂/(R̂·ĉ), where both quotas run out together, and never below
  * the start. A mis-attributed page costs a call again, and gets likelier with more pages: the size
@@ -97,9 +97,8 @@ export class BatchSizeRule {
 
   /** `waiting` pages are about to be cut into batches: a backlog grows the size in slow start. */
   backlog(waiting: number): void {
-    const n = Math.floor(this.s);
-    if (this.pinned || !this.slowStart || waiting < 2 * n) return;
-    this.grow(Math.max(this.s + n, waiting - n));
+    if (this.pinned || !this.slowStart || waiting <= Math.floor(this.s)) return;
+    this.grow(waiting);
   }
 
   /** A batch of `pages` was cut, `waiting` pages behind it: a backlog grows the size in slow start. */

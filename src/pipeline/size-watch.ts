@@ -9,6 +9,8 @@ export interface SizeWatch {
   rule: BatchSizeRule;
   /** Pages the next batch may hold, `waiting` to be cut, under the quota of the provider preferred now. */
   size(waiting?: number): number;
+  /** A batch of `pages` was cut with `waiting` behind it (BatchSizeRule.cut). */
+  cut(pages: number, waiting: number): void;
   /** A listener for one batch's router events (undefined when the size is pinned). */
   listener(): ((e: RouterEvent) => void) | undefined;
 }
@@ -45,6 +47,10 @@ export function sizeWatch(
       note({ cause: 'preferred', provider: name });
       rule.backlog(waiting);
       return note({ cause: 'backlog', waiting });
+    },
+    cut: (pages, waiting) => {
+      rule.cut(pages, waiting);
+      note({ cause: 'backlog', waiting });
     },
     listener: () => {
       if (rule.pinned) return undefined;

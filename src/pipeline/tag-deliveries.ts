@@ -146,7 +146,7 @@ export function tagDeliveries(deps: TaggingDeps): OperatorFunction<Delivery, Out
                     scheduler,
                     isLive: (w) => pending.isWaiting(w),
                     demand$,
-                    onCut: (pages, waiting) => sizer.rule.cut(pages, waiting),
+                    onCut: (pages, waiting) => sizer.cut(pages, waiting),
                   }),
                   mergeMapWithLimit(send(pending, owned, signals, sizer), router.limit$, {
                     demand: (wanted) => demand$.next(wanted),
