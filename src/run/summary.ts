@@ -96,7 +96,7 @@ export function renderSummary(s: Summary): string {
   const lines = [
     `[${LOG_TAGS.summary}] ${s.events} events, ${s.pagesExact ? '' : '≈'}${s.pages} pages in ${(s.durationMs / 1000).toFixed(1)} s`,
     `  tagged by the LLM ${s.tagged} · from the cache ${s.cached} · skipped ${s.skipped} (stale ${s.skippedBy.stale}, duplicate ${s.skippedBy.duplicate}, coalesced ${s.skippedBy.coalesced}) · removed ${s.tombstones} · dead-lettered ${s.dlq}`,
-    `  llm calls ${s.llmCalls} in ${s.batches} batches · 429s ${s.rateLimitErrors} (${rate(s.rateLimitErrors)}) · fallbacks ${s.fallbackSwitches} (${rate(s.fallbackSwitches)}) · spills ${s.spills} (${rate(s.spills)}) · deadlines passed ${s.callDeadlinesPassed} · retries ${s.retries}`,
+    `  llm calls ${s.llmCalls} in ${s.batches} ${s.batches === 1 ? 'batch' : 'batches'} · 429s ${s.rateLimitErrors} (${rate(s.rateLimitErrors)}) · fallbacks ${s.fallbackSwitches} (${rate(s.fallbackSwitches)}) · spills ${s.spills} (${rate(s.spills)}) · deadlines passed ${s.callDeadlinesPassed} · retries ${s.retries}`,
     `  tokens in ${s.inputTokens} / out ${s.outputTokens} · cost $${s.costUsd.toFixed(4)} · cache hits ${c.hits} of ${c.lookups} lookups (${c.hit_rate}) · ${c.size} of ${c.max_size} entries used`,
   ];
   if (s.editToTagMs !== undefined) {

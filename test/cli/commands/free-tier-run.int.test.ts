@@ -76,7 +76,7 @@ describe('run on the free tier', () => {
     expect(stats.openai.ok).toBeGreaterThan(0);
     const spilledRecords = [...byPage.values()].filter((r) => r.spilled === true).length;
     expect(spilledRecords).toBeGreaterThan(0);
-    const summary = /llm calls (\d+) in (\d+) batches .* fallbacks (\d+) \([^)]*\) · spills (\d+)/.exec(
+    const summary = /llm calls (\d+) in (\d+) batch(?:es)? .* fallbacks (\d+) \([^)]*\) · spills (\d+)/.exec(
       result.stdout,
     );
     expect(summary, result.stdout).not.toBeNull();
