@@ -11,7 +11,8 @@ const DEFAULT_RTT_MS = 1_000;
  * control and Netflix's AIMDLimit/Gradient2Limit: additive increase, multiplicative decrease, slow
  * start and a latency gradient). 429s the pacer meters never reach it.
  *
- *   slow start    until the first drop, every success: target ← target + 1 (×2 per round trip)
+ *   slow start    until the first drop or the second overload, every success: target ← target + 1
+ *                 (×2 per round trip)
  *   drop          ceiling ← limit, target ← max(min, ⌊limit · β⌋)                     β = 0.7
  *                 — or, if limit ≥ the remembered ceiling (a failed probe): target ← ceiling − 1
  *                 and the next probe waits 4× longer
@@ -19,7 +20,7 @@ const DEFAULT_RTT_MS = 1_000;
  *                 until it retries, and one new call; +1 for each other call of the burst
  *                 refused), ramp ← ramp + 1 per success up to target; a drop while ramping
  *                 restarts the ramp and leaves target and ceiling be
- *   overload      target ← max(min, target · γ)                                       γ = 0.9
+ *   overload      target ← max(min, target · γ); the first in slow start changes nothing  γ = 0.9
  *   avoidance     target ← target + 1 per ⌊target⌋ successes while target < ceiling − 1, and per
  *                 k·⌊target⌋ at ceiling − 1 (a rare probe, k = 4); a probe that holds for a
  *                 whole period lifts the ceiling
@@ -40,6 +41,8 @@ export class AimdLimit implements Limit {
   private ceiling: number | undefined;
   private probeFactor: number;
   private slowStart = true;
+  /** Overloads (5xx, timeouts) met in slow start: a lone one is the provider's, not our level's. */
+  private slowStartOverloads = 0;
   private successes = 0;
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
   private readonly latency = new LatencyGradient();
@@ -65,7 +68,7 @@ export class AimdLimit implements Limit {
       case 'drop':
         return this.onDrop(s.long, oldNews, now);
       case 'overload':
-        return oldNews ? undefined : this.decrease(this.target * this.tuning.overloadRatio, now, s.reason);
+        return oldNews ? undefined : this.onOverload(s.reason, now);
       case 'ignore':
         return undefined;
     }
@@ -110,6 +113,17 @@ export class AimdLimit implements Limit {
       ? 1 + Math.max(1, Math.floor(Math.floor(this.target) * this.tuning.rampRatio))
       : undefined;
     return reason;
+  }
+
+  private onOverload(reason: string, now: number): string | undefined {
+    // A provider's 503 ("the model is overloaded") falls on one call in a hundred whatever our
+    // level; taking it for our level's left the run's first windows at two or three calls at once.
+    // A second one in slow start is a pattern, and is met as any overload is.
+    if (this.slowStart && this.slowStartOverloads === 0) {
+      this.slowStartOverloads = 1;
+      return undefined;
+    }
+    return this.decrease(this.target * this.tuning.overloadRatio, now, reason);
   }
 
   private decrease(to: number, now: number, reason: string): string {

@@ -154,14 +154,40 @@ describe('AimdLimit', () => {
     expect(t.reasons).toContain('ceiling_lifted');
   });
 
-  it('steps down gently on a 5xx or a timeout', () => {
+  it('steps down gently on a 5xx or a timeout once past slow start', () => {
     const t = aimd();
     t.succeed(7);
+    t.sample({ kind: 'drop', long: false, startedAt: t.clock.now });
+    expect(t.limit.limit).toBe(7);
+    t.clock.now += 2_000;
     expect(t.sample({ kind: 'overload', reason: 'overloaded', startedAt: t.clock.now })).toBe('overloaded');
-    expect(t.limit.limit).toBe(9);
+    expect(t.limit.limit).toBe(6);
     t.clock.now += 2_000;
     expect(t.sample({ kind: 'overload', reason: 'timeout', startedAt: t.clock.now })).toBe('timeout');
-    expect(t.limit.limit).toBe(8);
+    expect(t.limit.limit).toBe(5);
+  });
+
+  it('keeps slow start through a lone 5xx, which says nothing of how many calls the provider takes', () => {
+    // One call in a hundred meets "the model is overloaded" at any level; before, a 503 on a
+    // run's first call held its first windows at two calls at once.
+    const t = aimd();
+    expect(t.sample({ kind: 'overload', reason: 'overloaded', startedAt: t.clock.now })).toBeUndefined();
+    expect(t.limit.limit).toBe(3);
+    t.succeed(3);
+    expect(t.limit.limit).toBe(6);
+    expect(t.reasons).toEqual(['slow_start', 'slow_start', 'slow_start']);
+  });
+
+  it('ends slow start at a second 5xx and steps down', () => {
+    const t = aimd();
+    t.sample({ kind: 'overload', reason: 'overloaded', startedAt: t.clock.now });
+    t.succeed(3);
+    expect(t.sample({ kind: 'overload', reason: 'overloaded', startedAt: t.clock.now })).toBe('overloaded');
+    expect(t.limit.limit).toBe(5);
+    t.clock.now += 2_000;
+    t.succeed(5);
+    expect(t.limit.limit).toBe(6);
+    expect(t.reasons.at(-1)).toBe('additive_increase');
   });
 
   it('ignores samples that say nothing about capacity', () => {
