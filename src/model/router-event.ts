@@ -67,6 +67,11 @@ export type RouterEvent =
       duplicated: string[];
       suspect: string[];
     }
+  /**
+   * Pages an answer may have swapped labels between (an attribution's `suspect`), settled by
+   * asking again: `refuted` when the first page, asked alone, showed there was no swap.
+   */
+  | { type: 'doubt'; pages: number; suspect: string[]; refuted: boolean }
   | { type: 'split'; pages: number; into: number[]; reason: ErrorKind }
   | { type: 'page_failed'; pageId: string; kind: ErrorKind; attempts: number };
 

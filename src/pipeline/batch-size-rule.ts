@@ -168,7 +168,9 @@ export class BatchSizeRule {
 /**
  * Feeds one batch's router events to the rule: answers, truncations and mis-attributions of
  * every provider; 429s and learnt quotas of the provider batches go to first (`preferred()`),
- * whose quota is the one that binds the size.
+ * whose quota is the one that binds the size. Two pages whose labels look swapped count once the
+ * doubt is settled (`doubt`), and not at all if asking again refuted it: where two pages' words
+ * overlap, an honest answer looks swapped too.
  */
 export function batchSizeListener(
   rule: BatchSizeRule,
@@ -178,7 +180,12 @@ export function batchSizeListener(
   return (e) => {
     if (e.type === 'attribution') {
       wrong = true;
-      rule.misattributed(e.pages, e.unanswered.length + e.suspect.length);
+      const doubtOnly = e.unanswered.length + e.invented + e.duplicated.length === 0;
+      if (!doubtOnly) rule.misattributed(e.pages, e.unanswered.length);
+      return;
+    }
+    if (e.type === 'doubt') {
+      if (!e.refuted) rule.misattributed(e.pages, e.suspect.length);
       return;
     }
     if (e.type !== 'call') return;

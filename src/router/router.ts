@@ -342,7 +342,8 @@ export class Router {
     });
     if (accepted.unanswered.length > 0)
       results.push(...(await this.solve(accepted.unanswered, attempts, ctx)));
-    results.push(...(await settleDoubts(accepted, (pages) => this.solve(pages, attempts, ctx), ctx.wanted)));
+    const again = (part: RouterPage[]): Promise<PageTagResult[]> => this.solve(part, attempts, ctx);
+    results.push(...(await settleDoubts(accepted, again, ctx, group.pages.length)));
     return results;
   }
 

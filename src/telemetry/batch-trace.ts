@@ -145,6 +145,17 @@ export class BatchTrace implements BatchObserver {
           at,
         );
         return;
+      case 'doubt':
+        this.span.addEvent(
+          'doubt',
+          {
+            [sc.TAGSPACE_PAGES]: e.pages,
+            [sc.TAGSPACE_SUSPECT]: e.suspect.length,
+            [sc.TAGSPACE_REFUTED]: e.refuted,
+          },
+          at,
+        );
+        return;
       case 'split':
         this.span.addEvent(
           'split',

@@ -69,6 +69,8 @@ export const TAGSPACE_UNANSWERED = 'tagspace.unanswered';
 export const TAGSPACE_INVENTED = 'tagspace.invented';
 export const TAGSPACE_DUPLICATED = 'tagspace.duplicated';
 export const TAGSPACE_SUSPECT = 'tagspace.suspect';
+/** A doubt settled by asking again: true when the first page alone showed no swap. */
+export const TAGSPACE_REFUTED = 'tagspace.refuted';
 export const TAGSPACE_INTO = 'tagspace.into';
 export const TAGSPACE_SKIP_REASON = 'tagspace.skip_reason';
 

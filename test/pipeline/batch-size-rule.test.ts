@@ -201,11 +201,36 @@ describe('batchSizeListener', () => {
     const { r } = rule();
     const quota: QuotaView = {};
     const hear = batchSizeListener(r, () => ({ name: 'gemini', quota }));
-    hear({ type: 'attribution', pages: 5, unanswered: ['p1'], invented: 0, duplicated: [], suspect: ['p2'] });
+    hear({
+      type: 'attribution',
+      pages: 5,
+      unanswered: ['p1'],
+      invented: 0,
+      duplicated: [],
+      suspect: ['p2', 'p3'],
+    });
     hear(call({}));
-    expect(r.size).toBe(3);
-    hear(call({ pages: 3 }));
     expect(r.size).toBe(4);
+    // The pair in doubt counts once asking again leaves the swap standing.
+    hear({ type: 'doubt', pages: 5, suspect: ['p2', 'p3'], refuted: false });
+    expect(r.size).toBe(2);
+    hear(call({ pages: 2 }));
+    expect(r.size).toBe(3);
+  });
+
+  it('lets a pair that only looked swapped cost nothing once asking again refutes the swap', () => {
+    // Two pages whose words overlap: an honest answer gives each labels that fit the other too.
+    const { r } = rule();
+    const hear = batchSizeListener(r, () => ({ name: 'gemini', quota: {} }));
+    hear({ type: 'attribution', pages: 5, unanswered: [], invented: 0, duplicated: [], suspect: ['p', 'q'] });
+    hear(call({}));
+    expect(r.size).toBe(5);
+    hear(call({ pages: 1 }));
+    hear({ type: 'doubt', pages: 5, suspect: ['p', 'q'], refuted: true });
+    expect(r.size).toBe(5);
+    // Slow start goes on: the next whole answer doubles the size.
+    hear(call({}));
+    expect(r.size).toBe(10);
   });
 
   it('hears 429s and learnt quotas of the preferred provider only', () => {

@@ -202,6 +202,9 @@ describe('Router policy', () => {
       [b!.id],
     ]);
     expect(events.find((e) => e.type === 'attribution')).toMatchObject({ suspect: [a!.id, b!.id] });
+    expect(events.filter((e) => e.type === 'doubt')).toEqual([
+      { type: 'doubt', pages: 3, suspect: [a!.id, b!.id], refuted: false },
+    ]);
   });
 
   it('settles a doubted pair with one call when the first page, asked alone, answers as before', async () => {
@@ -214,8 +217,9 @@ describe('Router policy', () => {
         : answer([{ id: a!.id, tags: b!.tags }]),
     );
     const r = routerWith(gemini, undefined);
-    const { results } = await run(r, batch);
+    const { results, events } = await run(r, batch);
     expect(gemini.calls.map((call) => call.map((p) => p.id))).toEqual([[a!.id, b!.id, c!.id], [a!.id]]);
+    expect(events.filter((e) => e.type === 'doubt')).toMatchObject([{ pages: 3, refuted: true }]);
     expect(results.map((x) => (x.ok ? [x.pageId, x.tags, x.provider] : x))).toEqual([
       [a!.id, b!.tags, 'gemini'],
       [b!.id, a!.tags, 'gemini'],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RouterEvent } from '../../src/model/router-event.js';
 import type { PageTagResult, RouterPage } from '../../src/router/group-state.js';
 import type { ProviderSlot } from '../../src/router/provider-slot.js';
 import { settleDoubts } from '../../src/router/settle-doubts.js';
@@ -29,15 +30,24 @@ function asker(labels: Record<string, string[]>) {
   return { ask, asked };
 }
 
+/** The context settleDoubts reads and writes: which pages are wanted, and the events it emits. */
+function context(wanted: (pageId: string) => boolean = () => true) {
+  const events: RouterEvent[] = [];
+  return { wanted, emit: (e: RouterEvent) => events.push(e), events };
+}
+
 describe('settleDoubts', () => {
   it('keeps the second page’s labels, from the provider that gave them, once the first page refutes the swap', async () => {
     const { ask, asked } = asker({ p: ['kafka', 'runbook'] });
+    const ctx = context();
     const results = await settleDoubts(
       { suspects: [p, q], doubted: first, slot, spilled: true },
       ask,
-      () => true,
+      ctx,
+      40,
     );
     expect(asked).toEqual([['p']]);
+    expect(ctx.events).toEqual([{ type: 'doubt', pages: 40, suspect: ['p', 'q'], refuted: true }]);
     expect(results).toEqual([
       { pageId: 'p', ok: true, tags: ['kafka', 'runbook'], provider: 'gemini', model: 'g' },
       { pageId: 'q', ok: true, tags: ['postgres'], provider: 'openai', model: 'gpt-4o-mini', spilled: true },
@@ -46,29 +56,41 @@ describe('settleDoubts', () => {
 
   it('asks the second page alone when the first, asked alone, answers with the other’s labels', async () => {
     const { ask, asked } = asker({ p: ['postgres'], q: ['kafka', 'runbook'] });
-    const results = await settleDoubts({ suspects: [p, q], doubted: first, slot }, ask, () => true);
+    const ctx = context();
+    const results = await settleDoubts({ suspects: [p, q], doubted: first, slot }, ask, ctx, 40);
     expect(asked).toEqual([['p'], ['q']]);
+    expect(ctx.events).toEqual([{ type: 'doubt', pages: 40, suspect: ['p', 'q'], refuted: false }]);
     expect(results.map((x) => x.pageId)).toEqual(['p', 'q']);
   });
 
   it('asks the second page alone when the first gets no labels, or labels as near one as the other', async () => {
     const failed = asker({ q: ['postgres'] });
-    await settleDoubts({ suspects: [p, q], doubted: first, slot }, failed.ask, () => true);
+    await settleDoubts({ suspects: [p, q], doubted: first, slot }, failed.ask, context(), 40);
     expect(failed.asked).toEqual([['p'], ['q']]);
     const neither = asker({ p: ['helm'], q: ['postgres'] });
-    await settleDoubts({ suspects: [p, q], doubted: first, slot }, neither.ask, () => true);
+    await settleDoubts({ suspects: [p, q], doubted: first, slot }, neither.ask, context(), 40);
     expect(neither.asked).toEqual([['p'], ['q']]);
   });
 
   it('asks each page alone when more than two are in doubt', async () => {
     const { ask, asked } = asker({ p: ['kafka', 'runbook'], q: ['postgres'], r: ['terraform'] });
-    await settleDoubts({ suspects: [p, q, r], doubted: first, slot }, ask, () => true);
+    const ctx = context();
+    await settleDoubts({ suspects: [p, q, r], doubted: first, slot }, ask, ctx, 40);
     expect(asked).toEqual([['p'], ['q'], ['r']]);
+    expect(ctx.events).toMatchObject([{ type: 'doubt', suspect: ['p', 'q', 'r'], refuted: false }]);
   });
 
   it('gives no result for a second page no longer wanted', async () => {
     const { ask } = asker({ p: ['kafka', 'runbook'] });
-    const results = await settleDoubts({ suspects: [p, q], doubted: first, slot }, ask, (id) => id !== 'q');
+    const ctx = context((id) => id !== 'q');
+    const results = await settleDoubts({ suspects: [p, q], doubted: first, slot }, ask, ctx, 40);
     expect(results.map((x) => x.pageId)).toEqual(['p']);
+  });
+
+  it('asks nothing and says nothing when no page is in doubt', async () => {
+    const { ask, asked } = asker({});
+    const ctx = context();
+    expect(await settleDoubts({ suspects: [], doubted: first, slot }, ask, ctx, 40)).toEqual([]);
+    expect([asked, ctx.events]).toEqual([[], []]);
   });
 });
