@@ -42,6 +42,8 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *   momentary a 429 that names no unit and is not window-sized: one call less (unnamed-refusal.ts)
  *   kept gain a window-sized 429 that names no unit while a kept trial's gain paces: back to the
  *             count (no 429 refused it), and no count lowers it further
+ *   spent     a call that met a 5xx or a hang holds its place in the window, at its estimate: the
+ *             provider's quota let it in before its model failed it
  *   ceiling   a sliding or fixed token 429 bounds T: U ← min(U, Σ c + Σ ĉ(out) + ĉ(refused)) over
  *             the last Ŵ — a fixed window's over its own, from a − W less the send margin
  *   trial     when it is due (trial-schedule.ts): back to the peak, one step up, or (a bucket's
@@ -149,6 +151,21 @@ export class QuotaModel {
     this.ledger.admit(startedAt, cost, now, estimate);
     this.firstAnswerAt ??= now;
     this.firstStart = Math.min(this.firstStart ?? startedAt, startedAt);
+    this.settle(now);
+  }
+
+  /**
+   * The call started at `startedAt` failed after the quota let it in (a 5xx, a hang given up): it
+   * holds its place in the window as an answered call does, at its estimated cost, but proves
+   * nothing of the shape. A 503 comes from behind the quota check; leaving it out read Gemini's
+   * fifteen requests as fourteen for the rest of a run that met one.
+   */
+  spent(startedAt: number | undefined, now: number, estimate?: number): void {
+    const call = this.ledger.match(startedAt, undefined, estimate);
+    const start = call?.start ?? startedAt;
+    if (start === undefined) return;
+    this.ledger.admit(start, undefined, undefined, estimate);
+    this.belief.finished(start);
     this.settle(now);
   }
 

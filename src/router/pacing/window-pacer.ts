@@ -147,6 +147,10 @@ export class WindowPacer implements Pacer {
       case 'rate_limited':
         if (notice) this.noticeRoom(now);
         return this.refused(outcome, now);
+      case 'overloaded':
+      case 'timeout':
+        this.model.spent(outcome.startedAt, now, outcome.estimate);
+        return undefined;
       default:
         this.model.finished(outcome.startedAt, outcome.estimate);
         return undefined;

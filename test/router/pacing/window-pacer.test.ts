@@ -161,6 +161,32 @@ describe('WindowPacer', () => {
     expect(p.openAt(10_000, 100)).toBe(10_000);
   });
 
+  it('counts a call that met a 5xx or a hang in the window, as the provider that let it in does', () => {
+    const p = taught();
+    p.started(10_000, 100);
+    p.record({ kind: 'overloaded', startedAt: 10_000 }, 10_020);
+    expect(p.openAt(10_020, 100)).toBe(10_100);
+    p.started(10_100, 100);
+    p.record({ kind: 'timeout', startedAt: 10_100 }, 10_150);
+    expect(p.openAt(10_150, 100)).toBe(10_200);
+  });
+
+  it('reads the quota with a call that met a 503 among those the window held', () => {
+    // Ten calls let in, the fifth answered "the model is overloaded"; the eleventh refused. Read
+    // without the 503, the quota was nine, a call short in every window of the run.
+    const p = new WindowPacer();
+    admitCalls(
+      p,
+      TEN.filter((s) => s !== 400),
+    );
+    p.started(400, 100);
+    p.record({ kind: 'overloaded', startedAt: 400 }, 420);
+    p.started(1_000, 100);
+    p.record({ kind: 'rate_limited', retryAfterMs: 9_000, quota: 'requests', startedAt: 1_000 }, 1_000);
+    expect(p.openAt(10_000, 100)).toBe(10_000);
+    expect(p.learnt).toEqual({ windowMs: 10_000, requests: 10, shape: 'sliding' });
+  });
+
   it('takes the minute a 429 names, as long as its clock runs it', () => {
     const p = new WindowPacer({ minuteMs: 6_000 });
     p.started(0, 100);
