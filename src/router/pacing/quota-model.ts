@@ -233,6 +233,7 @@ export class QuotaModel {
     const { shape, unit, suspect } = this.belief.refused({
       sent,
       hint,
+      at: now,
       unit: this.length.unitMs ?? this.minuteMs,
       quota,
       need,

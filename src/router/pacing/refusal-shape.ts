@@ -10,12 +10,14 @@ import type { QuotaShape } from './pacer.js';
  *                 φ′, the a of a first 429 read as a bucket's: a fixed window explains any first
  *                 429 (its wait ends on a boundary), so a later one the shape believed cannot
  *                 explain, freed a whole number of windows after it, is the window's
- *   sliding       as one of the window's calls leaves it:   oldest − ε ≤ a − W ≤ t — and, before
+ *   sliding       as one of the window's calls leaves it:   oldest − ε − r ≤ a − W ≤ t — and, before
  *                 any shape is believed (no quota seen to drop), what the window's calls answered
  *                 by a − W − g − ε took is less than the refused call's need: those calls were
  *                 counted before the ones that leave by a, the window held them with the others
  *                 (it admitted them all), so had they taken as much the call would have fitted
- *                 (g: the hint's rounding, hintGrain)
+ *                 (g: the hint's rounding, hintGrain; r: the 429's own round trip — the provider
+ *                 reckoned h from when the call reached it, up to r after t, so a − W may fall
+ *                 up to r before the leaving call's stamp)
  *   token_bucket  as the bucket refills a call's need:       h ≤ 2 · need / ρ
  *                 (ρ the believed rate, else the pace the window held: (held + need) / W)
  *   fixed_window  otherwise: a is the window's boundary, φ ← a
@@ -30,6 +32,8 @@ export interface RefusalEvidence {
   sentAt: number;
   /** h. */
   hintMs: number;
+  /** r: how long the 429 took to come back (the refused call reached the provider within it). */
+  roundTripMs?: number;
   /** W. */
   windowMs: number;
   /** The oldest call of ours in (t − W, t], if any. */
@@ -72,7 +76,7 @@ function explains(shape: QuotaShape, e: RefusalEvidence): boolean {
       const slack = hintGrain(e.hintMs, e.windowMs) + e.toleranceMs;
       return (
         e.oldest !== undefined &&
-        leaves >= e.oldest - e.toleranceMs &&
+        leaves + (e.roundTripMs ?? 0) >= e.oldest - e.toleranceMs &&
         leaves <= e.sentAt &&
         (e.believed !== undefined || takenBefore(e.answered, leaves - slack) < e.need)
       );

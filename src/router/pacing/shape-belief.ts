@@ -42,9 +42,10 @@ import type { WindowLength } from './window-length.js';
 
 /** A 429 that named its unit, as the quota model saw it. */
 export interface NamedRefusal {
-  /** t and h. */
+  /** t and h, and when the 429 came back. */
   sent: number;
   hint: number;
+  at: number;
   /** The unit, without the send margin. */
   unit: number;
   quota: RateLimitQuota;
@@ -130,6 +131,7 @@ export class ShapeBelief {
     const evidence = {
       sentAt: sent,
       hintMs: hint,
+      roundTripMs: Math.max(0, r.at - sent),
       windowMs: unit,
       oldest: oldestHeld(this.ledger, r.firstAnswerAt, sent, unit),
       held: quota === 'requests' ? window.requests : window.tokens,

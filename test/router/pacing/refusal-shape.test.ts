@@ -30,6 +30,14 @@ describe('refusalShape', () => {
     expect(refusalShape({ ...burst, hintMs: 2_000 })).toBe('fixed_window');
   });
 
+  it('reads a wait that ends before the oldest call could leave by less than the 429’s own round trip as a sliding window', () => {
+    // The refused call reached the provider 45 ms after it was stamped (a busy event loop): the
+    // wait, reckoned from then, ends 36 ms before the oldest call's stamp plus the window.
+    const late = { ...burst, oldest: 71, sentAt: 814, hintMs: 5_222 };
+    expect(refusalShape({ ...late, roundTripMs: 45 })).toBe('sliding');
+    expect(refusalShape({ ...late, roundTripMs: 5 })).toBe('fixed_window');
+  });
+
   it('names no shape that explains a refusal only a boundary never seen explains', () => {
     expect(explainingShape({ ...burst, hintMs: 2_000 })).toBeUndefined();
     expect(explainingShape({ ...burst, hintMs: 2_000, boundary: 2_700 })).toBe('fixed_window');

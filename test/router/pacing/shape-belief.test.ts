@@ -16,10 +16,10 @@ function belief() {
   return { ledger, length, fixed, shapes: new ShapeBelief(ledger, length, fixed) };
 }
 
-/** A request 429 for a call sent at `sent`, told to wait `hint`. */
+/** A request 429 for a call sent at `sent`, told to wait `hint` (back at once, unless `more` says). */
 function refusal(sent: number, hint: number, more: Partial<NamedRefusal> = {}): NamedRefusal {
   const base = { unit: W, quota: 'requests', need: 1, perUnit: 10, firstAnswerAt: 50, reportsSliding: false };
-  return { ...base, sent, hint, ...more } as NamedRefusal;
+  return { ...base, sent, hint, at: sent, ...more } as NamedRefusal;
 }
 
 /** Believes the shape a 429 shows, as the quota model does. */

@@ -187,6 +187,25 @@ describe('WindowPacer', () => {
     expect(p.learnt).toEqual({ windowMs: 10_000, requests: 10, shape: 'sliding' });
   });
 
+  it('reads a per-minute 429 that came back slowly as the sliding window its first calls fill, not a boundary', () => {
+    // Gemini's minute, 6 s on this clock. Fifteen calls from 71 ms filled it; the sixteenth,
+    // stamped at 814, reached the simulator ~45 ms late, so its exact wait (5 222 ms, reckoned
+    // from then) ends 36 ms before the first calls leave. Read as a fixed window's boundary, the
+    // gate let ten calls go at once as the pause ended, and seven were refused.
+    const p = new WindowPacer({ minuteMs: 6_000 });
+    const starts = [71, 71, 72, 342, 345, 404, 406, 642, 645, 734, 738, 784, 789, 800, 811];
+    for (const s of starts) p.started(s, 100);
+    for (const s of starts)
+      p.record({ kind: 'success', latencyMs: 300, inputTokens: 100, outputTokens: 0, startedAt: s }, s + 300);
+    p.started(814, 100);
+    const refused = { retryAfterMs: 5_222, quota: 'requests', quotaPer: 'minute', startedAt: 814 } as const;
+    p.record({ kind: 'rate_limited', ...refused }, 859);
+    expect(p.openAt(6_085, 100)).toBe(6_085);
+    expect(p.learnt).toMatchObject({ requests: 15, shape: 'sliding' });
+    for (let i = 0; i < 3; i += 1) p.started(6_085, 100);
+    expect(p.openAt(6_086, 100)).toBeGreaterThan(6_342);
+  });
+
   it('takes the minute a 429 names, as long as its clock runs it', () => {
     const p = new WindowPacer({ minuteMs: 6_000 });
     p.started(0, 100);
