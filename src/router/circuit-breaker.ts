@@ -16,7 +16,8 @@ import type { BreakerState } from '../model/router-event.js';
  * probed less and less often, never less than once per maxCooldownMs (or per hint). `trip` opens
  * it for a fixed time (a daily quota that is spent). Only availability failures (429, 5xx,
  * timeout) should be recorded as failures: a page the provider rejects says nothing about whether
- * the provider can serve.
+ * the provider can serve, nor does a 429 for a call sent a moment before its room came, which the
+ * pacer reads as news about the window's timing (provider-slot.ts).
  *
  * A provider that said when it will serve again (a 429's retry hint) needs no probe: at that time
  * every waiting caller may go, at once. A probe would let one through and leave the others to

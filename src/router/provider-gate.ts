@@ -11,7 +11,7 @@ import { LOG_TAGS, logger, type Logger } from '../telemetry/log.js';
 import { CONCURRENCY_POLICIES, type ConcurrencyPolicyName } from './concurrency-policies.js';
 import { limitSampleOf } from './limit-sample-of.js';
 import { normaliseBounds, type Limit } from './limit/limit.js';
-import type { CallOutcome, LearntQuota, Pacer } from './pacing/pacer.js';
+import type { CallOutcome, LearntQuota, Pacer, RefusalReading } from './pacing/pacer.js';
 import { coldStartPart } from './sharing/cold-start-part.js';
 import { SharedPacer } from './sharing/shared-pacer.js';
 import type { QuotaShare } from './sharing/quota-share.js';
@@ -176,8 +176,9 @@ export class ProviderGate {
     return this.changeLog;
   }
 
-  record(outcome: CallOutcome): void {
-    if (this.closed) return;
+  /** The call's outcome, for the pacer and the limit; returns how the pacer read a 429. */
+  record(outcome: CallOutcome): RefusalReading | undefined {
+    if (this.closed) return undefined;
     // A record with no call let go before it (a test's, a cancelled admission's) counts no call.
     this.onWire = Math.max(0, this.onWire - 1);
     const now = this.scheduler.now();
@@ -195,6 +196,7 @@ export class ProviderGate {
     }
     this.noteLearnt();
     this.refresh();
+    return reading;
   }
 
   /**

@@ -211,8 +211,8 @@ export class ProviderSlot {
       return;
     }
     switch (error.kind) {
-      case 'rate_limited':
-        this.gate.record({
+      case 'rate_limited': {
+        const read = this.gate.record({
           kind: 'rate_limited',
           retryAfterMs: error.retryAfterMs,
           quota: error.quota,
@@ -220,8 +220,13 @@ export class ProviderSlot {
           ...(error.reading !== undefined && { reading: error.reading }),
           ...call,
         });
-        this.breaker.recordFailure(error.retryAfterMs, error.message);
+        // A call the gate let go as its room came, refused for a moment (the send lagged the
+        // provider's clock), says the provider serves: the pacer has read it, and the breaker
+        // does not count it. Counted, four such 429s and a 503 opened Gemini's breaker and moved
+        // ten batches to OpenAI as fallbacks.
+        if (read !== 'edge') this.breaker.recordFailure(error.retryAfterMs, error.message);
         return;
+      }
       case 'overloaded':
         this.gate.record({ kind: 'overloaded', ...call });
         this.breaker.recordFailure(undefined, error.message);

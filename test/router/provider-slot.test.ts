@@ -108,13 +108,39 @@ describe('ProviderSlot', () => {
     expect(slot.gate.learnt).toEqual({ windowMs: 10_000, tokens: 4_000, shape: 'sliding' });
   });
 
+  it('counts no 429 the pacing reads as news about the window’s timing towards opening the breaker', async () => {
+    const { slot, scheduler } = setup('adaptive');
+    for (let s = 0; s < 1_000; s += 100) {
+      scheduler.frame = s;
+      await slot.admit([page]);
+      slot.record({ startedAt: s, answeredLatencyMs: 50 });
+    }
+    scheduler.frame = 1_000;
+    await slot.admit([page]);
+    slot.record({ startedAt: 1_000, error: error('rate_limited', 9_000, 'requests') });
+    scheduler.frame = 10_000;
+    await slot.admit([page]);
+    slot.record({ startedAt: 10_000, answeredLatencyMs: 50 });
+    // Two calls the gate let go as their room came, each refused for a moment: the send lagged
+    // the provider's clock. The breaker (two failures open it here) stays closed.
+    for (let i = 0; i < 2; i += 1) {
+      const admitted = slot.admit([page]);
+      scheduler.flush();
+      await admitted;
+      const sent = scheduler.now();
+      expect(sent).toBeGreaterThan(10_000);
+      slot.record({ startedAt: sent, error: error('rate_limited', 20, 'requests') });
+    }
+    expect(slot.breaker.state).toBe('closed');
+  });
+
   it('tells the pacing which call each outcome is for: its start and the estimate it started with', async () => {
     const { slot } = setup('adaptive');
     const seen: unknown[] = [];
     const record = slot.gate.record.bind(slot.gate);
     slot.gate.record = (outcome) => {
       seen.push(outcome);
-      record(outcome);
+      return record(outcome);
     };
     const tokens = await slot.admit([page]);
     slot.record({ startedAt: 0, error: error('rate_limited', 1_000, 'tokens'), estimatedTokens: tokens });
