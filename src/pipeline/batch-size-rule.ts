@@ -18,9 +18,9 @@ import type { RouterEvent } from '../model/router-event.js';
  *     a full batch of n pages cut with w ≥ n more waiting     grow(max(s + n, w))
  *     a whole answer of n ≥ s/2 pages                         grow(s + n)
  *   after it: a whole answer of n ≥ ⌊s⌋ pages (it was full)   grow(s + max(1, s/4))
- *   shrinks, for an answer of n ≥ size/2 pages:
- *     truncated (MAX_TOKENS)                                  s ← min(s, max(1, n/2))
- *     k of its pages mis-attributed                           s ← max(1, s · (1 − k/n))
+ *   shrinks, for an answer of n ≥ size/2 pages, by half at most:
+ *     truncated (MAX_TOKENS)                                  s ← min(s, max(1, n/2, s/2))
+ *     k of its pages mis-attributed                           s ← max(1, s/2, s · (1 − k/n))
  *       (named wrongly, not at all, twice, swapped)
  *
  * Why: a call costs one request whatever it holds, so where requests bind (Gemini's free tier:
@@ -44,6 +44,10 @@ import type { RouterEvent } from '../model/router-event.js';
  * preferred for a moment, OpenAI's token quota capped every batch at the start, and when s was
  * lowered with it, Gemini's fifteen requests a window carried 5, 6, 7, 9… pages for the dozens of
  * answers it took to grow back (5,000 pages, both providers: 223 calls where 151–157 sufficed).
+ * For the same reason one failure takes at most half of s: a truncated answer of the 5 pages
+ * OpenAI's cap held a batch to took the 40 Gemini's answers had earned down to 2, and Gemini's
+ * requests carried 2, 3, 4… pages for a dozen answers (5,000 pages, both: 31.0 s where 25.5 s is
+ * usual). A failure of a full batch still halves it, as before.
  */
 export interface BatchSizeOptions {
   /** TAG_SPACE_BATCH_SIZE: the first size; 1 pins it (the rollback switch). */
@@ -147,7 +151,7 @@ export class BatchSizeRule {
   private shrink(pages: number, to: number): void {
     if (this.pinned || pages < Math.min(this.s, this.cap()) / 2) return;
     this.slowStart = false;
-    this.s = Math.min(this.s, Math.max(1, Math.floor(to)));
+    this.s = Math.min(this.s, Math.max(1, Math.floor(to), Math.floor(this.s / 2)));
   }
 
   private cap(): number {

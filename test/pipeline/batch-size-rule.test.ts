@@ -104,6 +104,8 @@ describe('BatchSizeRule', () => {
     r.truncated(19);
     expect(r.size).toBe(40);
     r.truncated(20);
+    expect(r.size).toBe(20);
+    r.truncated(20);
     expect(r.size).toBe(10);
   });
 
@@ -152,7 +154,7 @@ describe('BatchSizeRule', () => {
     expect(r.size).toBe(40);
   });
 
-  it('keeps the size its answers earned while the quota caps it, and still shrinks on a failure at the cap', () => {
+  it('keeps the size its answers earned while the quota caps it, and halves it at most on a failure at the cap', () => {
     const { r } = rule();
     growFully(r);
     r.learnt({ requests: 500, tokens: 200_000 });
@@ -165,7 +167,7 @@ describe('BatchSizeRule', () => {
     r.learnt({ tokens: 200_000 });
     r.truncated(5);
     r.learnt({});
-    expect(r.size).toBe(2);
+    expect(r.size).toBe(20);
   });
 
   it('never moves with TAG_SPACE_BATCH_SIZE=1 (the rollback switch) or with policy fixed', () => {
