@@ -3,7 +3,7 @@ import {
   DEFAULT_HOLD_MAX_DELAY_MS,
   DEFAULT_QUOTA_COOLDOWN_MS,
   type RouterOptions,
-} from '../src/router/router.js';
+} from '../src/router/router-options.js';
 
 /**
  * The router's own waits (probe hold, daily-quota cool-down, breaker cool-downs and what counts as

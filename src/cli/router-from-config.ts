@@ -1,7 +1,8 @@
 import type { Config } from './config.js';
 import { GeminiProvider } from '../router/gemini-provider.js';
 import { OpenAIProvider } from '../router/openai-provider.js';
-import { Router, type RouterOptions } from '../router/router.js';
+import { Router } from '../router/router.js';
+import type { RouterOptions } from '../router/router-options.js';
 import { ORIGIN_BACKOFF } from '../operators/backoff.js';
 import { instanceTag } from '../model/instance-header.js';
 

@@ -1,9 +1,9 @@
-import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, type Observable } from 'rxjs';
 import { abortedError, asTagspaceError, TagspaceError } from '../model/errors.js';
 import { LOG_TAGS, logger, type Logger } from '../telemetry/log.js';
-import { ORIGIN_BACKOFF, type BackoffPolicy } from '../operators/backoff.js';
-import { DEFAULT_BREAKER, type BreakerSettings, type BreakerTransition } from './circuit-breaker.js';
-import { DEFAULT_CONCURRENCY, type ConcurrencyPolicyName } from './concurrency-policies.js';
+import { ORIGIN_BACKOFF } from '../operators/backoff.js';
+import { DEFAULT_BREAKER, type BreakerTransition } from './circuit-breaker.js';
+import { DEFAULT_CONCURRENCY } from './concurrency-policies.js';
 import type { Accepted, BatchContext, PageTagResult, RouterPage } from './group-state.js';
 import { settleDoubts } from './settle-doubts.js';
 import { GroupTagger } from './group-tagger.js';
@@ -12,99 +12,23 @@ import {
   DEFAULT_MAX_TAGS_PER_PAGE,
   normaliseTaxonomy,
 } from './normalise-labels.js';
-import { DEFAULT_PRICES, type PriceTable } from './price-table.js';
+import { DEFAULT_PRICES } from './price-table.js';
 import type { Provider } from './provider.js';
 import { ProviderPool } from './provider-pool.js';
-import type { BreakerState, RouterEvent } from '../model/router-event.js';
+import type { BreakerState } from '../model/router-event.js';
 import { ChangeLog } from '../telemetry/change-log.js';
 import { RouterAccounting, type RouterMetrics } from './router-metrics.js';
 import type { ProviderName } from '../model/provider-name.js';
-import type { QuotaShape, QuotaShare } from './sharing/quota-share.js';
 import type { LearntQuota } from './pacing/pacer.js';
-import type { SpillSettings } from './spill-over.js';
-import type { CallDeadlineOptions } from './call-deadline.js';
+import {
+  DEFAULT_HOLD_MAX_DELAY_MS,
+  DEFAULT_QUOTA_COOLDOWN_MS,
+  type ProviderQuota,
+  type RouterOptions,
+  type TagBatchOptions,
+} from './router-options.js';
 
-export type { RouterPage } from './group-state.js';
-
-/** How long a provider whose daily quota is spent is left alone before one probe. */
-export const DEFAULT_QUOTA_COOLDOWN_MS = 15 * 60_000;
-/** The longest wait between probes while no provider can serve. */
-export const DEFAULT_HOLD_MAX_DELAY_MS = 30_000;
-
-export type { PageTagResult } from './group-state.js';
-
-export interface RouterOptions {
-  providers: { gemini?: Provider; openai?: Provider };
-  /** Waits between retries; maxRetries is each provider's budget per batch (default: the origin's). */
-  backoff?: BackoffPolicy;
-  breaker?: Partial<BreakerSettings>;
-  /** How long a provider whose daily quota is spent is left alone before one probe (default DEFAULT_QUOTA_COOLDOWN_MS). */
-  quotaCooldownMs?: number;
-  /** Longest wait between probes while no provider can serve (default DEFAULT_HOLD_MAX_DELAY_MS). */
-  holdMaxDelayMs?: number;
-  /**
-   * Each provider gets its own gate with these settings (default DEFAULT_CONCURRENCY);
-   * `minuteMs`: how long a provider's minute lasts on the router's clock (default 60 000, shorter
-   * in a time-scaled bench), for 429s that name a per-minute quota.
-   */
-  concurrency?: {
-    policy: ConcurrencyPolicyName;
-    initial: number;
-    max: number;
-    min?: number;
-    minuteMs?: number;
-  };
-  /**
-   * Spill-over (spill-over.ts): a call its provider would hold longer than `afterMs` goes to
-   * another that can start it now. Absent: off.
-   */
-  spill?: SpillSettings;
-  /**
-   * A deadline per call from each provider's observed latency (call-deadline.ts): `minMs` its
-   * floor, `maxMs` the providers' own timeout (its ceiling). Absent: a call waits the timeout.
-   */
-  callDeadline?: CallDeadlineOptions;
-  /** Default DEFAULT_MAX_TAGS_PER_PAGE. */
-  maxTagsPerPage?: number;
-  /** Default DEFAULT_MAX_LABEL_LENGTH. */
-  maxLabelLength?: number;
-  /** When given, only these labels (normalised) are kept. */
-  taxonomy?: Iterable<string>;
-  prices?: PriceTable;
-  /**
-   * The QuotaShare of each provider's key when other instances use it too (sharing/); absent:
-   * the provider's quota is this instance's alone.
-   */
-  shares?: Partial<Record<ProviderName, QuotaShare>>;
-  /** Default: the scheduler's clock. */
-  now?: () => number;
-  random?: () => number;
-  scheduler?: SchedulerLike;
-}
-
-/**
- * A provider's window quota as known (each part once known: the shape its pacer believes), this
- * instance's part of it, and how many instances share its key (1 alone).
- */
-export interface ProviderQuota {
-  provider: ProviderName;
-  windowMs?: number;
-  requests?: number;
-  tokens?: number;
-  shape?: QuotaShape;
-  fraction: number;
-  instances: number;
-}
-
-export interface TagBatchOptions {
-  signal?: AbortSignal;
-  onEvent?: (e: RouterEvent) => void;
-  /**
-   * Asked just before each call leaves (after the provider's gate) and before each retry: pages
-   * no longer wanted are left out of it, and end as `dropped`. Default: every page is wanted.
-   */
-  wanted?: (pageId: string) => boolean;
-}
+export type { PageTagResult, RouterPage } from './group-state.js';
 
 /**
  * Tags batches of pages with the first provider that can serve — Gemini, then OpenAI — and gives

@@ -5,7 +5,8 @@ import type { Delivery, Outcome } from '../../src/model/work.js';
 import { TagCache } from '../../src/pipeline/tag-cache.js';
 import { tagDeliveries } from '../../src/pipeline/tag-deliveries.js';
 import type { WorkOwnership } from '../../src/pipeline/work-ownership.js';
-import type { PageTagResult, Router, RouterPage, TagBatchOptions } from '../../src/router/router.js';
+import type { PageTagResult, Router, RouterPage } from '../../src/router/router.js';
+import type { TagBatchOptions } from '../../src/router/router-options.js';
 import { RunStats } from '../../src/run/run-stats.js';
 
 /** A consumer's ownership as the Kafka source keeps it: partitions, and the deliveries released. */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TagspaceError } from '../../src/model/errors.js';
-import { Router, type PageTagResult, type RouterOptions, type RouterPage } from '../../src/router/router.js';
+import { Router, type PageTagResult, type RouterPage } from '../../src/router/router.js';
+import type { RouterOptions } from '../../src/router/router-options.js';
 import type { RouterEvent } from '../../src/model/router-event.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { waitFor } from '../support/wait-for.js';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Router, type PageTagResult, type RouterOptions, type RouterPage } from '../../src/router/router.js';
+import { Router, type PageTagResult, type RouterPage } from '../../src/router/router.js';
+import type { RouterOptions } from '../../src/router/router-options.js';
 import type { RouterEvent } from '../../src/model/router-event.js';
 import { DEFAULT_PRICES } from '../../src/router/price-table.js';
 import type { Simulator } from '../../src/sim/simulator.js';

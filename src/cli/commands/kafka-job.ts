@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { logger } from '../../telemetry/log.js';
 import { Progress } from '../../run/progress.js';
 import { routerFromConfig } from '../router-from-config.js';
-import type { RouterOptions } from '../../router/router.js';
+import type { RouterOptions } from '../../router/router-options.js';
 import { runTagging } from '../../pipeline/run-tagging.js';
 import { RunStats } from '../../run/run-stats.js';
 import { createProducer } from '../../kafka/create-producer.js';
