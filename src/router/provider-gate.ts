@@ -6,48 +6,15 @@ import {
   type Subscription,
 } from 'rxjs';
 import { abortedError } from '../model/errors.js';
-import type { ProviderName } from '../model/provider-name.js';
 import { LOG_TAGS, logger, type Logger } from '../telemetry/log.js';
-import { CONCURRENCY_POLICIES, type ConcurrencyPolicyName } from './concurrency-policies.js';
+import { CONCURRENCY_POLICIES } from './concurrency-policies.js';
+import type { GateOptions, LimitChange } from './gate-options.js';
 import { limitSampleOf } from './limit-sample-of.js';
 import { normaliseBounds, type Limit } from './limit/limit.js';
 import type { CallOutcome, LearntQuota, Pacer, RefusalReading } from './pacing/pacer.js';
 import { coldStartPart } from './sharing/cold-start-part.js';
 import { SharedPacer } from './sharing/shared-pacer.js';
 import type { QuotaShare } from './sharing/quota-share.js';
-
-/** One change of the limit, as the gate records it. */
-export interface LimitChange {
-  time: string;
-  reason: string;
-  old: number;
-  new: number;
-}
-
-export interface GateOptions {
-  policy: ConcurrencyPolicyName;
-  initial: number;
-  /** Default 1. */
-  min?: number;
-  max: number;
-  /**
-   * How long the provider's minute lasts on the scheduler's clock (default 60 000): a time-scaled
-   * bench shrinks it with its simulated minute. Used once a 429 names a per-minute quota.
-   */
-  minuteMs?: number;
-  /**
-   * How many of the latest changes `changes` keeps (default 1 000): a run of days changes its
-   * limit thousands of times, and each change is also logged as it happens.
-   */
-  keepChanges?: number;
-  /** Named in the gate's log lines. */
-  provider?: ProviderName;
-  /**
-   * The instances sharing this provider's key (sharing/quota-share.ts): a pacer that learns the
-   * quota then paces this instance at its part of the key (sharing/shared-pacer.ts).
-   */
-  share?: QuotaShare;
-}
 
 /**
  * One provider's gate (Netflix's Limiter): it holds a limit (how many calls at once,
@@ -68,8 +35,8 @@ export interface GateOptions {
  * Dispatch (limit$) decides how many batches are in the router; the gate decides when each of
  * their calls leaves. It counts the calls on the wire as well: with spill-over, dispatch's limit is
  * the providers' limits summed, and a gate that only paced let every call waiting at it go when
- * its window opened (Gemini 6 on the wire at a limit of 4). Changes of the limit and of what the pacer learnt are logged, naming the
- * provider. Time is the scheduler's.
+ * its window opened (Gemini 6 on the wire at a limit of 4). Changes of the limit and of what the
+ * pacer learnt are logged, naming the provider. Time is the scheduler's.
  */
 export class ProviderGate {
   readonly limit$: Observable<number>;

@@ -1,5 +1,5 @@
 import type { TagspaceError } from '../model/errors.js';
-import type { LimitChange } from './provider-gate.js';
+import type { LimitChange } from './gate-options.js';
 import type { BreakerTransition } from './circuit-breaker.js';
 import { costUsd, priceOf, type PriceTable } from './price-table.js';
 import type { TokenUsage } from './provider.js';
