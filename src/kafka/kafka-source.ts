@@ -1,5 +1,5 @@
 import { Observable, Subject, type Subscriber } from 'rxjs';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { logger } from '../telemetry/log.js';
 import type { Delivery } from '../model/work.js';
 import { ConditionWaiters } from './condition-waiters.js';
@@ -8,6 +8,7 @@ import { ConsumerLag } from './consumer-lag.js';
 import { ConsumerRestarts } from './consumer-restarts.js';
 import { deliveryOf } from './delivery-of.js';
 import { InFlightGate } from './in-flight-gate.js';
+import type { KafkaSourceOptions } from './kafka-source-options.js';
 import { KeptMembership } from './kept-membership.js';
 import { OffsetTracker, type PartitionOffset } from './offset-tracker.js';
 import { PartitionOwnership } from './partition-ownership.js';
@@ -16,42 +17,6 @@ import { ReplayEnd } from './replay-end.js';
 import { SettlingWatch } from './settling-watch.js';
 
 const log = logger('kafka-source');
-
-export interface KafkaSourceOptions {
-  kafka: Kafka;
-  topic: string;
-  groupId: string;
-  /** Where a group without committed offsets starts. */
-  fromBeginning: boolean;
-  /** Events in flight at most: fetching waits at this many and goes on below three quarters. */
-  maxInFlight: number;
-  /**
-   * A tighter bound that moves (the read-ahead: about what the providers serve in a window),
-   * read at each check; maxInFlight caps it.
-   */
-  readAhead?: () => number;
-  /**
-   * Bounded run: the end offset (exclusive) of each non-empty partition, captured at start. The
-   * stream completes once every listed partition has been read up to it (at once if none is).
-   */
-  stopAt?: ReadonlyMap<number, string>;
-  /** A rebalance began: the last chance to commit what is written before partitions move. */
-  onRebalancing?: () => void;
-  /**
-   * Partitions newly assigned to this member are held (not fetched) until this settles: the job
-   * restores the tag state of their pages first. A rejection fails the stream.
-   */
-  onAssigned?: (partitions: number[], signal: AbortSignal) => Promise<void>;
-  /**
-   * The group is this source's alone (a replay's throwaway group): no other member can take its
-   * partitions, so a consumer crash does not cost it the work it has in flight.
-   */
-  exclusive?: boolean;
-  /** The consumer failed for good: the stream errors, and so should the job, even once drained. */
-  onFatal?: (error: Error) => void;
-  /** A member silent this long is dropped from the group (and its partitions reassigned); the settings table holds its default. */
-  sessionTimeoutMs: number;
-}
 
 /**
  * The consumer as an Observable of Deliveries, with backpressure and offset bookkeeping.
@@ -66,9 +31,10 @@ export interface KafkaSourceOptions {
  *
  * Rebalances (partition-ownership.ts): work of lost partitions is not written (`owns`) and is
  * released (`dropped`); `lost$` tells the pipeline at once, so it drops their work that has not
- * gone to a provider instead of spending calls on it; kept partitions carry on where they were (kafkajs would fetch them again
- * from the committed offset, so the source seeks past what it already handed out); new partitions
- * are held until `onAssigned` has run and no orphan of theirs is left in the pipeline.
+ * gone to a provider instead of spending calls on it; kept partitions carry on where they were
+ * (kafkajs would fetch them again from the committed offset, so the source seeks past what it
+ * already handed out); new partitions are held until `onAssigned` has run and no orphan of theirs
+ * is left in the pipeline.
  */
 export class KafkaSource {
   readonly tracker = new OffsetTracker();
