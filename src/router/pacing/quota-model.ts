@@ -1,9 +1,8 @@
 import type { RateLimitQuota } from '../../model/errors.js';
 import { BucketBook } from './bucket-book.js';
-import { bucketRoom, type Bucket } from './bucket-room.js';
+import type { Bucket } from './bucket-room.js';
 import { CallLedger, type CallOut } from './call-ledger.js';
 import { FixedBoundary } from './fixed-boundary.js';
-import { fixedWindowRoom } from './fixed-window-room.js';
 import { restampLate } from './late-calls.js';
 import type { QuotaShape } from './pacer.js';
 import { MARGIN, TOLERANCE, type PendingRefusal } from './pending-refusal.js';
@@ -11,7 +10,7 @@ import { QuotaEstimates, type KeyLevel } from './quota-estimates.js';
 import { RefusalCount } from './refusal-count.js';
 import { hintGrain } from './refusal-shape.js';
 import { ShapeBelief } from './shape-belief.js';
-import { slidingRoom } from './sliding-room.js';
+import { shapeRoom, type ShapeRoomParts } from './shape-room.js';
 import { TrialProbe } from './trial-probe.js';
 import { TrialSchedule } from './trial-schedule.js';
 import { refusedUnnamed } from './unnamed-refusal.js';
@@ -22,8 +21,8 @@ export { MAX_WINDOW_MS } from './window-length.js';
 /**
  * Learns a provider's quotas — the shape that meters them (refusal-shape.ts), the window W, R̂
  * requests and T̂ tokens per window — from its 429s, and lets each call start only when the quota
- * has room for it (sliding-room.ts, fixed-window-room.ts, bucket-room.ts): the pacing half of the
- * adaptive policy. A 429 for a call sent at t with hint h says the room frees at a = t + h.
+ * has room for it (shape-room.ts): the pacing half of the adaptive policy. A 429 for a call sent
+ * at t with hint h says the room frees at a = t + h.
  *
  *   unit      a 429 that names its unit: W is that unit, a prior, and which shape meters it is
  *             believed, switched, proven or doubted by the rules of shape-belief.ts ("unit",
@@ -84,6 +83,8 @@ export class QuotaModel {
   private readonly trials = new TrialSchedule(this.quota);
   /** Its calls, one probe out at a time. */
   private readonly probe = new TrialProbe();
+  /** What the believed shape's room is read from (shape-room.ts). */
+  private readonly roomParts: ShapeRoomParts;
 
   /**
    * `windowMs` fixes Ŵ instead of learning it; `minuteMs` is how long a minute lasts on the
@@ -96,6 +97,8 @@ export class QuotaModel {
     this.length = new WindowLength(windowMs);
     this.belief = new ShapeBelief(this.ledger, this.length, this.fixed);
     this.counts = new RefusalCount(this.ledger, this.quota, this.length, this.buckets);
+    const { ledger, length, fixed } = this;
+    this.roomParts = { ledger, length, fixed, bucket: (budget, now) => this.bucket(budget, now) };
   }
 
   /** Ŵ, once known. */
@@ -349,35 +352,11 @@ export class QuotaModel {
   }
 
   private roomFor(
-    { requests, tokens }: { requests?: number | undefined; tokens?: number | undefined },
+    quota: { requests?: number | undefined; tokens?: number | undefined },
     now: number,
     estimate: number,
   ): { at: number; edge: boolean } {
-    if (requests === undefined && tokens === undefined) return { at: now, edge: false };
-    const quota = { ...(requests !== undefined && { requests }), ...(tokens !== undefined && { tokens }) };
-    const unit = this.length.unitMs;
-    switch (this.shape) {
-      case undefined:
-        return { at: now, edge: false };
-      case 'sliding':
-        return this.length.ms === undefined
-          ? { at: now, edge: false }
-          : slidingRoom(this.ledger, this.length.ms, quota, now, estimate);
-      case 'fixed_window':
-        return unit === undefined || this.fixed.at === undefined
-          ? { at: now, edge: false }
-          : fixedWindowRoom(this.ledger, unit, this.fixed.at, this.fixed.margin, quota, now, estimate);
-      case 'token_bucket': {
-        let at = now;
-        for (const budget of ['requests', 'tokens'] as const) {
-          const bucket = this.bucket(budget, now);
-          if (bucket === undefined) continue;
-          const need = budget === 'requests' ? 1 : estimate * this.ledger.costPerEstimate;
-          at = Math.max(at, bucketRoom(this.ledger, bucket, budget, need, (unit ?? 0) * MARGIN, now));
-        }
-        return { at, edge: false };
-      }
-    }
+    return shapeRoom(this.shape, this.roomParts, quota, now, estimate);
   }
 
   /** R̂ or T̂: a budget's quota per window (a bucket's rate per unit). */
