@@ -7,8 +7,7 @@ import { resourceAttributes, tracingConfig, type Env } from './otel-env.js';
 import { packageVersion } from './package-root.js';
 import type { TracingConfig } from '../telemetry/tracing.js';
 import type { BatchSettings } from '../pipeline/tag-deliveries.js';
-import type { ConfluenceCredentials } from '../confluence/confluence-credentials.js';
-import { isTimeZone } from '../confluence/cql.js';
+import { confluenceCredentials, validateConfluence, type ConfluenceConfig } from './confluence-config.js';
 
 /**
  * Flags and environment → one typed, validated Config. This is the only module that reads
@@ -69,33 +68,6 @@ export interface ProviderConfig {
   baseUrl: string | undefined;
   /** The setting a user fixes when the key is rejected. */
   keySetting: string;
-}
-
-/** ingest, webhook, labels and demo --confluence (docs/confluence.md). */
-export interface ConfluenceConfig {
-  /** The site as given (wiki-root.ts adds /wiki). Required by ingest, webhook and labels. */
-  url: string | undefined;
-  /** Never log these. Undefined when none were given (only demo --confluence does without). */
-  credentials: ConfluenceCredentials | undefined;
-  spaces: string[];
-  follow: boolean;
-  pollIntervalMs: number;
-  checkpointTopic: string;
-  timeZone: string;
-  maxConcurrency: number;
-  maxRetries: number;
-  timeoutMs: number;
-  /** Never log this. */
-  webhookSecret: string | undefined;
-  webhook: { port: number; host: string };
-  labels: {
-    group: string;
-    untilEnd: boolean;
-    dryRun: boolean;
-    stateTopic: string;
-    dlqTopic: string;
-  };
-  demo: boolean;
 }
 
 /** Traces, metrics and the run report; each part is absent when it is off. */
@@ -228,73 +200,6 @@ function buildConfig(command: string, v: SettingValues, env: Env, sources: Recor
   return config;
 }
 
-const CONFLUENCE_COMMANDS = ['ingest', 'webhook', 'labels'];
-
-/** Cloud's email and API token (Basic), or Data Center's personal access token (Bearer). */
-function confluenceCredentials(command: string, v: SettingValues): ConfluenceCredentials | undefined {
-  if (!CONFLUENCE_COMMANDS.includes(command)) return undefined;
-  const { confluenceEmail: email, confluenceApiToken: apiToken, confluenceToken: token } = v;
-  const fail = (setting: string, why: string): never => {
-    throw new TagspaceError('config', `${why}`, { setting });
-  };
-  if (token !== undefined && (email !== undefined || apiToken !== undefined)) {
-    fail(
-      'CONFLUENCE_TOKEN',
-      'invalid CONFLUENCE_TOKEN: set it (Data Center) or CONFLUENCE_EMAIL with CONFLUENCE_API_TOKEN (Cloud), not both',
-    );
-  }
-  if (token !== undefined) return { kind: 'bearer', token };
-  if (email !== undefined && apiToken !== undefined) return { kind: 'basic', email, apiToken };
-  if (email !== undefined)
-    fail('CONFLUENCE_API_TOKEN', 'missing CONFLUENCE_API_TOKEN: the API token of CONFLUENCE_EMAIL is needed');
-  if (apiToken !== undefined)
-    fail(
-      'CONFLUENCE_EMAIL',
-      'missing CONFLUENCE_EMAIL: the account CONFLUENCE_API_TOKEN belongs to is needed',
-    );
-  return fail(
-    'CONFLUENCE_API_TOKEN',
-    'missing Confluence credentials: set CONFLUENCE_EMAIL and CONFLUENCE_API_TOKEN (Cloud) or CONFLUENCE_TOKEN (Data Center)',
-  );
-}
-
-/** The Confluence commands' own rules. */
-function validateConfluence(c: Config): void {
-  const fail = (setting: string, message: string): never => {
-    throw new TagspaceError('config', message, { setting });
-  };
-  const cf = c.confluence;
-  if (CONFLUENCE_COMMANDS.includes(c.command) && cf.url === undefined) {
-    fail(
-      'CONFLUENCE_URL',
-      'missing --confluence-url (or CONFLUENCE_URL): the Confluence site, https://SITE.atlassian.net',
-    );
-  }
-  if (c.command === 'ingest') {
-    if (cf.spaces.length === 0)
-      fail('CONFLUENCE_SPACES', 'missing --space: name at least one space key (or CONFLUENCE_SPACES)');
-    const bad = cf.spaces.find((k) => !/^[A-Za-z0-9~_-]+$/.test(k));
-    if (bad !== undefined) fail('CONFLUENCE_SPACES', `invalid --space: "${bad}" is not a space key`);
-    if (cf.follow && c.out !== undefined) {
-      fail(
-        '--follow',
-        'invalid --follow: it keeps its checkpoint in Kafka, so it needs --brokers/--topic, not --out',
-      );
-    }
-    if (!isTimeZone(cf.timeZone))
-      fail(
-        'CONFLUENCE_TIME_ZONE',
-        `invalid CONFLUENCE_TIME_ZONE (--cql-time-zone): "${cf.timeZone}" is not a time zone`,
-      );
-  }
-  if (c.command === 'webhook' && cf.webhookSecret === undefined) {
-    fail(
-      'CONFLUENCE_WEBHOOK_SECRET',
-      'missing CONFLUENCE_WEBHOOK_SECRET (or --secret): the secret the webhook was registered with',
-    );
-  }
-}
-
 /**
  * A provider given a base URL but no key (the simulator, a proxy that holds the real key) is used
  * without one: the SDKs want a string, so it gets this placeholder, which no real service takes.
@@ -307,7 +212,7 @@ function keyless(baseUrl: string | undefined): string | undefined {
 
 /** Rules that involve more than one setting; `name` says where a value came from. */
 function validate(c: Config, name: (key: string, flag: string) => string): void {
-  validateConfluence(c);
+  validateConfluence(c.command, c.confluence, c.out);
   if (c.concurrency.initial > c.concurrency.max) {
     const at = name('concurrency', '--concurrency');
     throw new TagspaceError(
