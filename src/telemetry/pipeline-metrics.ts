@@ -4,42 +4,7 @@ import { defined } from './batch-trace.js';
 import * as sc from './semconv.js';
 import type { Outcome, PageWork } from '../model/work.js';
 import type { BatchObserver, TaggingObserver } from './tagging-observer.js';
-
-/** What the gauges read when Prometheus scrapes. */
-/** A provider's quota as the router reports it (router-metrics.ts QuotaReport). */
-export interface QuotaReport {
-  provider: string;
-  window_ms?: number;
-  requests?: number;
-  tokens?: number;
-  shape?: string;
-  share: number;
-  instances: number;
-}
-
-export interface GaugeSources {
-  /** The controller's concurrency limit (the origin's current_concurrency). */
-  limit: () => number;
-  /** The limit the pipeline dispatches at now (0 while paused for a retry hint). */
-  effectiveLimit?: () => number;
-  /** Events not yet committed: Σ over owned partitions (high watermark − committed offset). */
-  lag?: () => number | undefined;
-  /** Events not yet fetched: Σ over owned partitions (high watermark − next offset to fetch). */
-  fetchLag?: () => number | undefined;
-  /** Calls at the providers now, and calls waiting at a provider's gate for their turn. */
-  calls?: () => { inFlight: number; waiting: number };
-  cache?: () => { hits: number; misses: number; size: number };
-  /** Each provider's quota as learnt, this instance's share and the instances on its key. */
-  quotas?: () => readonly QuotaReport[];
-  /** Each provider's state: one of PROVIDER_STATES. */
-  providerStates?: () => readonly { provider: string; state: string }[];
-}
-
-/**
- * What a provider's breaker lets through (closed: calls; half_open: one probe; open: nothing until
- * its cool-down or hint ends), or unusable: the provider refused a setting of it (a key, a model).
- */
-export const PROVIDER_STATES = ['closed', 'half_open', 'open', 'unusable'] as const;
+import { PROVIDER_STATES, type GaugeSources, type QuotaReport } from './gauge-sources.js';
 
 /**
  * The run as OpenTelemetry metrics (served for Prometheus by metrics-server.ts). The origin

@@ -4,7 +4,8 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { logger } from './log.js';
 import { TagspaceError } from '../model/errors.js';
 import { listenError, startMetricsServer, type MetricsServer, type Readiness } from './metrics-server.js';
-import { PipelineMetrics, type GaugeSources } from './pipeline-metrics.js';
+import type { GaugeSources } from './gauge-sources.js';
+import { PipelineMetrics } from './pipeline-metrics.js';
 
 const log = logger('telemetry');
 

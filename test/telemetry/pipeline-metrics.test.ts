@@ -8,7 +8,8 @@ import { generateSpace } from '../../src/gen/generate-space.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { pageText } from '../../src/model/page-content.js';
 import { startMetricsServer, type MetricsServer } from '../../src/telemetry/metrics-server.js';
-import { PipelineMetrics, PROVIDER_STATES } from '../../src/telemetry/pipeline-metrics.js';
+import { PROVIDER_STATES } from '../../src/telemetry/gauge-sources.js';
+import { PipelineMetrics } from '../../src/telemetry/pipeline-metrics.js';
 import { recordFor, work } from '../operators/fixtures.js';
 
 let sim: Simulator;
