@@ -7,10 +7,6 @@ import { routerFromConfig } from '../router-from-config.js';
 import type { RouterOptions } from '../../router/router-options.js';
 import { runTagging } from '../../pipeline/run-tagging.js';
 import { RunStats } from '../../run/run-stats.js';
-import { createProducer } from '../../kafka/create-producer.js';
-import { DLQ_MAX_MESSAGE_BYTES } from '../../kafka/dead-letter.js';
-import { createKafka } from '../../kafka/kafka-client.js';
-import { ensureTopics, partitionCounts, topicOffsets } from '../../kafka/ensure-topics.js';
 import { PartitionSender } from '../../kafka/partition-sender.js';
 import { reachBrokers } from '../../kafka/reach-brokers.js';
 import { readCommittedFilterIsSound } from '../../kafka/read-committed-filter.js';
@@ -19,7 +15,6 @@ import { kafkaSink } from '../../kafka/kafka-sink.js';
 import { KafkaSource } from '../../kafka/kafka-source.js';
 import { keepOwned } from '../../kafka/keep-owned.js';
 import { tagStateRestorer } from '../../kafka/restore-tag-state.js';
-import { TransactionalProducer } from '../../kafka/transactional-producer.js';
 import { transactionalKafkaSink } from '../../kafka/transactional-sink.js';
 import { buildSummary, reportSummary } from '../../run/summary.js';
 import { TagCache } from '../../pipeline/tag-cache.js';
@@ -28,11 +23,10 @@ import type { Outcome } from '../../model/work.js';
 import { onShutdownSignals } from './shutdown.js';
 import { ReadAhead } from '../../pipeline/read-ahead.js';
 import { quotaSharingFor } from '../start-quota-sharing.js';
-import { within } from './within.js';
+import { closeKafkaJob } from './close-kafka-job.js';
+import { connectKafkaJob, type KafkaJobClients } from './connect-kafka-job.js';
 
 const log = logger('job');
-/** Without a signal's deadline, how long the final commit and the closes may take before the run ends. */
-const CLOSE_TIMEOUT_MS = 10_000;
 
 /** What a shutdown signal acts on; filled in as the job starts. */
 interface Stoppable {
@@ -136,63 +130,15 @@ async function runJob(
     router.close();
     await telemetry.shutdown();
   };
+  let clients: KafkaJobClients;
   try {
     await reachBrokers(k.brokers, { setting: 'KAFKA_BROKERS or --brokers', signal: startup });
+    clients = await connectKafkaJob(config, mode, sharing, starting);
   } catch (err) {
     await cleanupStart();
     throw err;
   }
-  const kafka = createKafka({ brokers: k.brokers, clientId: `tagspace-${mode}` });
-  const topics = [
-    { topic: k.topic },
-    { topic: k.tagsTopic, compacted: true },
-    // Dead letters keep the original bytes, however large the event was.
-    { topic: k.dlqTopic, maxMessageBytes: DLQ_MAX_MESSAGE_BYTES },
-  ];
-  // Exactly-once: the transactional id is stable per instance, so starting fences a crashed
-  // predecessor and ends its open transaction now, not when it times out (the tag-state restore
-  // reads read_committed and would wait for it).
-  const transactional = k.exactlyOnce
-    ? new TransactionalProducer(
-        { brokers: k.brokers, clientId: `tagspace-${mode}` },
-        `tagspace-${mode === 'run' ? k.group : 'replay'}-${k.topic}-${k.instanceId}`,
-      )
-    : undefined;
-  const producer = createProducer(kafka);
-  let stopAt: Map<number, string> | undefined;
-  let total: number | undefined;
-  let sharingStarted: Promise<void> = Promise.resolve();
-  let partitions = new Map<string, number>();
-  try {
-    await starting(ensureTopics(kafka, topics));
-    // Read what the instances sharing our keys said while the rest starts up, so that the first
-    // call already goes at this instance's share.
-    sharingStarted = sharing.start();
-    // Outcomes are written one partition per produce call (partition-sender.ts), so the sink needs
-    // the partition counts of the topics it writes; taken once, at start. Inside a transaction the
-    // calls go one at a time.
-    partitions = await starting(partitionCounts(kafka, [k.tagsTopic, k.dlqTopic]));
-    await starting(transactional === undefined ? producer.connect() : transactional.start());
-    if (mode === 'replay') {
-      const offsets = await starting(topicOffsets(kafka, k.topic));
-      stopAt = new Map(
-        offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, o.high]),
-      );
-      total = offsets.reduce((sum, o) => sum + Number(BigInt(o.high) - BigInt(o.low)), 0);
-      log.info(
-        { topic: k.topic, events: total, partitions: offsets.length },
-        'replay bounded at end offsets',
-      );
-    }
-  } catch (err) {
-    // Whatever was connecting is let go of before the error is reported.
-    await Promise.allSettled([
-      transactional?.close() ?? producer.disconnect(),
-      sharingStarted.then(() => sharing.stop()),
-    ]);
-    await cleanupStart();
-    throw err;
-  }
+  const { kafka, producer, transactional, partitions, stopAt, total, sharingStarted } = clients;
   // Read about what the providers serve in a window, not a backlog this member may lose unserved.
   // Pages per call: what adaptive batches may grow to (not the rollback switch's 1), so a backlog
   // can fill them.
@@ -291,38 +237,8 @@ async function runJob(
   } finally {
     if (commitTimer !== undefined) clearInterval(commitTimer);
     progress.stop();
-    // The rest of the stop fits in what is left of a signal's deadline: brokers that are away must
-    // not hold the process (what is not committed is re-read by the next run).
-    const left = () => job.remainingMs() ?? CLOSE_TIMEOUT_MS;
-    // Whatever happened, commit exactly what is written, so a restart resumes right after it.
-    const committed = k.exactlyOnce
-      ? []
-      : await within(source.commit(), left() / 2, 'the final commit').catch((err: unknown) => {
-          log.error({ err: (err as Error).message }, 'final commit failed');
-          return [];
-        });
-    log.info({ committed: committed ?? [], inFlight: source.tracker.inFlight }, 'offsets committed');
-    const closing = Date.now();
-    const tookMs: Record<string, number> = {};
-    const timed = (name: string, close: Promise<unknown>) =>
-      close.finally(() => (tookMs[name] = Date.now() - closing));
-    await within(
-      Promise.allSettled([
-        timed('consumer', source.close()),
-        timed('producer', transactional?.close() ?? producer.disconnect()),
-        // Its last usage and a tombstone: the others take its share up at once.
-        timed(
-          'quota sharing',
-          sharingStarted.then(() => sharing.stop()),
-        ),
-      ]),
-      left() * 0.8,
-      'closing the Kafka clients',
-    );
-    // Brokers that just came back can make a close slow: said, so a slow exit shows its cause.
-    log.info({ tookMs }, 'Kafka clients closed');
-    router.close();
-    await telemetry.shutdown();
+    const parts = { clients, source, exactlyOnce: k.exactlyOnce, sharing, router, telemetry };
+    await closeKafkaJob(parts, () => job.remainingMs());
   }
   // The consumer failed for good: what was written is committed, the rest is re-read next time.
   if (fatal !== undefined) throw fatal;
