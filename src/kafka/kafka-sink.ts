@@ -1,16 +1,8 @@
-import {
-  bufferTime,
-  concatMap,
-  filter,
-  from,
-  map,
-  mergeMap,
-  type OperatorFunction,
-  type SchedulerLike,
-} from 'rxjs';
+import { concatMap, from, map, mergeMap, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { asyncScheduler } from 'rxjs';
 import type { Message, Producer, TopicMessages } from 'kafkajs';
 import { encodeTagRecord } from '../model/tag-record.js';
+import { bufferLinger } from '../operators/buffer-linger.js';
 import type { Outcome } from '../model/work.js';
 import { deadLetterMessage } from './dead-letter.js';
 import type { PartitionSender } from './partition-sender.js';
@@ -48,8 +40,7 @@ export function kafkaSink(opts: KafkaSinkOptions): OperatorFunction<Outcome, Out
   const { headersFor } = opts;
   return (source) =>
     source.pipe(
-      bufferTime(lingerMs, null, maxBatch, scheduler),
-      filter((outcomes) => outcomes.length > 0),
+      bufferLinger<Outcome>(lingerMs, maxBatch, scheduler),
       concatMap((outcomes) => {
         const topicMessages = toTopicMessages(outcomes, tagsTopic, dlqTopic, headersFor);
         return from(sender.send(producer, topicMessages)).pipe(map(() => outcomes));

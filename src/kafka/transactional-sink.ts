@@ -1,14 +1,7 @@
-import {
-  asyncScheduler,
-  bufferTime,
-  concatMap,
-  filter,
-  mergeMap,
-  type OperatorFunction,
-  type SchedulerLike,
-} from 'rxjs';
+import { asyncScheduler, concatMap, mergeMap, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { logger } from '../telemetry/log.js';
 import type { Delivery, Outcome } from '../model/work.js';
+import { bufferLinger } from '../operators/buffer-linger.js';
 import type { PartitionOffset } from './offset-tracker.js';
 import { toTopicMessages, type HeadersFor } from './kafka-sink.js';
 import type { PartitionSender } from './partition-sender.js';
@@ -73,8 +66,7 @@ export function transactionalKafkaSink(opts: TransactionalSinkOptions): Operator
   const { lingerMs = 50, maxBatch = 500, scheduler = asyncScheduler } = opts;
   return (outcomes$) =>
     outcomes$.pipe(
-      bufferTime(lingerMs, null, maxBatch, scheduler),
-      filter((batch) => batch.length > 0),
+      bufferLinger<Outcome>(lingerMs, maxBatch, scheduler),
       concatMap((batch) => flush(batch, opts)),
       mergeMap((written) => written),
     );
