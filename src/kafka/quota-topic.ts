@@ -78,7 +78,11 @@ export class QuotaTopic {
       groupId: this.groupId,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
-      maxWaitTimeInMs: 100,
+      // A long poll returns as soon as a record arrives, so this is not how late peers are heard:
+      // it is how often an idle reader asks again (100 ms cost an idle instance ~5 ms of CPU a
+      // second: bench/README.md, kafka-idle), and how long a fetcher without the partition sleeps
+      // (after its leader moves, at most this much late once).
+      maxWaitTimeInMs: 500,
       retry: { retries: 5, restartOnFailure: () => Promise.resolve(!this.stopped) },
     });
     // END_BATCH_PROCESS also comes for batches eachBatch never sees (only aborted records, markers).
