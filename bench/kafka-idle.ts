@@ -1,7 +1,8 @@
 /**
  * bench/kafka-idle — what an idle `tagspace run` costs in CPU, with kafkajs's request queue as
  * `npm install` leaves it (scripts/patch-kafkajs.mjs) and as kafkajs publishes it, side by side in
- * one run.
+ * one run; or, with --against REV, this tree against the commit REV (checked out in a temporary
+ * git worktree that shares this node_modules).
  *
  * Each run: a fresh empty topic and group; `tagspace run` in a child process (src/cli.ts through
  * tsx) against the in-process provider simulator, which it never calls, since nothing arrives; once
@@ -10,14 +11,15 @@
  * /proc/<pid>/status) over --seconds; then SIGTERM. The variants alternate, so drift hits both.
  *
  *   cpu ms/s   = Δ(utime + stime) / wall
- *   ratio      = as published ÷ as installed, of the medians
+ *   ratio      = the other variant ÷ this tree (as installed), of the medians
  *
- *   npx tsx bench/kafka-idle.ts [--brokers 127.0.0.1:19092] [--seconds 20] [--repeat 3]
+ *   npx tsx bench/kafka-idle.ts [--brokers 127.0.0.1:19092] [--seconds 20] [--repeat 3] [--against REV]
  *
  * Needs a broker (npm run kafka:up) and Linux's /proc. Not part of npm test.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setLogLevel } from '../src/telemetry/log.js';
@@ -34,13 +36,18 @@ const { values } = parseArgs({
     brokers: { type: 'string', default: '127.0.0.1:19092' },
     seconds: { type: 'string', default: '20' },
     repeat: { type: 'string', default: '3' },
+    against: { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
 const repeat = Number(values.repeat);
 setLogLevel('silent');
 
-type Variant = 'as installed' | 'as published';
+/** 'as installed' and 'as published'; or 'this tree' and the commit named by --against. */
+type Variant = string;
+const INSTALLED = values.against === undefined ? 'as installed' : 'this tree';
+const other: Variant = values.against ?? 'as published';
+const variants = [INSTALLED, other];
 interface Reading {
   cpuMsPerS: number;
   wakeupsPerS: number;
@@ -69,7 +76,7 @@ async function until(
   }
 }
 
-async function measure(variant: Variant, simUrl: string, run: string): Promise<Reading> {
+async function measure(variant: Variant, root: string, simUrl: string, run: string): Promise<Reading> {
   const flags = [
     ...['--brokers', values.brokers, '--topic', `idle-${run}`, '--group', `idle-${run}`],
     ...[
@@ -85,9 +92,9 @@ async function measure(variant: Variant, simUrl: string, run: string): Promise<R
   const preload = variant === 'as published' ? ['--import', AS_PUBLISHED] : [];
   const child: ChildProcess = spawn(
     process.execPath,
-    [...preload, '--import', TSX_LOADER, `${ROOT}src/cli.ts`, 'run', ...flags],
+    [...preload, '--import', TSX_LOADER, `${root}src/cli.ts`, 'run', ...flags],
     {
-      cwd: ROOT,
+      cwd: root,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/' },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
@@ -126,14 +133,31 @@ async function measure(variant: Variant, simUrl: string, run: string): Promise<R
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
+/** The tree a variant runs: this one, or REV's in a temporary worktree. */
+function checkout(rev: string): { root: string; remove: () => void } {
+  const dir = mkdtempSync(`${tmpdir()}/kafka-idle-`);
+  execFileSync('git', ['-C', ROOT, 'worktree', 'add', '--detach', '--quiet', dir, rev]);
+  symlinkSync(`${ROOT}node_modules`, `${dir}/node_modules`);
+  return {
+    root: `${dir}/`,
+    remove: () => {
+      execFileSync('git', ['-C', ROOT, 'worktree', 'remove', '--force', dir]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const tree = values.against === undefined ? undefined : checkout(values.against);
+const rootOf = (v: Variant) => (v === INSTALLED ? ROOT : (tree?.root ?? ROOT));
 const sim = await startSimulator();
-const readings: Record<Variant, Reading[]> = { 'as installed': [], 'as published': [] };
+const readings = new Map<Variant, Reading[]>(variants.map((v) => [v, []]));
+const readingsOf = (v: Variant) => readings.get(v) ?? [];
 try {
   for (let i = 0; i < repeat; i++) {
-    for (const variant of ['as installed', 'as published'] as const) {
+    for (const variant of variants) {
       const run = `${Date.now().toString(36)}-${i}`;
-      const r = await measure(variant, sim.url, run);
-      readings[variant].push(r);
+      const r = await measure(variant, rootOf(variant), sim.url, run);
+      readingsOf(variant).push(r);
       process.stderr.write(
         `  ${variant}, run ${i + 1}: ${r.cpuMsPerS.toFixed(1)} cpu ms/s, ${r.wakeupsPerS.toFixed(0)} wake-ups/s\n`,
       );
@@ -141,19 +165,24 @@ try {
   }
 } finally {
   await sim.close();
+  tree?.remove();
 }
 
 console.log(`\nbench/kafka-idle: an idle \`tagspace run\`, ${seconds} s a run, ${repeat} runs a variant\n`);
-console.log('| request queue | cpu ms/s (runs) | median | wake-ups/s (median) |');
+console.log(
+  `| ${values.against === undefined ? 'request queue' : 'tree'} | cpu ms/s (runs) | median | wake-ups/s (median) |`,
+);
 console.log('|---|---|---|---|');
-for (const variant of ['as installed', 'as published'] as const) {
-  const rs = readings[variant];
+for (const variant of variants) {
+  const rs = readingsOf(variant);
   const cpu = rs.map((r) => r.cpuMsPerS);
   console.log(
     `| ${variant} | ${cpu.map((c) => c.toFixed(1)).join(', ')} | ${median(cpu).toFixed(1)} | ${median(rs.map((r) => r.wakeupsPerS)).toFixed(0)} |`,
   );
 }
-const ratio =
-  median(readings['as published'].map((r) => r.cpuMsPerS)) /
-  median(readings['as installed'].map((r) => r.cpuMsPerS));
-console.log(`\nratio (as published ÷ as installed, cpu): ${ratio.toFixed(1)}×`);
+const medianOf = (v: Variant, f: (r: Reading) => number) => median(readingsOf(v).map(f));
+const cpuRatio = medianOf(other, (r) => r.cpuMsPerS) / medianOf(INSTALLED, (r) => r.cpuMsPerS);
+const wakeRatio = medianOf(other, (r) => r.wakeupsPerS) / medianOf(INSTALLED, (r) => r.wakeupsPerS);
+console.log(
+  `\nratio (${other} ÷ ${INSTALLED}): cpu ${cpuRatio.toFixed(2)}×, wake-ups ${wakeRatio.toFixed(2)}×`,
+);
