@@ -195,11 +195,17 @@ export class ConfluenceHttp {
       return new TagspaceError('timeout', `Confluence did not answer within ${this.opts.timeoutMs} ms`);
     }
     const cause = (err as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+    const origin = new URL(this.opts.root).origin;
+    // fetch refuses the ports on the Fetch standard's block list (undici says only "bad port"):
+    // a setting to fix, not an outage to wait out.
+    if (cause?.message === 'bad port') {
+      return new TagspaceError(
+        'config',
+        `cannot reach Confluence at ${origin}: fetch refuses port ${new URL(origin).port} (a blocked port); serve it on another`,
+      );
+    }
     const why = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
-    return new TagspaceError(
-      'unavailable',
-      `cannot reach Confluence at ${new URL(this.opts.root).origin}: ${why}`,
-    );
+    return new TagspaceError('unavailable', `cannot reach Confluence at ${origin}: ${why}`);
   }
 
   private url(target: string, query: Record<string, QueryValue> | undefined): string {

@@ -39,12 +39,12 @@ function recordingGate() {
   return { gate, outcomes };
 }
 
-function client(answers: Answer[], credentials: ConfluenceCredentials = basic) {
+function client(answers: Answer[], credentials: ConfluenceCredentials = basic, siteRoot = root) {
   const { fetchFn, calls } = scripted(answers);
   const { gate, outcomes } = recordingGate();
   const sleeps: number[] = [];
   const http = new ConfluenceHttp({
-    root,
+    root: siteRoot,
     credentials,
     retry: { baseDelayMs: 100, maxDelayMs: 1_000, maxRetries: 3, jitter: 0 },
     timeoutMs: 1_000,
@@ -169,6 +169,18 @@ describe('the Confluence HTTP client', () => {
     expect(e.kind).toBe('unavailable');
     expect(e.message).toMatch(/cannot reach Confluence at https:\/\/acme\.atlassian\.net: ECONNREFUSED/);
     expect(c.calls).toHaveLength(2);
+  });
+
+  it('stops at once on a port that fetch refuses, naming the port, without trying again', async () => {
+    const blocked = Object.assign(new TypeError('fetch failed'), { cause: new Error('bad port') });
+    const c = client([blocked, blocked], basic, 'http://127.0.0.1:9/wiki');
+    const e = await failure(c.api.verifyCredentials());
+    expect(e.kind).toBe('config');
+    expect(e.retriable).toBe(false);
+    expect(e.message).toBe(
+      'cannot reach Confluence at http://127.0.0.1:9: fetch refuses port 9 (a blocked port); serve it on another',
+    );
+    expect(c.calls).toHaveLength(1);
   });
 
   it('adds labels with v1’s documented body and removes one by query parameter', async () => {
