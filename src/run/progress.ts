@@ -1,17 +1,27 @@
-import { LOG_TAGS, logger } from '../telemetry/log.js';
+import { LOG_TAGS, logger, type Logger } from '../telemetry/log.js';
 import type { RunStats } from './run-stats.js';
 
-const log = logger(LOG_TAGS.progress);
+/** How often an idle run (every event accounted for, nothing new) says it is alive: 5 min. */
+export const IDLE_LOG_EVERY_MS = 300_000;
 
 /**
  * Shows a long run working. On a TTY: one line on stderr, rewritten in place, with rate and ETA
- * when the total is known. Elsewhere: a structured progress log line every `logEveryMs`.
+ * when the total is known. Elsewhere: a structured progress log line
+ *
+ *   every logEveryMs        while events are outstanding (accounted < events) or the counts
+ *                           moved since the last line: a stall shows as the same numbers, line
+ *                           after line
+ *   every idleLogEveryMs    while idle: a `run` waiting for edits does not log 8,640 lines of
+ *                           zeros a day
  *
  *   rate = accounted / elapsed;   eta = (total − accounted) / rate
  */
 export class Progress {
   private timer: NodeJS.Timeout | undefined;
-  private lastLog = 0;
+  private lastLog = Number.NEGATIVE_INFINITY;
+  /** `events` and `accounted` at the last line. */
+  private logged = { events: -1, accounted: -1 };
+  private readonly log: Logger;
 
   constructor(
     private readonly stats: RunStats,
@@ -20,9 +30,13 @@ export class Progress {
       tty?: boolean;
       intervalMs?: number;
       logEveryMs?: number;
+      idleLogEveryMs?: number;
       llmCalls?: () => number;
+      now?: () => number;
     } = {},
-  ) {}
+  ) {
+    this.log = logger(LOG_TAGS.progress);
+  }
 
   start(): void {
     this.timer = setInterval(() => this.render(), this.opts.intervalMs ?? 500);
@@ -61,10 +75,14 @@ export class Progress {
       process.stderr.write(`\r\x1b[2K${this.line()}`);
       return;
     }
-    const now = Date.now();
-    if (now - this.lastLog >= (this.opts.logEveryMs ?? 10_000)) {
+    const { events, accounted } = this.stats;
+    const idle = accounted >= events && events === this.logged.events && accounted === this.logged.accounted;
+    const every = idle ? (this.opts.idleLogEveryMs ?? IDLE_LOG_EVERY_MS) : (this.opts.logEveryMs ?? 10_000);
+    const now = (this.opts.now ?? Date.now)();
+    if (now - this.lastLog >= every) {
       this.lastLog = now;
-      log.info(
+      this.logged = { events, accounted };
+      this.log.info(
         {
           events: this.stats.events,
           accounted: this.stats.accounted,
