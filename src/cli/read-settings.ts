@@ -3,6 +3,7 @@ import { TagspaceError } from '../model/errors.js';
 import { SETTINGS, settingsFor, type Setting, type SettingValues } from './settings.js';
 import type { Env } from './otel-env.js';
 import { unknownFlagHint } from './unknown-flag.js';
+import { FETCH_BLOCKED_PORTS } from './fetch-blocked-ports.js';
 
 /**
  * Flags and environment, read through the settings table into typed values. Precedence: flag >
@@ -106,14 +107,14 @@ function parseValue(s: Setting, raw: string, name: string): unknown {
       if (items.length === 0) fail('must name at least one entry');
       return items;
     }
-    case 'url':
-      try {
-        const u = new URL(raw);
-        if (u.protocol !== 'http:' && u.protocol !== 'https:') fail(`"${raw}" is not an http(s) URL`);
-      } catch {
-        fail(`"${raw}" is not a URL`);
+    case 'url': {
+      const u = URL.parse(raw) ?? fail(`"${raw}" is not a URL`);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') fail(`"${raw}" is not an http(s) URL`);
+      if (FETCH_BLOCKED_PORTS.has(Number(u.port))) {
+        fail(`port ${u.port} is one fetch refuses to connect to (a blocked port); serve it on another`);
       }
       return raw.replace(/\/+$/, '');
+    }
     case 'enum':
       if (!s.values?.includes(raw)) fail(`"${raw}" is not one of ${s.values?.join(', ')}`);
       return raw;

@@ -115,7 +115,8 @@ describe('the tagspace command line', () => {
 });
 
 describe('failing fast at start-up', () => {
-  const sim = ['--gemini-base-url', 'http://127.0.0.1:9'];
+  // Never called: each of these stops before the first provider call.
+  const sim = ['--gemini-base-url', 'http://127.0.0.1:2'];
 
   it('stops with exit 2 when --metrics-port is taken', async () => {
     const busy = createServer();

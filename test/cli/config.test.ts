@@ -141,6 +141,20 @@ describe('loadConfig', () => {
     );
   });
 
+  it('rejects a URL that is not http(s) as such, and one on a port fetch refuses, naming the port', () => {
+    expect(configError(() => loadConfig('run', ['--openai-base-url', 'ftp://h/v1'], {})).message).toBe(
+      'invalid --openai-base-url: "ftp://h/v1" is not an http(s) URL',
+    );
+    expect(
+      configError(() => loadConfig('run', [], { GEMINI_BASE_URL: 'http://127.0.0.1:6000' })).message,
+    ).toBe(
+      'invalid GEMINI_BASE_URL (--gemini-base-url): port 6000 is one fetch refuses to connect to (a blocked port); serve it on another',
+    );
+    expect(loadConfig('run', ['--gemini-base-url', 'http://127.0.0.1:6001/'], {}).gemini.baseUrl).toBe(
+      'http://127.0.0.1:6001',
+    );
+  });
+
   it('sizes batches adaptively from 5 up to 40 pages and spills after 3 s unless told otherwise', () => {
     const c = loadConfig('run', [], {});
     expect(c.batch).toMatchObject({ size: 5, policy: 'adaptive', maxSize: 40 });
