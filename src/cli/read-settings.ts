@@ -108,8 +108,16 @@ function parseValue(s: Setting, raw: string, name: string): unknown {
       return items;
     }
     case 'url': {
-      const u = URL.parse(raw) ?? fail(`"${raw}" is not a URL`);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') fail(`"${raw}" is not an http(s) URL`);
+      // Never echoed with its user info: a password there is a secret all the same.
+      const shown = `"${raw.replace(/\/\/[^/]*@/, '//***@')}"`;
+      const u = URL.parse(raw) ?? fail(`${shown} is not a URL`);
+      // fetch refuses such a URL on every call, and its error spells the URL out, password and all.
+      if (u.username !== '' || u.password !== '') {
+        fail(
+          `${shown} carries a user name or password, which fetch will not send; give credentials through their own settings`,
+        );
+      }
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') fail(`${shown} is not an http(s) URL`);
       if (FETCH_BLOCKED_PORTS.has(Number(u.port))) {
         fail(`port ${u.port} is one fetch refuses to connect to (a blocked port); serve it on another`);
       }

@@ -155,6 +155,19 @@ describe('loadConfig', () => {
     );
   });
 
+  it('rejects a URL with a user name or password, which fetch will not send, without echoing them', () => {
+    for (const url of ['http://me:s3cret@proxy:8080/v1', 'ftp://me:s3cret@proxy/v1', 'http://me:s3cret@@']) {
+      const message = configError(() => loadConfig('run', ['--openai-base-url', url], {})).message;
+      expect(message).toMatch(/^invalid --openai-base-url: "(http|ftp):\/\/\*\*\*@/);
+      expect(message).not.toContain('s3cret');
+    }
+    expect(
+      configError(() => loadConfig('ingest', [], { CONFLUENCE_URL: 'https://me@x.atlassian.net' })).message,
+    ).toBe(
+      'invalid CONFLUENCE_URL (--confluence-url): "https://***@x.atlassian.net" carries a user name or password, which fetch will not send; give credentials through their own settings',
+    );
+  });
+
   it('sizes batches adaptively from 5 up to 40 pages and spills after 3 s unless told otherwise', () => {
     const c = loadConfig('run', [], {});
     expect(c.batch).toMatchObject({ size: 5, policy: 'adaptive', maxSize: 40 });
