@@ -37,6 +37,9 @@ export declare function brokerPid(port?: number): number | undefined;
 export declare function startBroker(options?: {
   port?: number;
   fresh?: boolean;
+  initialRebalanceDelayMs?: number;
+  /** Adds a SASL_SSL listener (PLAIN, a self-signed certificate) on port + 2: kafka-secured-listener.mjs. */
+  secured?: boolean;
   heap?: string;
   timeoutMs?: number;
   log?: Log;

@@ -17,6 +17,7 @@ import {
   stopPid,
   waitUntil,
 } from './background-process.mjs';
+import { ensureCertificate, securedProperties } from './kafka-secured-listener.mjs';
 
 // 3.9.x: the last line kafkajs works against (it is not tested upstream against 4.x).
 export const KAFKA_VERSION = process.env.TAGSPACE_KAFKA_VERSION || '3.9.2';
@@ -135,18 +136,20 @@ export function ensureKafkaJars({ log = console.log } = {}) {
  * tests (a group forms at once); Kafka's own default, 3000, for runs that must behave like a
  * production broker (bench/quota's instances section: members started together join as one).
  */
-function serverProperties(port, paths, initialRebalanceDelayMs = 0) {
+function serverProperties(port, paths, initialRebalanceDelayMs = 0, secured = false) {
   const controllerPort = port + 1;
+  const extra = secured ? securedProperties(port, paths.state, HOST) : undefined;
+  const listeners = [`PLAINTEXT://${HOST}:${port}`, ...(extra ? [extra.listener] : [])].join(',');
   return `# Written by scripts/kafka-broker.mjs: one KRaft node on loopback for tests and local use.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@${HOST}:${controllerPort}
-listeners=PLAINTEXT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}
-advertised.listeners=PLAINTEXT://${HOST}:${port}
+listeners=${listeners},CONTROLLER://${HOST}:${controllerPort}
+advertised.listeners=${listeners}
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=${paths.data}
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${extra ? `,${extra.protocol}` : ''}
+${extra?.lines ?? ''}log.dirs=${paths.data}
 num.partitions=1
 default.replication.factor=1
 min.insync.replicas=1
@@ -310,7 +313,8 @@ export async function withLock(paths, timeoutMs, fn) {
 /**
  * Starts the broker in the background unless it already runs, and waits until it answers.
  * `started` says whether this call started it (callers stop only what they started); `fresh`
- * wipes the data dir of a stopped broker first.
+ * wipes the data dir of a stopped broker first; `secured` adds a SASL_SSL listener two ports up
+ * (kafka-secured-listener.mjs).
  */
 export async function startBroker({
   port = brokerPort(),
@@ -319,6 +323,7 @@ export async function startBroker({
   timeoutMs = 120_000,
   log = console.log,
   initialRebalanceDelayMs = 0,
+  secured = false,
 } = {}) {
   const began = Date.now();
   const paths = brokerPaths(port);
@@ -340,7 +345,8 @@ export async function startBroker({
       fs.rmSync(paths.clusterIdFile, { force: true });
     }
     fs.mkdirSync(paths.data, { recursive: true });
-    fs.writeFileSync(paths.properties, serverProperties(port, paths, initialRebalanceDelayMs));
+    if (secured) ensureCertificate(paths.state);
+    fs.writeFileSync(paths.properties, serverProperties(port, paths, initialRebalanceDelayMs, secured));
     fs.writeFileSync(paths.log4j, LOG4J);
     formatStorage(paths, libs);
     const child = launchNode(paths, libs, heap);

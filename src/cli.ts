@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { loadConfig, wantsHelp, type Config } from './cli/config.js';
+import { kafkaAccessError } from './kafka/kafka-access-error.js';
 import { TagspaceError, asTagspaceError } from './model/errors.js';
 import { COMMANDS, commandHelp, usage } from './cli/help.js';
 import { limitHeapGrowth } from './cli/heap-growth.js';
@@ -81,7 +82,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     loading.release();
     return await command(config);
   } catch (err) {
-    const e = asTagspaceError(err);
+    const e = kafkaAccessError(err) ?? asTagspaceError(err);
     if (e.kind === 'config') {
       process.stderr.write(`tagspace: ${e.message}\n`);
       return EXIT.config;

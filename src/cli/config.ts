@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { TagspaceError } from '../model/errors.js';
-import type { SettingValues } from './settings.js';
+import { SETTINGS, type SettingValues } from './settings.js';
 import { readSettings } from './read-settings.js';
 import type { ConcurrencyPolicyName } from '../router/concurrency-policies.js';
 import { resourceAttributes, tracingConfig, type Env } from './otel-env.js';
@@ -8,6 +8,8 @@ import { packageVersion } from './package-root.js';
 import type { TracingConfig } from '../telemetry/tracing.js';
 import type { BatchSettings } from '../pipeline/tag-deliveries.js';
 import { confluenceCredentials, validateConfluence, type ConfluenceConfig } from './confluence-config.js';
+import type { KafkaSecurity } from '../kafka/kafka-security.js';
+import { kafkaSecurity } from './kafka-security-config.js';
 
 /**
  * Flags and environment → one typed, validated Config. This is the only module that reads
@@ -18,6 +20,8 @@ export interface Config {
   command: string;
   kafka: {
     brokers: string[];
+    /** TLS and SASL (never log its password). */
+    security: KafkaSecurity;
     topic: string;
     group: string;
     tagsTopic: string;
@@ -102,6 +106,7 @@ function buildConfig(command: string, v: SettingValues, env: Env, sources: Recor
     command,
     kafka: {
       brokers: v.brokers,
+      security: kafkaSecurity(command, v, (key) => sources[key] ?? envOf(key)),
       topic: text('topic'),
       group: text('group'),
       tagsTopic: text('tagsTopic'),
@@ -208,6 +213,12 @@ const KEYLESS = 'no-key';
 
 function keyless(baseUrl: string | undefined): string | undefined {
   return baseUrl === undefined ? undefined : KEYLESS;
+}
+
+/** The environment variable of a setting that was not given, to name it in an error. */
+function envOf(key: string): string {
+  const s = SETTINGS.find((x) => x.key === key);
+  return s?.env ?? `--${s?.flag ?? key}`;
 }
 
 /** Rules that involve more than one setting; `name` says where a value came from. */

@@ -1,6 +1,7 @@
 import { CONCURRENCY_POLICY_NAMES, DEFAULT_CONCURRENCY } from '../router/concurrency-policies.js';
 import { DEFAULT_MAX_TAGS_PER_PAGE } from '../router/normalise-labels.js';
 import { ORIGIN_BACKOFF } from '../operators/backoff.js';
+import { SASL_MECHANISMS } from '../kafka/kafka-security.js';
 
 /**
  * The table of every setting tagspace understands: its flag, its environment variable, its
@@ -32,7 +33,7 @@ export interface Setting {
 }
 
 const PIPELINE = ['run', 'replay', 'demo'] as const;
-const KAFKA = ['run', 'replay', 'gen', 'ingest', 'webhook', 'labels'] as const;
+export const KAFKA_COMMANDS = ['run', 'replay', 'gen', 'ingest', 'webhook', 'labels'] as const;
 const CONFLUENCE = ['ingest', 'webhook', 'labels'] as const;
 
 const TABLE = [
@@ -44,7 +45,50 @@ const TABLE = [
     type: 'list',
     default: 'localhost:9092',
     help: 'Kafka bootstrap servers, comma-separated',
-    commands: KAFKA,
+    commands: KAFKA_COMMANDS,
+  },
+  {
+    key: 'kafkaSsl',
+    flag: 'kafka-ssl',
+    env: 'KAFKA_SSL',
+    type: 'bool',
+    default: 'false',
+    help: 'connect to the brokers over TLS (--kafka-ca-file turns it on too)',
+    commands: KAFKA_COMMANDS,
+  },
+  {
+    key: 'kafkaCaFile',
+    flag: 'kafka-ca-file',
+    env: 'KAFKA_CA_FILE',
+    type: 'string',
+    help: "PEM file of the CA the brokers' certificates chain to, trusted instead of Node's CAs",
+    commands: KAFKA_COMMANDS,
+  },
+  {
+    key: 'kafkaSaslMechanism',
+    flag: 'kafka-sasl-mechanism',
+    env: 'KAFKA_SASL_MECHANISM',
+    type: 'enum',
+    values: SASL_MECHANISMS,
+    help: 'authenticate to the brokers with SASL (with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD)',
+    commands: KAFKA_COMMANDS,
+  },
+  {
+    key: 'kafkaSaslUsername',
+    flag: 'kafka-sasl-username',
+    env: 'KAFKA_SASL_USERNAME',
+    type: 'string',
+    help: 'SASL user name (Confluent Cloud: the API key)',
+    commands: KAFKA_COMMANDS,
+  },
+  {
+    key: 'kafkaSaslPassword',
+    flag: 'kafka-sasl-password',
+    env: 'KAFKA_SASL_PASSWORD',
+    type: 'string',
+    help: 'SASL password (prefer the env var; Confluent Cloud: the API secret)',
+    secret: true,
+    commands: KAFKA_COMMANDS,
   },
   {
     key: 'topic',

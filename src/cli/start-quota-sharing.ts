@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { kafkaConnection } from './kafka-connection.js';
 import type { Config } from './config.js';
 import { createKafka } from '../kafka/kafka-client.js';
 import { QuotaTopic } from '../kafka/quota-topic.js';
@@ -43,7 +44,7 @@ export function quotaSharingFor(config: Config): QuotaSharingRun {
   // Its own client: its records are stale after a second, so it retries little, and nothing it
   // still retries can outlive the run.
   const kafka = createKafka({
-    brokers: config.kafka.brokers,
+    ...kafkaConnection(config),
     clientId: 'tagspace-quota',
     retry: { retries: 3, maxRetryTime: 1_000 },
   });

@@ -1,6 +1,7 @@
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
 import { levelOfKafkaLog } from './kafkajs-log-level.js';
 import { logger } from '../telemetry/log.js';
+import type { KafkaSecurity } from './kafka-security.js';
 
 const log = logger('kafka');
 
@@ -15,6 +16,8 @@ function logCreator() {
 
 export interface KafkaClientOptions {
   brokers: string[];
+  /** TLS and SASL, as the cluster asks; absent = a plain connection. */
+  security?: KafkaSecurity;
   clientId?: string;
   /**
    * How long a request keeps being retried while the cluster does not answer. Default: up to 30
@@ -30,9 +33,12 @@ export interface KafkaClientOptions {
  * write into: transactional-producer.ts), and quota sharing its own (shorter retries).
  */
 export function createKafka(opts: KafkaClientOptions): Kafka {
+  const { tls, sasl } = opts.security ?? {};
   return new Kafka({
     clientId: opts.clientId ?? 'tagspace',
     brokers: opts.brokers,
+    ...(tls !== undefined && { ssl: tls.ca === undefined ? true : { ca: [tls.ca] } }),
+    ...(sasl !== undefined && { sasl }),
     logLevel: KafkaLogLevel.WARN,
     logCreator,
     connectionTimeout: 5_000,

@@ -1,5 +1,6 @@
 import type { PageEvent } from '../model/page-event.js';
 import { createKafka } from './kafka-client.js';
+import type { KafkaSecurity } from './kafka-security.js';
 import { createProducer } from './create-producer.js';
 import { ensureTopics, partitionCounts } from './ensure-topics.js';
 import { PartitionSender } from './partition-sender.js';
@@ -9,11 +10,11 @@ import { PartitionSender } from './partition-sender.js';
  * partition per produce call, so a broker failing meanwhile loses none (partition-sender.ts).
  */
 export async function producePageEvents(
-  target: { brokers: string[]; topic: string },
+  target: { brokers: string[]; security?: KafkaSecurity; topic: string },
   events: Iterable<PageEvent>,
   headers?: (event: PageEvent) => Record<string, string> | undefined,
 ): Promise<number> {
-  const kafka = createKafka({ brokers: target.brokers, clientId: 'tagspace-gen' });
+  const kafka = createKafka({ brokers: target.brokers, security: target.security, clientId: 'tagspace-gen' });
   await ensureTopics(kafka, [{ topic: target.topic }]);
   const sender = new PartitionSender(await partitionCounts(kafka, [target.topic]));
   const producer = createProducer(kafka);

@@ -1,5 +1,7 @@
-import { connect } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { abortedError, TagspaceError } from '../model/errors.js';
+import type { KafkaSecurity } from './kafka-security.js';
 
 /** How long start-up tries the brokers before it says they cannot be reached. */
 export const REACH_DEADLINE_MS = 8_000;
@@ -10,13 +12,20 @@ const RETRY_MS = 500;
  * with one line, not after the Kafka client has spent its retries (minutes, an error per try):
  *
  *   ok     ⇔ some bootstrap broker answers a Kafka request (ApiVersions) before deadlineMs (tried
- *            every 0.5 s, so a broker still starting is waited for)
+ *            every 0.5 s, so a broker still starting is waited for), over TLS when `tls` is set
+ *            (SASL comes after ApiVersions: the Kafka client reports a refused login itself)
  *   fails    `unavailable`, naming the setting, the addresses and the last cause
  *   stops    at once when `signal` aborts (a SIGTERM during start-up), leaving no timer behind
  */
 export async function reachBrokers(
   brokers: readonly string[],
-  opts: { setting: string; signal?: AbortSignal; deadlineMs?: number; now?: () => number },
+  opts: {
+    setting: string;
+    tls?: KafkaSecurity['tls'];
+    signal?: AbortSignal;
+    deadlineMs?: number;
+    now?: () => number;
+  },
 ): Promise<void> {
   const now = opts.now ?? Date.now;
   const deadline = now() + (opts.deadlineMs ?? REACH_DEADLINE_MS);
@@ -25,7 +34,9 @@ export async function reachBrokers(
     if (opts.signal?.aborted === true) throw abortedError(opts.signal);
     const left = deadline - now();
     if (left <= 0) break;
-    const results = await Promise.all(brokers.map((b) => tryBroker(b, Math.min(left, 3_000), opts.signal)));
+    const results = await Promise.all(
+      brokers.map((b) => tryBroker(b, Math.min(left, 3_000), opts.tls, opts.signal)),
+    );
     // (read again: the signal may have aborted while the brokers were tried)
     if (isAborted(opts.signal)) throw abortedError(opts.signal as AbortSignal);
     if (results.includes(undefined)) return;
@@ -61,14 +72,28 @@ function apiVersionsRequest(): Buffer {
  * alone proves nothing (a proxy or a firewall may accept it and close it): the answer must be
  * Kafka's, carrying the request's correlation id.
  */
-function tryBroker(broker: string, timeoutMs: number, signal?: AbortSignal): Promise<string | undefined> {
+function tryBroker(
+  broker: string,
+  timeoutMs: number,
+  tls: KafkaSecurity['tls'],
+  signal?: AbortSignal,
+): Promise<string | undefined> {
   const at = broker.lastIndexOf(':');
   const host = at > 0 ? broker.slice(0, at).replace(/^\[|\]$/g, '') : broker;
   const port = at > 0 ? Number(broker.slice(at + 1)) : 9092;
   if (!Number.isInteger(port) || port <= 0 || port > 65535) return Promise.resolve(`bad port in "${broker}"`);
   return new Promise((resolve) => {
-    const socket = connect({ host, port });
+    const socket: Socket =
+      tls === undefined
+        ? connect({ host, port })
+        : connectTls({
+            host,
+            port,
+            ...(tls.ca !== undefined && { ca: tls.ca }),
+            ...(isIP(host) === 0 && { servername: host }),
+          });
     let received = Buffer.alloc(0);
+    let secured = false;
     const done = (why: string | undefined) => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -78,17 +103,39 @@ function tryBroker(broker: string, timeoutMs: number, signal?: AbortSignal): Pro
     const onAbort = () => done('aborted');
     const timer = setTimeout(() => done(`no answer from ${host}:${port} within ${timeoutMs} ms`), timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
-    socket.once('connect', () => socket.write(apiVersionsRequest()));
+    socket.once(tls === undefined ? 'connect' : 'secureConnect', () => {
+      secured = true;
+      socket.write(apiVersionsRequest());
+    });
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       if (received.length < 8) return;
       done(received.readInt32BE(4) === CORRELATION_ID ? undefined : `${host}:${port} does not speak Kafka`);
     });
-    socket.once('end', () => done(`${host}:${port} closed the connection without a Kafka answer`));
-    socket.once('error', (err: NodeJS.ErrnoException) =>
-      done(err.code === undefined ? err.message : `${err.code} ${host}:${port}`),
-    );
+    // A TLS listener drops a plaintext request unanswered; a plaintext one drops a TLS handshake.
+    const closed = () =>
+      tls === undefined
+        ? `${host}:${port} closed the connection without a Kafka answer (a TLS listener? set KAFKA_SSL)`
+        : `${host}:${port} closed the connection ${secured ? 'without a Kafka answer' : 'during the TLS handshake (not a TLS listener?)'}`;
+    socket.once('end', () => done(closed()));
+    socket.once('error', (err: NodeJS.ErrnoException) => done(failure(err, host, port, tls, closed)));
   });
+}
+
+/** Why a connection failed, in words an operator acts on: a certificate names the setting to fix. */
+function failure(
+  err: NodeJS.ErrnoException,
+  host: string,
+  port: number,
+  tls: KafkaSecurity['tls'],
+  closed: () => string,
+): string {
+  if (err.code === 'ECONNRESET' && tls !== undefined) return closed();
+  if (err.code === undefined) return err.message;
+  if (tls === undefined || !/CERT|SIGNATURE|ALTNAME|ISSUER/.test(err.code))
+    return `${err.code} ${host}:${port}`;
+  const ca = tls.ca === undefined ? ` (KAFKA_CA_FILE names the CA to trust)` : '';
+  return `${host}:${port}'s certificate is refused: ${err.message}${ca}`;
 }
 
 function isAborted(signal: AbortSignal | undefined): boolean {

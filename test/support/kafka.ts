@@ -248,10 +248,12 @@ export interface PrivateBroker {
  * `stop` keeps its data for a later `start`. Call `stop` in the test's teardown.
  */
 /**
- * The port of the n-th private broker (n = 1, 2): just above KAFKA_PORT's broker and controller
+ * The port of the n-th private broker (n = 1, 2, 3): just above KAFKA_PORT's broker and controller
  * (port, port + 1), so that checkouts testing side by side with different KAFKA_PORTs never meet.
+ * The third is the secured one (test/kafka/secured-broker.int.test.ts), whose SASL_SSL listener
+ * takes the port two above it, where no fourth private broker is.
  */
-export function privateBrokerPort(n: 1 | 2): number {
+export function privateBrokerPort(n: 1 | 2 | 3): number {
   return brokerPort() + 2 * n;
 }
 

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { kafkaConnection } from '../kafka-connection.js';
 import { logger } from '../../telemetry/log.js';
 import { createProducer } from '../../kafka/create-producer.js';
 import { DLQ_MAX_MESSAGE_BYTES } from '../../kafka/dead-letter.js';
@@ -37,7 +38,7 @@ export async function connectKafkaJob(
   starting: <T>(step: Promise<T>) => Promise<T>,
 ): Promise<KafkaJobClients> {
   const { kafka: k } = config;
-  const kafka = createKafka({ brokers: k.brokers, clientId: `tagspace-${mode}` });
+  const kafka = createKafka({ ...kafkaConnection(config), clientId: `tagspace-${mode}` });
   const topics = [
     { topic: k.topic },
     { topic: k.tagsTopic, compacted: true },
@@ -49,7 +50,7 @@ export async function connectKafkaJob(
   // reads read_committed and would wait for it).
   const transactional = k.exactlyOnce
     ? new TransactionalProducer(
-        { brokers: k.brokers, clientId: `tagspace-${mode}` },
+        { ...kafkaConnection(config), clientId: `tagspace-${mode}` },
         `tagspace-${mode === 'run' ? k.group : 'replay'}-${k.topic}-${k.instanceId}`,
       )
     : undefined;

@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { kafkaConnection } from '../kafka-connection.js';
 import { writeFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
 import { TagspaceError } from '../../model/errors.js';
@@ -18,8 +19,11 @@ export async function genCommand(config: Config): Promise<number> {
     await writeJsonl(config.out, events);
     log.info({ pages, seed, space, out: config.out, durationMs: Date.now() - started }, 'space written');
   } else {
-    await reachBrokers(config.kafka.brokers, { setting: 'KAFKA_BROKERS or --brokers' });
-    await producePageEvents({ brokers: config.kafka.brokers, topic: config.kafka.topic }, events);
+    await reachBrokers(config.kafka.brokers, {
+      setting: 'KAFKA_BROKERS or --brokers',
+      tls: config.kafka.security.tls,
+    });
+    await producePageEvents({ ...kafkaConnection(config), topic: config.kafka.topic }, events);
     log.info(
       { pages, seed, space, topic: config.kafka.topic, durationMs: Date.now() - started },
       'space produced',

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { kafkaConnection } from '../kafka-connection.js';
 import { confluenceFromConfig } from '../confluence-from-config.js';
 import { onShutdownSignals } from './shutdown.js';
 import {
@@ -50,7 +51,7 @@ export async function ingestCommand(config: Config): Promise<number> {
       closers.push(() => file.close());
       sink = file;
     } else {
-      const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'tagspace-ingest' });
+      const kafka = createKafka({ ...kafkaConnection(config), clientId: 'tagspace-ingest' });
       const writer = new PageEventWriter(kafka, config.kafka.topic);
       await writer.start();
       closers.push(() => writer.close());

@@ -132,7 +132,11 @@ async function runJob(
   };
   let clients: KafkaJobClients;
   try {
-    await reachBrokers(k.brokers, { setting: 'KAFKA_BROKERS or --brokers', signal: startup });
+    await reachBrokers(k.brokers, {
+      setting: 'KAFKA_BROKERS or --brokers',
+      tls: k.security.tls,
+      signal: startup,
+    });
     clients = await connectKafkaJob(config, mode, sharing, starting);
   } catch (err) {
     await cleanupStart();

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { kafkaConnection } from '../kafka-connection.js';
 import { confluenceFromConfig } from '../confluence-from-config.js';
 import { onShutdownSignals } from './shutdown.js';
 import { startWebhookReceiver } from '../../confluence/webhook-receiver.js';
@@ -17,7 +18,7 @@ const log = logger('webhook');
 export async function webhookCommand(config: Config): Promise<number> {
   const cf = config.confluence;
   const client = confluenceFromConfig(config);
-  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'tagspace-webhook' });
+  const kafka = createKafka({ ...kafkaConnection(config), clientId: 'tagspace-webhook' });
   const writer = new PageEventWriter(kafka, config.kafka.topic);
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));

@@ -1,0 +1,79 @@
+// A SASL_SSL listener for a test broker (scripts/kafka-broker.mjs, `secured: true`): TLS with a
+// self-signed certificate made once per broker by the JDK's keytool, and SASL PLAIN for one user.
+// It stands beside the broker's PLAINTEXT listener, which the broker keeps for itself (the probe,
+// inter-broker traffic), so only clients meet TLS and SASL: what a hosted Kafka asks of them.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The one user the listener knows; test credentials for a loopback broker, nothing else. */
+export const SECURED_USER = 'tagspace';
+export const SECURED_PASSWORD = 'tagspace-test-password';
+const STORE_PASSWORD = 'tagspace-test-keystore';
+
+/** The listener's port: two above the broker's (the controller has the one between). */
+export function securedPort(port) {
+  return port + 2;
+}
+
+/** The certificate's files in a broker's state directory: the PKCS12 keystore and its PEM. */
+export function securedFiles(state) {
+  return { keystore: path.join(state, 'broker.p12'), caFile: path.join(state, 'broker-ca.pem') };
+}
+
+function keytool() {
+  return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'keytool') : 'keytool';
+}
+
+function run(args) {
+  const res = spawnSync(keytool(), args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  if (res.error || res.status !== 0) {
+    throw new Error(`keytool ${args[0]} failed: ${res.error?.message ?? `${res.stdout}${res.stderr}`}`);
+  }
+}
+
+/** Makes the self-signed certificate for 127.0.0.1 (and localhost) unless the state has one. */
+export function ensureCertificate(state) {
+  const { keystore, caFile } = securedFiles(state);
+  if (fs.existsSync(keystore) && fs.existsSync(caFile)) return;
+  fs.rmSync(keystore, { force: true });
+  const store = ['-keystore', keystore, '-storetype', 'PKCS12', '-storepass', STORE_PASSWORD];
+  run(
+    [
+      '-genkeypair',
+      ...store,
+      '-alias',
+      'broker',
+      '-keyalg',
+      'RSA',
+      '-keysize',
+      '2048',
+      '-validity',
+      '3650',
+    ].concat([
+      '-dname',
+      'CN=127.0.0.1',
+      '-ext',
+      'SAN=ip:127.0.0.1,dns:localhost',
+      '-keypass',
+      STORE_PASSWORD,
+    ]),
+  );
+  run(['-exportcert', ...store, '-alias', 'broker', '-rfc', '-file', caFile]);
+}
+
+/** server.properties lines that add the listener; `listeners` and the map are the caller's to join. */
+export function securedProperties(port, state, host) {
+  const { keystore } = securedFiles(state);
+  return {
+    listener: `SASL_SSL://${host}:${securedPort(port)}`,
+    protocol: 'SASL_SSL:SASL_SSL',
+    lines: `sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${SECURED_USER}="${SECURED_PASSWORD}";
+ssl.keystore.type=PKCS12
+ssl.keystore.location=${keystore}
+ssl.keystore.password=${STORE_PASSWORD}
+ssl.key.password=${STORE_PASSWORD}
+`,
+  };
+}
