@@ -2,6 +2,8 @@
 
 export declare const SECURED_USER: string;
 export declare const SECURED_PASSWORD: string;
+export declare const SECURED_STRANGER: string;
+export declare const SECURED_STRANGER_PASSWORD: string;
 export declare function securedPort(port: number): number;
 export declare function securedFiles(state: string): { keystore: string; caFile: string };
 export declare function ensureCertificate(state: string): void;

@@ -1,14 +1,18 @@
 // A SASL_SSL listener for a test broker (scripts/kafka-broker.mjs, `secured: true`): TLS with a
-// self-signed certificate made once per broker by the JDK's keytool, and SASL PLAIN for one user.
-// It stands beside the broker's PLAINTEXT listener, which the broker keeps for itself (the probe,
-// inter-broker traffic), so only clients meet TLS and SASL: what a hosted Kafka asks of them.
+// self-signed certificate made once per broker by the JDK's keytool, SASL PLAIN for two users, and
+// Kafka's ACLs (StandardAuthorizer), which grant the users nothing until someone does. It stands
+// beside the broker's PLAINTEXT listener, whose anonymous clients are super users (the probe,
+// inter-broker traffic, a test granting ACLs), so only the users meet TLS, SASL and ACLs: what a
+// hosted Kafka asks of a client.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The one user the listener knows; test credentials for a loopback broker, nothing else. */
+/** The users the listener knows; test credentials for a loopback broker, nothing else. */
 export const SECURED_USER = 'tagspace';
 export const SECURED_PASSWORD = 'tagspace-test-password';
+export const SECURED_STRANGER = 'stranger';
+export const SECURED_STRANGER_PASSWORD = 'stranger-test-password';
 const STORE_PASSWORD = 'tagspace-test-keystore';
 
 /** The listener's port: two above the broker's (the controller has the one between). */
@@ -69,7 +73,9 @@ export function securedProperties(port, state, host) {
     listener: `SASL_SSL://${host}:${securedPort(port)}`,
     protocol: 'SASL_SSL:SASL_SSL',
     lines: `sasl.enabled.mechanisms=PLAIN
-listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${SECURED_USER}="${SECURED_PASSWORD}";
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${SECURED_USER}="${SECURED_PASSWORD}" user_${SECURED_STRANGER}="${SECURED_STRANGER_PASSWORD}";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS
 ssl.keystore.type=PKCS12
 ssl.keystore.location=${keystore}
 ssl.keystore.password=${STORE_PASSWORD}

@@ -3,23 +3,67 @@ import { TagspaceError } from '../model/errors.js';
 /**
  * A refusal by the cluster that no retry mends, as one line that names what to fix, or undefined
  * for any other error. kafkajs wraps its errors (a refused login arrives inside "retries
- * exceeded"), so the chain of causes is searched:
+ * exceeded", a refused topic among "Topic creation errors"), so causes and aggregates are searched:
  *
- *   KafkaJSSASLAuthenticationError → the SASL user name or password
+ *   KafkaJSSASLAuthenticationError            → the SASL user name or password
+ *   a protocol error *_AUTHORIZATION_FAILED   → that user's ACLs on the topic (named when known),
+ *                                               group, transactional id or cluster
+ *   KafkaJSGroupCoordinatorNotFound           → likely a group or transactional-id ACL: kafkajs
+ *                                               drops the refusal it met and says only this
  */
 export function kafkaAccessError(err: unknown): TagspaceError | undefined {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 6; depth++) {
-    const { name, message } = e;
-    if (name === 'KafkaJSSASLAuthenticationError') {
-      const setting = 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD';
-      return new TagspaceError('auth', `Kafka refused the login (${setting}): ${message}`, {
-        setting,
-        cause: err,
-      });
-    }
-    e =
-      (e as { cause?: unknown; originalError?: unknown }).cause ??
-      (e as { originalError?: unknown }).originalError;
+  const found = refusal(err, 0);
+  if (found === undefined) return undefined;
+  if (found.coordinator) {
+    return new TagspaceError(
+      'unavailable',
+      `Kafka named no coordinator for a consumer group or transaction: on a cluster with ACLs, grant the user of KAFKA_SASL_USERNAME the group and transactional-id ACLs in docs/kafka.md`,
+      { setting: 'KAFKA_SASL_USERNAME', cause: err },
+    );
   }
-  return undefined;
+  if (found.login) {
+    const setting = 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD';
+    return new TagspaceError('auth', `Kafka refused the login (${setting}): ${found.message}`, {
+      setting,
+      cause: err,
+    });
+  }
+  const type = found.type as string;
+  const resource = type.replace('_AUTHORIZATION_FAILED', '').toLowerCase().replace('_', ' ');
+  const what = found.topic === undefined ? `a ${resource}` : `topic ${found.topic}`;
+  return new TagspaceError(
+    'auth',
+    `Kafka refused access to ${what} (${type}): grant the user of KAFKA_SASL_USERNAME the ACLs in docs/kafka.md`,
+    { setting: 'KAFKA_SASL_USERNAME', cause: err },
+  );
+}
+
+interface Refusal {
+  login: boolean;
+  coordinator?: boolean;
+  message: string;
+  type?: string;
+  topic?: string;
+}
+
+function refusal(e: unknown, depth: number): Refusal | undefined {
+  if (!(e instanceof Error) || depth > 6) return undefined;
+  if (e.name === 'KafkaJSSASLAuthenticationError') return { login: true, message: e.message };
+  if (e.name === 'KafkaJSGroupCoordinatorNotFound')
+    return { login: false, coordinator: true, message: e.message };
+  const { type, topic, errors, cause, originalError } = e as {
+    type?: unknown;
+    topic?: unknown;
+    errors?: unknown;
+    cause?: unknown;
+    originalError?: unknown;
+  };
+  if (typeof type === 'string' && type.endsWith('_AUTHORIZATION_FAILED')) {
+    return { login: false, message: e.message, type, ...(typeof topic === 'string' && { topic }) };
+  }
+  for (const inner of Array.isArray(errors) ? (errors as unknown[]) : []) {
+    const found = refusal(inner, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return refusal(cause ?? originalError, depth + 1);
 }

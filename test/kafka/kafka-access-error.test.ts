@@ -1,6 +1,10 @@
+import * as kafkajs from 'kafkajs';
 import {
+  KafkaJSAggregateError,
   KafkaJSConnectionError,
+  KafkaJSGroupCoordinatorNotFound,
   KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
   KafkaJSSASLAuthenticationError,
 } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +13,15 @@ import { kafkaAccessError } from '../../src/kafka/kafka-access-error.js';
 // kafkajs's types give this class no constructor arguments; its code takes a message, as every
 // KafkaJSError does, and that is how kafkajs throws it.
 const SaslAuthenticationError = KafkaJSSASLAuthenticationError as unknown as new (message: string) => Error;
+const CoordinatorNotFound = KafkaJSGroupCoordinatorNotFound as unknown as new (message: string) => Error;
+// Exported by kafkajs, not typed: what admin.createTopics collects per topic.
+const CreateTopicError = (kafkajs as unknown as Record<string, new (e: object, topic: string) => Error>)
+  .KafkaJSCreateTopicError as new (e: object, topic: string) => Error;
+
+/** Kafka's error for `type`, as kafkajs's protocol layer builds it from the response code. */
+function protocolError(type: string, message: string) {
+  return { type, message, code: 29, retriable: false };
+}
 
 describe('a refusal by the cluster', () => {
   it('reads a refused SASL login, even wrapped in retries exceeded, as the login settings to fix', () => {
@@ -24,6 +37,43 @@ describe('a refusal by the cluster', () => {
         'Kafka refused the login (KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD): SASL SCRAM SHA512 authentication failed: Authentication failed during authentication due to invalid credentials',
       );
     }
+  });
+
+  it('names the topic a user may not create, from among the topic creation errors kafkajs gathers', () => {
+    const refused = new CreateTopicError(
+      protocolError(
+        'TOPIC_AUTHORIZATION_FAILED',
+        'Not authorized to access topics: [Topic authorization failed]',
+      ),
+      'page-tags',
+    );
+    const e = kafkaAccessError(new KafkaJSAggregateError('Topic creation errors', [refused]));
+    expect(e?.kind).toBe('auth');
+    expect(e?.message).toBe(
+      'Kafka refused access to topic page-tags (TOPIC_AUTHORIZATION_FAILED): grant the user of KAFKA_SASL_USERNAME the ACLs in docs/kafka.md',
+    );
+  });
+
+  it('says which kind of resource was refused when the error names none', () => {
+    const e = kafkaAccessError(
+      new KafkaJSProtocolError(
+        protocolError(
+          'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+          'Transactional Id authorization failed',
+        ) as unknown as Error,
+      ),
+    );
+    expect(e?.message).toBe(
+      'Kafka refused access to a transactional id (TRANSACTIONAL_ID_AUTHORIZATION_FAILED): grant the user of KAFKA_SASL_USERNAME the ACLs in docs/kafka.md',
+    );
+  });
+
+  it('points a coordinator not found at the group and transactional-id ACLs, since kafkajs drops the refusal', () => {
+    const e = kafkaAccessError(new CoordinatorNotFound('Failed to find group coordinator'));
+    expect(e?.kind).toBe('unavailable');
+    expect(e?.message).toBe(
+      'Kafka named no coordinator for a consumer group or transaction: on a cluster with ACLs, grant the user of KAFKA_SASL_USERNAME the group and transactional-id ACLs in docs/kafka.md',
+    );
   });
 
   it('leaves every other error to the caller', () => {

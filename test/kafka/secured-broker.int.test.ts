@@ -1,10 +1,20 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  Kafka,
+  logLevel,
+  ResourcePatternTypes,
+} from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerPaths, startBroker, stopBroker } from '../../scripts/kafka-broker.mjs';
 import {
   SECURED_PASSWORD,
+  SECURED_STRANGER,
+  SECURED_STRANGER_PASSWORD,
   SECURED_USER,
   securedFiles,
   securedPort,
@@ -13,8 +23,8 @@ import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { cleanEnv, runCli, type CliResult } from '../support/cli.js';
 import { privateBrokerPort, uniqueTopic } from '../support/kafka.js';
 
-// A broker of its own with a SASL_SSL listener (a self-signed certificate, SASL PLAIN), beside the
-// PLAINTEXT one it keeps for itself: what a hosted cluster asks of a client.
+// A broker of its own with a SASL_SSL listener (a self-signed certificate, SASL PLAIN, ACLs), beside
+// the PLAINTEXT one whose anonymous clients are super users: what a hosted cluster asks of a client.
 const PORT = privateBrokerPort(3);
 const secured = `127.0.0.1:${securedPort(PORT)}`;
 const caFile = securedFiles(brokerPaths(PORT).state).caFile;
@@ -36,43 +46,102 @@ function env(extra: Record<string, string>): Record<string, string> {
   return cleanEnv({ KAFKA_BROKERS: secured, GEMINI_BASE_URL: sim.geminiBaseUrl, ...extra });
 }
 
-const login = (password: string) => ({
+const login = (password: string, username = SECURED_USER) => ({
   KAFKA_CA_FILE: caFile,
   KAFKA_SASL_MECHANISM: 'plain',
-  KAFKA_SASL_USERNAME: SECURED_USER,
+  KAFKA_SASL_USERNAME: username,
   KAFKA_SASL_PASSWORD: password,
 });
+
+type Operation = keyof typeof AclOperationTypes;
+
+/** Grants the user what docs/kafka.md's ACL table lists for gen, replay and --exactly-once. */
+async function grantDocumentedAcls(t: {
+  topic: string;
+  tags: string;
+  dlq: string;
+  quota: string;
+}): Promise<void> {
+  const topic = (name: string, operations: Operation[]) =>
+    operations.map((op) => acl(AclResourceTypes.TOPIC, name, ResourcePatternTypes.LITERAL, op));
+  const acls = [
+    ...topic(t.topic, ['DESCRIBE', 'CREATE', 'READ', 'WRITE']),
+    ...topic(t.tags, ['DESCRIBE', 'CREATE', 'READ', 'WRITE']),
+    ...topic(t.dlq, ['DESCRIBE', 'CREATE', 'WRITE']),
+    ...topic(t.quota, ['DESCRIBE', 'CREATE', 'READ', 'WRITE']),
+    ...(['READ', 'DESCRIBE', 'DELETE'] as const).map((op) =>
+      acl(AclResourceTypes.GROUP, 'tagspace', ResourcePatternTypes.PREFIXED, op),
+    ),
+    ...(['WRITE', 'DESCRIBE'] as const).map((op) =>
+      acl(AclResourceTypes.TRANSACTIONAL_ID, 'tagspace', ResourcePatternTypes.PREFIXED, op),
+    ),
+  ];
+  const admin = new Kafka({ brokers: [`127.0.0.1:${PORT}`], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.createAcls({ acl: acls });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function acl(
+  resourceType: AclResourceTypes,
+  resourceName: string,
+  pattern: ResourcePatternTypes,
+  op: Operation,
+) {
+  return {
+    resourceType,
+    resourceName,
+    resourcePatternType: pattern,
+    principal: `User:${SECURED_USER}`,
+    host: '*',
+    operation: AclOperationTypes[op],
+    permissionType: AclPermissionTypes.ALLOW,
+  };
+}
 
 function lastLine(r: CliResult): string {
   return r.stderr.trimEnd().split('\n').at(-1) ?? '';
 }
 
 describe('a cluster that asks for TLS and a SASL login', () => {
-  it('takes a generated space and tags every page of it, reading and writing over TLS as the user given', async () => {
+  it('takes a generated space and tags every page of it over TLS, as a user granted only the ACLs docs/kafka.md lists', async () => {
     const topic = uniqueTopic('secured-events');
+    const t = { topic, tags: `${topic}-tags`, dlq: `${topic}-dlq`, quota: `${topic}-quota` };
+    await grantDocumentedAcls(t);
     const gen = await runCli(['gen', '--pages', '40', '--seed', '5', '--topic', topic], {
       env: env(login(SECURED_PASSWORD)),
     });
     expect(gen.code, gen.stderr).toBe(0);
-    const summaryPath = join(mkdtempSync(join(tmpdir(), 'secured-')), 'summary.json');
-    const replay = await runCli(
-      [
-        'replay',
-        '--topic',
-        topic,
-        '--tags-topic',
-        `${topic}-tags`,
-        '--dlq-topic',
-        `${topic}-dlq`,
-        '--summary-json',
-        summaryPath,
-      ],
-      { env: env(login(SECURED_PASSWORD)) },
+    const topics = ['--topic', topic, '--tags-topic', t.tags, '--dlq-topic', t.dlq, '--quota-topic', t.quota];
+    // Exactly-once first (transactions), then at least once, which restores the tags written.
+    const runs = [
+      { mode: ['--exactly-once'], expected: { events: 40, tagged: 40, dlq: 0 } },
+      { mode: [], expected: { events: 40, tagged: 0, skipped: 40, dlq: 0 } },
+    ];
+    for (const { mode, expected } of runs) {
+      const summaryPath = join(mkdtempSync(join(tmpdir(), 'secured-')), 'summary.json');
+      const replay = await runCli(['replay', ...topics, ...mode, '--summary-json', summaryPath], {
+        env: env(login(SECURED_PASSWORD)),
+      });
+      expect(replay.code, replay.stderr).toBe(0);
+      expect(replay.stderr).not.toMatch(/"level":"(warn|error)"/);
+      expect(JSON.parse(readFileSync(summaryPath, 'utf8'))).toMatchObject(expected);
+      expect(replay.stdout + replay.stderr).not.toContain(SECURED_PASSWORD);
+    }
+  });
+
+  it('stops with one line naming the topic when the user has no ACLs for it', async () => {
+    const topic = uniqueTopic('secured-stranger');
+    const r = await runCli(['gen', '--pages', '3', '--topic', topic], {
+      env: env(login(SECURED_STRANGER_PASSWORD, SECURED_STRANGER)),
+    });
+    expect(r.code).toBe(1);
+    expect(lastLine(r)).toBe(
+      `tagspace: Kafka refused access to topic ${topic} (TOPIC_AUTHORIZATION_FAILED): grant the user of KAFKA_SASL_USERNAME the ACLs in docs/kafka.md`,
     );
-    expect(replay.code, replay.stderr).toBe(0);
-    const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as Record<string, number>;
-    expect(summary).toMatchObject({ events: 40, tagged: 40, dlq: 0 });
-    expect(replay.stdout + replay.stderr).not.toContain(SECURED_PASSWORD);
   });
 
   it('stops with one line naming the login settings when the password is wrong, and never prints it', async () => {
