@@ -6,7 +6,7 @@ import {
   type RunningConfluenceSim,
 } from '../../src/sim/confluence/start-confluence-sim.js';
 import { runCli } from '../support/cli.js';
-import { ingestArgs, loopEnv, loopTopics } from './loop-kit.js';
+import { ingestArgs, labelsArgs, loopEnv, loopTopics } from './loop-kit.js';
 
 const WRONG_TOKEN = 'ATATT-wrong-token-0123456789abcdef';
 let wiki: RunningConfluenceSim;
@@ -67,4 +67,37 @@ describe('wrong Confluence credentials', () => {
       expect(wiki.stats().authFailures).toBeGreaterThan(0);
     });
   }
+});
+
+describe('a broker nobody answers on', () => {
+  const unreachable = (args: string[]) =>
+    args.map((a, i) => (args[i - 1] === '--brokers' ? '127.0.0.1:1' : a));
+
+  it('makes ingest, labels and webhook exit 1 within 15 s with one line naming KAFKA_BROKERS', async () => {
+    const t = loopTopics('cf-no-broker');
+    const commands = [
+      unreachable(ingestArgs(wiki, t, ['SEC'])),
+      unreachable(labelsArgs(wiki, t)),
+      [
+        'webhook',
+        '--confluence-url',
+        wiki.url,
+        '--brokers',
+        '127.0.0.1:1',
+        '--port',
+        '0',
+        '--secret',
+        'hook-secret',
+      ],
+    ];
+    for (const args of commands) {
+      const started = Date.now();
+      const result = await runCli(args, { env: loopEnv(), timeoutMs: 60_000 });
+      expect(Date.now() - started, args[0]).toBeLessThan(15_000);
+      expect(result.code, `${args[0]}: ${result.stderr}`).toBe(1);
+      expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(
+        'tagspace: cannot reach Kafka at 127.0.0.1:1 (KAFKA_BROKERS or --brokers): ECONNREFUSED 127.0.0.1:1',
+      );
+    }
+  });
 });

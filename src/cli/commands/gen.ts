@@ -1,12 +1,11 @@
 import { createWriteStream } from 'node:fs';
-import { kafkaConnection } from '../kafka-connection.js';
+import { kafkaConnection, reachKafka } from '../kafka-connection.js';
 import { writeFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
 import { TagspaceError } from '../../model/errors.js';
 import { logger } from '../../telemetry/log.js';
 import { generateSpace } from '../../gen/generate-space.js';
 import { producePageEvents } from '../../kafka/produce-page-events.js';
-import { reachBrokers } from '../../kafka/reach-brokers.js';
 
 const log = logger('gen');
 
@@ -19,10 +18,7 @@ export async function genCommand(config: Config): Promise<number> {
     await writeJsonl(config.out, events);
     log.info({ pages, seed, space, out: config.out, durationMs: Date.now() - started }, 'space written');
   } else {
-    await reachBrokers(config.kafka.brokers, {
-      setting: 'KAFKA_BROKERS or --brokers',
-      tls: config.kafka.security.tls,
-    });
+    await reachKafka(config);
     await producePageEvents({ ...kafkaConnection(config), topic: config.kafka.topic }, events);
     log.info(
       { pages, seed, space, topic: config.kafka.topic, durationMs: Date.now() - started },

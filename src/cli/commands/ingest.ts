@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { kafkaConnection } from '../kafka-connection.js';
+import { kafkaConnection, reachKafka } from '../kafka-connection.js';
 import { confluenceFromConfig } from '../confluence-from-config.js';
 import { onShutdownSignals } from './shutdown.js';
 import {
@@ -51,6 +51,7 @@ export async function ingestCommand(config: Config): Promise<number> {
       closers.push(() => file.close());
       sink = file;
     } else {
+      await reachKafka(config, abort.signal);
       const kafka = createKafka({ ...kafkaConnection(config), clientId: 'tagspace-ingest' });
       const writer = new PageEventWriter(kafka, config.kafka.topic);
       await writer.start();

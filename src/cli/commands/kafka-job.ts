@@ -8,7 +8,7 @@ import type { RouterOptions } from '../../router/router-options.js';
 import { runTagging } from '../../pipeline/run-tagging.js';
 import { RunStats } from '../../run/run-stats.js';
 import { PartitionSender } from '../../kafka/partition-sender.js';
-import { reachBrokers } from '../../kafka/reach-brokers.js';
+import { reachKafka } from '../kafka-connection.js';
 import { readCommittedFilterIsSound } from '../../kafka/read-committed-filter.js';
 import { abortedError, TagspaceError } from '../../model/errors.js';
 import { kafkaSink } from '../../kafka/kafka-sink.js';
@@ -132,11 +132,7 @@ async function runJob(
   };
   let clients: KafkaJobClients;
   try {
-    await reachBrokers(k.brokers, {
-      setting: 'KAFKA_BROKERS or --brokers',
-      tls: k.security.tls,
-      signal: startup,
-    });
+    await reachKafka(config, startup);
     clients = await connectKafkaJob(config, mode, sharing, starting);
   } catch (err) {
     await cleanupStart();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { kafkaConnection } from '../kafka-connection.js';
+import { kafkaConnection, reachKafka } from '../kafka-connection.js';
 import { lastValueFrom, map } from 'rxjs';
 import type { Config } from '../config.js';
 import { confluenceFromConfig } from '../confluence-from-config.js';
@@ -42,6 +42,7 @@ export async function labelsCommand(config: Config): Promise<number> {
   let fatal: Error | undefined;
   try {
     await client.api.verifyCredentials(abort.signal);
+    await reachKafka(config, abort.signal);
     const kafka = createKafka({ ...kafkaConnection(config), clientId: 'tagspace-labels' });
     await ensureTopics(kafka, [{ topic: tagsTopic, compacted: true }]);
     state = new LabelStateTopic(kafka, lc.stateTopic, lc.dlqTopic);

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { kafkaConnection } from '../kafka-connection.js';
+import { kafkaConnection, reachKafka } from '../kafka-connection.js';
 import { confluenceFromConfig } from '../confluence-from-config.js';
 import { onShutdownSignals } from './shutdown.js';
 import { startWebhookReceiver } from '../../confluence/webhook-receiver.js';
@@ -29,6 +29,7 @@ export async function webhookCommand(config: Config): Promise<number> {
   });
   try {
     await client.api.verifyCredentials();
+    await reachKafka(config);
     await writer.start();
     const receiver = await startWebhookReceiver({
       secret: cf.webhookSecret as string,
