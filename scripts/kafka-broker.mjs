@@ -17,7 +17,7 @@ import {
   stopPid,
   waitUntil,
 } from './background-process.mjs';
-import { ensureCertificate, securedProperties } from './kafka-secured-listener.mjs';
+import { ensureCertificate, scramUsers, securedProperties } from './kafka-secured-listener.mjs';
 
 // 3.9.x: the last line kafkajs works against (it is not tested upstream against 4.x).
 export const KAFKA_VERSION = process.env.TAGSPACE_KAFKA_VERSION || '3.9.2';
@@ -202,8 +202,8 @@ export function clusterIdIn(file) {
   return clusterId;
 }
 
-/** Formats a node's log dir for KRaft unless it already is. */
-export function formatStorage(paths, libs) {
+/** Formats a node's log dir for KRaft unless it already is; `extraArgs` go to the StorageTool. */
+export function formatStorage(paths, libs, extraArgs = []) {
   if (fs.existsSync(path.join(paths.data, 'meta.properties'))) return;
   const clusterId = clusterIdIn(paths.clusterIdFile);
   const res = spawnSync(
@@ -219,6 +219,7 @@ export function formatStorage(paths, libs) {
       '-c',
       paths.properties,
       '--ignore-formatted',
+      ...extraArgs,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
   );
@@ -348,7 +349,7 @@ export async function startBroker({
     if (secured) ensureCertificate(paths.state);
     fs.writeFileSync(paths.properties, serverProperties(port, paths, initialRebalanceDelayMs, secured));
     fs.writeFileSync(paths.log4j, LOG4J);
-    formatStorage(paths, libs);
+    formatStorage(paths, libs, secured ? scramUsers() : []);
     const child = launchNode(paths, libs, heap);
     let exited = null;
     child.on('exit', (code, signal) => (exited = signal ?? `exit code ${code}`));

@@ -1,5 +1,6 @@
 // A SASL_SSL listener for a test broker (scripts/kafka-broker.mjs, `secured: true`): TLS with a
-// self-signed certificate made once per broker by the JDK's keytool, SASL PLAIN for two users, and
+// self-signed certificate made once per broker by the JDK's keytool, SASL for two users (PLAIN,
+// and SCRAM-SHA-256 and -512 with the same passwords, stored when the log dir is formatted), and
 // Kafka's ACLs (StandardAuthorizer), which grant the users nothing until someone does. It stands
 // beside the broker's PLAINTEXT listener, whose anonymous clients are super users (the probe,
 // inter-broker traffic, a test granting ACLs), so only the users meet TLS, SASL and ACLs: what a
@@ -66,13 +67,26 @@ export function ensureCertificate(state) {
   run(['-exportcert', ...store, '-alias', 'broker', '-rfc', '-file', caFile]);
 }
 
+/** The StorageTool's arguments that store both users' SCRAM credentials (KIP-900), both hashes. */
+export function scramUsers() {
+  const users = [
+    [SECURED_USER, SECURED_PASSWORD],
+    [SECURED_STRANGER, SECURED_STRANGER_PASSWORD],
+  ];
+  return ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((hash) =>
+    users.flatMap(([name, password]) => ['--add-scram', `${hash}=[name=${name},password=${password}]`]),
+  );
+}
+
 /** server.properties lines that add the listener; `listeners` and the map are the caller's to join. */
 export function securedProperties(port, state, host) {
   const { keystore } = securedFiles(state);
   return {
     listener: `SASL_SSL://${host}:${securedPort(port)}`,
     protocol: 'SASL_SSL:SASL_SSL',
-    lines: `sasl.enabled.mechanisms=PLAIN
+    lines: `sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${SECURED_USER}="${SECURED_PASSWORD}" user_${SECURED_STRANGER}="${SECURED_STRANGER_PASSWORD}";
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 super.users=User:ANONYMOUS

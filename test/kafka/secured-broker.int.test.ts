@@ -46,9 +46,9 @@ function env(extra: Record<string, string>): Record<string, string> {
   return cleanEnv({ KAFKA_BROKERS: secured, GEMINI_BASE_URL: sim.geminiBaseUrl, ...extra });
 }
 
-const login = (password: string, username = SECURED_USER) => ({
+const login = (password: string, username = SECURED_USER, mechanism = 'plain') => ({
   KAFKA_CA_FILE: caFile,
-  KAFKA_SASL_MECHANISM: 'plain',
+  KAFKA_SASL_MECHANISM: mechanism,
   KAFKA_SASL_USERNAME: username,
   KAFKA_SASL_PASSWORD: password,
 });
@@ -131,6 +131,30 @@ describe('a cluster that asks for TLS and a SASL login', () => {
       expect(JSON.parse(readFileSync(summaryPath, 'utf8'))).toMatchObject(expected);
       expect(replay.stdout + replay.stderr).not.toContain(SECURED_PASSWORD);
     }
+  });
+
+  it('logs in with SCRAM-SHA-256 and SCRAM-SHA-512 too, as MSK and Aiven ask', async () => {
+    const topic = uniqueTopic('secured-scram');
+    const t = { topic, tags: `${topic}-tags`, dlq: `${topic}-dlq`, quota: `${topic}-quota` };
+    await grantDocumentedAcls(t);
+    const gen = await runCli(['gen', '--pages', '5', '--seed', '6', '--topic', topic], {
+      env: env(login(SECURED_PASSWORD, SECURED_USER, 'scram-sha-256')),
+    });
+    expect(gen.code, gen.stderr).toBe(0);
+    const summaryPath = join(mkdtempSync(join(tmpdir(), 'secured-')), 'summary.json');
+    const args = ['--topic', topic, '--tags-topic', t.tags, '--dlq-topic', t.dlq, '--quota-topic', t.quota];
+    const replay = await runCli(['replay', ...args, '--summary-json', summaryPath], {
+      env: env(login(SECURED_PASSWORD, SECURED_USER, 'scram-sha-512')),
+    });
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(summaryPath, 'utf8'))).toMatchObject({ events: 5, tagged: 5, dlq: 0 });
+    const refused = await runCli(['gen', '--pages', '1', '--topic', topic], {
+      env: env(login('not-the-password', SECURED_USER, 'scram-sha-512')),
+    });
+    expect(refused.code).toBe(1);
+    expect(lastLine(refused)).toMatch(
+      /^tagspace: Kafka refused the login \(KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD\): SASL SCRAM SHA512 authentication failed/,
+    );
   });
 
   it('stops with one line naming the topic when the user has no ACLs for it', async () => {
