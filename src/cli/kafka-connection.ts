@@ -1,6 +1,9 @@
 import type { Config } from './config.js';
 import type { KafkaSecurity } from '../kafka/kafka-security.js';
 import { reachBrokers } from '../kafka/reach-brokers.js';
+import { logger } from '../telemetry/log.js';
+
+const log = logger('kafka-connection');
 
 /** Where the brokers are and how to meet them (TLS, SASL): what every Kafka client of a command needs. */
 export function kafkaConnection(config: Config): { brokers: string[]; security: KafkaSecurity } {
@@ -11,10 +14,15 @@ export function kafkaConnection(config: Config): { brokers: string[]; security: 
  * A command's first contact with Kafka, before any client: brokers that cannot be reached are one
  * line within seconds (reach-brokers.ts), not the minutes a kafkajs client spends retrying.
  */
-export function reachKafka(config: Config, signal?: AbortSignal): Promise<void> {
-  return reachBrokers(config.kafka.brokers, {
+export async function reachKafka(config: Config, signal?: AbortSignal): Promise<void> {
+  const { brokers, security } = config.kafka;
+  await reachBrokers(brokers, {
     setting: 'KAFKA_BROKERS or --brokers',
-    tls: config.kafka.security.tls,
+    tls: security.tls,
     ...(signal !== undefined && { signal }),
   });
+  // How it connects, so an operator sees which cluster and which user (never the password).
+  const sasl =
+    security.sasl === undefined ? {} : { sasl: security.sasl.mechanism, user: security.sasl.username };
+  log.info({ brokers, tls: security.tls !== undefined, ...sasl }, 'kafka reached');
 }

@@ -127,6 +127,9 @@ describe('a cluster that asks for TLS and a SASL login', () => {
         env: env(login(SECURED_PASSWORD)),
       });
       expect(replay.code, replay.stderr).toBe(0);
+      expect(replay.stderr).toContain(
+        `"brokers":["${secured}"],"tls":true,"sasl":"plain","user":"${SECURED_USER}","msg":"kafka reached"`,
+      );
       expect(replay.stderr).not.toMatch(/"level":"(warn|error)"/);
       expect(JSON.parse(readFileSync(summaryPath, 'utf8'))).toMatchObject(expected);
       expect(replay.stdout + replay.stderr).not.toContain(SECURED_PASSWORD);
