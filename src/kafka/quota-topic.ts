@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deleteGroup } from './delete-group.js';
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { logger } from '../telemetry/log.js';
 import { ensureTopics, topicOffsets, type TopicSpec } from './ensure-topics.js';
@@ -239,15 +240,7 @@ export class QuotaTopic {
     return tracked;
   }
 
-  private async deleteGroup(): Promise<void> {
-    const admin = this.opts.kafka.admin();
-    try {
-      await admin.connect();
-      await admin.deleteGroups([this.groupId]);
-    } catch {
-      // An empty group expires on its own.
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+  private deleteGroup(): Promise<void> {
+    return deleteGroup(this.opts.kafka, this.groupId);
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deleteGroup } from './delete-group.js';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { topicOffsets } from './ensure-topics.js';
 
@@ -84,16 +85,4 @@ export async function readTopicToEnd(
     await deleteGroup(kafka, groupId);
   }
   return count;
-}
-
-async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    await admin.deleteGroups([groupId]);
-  } catch {
-    // A leftover empty group expires on its own; not worth failing a run for.
-  } finally {
-    await admin.disconnect();
-  }
 }

@@ -5,10 +5,13 @@ import type { Telemetry } from '../start-telemetry.js';
 import type { QuotaSharingRun } from '../start-quota-sharing.js';
 import type { KafkaJobClients } from './connect-kafka-job.js';
 import { within } from './within.js';
+import { deleteGroup } from '../../kafka/delete-group.js';
 
 const log = logger('job');
 /** Without a signal's deadline, how long the final commit and the closes may take before the run ends. */
 const CLOSE_TIMEOUT_MS = 10_000;
+/** At most this long for the job's own group to be deleted; past it, the empty group expires. */
+const GROUP_DELETE_MS = 3_000;
 
 /** What a finished (or failed) Kafka job lets go of. */
 export interface KafkaJobParts {
@@ -18,12 +21,14 @@ export interface KafkaJobParts {
   sharing: QuotaSharingRun;
   router: Router;
   telemetry: Telemetry;
+  /** A group the job made for itself (replay's), deleted once its consumer has left. */
+  ownGroup?: string;
 }
 
 /**
  * The end of a Kafka job, whatever ended it: commit exactly what is written, so a restart resumes
- * right after it, then close the consumer, the producer and quota sharing together, then the router
- * and telemetry. It all fits in what is left of a signal's deadline (`remainingMs`), or in
+ * right after it, then close the consumer, the producer and quota sharing together, delete the
+ * job's own group (replay's), then close the router and telemetry. It all fits in what is left of a signal's deadline (`remainingMs`), or in
  * CLOSE_TIMEOUT_MS without one: brokers that are away must not hold the process (what is not
  * committed is re-read by the next run).
  */
@@ -60,6 +65,14 @@ export async function closeKafkaJob(
   );
   // Brokers that just came back can make a close slow: said, so a slow exit shows its cause.
   log.info({ tookMs }, 'Kafka clients closed');
+  // Its offsets serve no later run (each replay reads as a new group): do not leave it behind.
+  if (parts.ownGroup !== undefined) {
+    await within(
+      deleteGroup(clients.kafka, parts.ownGroup),
+      Math.min(left(), GROUP_DELETE_MS),
+      'deleting the group',
+    );
+  }
   parts.router.close();
   await parts.telemetry.shutdown();
 }

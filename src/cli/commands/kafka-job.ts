@@ -237,7 +237,15 @@ async function runJob(
   } finally {
     if (commitTimer !== undefined) clearInterval(commitTimer);
     progress.stop();
-    const parts = { clients, source, exactlyOnce: k.exactlyOnce, sharing, router, telemetry };
+    const parts = {
+      clients,
+      source,
+      exactlyOnce: k.exactlyOnce,
+      sharing,
+      router,
+      telemetry,
+      ...(mode === 'replay' && { ownGroup: groupId }),
+    };
     await closeKafkaJob(parts, () => job.remainingMs());
   }
   // The consumer failed for good: what was written is committed, the rest is re-read next time.

@@ -13,6 +13,7 @@ import {
   produceMessages,
   testBrokers,
   uniqueTopic,
+  withAdmin,
 } from '../../support/kafka.js';
 import { waitFor } from '../../support/wait-for.js';
 
@@ -106,7 +107,7 @@ describe('the walking skeleton on a real broker', () => {
     expect(result.code).toBe(0);
   });
 
-  it('replays a topic to its end, dead-letters bad events with the reason and keeps going, and its summary agrees with the topics', async () => {
+  it('replays a topic to its end, dead-letters bad events with the reason and keeps going, its summary agrees with the topics, and it leaves none of its groups behind', async () => {
     const t = topics('replay');
     await createTopics([
       { topic: t.topic, partitions: 2 },
@@ -122,12 +123,17 @@ describe('the walking skeleton on a real broker', () => {
     ]);
     const dir = mkdtempSync(join(tmpdir(), 'tagspace-replay-'));
     const summaryPath = join(dir, 'summary.json');
+    const groups = () => withAdmin(async (admin) => (await admin.listGroups()).groups.map((g) => g.groupId));
+    const before = new Set(await groups());
 
     const result = await runCli(['replay', ...pipelineArgs(t), '--summary-json', summaryPath], {
       env: cleanEnv(keys),
       timeoutMs: 120_000,
     });
     expect(result.code, result.stderr.slice(-2000)).toBe(0);
+    // The groups it made for itself (its own, the restore's, the quota reader's) are gone.
+    expect(result.stderr).toMatch(/"groupId":"tagspace-replay-/);
+    expect((await groups()).filter((g) => !before.has(g) && g.startsWith('tagspace-'))).toEqual([]);
     const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as Record<string, number>;
     expect(summary).toMatchObject({ events: 62, tagged: 60, dlq: 2, cached: 0, skipped: 0 });
 
