@@ -5,7 +5,7 @@ import {
 } from '../../src/sim/confluence/start-confluence-sim.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { runCli, spawnCli, type CliProcess } from '../support/cli.js';
-import { consumeUntil, endOffsets, produceMessages } from '../support/kafka.js';
+import { consumeUntil, endOffsets, produceMessages, withAdmin } from '../support/kafka.js';
 import { waitFor } from '../support/wait-for.js';
 import {
   ingestArgs,
@@ -94,10 +94,14 @@ describe('Confluence at both ends, on a real broker', () => {
     expect(result.stdout).toMatch(/600 records/);
   });
 
-  it('makes zero label writes on a second labels --until-end, as the simulator counts them', async () => {
+  it('makes zero label writes on a second labels --until-end, as the simulator counts them, and leaves no group behind', async () => {
     const { labelWrites: writes, requests } = wiki.stats();
     expect(writes).toBeGreaterThan(0);
+    const groups = () => withAdmin(async (admin) => (await admin.listGroups()).groups.map((g) => g.groupId));
+    const before = new Set(await groups());
     const result = await runCli(labelsArgs(wiki, t), { env: loopEnv(), timeoutMs: 120_000 });
+    expect(result.stderr).toMatch(/"groupId":"tagspace-labels-/);
+    expect((await groups()).filter((g) => !before.has(g) && g.startsWith('tagspace-'))).toEqual([]);
     expect(result.code, result.stderr.slice(-2000)).toBe(0);
     expect(wiki.stats().labelWrites).toBe(writes);
     // Every record was settled from the ownership topic: the only request proved the credentials.

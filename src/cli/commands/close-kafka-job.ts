@@ -11,7 +11,7 @@ const log = logger('job');
 /** Without a signal's deadline, how long the final commit and the closes may take before the run ends. */
 const CLOSE_TIMEOUT_MS = 10_000;
 /** At most this long for the job's own group to be deleted; past it, the empty group expires. */
-const GROUP_DELETE_MS = 3_000;
+export const GROUP_DELETE_MS = 3_000;
 
 /** What a finished (or failed) Kafka job lets go of. */
 export interface KafkaJobParts {

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { deleteGroup } from '../../kafka/delete-group.js';
+import { within } from './within.js';
+import { GROUP_DELETE_MS } from './close-kafka-job.js';
 import { kafkaConnection, reachKafka } from '../kafka-connection.js';
 import { lastValueFrom, map } from 'rxjs';
 import type { Config } from '../config.js';
@@ -118,6 +121,9 @@ export async function labelsCommand(config: Config): Promise<number> {
       if (commitTimer !== undefined) clearInterval(commitTimer);
       await commit();
       await source.close();
+      // Each --until-end reads as a group of its own, whose offsets no later run uses.
+      if (lc.untilEnd)
+        await within(deleteGroup(kafka, source.groupId), GROUP_DELETE_MS, 'deleting the group');
     }
   } finally {
     signals.dispose();
