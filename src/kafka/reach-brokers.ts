@@ -14,7 +14,8 @@ const RETRY_MS = 500;
  *   ok     ⇔ some bootstrap broker answers a Kafka request (ApiVersions) before deadlineMs (tried
  *            every 0.5 s, so a broker still starting is waited for), over TLS when `tls` is set
  *            (SASL comes after ApiVersions: the Kafka client reports a refused login itself)
- *   fails    `unavailable`, naming the setting, the addresses and the last cause
+ *   fails    `unavailable`, naming the setting, the addresses and the last cause — at once when a
+ *            broker's certificate is refused (trying again cannot change it), else at the deadline
  *   stops    at once when `signal` aborts (a SIGTERM during start-up), leaving no timer behind
  */
 export async function reachBrokers(
@@ -40,7 +41,10 @@ export async function reachBrokers(
     // (read again: the signal may have aborted while the brokers were tried)
     if (isAborted(opts.signal)) throw abortedError(opts.signal as AbortSignal);
     if (results.includes(undefined)) return;
-    cause = results.find((r) => r !== undefined) ?? cause;
+    const failed = results.filter((r): r is Failure => r !== undefined);
+    const final = failed.find((r) => r.final);
+    cause = (final ?? failed[0])?.why ?? cause;
+    if (final !== undefined) break;
     await sleep(Math.min(RETRY_MS, Math.max(0, deadline - now())), opts.signal);
   }
   throw new TagspaceError(
@@ -67,6 +71,12 @@ function apiVersionsRequest(): Buffer {
   return Buffer.concat([size, body]);
 }
 
+/** Why a broker was not reached; `final` when trying again before the deadline cannot help. */
+interface Failure {
+  why: string;
+  final: boolean;
+}
+
 /**
  * Undefined when `broker` (host:port) answers a Kafka request; otherwise why not. A TCP connection
  * alone proves nothing (a proxy or a firewall may accept it and close it): the answer must be
@@ -77,11 +87,12 @@ function tryBroker(
   timeoutMs: number,
   tls: KafkaSecurity['tls'],
   signal?: AbortSignal,
-): Promise<string | undefined> {
+): Promise<Failure | undefined> {
   const at = broker.lastIndexOf(':');
   const host = at > 0 ? broker.slice(0, at).replace(/^\[|\]$/g, '') : broker;
   const port = at > 0 ? Number(broker.slice(at + 1)) : 9092;
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) return Promise.resolve(`bad port in "${broker}"`);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535)
+    return Promise.resolve({ why: `bad port in "${broker}"`, final: true });
   return new Promise((resolve) => {
     const socket: Socket =
       tls === undefined
@@ -94,11 +105,11 @@ function tryBroker(
           });
     let received = Buffer.alloc(0);
     let secured = false;
-    const done = (why: string | undefined) => {
+    const done = (why: string | undefined, final = false) => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       socket.destroy();
-      resolve(why);
+      resolve(why === undefined ? undefined : { why, final });
     };
     const onAbort = () => done('aborted');
     const timer = setTimeout(() => done(`no answer from ${host}:${port} within ${timeoutMs} ms`), timeoutMs);
@@ -118,11 +129,17 @@ function tryBroker(
         ? `${host}:${port} closed the connection without a Kafka answer (a TLS listener? set KAFKA_SSL)`
         : `${host}:${port} closed the connection ${secured ? 'without a Kafka answer' : 'during the TLS handshake (not a TLS listener?)'}`;
     socket.once('end', () => done(closed()));
-    socket.once('error', (err: NodeJS.ErrnoException) => done(failure(err, host, port, tls, closed)));
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      const refused = certificateRefused(err, tls);
+      done(
+        refused ? certificateFailure(err, host, port, tls) : failure(err, host, port, tls, closed),
+        refused,
+      );
+    });
   });
 }
 
-/** Why a connection failed, in words an operator acts on: a certificate names the setting to fix. */
+/** Why a connection failed, in words an operator acts on. */
 function failure(
   err: NodeJS.ErrnoException,
   host: string,
@@ -132,9 +149,22 @@ function failure(
 ): string {
   if (err.code === 'ECONNRESET' && tls !== undefined) return closed();
   if (err.code === undefined) return err.message;
-  if (tls === undefined || !/CERT|SIGNATURE|ALTNAME|ISSUER/.test(err.code))
-    return `${err.code} ${host}:${port}`;
-  const ca = tls.ca === undefined ? ` (KAFKA_CA_FILE names the CA to trust)` : '';
+  return `${err.code} ${host}:${port}`;
+}
+
+/** Node's codes for a certificate it will not trust (self-signed, expired, another host's name…). */
+function certificateRefused(err: NodeJS.ErrnoException, tls: KafkaSecurity['tls']): boolean {
+  return tls !== undefined && err.code !== undefined && /CERT|SIGNATURE|ALTNAME|ISSUER/.test(err.code);
+}
+
+/** A refused certificate names the setting to fix. */
+function certificateFailure(
+  err: NodeJS.ErrnoException,
+  host: string,
+  port: number,
+  tls: KafkaSecurity['tls'],
+): string {
+  const ca = tls?.ca === undefined ? ` (KAFKA_CA_FILE names the CA to trust)` : '';
   return `${host}:${port}'s certificate is refused: ${err.message}${ca}`;
 }
 

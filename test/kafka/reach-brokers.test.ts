@@ -54,6 +54,13 @@ describe('reachBrokers', () => {
     );
   });
 
+  it('stops at once on a port no broker can have, as trying again cannot change it', async () => {
+    // With a minute's deadline, only stopping at once finishes within the test's 5 s.
+    await expect(
+      reachBrokers(['127.0.0.1:99999'], { setting: 'KAFKA_BROKERS', deadlineMs: 60_000 }),
+    ).rejects.toThrow('cannot reach Kafka at 127.0.0.1:99999 (KAFKA_BROKERS): bad port in "127.0.0.1:99999"');
+  });
+
   it('stops waiting at once when its signal aborts', async () => {
     const silent = await serve(() => {});
     const abort = new AbortController();
