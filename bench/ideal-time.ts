@@ -1,6 +1,8 @@
 import { createRateQuota } from '../src/sim/create-rate-quota.js';
 import { limitsAt, nextChangeAfter, type ScheduleStep } from '../src/sim/quota-schedule.js';
 import type { QuotaLimits, QuotaShape } from '../src/sim/rate-quota.js';
+import { seededRandom } from '../src/gen/random.js';
+import { standardNormal } from '../src/sim/latency-model.js';
 
 /**
  * The yardsticks bench/quota measures each run against.
@@ -37,6 +39,27 @@ import type { QuotaLimits, QuotaShape } from '../src/sim/rate-quota.js';
  * window can only be filled up to the last call that fits, so where tokens bind it is out of
  * any client's reach by up to a window.
  */
+/**
+ * jitteredMeanMs — the ideal when latencies vary as the scenario's do, not all at the median: the
+ * mean over `draws` runs of `ideal(z)`, z_i ~ N(0, 1) per call (call i then takes
+ * latency × exp(jitter × z_i), the simulator's lognormal). Calls at once end with the slowest of
+ * them, so where a run fits its quota's first windows this is what a client that knew the quota
+ * could expect, where `idealTimeMs` at the median is out of every client's reach.
+ */
+export function jitteredMeanMs(
+  callCount: number,
+  ideal: (z: readonly number[]) => number,
+  draws = 400,
+  seed = 1,
+): number {
+  const random = seededRandom(seed);
+  let sum = 0;
+  for (let d = 0; d < draws; d += 1) {
+    sum += ideal(Array.from({ length: callCount }, () => standardNormal(random)));
+  }
+  return sum / draws;
+}
+
 export interface CallTokens {
   inputTokens: number;
   outputTokens: number;
@@ -56,16 +79,18 @@ export interface QuotaSpec extends QuotaLimits {
 export function idealTimeMs(
   calls: readonly CallTokens[],
   quota: QuotaSpec,
-  latencyMs: number,
+  /** One latency for every call, or call i's own. */
+  latencyMs: number | ((i: number) => number),
   maxConcurrent: number,
 ): number {
+  const latencyOf = typeof latencyMs === 'number' ? () => latencyMs : latencyMs;
   const { shape = 'sliding', burst, schedule = [], clockAtStartMs = 0 } = quota;
   const base = { rpm: quota.rpm, tpm: quota.tpm, windowMs: quota.windowMs };
   let t = 0;
   let limits = limitsAt(base, schedule, 0);
   const rate = createRateQuota(shape, limits, () => clockAtStartMs + t, burst);
   const ends: number[] = [];
-  for (const call of calls) {
+  for (const [i, call] of calls.entries()) {
     // A free slot: the maxConcurrent-th most recent call must have ended.
     const running = ends.filter((e) => e > t).sort((a, b) => a - b);
     if (running.length >= maxConcurrent) t = running[running.length - maxConcurrent] ?? t;
@@ -79,9 +104,9 @@ export function idealTimeMs(
       t = Math.min(t + verdict.retryAfterMs, change);
     }
     rate.charge(call.outputTokens);
-    ends.push(t + latencyMs);
+    ends.push(t + latencyOf(i));
   }
-  return Math.max(latencyMs, ...ends);
+  return ends.length === 0 ? latencyOf(0) : Math.max(...ends);
 }
 
 export function boundTimeMs(calls: readonly CallTokens[], quota: QuotaLimits, latencyMs: number): number {

@@ -15,7 +15,8 @@ import { loadConfig } from '../src/cli/config.js';
 import { parseScenario, type ProviderScenario } from '../src/sim/scenario.js';
 import { startSimulator } from '../src/sim/simulator.js';
 import type { TaggingObserver } from '../src/telemetry/tagging-observer.js';
-import { idealTimeMs, type CallTokens } from './ideal-time.js';
+import { idealTimeMs, jitteredMeanMs, type CallTokens } from './ideal-time.js';
+import { DEFAULT_JITTER } from '../src/sim/latency-model.js';
 
 /**
  * bench/quota's "free tier" section: scenarios/default.json as shipped — Gemini's free tier (15
@@ -34,6 +35,9 @@ import { idealTimeMs, type CallTokens } from './ideal-time.js';
  *   ideal, all counted    the ideal with the requests the provider counted but never answered (a
  *                         hang, a 5xx) appended as calls: any client that met them spent those
  *                         requests and had to ask again
+ *   ideal, jittered       the ideal's mean over 400 draws of each call's latency, lognormal with the
+ *                         scenario's jitter (jitteredMeanMs): calls sent together end with the
+ *                         slowest of them, which the median ideal leaves out
  *   latency               each provider's median + perTokenMs × the run's mean answer tokens
  *   accuracy              pages whose tags hold the generator's main topic ÷ pages
  */
@@ -86,6 +90,8 @@ export interface FreeTierRow {
   idealS: number;
   /** The ideal with the requests the provider counted and never answered (hangs, 5xx) as calls too. */
   idealCountedS: number;
+  /** The ideal's mean when each call's latency varies as the scenario's jitter says (jitteredMeanMs). */
+  idealJitteredS: number;
   calls: Record<ProviderName, number>;
   /** 429s per provider, as the simulator counted them. */
   rateLimited: Record<ProviderName, number>;
@@ -246,13 +252,24 @@ export async function runFreeTier(
   const meanOut = inOrder.reduce((sum, a) => sum + a.tokens.outputTokens, 0) / Math.max(1, inOrder.length);
   const latencyOf = (p: ProviderScenario) => p.latencyMs.median + (p.latencyMs.perTokenMs ?? 0) * meanOut;
   const quotaOf = (p: ProviderScenario) => ({ rpm: p.rpm, tpm: p.tpm, windowMs: p.windowMs });
-  const idealOf = (calls: readonly CallTokens[]) =>
+  const jitterOf = (p: ProviderScenario) => p.latencyMs.jitter ?? DEFAULT_JITTER;
+  const idealOf = (calls: readonly CallTokens[], z?: readonly number[]) =>
     arr.providers.length === 1
-      ? idealTimeMs(calls, quotaOf(scenario.gemini), latencyOf(scenario.gemini), MAX_CONCURRENCY)
+      ? idealTimeMs(
+          calls,
+          quotaOf(scenario.gemini),
+          (i) => latencyOf(scenario.gemini) * Math.exp(jitterOf(scenario.gemini) * (z?.[i] ?? 0)),
+          MAX_CONCURRENCY,
+        )
       : idealGreedyMs(
           calls,
-          [scenario.gemini, scenario.openai].map((p) => ({ ...quotaOf(p), latencyMs: latencyOf(p) })),
+          [scenario.gemini, scenario.openai].map((p) => ({
+            ...quotaOf(p),
+            latencyMs: latencyOf(p),
+            jitter: jitterOf(p),
+          })),
           MAX_CONCURRENCY,
+          z,
         );
   const answeredCalls = inOrder.map((a) => a.tokens);
   // Requests the provider counted and never answered (a hang, a 5xx, a safety block): any client
@@ -263,6 +280,7 @@ export async function runFreeTier(
   }, 0);
   const meanIn = inOrder.reduce((sum, a) => sum + a.tokens.inputTokens, 0) / Math.max(1, inOrder.length);
   const idealMs = idealOf(answeredCalls);
+  const idealJitteredMs = jitteredMeanMs(answeredCalls.length, (z) => idealOf(answeredCalls, z));
   const idealCountedMs = idealOf([
     ...answeredCalls,
     ...Array.from({ length: unanswered }, () => ({ inputTokens: Math.round(meanIn), outputTokens: 0 })),
@@ -282,6 +300,7 @@ export async function runFreeTier(
     wallS: wallMs / 1000,
     idealS: idealMs / 1000,
     idealCountedS: idealCountedMs / 1000,
+    idealJitteredS: idealJitteredMs / 1000,
     calls,
     rateLimited: { gemini: referee.gemini.rateLimited, openai: referee.openai.rateLimited },
     timeouts: referee.gemini.timeouts + referee.openai.timeouts,
@@ -304,6 +323,8 @@ interface TimedQuota {
   tpm: number;
   windowMs: number;
   latencyMs: number;
+  /** The lognormal's σ: with `z`, call i takes latencyMs × exp(jitter × z_i). */
+  jitter?: number;
 }
 
 /**
@@ -315,11 +336,13 @@ export function idealGreedyMs(
   calls: readonly CallTokens[],
   quotas: readonly TimedQuota[],
   maxConcurrent: number,
+  /** Each call's draw of N(0, 1) for its latency (jitteredMeanMs); none: every call at the median. */
+  z?: readonly number[],
 ): number {
   const taken = quotas.map(() => [] as { start: number; tokens: number; end: number }[]);
   let t = 0;
   let last = 0;
-  for (const call of calls) {
+  for (const [i, call] of calls.entries()) {
     let best: { at: number; q: number } | undefined;
     quotas.forEach((quota, q) => {
       const at = earliestStart(taken[q] ?? [], quota, call, t, maxConcurrent);
@@ -327,8 +350,9 @@ export function idealGreedyMs(
     });
     const { at, q } = best as unknown as { at: number; q: number };
     const quota = quotas[q] as TimedQuota;
-    taken[q]?.push({ start: at, tokens: call.inputTokens + call.outputTokens, end: at + quota.latencyMs });
-    last = Math.max(last, at + quota.latencyMs);
+    const latency = quota.latencyMs * Math.exp((quota.jitter ?? 0) * (z?.[i] ?? 0));
+    taken[q]?.push({ start: at, tokens: call.inputTokens + call.outputTokens, end: at + latency });
+    last = Math.max(last, at + latency);
     t = at;
   }
   return last;

@@ -25,7 +25,8 @@ export function latencyDelayMs(config: LatencyConfig, outputTokens: number, rand
   return Math.round(base * Math.exp(jitter * standardNormal(random)));
 }
 
-function standardNormal(random: Random): number {
+/** A draw of N(0, 1) from `random` (Box–Muller). */
+export function standardNormal(random: Random): number {
   // 1 − u keeps the logarithm finite: random() may return 0 but never 1.
   const u = 1 - random();
   const v = random();

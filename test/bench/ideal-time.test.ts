@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundTimeMs, idealTimeMs, type CallTokens } from '../../bench/ideal-time.js';
+import { boundTimeMs, idealTimeMs, jitteredMeanMs, type CallTokens } from '../../bench/ideal-time.js';
 import { seededRandom } from '../../src/gen/random.js';
 
 const calls = (n: number, tokens = 10): CallTokens[] =>
@@ -86,5 +86,26 @@ describe('idealTimeMs', () => {
   it('waits for a free slot when the concurrency bound binds first', () => {
     const quota = { rpm: 1_000, tpm: 1e9, windowMs: 1_000 };
     expect(idealTimeMs(calls(6), quota, 100, 2)).toBe(300);
+  });
+});
+
+describe('jitteredMeanMs', () => {
+  const quota = { rpm: 1_000, tpm: 1e9, windowMs: 1_000 };
+  const jittered = (n: number, sigma: number) =>
+    jitteredMeanMs(n, (z) => idealTimeMs(calls(n), quota, (i) => 100 * Math.exp(sigma * (z[i] ?? 0)), 100));
+
+  it('is the median ideal when latencies do not vary', () => {
+    expect(jittered(10, 0)).toBe(idealTimeMs(calls(10), quota, 100, 100));
+  });
+
+  it("is the lognormal's mean, latency × exp(σ²/2), for one call", () => {
+    expect(jittered(1, 0.3) / 100).toBeCloseTo(Math.exp(0.045), 1);
+  });
+
+  it('waits for the slowest of calls sent together: ten at σ 0.3 end at ~1.6 × the median', () => {
+    // E[max of ten N(0, 1)] ≈ 1.54, and exp(0.3 × 1.54) ≈ 1.59.
+    const ratio = jittered(10, 0.3) / 100;
+    expect(ratio).toBeGreaterThan(1.45);
+    expect(ratio).toBeLessThan(1.75);
   });
 });
