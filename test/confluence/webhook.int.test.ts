@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signatureOf } from '../../src/confluence/webhook-signature.js';
 import {
@@ -7,6 +6,7 @@ import {
 } from '../../src/sim/confluence/start-confluence-sim.js';
 import { spawnCli, type CliProcess } from '../support/cli.js';
 import { consumeUntil, endOffsets, testBrokers, uniqueTopic } from '../support/kafka.js';
+import { freePort } from '../support/free-port.js';
 import { waitFor } from '../support/wait-for.js';
 import { loopEnv } from './loop-kit.js';
 
@@ -15,16 +15,6 @@ let wiki: RunningConfluenceSim;
 let receiver: CliProcess;
 let url: string;
 const topic = uniqueTopic('cf-webhook-events');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   wiki = await startConfluenceSim({ spaces: [{ key: 'WEB', pages: 5, seed: 3 }] });

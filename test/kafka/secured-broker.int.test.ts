@@ -21,7 +21,11 @@ import {
 } from '../../scripts/kafka-secured-listener.mjs';
 import { REACH_DEADLINE_MS } from '../../src/kafka/reach-brokers.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
-import { cleanEnv, runCli, type CliResult } from '../support/cli.js';
+import { ingestArgs, labelsArgs, labelsByOwner, loopEnv, loopTopics } from '../confluence/loop-kit.js';
+import { startConfluenceSim } from '../../src/sim/confluence/start-confluence-sim.js';
+import { cleanEnv, runCli, spawnCli, type CliProcess, type CliResult } from '../support/cli.js';
+import { freePort } from '../support/free-port.js';
+import { waitFor } from '../support/wait-for.js';
 import { privateBrokerPort, uniqueTopic } from '../support/kafka.js';
 
 // A broker of its own with a SASL_SSL listener (a self-signed certificate, SASL PLAIN, ACLs), beside
@@ -63,17 +67,30 @@ async function grantDocumentedAcls(t: {
   dlq: string;
   quota: string;
 }): Promise<void> {
-  const topic = (name: string, operations: Operation[]) =>
-    operations.map((op) => acl(AclResourceTypes.TOPIC, name, ResourcePatternTypes.LITERAL, op));
+  await grantAcls(
+    {
+      [t.topic]: ['DESCRIBE', 'CREATE', 'READ', 'WRITE'],
+      [t.tags]: ['DESCRIBE', 'CREATE', 'READ', 'WRITE'],
+      [t.dlq]: ['DESCRIBE', 'CREATE', 'WRITE'],
+      [t.quota]: ['DESCRIBE', 'CREATE', 'READ', 'WRITE'],
+    },
+    { transactional: true },
+  );
+}
+
+/** Grants the user these operations on these topics, and the table's group rows (and transactional ids). */
+async function grantAcls(
+  topics: Record<string, Operation[]>,
+  { transactional = false }: { transactional?: boolean } = {},
+): Promise<void> {
   const acls = [
-    ...topic(t.topic, ['DESCRIBE', 'CREATE', 'READ', 'WRITE']),
-    ...topic(t.tags, ['DESCRIBE', 'CREATE', 'READ', 'WRITE']),
-    ...topic(t.dlq, ['DESCRIBE', 'CREATE', 'WRITE']),
-    ...topic(t.quota, ['DESCRIBE', 'CREATE', 'READ', 'WRITE']),
+    ...Object.entries(topics).flatMap(([name, operations]) =>
+      operations.map((op) => acl(AclResourceTypes.TOPIC, name, ResourcePatternTypes.LITERAL, op)),
+    ),
     ...(['READ', 'DESCRIBE', 'DELETE'] as const).map((op) =>
       acl(AclResourceTypes.GROUP, 'tagspace', ResourcePatternTypes.PREFIXED, op),
     ),
-    ...(['WRITE', 'DESCRIBE'] as const).map((op) =>
+    ...(transactional ? (['WRITE', 'DESCRIBE'] as const) : []).map((op) =>
       acl(AclResourceTypes.TRANSACTIONAL_ID, 'tagspace', ResourcePatternTypes.PREFIXED, op),
     ),
   ];
@@ -159,6 +176,101 @@ describe('a cluster that asks for TLS and a SASL login', () => {
     expect(lastLine(refused)).toMatch(
       /^tagspace: Kafka refused the login \(KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD\): SASL SCRAM SHA512 authentication failed/,
     );
+  });
+
+  it('takes a Confluence space through ingest, webhook, replay and labels over TLS, as a user granted only the ACLs docs/kafka.md lists', async () => {
+    const t = loopTopics('secured-cf');
+    const quota = `${t.events}-quota`;
+    const all: Operation[] = ['DESCRIBE', 'CREATE', 'READ', 'WRITE'];
+    await grantAcls({
+      [t.events]: all,
+      [t.tags]: all,
+      [t.dlq]: ['DESCRIBE', 'CREATE', 'WRITE'],
+      [quota]: all,
+      [t.checkpoints]: all,
+      [t.ownership]: all,
+      [t.labelsDlq]: ['DESCRIBE', 'CREATE', 'WRITE'],
+    });
+    const wiki = await startConfluenceSim({ spaces: [{ key: 'SEC', pages: 6, seed: 4 }] });
+    // Gemini alone, on this file's simulator: no OpenAI key, so nothing spills to a real endpoint.
+    const { OPENAI_API_KEY: _openai, ...confluence } = loopEnv();
+    const cfEnv = env({
+      ...confluence,
+      ...login(SECURED_PASSWORD),
+      CONFLUENCE_WEBHOOK_SECRET: 'hook-s3cret',
+    });
+    // The loop's own argument lists, pointed at the secured listener.
+    const onSecured = (args: string[]) => args.map((a, i) => (args[i - 1] === '--brokers' ? secured : a));
+    const quiet = (r: { stderr: string }) => expect(r.stderr).not.toMatch(/"level":"(warn|error)"/);
+    let receiver: CliProcess | undefined;
+    try {
+      const ingest = await runCli(onSecured(ingestArgs(wiki, t, ['SEC'])), { env: cfEnv });
+      expect(ingest.code, ingest.stderr).toBe(0);
+      expect(ingest.stdout).toMatch(/6 pages crawled/);
+      quiet(ingest);
+
+      const port = await freePort();
+      receiver = spawnCli(
+        ['webhook', '--confluence-url', wiki.url, '--port', String(port), '--host', '127.0.0.1'].concat([
+          '--topic',
+          t.events,
+        ]),
+        cfEnv,
+      );
+      const listening = receiver;
+      await waitFor(() => listening.stdout().includes('receiving Confluence webhooks'), {
+        timeoutMs: 30_000,
+        message: 'the receiver to listen',
+      });
+      wiki.addWebhook({
+        name: 'tagspace',
+        url: `http://127.0.0.1:${port}/`,
+        events: ['page_updated'],
+        configuration: { secret: 'hook-s3cret' },
+      });
+      const pageIds = wiki.pages('SEC').map((p) => p.id);
+      wiki.editPage(pageIds[0] as string);
+      await wiki.webhooksIdle();
+      // Answered 200 only once the broker acknowledged the event.
+      expect(wiki.stats().webhooks).toMatchObject({ delivered: 1, failed: 0 });
+      receiver.child.kill('SIGTERM');
+      const stopped = await receiver.exited;
+      expect(stopped.code, stopped.stderr).toBe(0);
+      quiet(stopped);
+
+      const summaryPath = join(mkdtempSync(join(tmpdir(), 'secured-')), 'summary.json');
+      const topics = [
+        '--topic',
+        t.events,
+        '--tags-topic',
+        t.tags,
+        '--dlq-topic',
+        t.dlq,
+        '--quota-topic',
+        quota,
+      ];
+      const replay = await runCli(['replay', ...topics, '--summary-json', summaryPath], { env: cfEnv });
+      expect(replay.code, replay.stderr).toBe(0);
+      quiet(replay);
+      // Six snapshots and the edit the webhook carried, which coalesced with its page's snapshot.
+      expect(JSON.parse(readFileSync(summaryPath, 'utf8'))).toMatchObject({
+        events: 7,
+        tagged: 6,
+        skippedBy: { coalesced: 1 },
+        dlq: 0,
+      });
+
+      const labels = await runCli(onSecured(labelsArgs(wiki, t)), { env: cfEnv });
+      expect(labels.code, labels.stderr).toBe(0);
+      quiet(labels);
+      for (const id of pageIds) expect(labelsByOwner(wiki, id).api.length, `page ${id}`).toBeGreaterThan(0);
+      const printed = [ingest, stopped, replay, labels].map((r) => r.stdout + r.stderr).join('');
+      expect(printed).not.toContain(SECURED_PASSWORD);
+    } finally {
+      receiver?.child.kill('SIGTERM');
+      await receiver?.exited;
+      await wiki.close();
+    }
   });
 
   it('stops with one line naming the topic when the user has no ACLs for it', async () => {
