@@ -49,6 +49,7 @@ export declare function stopBroker(options?: {
   timeoutMs?: number;
   log?: Log;
 }): Promise<boolean>;
+/** Stops and starts the broker, keeping its data and the options it was started with. */
 export declare function restartBroker(options?: {
   port?: number;
   timeoutMs?: number;

@@ -348,6 +348,7 @@ export async function startBroker({
     fs.mkdirSync(paths.data, { recursive: true });
     if (secured) ensureCertificate(paths.state);
     fs.writeFileSync(paths.properties, serverProperties(port, paths, initialRebalanceDelayMs, secured));
+    fs.writeFileSync(startOptionsFile(paths), JSON.stringify({ heap, initialRebalanceDelayMs, secured }));
     fs.writeFileSync(paths.log4j, LOG4J);
     formatStorage(paths, libs, secured ? scramUsers() : []);
     const child = launchNode(paths, libs, heap);
@@ -389,8 +390,25 @@ export async function stopBroker({ port = brokerPort(), timeoutMs = 30_000, log 
   return true;
 }
 
-/** Stops and starts the broker, keeping its data: topics, offsets and messages survive. */
+/**
+ * Stops and starts the broker, keeping its data (topics, offsets and messages survive) and the
+ * options it was started with (heap, rebalance delay, the secured listener).
+ */
 export async function restartBroker({ port = brokerPort(), timeoutMs = 120_000, log = console.log } = {}) {
+  const started = startedWith(brokerPaths(port));
   await stopBroker({ port, log });
-  return startBroker({ port, timeoutMs, log });
+  return startBroker({ ...started, port, timeoutMs, log });
+}
+
+/** The options a broker was last started with (startBroker records them beside its properties). */
+function startedWith(paths) {
+  try {
+    return JSON.parse(fs.readFileSync(startOptionsFile(paths), 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function startOptionsFile(paths) {
+  return path.join(paths.state, 'start-options.json');
 }

@@ -10,7 +10,7 @@ import {
   ResourcePatternTypes,
 } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokerPaths, startBroker, stopBroker } from '../../scripts/kafka-broker.mjs';
+import { brokerPaths, restartBroker, startBroker, stopBroker } from '../../scripts/kafka-broker.mjs';
 import {
   SECURED_PASSWORD,
   SECURED_STRANGER,
@@ -322,5 +322,15 @@ describe('a cluster that asks for TLS and a SASL login', () => {
     expect(lastLine(tls)).toContain(
       `${plaintext} closed the connection during the TLS handshake (not a TLS listener?)`,
     );
+  });
+
+  it("keeps its TLS listener and its logins when the test scripts' restartBroker restarts it", async () => {
+    await restartBroker({ port: PORT, log: () => undefined });
+    const topic = uniqueTopic('secured-restarted');
+    await grantDocumentedAcls({ topic, tags: `${topic}-tags`, dlq: `${topic}-dlq`, quota: `${topic}-quota` });
+    const gen = await runCli(['gen', '--pages', '2', '--topic', topic], {
+      env: env(login(SECURED_PASSWORD)),
+    });
+    expect(gen.code, gen.stderr).toBe(0);
   });
 });
