@@ -31,6 +31,11 @@ const ROUTINE_RETRIES = [
   // as an error before they did their work.
   /The group coordinator is not available/,
   /The coordinator is loading and hence can't process requests/,
+  // UNKNOWN_TOPIC_OR_PARTITION to a metadata request: a topic tagspace has just created is not yet
+  // in the metadata of the broker asked (a replay on a fresh topic logged one as an error). The
+  // wait for its leaders asks again and names the topic itself should it never come
+  // (topic-leaders.ts); a produce or fetch refused so keeps kafkajs's level.
+  /^Response Metadata\(.* This server does not host this topic-partition/,
 ];
 
 /**

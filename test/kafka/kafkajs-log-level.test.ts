@@ -35,6 +35,17 @@ describe('levelOfKafkaLog', () => {
     ).toBe('debug');
   });
 
+  it('writes a metadata answer that does not know a topic just created at debug, and a produce refused so as an error', () => {
+    // As a replay that created its quota topic logged it while the topic's metadata spread.
+    const unknown = 'This server does not host this topic-partition';
+    expect(
+      levelOfKafkaLog(logLevel.ERROR, { message: 'Response Metadata(key: 3, version: 6)', error: unknown }),
+    ).toBe('debug');
+    expect(
+      levelOfKafkaLog(logLevel.ERROR, { message: 'Response Produce(key: 0, version: 7)', error: unknown }),
+    ).toBe('error');
+  });
+
   it('keeps kafkajs’s level for everything else, a broker that refuses connections among it', () => {
     expect(
       levelOfKafkaLog(logLevel.ERROR, { message: 'Connection error: connect ECONNREFUSED 127.0.0.1:29094' }),
