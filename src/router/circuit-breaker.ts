@@ -45,6 +45,9 @@ export interface BreakerSettings {
   maxCooldownMs: number;
 }
 
+/** The reason of a trip on a spent daily quota: the summary and a bounded run's give-up read it. */
+export const QUOTA_EXHAUSTED = 'quota exhausted';
+
 export const DEFAULT_BREAKER: BreakerSettings = {
   failureThreshold: 5,
   longHintMs: 10_000,

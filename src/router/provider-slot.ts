@@ -2,7 +2,12 @@ import type { SchedulerLike } from 'rxjs';
 import type { TagspaceError } from '../model/errors.js';
 import { estimateEntryTokens, PROMPT_OVERHEAD_TOKENS } from '../model/estimate-tokens.js';
 import { CallDeadline, type CallDeadlineOptions } from './call-deadline.js';
-import { CircuitBreaker, type BreakerSettings, type BreakerTransition } from './circuit-breaker.js';
+import {
+  CircuitBreaker,
+  QUOTA_EXHAUSTED,
+  type BreakerSettings,
+  type BreakerTransition,
+} from './circuit-breaker.js';
 import type { GateOptions } from './gate-options.js';
 import { ProviderGate } from './provider-gate.js';
 import type { Provider, TokenUsage } from './provider.js';
@@ -239,7 +244,7 @@ export class ProviderSlot {
         return;
       case 'quota_exhausted':
         this.gate.record({ kind: 'failure', ...call });
-        this.breaker.trip('quota exhausted', this.opts.quotaCooldownMs);
+        this.breaker.trip(QUOTA_EXHAUSTED, this.opts.quotaCooldownMs);
         return;
       case 'auth':
       case 'config':

@@ -50,4 +50,11 @@ describe('providersNotServing', () => {
       `gemini not serving since 2026-12-06T12:21:49.000Z: 5 failures in a row, the last: ${UNREACHABLE}`,
     ]);
   });
+
+  it('says a provider whose daily quota is spent is not serving, with no failure to quote', () => {
+    const spent = [change('21:49.000', 'open', 'quota exhausted')];
+    expect(providersNotServing(spent)).toEqual([
+      'gemini not serving since 2026-12-06T12:21:49.000Z: quota exhausted',
+    ]);
+  });
 });
