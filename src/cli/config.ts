@@ -38,6 +38,8 @@ export interface Config {
   quota: { sharing: boolean; topic: string };
   restore: boolean;
   shutdownTimeoutMs: number;
+  /** A bounded run gives up once no provider has served for this long; 0 never. */
+  giveUpAfterMs: number;
   gemini: ProviderConfig;
   openai: ProviderConfig;
   providerTimeoutMs: number;
@@ -120,6 +122,7 @@ function buildConfig(command: string, v: SettingValues, env: Env, sources: Recor
     quota: { sharing: bool('quotaSharing'), topic: text('quotaTopic') },
     restore: bool('restore'),
     shutdownTimeoutMs: num('shutdownTimeoutMs'),
+    giveUpAfterMs: num('giveUpAfterMs'),
     gemini: {
       apiKey: str('geminiApiKey') ?? keyless(str('geminiBaseUrl')),
       model: text('geminiModel'),

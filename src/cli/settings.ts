@@ -202,6 +202,16 @@ const TABLE = [
     commands: ['run', 'replay', 'labels'],
   },
   {
+    key: 'giveUpAfterMs',
+    flag: 'give-up-after-ms',
+    env: 'TAGSPACE_GIVE_UP_AFTER_MS',
+    type: 'int',
+    min: 0,
+    default: '300000',
+    help: 'once no provider has served (failures, not waits on a quota) for this long, give up and exit 1 with the summary; the tags written are kept and the next replay goes on from them (0: wait until stopped)',
+    commands: ['replay'],
+  },
+  {
     key: 'restore',
     flag: 'restore',
     env: 'TAGSPACE_RESTORE',

@@ -24,6 +24,7 @@ import { onShutdownSignals } from './shutdown.js';
 import { ReadAhead } from '../../pipeline/read-ahead.js';
 import { quotaSharingFor } from '../start-quota-sharing.js';
 import { closeKafkaJob } from './close-kafka-job.js';
+import { giveUpWatch } from '../../run/give-up-watch.js';
 import { connectKafkaJob, type KafkaJobClients } from './connect-kafka-job.js';
 
 const log = logger('job');
@@ -231,10 +232,28 @@ async function runJob(
   const commitTimer = k.exactlyOnce ? undefined : setInterval(() => commit('interval'), k.commitIntervalMs);
   const progress = new Progress(stats, total, { llmCalls: () => router.metrics().total_ai_calls });
   progress.start();
+  // A bounded run whose providers all stay down ends, saying why; what it wrote is kept.
+  let gaveUp: TagspaceError | undefined;
+  const watch =
+    mode === 'replay' && config.giveUpAfterMs > 0
+      ? giveUpWatch({
+          transitions: () => router.metrics().breaker_transitions,
+          providers: configuredProviders(config),
+          afterMs: config.giveUpAfterMs,
+          onGiveUp: (reason) => {
+            log.error({ afterMs: config.giveUpAfterMs, reason }, 'giving up: no provider is serving');
+            gaveUp = new TagspaceError('unavailable', `gave up: ${reason}`);
+            source.stop();
+            job.abort.abort();
+            run.cancel();
+          },
+        })
+      : undefined;
 
   try {
     await run.done;
   } finally {
+    watch?.unsubscribe();
     if (commitTimer !== undefined) clearInterval(commitTimer);
     progress.stop();
     const parts = {
@@ -253,6 +272,7 @@ async function runJob(
   const summary = buildSummary(stats, router.metrics(), cache.stats());
   await reportSummary(summary, config.summaryJson);
   await telemetry.finish(summary);
+  if (gaveUp !== undefined) throw gaveUp;
   return 0;
 }
 
