@@ -1,5 +1,6 @@
 import { asyncScheduler, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { BreakerRecord } from '../router/router-metrics.js';
+import { formatDuration } from './progress.js';
 import { notServing, providersNotServing } from './providers-not-serving.js';
 
 /**
@@ -48,7 +49,7 @@ export function giveUpWatch(opts: GiveUpWatchOptions): Subscription {
     const since = outageSince(transitions, opts.providers);
     if (since !== undefined && scheduler.now() - since >= opts.afterMs) {
       const why = providersNotServing(transitions).join('; ');
-      opts.onGiveUp(`no provider has served for ${Math.round(opts.afterMs / 1000)} s: ${why}`);
+      opts.onGiveUp(`no provider has served for ${formatDuration(opts.afterMs / 1000)}: ${why}`);
       return;
     }
     this.schedule(undefined, everyMs);

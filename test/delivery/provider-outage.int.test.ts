@@ -66,7 +66,7 @@ describe('a replay whose provider is unreachable', () => {
     const lastLine = down.stderr.trim().split('\n').at(-1) ?? '';
     expect(lastLine).toMatch(
       new RegExp(
-        `^tagspace: gave up: no provider has served for 2 s: gemini not serving since \\S+: .*` +
+        `^tagspace: gave up: no provider has served for 2s: gemini not serving since \\S+: .*` +
           `gemini is unreachable at 127\\.0\\.0\\.1:${deadPort}: `,
       ),
     );

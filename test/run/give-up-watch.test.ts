@@ -82,7 +82,7 @@ describe('giveUpWatch', () => {
     expect(reasons).toHaveLength(1);
     expect(reasons[0]?.atMs).toBe(16_000);
     expect(reasons[0]?.reason).toBe(
-      'no provider has served for 10 s: ' +
+      'no provider has served for 10s: ' +
         `gemini not serving since 1970-01-01T00:00:03.000Z: 5 failures in a row, the last: ${UNREACHABLE}; ` +
         'openai not serving since 1970-01-01T00:00:05.500Z: 5 failures in a row, the last: openai 503',
     );
