@@ -117,7 +117,8 @@ const SECRET_PATTERNS: RegExp[] = [
   /AIza[0-9A-Za-z_-]{20,}/g,
   /sk-[0-9A-Za-z_-]{16,}/g,
   /([?&]key=)[^&\s"']+/g,
-  /(Bearer\s+)[^\s"']+/gi,
+  // A word of its own: the mechanism's name "oauthbearer" is followed by words, not tokens.
+  /(\bBearer\s+)[^\s"']+/gi,
   // An HTTP Basic credential (base64 of user:token): as long as any real one, longer than words.
   /(Basic\s+)[A-Za-z0-9+/]{20,}={0,2}/g,
   // Atlassian API tokens (Cloud) start with ATATT.

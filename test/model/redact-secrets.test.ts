@@ -13,4 +13,13 @@ describe('redactSecrets and Confluence credentials', () => {
       'Basic authentication failed; basic tier quota',
     );
   });
+
+  it('removes a bearer token, and leaves the words after the mechanism named oauthbearer', () => {
+    expect(redactSecrets('authorization: Bearer eyJhbGciOiJSUzI1NiJ9.e30.sig')).toBe(
+      'authorization: Bearer [redacted]',
+    );
+    expect(
+      redactSecrets('invalid KAFKA_SASL_MECHANISM: oauthbearer needs KAFKA_SASL_OAUTHBEARER_CLIENT_ID'),
+    ).toBe('invalid KAFKA_SASL_MECHANISM: oauthbearer needs KAFKA_SASL_OAUTHBEARER_CLIENT_ID');
+  });
 });
