@@ -17,7 +17,12 @@ import {
   stopPid,
   waitUntil,
 } from './background-process.mjs';
-import { ensureCertificate, scramUsers, securedProperties } from './kafka-secured-listener.mjs';
+import {
+  ensureCertificate,
+  ensureTokenKey,
+  scramUsers,
+  securedProperties,
+} from './kafka-secured-listener.mjs';
 
 // 3.9.x: the last line kafkajs works against (it is not tested upstream against 4.x).
 export const KAFKA_VERSION = process.env.TAGSPACE_KAFKA_VERSION || '3.9.2';
@@ -346,7 +351,10 @@ export async function startBroker({
       fs.rmSync(paths.clusterIdFile, { force: true });
     }
     fs.mkdirSync(paths.data, { recursive: true });
-    if (secured) ensureCertificate(paths.state);
+    if (secured) {
+      ensureCertificate(paths.state);
+      ensureTokenKey(paths.state);
+    }
     fs.writeFileSync(paths.properties, serverProperties(port, paths, initialRebalanceDelayMs, secured));
     fs.writeFileSync(startOptionsFile(paths), JSON.stringify({ heap, initialRebalanceDelayMs, secured }));
     fs.writeFileSync(paths.log4j, LOG4J);

@@ -1,11 +1,14 @@
 // A SASL_SSL listener for a test broker (scripts/kafka-broker.mjs, `secured: true`): TLS with a
 // self-signed certificate made once per broker by the JDK's keytool, SASL for two users (PLAIN,
-// and SCRAM-SHA-256 and -512 with the same passwords, stored when the log dir is formatted), and
+// and SCRAM-SHA-256 and -512 with the same passwords, stored when the log dir is formatted),
+// OAUTHBEARER for access tokens signed by a key made once per broker (Kafka's own validator reads
+// its public half from a JWKS file; a test's identity provider signs with the private half), and
 // Kafka's ACLs (StandardAuthorizer), which grant the users nothing until someone does. It stands
 // beside the broker's PLAINTEXT listener, whose anonymous clients are super users (the probe,
 // inter-broker traffic, a test granting ACLs), so only the users meet TLS, SASL and ACLs: what a
 // hosted Kafka asks of a client.
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -21,9 +24,31 @@ export function securedPort(port) {
   return port + 2;
 }
 
-/** The certificate's files in a broker's state directory: the PKCS12 keystore and its PEM. */
+/**
+ * The listener's files in a broker's state directory: the certificate (PKCS12 keystore and its
+ * PEM), and the token-signing key (the private JWK a test's identity provider signs with, the
+ * public JWKS the broker verifies with).
+ */
 export function securedFiles(state) {
-  return { keystore: path.join(state, 'broker.p12'), caFile: path.join(state, 'broker-ca.pem') };
+  return {
+    keystore: path.join(state, 'broker.p12'),
+    caFile: path.join(state, 'broker-ca.pem'),
+    tokenKey: path.join(state, 'token-signing-key.json'),
+    jwks: path.join(state, 'token-jwks.json'),
+  };
+}
+
+/** The audience the broker expects in an access token. */
+export const TOKEN_AUDIENCE = 'kafka';
+
+/** Makes the token-signing key pair unless the state has one: RS256, as identity providers sign. */
+export function ensureTokenKey(state) {
+  const { tokenKey, jwks } = securedFiles(state);
+  if (fs.existsSync(tokenKey) && fs.existsSync(jwks)) return;
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const meta = { kid: 'tagspace-test-idp', alg: 'RS256', use: 'sig' };
+  fs.writeFileSync(tokenKey, JSON.stringify({ ...privateKey.export({ format: 'jwk' }), ...meta }));
+  fs.writeFileSync(jwks, JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), ...meta }] }));
 }
 
 function keytool() {
@@ -80,11 +105,15 @@ export function scramUsers() {
 
 /** server.properties lines that add the listener; `listeners` and the map are the caller's to join. */
 export function securedProperties(port, state, host) {
-  const { keystore } = securedFiles(state);
+  const { keystore, jwks } = securedFiles(state);
   return {
     listener: `SASL_SSL://${host}:${securedPort(port)}`,
     protocol: 'SASL_SSL:SASL_SSL',
-    lines: `sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+    lines: `sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER
+listener.name.sasl_ssl.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;
+listener.name.sasl_ssl.oauthbearer.sasl.server.callback.handler.class=org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler
+sasl.oauthbearer.jwks.endpoint.url=file://${jwks}
+sasl.oauthbearer.expected.audience=${TOKEN_AUDIENCE}
 listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${SECURED_USER}="${SECURED_PASSWORD}" user_${SECURED_STRANGER}="${SECURED_STRANGER_PASSWORD}";
