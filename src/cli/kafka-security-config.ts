@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { TagspaceError } from '../model/errors.js';
-import type { KafkaSecurity } from '../kafka/kafka-security.js';
+import { SASL_MECHANISMS, type KafkaSecurity } from '../kafka/kafka-security.js';
 import { KAFKA_COMMANDS, type SettingValues } from './settings.js';
 
 /**
  * TLS and SASL for the Kafka clients, from KAFKA_SSL, KAFKA_CA_FILE and KAFKA_SASL_*: the CA file
- * read once, here, and the SASL settings all given or none. `named` says where a value came from
+ * read once, here, and the settings of the chosen mechanism all given (a user and a password, or
+ * an OAuth client's endpoint, id and secret), none of another's. `named` says where a value came from
  * (`--flag`, or `VAR (--flag)`) for the one-line error.
  */
 export function kafkaSecurity(
@@ -35,16 +36,65 @@ export function kafkaSecurity(
   } else if (v.kafkaSsl) {
     security.tls = {};
   }
-  const { kafkaSaslMechanism: mechanism, kafkaSaslUsername: username, kafkaSaslPassword: password } = v;
+  const mechanism = v.kafkaSaslMechanism;
+  const password = ['kafkaSaslUsername', 'kafkaSaslPassword'] as const;
+  const oauth = [
+    'kafkaOauthTokenEndpointUrl',
+    'kafkaOauthClientId',
+    'kafkaOauthClientSecret',
+    'kafkaOauthScope',
+    'kafkaOauthExtensions',
+  ] as const;
+  const stray = (keys: readonly (keyof SettingValues)[]) => keys.find((k) => v[k] !== undefined);
   if (mechanism === undefined) {
-    if (username !== undefined)
-      fail('kafkaSaslUsername', 'set KAFKA_SASL_MECHANISM too (plain, scram-sha-256 or scram-sha-512)');
-    if (password !== undefined)
-      fail('kafkaSaslPassword', 'set KAFKA_SASL_MECHANISM too (plain, scram-sha-256 or scram-sha-512)');
+    const given = stray([...password, ...oauth]);
+    if (given !== undefined) fail(given, `set KAFKA_SASL_MECHANISM too (${SASL_MECHANISMS.join(', ')})`);
     return security;
   }
+  if (mechanism === 'oauthbearer') {
+    const given = stray(password);
+    if (given !== undefined) fail(given, 'oauthbearer logs in with KAFKA_SASL_OAUTHBEARER_CLIENT_ID instead');
+    const need = (key: (typeof oauth)[number], name: string) =>
+      (v[key] as string | undefined) ?? fail('kafkaSaslMechanism', `oauthbearer needs ${name}`);
+    security.sasl = {
+      mechanism,
+      oauth: {
+        tokenEndpointUrl: need('kafkaOauthTokenEndpointUrl', 'KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL'),
+        clientId: need('kafkaOauthClientId', 'KAFKA_SASL_OAUTHBEARER_CLIENT_ID'),
+        clientSecret: need('kafkaOauthClientSecret', 'KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET'),
+        ...(v.kafkaOauthScope !== undefined && { scope: v.kafkaOauthScope as string }),
+        ...(v.kafkaOauthExtensions !== undefined && {
+          extensions: extensionsOf(v.kafkaOauthExtensions as string[], (why) =>
+            fail('kafkaOauthExtensions', why),
+          ),
+        }),
+      },
+    };
+    return security;
+  }
+  const given = stray(oauth);
+  if (given !== undefined)
+    fail(
+      given,
+      `${mechanism} logs in with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD; set KAFKA_SASL_MECHANISM=oauthbearer for tokens`,
+    );
+  const { kafkaSaslUsername: username, kafkaSaslPassword: pass } = v;
   if (username === undefined) fail('kafkaSaslMechanism', `${mechanism} needs KAFKA_SASL_USERNAME`);
-  if (password === undefined) fail('kafkaSaslMechanism', `${mechanism} needs KAFKA_SASL_PASSWORD`);
-  security.sasl = { mechanism, username: username as string, password: password as string };
+  if (pass === undefined) fail('kafkaSaslMechanism', `${mechanism} needs KAFKA_SASL_PASSWORD`);
+  security.sasl = { mechanism, username: username as string, password: pass as string };
   return security;
+}
+
+/** `key=value` pairs as SASL extensions: names of letters only (RFC 7628 §3.1), no `auth`. */
+function extensionsOf(pairs: readonly string[], fail: (why: string) => never): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    const [key, value] = at < 0 ? [pair, ''] : [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+    if (!/^[A-Za-z]+$/.test(key) || key === 'auth' || value === '') {
+      fail(`"${pair}" is not key=value with a key of letters only (and not "auth")`);
+    }
+    out[key] = value;
+  }
+  return out;
 }

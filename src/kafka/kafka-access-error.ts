@@ -5,7 +5,8 @@ import { TagspaceError } from '../model/errors.js';
  * for any other error. kafkajs wraps its errors (a refused login arrives inside "retries
  * exceeded", a refused topic among "Topic creation errors"), so causes and aggregates are searched:
  *
- *   KafkaJSSASLAuthenticationError            → the SASL user name or password
+ *   KafkaJSSASLAuthenticationError            → the SASL user name or password (OAUTHBEARER: the
+ *                                               client's token)
  *   a protocol error *_AUTHORIZATION_FAILED   → that user's ACLs on the topic (named when known),
  *                                               group, transactional id or cluster
  *   KafkaJSGroupCoordinatorNotFound           → likely a group or transactional-id ACL: kafkajs
@@ -22,7 +23,10 @@ export function kafkaAccessError(err: unknown): TagspaceError | undefined {
     );
   }
   if (found.login) {
-    const setting = 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD';
+    // An access token is refused for its client, scope or audience, not for a password.
+    const setting = found.message.includes('OAUTHBEARER')
+      ? 'the token of KAFKA_SASL_OAUTHBEARER_CLIENT_ID: its scope and audience'
+      : 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD';
     return new TagspaceError('auth', `Kafka refused the login (${setting}): ${found.message}`, {
       setting,
       cause: err,

@@ -1,7 +1,9 @@
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type Mechanism, type SASLOptions } from 'kafkajs';
 import { levelOfKafkaLog } from './kafkajs-log-level.js';
 import { logger } from '../telemetry/log.js';
-import type { KafkaSecurity } from './kafka-security.js';
+import type { KafkaSecurity, SaslCredentials } from './kafka-security.js';
+import { oauthBearerLogin } from './oauth-bearer-login.js';
+import { tokenSourceFor } from './oauth-token-source.js';
 
 const log = logger('kafka');
 
@@ -38,11 +40,18 @@ export function createKafka(opts: KafkaClientOptions): Kafka {
     clientId: opts.clientId ?? 'tagspace',
     brokers: opts.brokers,
     ...(tls !== undefined && { ssl: tls.ca === undefined ? true : { ca: [tls.ca] } }),
-    ...(sasl !== undefined && { sasl }),
+    ...(sasl !== undefined && { sasl: saslOptions(sasl) }),
     logLevel: KafkaLogLevel.WARN,
     logCreator,
     connectionTimeout: 5_000,
     // A broker that is down for a while (restart, failover) must not end the run: keep trying.
     retry: { initialRetryTime: 300, retries: 30, maxRetryTime: 10_000, ...opts.retry },
   });
+}
+
+/** kafkajs's SASL options: OAUTHBEARER asks the run's one token source at every login. */
+function saslOptions(sasl: SaslCredentials): SASLOptions | Mechanism {
+  if (sasl.mechanism !== 'oauthbearer') return sasl;
+  const source = tokenSourceFor(sasl.oauth);
+  return oauthBearerLogin(() => source.token());
 }

@@ -71,11 +71,71 @@ describe('TLS and SASL settings for Kafka', () => {
     ).toBe('invalid --kafka-sasl-mechanism: scram-sha-512 needs KAFKA_SASL_PASSWORD');
     const noMechanism = configError(() => loadConfig('run', [], { KAFKA_SASL_PASSWORD: 'pa55word' })).message;
     expect(noMechanism).toBe(
-      'invalid KAFKA_SASL_PASSWORD: set KAFKA_SASL_MECHANISM too (plain, scram-sha-256 or scram-sha-512)',
+      'invalid KAFKA_SASL_PASSWORD: set KAFKA_SASL_MECHANISM too (plain, scram-sha-256, scram-sha-512, oauthbearer)',
     );
     expect(configError(() => loadConfig('run', [], { KAFKA_SASL_MECHANISM: 'gssapi' })).message).toContain(
       '"gssapi" is not one of plain, scram-sha-256, scram-sha-512',
     );
+  });
+
+  it('log in with OAuth access tokens from the endpoint, client and scope given, with SASL extensions', () => {
+    const c = loadConfig('run', [], {
+      KAFKA_SASL_MECHANISM: 'oauthbearer',
+      KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL: 'https://idp.example.com/oauth2/token',
+      KAFKA_SASL_OAUTHBEARER_CLIENT_ID: 'tagspace',
+      KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET: 's3cret',
+      KAFKA_SASL_OAUTHBEARER_SCOPE: 'kafka',
+      KAFKA_SASL_OAUTHBEARER_EXTENSIONS: 'logicalCluster=lkc-12345, identityPoolId=pool-AbCd',
+    });
+    expect(c.kafka.security).toEqual({
+      sasl: {
+        mechanism: 'oauthbearer',
+        oauth: {
+          tokenEndpointUrl: 'https://idp.example.com/oauth2/token',
+          clientId: 'tagspace',
+          clientSecret: 's3cret',
+          scope: 'kafka',
+          extensions: { logicalCluster: 'lkc-12345', identityPoolId: 'pool-AbCd' },
+        },
+      },
+    });
+  });
+
+  it('stop start-up when the OAuth settings are incomplete or mixed with a password, never showing a secret', () => {
+    const oauth = {
+      KAFKA_SASL_MECHANISM: 'oauthbearer',
+      KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL: 'https://idp.example.com/token',
+      KAFKA_SASL_OAUTHBEARER_CLIENT_ID: 'tagspace',
+    };
+    expect(configError(() => loadConfig('run', [], oauth)).message).toBe(
+      'invalid KAFKA_SASL_MECHANISM: oauthbearer needs KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET',
+    );
+    const withSecret = { ...oauth, KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET: 's3cret' };
+    expect(
+      configError(() => loadConfig('run', [], { ...withSecret, KAFKA_SASL_PASSWORD: 'pa55word' })).message,
+    ).toBe('invalid KAFKA_SASL_PASSWORD: oauthbearer logs in with KAFKA_SASL_OAUTHBEARER_CLIENT_ID instead');
+    const plain = { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' };
+    expect(
+      configError(() => loadConfig('run', [], { ...plain, KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET: 's3cret' }))
+        .message,
+    ).toBe(
+      'invalid KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET: plain logs in with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD; set KAFKA_SASL_MECHANISM=oauthbearer for tokens',
+    );
+    expect(
+      configError(() => loadConfig('run', [], { ...withSecret, KAFKA_SASL_OAUTHBEARER_EXTENSIONS: 'lkc-1' }))
+        .message,
+    ).toBe(
+      'invalid KAFKA_SASL_OAUTHBEARER_EXTENSIONS: "lkc-1" is not key=value with a key of letters only (and not "auth")',
+    );
+    expect(
+      configError(() =>
+        loadConfig('run', [], {
+          ...withSecret,
+          KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL: 'ftp://idp/token',
+        }),
+      ).message,
+    ).toContain('is not an http(s) URL');
+    expect(commandHelp('run')).toContain('--kafka-sasl-oauthbearer-client-secret');
   });
 
   it('are offered by every command that talks to Kafka, and the password is never shown in help', () => {

@@ -39,6 +39,15 @@ describe('a refusal by the cluster', () => {
     }
   });
 
+  it('reads a refused access token as the OAuth client and its token to fix, not a password', () => {
+    const refused = new SaslAuthenticationError(
+      'SASL OAUTHBEARER authentication failed: {"status":"invalid_token"}',
+    );
+    expect(kafkaAccessError(refused)?.message).toBe(
+      'Kafka refused the login (the token of KAFKA_SASL_OAUTHBEARER_CLIENT_ID: its scope and audience): SASL OAUTHBEARER authentication failed: {"status":"invalid_token"}',
+    );
+  });
+
   it('names the topic a user may not create, from among the topic creation errors kafkajs gathers', () => {
     const refused = new CreateTopicError(
       protocolError(

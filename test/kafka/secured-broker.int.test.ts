@@ -18,6 +18,7 @@ import {
   SECURED_USER,
   securedFiles,
   securedPort,
+  TOKEN_AUDIENCE,
 } from '../../scripts/kafka-secured-listener.mjs';
 import { REACH_DEADLINE_MS } from '../../src/kafka/reach-brokers.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
@@ -25,6 +26,7 @@ import { ingestArgs, labelsArgs, labelsByOwner, loopEnv, loopTopics } from '../c
 import { startConfluenceSim } from '../../src/sim/confluence/start-confluence-sim.js';
 import { cleanEnv, runCli, spawnCli, type CliProcess, type CliResult } from '../support/cli.js';
 import { freePort } from '../support/free-port.js';
+import { startIdentityProvider, type IdentityProvider } from '../support/identity-provider.js';
 import { waitFor } from '../support/wait-for.js';
 import { privateBrokerPort, uniqueTopic } from '../support/kafka.js';
 
@@ -32,7 +34,7 @@ import { privateBrokerPort, uniqueTopic } from '../support/kafka.js';
 // the PLAINTEXT one whose anonymous clients are super users: what a hosted cluster asks of a client.
 const PORT = privateBrokerPort(3);
 const secured = `127.0.0.1:${securedPort(PORT)}`;
-const caFile = securedFiles(brokerPaths(PORT).state).caFile;
+const { caFile, tokenKey } = securedFiles(brokerPaths(PORT).state);
 let sim: Simulator;
 
 beforeAll(async () => {
@@ -56,6 +58,29 @@ const login = (password: string, username = SECURED_USER, mechanism = 'plain') =
   KAFKA_SASL_MECHANISM: mechanism,
   KAFKA_SASL_USERNAME: username,
   KAFKA_SASL_PASSWORD: password,
+});
+
+const OAUTH_SECRET = 'tagspace-oauth-test-secret';
+
+/** An identity provider that signs with the broker's token key, for the granted user's client. */
+async function identityProvider(audience: string): Promise<IdentityProvider> {
+  const privateJwk = JSON.parse(readFileSync(tokenKey, 'utf8')) as Parameters<
+    typeof startIdentityProvider
+  >[0]['privateJwk'];
+  return startIdentityProvider({
+    privateJwk,
+    clients: [{ clientId: SECURED_USER, clientSecret: OAUTH_SECRET }],
+    audience,
+  });
+}
+
+const oauthLogin = (idp: IdentityProvider, secret: string) => ({
+  KAFKA_CA_FILE: caFile,
+  KAFKA_SASL_MECHANISM: 'oauthbearer',
+  KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL: idp.tokenUrl,
+  KAFKA_SASL_OAUTHBEARER_CLIENT_ID: SECURED_USER,
+  KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET: secret,
+  KAFKA_SASL_OAUTHBEARER_SCOPE: 'kafka',
 });
 
 type Operation = keyof typeof AclOperationTypes;
@@ -270,6 +295,54 @@ describe('a cluster that asks for TLS and a SASL login', () => {
       receiver?.child.kill('SIGTERM');
       await receiver?.exited;
       await wiki.close();
+    }
+  });
+
+  it('logs in with OAuth access tokens from an identity provider, one token a process, as Confluent Cloud and Strimzi ask', async () => {
+    const idp = await identityProvider(TOKEN_AUDIENCE);
+    const elsewhere = await identityProvider('another-service');
+    try {
+      const topic = uniqueTopic('secured-oauth');
+      const t = { topic, tags: `${topic}-tags`, dlq: `${topic}-dlq`, quota: `${topic}-quota` };
+      await grantDocumentedAcls(t);
+      const gen = await runCli(['gen', '--pages', '6', '--seed', '7', '--topic', topic], {
+        env: env(oauthLogin(idp, OAUTH_SECRET)),
+      });
+      expect(gen.code, gen.stderr).toBe(0);
+      const summaryPath = join(mkdtempSync(join(tmpdir(), 'secured-')), 'summary.json');
+      const args = ['--topic', topic, '--tags-topic', t.tags, '--dlq-topic', t.dlq, '--quota-topic', t.quota];
+      const replay = await runCli(['replay', ...args, '--summary-json', summaryPath], {
+        env: env(oauthLogin(idp, OAUTH_SECRET)),
+      });
+      expect(replay.code, replay.stderr).toBe(0);
+      expect(replay.stderr).toContain(
+        `"tls":true,"sasl":"oauthbearer","user":"${SECURED_USER}","msg":"kafka reached"`,
+      );
+      expect(replay.stderr).not.toMatch(/"level":"(warn|error)"/);
+      expect(JSON.parse(readFileSync(summaryPath, 'utf8'))).toMatchObject({ events: 6, tagged: 6, dlq: 0 });
+      // Every client of a process logs in with the one token it fetched.
+      expect(idp.tokensIssued()).toBe(2);
+
+      const wrongSecret = await runCli(['gen', '--pages', '1', '--topic', topic], {
+        env: env(oauthLogin(idp, 'not-the-secret')),
+      });
+      expect(wrongSecret.code).toBe(1);
+      expect(lastLine(wrongSecret)).toBe(
+        `tagspace: the token endpoint ${idp.tokenUrl} refused client ${SECURED_USER} (401 invalid_client: client authentication failed): check KAFKA_SASL_OAUTHBEARER_CLIENT_ID and KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET`,
+      );
+      const wrongAudience = await runCli(['gen', '--pages', '1', '--topic', topic], {
+        env: env(oauthLogin(elsewhere, OAUTH_SECRET)),
+      });
+      expect(wrongAudience.code).toBe(1);
+      expect(lastLine(wrongAudience)).toMatch(
+        /^tagspace: Kafka refused the login \(the token of KAFKA_SASL_OAUTHBEARER_CLIENT_ID: its scope and audience\): SASL OAUTHBEARER authentication failed/,
+      );
+      for (const r of [gen, replay, wrongSecret, wrongAudience]) {
+        expect(r.stdout + r.stderr).not.toContain(OAUTH_SECRET);
+      }
+    } finally {
+      await idp.close();
+      await elsewhere.close();
     }
   });
 
