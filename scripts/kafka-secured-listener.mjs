@@ -2,7 +2,8 @@
 // self-signed certificate made once per broker by the JDK's keytool, SASL for two users (PLAIN,
 // and SCRAM-SHA-256 and -512 with the same passwords, stored when the log dir is formatted),
 // OAUTHBEARER for access tokens signed by a key made once per broker (Kafka's own validator reads
-// its public half from a JWKS file; a test's identity provider signs with the private half), and
+// its public half from a JWKS file; a test's identity provider signs with the private half; a
+// session ends with its token, as hosted clusters end them, so clients must log in again), and
 // Kafka's ACLs (StandardAuthorizer), which grant the users nothing until someone does. It stands
 // beside the broker's PLAINTEXT listener, whose anonymous clients are super users (the probe,
 // inter-broker traffic, a test granting ACLs), so only the users meet TLS, SASL and ACLs: what a
@@ -114,6 +115,7 @@ listener.name.sasl_ssl.oauthbearer.sasl.jaas.config=org.apache.kafka.common.secu
 listener.name.sasl_ssl.oauthbearer.sasl.server.callback.handler.class=org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler
 sasl.oauthbearer.jwks.endpoint.url=file://${jwks}
 sasl.oauthbearer.expected.audience=${TOKEN_AUDIENCE}
+listener.name.sasl_ssl.oauthbearer.connections.max.reauth.ms=3600000
 listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${SECURED_USER}="${SECURED_PASSWORD}" user_${SECURED_STRANGER}="${SECURED_STRANGER_PASSWORD}";

@@ -8,8 +8,13 @@ export interface BearerToken {
 
 const ENDPOINT_SETTING = 'KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL';
 const CLIENT_SETTINGS = 'KAFKA_SASL_OAUTHBEARER_CLIENT_ID and KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET';
-/** A token is used for this share of its lifetime, then a new one is asked for. */
-const REFRESH_AT = 0.8;
+/** A token is not handed out in the last fifth of its life... */
+const LAST_SHARE = 0.2;
+/**
+ * ...nor within this of its end: kafkajs logs in again 10 s before a session ends, and a session
+ * ends with its token, so a token nearer its end would have every request log in again.
+ */
+const LAST_MS = 20_000;
 /** The lifetime assumed when the endpoint names none. */
 const DEFAULT_EXPIRES_IN_S = 60;
 
@@ -18,8 +23,8 @@ const DEFAULT_EXPIRES_IN_S = 60;
  * (RFC 6749 §4.4; the client authenticates with HTTP Basic, §2.3.1). kafkajs asks for a token at
  * every login to a broker; they share one token until it nears its end:
  *
- *   token()   the held token while now < fetchedAt + 0.8 · expires_in, else a new one (callers
- *             meanwhile share the one request)
+ *   token()   the held token while now < expiresAt − max(0.2 · expires_in, 20 s), else a new
+ *             one (callers meanwhile share the one request)
  *   refused   the endpoint's 4xx (a wrong client, secret or scope): `auth`, not retried
  *   else      unreachable, a 5xx, no access_token in the answer: `unavailable`, retried by the
  *             Kafka client like a broker that is away
@@ -83,7 +88,8 @@ export class OAuthTokenSource {
     const expiresIn = Number(answer?.expires_in);
     const lifetimeS = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : DEFAULT_EXPIRES_IN_S;
     const token: BearerToken = { value, ...(extensions !== undefined && { extensions }) };
-    this.held = { token, refreshAt: startedAt + REFRESH_AT * lifetimeS * 1000 };
+    const lifetimeMs = lifetimeS * 1000;
+    this.held = { token, refreshAt: startedAt + lifetimeMs - Math.max(LAST_SHARE * lifetimeMs, LAST_MS) };
     return token;
   }
 

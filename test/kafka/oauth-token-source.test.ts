@@ -69,16 +69,24 @@ describe('OAuthTokenSource', () => {
     });
   });
 
-  it('keeps a token for four fifths of its lifetime, then asks for a new one', async () => {
-    const { url, asked } = await endpoint(200, (n) => ({ access_token: `tok-${n}`, expires_in: 100 }));
+  it('keeps a token until its last fifth, or its last 20 s when that is longer, then asks for a new one', async () => {
+    const { url, asked } = await endpoint(200, (n) => ({
+      access_token: `tok-${n}`,
+      expires_in: n === 1 ? 300 : 30,
+    }));
     let now = 1_000_000;
     const source = new OAuthTokenSource(creds(url), { now: () => now });
     expect((await source.token()).value).toBe('tok-1');
-    now += 79_000;
+    now += 239_000;
     expect((await source.token()).value).toBe('tok-1');
     now += 1_000;
     expect((await source.token()).value).toBe('tok-2');
-    expect(asked).toHaveLength(2);
+    // 30 s tokens: kept for 10 s, so a login always has more than kafkajs's 10 s before its session ends.
+    now += 9_999;
+    expect((await source.token()).value).toBe('tok-2');
+    now += 1;
+    expect((await source.token()).value).toBe('tok-3');
+    expect(asked).toHaveLength(3);
   });
 
   it('says the endpoint refused the client, in its own words, naming the settings and never the secret', async () => {

@@ -28,7 +28,15 @@ import { cleanEnv, runCli, spawnCli, type CliProcess, type CliResult } from '../
 import { freePort } from '../support/free-port.js';
 import { startIdentityProvider, type IdentityProvider } from '../support/identity-provider.js';
 import { waitFor } from '../support/wait-for.js';
-import { privateBrokerPort, uniqueTopic } from '../support/kafka.js';
+import {
+  createTopics,
+  privateBrokerPort,
+  produceMessages,
+  uniqueTopic,
+  withAdmin,
+} from '../support/kafka.js';
+import { generateSpace } from '../../src/gen/generate-space.js';
+import { pageMessage } from '../delivery/support.js';
 
 // A broker of its own with a SASL_SSL listener (a self-signed certificate, SASL PLAIN, ACLs), beside
 // the PLAINTEXT one whose anonymous clients are super users: what a hosted cluster asks of a client.
@@ -63,7 +71,7 @@ const login = (password: string, username = SECURED_USER, mechanism = 'plain') =
 const OAUTH_SECRET = 'tagspace-oauth-test-secret';
 
 /** An identity provider that signs with the broker's token key, for the granted user's client. */
-async function identityProvider(audience: string): Promise<IdentityProvider> {
+async function identityProvider(audience: string, tokenTtlSeconds = 300): Promise<IdentityProvider> {
   const privateJwk = JSON.parse(readFileSync(tokenKey, 'utf8')) as Parameters<
     typeof startIdentityProvider
   >[0]['privateJwk'];
@@ -71,6 +79,7 @@ async function identityProvider(audience: string): Promise<IdentityProvider> {
     privateJwk,
     clients: [{ clientId: SECURED_USER, clientSecret: OAUTH_SECRET }],
     audience,
+    tokenTtlSeconds,
   });
 }
 
@@ -344,6 +353,48 @@ describe('a cluster that asks for TLS and a SASL login', () => {
       await idp.close();
       await elsewhere.close();
     }
+  });
+
+  it('keeps consuming across the ends of its tokens, logging in again with new ones before its sessions end', async () => {
+    // 25 s tokens: the broker ends each session with its token, and tagspace must log in anew.
+    const idp = await identityProvider(TOKEN_AUDIENCE, 25);
+    const topic = uniqueTopic('secured-oauth-run');
+    const t = { topic, tags: `${topic}-tags`, dlq: `${topic}-dlq`, quota: `${topic}-quota` };
+    await grantDocumentedAcls(t);
+    const plaintext = [`127.0.0.1:${PORT}`];
+    await createTopics([{ topic, partitions: 2 }], plaintext);
+    const { events } = generateSpace({ pages: 6, seed: 8, spaceKey: 'TOK' });
+    const tagged = async () =>
+      withAdmin(async (admin) => {
+        const offsets = await admin.fetchTopicOffsets(t.tags).catch(() => []);
+        return offsets.reduce((n, o) => n + Number(o.high), 0);
+      }, plaintext);
+    await produceMessages(topic, events.slice(0, 3).map(pageMessage), plaintext);
+    const args = ['--topic', topic, '--tags-topic', t.tags, '--dlq-topic', t.dlq, '--quota-topic', t.quota];
+    const run = spawnCli(
+      ['run', ...args, '--group', `tagspace-${topic}`],
+      env(oauthLogin(idp, OAUTH_SECRET)),
+    );
+    try {
+      await waitFor(async () => (await tagged()) >= 3, {
+        timeoutMs: 60_000,
+        message: 'the first pages tagged',
+      });
+      // Past two of its tokens' ends: each session was renewed before the broker closed it.
+      await waitFor(() => idp.tokensIssued() >= 3, { timeoutMs: 60_000, message: 'two new tokens' });
+      await produceMessages(topic, events.slice(3).map(pageMessage), plaintext);
+      await waitFor(async () => (await tagged()) >= 6, {
+        timeoutMs: 60_000,
+        message: 'the later pages tagged',
+      });
+    } finally {
+      run.child.kill('SIGTERM');
+    }
+    const stopped = await run.exited;
+    await idp.close();
+    expect(stopped.code, stopped.stderr.slice(-3000)).toBe(0);
+    expect(stopped.stderr).not.toMatch(/"level":"(warn|error)"/);
+    expect(stopped.stdout + stopped.stderr).not.toContain(OAUTH_SECRET);
   });
 
   it('stops with one line naming the topic when the user has no ACLs for it', async () => {
