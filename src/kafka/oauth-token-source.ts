@@ -75,7 +75,11 @@ export class OAuthTokenSource {
     const text = await res.text().catch(() => '');
     const answer = parseJson(text);
     if (res.status >= 400 && res.status < 500) {
-      const said = [answer?.error, answer?.error_description].filter((s) => typeof s === 'string').join(': ');
+      // An endpoint may quote what it was sent; the secret has no shape redaction would know.
+      const said = [answer?.error, answer?.error_description]
+        .filter((s) => typeof s === 'string')
+        .join(': ')
+        .replaceAll(clientSecret, '[redacted]');
       throw new TagspaceError(
         'auth',
         `the token endpoint ${shown(url)} refused client ${clientId} (${res.status}${said === '' ? '' : ` ${said.slice(0, 200)}`}): check ${CLIENT_SETTINGS}`,

@@ -104,6 +104,16 @@ describe('OAuthTokenSource', () => {
     expect(err.message).not.toContain(SECRET);
   });
 
+  it('keeps the secret out of the refusal even when the endpoint quotes it back', async () => {
+    const { url } = await endpoint(400, () => ({
+      error: 'invalid_client',
+      error_description: `bad secret ${SECRET}`,
+    }));
+    const err = await failure(new OAuthTokenSource(creds(url)).token());
+    expect(err.message).toContain('(400 invalid_client: bad secret [redacted])');
+    expect(err.message).not.toContain(SECRET);
+  });
+
   it('reports an endpoint that fails, answers no token or cannot be reached as unavailable, to be tried again', async () => {
     const { url } = await endpoint(503, () => ({}));
     const down = await failure(new OAuthTokenSource(creds(url)).token());
