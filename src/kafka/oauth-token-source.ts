@@ -1,10 +1,13 @@
 import { TagspaceError } from '../model/errors.js';
+import { logger } from '../telemetry/log.js';
 import type { OAuthClientCredentials } from './kafka-security.js';
 
 export interface BearerToken {
   value: string;
   extensions?: Record<string, string>;
 }
+
+const log = logger('kafka-oauth');
 
 const ENDPOINT_SETTING = 'KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL';
 const CLIENT_SETTINGS = 'KAFKA_SASL_OAUTHBEARER_CLIENT_ID and KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET';
@@ -26,13 +29,13 @@ const DEFAULT_EXPIRES_IN_S = 60;
  *   token()   the held token while now < expiresAt − max(0.2 · expires_in, 20 s), else a new
  *             one (callers meanwhile share the one request)
  *   refused   the endpoint's 4xx (a wrong client, secret or scope): `auth`, not retried
- *   else      unreachable, a 5xx, no access_token in the answer: `unavailable`, retried by the
- *             Kafka client like a broker that is away
+ *   else      unreachable, a 5xx, no access_token in the answer: the held token while it lasts,
+ *             then `unavailable`, retried by the Kafka client like a broker that is away
  *
  * Neither error holds the secret; the endpoint's own words about the refusal are kept.
  */
 export class OAuthTokenSource {
-  private held: { token: BearerToken; refreshAt: number } | undefined;
+  private held: { token: BearerToken; refreshAt: number; expiresAt: number } | undefined;
   private pending: Promise<BearerToken> | undefined;
   private readonly now: () => number;
   private readonly timeoutMs: number;
@@ -47,8 +50,22 @@ export class OAuthTokenSource {
 
   token(): Promise<BearerToken> {
     if (this.held !== undefined && this.now() < this.held.refreshAt) return Promise.resolve(this.held.token);
-    this.pending ??= this.fetchToken().finally(() => (this.pending = undefined));
+    this.pending ??= this.fetchToken()
+      .catch((err: unknown) => this.stillValid(err))
+      .finally(() => (this.pending = undefined));
     return this.pending;
+  }
+
+  /** A renewal the endpoint could not serve leaves the held token in use until it ends. */
+  private stillValid(err: unknown): BearerToken {
+    const held = this.held;
+    if (!(err instanceof TagspaceError) || err.kind !== 'unavailable') throw err;
+    if (held === undefined || this.now() >= held.expiresAt) throw err;
+    log.warn(
+      { err: err.message, tokenEndsInMs: held.expiresAt - this.now() },
+      'token renewal failed; using the current token',
+    );
+    return held.token;
   }
 
   private async fetchToken(): Promise<BearerToken> {
@@ -93,7 +110,8 @@ export class OAuthTokenSource {
     const lifetimeS = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : DEFAULT_EXPIRES_IN_S;
     const token: BearerToken = { value, ...(extensions !== undefined && { extensions }) };
     const lifetimeMs = lifetimeS * 1000;
-    this.held = { token, refreshAt: startedAt + lifetimeMs - Math.max(LAST_SHARE * lifetimeMs, LAST_MS) };
+    const expiresAt = startedAt + lifetimeMs;
+    this.held = { token, expiresAt, refreshAt: expiresAt - Math.max(LAST_SHARE * lifetimeMs, LAST_MS) };
     return token;
   }
 

@@ -89,6 +89,19 @@ describe('OAuthTokenSource', () => {
     expect(asked).toHaveLength(3);
   });
 
+  it('keeps using its token while a renewal fails, until the token ends', async () => {
+    const { url, asked } = await endpoint(200, (n) => ({ access_token: `tok-${n}`, expires_in: 300 }));
+    let now = 1_000_000;
+    const source = new OAuthTokenSource(creds(url), { now: () => now });
+    expect((await source.token()).value).toBe('tok-1');
+    await new Promise<void>((resolve) => server?.close(() => resolve()));
+    now += 250_000;
+    expect((await source.token()).value).toBe('tok-1');
+    now += 50_000;
+    expect((await failure(source.token())).kind).toBe('unavailable');
+    expect(asked).toHaveLength(1);
+  });
+
   it('says the endpoint refused the client, in its own words, naming the settings and never the secret', async () => {
     const { url } = await endpoint(401, () => ({
       error: 'invalid_client',
