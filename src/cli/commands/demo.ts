@@ -75,6 +75,26 @@ export async function demoCommand(config: Config): Promise<number> {
   const summary = buildSummary(stats, router.metrics(), cache.stats());
   await reportSummary(summary, config.summaryJson);
   await telemetry.finish(summary);
-  process.stdout.write(`tags written to ${out}${stats.dlq > 0 ? `, dead letters to ${dlqOut}` : ''}\n`);
+  process.stdout.write(`${closingLine(stats, out, dlqOut, config.restore)}\n`);
   return 0;
+}
+
+/**
+ * The demo's last line: where its records went, or — on a rerun that found every page already
+ * tagged — that nothing was new and how to tag again, so a second `npm start` does not read as broken.
+ */
+export function closingLine(
+  stats: Pick<RunStats, 'tagged' | 'cached' | 'tombstones' | 'dlq' | 'skipped'>,
+  out: string,
+  dlqOut: string,
+  restored: boolean,
+): string {
+  const written = stats.tagged + stats.cached + stats.tombstones;
+  const dead =
+    stats.dlq > 0 ? `, ${stats.dlq} dead ${stats.dlq === 1 ? 'letter' : 'letters'} to ${dlqOut}` : '';
+  if (written > 0 || stats.dlq > 0)
+    return `${written} ${written === 1 ? 'record' : 'records'} written to ${out}${dead}`;
+  if (restored && stats.skipped.duplicate > 0)
+    return `nothing new: every page is already tagged in ${out} (pass --no-restore, or delete it, to tag again)`;
+  return `nothing written to ${out}`;
 }

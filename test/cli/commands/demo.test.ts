@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { closingLine } from '../../../src/cli/commands/demo.js';
 import { cleanEnv, runCli } from '../../support/cli.js';
 
 describe('tagspace demo', () => {
@@ -9,6 +10,9 @@ describe('tagspace demo', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tagspace-demo-'));
     const out = join(dir, 'tags.jsonl');
     const summaryPath = join(dir, 'summary.json');
+    const events = readFileSync(join(import.meta.dirname, '../../../samples/sample-space.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     const first = await runCli(['demo', '--out', out, '--summary-json', summaryPath], {
       env: cleanEnv(),
       cwd: dir,
@@ -23,12 +27,10 @@ describe('tagspace demo', () => {
         .split('\n')
         .filter((l) => /^ {4}\S+ v\d+ {2}[a-z0-9_, -]+ {2}\((gemini|openai)\)$/.test(l)),
     ).toHaveLength(5);
+    expect(first.stdout.trimEnd().split('\n').at(-1)).toBe(`${events.length} records written to ${out}`);
     // A clean run leaves no empty dead-letter file behind.
     expect(existsSync(join(dir, 'tags.dlq.jsonl'))).toBe(false);
 
-    const events = readFileSync(join(import.meta.dirname, '../../../samples/sample-space.jsonl'), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '');
     const records = readFileSync(out, 'utf8')
       .split('\n')
       .filter((l) => l !== '')
@@ -50,6 +52,25 @@ describe('tagspace demo', () => {
     const again = JSON.parse(readFileSync(summaryPath, 'utf8')) as Record<string, number>;
     expect(again.llmCalls).toBe(0);
     expect(again.skipped).toBe(events.length);
+    // A second `npm start` says why it tagged nothing, and how to tag again.
+    expect(second.stdout.trimEnd().split('\n').at(-1)).toBe(
+      `nothing new: every page is already tagged in ${out} (pass --no-restore, or delete it, to tag again)`,
+    );
+  });
+
+  it('ends by counting what it wrote, dead letters and where they went included', () => {
+    const stats = {
+      tagged: 3,
+      cached: 1,
+      tombstones: 1,
+      dlq: 1,
+      skipped: { stale: 0, duplicate: 0, coalesced: 0 },
+    };
+    expect(closingLine(stats, 'tags.jsonl', 'tags.dlq.jsonl', true)).toBe(
+      '5 records written to tags.jsonl, 1 dead letter to tags.dlq.jsonl',
+    );
+    const none = { ...stats, tagged: 0, cached: 0, tombstones: 0, dlq: 0 };
+    expect(closingLine(none, 'tags.jsonl', 'tags.dlq.jsonl', true)).toBe('nothing written to tags.jsonl');
   });
 
   it('stops at start-up with one line naming a bad setting and exit code 2', async () => {
