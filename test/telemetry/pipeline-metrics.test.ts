@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TagspaceError } from '../../src/model/errors.js';
 import { GeminiProvider } from '../../src/router/gemini-provider.js';
 import { OpenAIProvider } from '../../src/router/openai-provider.js';
 import { Router } from '../../src/router/router.js';
@@ -286,6 +288,36 @@ describe('PipelineMetrics on /metrics', () => {
       ]),
     );
     await provider.shutdown();
+  });
+
+  it('serves every metric the bundled alert rules read, with each label value they select on', async () => {
+    // The rules name metrics as Prometheus sees them; one renamed here would leave an alert that
+    // never fires. A dead letter makes its outcome's series exist.
+    const w = work('p-dlq', 1);
+    metrics.written({
+      kind: 'dead_letter',
+      delivery: w.delivery,
+      error: new TagspaceError('decode', 'bad'),
+      attempts: 1,
+    });
+    const rules = readFileSync(
+      new URL('../../deploy/prometheus/tagspace-alerts.yml', import.meta.url),
+      'utf8',
+    );
+    const selectors = [...rules.matchAll(/\b(tagspace_[a-z_]+)(?:\{([^}]*)\})?/g)];
+    expect(selectors.length).toBeGreaterThan(10);
+    const served = (await scrape()).names();
+    for (const [, name, matchers = ''] of selectors) {
+      const series = served.filter((k) => k === name || k.startsWith(`${name}{`));
+      expect(series, `${name} is served`).not.toHaveLength(0);
+      for (const [, label, op, value] of matchers.matchAll(/(\w+)\s*(=~|!=|=)\s*"([^"]*)"/g)) {
+        if (op === '!=') continue;
+        const wanted =
+          op === '=' ? (v: string) => v === value : (v: string) => new RegExp(`^(?:${value})$`).test(v);
+        const values = series.map((k) => new RegExp(`[{,]${label}="([^"]*)"`).exec(k)?.[1] ?? '');
+        expect(values.some(wanted), `${name}{${label}${op}"${value}"} among ${values.join(', ')}`).toBe(true);
+      }
+    }
   });
 
   it('answers /healthz always and /readyz only when every check holds', async () => {

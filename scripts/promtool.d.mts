@@ -1,0 +1,5 @@
+// Types for scripts/promtool.mjs.
+
+export declare const PROMETHEUS_VERSION: string;
+/** Builds Prometheus's promtool (cached) unless it is there; returns its path. */
+export declare function ensurePromtool(options?: { log?: (line: string) => void }): Promise<string>;
