@@ -28,9 +28,19 @@ describe('docker-compose.yml', () => {
     await expect(compose('config', '-q')).resolves.toBe('');
   });
 
-  it('defines Kafka, the topic setup, the simulator, tagspace, the Confluence loop and Jaeger', async () => {
+  it('defines Kafka, the topic setup, the simulator, tagspace, the Confluence loop, Prometheus and Jaeger', async () => {
     const services = (await compose('config', '--services')).trim().split('\n').sort();
-    expect(services).toEqual(['ingest', 'jaeger', 'kafka', 'labels', 'sim', 'tagspace', 'topics', 'webhook']);
+    expect(services).toEqual([
+      'ingest',
+      'jaeger',
+      'kafka',
+      'labels',
+      'prometheus',
+      'sim',
+      'tagspace',
+      'topics',
+      'webhook',
+    ]);
   });
 
   it('closes the loop on the simulator’s Confluence site, whose webhooks reach the receiver signed with its secret', async () => {
