@@ -294,6 +294,17 @@ describe('PipelineMetrics on /metrics', () => {
     // The rules name metrics as Prometheus sees them; one renamed here would leave an alert that
     // never fires. A dead letter makes its outcome's series exist.
     const w = work('p-dlq', 1);
+    // And a spent daily quota its failure's kind.
+    const spent = metrics.batch([w]);
+    spent.event({
+      type: 'call',
+      provider: 'gemini',
+      model: 'm',
+      attempt: 1,
+      pages: 1,
+      outcome: 'quota_exhausted',
+    });
+    spent.end();
     metrics.written({
       kind: 'dead_letter',
       delivery: w.delivery,
