@@ -38,6 +38,8 @@ export interface IngestOptions {
   progress?: { setTotal(n: number): void; add(n: number): void };
   /** Called once every space is crawled (or resumed), before following starts. */
   onCrawled?: () => void;
+  /** Where to count (read live by /metrics); a fresh record otherwise. */
+  counts?: IngestCounts;
   now?: () => number;
 }
 
@@ -47,8 +49,14 @@ export interface IngestCounts {
   updated: number;
   removed: number;
   polls: number;
+  /** Polls of a space that failed after the client's retries (tried again next interval). */
+  failedPolls: number;
   /** Spaces resumed from a checkpoint instead of crawled. */
   resumed: number;
+}
+
+export function newIngestCounts(): IngestCounts {
+  return { snapshots: 0, created: 0, updated: 0, removed: 0, polls: 0, failedPolls: 0, resumed: 0 };
 }
 
 export async function runIngest(
@@ -57,7 +65,7 @@ export async function runIngest(
 ): Promise<IngestCounts> {
   const { api, sink, checkpoints } = ports;
   const { signal } = opts;
-  const counts: IngestCounts = { snapshots: 0, created: 0, updated: 0, removed: 0, polls: 0, resumed: 0 };
+  const counts = opts.counts ?? newIngestCounts();
 
   const followed: SpaceCheckpoint[] = [];
   let expected = 0;
@@ -97,6 +105,10 @@ export async function runIngest(
       const cp = followed[i] as SpaceCheckpoint;
       const result = await pollOnce(api, cp, { ...opts, reconcile: poll % opts.reconcileEvery === 0 });
       if (result === undefined) break;
+      if (result === FAILED) {
+        counts.failedPolls++;
+        continue;
+      }
       if (result.events.length > 0) await sink.send(result.events);
       for (const e of result.events) {
         if (e.type === 'page_removed') counts.removed++;
@@ -122,12 +134,17 @@ export async function runIngest(
   return counts;
 }
 
-/** One poll; undefined when it was cut short by the signal (nothing of it is emitted). */
+const FAILED = Symbol('poll failed');
+
+/**
+ * One poll; undefined when it was cut short by the signal (nothing of it is emitted), FAILED when
+ * Confluence did not answer it after the client's retries (the checkpoint stays where it was).
+ */
 async function pollOnce(
   api: ConfluenceApi,
   cp: SpaceCheckpoint,
   opts: IngestOptions & { reconcile: boolean },
-): Promise<Awaited<ReturnType<typeof pollSpace>> | undefined> {
+): Promise<Awaited<ReturnType<typeof pollSpace>> | typeof FAILED | undefined> {
   try {
     return await pollSpace(api, cp, {
       timeZone: opts.timeZone,
@@ -140,7 +157,7 @@ async function pollOnce(
     // A poll that failed after its retries is tried again next time; only bad credentials end it.
     if (err instanceof TagspaceError && (err.kind === 'auth' || err.kind === 'internal')) throw err;
     log.warn({ space: cp.spaceKey, err: (err as Error).message }, 'poll failed; trying again next interval');
-    return { events: [], checkpoint: cp };
+    return FAILED;
   }
 }
 
