@@ -31,17 +31,29 @@ export interface WebhookReceiverOptions {
   maxBodyBytes?: number;
 }
 
+/** Deliveries received, page events produced, deliveries refused for their signature. */
+export interface WebhookCounts {
+  received: number;
+  produced: number;
+  refused: number;
+}
+
+export function newWebhookCounts(): WebhookCounts {
+  return { received: 0, produced: 0, refused: 0 };
+}
+
 export interface RunningReceiver {
   url: string;
   /** Stops accepting and resolves once the requests in progress have been answered. */
   close(): Promise<void>;
-  readonly counts: { received: number; produced: number; refused: number };
+  readonly counts: WebhookCounts;
 }
 
+/** `counts`: where to count (read live by /metrics); a fresh record otherwise. */
 export async function startWebhookReceiver(
-  opts: WebhookReceiverOptions & { port: number; host: string },
+  opts: WebhookReceiverOptions & { port: number; host: string; counts?: WebhookCounts },
 ): Promise<RunningReceiver> {
-  const counts = { received: 0, produced: 0, refused: 0 };
+  const counts = opts.counts ?? newWebhookCounts();
   const handle = webhookHandler(opts, counts);
   const server: Server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => {
@@ -62,7 +74,7 @@ export async function startWebhookReceiver(
 
 export function webhookHandler(
   opts: WebhookReceiverOptions,
-  counts = { received: 0, produced: 0, refused: 0 },
+  counts = newWebhookCounts(),
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const spaceKeys = new Map<string, string>();
   const maxBytes = opts.maxBodyBytes ?? 1_048_576;

@@ -1,3 +1,4 @@
+import type { Meter } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
@@ -5,7 +6,9 @@ import { logger } from './log.js';
 import { TagspaceError } from '../model/errors.js';
 import { listenError, startMetricsServer, type MetricsServer, type Readiness } from './metrics-server.js';
 import type { GaugeSources } from './gauge-sources.js';
+import type { MetricSource } from './metric-source.js';
 import { PipelineMetrics } from './pipeline-metrics.js';
+import { registerSources } from './register-sources.js';
 
 const log = logger('telemetry');
 
@@ -26,18 +29,38 @@ export async function serveMetrics(
   sources: GaugeSources,
   readiness: () => Readiness,
 ): Promise<ServedMetrics> {
+  const served = await serveMeter(at, resource, readiness, (meter) => new PipelineMetrics(meter, sources));
+  return { metrics: served.metered, server: served.server, shutdown: served.shutdown };
+}
+
+/** A service's counts (ingest, webhook, labels: metric-source.ts), served the same way. */
+export async function serveSources(
+  at: { port: number; host: string },
+  resource: Record<string, string>,
+  sources: readonly MetricSource[],
+  readiness: () => Readiness,
+): Promise<{ server: MetricsServer; shutdown(): Promise<void> }> {
+  return serveMeter(at, resource, readiness, (meter) => registerSources(meter, sources));
+}
+
+async function serveMeter<T>(
+  at: { port: number; host: string },
+  resource: Record<string, string>,
+  readiness: () => Readiness,
+  meterWith: (meter: Meter) => T,
+): Promise<{ metered: T; server: MetricsServer; shutdown(): Promise<void> }> {
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const meterProvider = new MeterProvider({
     resource: resourceFromAttributes(resource),
     readers: [exporter],
   });
-  const metrics = new PipelineMetrics(meterProvider.getMeter('tagspace'), sources);
+  const metered = meterWith(meterProvider.getMeter('tagspace'));
   let server: MetricsServer;
   try {
     server = await startMetricsServer({ ...at, exporter, readiness });
   } catch (err) {
     await meterProvider.shutdown();
-    // Without its server the run would go on unwatched (no /healthz for the orchestrator): stop.
+    // Without its server the process would go on unwatched (no /healthz for the orchestrator): stop.
     throw new TagspaceError(
       'config',
       `invalid --metrics-port: cannot listen on ${at.host}:${at.port} (${listenError(err)})`,
@@ -46,7 +69,7 @@ export async function serveMetrics(
   }
   log.info({ url: `${server.url}/metrics` }, 'metrics server listening');
   return {
-    metrics,
+    metered,
     server,
     shutdown: async () => {
       await Promise.allSettled([server.close(), meterProvider.shutdown()]);

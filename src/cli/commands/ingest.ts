@@ -3,6 +3,7 @@ import { kafkaConnection, reachKafka } from '../kafka-connection.js';
 import { confluenceFromConfig } from '../confluence-from-config.js';
 import { onShutdownSignals } from './shutdown.js';
 import {
+  newIngestCounts,
   runIngest,
   type CheckpointStore,
   type EventSink,
@@ -14,7 +15,9 @@ import { createKafka } from '../../kafka/kafka-client.js';
 import { PageEventWriter } from '../../kafka/page-event-writer.js';
 import type { PageEvent } from '../../model/page-event.js';
 import { CountProgress } from '../../run/count-progress.js';
+import { confluenceHttpSources, ingestSources } from '../confluence-metric-sources.js';
 import { logger } from '../../telemetry/log.js';
+import { serveServiceMetrics } from '../serve-service-metrics.js';
 
 const log = logger('ingest');
 
@@ -41,7 +44,18 @@ export async function ingestCommand(config: Config): Promise<number> {
   const started = Date.now();
   const closers: (() => Promise<void>)[] = [];
   const progress = new CountProgress('pages');
+  const live = newIngestCounts();
+  let running = false;
   let counts: IngestCounts | undefined;
+  const metrics = await serveServiceMetrics(
+    config,
+    [...confluenceHttpSources(client.api.http.stats), ...ingestSources(live)],
+    () => ({ ingesting: running }),
+  ).catch(async (err: unknown) => {
+    signals.dispose();
+    await client.close();
+    throw err;
+  });
   try {
     await client.api.verifyCredentials(abort.signal);
     let sink: EventSink;
@@ -66,6 +80,8 @@ export async function ingestCommand(config: Config): Promise<number> {
       checkpoints = topic;
     }
     progress.start();
+    // Credentials proven and the sink open: from here on it crawls and follows.
+    running = true;
     counts = await runIngest(
       { api: client.api, sink, ...(checkpoints && { checkpoints }) },
       {
@@ -78,6 +94,7 @@ export async function ingestCommand(config: Config): Promise<number> {
         signal: abort.signal,
         progress,
         onCrawled: () => progress.stop(),
+        counts: live,
       },
     );
   } catch (err) {
@@ -89,6 +106,7 @@ export async function ingestCommand(config: Config): Promise<number> {
     for (const close of closers.reverse())
       await close().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'close failed'));
     await client.close();
+    await metrics.close();
   }
   const stats = client.api.http.stats;
   if (counts === undefined) {
@@ -105,7 +123,8 @@ export async function ingestCommand(config: Config): Promise<number> {
   ];
   if (cf.follow) {
     lines.push(
-      `followed for ${counts.polls} poll(s): ${counts.updated} updated, ${counts.created} created, ${counts.removed} removed`,
+      `followed for ${counts.polls} poll(s): ${counts.updated} updated, ${counts.created} created, ${counts.removed} removed` +
+        (counts.failedPolls > 0 ? ` (${counts.failedPolls} space poll(s) failed and were tried again)` : ''),
     );
   }
   lines.push(

@@ -16,7 +16,9 @@ import { KafkaSource } from '../../kafka/kafka-source.js';
 import { partitionOfKey } from '../../kafka/key-partition.js';
 import { LabelStateTopic } from '../../kafka/label-state-topic.js';
 import { labelTargetOf } from '../../kafka/label-target-of.js';
+import { confluenceHttpSources, labelSources } from '../confluence-metric-sources.js';
 import { logger } from '../../telemetry/log.js';
+import { serveServiceMetrics } from '../serve-service-metrics.js';
 
 const log = logger('labels');
 
@@ -43,6 +45,15 @@ export async function labelsCommand(config: Config): Promise<number> {
   let commitTimer: NodeJS.Timeout | undefined;
   let state: LabelStateTopic | undefined;
   let fatal: Error | undefined;
+  const metrics = await serveServiceMetrics(
+    config,
+    [...confluenceHttpSources(client.api.http.stats), ...labelSources(stats, () => job.source?.committedLag)],
+    () => ({ consumer_joined: job.source?.ready ?? false }),
+  ).catch(async (err: unknown) => {
+    signals.dispose();
+    await client.close();
+    throw err;
+  });
   try {
     await client.api.verifyCredentials(abort.signal);
     await reachKafka(config, abort.signal);
@@ -129,6 +140,7 @@ export async function labelsCommand(config: Config): Promise<number> {
     signals.dispose();
     await state?.close().catch(() => undefined);
     await client.close();
+    await metrics.close();
   }
   if (fatal !== undefined) throw fatal;
   const http = client.api.http.stats;

@@ -2,10 +2,12 @@ import type { Config } from '../config.js';
 import { kafkaConnection, reachKafka } from '../kafka-connection.js';
 import { confluenceFromConfig } from '../confluence-from-config.js';
 import { onShutdownSignals } from './shutdown.js';
-import { startWebhookReceiver } from '../../confluence/webhook-receiver.js';
+import { newWebhookCounts, startWebhookReceiver } from '../../confluence/webhook-receiver.js';
 import { createKafka } from '../../kafka/kafka-client.js';
 import { PageEventWriter } from '../../kafka/page-event-writer.js';
+import { confluenceHttpSources, webhookSources } from '../confluence-metric-sources.js';
 import { logger } from '../../telemetry/log.js';
+import { serveServiceMetrics } from '../serve-service-metrics.js';
 
 const log = logger('webhook');
 
@@ -27,6 +29,17 @@ export async function webhookCommand(config: Config): Promise<number> {
     deadline: () => {},
     deadlineMs: config.shutdownTimeoutMs,
   });
+  const counts = newWebhookCounts();
+  let receiving = false;
+  const metrics = await serveServiceMetrics(
+    config,
+    [...confluenceHttpSources(client.api.http.stats), ...webhookSources(counts)],
+    () => ({ receiving }),
+  ).catch(async (err: unknown) => {
+    signals.dispose();
+    await client.close();
+    throw err;
+  });
   try {
     await client.api.verifyCredentials();
     await reachKafka(config);
@@ -37,10 +50,13 @@ export async function webhookCommand(config: Config): Promise<number> {
       sink: writer,
       port: cf.webhook.port,
       host: cf.webhook.host,
+      counts,
     });
+    receiving = true;
     log.info({ url: receiver.url, topic: config.kafka.topic, site: client.root }, 'receiving webhooks');
     process.stdout.write(`receiving Confluence webhooks on ${receiver.url} → topic ${config.kafka.topic}\n`);
     await stopped;
+    receiving = false;
     await receiver.close();
     const { received, produced, refused } = receiver.counts;
     process.stdout.write(
@@ -51,5 +67,6 @@ export async function webhookCommand(config: Config): Promise<number> {
     signals.dispose();
     await writer.close().catch(() => undefined);
     await client.close();
+    await metrics.close();
   }
 }

@@ -52,7 +52,8 @@ export const OUTPUT_SETTINGS = [
     type: 'int',
     min: 0,
     max: 65535,
-    help: 'serve /metrics (Prometheus), /healthz and /readyz on this port; 0 = any free port (default: 9464 for run, off for replay and demo)',
+    help: 'serve /metrics (Prometheus), /healthz and /readyz on this port; 0 = any free port (default: 9464 for run, off for the other commands)',
+    commands: [...PIPELINE, ...CONFLUENCE],
   },
   {
     key: 'metricsHost',
@@ -61,6 +62,7 @@ export const OUTPUT_SETTINGS = [
     type: 'string',
     default: '0.0.0.0',
     help: 'address the metrics server listens on',
+    commands: [...PIPELINE, ...CONFLUENCE],
   },
   {
     key: 'input',
