@@ -32,7 +32,7 @@ describe('the bundled Prometheus alert rules', () => {
 
   it('are valid rules for Prometheus', async () => {
     const { code, output } = await promtoolRun('check', 'rules', RULES);
-    expect(output).toContain('SUCCESS: 9 rules found');
+    expect(output).toContain('SUCCESS: 14 rules found');
     expect(code).toBe(0);
   });
 

@@ -89,4 +89,30 @@ describe('docker-compose.yml', () => {
     });
     expect(config.services.sim?.command).toContain('/app/scenarios/compose.json');
   });
+
+  it('serves /metrics and /readyz from every tagspace service, probes their readiness, and has Prometheus scrape them all', async () => {
+    const config = JSON.parse(await compose('config', '--format', 'json')) as {
+      services: Record<
+        string,
+        {
+          environment?: Record<string, string>;
+          healthcheck?: { test?: string[] };
+          volumes?: { source?: string }[];
+        }
+      >;
+    };
+    for (const name of ['tagspace', 'ingest', 'webhook', 'labels']) {
+      const service = config.services[name];
+      // run serves on 9464 by default; the Confluence services are told to.
+      if (name !== 'tagspace') expect(service?.environment?.TAGSPACE_METRICS_PORT, name).toBe('9464');
+      expect(service?.healthcheck?.test?.join(' '), name).toContain('http://127.0.0.1:9464/readyz');
+    }
+    const prometheus = readFileSync(
+      new URL('../../deploy/prometheus/prometheus.yml', import.meta.url),
+      'utf8',
+    );
+    for (const target of ['tagspace:9464', 'ingest:9464', 'webhook:9464', 'labels:9464'])
+      expect(prometheus).toContain(`'${target}'`);
+    expect(config.services.prometheus?.volumes?.[0]?.source).toMatch(/deploy\/prometheus$/);
+  });
 });

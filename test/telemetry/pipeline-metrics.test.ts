@@ -12,6 +12,16 @@ import { pageText } from '../../src/model/page-content.js';
 import { startMetricsServer, type MetricsServer } from '../../src/telemetry/metrics-server.js';
 import { PROVIDER_STATES } from '../../src/telemetry/gauge-sources.js';
 import { PipelineMetrics } from '../../src/telemetry/pipeline-metrics.js';
+import { registerSources } from '../../src/telemetry/register-sources.js';
+import {
+  confluenceHttpSources,
+  ingestSources,
+  labelSources,
+  webhookSources,
+} from '../../src/cli/confluence-metric-sources.js';
+import { newIngestCounts } from '../../src/confluence/ingest-runner.js';
+import { newLabelStats } from '../../src/confluence/label-sync.js';
+import { newWebhookCounts } from '../../src/confluence/webhook-receiver.js';
 import { recordFor, work } from '../operators/fixtures.js';
 
 let sim: Simulator;
@@ -290,7 +300,7 @@ describe('PipelineMetrics on /metrics', () => {
     await provider.shutdown();
   });
 
-  it('serves every metric the bundled alert rules read, with each label value they select on', async () => {
+  it('serves every metric the bundled alert rules read, the Confluence services’ too, with each label value they select on', async () => {
     // The rules name metrics as Prometheus sees them; one renamed here would leave an alert that
     // never fires. A dead letter makes its outcome's series exist.
     const w = work('p-dlq', 1);
@@ -311,6 +321,15 @@ describe('PipelineMetrics on /metrics', () => {
       error: new TagspaceError('decode', 'bad'),
       attempts: 1,
     });
+    // The Confluence services' metrics, as ingest, labels and webhook register them, with one
+    // dead letter so that outcome exists.
+    const labelStats = { ...newLabelStats(), deadLettered: 1 };
+    registerSources(meterProvider.getMeter('services'), [
+      ...confluenceHttpSources({ requests: 1, rateLimited: 0, serverErrors: 0, retries: 0 }),
+      ...ingestSources(newIngestCounts()),
+      ...labelSources(labelStats, () => 0),
+      ...webhookSources(newWebhookCounts()),
+    ]);
     const rules = readFileSync(
       new URL('../../deploy/prometheus/tagspace-alerts.yml', import.meta.url),
       'utf8',
