@@ -31,6 +31,9 @@ import { PROVIDER_STATES, type GaugeSources, type QuotaReport } from './gauge-so
  * misses, lookups and size (hit rate = hits / lookups), and tagspace_provider_state{provider,state}:
  * 1 for the state each provider is in, 0 for the others (alert on state="open" or "unusable").
  */
+/** The outcomes tagspace_events_total counts (an Outcome's kind; `cached` a tagged one from the cache). */
+const EVENT_OUTCOMES = ['tagged', 'cached', 'tombstone', 'skipped', 'dead_letter'] as const;
+
 export class PipelineMetrics implements TaggingObserver {
   /** The GenAI client metrics of one call, with the conventions' attributes. */
   private genAi(e: CallEvent): void {
@@ -98,6 +101,7 @@ export class PipelineMetrics implements TaggingObserver {
     this.events = meter.createCounter('tagspace.events', {
       description: 'input events by outcome, once written',
     });
+    this.startAtZero(sources.providerStates?.().map((p) => p.provider) ?? []);
     this.tokens = meter.createCounter('tagspace.tokens', { description: 'LLM tokens by provider and type' });
     this.cost = meter.createCounter('tagspace.cost_usd', { description: 'LLM cost in US dollars' });
     this.latency = meter.createHistogram('tagspace.provider_latency_seconds', {
@@ -255,6 +259,21 @@ export class PipelineMetrics implements TaggingObserver {
         this.batchesInRouter -= 1;
       },
     };
+  }
+
+  /**
+   * The series alerts count increases of exist from the first scrape, at 0. A counter first
+   * exported at 1 shows Prometheus no increase (`increase()` needs two samples): a run's first
+   * dead letter, or a spent daily quota's one refusal, would never fire an alert.
+   */
+  private startAtZero(providers: readonly string[]): void {
+    for (const outcome of EVENT_OUTCOMES) this.events.add(0, { outcome });
+    for (const provider of providers) {
+      this.successful.add(0, { provider });
+      this.rateLimited.add(0, { provider });
+      this.failed.add(0, { provider, kind: 'quota_exhausted' });
+      for (const to of providers) if (to !== provider) this.fallbacks.add(0, { from: provider, to });
+    }
   }
 
   written(outcome: Outcome): void {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TagspaceError } from '../../src/model/errors.js';
@@ -348,6 +348,31 @@ describe('PipelineMetrics on /metrics', () => {
         expect(values.some(wanted), `${name}{${label}${op}"${value}"} among ${values.join(', ')}`).toBe(true);
       }
     }
+  });
+
+  it('exports the counters alerts count increases of at 0 from the first scrape, so a first dead letter or a spent daily quota shows as an increase', async () => {
+    const exporter = new PrometheusExporter({ preventServerStart: true });
+    const provider = new MeterProvider({ readers: [exporter] });
+    new PipelineMetrics(provider.getMeter('fresh'), {
+      limit: () => 3,
+      providerStates: () => [
+        { provider: 'gemini', state: 'closed' },
+        { provider: 'openai', state: 'closed' },
+      ],
+    });
+    const text = new PrometheusSerializer().serialize((await exporter.collect()).resourceMetrics);
+    await provider.shutdown();
+    const zero = (name: string, labels: string) =>
+      text.split('\n').some((l) => l.startsWith(`${name}{`) && l.includes(labels) && l.endsWith(' 0'));
+    for (const outcome of ['tagged', 'cached', 'tombstone', 'skipped', 'dead_letter'])
+      expect(zero('tagspace_events_total', `outcome="${outcome}"`), outcome).toBe(true);
+    for (const p of ['gemini', 'openai']) {
+      expect(zero('tagspace_failed_calls_total', `provider="${p}",kind="quota_exhausted"`), p).toBe(true);
+      expect(zero('tagspace_rate_limit_errors_total', `provider="${p}"`), p).toBe(true);
+      expect(zero('tagspace_successful_calls_total', `provider="${p}"`), p).toBe(true);
+    }
+    expect(zero('tagspace_fallback_switches_total', 'from="gemini",to="openai"')).toBe(true);
+    expect(zero('tagspace_fallback_switches_total', 'from="openai",to="gemini"')).toBe(true);
   });
 
   it('answers /healthz always and /readyz only when every check holds', async () => {
