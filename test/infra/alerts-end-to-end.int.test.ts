@@ -6,7 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePrometheus } from '../../scripts/prometheus.mjs';
 import { generateSpace } from '../../src/gen/generate-space.js';
+import { signatureOf } from '../../src/confluence/webhook-signature.js';
+import {
+  startConfluenceSim,
+  type RunningConfluenceSim,
+} from '../../src/sim/confluence/start-confluence-sim.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
+import { loopEnv } from '../confluence/loop-kit.js';
 import { cleanEnv, spawnCli, type CliProcess } from '../support/cli.js';
 import { freePort } from '../support/free-port.js';
 import { createTopics, produceMessages, testBrokers, uniqueTopic } from '../support/kafka.js';
@@ -22,13 +28,16 @@ interface Alert {
 
 /**
  * The bundled rules on a real Prometheus (3.16, scraping and evaluating every second) that scrapes
- * a real `tagspace run`: the chain from a bad event to an alert an operator receives, with nothing
- * stood in but the LLM provider.
+ * a real `tagspace run` and `tagspace webhook`: the chain from a bad event, or a forged delivery, to
+ * an alert an operator receives, with nothing stood in but the LLM provider and the wiki.
  */
 let sim: Simulator;
 let prometheus: ChildProcess;
 let prometheusUrl: string;
 let run: CliProcess;
+let wiki: RunningConfluenceSim;
+let webhook: CliProcess;
+let webhookUrl: string;
 const topic = uniqueTopic('alerts-events');
 const dlq = uniqueTopic('alerts-dlq');
 
@@ -50,6 +59,20 @@ beforeAll(async () => {
     ],
     cleanEnv({ GEMINI_API_KEY: 'alerts-test-key' }),
   );
+  // A webhook receiver beside it, scraped under the same job.
+  wiki = await startConfluenceSim({ spaces: [{ key: 'ALR', pages: 3, seed: 1 }] });
+  const hookPort = await freePort();
+  const hookMetricsPort = await freePort();
+  webhookUrl = `http://127.0.0.1:${hookPort}/`;
+  webhook = spawnCli(
+    [
+      'webhook',
+      ...['--confluence-url', wiki.url, '--port', String(hookPort), '--host', '127.0.0.1'],
+      ...['--brokers', testBrokers().join(','), '--topic', uniqueTopic('alerts-hooks')],
+      ...['--metrics-port', String(hookMetricsPort), '--metrics-host', '127.0.0.1'],
+    ],
+    { ...loopEnv(), CONFLUENCE_WEBHOOK_SECRET: 'alerts-webhook-secret' },
+  );
   const dir = mkdtempSync(join(tmpdir(), 'tagspace-prometheus-'));
   writeFileSync(
     join(dir, 'prometheus.yml'),
@@ -57,7 +80,8 @@ beforeAll(async () => {
       'global: { scrape_interval: 1s, evaluation_interval: 1s }',
       `rule_files: ['${RULES}']`,
       'scrape_configs:',
-      `  - { job_name: tagspace, static_configs: [{ targets: ['127.0.0.1:${metricsPort}'] }] }`,
+      `  - job_name: tagspace`,
+      `    static_configs: [{ targets: ['127.0.0.1:${metricsPort}', '127.0.0.1:${hookMetricsPort}'] }]`,
       '',
     ].join('\n'),
   );
@@ -85,7 +109,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   run?.child.kill('SIGTERM');
-  await run?.exited;
+  webhook?.child.kill('SIGTERM');
+  await Promise.all([run?.exited, webhook?.exited]);
+  await wiki?.close();
   prometheus?.kill('SIGTERM');
   await sim?.close();
 });
@@ -102,12 +128,12 @@ async function alerts(): Promise<Alert[]> {
   return ((await res.json()) as { data: { alerts: Alert[] } }).data.alerts;
 }
 
-describe('the alert rules on a real Prometheus scraping tagspace run', () => {
+describe('the alert rules on a real Prometheus scraping tagspace run and webhook', () => {
   it('raise nothing while the run tags its events', async () => {
-    await waitFor(async () => (await query('up{job="tagspace"}')) === 1, {
+    await waitFor(async () => (await query('sum(up{job="tagspace"})')) === 2, {
       timeoutMs: 60_000,
       intervalMs: 250,
-      message: 'Prometheus to scrape tagspace',
+      message: 'Prometheus to scrape tagspace run and webhook',
     });
     const { events } = generateSpace({ pages: 8, seed: 2, spaceKey: 'ALR' });
     await produceMessages(
@@ -133,5 +159,24 @@ describe('the alert rules on a real Prometheus scraping tagspace run', () => {
     expect(fired.annotations.summary).toMatch(/^[1-9]\d* events dead-lettered in the last 15 minutes$/);
     // Nothing else: the run is otherwise healthy.
     expect((await alerts()).map((a) => a.labels.alertname)).toEqual(['TagspaceDeadLetters']);
+  });
+
+  it('fire TagspaceWebhookRefused, naming the receiver, when a delivery’s signature does not match', async () => {
+    const body = JSON.stringify({ timestamp: Date.now(), event: 'page_updated', page: { id: 1 } });
+    const res = await fetch(webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature': signatureOf('not-the-secret', body) },
+      body,
+    });
+    expect(res.status).toBe(401);
+    const fired = await waitFor(
+      async () =>
+        (await alerts()).find((a) => a.labels.alertname === 'TagspaceWebhookRefused' && a.state === 'firing'),
+      { timeoutMs: 60_000, intervalMs: 250, message: 'TagspaceWebhookRefused to fire' },
+    );
+    expect(fired.labels.instance).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(fired.annotations.summary).toMatch(
+      /webhook deliveries refused for their signature in 15 minutes$/,
+    );
   });
 });
