@@ -84,6 +84,18 @@ describe('the Confluence settings', () => {
       loadConfig('webhook', [], { ...cloud, CONFLUENCE_WEBHOOK_SECRET: 's' }).confluence.webhook,
     ).toEqual({ port: 8090, host: '0.0.0.0' });
   });
+
+  it('lets every long-running service be told how long it may take to stop, as an orchestrator needs', () => {
+    const env = { ...cloud, CONFLUENCE_WEBHOOK_SECRET: 's', CONFLUENCE_SPACES: 'DEV' };
+    for (const command of ['ingest', 'webhook', 'labels']) {
+      expect(loadConfig(command, [], env).shutdownTimeoutMs, command).toBe(30_000);
+      expect(loadConfig(command, ['--shutdown-timeout-ms', '5000'], env).shutdownTimeoutMs, command).toBe(
+        5000,
+      );
+      const fromEnv = { ...env, TAGSPACE_SHUTDOWN_TIMEOUT_MS: '7000' };
+      expect(loadConfig(command, [], fromEnv).shutdownTimeoutMs, command).toBe(7000);
+    }
+  });
 });
 
 function cloudWithout(name: string): Record<string, string> {

@@ -112,7 +112,8 @@ export const KAFKA_JOB_SETTINGS = [
     min: 0,
     default: '30000',
     help: 'on SIGTERM/SIGINT, how long in-flight work may drain before it is dropped (unwritten work is re-read on restart)',
-    commands: ['run', 'replay', 'labels'],
+    // ingest and webhook stop within it too: the poll or the deliveries in hand.
+    commands: ['run', 'replay', 'labels', 'ingest', 'webhook'],
   },
   {
     key: 'giveUpAfterMs',
