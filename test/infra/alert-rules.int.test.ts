@@ -45,6 +45,14 @@ describe('the bundled Prometheus alert rules', () => {
     expect(readFileSync(new URL(`../../${RULES}`, import.meta.url), 'utf8')).toContain('up{job="tagspace"}');
   });
 
+  it('load through the Kubernetes configuration too, which scrapes every tagspace pod under the same job', async () => {
+    const path = 'deploy/prometheus/prometheus-kubernetes.yml';
+    const { code, output } = await promtoolRun('check', 'config', path);
+    expect(output).toContain('SUCCESS: 1 rule files found');
+    expect(code, output).toBe(0);
+    expect(readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8')).toMatch(/job_name: tagspace\n/);
+  });
+
   it('fire when and where they should, and stay quiet on a busy but healthy deployment beside them', async () => {
     const { code, output } = await promtoolRun('test', 'rules', 'test/infra/tagspace-alerts.test.yml');
     expect(output).not.toContain('FAILED');
