@@ -61,10 +61,20 @@ export function startTracing(
     sampler: samplerFor(config.sampler),
     spanProcessors: [processor],
   });
-  logger('telemetry').info({ url: config.url, sampler: config.sampler.name }, 'exporting traces');
+  const log = logger('telemetry');
+  log.info({ url: config.url, sampler: config.sampler.name }, 'exporting traces');
   return {
     tracer: provider.getTracer('tagspace'),
-    shutdown: () => provider.shutdown(),
+    // The last batch leaves at shutdown, and a short run (demo, replay) has all its spans in it:
+    // a collector that cannot take it loses the run's traces, which must not go unsaid.
+    shutdown: () =>
+      provider.shutdown().catch((err: unknown) => {
+        const reason = err instanceof Error ? err.message : String(err);
+        log.warn(
+          { url: config.url, reason },
+          'traces not exported: the collector did not take the last batch',
+        );
+      }),
   };
 }
 

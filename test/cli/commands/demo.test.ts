@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closingLine } from '../../../src/cli/commands/demo.js';
-import { cleanEnv, runCli } from '../../support/cli.js';
+import { cleanEnv, logLines, runCli } from '../../support/cli.js';
+import { freePort } from '../../support/free-port.js';
 
 describe('tagspace demo', () => {
   it('tags the bundled sample space with no environment variables and no network, then skips it all on a second run', async () => {
@@ -71,6 +72,31 @@ describe('tagspace demo', () => {
     );
     const none = { ...stats, tagged: 0, cached: 0, tombstones: 0, dlq: 0 };
     expect(closingLine(none, 'tags.jsonl', 'tags.dlq.jsonl', true)).toBe('nothing written to tags.jsonl');
+  });
+
+  it('says so when the trace collector cannot take the run’s traces, and still tags and exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagspace-demo-traces-'));
+    const nobody = await freePort();
+    const result = await runCli(['demo', '--out', join(dir, 'tags.jsonl')], {
+      env: cleanEnv({
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${nobody}`,
+        // The exporter's own setting: give up within 1 s instead of retrying for 10.
+        OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
+      }),
+      cwd: dir,
+    });
+    expect(result.code, result.stderr.slice(-2000)).toBe(0);
+    expect(result.stdout).toContain('[summary] 27 events');
+    const lost = logLines(result.stderr).filter(
+      (l) => l.msg === 'traces not exported: the collector did not take the last batch',
+    );
+    expect(lost).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        url: `http://127.0.0.1:${nobody}/v1/traces`,
+        reason: expect.stringContaining('ECONNREFUSED'),
+      }),
+    ]);
   });
 
   it('stops at start-up with one line naming a bad setting and exit code 2', async () => {
