@@ -12,16 +12,31 @@ export interface TopicSpec {
   maxMessageBytes?: number;
   /** Further topic configs (they win over the ones above). */
   config?: Record<string, string>;
+  /** Never created: a replay's input, which only a misspelt name finds missing. */
+  mustExist?: boolean;
 }
 
-/** Creates the topics that do not exist yet; existing ones are left as they are. */
-export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<void> {
+/** What ensureTopics found: the `mustExist` topics that are missing, and the topics there are. */
+export interface TopicsFound {
+  absent: string[];
+  existing: string[];
+}
+
+/**
+ * Creates the topics that do not exist yet, unless one that must exist is missing (then nothing is
+ * created); existing ones are left as they are.
+ */
+export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<TopicsFound> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = specs.filter((s) => !existing.has(s.topic));
-    if (missing.length === 0) return;
+    const listed = await admin.listTopics();
+    const existing = new Set(listed);
+    const absent = specs.filter((s) => s.mustExist && !existing.has(s.topic)).map((s) => s.topic);
+    const missing = specs.filter((s) => !s.mustExist && !existing.has(s.topic));
+    const found = { absent, existing: listed };
+    // A topic that must exist and does not stops the caller: create nothing for it either.
+    if (absent.length > 0 || missing.length === 0) return found;
     // Not `waitForLeaders`: on a cluster it fails while the new topic's metadata spreads.
     await admin.createTopics({
       waitForLeaders: false,
@@ -40,6 +55,7 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
       admin,
       missing.map((s) => ({ topic: s.topic, numPartitions: s.numPartitions ?? DEFAULT_PARTITIONS })),
     );
+    return found;
   } finally {
     await admin.disconnect();
   }

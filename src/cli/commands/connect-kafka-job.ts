@@ -6,6 +6,7 @@ import { DLQ_MAX_MESSAGE_BYTES } from '../../kafka/dead-letter.js';
 import { createKafka } from '../../kafka/kafka-client.js';
 import { ensureTopics, partitionCounts, topicOffsets } from '../../kafka/ensure-topics.js';
 import { TransactionalProducer } from '../../kafka/transactional-producer.js';
+import { missingTopicError } from '../missing-topic.js';
 import type { QuotaSharingRun } from '../start-quota-sharing.js';
 
 const log = logger('job');
@@ -40,7 +41,8 @@ export async function connectKafkaJob(
   const { kafka: k } = config;
   const kafka = createKafka({ ...kafkaConnection(config), clientId: `tagspace-${mode}` });
   const topics = [
-    { topic: k.topic },
+    // A replay reads what is there: a missing input is a misspelt name, not a topic to create.
+    { topic: k.topic, mustExist: mode === 'replay' },
     { topic: k.tagsTopic, compacted: true },
     // Dead letters keep the original bytes, however large the event was.
     { topic: k.dlqTopic, maxMessageBytes: DLQ_MAX_MESSAGE_BYTES },
@@ -55,9 +57,11 @@ export async function connectKafkaJob(
       )
     : undefined;
   const producer = createProducer(kafka);
-  let sharingStarted: Promise<void> = Promise.resolve();
+  // Undefined until started: a start-up that fails before then has no quota records to take back.
+  let sharingStarted: Promise<void> | undefined;
   try {
-    await starting(ensureTopics(kafka, topics));
+    const { absent, existing } = await starting(ensureTopics(kafka, topics));
+    if (absent[0] !== undefined) throw missingTopicError(absent[0], existing);
     // Read what the instances sharing our keys said while the rest starts up, so that the first
     // call already goes at this instance's share.
     sharingStarted = sharing.start();
@@ -82,7 +86,7 @@ export async function connectKafkaJob(
   } catch (err) {
     await Promise.allSettled([
       transactional?.close() ?? producer.disconnect(),
-      sharingStarted.then(() => sharing.stop()),
+      sharingStarted?.then(() => sharing.stop()),
     ]);
     throw err;
   }
