@@ -1,14 +1,29 @@
 import { TagspaceError } from '../model/errors.js';
 import { editDistance } from './edit-distance.js';
 
+/** What a bounded command would have read from the topic, and the setting that named it. */
+export interface TopicUse {
+  /** "nothing to <verb>": replay, write back. */
+  verb: string;
+  flag: string;
+  env: string;
+}
+
+const REPLAY: TopicUse = { verb: 'replay', flag: '--topic', env: 'TAGSPACE_TOPIC' };
+
 /**
- * A replay's input topic that is not on the cluster: a misspelt --topic, most likely. Creating it
- * would replay an empty topic and report 0 events as a success. The topic it most likely meant:
+ * A bounded command's input topic that is not on the cluster (replay's events, labels
+ * --until-end's tags): a misspelt name, most likely. Creating it would read an empty topic and
+ * report nothing done as a success. The topic it most likely meant:
  *
  *   meant(t) = argmin over the cluster's topics u (Kafka's own `__…` left out) of d(t, u),
  *              kept when d ≤ max(1, ⌊|t| / 4⌋)        d = edit distance (edit-distance.ts)
  */
-export function missingTopicError(topic: string, existing: readonly string[]): TagspaceError {
+export function missingTopicError(
+  topic: string,
+  existing: readonly string[],
+  use: TopicUse = REPLAY,
+): TagspaceError {
   let best: { name: string; d: number } | undefined;
   for (const name of existing) {
     if (name.startsWith('__')) continue;
@@ -19,8 +34,8 @@ export function missingTopicError(topic: string, existing: readonly string[]): T
     best !== undefined && best.d <= Math.max(1, Math.floor(topic.length / 4)) ? best.name : undefined;
   return new TagspaceError(
     'config',
-    `topic ${topic} does not exist, so there is nothing to replay (--topic or TAGSPACE_TOPIC)` +
+    `topic ${topic} does not exist, so there is nothing to ${use.verb} (${use.flag} or ${use.env})` +
       (meant === undefined ? '' : `; did you mean ${meant}?`),
-    { setting: 'TAGSPACE_TOPIC' },
+    { setting: use.env },
   );
 }

@@ -18,4 +18,12 @@ describe('missingTopicError', () => {
     expect(missingTopicError('wiki-edits', existing).message).not.toContain('did you mean');
     expect(missingTopicError('_consumer_offsets', existing).message).not.toContain('did you mean');
   });
+
+  it('names what a command other than replay would have done, and its setting', () => {
+    const use = { verb: 'write back', flag: '--tags-topic', env: 'TAGSPACE_TAGS_TOPIC' };
+    const err = missingTopicError('page-tgas', ['page-tags'], use);
+    expect(err.message).toBe(
+      'topic page-tgas does not exist, so there is nothing to write back (--tags-topic or TAGSPACE_TAGS_TOPIC); did you mean page-tags?',
+    );
+  });
 });

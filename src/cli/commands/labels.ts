@@ -18,6 +18,7 @@ import { LabelStateTopic } from '../../kafka/label-state-topic.js';
 import { labelTargetOf } from '../../kafka/label-target-of.js';
 import { confluenceHttpSources, labelSources } from '../confluence-metric-sources.js';
 import { logger } from '../../telemetry/log.js';
+import { missingTopicError } from '../missing-topic.js';
 import { serveServiceMetrics } from '../serve-service-metrics.js';
 
 const log = logger('labels');
@@ -58,7 +59,17 @@ export async function labelsCommand(config: Config): Promise<number> {
     await client.api.verifyCredentials(abort.signal);
     await reachKafka(config, abort.signal);
     const kafka = createKafka({ ...kafkaConnection(config), clientId: 'tagspace-labels' });
-    await ensureTopics(kafka, [{ topic: tagsTopic, compacted: true }]);
+    // --until-end reads what is there: a missing tags topic is a misspelt name, not one to create.
+    const { absent, existing } = await ensureTopics(kafka, [
+      { topic: tagsTopic, compacted: true, mustExist: lc.untilEnd },
+    ]);
+    if (absent[0] !== undefined) {
+      throw missingTopicError(absent[0], existing, {
+        verb: 'write back',
+        flag: '--tags-topic',
+        env: 'TAGSPACE_TAGS_TOPIC',
+      });
+    }
     state = new LabelStateTopic(kafka, lc.stateTopic, lc.dlqTopic);
     await state.start();
     const offsets = await topicOffsets(kafka, tagsTopic);
