@@ -204,7 +204,11 @@ function buildConfig(command: string, v: SettingValues, env: Env, sources: Recor
     },
     positionals: [],
   };
-  validate(config, (key, flag) => sources[key] ?? flag);
+  validate(
+    config,
+    (key, flag) => sources[key] ?? flag,
+    (key) => key in sources,
+  );
   return config;
 }
 
@@ -224,14 +228,32 @@ function envOf(key: string): string {
   return s?.env ?? `--${s?.flag ?? key}`;
 }
 
-/** Rules that involve more than one setting; `name` says where a value came from. */
-function validate(c: Config, name: (key: string, flag: string) => string): void {
+/**
+ * Rules that involve more than one setting; `name` says where a value came from, `given` whether
+ * the user gave it.
+ */
+function validate(
+  c: Config,
+  name: (key: string, flag: string) => string,
+  given: (key: string) => boolean,
+): void {
   validateConfluence(c.command, c.confluence, c.out);
   if (c.concurrency.initial > c.concurrency.max) {
     const at = name('concurrency', '--concurrency');
     throw new TagspaceError(
       'config',
       `invalid ${at}: ${c.concurrency.initial} is above the maximum concurrency ${c.concurrency.max}`,
+      { setting: at },
+    );
+  }
+  // A start above the default cap raises the cap (TAG_SPACE_BATCH_SIZE=50 alone means 50 a call);
+  // a cap the user set below the start is a contradiction, and which one they meant is theirs to say.
+  const maxSize = c.batch.maxSize ?? c.batch.size;
+  if (given('maxBatchSize') && maxSize < c.batch.size) {
+    const at = name('maxBatchSize', '--max-batch-size');
+    throw new TagspaceError(
+      'config',
+      `invalid ${at}: ${maxSize} is below the starting batch size ${c.batch.size} (${name('batchSize', '--batch-size')})`,
       { setting: at },
     );
   }

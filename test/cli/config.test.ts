@@ -132,6 +132,17 @@ describe('loadConfig', () => {
     expect(e.message).toContain('TAG_SPACE_AI_CONCURRENCY');
   });
 
+  it('rejects a maximum batch size below the starting one, and lets a start above the default maximum raise it', () => {
+    expect(
+      configError(() => loadConfig('run', ['--max-batch-size', '2', '--batch-size', '5'], {})).message,
+    ).toBe('invalid --max-batch-size: 2 is below the starting batch size 5 (--batch-size)');
+    expect(
+      configError(() => loadConfig('run', [], { TAGSPACE_MAX_BATCH_SIZE: '4', TAG_SPACE_BATCH_SIZE: '8' }))
+        .message,
+    ).toBe('invalid TAGSPACE_MAX_BATCH_SIZE: 4 is below the starting batch size 8 (TAG_SPACE_BATCH_SIZE)');
+    expect(loadConfig('run', ['--batch-size', '50'], {}).batch).toMatchObject({ size: 50, maxSize: 40 });
+  });
+
   it('rejects an unknown concurrency policy and a base URL that is not a URL', () => {
     expect(configError(() => loadConfig('run', ['--concurrency-policy', 'yolo'], {})).message).toContain(
       '--concurrency-policy',
