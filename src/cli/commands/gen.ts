@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import { kafkaConnection, reachKafka } from '../kafka-connection.js';
 import { writeFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
@@ -32,13 +31,10 @@ export async function genCommand(config: Config): Promise<number> {
   return 0;
 }
 
+/** The whole file at once (the space is in memory already); a failed write is the run's failure. */
 async function writeJsonl(path: string, items: readonly unknown[]): Promise<void> {
-  const out = createWriteStream(path);
-  await new Promise<void>((resolve, reject) => {
-    out.on('error', (err) =>
-      reject(new TagspaceError('config', `cannot write --out ${path}: ${err.message}`)),
-    );
-    for (const item of items) out.write(`${JSON.stringify(item)}\n`);
-    out.end(resolve);
+  const text = items.map((item) => `${JSON.stringify(item)}\n`).join('');
+  await writeFile(path, text).catch((err: Error) => {
+    throw new TagspaceError('config', `cannot write --out ${path}: ${err.message}`);
   });
 }
