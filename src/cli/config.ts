@@ -10,6 +10,7 @@ import type { BatchSettings } from '../pipeline/tag-deliveries.js';
 import { confluenceCredentials, validateConfluence, type ConfluenceConfig } from './confluence-config.js';
 import type { KafkaSecurity } from '../kafka/kafka-security.js';
 import { kafkaSecurity } from './kafka-security-config.js';
+import { unwritableReason } from './output-file.js';
 
 /**
  * Flags and environment → one typed, validated Config. This is the only module that reads
@@ -256,6 +257,18 @@ function validate(
       `invalid ${at}: ${maxSize} is below the starting batch size ${c.batch.size} (${name('batchSize', '--batch-size')})`,
       { setting: at },
     );
+  }
+  const outputs: [key: string, flag: string, path: string | undefined][] = [
+    ['summaryJson', '--summary-json', c.summaryJson],
+    ['report', '--report', c.telemetry.report],
+    ['out', '--out', c.out],
+    ['truth', '--truth', c.gen.truth],
+  ];
+  for (const [key, flag, path] of outputs) {
+    const why = path === undefined ? undefined : unwritableReason(path);
+    if (why === undefined) continue;
+    const at = name(key, flag);
+    throw new TagspaceError('config', `invalid ${at}: cannot write ${path}: ${why}`, { setting: at });
   }
   if (c.batch.maxPageTokens > c.batch.maxPromptTokens) {
     const at = name('maxPageTokens', '--max-page-tokens');

@@ -143,6 +143,20 @@ describe('loadConfig', () => {
     expect(loadConfig('run', ['--batch-size', '50'], {}).batch).toMatchObject({ size: 50, maxSize: 40 });
   });
 
+  it('stops at start-up on a report, summary or output file that has nowhere to go, naming the flag', () => {
+    expect(configError(() => loadConfig('replay', ['--report', '/nonexistent-dir/r.html'], {})).message).toBe(
+      'invalid --report: cannot write /nonexistent-dir/r.html: directory /nonexistent-dir does not exist',
+    );
+    expect(
+      configError(() => loadConfig('demo', ['--summary-json', '/nonexistent-dir/s.json'], {})).message,
+    ).toBe(
+      'invalid --summary-json: cannot write /nonexistent-dir/s.json: directory /nonexistent-dir does not exist',
+    );
+    expect(
+      configError(() => loadConfig('demo', ['--out', '/nonexistent-dir/t.jsonl'], {})).message,
+    ).toContain('invalid --out: cannot write /nonexistent-dir/t.jsonl');
+  });
+
   it('rejects an unknown concurrency policy and a base URL that is not a URL', () => {
     expect(configError(() => loadConfig('run', ['--concurrency-policy', 'yolo'], {})).message).toContain(
       '--concurrency-policy',
