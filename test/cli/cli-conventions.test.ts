@@ -133,6 +133,21 @@ describe('failing fast at start-up', () => {
     }
   });
 
+  it("stops with exit 2 when the simulator's --port is taken, naming the reason once", async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      const r = await runCli(['sim', '--port', String(port)]);
+      expect(r.code).toBe(2);
+      expect(lines(r.stderr).at(-1)).toBe(
+        `tagspace: invalid --port: cannot listen on 127.0.0.1:${port} (EADDRINUSE: address already in use)`,
+      );
+    } finally {
+      busy.close();
+    }
+  });
+
   it('reports a broker nobody answers on in one line naming the setting and the address, exit 1', async () => {
     const started = Date.now();
     const r = await runCli(['replay', '--brokers', '127.0.0.1:1', ...sim]);

@@ -25,10 +25,12 @@ export async function simCommand(config: Config): Promise<number> {
   });
   const { port, host } = config.sim;
   const sim = await startSimulator({ scenario, port, host, confluence }).catch((err: unknown) => {
-    // A port in use (or not ours to bind) is a bad setting: exit 2 with one line, like any other.
+    // A port in use (or not ours to bind) is a bad setting: exit 2 with one line, like any other,
+    // naming the system's reason (the simulator's own error wraps it).
+    const reason = err instanceof Error && err.cause !== undefined ? err.cause : err;
     throw new TagspaceError(
       'config',
-      `invalid --port: cannot listen on ${host}:${port} (${listenError(err)})`,
+      `invalid --port: cannot listen on ${host}:${port} (${listenError(reason)})`,
     );
   });
   const spaces = wiki.spaces.map((s) => `${s.key} (${s.pages} pages)`).join(', ') || 'none yet';
