@@ -21,6 +21,8 @@ import { TagspaceError, asTagspaceError, type RateLimitQuota } from '../model/er
 export interface GeminiErrorContext {
   keySetting: string;
   modelSetting?: string;
+  /** Set when the base URL was given (a proxy, the simulator): a 404 may be the URL's, not the model's. */
+  baseUrlSetting?: string;
 }
 
 interface RpcDetail {
@@ -111,6 +113,18 @@ export function classifyGeminiError(err: unknown, ctx: GeminiErrorContext): Tags
       ...base,
       setting: ctx.keySetting,
     });
+  }
+  // Gemini's own 404 names the model ("models/x is not found for API version v1beta…"); a 404
+  // without that, from a base URL the user gave, is a path where no Gemini API is served.
+  if (status === 404 && ctx.baseUrlSetting !== undefined && !/\bmodels\/\S+ is not found/.test(err.message)) {
+    return new TagspaceError(
+      'config',
+      `gemini has no API at its base URL (${text}); check ${ctx.baseUrlSetting}`,
+      {
+        ...base,
+        setting: ctx.baseUrlSetting,
+      },
+    );
   }
   if (status === 404) {
     return new TagspaceError('config', `gemini does not know the model (404); check ${ctx.modelSetting}`, {

@@ -28,6 +28,8 @@ export { parseGoDuration } from './go-duration.js';
 export interface OpenAIErrorContext {
   keySetting: string;
   modelSetting?: string;
+  /** Set when the base URL was given (a proxy, the simulator): a 404 may be the URL's, not the model's. */
+  baseUrlSetting?: string;
   now?: () => number;
 }
 
@@ -105,6 +107,18 @@ export function classifyOpenAIError(err: unknown, ctx: OpenAIErrorContext): Tags
       ...base,
       setting: ctx.keySetting,
     });
+  }
+  // OpenAI's own 404 for a model says code model_not_found; a 404 without it, from a base URL the
+  // user gave, is a path where no OpenAI API is served.
+  if (status === 404 && ctx.baseUrlSetting !== undefined && code !== 'model_not_found') {
+    return new TagspaceError(
+      'config',
+      `openai has no API at its base URL (${text}); check ${ctx.baseUrlSetting}`,
+      {
+        ...base,
+        setting: ctx.baseUrlSetting,
+      },
+    );
   }
   if (status === 404) {
     return new TagspaceError('config', `openai does not know the model (404); check ${ctx.modelSetting}`, {

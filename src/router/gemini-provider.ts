@@ -12,7 +12,11 @@ import {
 import { TagspaceError } from '../model/errors.js';
 import { parseAnswerJson } from './answer-validation.js';
 import { unreachableError } from './unreachable-error.js';
-import { classifyGeminiError, classifyGeminiResponse } from './classify-gemini-error.js';
+import {
+  classifyGeminiError,
+  classifyGeminiResponse,
+  type GeminiErrorContext,
+} from './classify-gemini-error.js';
 import { buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from '../model/prompt.js';
 import { INSTANCE_HEADER } from '../model/instance-header.js';
 import {
@@ -56,6 +60,7 @@ export class GeminiProvider implements Provider {
   readonly keySetting: string;
   readonly server: ServerAddress;
   private readonly modelSetting: string;
+  private readonly baseUrlSetting: string | undefined;
   private readonly client: GenerativeModel;
   private readonly timeoutMs: number;
   private readonly now: () => number;
@@ -65,6 +70,7 @@ export class GeminiProvider implements Provider {
     this.keySetting = opts.keySetting ?? 'GEMINI_API_KEY';
     this.server = serverOf(opts.baseUrl ?? 'https://generativelanguage.googleapis.com');
     this.modelSetting = opts.modelSetting ?? 'GEMINI_MODEL';
+    this.baseUrlSetting = opts.baseUrl === undefined ? undefined : (opts.baseUrlSetting ?? 'GEMINI_BASE_URL');
     this.timeoutMs = opts.timeoutMs;
     this.now = opts.now ?? Date.now;
     this.client = new GoogleGenerativeAI(opts.apiKey).getGenerativeModel(
@@ -128,6 +134,14 @@ export class GeminiProvider implements Provider {
     };
   }
 
+  private errorContext(): GeminiErrorContext {
+    return {
+      keySetting: this.keySetting,
+      modelSetting: this.modelSetting,
+      ...(this.baseUrlSetting !== undefined && { baseUrlSetting: this.baseUrlSetting }),
+    };
+  }
+
   private failure(err: unknown, timedOut: boolean, signal: AbortSignal | undefined): TagspaceError {
     if (err instanceof TagspaceError) return err;
     const base = { provider: this.name, cause: err };
@@ -136,7 +150,7 @@ export class GeminiProvider implements Provider {
       return new TagspaceError('timeout', `gemini did not answer within ${this.timeoutMs} ms`, base);
     }
     if (err instanceof GoogleGenerativeAIFetchError) {
-      return classifyGeminiError(err, { keySetting: this.keySetting, modelSetting: this.modelSetting });
+      return classifyGeminiError(err, this.errorContext());
     }
     if (err instanceof GoogleGenerativeAIRequestInputError)
       return new TagspaceError('internal', err.message, base);
@@ -144,7 +158,7 @@ export class GeminiProvider implements Provider {
       // A fetch that failed below HTTP (refused, reset): the service is not reachable now.
       return unreachableError(this.name, this.server, err);
     }
-    return classifyGeminiError(err, { keySetting: this.keySetting, modelSetting: this.modelSetting });
+    return classifyGeminiError(err, this.errorContext());
   }
 }
 

@@ -3,7 +3,11 @@ import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { TagspaceError } from '../model/errors.js';
 import { parseAnswerJson } from './answer-validation.js';
 import { unreachableError } from './unreachable-error.js';
-import { classifyOpenAICompletion, classifyOpenAIError } from './classify-openai-error.js';
+import {
+  classifyOpenAICompletion,
+  classifyOpenAIError,
+  type OpenAIErrorContext,
+} from './classify-openai-error.js';
 import { ANSWER_JSON_SCHEMA, buildUserPrompt, SYSTEM_INSTRUCTION, type PromptPage } from '../model/prompt.js';
 import { INSTANCE_HEADER } from '../model/instance-header.js';
 import { readRateLimitHeaders } from './rate-limit-headers.js';
@@ -33,6 +37,7 @@ export class OpenAIProvider implements Provider {
   readonly keySetting: string;
   readonly server: ServerAddress;
   private readonly modelSetting: string;
+  private readonly baseUrlSetting: string | undefined;
   private readonly client: OpenAI;
   private readonly timeoutMs: number;
   private readonly maxOutputTokens: number | undefined;
@@ -43,6 +48,7 @@ export class OpenAIProvider implements Provider {
     this.keySetting = opts.keySetting ?? 'OPENAI_API_KEY';
     this.server = serverOf(opts.baseUrl ?? 'https://api.openai.com/v1');
     this.modelSetting = opts.modelSetting ?? 'OPENAI_MODEL';
+    this.baseUrlSetting = opts.baseUrl === undefined ? undefined : (opts.baseUrlSetting ?? 'OPENAI_BASE_URL');
     this.timeoutMs = opts.timeoutMs;
     this.maxOutputTokens = opts.maxOutputTokens;
     this.now = opts.now ?? Date.now;
@@ -116,6 +122,14 @@ export class OpenAIProvider implements Provider {
     };
   }
 
+  private errorContext(): OpenAIErrorContext {
+    return {
+      keySetting: this.keySetting,
+      modelSetting: this.modelSetting,
+      ...(this.baseUrlSetting !== undefined && { baseUrlSetting: this.baseUrlSetting }),
+    };
+  }
+
   private failure(err: unknown, signal: AbortSignal | undefined): TagspaceError {
     if (err instanceof TagspaceError) return err;
     const base = { provider: this.name, cause: err };
@@ -127,6 +141,6 @@ export class OpenAIProvider implements Provider {
     }
     if (err instanceof APIConnectionError) return unreachableError(this.name, this.server, err);
     // HTTP errors (APIError with a status) and anything unexpected (a bug: `internal`).
-    return classifyOpenAIError(err, { keySetting: this.keySetting, modelSetting: this.modelSetting });
+    return classifyOpenAIError(err, this.errorContext());
   }
 }

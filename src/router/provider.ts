@@ -82,5 +82,7 @@ export interface ProviderOptions {
   /** The setting a user fixes when the key is rejected (named in errors, never the key). */
   keySetting?: string;
   modelSetting?: string;
+  /** The setting of `baseUrl`, named when the URL serves no API (default PROVIDER_BASE_URL). */
+  baseUrlSetting?: string;
   now?: () => number;
 }

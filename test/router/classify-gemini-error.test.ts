@@ -152,6 +152,20 @@ describe('classifyGeminiError', () => {
     expect(classifyGeminiError(fetchError(504), ctx).kind).toBe('timeout');
   });
 
+  it("reads a 404 that does not name the model, from a base URL the user gave, as that URL's", () => {
+    const given = { ...ctx, baseUrlSetting: 'GEMINI_BASE_URL' };
+    expect(classifyGeminiError(fetchError(404, undefined, 'Not Found'), given)).toMatchObject({
+      kind: 'config',
+      setting: 'GEMINI_BASE_URL',
+    });
+    const unknownModel =
+      'models/gemini-9 is not found for API version v1beta, or is not supported for generateContent.';
+    expect(classifyGeminiError(fetchError(404, undefined, unknownModel), given)).toMatchObject({
+      kind: 'config',
+      setting: 'GEMINI_MODEL',
+    });
+  });
+
   it('keeps the provider sentence and drops the SDK prefix and details JSON', () => {
     const err = classifyGeminiError(fetchError(503, [{ a: 1 }], 'The model is overloaded. [{"a":1}]'), ctx);
     expect(err.message).toBe('gemini 503: The model is overloaded.');

@@ -111,6 +111,18 @@ describe('classifyOpenAIError', () => {
     expect(classifyOpenAIError(apiError(504), ctx).kind).toBe('timeout');
   });
 
+  it("reads a 404 without model_not_found, from a base URL the user gave, as that URL's", () => {
+    const given = { ...ctx, baseUrlSetting: 'OPENAI_BASE_URL' };
+    expect(classifyOpenAIError(apiError(404), given)).toMatchObject({
+      kind: 'config',
+      setting: 'OPENAI_BASE_URL',
+    });
+    expect(classifyOpenAIError(apiError(404, { code: 'model_not_found' }), given)).toMatchObject({
+      kind: 'config',
+      setting: 'OPENAI_MODEL',
+    });
+  });
+
   it('reads an error without a status as internal', () => {
     expect(classifyOpenAIError(new Error('?'), ctx).kind).toBe('internal');
   });

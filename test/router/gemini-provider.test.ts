@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TagspaceError } from '../../src/model/errors.js';
 import type { ProviderResponseInfo } from '../../src/router/provider.js';
 import type { Simulator } from '../../src/sim/simulator.js';
+import { GeminiProvider } from '../../src/router/gemini-provider.js';
 import {
   expectedTags,
   geminiFor,
@@ -94,6 +95,21 @@ describe('GeminiProvider', () => {
     sim = await startSim({ gemini: { models: ['gemini-2.0-flash'] } });
     const err = await failure(geminiFor(sim, { model: 'gemini-9' }).tag(pages));
     expect(err).toMatchObject({ kind: 'config', setting: 'GEMINI_MODEL', status: 404 });
+  });
+
+  it('reads a base URL that serves no Gemini API as config naming the base URL setting, not the model', async () => {
+    sim = await startSim();
+    const provider = new GeminiProvider({
+      apiKey: 'gemini-test-key',
+      model: 'gemini-2.0-flash',
+      baseUrl: `${sim.url}/gemini`,
+      timeoutMs: 5_000,
+    });
+    const err = await failure(provider.tag(pages));
+    expect(err).toMatchObject({ kind: 'config', setting: 'GEMINI_BASE_URL', status: 404 });
+    expect(err.message).toMatch(
+      /^gemini has no API at its base URL \(gemini 404: .*\); check GEMINI_BASE_URL$/,
+    );
   });
 
   it('gives up after its timeout with kind timeout', async () => {

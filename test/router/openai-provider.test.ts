@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TagspaceError } from '../../src/model/errors.js';
 import type { ProviderResponseInfo } from '../../src/router/provider.js';
 import type { Simulator } from '../../src/sim/simulator.js';
+import { OpenAIProvider } from '../../src/router/openai-provider.js';
 import {
   expectedTags,
   openaiFor,
@@ -120,6 +121,21 @@ describe('OpenAIProvider', () => {
     sim = await startSim({ openai: { models: ['gpt-4o-mini'] } });
     const err = await failure(openaiFor(sim, { model: 'gpt-9' }).tag(pages));
     expect(err).toMatchObject({ kind: 'config', setting: 'OPENAI_MODEL', status: 404 });
+  });
+
+  it('reads a base URL that serves no OpenAI API as config naming the base URL setting, not the model', async () => {
+    sim = await startSim();
+    const provider = new OpenAIProvider({
+      apiKey: 'openai-test-key',
+      model: 'gpt-4o-mini',
+      baseUrl: `${sim.url}/openai`,
+      timeoutMs: 5_000,
+    });
+    const err = await failure(provider.tag(pages));
+    expect(err).toMatchObject({ kind: 'config', setting: 'OPENAI_BASE_URL', status: 404 });
+    expect(err.message).toMatch(
+      /^openai has no API at its base URL \(openai 404: .*\); check OPENAI_BASE_URL$/,
+    );
   });
 
   it('gives up after its timeout with kind timeout', async () => {
