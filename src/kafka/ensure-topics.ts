@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { topicPartitionCounts, waitForTopicLeaders } from './topic-leaders.js';
+import { uncompactedTopics, type UncompactedTopic } from './compaction-check.js';
 
 const DEFAULT_PARTITIONS = 3;
 
@@ -16,15 +17,19 @@ export interface TopicSpec {
   mustExist?: boolean;
 }
 
-/** What ensureTopics found: the `mustExist` topics that are missing, and the topics there are. */
+/**
+ * What ensureTopics found: the `mustExist` topics that are missing, the topics there are, and the
+ * existing topics meant to be compacted that are not (each warned about).
+ */
 export interface TopicsFound {
   absent: string[];
   existing: string[];
+  uncompacted: UncompactedTopic[];
 }
 
 /**
  * Creates the topics that do not exist yet, unless one that must exist is missing (then nothing is
- * created); existing ones are left as they are.
+ * created); existing ones are left as they are, and those meant to be compacted are checked.
  */
 export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<TopicsFound> {
   const admin = kafka.admin();
@@ -34,7 +39,11 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
     const existing = new Set(listed);
     const absent = specs.filter((s) => s.mustExist && !existing.has(s.topic)).map((s) => s.topic);
     const missing = specs.filter((s) => !s.mustExist && !existing.has(s.topic));
-    const found = { absent, existing: listed };
+    const uncompacted = await uncompactedTopics(
+      admin,
+      specs.filter((s) => s.compacted && existing.has(s.topic)).map((s) => s.topic),
+    );
+    const found = { absent, existing: listed, uncompacted };
     // A topic that must exist and does not stops the caller: create nothing for it either.
     if (absent.length > 0 || missing.length === 0) return found;
     // Not `waitForLeaders`: on a cluster it fails while the new topic's metadata spreads.

@@ -36,6 +36,9 @@ const ROUTINE_RETRIES = [
   // wait for its leaders asks again and names the topic itself should it never come
   // (topic-leaders.ts); a produce or fetch refused so keeps kafkajs's level.
   /^Response Metadata\(.* This server does not host this topic-partition/,
+  // Not a retry, but ours to report: a DescribeConfigs refused for want of DESCRIBE_CONFIGS, an ACL
+  // tagspace does not need. The compaction check is skipped and says so (compaction-check.ts).
+  /^Response DescribeConfigs\(.* Not authorized to access topics/,
 ];
 
 /**

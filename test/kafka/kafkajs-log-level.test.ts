@@ -46,6 +46,19 @@ describe('levelOfKafkaLog', () => {
     ).toBe('error');
   });
 
+  it('writes a DescribeConfigs refused for want of an ACL at debug, as tagspace reports the skipped check itself', () => {
+    const refused = 'Not authorized to access topics: [Topic authorization failed]';
+    expect(
+      levelOfKafkaLog(logLevel.ERROR, {
+        message: 'Response DescribeConfigs(key: 32, version: 2)',
+        error: refused,
+      }),
+    ).toBe('debug');
+    expect(
+      levelOfKafkaLog(logLevel.ERROR, { message: 'Response Fetch(key: 1, version: 11)', error: refused }),
+    ).toBe('error');
+  });
+
   it('keeps kafkajs’s level for everything else, a broker that refuses connections among it', () => {
     expect(
       levelOfKafkaLog(logLevel.ERROR, { message: 'Connection error: connect ECONNREFUSED 127.0.0.1:29094' }),

@@ -183,6 +183,10 @@ describe('a cluster that asks for TLS and a SASL login', () => {
         `"brokers":["${secured}"],"tls":true,"sasl":"plain","user":"${SECURED_USER}","msg":"kafka reached"`,
       );
       expect(replay.stderr).not.toMatch(/"level":"(warn|error)"/);
+      // docs/kafka.md's rows leave out DESCRIBE_CONFIGS: once the state topics exist (the second
+      // run), the compaction check says it was skipped.
+      if (mode.length === 0)
+        expect(replay.stderr).toContain('"msg":"state topics not checked for compaction"');
       expect(JSON.parse(readFileSync(summaryPath, 'utf8'))).toMatchObject(expected);
       expect(replay.stdout + replay.stderr).not.toContain(SECURED_PASSWORD);
     }
