@@ -8,7 +8,7 @@ import { logger, setLogFormat, setLogLevel } from './telemetry/log.js';
 import { logFormat } from './cli/log-format.js';
 import { packageVersion } from './cli/package-root.js';
 import { exitOnSignalWhileLoading } from './cli/signals-while-loading.js';
-import { strayVariables } from './cli/unknown-env.js';
+import { misspeltVariablesHint, strayVariables } from './cli/unknown-env.js';
 
 /** Exit codes: 0 done, 1 the run failed, 2 a bad flag or setting, 130 interrupted twice. */
 export const EXIT = { ok: 0, failed: 1, config: 2 } as const;
@@ -84,7 +84,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   } catch (err) {
     const e = kafkaAccessError(err) ?? asTagspaceError(err);
     if (e.kind === 'config') {
-      process.stderr.write(`tagspace: ${e.message}\n`);
+      process.stderr.write(`tagspace: ${e.message}${misspeltVariablesHint(e.message, env)}\n`);
       return EXIT.config;
     }
     // A bug gets its stack in the log; every other failure is one line a user can act on.

@@ -37,3 +37,37 @@ export function strayVariables(
   }
   return stray;
 }
+
+/** Other tools' names for the same key: Google's newer SDK and LangChain read GOOGLE_API_KEY. */
+const OTHER_NAMES: Record<string, readonly string[]> = {
+  GEMINI_API_KEY: ['GOOGLE_API_KEY', 'GEMINI_KEY'],
+  OPENAI_API_KEY: ['OPENAI_KEY'],
+};
+
+/**
+ * For a start-up error that names the variables to set ("set GEMINI_API_KEY or OPENAI_API_KEY"):
+ * the variables of the environment that look like one of those, misspelt by the rule above or
+ * another tool's name for it, as " (GEMINI_APIKEY is set: did you mean GEMINI_API_KEY?)". Names
+ * only, never a value.
+ */
+export function misspeltVariablesHint(
+  message: string,
+  env: Readonly<Record<string, string | undefined>>,
+  settings: readonly Pick<Setting, 'env' | 'aliases'>[] = SETTINGS,
+): string {
+  const known = new Set(
+    settings.flatMap((s) => [s.env, ...(s.aliases ?? [])]).filter((v) => v !== undefined),
+  );
+  const named = [...new Set(message.match(/\b[A-Z][A-Z0-9_]{2,}\b/g) ?? [])].filter((v) => known.has(v));
+  const hints: string[] = [];
+  for (const variable of Object.keys(env).sort()) {
+    if (known.has(variable) || env[variable] === undefined) continue;
+    const meant = named.find(
+      (name) =>
+        OTHER_NAMES[name]?.includes(variable) === true ||
+        editDistance(variable, name) <= Math.max(1, Math.floor(variable.length / 6)),
+    );
+    if (meant !== undefined) hints.push(`${variable} is set: did you mean ${meant}?`);
+  }
+  return hints.length === 0 ? '' : ` (${hints.join('; ')})`;
+}

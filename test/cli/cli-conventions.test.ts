@@ -102,6 +102,18 @@ describe('the tagspace command line', () => {
     expect(r.stderr).not.toContain('"off"');
   });
 
+  it("names a key variable set under a misspelt or another tool's name when no provider is configured, never its value", async () => {
+    const r = await runCli(['replay'], {
+      env: cleanEnv({ GEMINI_APIKEY: 'AIzaSecretValue123', OPENAI_KEY: 'sk-secret-value' }),
+    });
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr).at(-1)).toBe(
+      'tagspace: no LLM provider is configured: set GEMINI_API_KEY or OPENAI_API_KEY ' +
+        '(GEMINI_APIKEY is set: did you mean GEMINI_API_KEY?; OPENAI_KEY is set: did you mean OPENAI_API_KEY?)',
+    );
+    expect(r.stderr + r.stdout).not.toMatch(/AIzaSecretValue123|sk-secret-value/);
+  });
+
   it('writes coloured human lines when FORCE_COLOR is set, JSON lines to a pipe otherwise', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'tagspace-colour-')), 'tags.jsonl');
     const forced = await runCli(['demo', '--out', out], { env: cleanEnv({ FORCE_COLOR: '1' }) });
