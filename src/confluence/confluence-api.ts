@@ -6,7 +6,7 @@ import { nextLink } from './next-link.js';
 /**
  * The Confluence Cloud calls tagspace makes, each where the reference puts it:
  *
- *   v2  GET  /api/v2/spaces?keys=|ids=                      spaces by key or id
+ *   v2  GET  /api/v2/spaces?keys=|ids=                      spaces by key or id (or all of them)
  *   v2  GET  /api/v2/spaces/{id}/pages?body-format=storage  a space's pages, cursor-paginated
  *   v2  GET  /api/v2/pages/{id}?body-format=storage&include-labels=true
  *   v2  GET  /api/v2/pages/{id}/labels
@@ -33,6 +33,11 @@ export class ConfluenceApi {
   async spaceByKey(key: string, signal?: AbortSignal): Promise<V2Space | undefined> {
     const { body } = await this.http.get<V2List<V2Space>>('/api/v2/spaces', opts(signal, { keys: key }));
     return body.results.find((s) => s.key === key);
+  }
+
+  /** Every space the caller can see, a request at a time. */
+  spaces(signal?: AbortSignal): AsyncIterable<V2Space[]> {
+    return this.collection<V2Space, V2List<V2Space>>('/api/v2/spaces', signal, { limit: MAX_LIMIT });
   }
 
   async spaceById(id: string, signal?: AbortSignal): Promise<V2Space | undefined> {

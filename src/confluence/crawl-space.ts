@@ -63,13 +63,40 @@ export async function findSpace(
 ): Promise<V2Space> {
   const space = await api.spaceByKey(spaceKey, signal);
   if (space === undefined) {
+    const meant = await spaceMeant(api, spaceKey, signal);
     throw new TagspaceError(
       'config',
-      `invalid --space: no space with key "${spaceKey}" is visible on ${api.http.root}`,
+      `invalid --space: no space with key "${spaceKey}" is visible on ${api.http.root}` +
+        (meant === undefined
+          ? ''
+          : `; did you mean ${meant.key}${meant.name === undefined ? '' : ` (${meant.name})`}?`),
       {
         setting: 'CONFLUENCE_SPACES',
       },
     );
   }
   return space;
+}
+
+/** Spaces looked through for a suggestion: ten requests' worth, which most sites hold whole. */
+const MEANT_SEARCHED = 2_500;
+
+/**
+ * The visible space a --space that names none most likely meant: its key in another case (keys
+ * are matched exactly), or its name given for its key ("Engineering" for ENG).
+ */
+async function spaceMeant(
+  api: ConfluenceApi,
+  given: string,
+  signal?: AbortSignal,
+): Promise<V2Space | undefined> {
+  const wanted = given.trim().toLowerCase();
+  let searched = 0;
+  for await (const batch of api.spaces(signal)) {
+    const hit = batch.find((s) => s.key.toLowerCase() === wanted || s.name?.trim().toLowerCase() === wanted);
+    if (hit !== undefined) return hit;
+    searched += batch.length;
+    if (searched >= MEANT_SEARCHED) return undefined;
+  }
+  return undefined;
 }

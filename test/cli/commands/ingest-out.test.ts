@@ -16,6 +16,7 @@ beforeAll(async () => {
     spaces: [
       { key: 'ONE', pages: 30, seed: 1 },
       { key: 'TWO', pages: 12, seed: 2 },
+      { key: 'ENG', pages: 1, seed: 3, name: 'Engineering' },
     ],
   });
 });
@@ -41,5 +42,29 @@ describe('tagspace ingest --out', () => {
       .map((l) => validatePageEvent(JSON.parse(l)));
     expect(events.filter((e) => e.spaceKey === 'ONE')).toHaveLength(30);
     expect(events.filter((e) => e.spaceKey === 'TWO')).toHaveLength(12);
+  });
+
+  it('names the space a --space that names none most likely meant: its key in another case, or its name', async () => {
+    const ingest = (space: string) =>
+      runCli(
+        ['ingest', '--confluence-url', wiki.url, '--space', space, '--out', join(tmpdir(), 'never.jsonl')],
+        {
+          env: cleanEnv({
+            CONFLUENCE_EMAIL: DEFAULT_USER.email,
+            CONFLUENCE_API_TOKEN: DEFAULT_USER.apiToken,
+          }),
+          timeoutMs: 60_000,
+        },
+      );
+    const last = (r: { stderr: string }) => r.stderr.trim().split('\n').at(-1);
+    const byCase = await ingest('one');
+    expect(byCase.code).toBe(2);
+    expect(last(byCase)).toBe(
+      `tagspace: invalid --space: no space with key "one" is visible on ${wiki.url}/wiki; did you mean ONE (ONE space)?`,
+    );
+    expect(last(await ingest('engineering'))).toMatch(/; did you mean ENG \(Engineering\)\?$/);
+    expect(last(await ingest('NOPE'))).toBe(
+      `tagspace: invalid --space: no space with key "NOPE" is visible on ${wiki.url}/wiki`,
+    );
   });
 });
