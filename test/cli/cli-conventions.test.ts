@@ -71,6 +71,13 @@ describe('the tagspace command line', () => {
     expect(lines(r.stderr)).toEqual(['tagspace: invalid --input: cannot read /missing.jsonl (ENOENT)']);
   });
 
+  it('names an --input that is a directory in one line, exit 2, as it does --scenario and --kafka-ca-file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagspace-input-'));
+    const r = await runCli(['demo', '--input', dir, '--out', join(dir, 'tags.jsonl')]);
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toEqual([`tagspace: invalid --input: cannot read ${dir} (EISDIR)`]);
+  });
+
   it('reads TAGSPACE_* settings, with the origin’s TAG_SPACE_* names as aliases', async () => {
     const r = await runCli(['demo', '--concurrency', '2'], {
       env: cleanEnv({ TAG_SPACE_MAX_AI_CONCURRENCY: '1' }),

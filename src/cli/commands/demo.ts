@@ -1,4 +1,4 @@
-import { access, constants } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import type { Config } from '../config.js';
 import { TagspaceError } from '../../model/errors.js';
 import { logger } from '../../telemetry/log.js';
@@ -27,6 +27,10 @@ export async function demoCommand(config: Config): Promise<number> {
   await access(input, constants.R_OK).catch((err: NodeJS.ErrnoException) => {
     throw new TagspaceError('config', `invalid --input: cannot read ${input} (${err.code ?? err.message})`);
   });
+  // A directory passes access(): refuse it as the other file settings do, not with a read's EISDIR.
+  if ((await stat(input)).isDirectory()) {
+    throw new TagspaceError('config', `invalid --input: cannot read ${input} (EISDIR)`);
+  }
   const out = config.out as string;
   const dlqOut = `${out.replace(/\.jsonl$/, '')}.dlq.jsonl`;
   const scenario = await loadScenarioFile(config.scenario ?? packageFile('scenarios/demo.json'));
