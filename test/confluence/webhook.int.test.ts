@@ -4,7 +4,7 @@ import {
   startConfluenceSim,
   type RunningConfluenceSim,
 } from '../../src/sim/confluence/start-confluence-sim.js';
-import { spawnCli, type CliProcess } from '../support/cli.js';
+import { runCli, spawnCli, type CliProcess } from '../support/cli.js';
 import { consumeUntil, endOffsets, testBrokers, uniqueTopic } from '../support/kafka.js';
 import { freePort } from '../support/free-port.js';
 import { waitFor } from '../support/wait-for.js';
@@ -116,5 +116,27 @@ describe('tagspace webhook', () => {
     expect(await res.text()).toMatch(/page\.id/);
     const other = JSON.stringify({ event: 'label_added', label: { name: 'x' } });
     expect((await post(other, signatureOf(SECRET, other))).status).toBe(202);
+  });
+
+  it('stops a second receiver on the same --port in one line naming the port and the reason, exit 2', async () => {
+    const port = new URL(url).port;
+    const second = await runCli(
+      [
+        'webhook',
+        '--confluence-url',
+        wiki.url,
+        '--port',
+        port,
+        '--host',
+        '127.0.0.1',
+        '--brokers',
+        testBrokers().join(','),
+      ],
+      { env: { ...loopEnv(), CONFLUENCE_WEBHOOK_SECRET: SECRET }, timeoutMs: 60_000 },
+    );
+    expect(second.code).toBe(2);
+    expect(second.stderr.trim().split('\n').at(-1)).toBe(
+      `tagspace: invalid --port: cannot listen on 127.0.0.1:${port} (EADDRINUSE: address already in use)`,
+    );
   });
 });

@@ -8,6 +8,8 @@ import { PageEventWriter } from '../../kafka/page-event-writer.js';
 import { confluenceHttpSources, webhookSources } from '../confluence-metric-sources.js';
 import { logger } from '../../telemetry/log.js';
 import { serveServiceMetrics } from '../serve-service-metrics.js';
+import { listenError } from '../../telemetry/metrics-server.js';
+import { TagspaceError } from '../../model/errors.js';
 
 const log = logger('webhook');
 
@@ -51,6 +53,10 @@ export async function webhookCommand(config: Config): Promise<number> {
       port: cf.webhook.port,
       host: cf.webhook.host,
       counts,
+    }).catch((err: unknown) => {
+      // A port in use (or not ours to bind) is a bad setting, named as --metrics-port's is.
+      const at = `${cf.webhook.host}:${cf.webhook.port}`;
+      throw new TagspaceError('config', `invalid --port: cannot listen on ${at} (${listenError(err)})`);
     });
     receiving = true;
     log.info({ url: receiver.url, topic: config.kafka.topic, site: client.root }, 'receiving webhooks');
