@@ -11,6 +11,7 @@ import { confluenceCredentials, validateConfluence, type ConfluenceConfig } from
 import type { KafkaSecurity } from '../kafka/kafka-security.js';
 import { kafkaSecurity } from './kafka-security-config.js';
 import { unwritableReason } from './output-file.js';
+import { validateBrokers } from './broker-addresses.js';
 
 /**
  * Flags and environment → one typed, validated Config. This is the only module that reads
@@ -239,6 +240,7 @@ function validate(
   given: (key: string) => boolean,
 ): void {
   validateConfluence(c.command, c.confluence, c.out);
+  validateBrokers(c.kafka.brokers, name('brokers', '--brokers'));
   if (c.concurrency.initial > c.concurrency.max) {
     const at = name('concurrency', '--concurrency');
     throw new TagspaceError(

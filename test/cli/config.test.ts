@@ -157,6 +157,15 @@ describe('loadConfig', () => {
     ).toContain('invalid --out: cannot write /nonexistent-dir/t.jsonl');
   });
 
+  it('stops at start-up on a bootstrap server that is a URL or has no valid port, naming where it came from', () => {
+    expect(configError(() => loadConfig('run', [], { KAFKA_BROKERS: 'http://kafka:9092' })).message).toBe(
+      'invalid KAFKA_BROKERS: "http://kafka:9092" is a URL; Kafka takes host:port (kafka:9092)',
+    );
+    expect(configError(() => loadConfig('gen', ['--brokers', 'kafka:x'], {})).message).toContain(
+      'invalid --brokers: "kafka:x" has no valid port',
+    );
+  });
+
   it('rejects an unknown concurrency policy and a base URL that is not a URL', () => {
     expect(configError(() => loadConfig('run', ['--concurrency-policy', 'yolo'], {})).message).toContain(
       '--concurrency-policy',
