@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import type { Subscription } from 'rxjs';
 import type { TelemetryConfig } from './config.js';
 import { logger } from '../telemetry/log.js';
@@ -14,6 +13,7 @@ import { PipelineTracer } from '../telemetry/pipeline-tracer.js';
 import { combineObservers, type TaggingObserver } from '../telemetry/tagging-observer.js';
 import { startTracing, type Tracing, type TracingOptions } from '../telemetry/tracing.js';
 import type { ProviderName } from '../model/provider-name.js';
+import { writeOutput } from '../run/write-output.js';
 
 const log = logger('telemetry');
 
@@ -132,7 +132,11 @@ export async function startTelemetry(config: TelemetryConfig, deps: TelemetryDep
     metricsUrl: server?.url,
     finish: async (summary) => {
       if (recorder === undefined || config.report === undefined) return;
-      await writeFile(config.report, renderReport(recorder.report(summary, { command: deps.command })));
+      await writeOutput(
+        '--report',
+        config.report,
+        renderReport(recorder.report(summary, { command: deps.command })),
+      );
       log.info({ file: config.report }, 'run report written');
     },
     shutdown: async () => {

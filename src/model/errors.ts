@@ -23,6 +23,7 @@ export type ErrorKind =
   | 'attribution' // the answer does not name exactly the batch's pages
   | 'unavailable' // no provider can serve right now
   | 'exhausted' // a page used all its attempts
+  | 'output' // a file the user asked for could not be written (disk full): the run's work stands
   | 'internal'; // a bug: never retried
 
 const RETRIABLE: Record<ErrorKind, boolean> = {
@@ -43,6 +44,7 @@ const RETRIABLE: Record<ErrorKind, boolean> = {
   attribution: true,
   unavailable: true,
   exhausted: false,
+  output: false,
   internal: false,
 };
 

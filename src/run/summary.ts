@@ -1,10 +1,10 @@
-import { writeFile } from 'node:fs/promises';
 import { LOG_TAGS, logger } from '../telemetry/log.js';
 import type { QuotaReport, RouterMetrics } from '../router/router-metrics.js';
 import type { Percentiles } from './latency-percentiles.js';
 import type { RunStats, SamplePage } from './run-stats.js';
 import { formatHitRate, type CacheStats } from './cache-stats.js';
 import { providersNotServing } from './providers-not-serving.js';
+import { writeOutput } from './write-output.js';
 
 /** The run summary: what `--summary-json` writes and what is printed at the end of a run. */
 export interface Summary {
@@ -145,5 +145,6 @@ export async function reportSummary(s: Summary, summaryJson: string | undefined)
   // Printed once, on stdout; the log keeps the whole record at debug (and --summary-json in a file).
   logger(LOG_TAGS.summary).debug({ ...s, metrics: undefined, origin: s.metrics }, 'run summary');
   process.stdout.write(`${renderSummary(s)}\n`);
-  if (summaryJson !== undefined) await writeFile(summaryJson, `${JSON.stringify(s, null, 2)}\n`);
+  if (summaryJson !== undefined)
+    await writeOutput('--summary-json', summaryJson, `${JSON.stringify(s, null, 2)}\n`);
 }

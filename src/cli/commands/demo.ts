@@ -10,6 +10,7 @@ import { loadScenarioFile } from '../../sim/scenario-file.js';
 import { startSimulator } from '../../sim/simulator.js';
 import { jsonlDeliveries, jsonlSink, readTagFile } from '../../kafka/jsonl-file.js';
 import { buildSummary, reportSummary } from '../../run/summary.js';
+import { allWritten } from '../../run/write-output.js';
 import { TagCache } from '../../pipeline/tag-cache.js';
 import { startTelemetry } from '../start-telemetry.js';
 
@@ -77,9 +78,12 @@ export async function demoCommand(config: Config): Promise<number> {
     await telemetry.shutdown();
   }
   const summary = buildSummary(stats, router.metrics(), cache.stats());
-  await reportSummary(summary, config.summaryJson);
-  await telemetry.finish(summary);
-  process.stdout.write(`${closingLine(stats, out, dlqOut, config.restore)}\n`);
+  try {
+    await allWritten([reportSummary(summary, config.summaryJson), telemetry.finish(summary)]);
+  } finally {
+    // The tags were written whatever became of the summary or report: say where.
+    process.stdout.write(`${closingLine(stats, out, dlqOut, config.restore)}\n`);
+  }
   return 0;
 }
 

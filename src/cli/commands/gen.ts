@@ -1,7 +1,6 @@
 import { kafkaConnection, reachKafka } from '../kafka-connection.js';
-import { writeFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
-import { TagspaceError } from '../../model/errors.js';
+import { writeOutput } from '../../run/write-output.js';
 import { logger } from '../../telemetry/log.js';
 import { generateSpace } from '../../gen/generate-space.js';
 import { producePageEvents } from '../../kafka/produce-page-events.js';
@@ -14,7 +13,7 @@ export async function genCommand(config: Config): Promise<number> {
   const { pages, seed, space, truth: truthPath } = config.gen;
   const { events, truth } = generateSpace({ pages, seed, spaceKey: space });
   if (config.out !== undefined) {
-    await writeJsonl(config.out, events);
+    await writeOutput('--out', config.out, events.map((e) => `${JSON.stringify(e)}\n`).join(''));
     log.info({ pages, seed, space, out: config.out, durationMs: Date.now() - started }, 'space written');
   } else {
     await reachKafka(config);
@@ -24,17 +23,10 @@ export async function genCommand(config: Config): Promise<number> {
       'space produced',
     );
   }
-  if (truthPath !== undefined) await writeFile(truthPath, `${JSON.stringify(Object.fromEntries(truth))}\n`);
+  if (truthPath !== undefined)
+    await writeOutput('--truth', truthPath, `${JSON.stringify(Object.fromEntries(truth))}\n`);
   process.stdout.write(
     `generated ${events.length} pages (seed ${seed}, space ${space}) → ${config.out ?? `topic ${config.kafka.topic}`}\n`,
   );
   return 0;
-}
-
-/** The whole file at once (the space is in memory already); a failed write is the run's failure. */
-async function writeJsonl(path: string, items: readonly unknown[]): Promise<void> {
-  const text = items.map((item) => `${JSON.stringify(item)}\n`).join('');
-  await writeFile(path, text).catch((err: Error) => {
-    throw new TagspaceError('config', `cannot write --out ${path}: ${err.message}`);
-  });
 }

@@ -17,6 +17,7 @@ import { keepOwned } from '../../kafka/keep-owned.js';
 import { tagStateRestorer } from '../../kafka/restore-tag-state.js';
 import { transactionalKafkaSink } from '../../kafka/transactional-sink.js';
 import { buildSummary, reportSummary } from '../../run/summary.js';
+import { allWritten } from '../../run/write-output.js';
 import { TagCache } from '../../pipeline/tag-cache.js';
 import { configuredProviders, startTelemetry } from '../start-telemetry.js';
 import type { Outcome } from '../../model/work.js';
@@ -270,9 +271,13 @@ async function runJob(
   // The consumer failed for good: what was written is committed, the rest is re-read next time.
   if (fatal !== undefined) throw fatal;
   const summary = buildSummary(stats, router.metrics(), cache.stats());
-  await reportSummary(summary, config.summaryJson);
-  await telemetry.finish(summary);
-  if (gaveUp !== undefined) throw gaveUp;
+  const outputs = allWritten([reportSummary(summary, config.summaryJson), telemetry.finish(summary)]);
+  if (gaveUp === undefined) await outputs;
+  else {
+    // Giving up is the run's failure; a file refused as well is still said, in its own line.
+    await outputs.catch((err: TagspaceError) => log.error({ err: err.message }, 'output not written'));
+    throw gaveUp;
+  }
   return 0;
 }
 

@@ -99,6 +99,25 @@ describe('tagspace demo', () => {
     ]);
   });
 
+  it('still writes the report and says where the tags went when the summary file cannot be written, then fails in one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tagspace-demo-'));
+    const out = join(dir, 'tags.jsonl');
+    const report = join(dir, 'report.html');
+    // /dev/full passes the start-up check and refuses the write itself, as a full disk does.
+    const result = await runCli(['demo', '--out', out, '--summary-json', '/dev/full', '--report', report], {
+      env: cleanEnv(),
+      cwd: dir,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n').filter((l) => l.startsWith('tagspace:'))).toEqual([
+      expect.stringMatching(/^tagspace: cannot write --summary-json \/dev\/full: ENOSPC/),
+    ]);
+    expect(logLines(result.stderr).filter((l) => l.level === 'error')).toEqual([]);
+    expect(result.stdout).toContain('[summary] 27 events');
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(`27 records written to ${out}`);
+    expect(readFileSync(report, 'utf8')).toContain('<html');
+  });
+
   it('stops at start-up with one line naming a bad setting and exit code 2', async () => {
     const result = await runCli(['demo'], { env: cleanEnv({ TAG_SPACE_BATCH_SIZE: 'many' }) });
     expect(result.code).toBe(2);
