@@ -10,7 +10,7 @@ import type { BatchSettings } from '../pipeline/tag-deliveries.js';
 import { confluenceCredentials, validateConfluence, type ConfluenceConfig } from './confluence-config.js';
 import type { KafkaSecurity } from '../kafka/kafka-security.js';
 import { kafkaSecurity } from './kafka-security-config.js';
-import { unwritableReason } from './output-file.js';
+import { sharedFile, unwritableReason } from './output-file.js';
 import { validateBrokers } from './broker-addresses.js';
 
 /**
@@ -271,6 +271,21 @@ function validate(
     if (why === undefined) continue;
     const at = name(key, flag);
     throw new TagspaceError('config', `invalid ${at}: cannot write ${path}: ${why}`, { setting: at });
+  }
+  // Defaults first, so that the setting blamed is one the user gave.
+  const files = [['input', '--input', c.input] as const, ...outputs].map(([key, flag, path]) => ({
+    setting: given(key) ? name(key, flag) : `${flag} (its default)`,
+    path,
+    given: given(key),
+  }));
+  files.sort((a, b) => Number(a.given) - Number(b.given));
+  const shared = sharedFile(files.map((f) => [f.setting, f.path] as const));
+  if (shared !== undefined) {
+    throw new TagspaceError(
+      'config',
+      `invalid ${shared.setting}: ${shared.path} is already ${shared.alsoBy}; give each its own file`,
+      { setting: shared.setting },
+    );
   }
   if (c.batch.maxPageTokens > c.batch.maxPromptTokens) {
     const at = name('maxPageTokens', '--max-page-tokens');

@@ -157,6 +157,22 @@ describe('loadConfig', () => {
     ).toContain('invalid --out: cannot write /nonexistent-dir/t.jsonl');
   });
 
+  it('stops at start-up when two file settings name one file, blaming the one the user gave', () => {
+    // The demo's default --out is its tag state: a summary written there would erase it.
+    expect(configError(() => loadConfig('demo', ['--summary-json', 'tags.jsonl'], {})).message).toBe(
+      'invalid --summary-json: tags.jsonl is already --out (its default); give each its own file',
+    );
+    expect(
+      configError(() => loadConfig('demo', ['--input', 'space.jsonl', '--out', './space.jsonl'], {})).message,
+    ).toBe('invalid --out: ./space.jsonl is already --input; give each its own file');
+    expect(configError(() => loadConfig('gen', ['--out', 'a.jsonl', '--truth', 'a.jsonl'], {})).message).toBe(
+      'invalid --truth: a.jsonl is already --out; give each its own file',
+    );
+    expect(loadConfig('demo', ['--summary-json', 'summary.json', '--report', 'report.html'], {}).out).toBe(
+      'tags.jsonl',
+    );
+  });
+
   it('stops at start-up on a bootstrap server that is a URL or has no valid port, naming where it came from', () => {
     expect(configError(() => loadConfig('run', [], { KAFKA_BROKERS: 'http://kafka:9092' })).message).toBe(
       'invalid KAFKA_BROKERS: "http://kafka:9092" is a URL; Kafka takes host:port (kafka:9092)',
