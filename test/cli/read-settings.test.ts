@@ -52,4 +52,17 @@ describe('readSettings', () => {
       group: 'TAGSPACE_GROUP',
     });
   });
+
+  it('offers every flag as an environment variable too, but the one-off file and sample flags docs/running.md names', () => {
+    const flagOnly = SETTINGS.filter((s) => s.env === undefined).map((s) => `--${s.flag}`);
+    expect(new Set(flagOnly)).toEqual(
+      new Set(['--input', '--out', '--scenario', '--confluence', '--pages', '--seed', '--space', '--truth']),
+    );
+    const { values, sources } = readSettings('replay', [], {
+      TAGSPACE_SUMMARY_JSON: 'summary.json',
+      TAGSPACE_REPORT: 'report.html',
+    });
+    expect(values).toMatchObject({ summaryJson: 'summary.json', report: 'report.html' });
+    expect(sources).toMatchObject({ summaryJson: 'TAGSPACE_SUMMARY_JSON', report: 'TAGSPACE_REPORT' });
+  });
 });

@@ -6,6 +6,7 @@ export const OUTPUT_SETTINGS = [
   {
     key: 'summaryJson',
     flag: 'summary-json',
+    env: 'TAGSPACE_SUMMARY_JSON',
     type: 'string',
     help: 'write the run summary as JSON to this file',
   },
@@ -32,6 +33,7 @@ export const OUTPUT_SETTINGS = [
   {
     key: 'report',
     flag: 'report',
+    env: 'TAGSPACE_REPORT',
     type: 'string',
     help: 'write an HTML run report (charts, no network needed to view) to this file',
     commands: ['replay', 'demo'],
