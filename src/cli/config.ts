@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { TagspaceError } from '../model/errors.js';
 import { SETTINGS, type SettingValues } from './settings.js';
 import { readSettings } from './read-settings.js';
@@ -10,7 +11,8 @@ import type { BatchSettings } from '../pipeline/tag-deliveries.js';
 import { confluenceCredentials, validateConfluence, type ConfluenceConfig } from './confluence-config.js';
 import type { KafkaSecurity } from '../kafka/kafka-security.js';
 import { kafkaSecurity } from './kafka-security-config.js';
-import { sharedFile, unwritableReason } from './output-file.js';
+import { unwritableReason } from './output-file.js';
+import { refuseShared, type NamingSetting } from './refuse-shared.js';
 import { validateBrokers } from './broker-addresses.js';
 
 /**
@@ -260,7 +262,7 @@ function validate(
       { setting: at },
     );
   }
-  const outputs: [key: string, flag: string, path: string | undefined][] = [
+  const outputs: NamingSetting[] = [
     ['summaryJson', '--summary-json', c.summaryJson],
     ['report', '--report', c.telemetry.report],
     ['out', '--out', c.out],
@@ -272,21 +274,8 @@ function validate(
     const at = name(key, flag);
     throw new TagspaceError('config', `invalid ${at}: cannot write ${path}: ${why}`, { setting: at });
   }
-  // Defaults first, so that the setting blamed is one the user gave.
-  const files = [['input', '--input', c.input] as const, ...outputs].map(([key, flag, path]) => ({
-    setting: given(key) ? name(key, flag) : `${flag} (its default)`,
-    path,
-    given: given(key),
-  }));
-  files.sort((a, b) => Number(a.given) - Number(b.given));
-  const shared = sharedFile(files.map((f) => [f.setting, f.path] as const));
-  if (shared !== undefined) {
-    throw new TagspaceError(
-      'config',
-      `invalid ${shared.setting}: ${shared.path} is already ${shared.alsoBy}; give each its own file`,
-      { setting: shared.setting },
-    );
-  }
+  refuseShared('file', [['input', '--input', c.input], ...outputs], name, given, (p) => resolve(p));
+  refuseShared('topic', topicsOf(c), name, given);
   if (c.batch.maxPageTokens > c.batch.maxPromptTokens) {
     const at = name('maxPageTokens', '--max-page-tokens');
     throw new TagspaceError(
@@ -294,6 +283,34 @@ function validate(
       `invalid ${at}: ${c.batch.maxPageTokens} is above --max-prompt-tokens ${c.batch.maxPromptTokens}`,
       { setting: at },
     );
+  }
+}
+
+/** The topics a command reads or writes, each of which must be a topic of its own. */
+function topicsOf(c: Config): NamingSetting[] {
+  const k = c.kafka;
+  switch (c.command) {
+    case 'run':
+    case 'replay':
+      return [
+        ['topic', '--topic', k.topic],
+        ['tagsTopic', '--tags-topic', k.tagsTopic],
+        ['dlqTopic', '--dlq-topic', k.dlqTopic],
+        ['quotaTopic', '--quota-topic', c.quota.topic],
+      ];
+    case 'ingest':
+      return [
+        ['topic', '--topic', k.topic],
+        ['checkpointTopic', '--checkpoint-topic', c.confluence.checkpointTopic],
+      ];
+    case 'labels':
+      return [
+        ['tagsTopic', '--tags-topic', k.tagsTopic],
+        ['labelsStateTopic', '--labels-state-topic', c.confluence.labels.stateTopic],
+        ['labelsDlqTopic', '--labels-dlq-topic', c.confluence.labels.dlqTopic],
+      ];
+    default:
+      return [];
   }
 }
 

@@ -16,24 +16,6 @@ export function unwritableReason(path: string): string | undefined {
   return writable(dir) ? undefined : `directory ${dir} is not writable`;
 }
 
-/**
- * The first setting that names a file an earlier one already names, with that earlier setting: a
- * `--summary-json tags.jsonl` would overwrite the demo's tag state, an `--out` that is the
- * `--input` would be read back as input on the next run.
- */
-export function sharedFile(
-  files: readonly (readonly [setting: string, path: string | undefined])[],
-): { setting: string; path: string; alsoBy: string } | undefined {
-  const seen = new Map<string, string>();
-  for (const [setting, path] of files) {
-    if (path === undefined) continue;
-    const alsoBy = seen.get(resolve(path));
-    if (alsoBy !== undefined) return { setting, path, alsoBy };
-    seen.set(resolve(path), setting);
-  }
-  return undefined;
-}
-
 function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {
   try {
     return statSync(path);

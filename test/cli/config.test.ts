@@ -173,6 +173,33 @@ describe('loadConfig', () => {
     );
   });
 
+  it('stops at start-up when two topics of one command are one topic, blaming the one the user gave', () => {
+    // A dead letter on the events topic is read again, dead-lettered again, forever.
+    expect(configError(() => loadConfig('run', ['--dlq-topic', 'page-events'], {})).message).toBe(
+      'invalid --dlq-topic: page-events is already --topic (its default); give each its own topic',
+    );
+    expect(
+      configError(() => loadConfig('replay', [], { TAGSPACE_TOPIC: 'ev', TAGSPACE_TAGS_TOPIC: 'ev' }))
+        .message,
+    ).toBe('invalid TAGSPACE_TAGS_TOPIC: ev is already TAGSPACE_TOPIC; give each its own topic');
+    const confluence = {
+      CONFLUENCE_URL: 'https://acme.atlassian.net/wiki/',
+      CONFLUENCE_EMAIL: 'me@acme.com',
+      CONFLUENCE_API_TOKEN: 'ATATT-secret',
+    };
+    const ingest = ['--space', 'ENG', '--checkpoint-topic', 'page-events'];
+    expect(configError(() => loadConfig('ingest', ingest, confluence)).message).toBe(
+      'invalid --checkpoint-topic: page-events is already --topic (its default); give each its own topic',
+    );
+    expect(
+      configError(() => loadConfig('labels', ['--labels-state-topic', 'page-tags'], confluence)).message,
+    ).toBe(
+      'invalid --labels-state-topic: page-tags is already --tags-topic (its default); give each its own topic',
+    );
+    // Different commands may share a name: gen writes the topic run reads.
+    expect(loadConfig('gen', ['--topic', 'page-tags'], {}).kafka.topic).toBe('page-tags');
+  });
+
   it('stops at start-up on a bootstrap server that is a URL or has no valid port, naming where it came from', () => {
     expect(configError(() => loadConfig('run', [], { KAFKA_BROKERS: 'http://kafka:9092' })).message).toBe(
       'invalid KAFKA_BROKERS: "http://kafka:9092" is a URL; Kafka takes host:port (kafka:9092)',
