@@ -40,7 +40,7 @@ export interface StartSimulatorOptions {
   port?: number;
   host?: string;
   now?: () => number;
-  /** A Confluence simulator to serve beside the providers, under /wiki and /_confluence. */
+  /** A Confluence simulator to serve beside the providers, under /wiki (Cloud) or its context path (Data Center), and /_confluence. */
   confluence?: ConfluenceSim;
 }
 

@@ -34,14 +34,19 @@ export async function simCommand(config: Config): Promise<number> {
     );
   });
   const spaces = wiki.spaces.map((s) => `${s.key} (${s.pages} pages)`).join(', ') || 'none yet';
-  const users = wiki.config.users.map((u) => u.email).join(', ');
+  const dc = wiki.config.deployment === 'data-center';
+  // What a user passes as --confluence-url: the site on Cloud, the base URL with its context on Data Center.
+  const site = dc ? `${sim.url}${wiki.config.contextPath}` : sim.url;
+  const users = dc
+    ? `Data Center, ${wiki.config.personalAccessTokens.length} personal access token(s) for CONFLUENCE_TOKEN`
+    : wiki.config.users.map((u) => u.email).join(', ');
   logger('sim').info(
     { url: sim.url, scenario: config.scenario ?? 'defaults', spaces },
     'simulator listening',
   );
   process.stdout.write(
     `simulator on ${sim.url}\n  --gemini-base-url ${sim.geminiBaseUrl}\n  --openai-base-url ${sim.openaiBaseUrl}\n  stats: ${sim.url}/stats\n` +
-      `  --confluence-url ${sim.url}  (spaces: ${spaces}; users: ${users})\n  confluence stats: ${sim.url}/_confluence/stats\n`,
+      `  --confluence-url ${site}  (spaces: ${spaces}; users: ${users})\n  confluence stats: ${sim.url}/_confluence/stats\n`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

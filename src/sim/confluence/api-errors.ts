@@ -26,14 +26,24 @@ export function v2Error(
   return jsonResponse(status, { errors: [{ status, code, title, detail }] }, headers);
 }
 
-export function v1Error(status: number, message: string, headers: Record<string, string> = {}): SimResponse {
+/**
+ * `authorized` says whether the caller got past the permission check: Cloud writes false even for
+ * a signed-in caller's bad CQL (atlassian-python-api#104); Data Center writes true for a signed-in
+ * caller's 404 ("No space with key : …").
+ */
+export function v1Error(
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+  authorized = false,
+): SimResponse {
   const reason = CODES[status]?.[1] ?? 'Error';
   return jsonResponse(
     status,
     {
       statusCode: status,
       data: {
-        authorized: false,
+        authorized,
         valid: true,
         allowedInReadOnlyMode: true,
         errors: [],

@@ -9,23 +9,28 @@ import {
   stringAt,
   type JsonObject,
 } from '../scenario-fields.js';
+import { DEPLOYMENTS, type Deployment } from './api-context.js';
 import type { RateLimitConfig } from './request-rate-limit.js';
 import type { DeliveryPolicy } from './webhook-dispatcher.js';
 import type { AuthFailureMode } from './wiki-access.js';
 import type { CloudUser } from './wiki-auth.js';
 
 /**
- * How the Confluence simulator behaves: who may call it, what a wrong credential gets, how fast
- * callers may go, how webhooks are delivered. Read from JSON (the control API, a scenario file's
- * `confluence` block) and validated here, each default written once:
+ * How the Confluence simulator behaves: which Confluence it plays, who may call it, what a wrong
+ * credential gets, how fast callers may go, how webhooks are delivered. Read from JSON (the control
+ * API, a scenario file's `confluence` block) and validated here, each default written once:
  *
+ *   deployment            "cloud" (REST under /wiki) | "data-center" (v1 under contextPath)
+ *   contextPath           "/confluence" | "" (the root) | "/a/b"; read in data-center mode only
  *   users                 [{email: "tagspace@example.com", apiToken: "sim-api-token"}]
  *   personalAccessTokens  ["sim-personal-access-token"]
- *   authFailure           "anonymous" (v2 404, v1 403) | "unauthorized" (401)
+ *   authFailure           "anonymous" (v2 404, v1 403) | "unauthorized" (401); Cloud only
  *   rateLimit             null (unlimited) | {requests, windowMs = 1000}
  *   webhookDelivery       {retries: 0, retryDelayMs: 1000, timeoutMs: 10000}
  */
 export interface ConfluenceConfig {
+  deployment: Deployment;
+  contextPath: string;
   users: CloudUser[];
   personalAccessTokens: string[];
   authFailure: AuthFailureMode;
@@ -37,7 +42,17 @@ export const DEFAULT_USER: CloudUser = { email: 'tagspace@example.com', apiToken
 export const DEFAULT_PERSONAL_ACCESS_TOKEN = 'sim-personal-access-token';
 
 const PATH = 'confluence';
-const KEYS = ['users', 'personalAccessTokens', 'authFailure', 'rateLimit', 'webhookDelivery'] as const;
+// A path of non-empty segments: '/confluence', '/a/b'; never '/' or a trailing slash.
+const CONTEXT_PATH = /^(\/[^/?#\s]+)+$/;
+const KEYS = [
+  'deployment',
+  'contextPath',
+  'users',
+  'personalAccessTokens',
+  'authFailure',
+  'rateLimit',
+  'webhookDelivery',
+] as const;
 
 export function parseConfluenceConfig(json: unknown): ConfluenceConfig {
   const top = json === undefined || json === null ? {} : objectAt(json, PATH);
@@ -46,7 +61,13 @@ export function parseConfluenceConfig(json: unknown): ConfluenceConfig {
   if (authFailure !== 'anonymous' && authFailure !== 'unauthorized') {
     fail(`${PATH}.authFailure`, 'must be "anonymous" or "unauthorized"');
   }
+  const deployment = stringAt(top, 'deployment', PATH) ?? 'cloud';
+  if (!(DEPLOYMENTS as readonly string[]).includes(deployment)) {
+    fail(`${PATH}.deployment`, `must be ${DEPLOYMENTS.map((d) => `"${d}"`).join(' or ')}`);
+  }
   return {
+    deployment: deployment as Deployment,
+    contextPath: parseContextPath(top.contextPath),
     users: parseUsers(top.users),
     personalAccessTokens: parseTokens(top.personalAccessTokens),
     authFailure,
@@ -68,6 +89,21 @@ export function redactConfluenceConfig(config: ConfluenceConfig): ConfluenceConf
     users: config.users.map((u) => ({ email: u.email, apiToken: '[set]' })),
     personalAccessTokens: config.personalAccessTokens.map(() => '[set]'),
   };
+}
+
+function parseContextPath(value: unknown): string {
+  if (value === undefined || value === null) return '/confluence';
+  const bad =
+    typeof value !== 'string' ||
+    (value !== '' && !CONTEXT_PATH.test(value)) ||
+    /^\/_confluence(\/|$)/.test(value);
+  if (bad) {
+    fail(
+      fieldPath(PATH, 'contextPath'),
+      'must be "" or a path starting with "/" and not ending with one (not under /_confluence)',
+    );
+  }
+  return value;
 }
 
 function parseUsers(value: unknown): CloudUser[] {

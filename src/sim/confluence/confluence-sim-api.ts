@@ -14,7 +14,7 @@ import type { NewPage, PageEdit } from './wiki-store.js';
  * each other.
  */
 export interface ConfluenceSim {
-  /** Answers a request under /wiki or /_confluence; undefined for any other path. */
+  /** Answers a request for the REST API (api-context.ts) or /_confluence; undefined for any other path. */
   handle(req: WikiRequest): SimResponse | undefined;
   seedSpace(options: SeedOptions): SeededSpace;
   createPage(page: NewPage): PageView;

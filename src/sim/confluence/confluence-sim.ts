@@ -1,3 +1,4 @@
+import { apiContext, isApiPath } from './api-context.js';
 import type { ConfluenceSim } from './confluence-sim-api.js';
 import { mergeConfluenceConfig, parseConfluenceConfig } from './confluence-config.js';
 import { ConfluenceStats } from './confluence-stats.js';
@@ -10,9 +11,10 @@ import { createWikiApi } from './wiki-api.js';
 import { WikiStore } from './wiki-store.js';
 
 /**
- * The Confluence simulator without its HTTP server: a request handler for /wiki (the REST API)
- * and /_confluence (the control API), and the same control as in-process calls for tests and the
- * demo. start-confluence-sim.ts serves it on its own port; `tagspace sim` mounts it beside the
+ * The Confluence simulator without its HTTP server: a request handler for the REST API (under
+ * /wiki on Cloud, under the context path on Data Center: api-context.ts) and /_confluence (the
+ * control API), and the same control as in-process calls for tests and the demo.
+ * start-confluence-sim.ts serves it on its own port; `tagspace sim` mounts it beside the
  * provider simulator.
  */
 export interface ConfluenceSimOptions {
@@ -36,13 +38,13 @@ export function createConfluenceSim(options: ConfluenceSimOptions = {}): Conflue
     stats,
     rateLimit,
     now,
-    access: () => ({ credentials: config, authFailure: config.authFailure }),
+    config: () => config,
   });
 
   const sim: ConfluenceSim = {
     handle: (req) => {
-      if (req.path === '/wiki' || req.path.startsWith('/wiki/')) return wiki(req);
       if (req.path.startsWith('/_confluence/')) return handleConfluenceControl(sim, req);
+      if (isApiPath(req.path, apiContext(config.deployment, config.contextPath))) return wiki(req);
       return undefined;
     },
     seedSpace: (seed) => seedSpace(store, seed),

@@ -2,7 +2,7 @@
  * The Confluence simulator's own counts: the referee for the client's tests ("a second labels run
  * makes zero label writes"), independent of anything the client reports.
  *
- *   requests       = Σ byRoute = every request under /wiki, answered or refused
+ *   requests       = Σ byRoute = every request to the REST API, answered or refused
  *   labelWrites    = label add + remove requests that reached their route (past the rate limit,
  *                    authentication and the media-type check), whatever they changed
  *   labelsAdded, labelsRemoved = labels those requests actually changed
@@ -18,6 +18,9 @@ export type RouteKind =
   | 'page-labels'
   | 'page-properties'
   | 'search'
+  | 'space-list'
+  | 'space'
+  | 'content-list'
   | 'content'
   | 'content-labels'
   | 'label-add'

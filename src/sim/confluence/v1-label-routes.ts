@@ -1,41 +1,35 @@
 import { jsonResponse } from '../sim-response.js';
-import { noContent, v1Error } from './api-errors.js';
+import { noContent } from './api-errors.js';
 import { isLabelPrefix, labelNameProblem, labelNamesFrom, type LabelPrefix } from './label-names.js';
-import { readExpand, v1Content, v1LabelArray } from './v1-shapes.js';
+import { readOffsetPage, v1ListResponse } from './v1-list.js';
+import { v1Label, v1LabelArray } from './v1-shapes.js';
 import { WikiError } from './wiki-error.js';
 import type { WikiPage } from './wiki-page.js';
 import type { RouteContext, WikiRoute } from './wiki-route.js';
 
 /**
- * Content and its labels, REST v1 (developer.atlassian.com/cloud/confluence/rest/v1/api-group-content-labels):
+ * A page's labels, REST v1 (developer.atlassian.com/cloud/confluence/rest/v1/api-group-content-labels),
+ * below the API's context (/wiki on Cloud, the context path on Data Center):
  *
- *   GET    /wiki/rest/api/content/{id}?expand=&status=
- *   GET    /wiki/rest/api/content/{id}/label?prefix=
- *   POST   /wiki/rest/api/content/{id}/label          [{prefix, name}, …] → all the page's labels
- *   DELETE /wiki/rest/api/content/{id}/label/{label}  → 204
- *   DELETE /wiki/rest/api/content/{id}/label?name=    → 204 (for names a path cannot carry)
+ *   GET    {context}/rest/api/content/{id}/label?prefix=&start=&limit=   LabelArray, limit 200 at most
+ *   POST   {context}/rest/api/content/{id}/label          [{prefix, name}, …] → all the page's labels
+ *   DELETE {context}/rest/api/content/{id}/label/{label}  → 204
+ *   DELETE {context}/rest/api/content/{id}/label?name=    → 204 (for names a path cannot carry)
  *
  * Adding a label the page has is a no-op (200), removing one it lacks is a 404; names are split
  * on spaces and lowercased (label-names.ts). Labels change on current pages only: for a trashed
  * page, as for a missing one, v1 answers 404.
  */
-const NOT_FOUND =
+export const NO_CONTENT =
   'There is no content with the given id, or the calling user does not have permission to view the content';
-const LABELS = /^\/wiki\/rest\/api\/content\/(\d+)\/label$/;
+const LABELS = /^\/rest\/api\/content\/(\d+)\/label$/;
 
 export const v1LabelRoutes: WikiRoute[] = [
-  {
-    method: 'GET',
-    pattern: /^\/wiki\/rest\/api\/content\/(\d+)$/,
-    kind: 'content',
-    family: 'v1',
-    handle: content,
-  },
   { method: 'GET', pattern: LABELS, kind: 'content-labels', family: 'v1', handle: labels },
   { method: 'POST', pattern: LABELS, kind: 'label-add', family: 'v1', handle: addLabels },
   {
     method: 'DELETE',
-    pattern: /^\/wiki\/rest\/api\/content\/(\d+)\/label\/([^/]+)$/,
+    pattern: /^\/rest\/api\/content\/(\d+)\/label\/([^/]+)$/,
     kind: 'label-remove',
     family: 'v1',
     handle: (ctx) => removeLabel(ctx, ctx.params[1] ?? ''),
@@ -49,25 +43,17 @@ export const v1LabelRoutes: WikiRoute[] = [
   },
 ];
 
-function content({ req, store, params, base, stats }: RouteContext) {
-  const page = store.page(params[0] ?? '');
-  const statuses = (req.query.get('status') ?? 'current').split(',');
-  if (page === undefined || !statuses.includes(page.status)) return v1Error(404, NOT_FOUND);
-  stats.page(page.id, 'reads');
-  return jsonResponse(
-    200,
-    v1Content(page, store.space(page.spaceKey), base, readExpand(req.query.get('expand'))),
-  );
-}
-
-function labels({ req, store, params, base }: RouteContext) {
+function labels(ctx: RouteContext) {
+  const { req, store, params } = ctx;
   const page = current(store.page(params[0] ?? ''));
   const prefix = req.query.get('prefix');
   const chosen = store.labelsOf(page).filter((l) => prefix === null || l.prefix === prefix);
-  return jsonResponse(200, v1LabelArray(chosen, base, `/rest/api/content/${page.id}/label`));
+  const route = `/rest/api/content/${page.id}/label`;
+  return v1ListResponse(ctx, route, chosen, readOffsetPage(req.query, 200, 200), v1Label);
 }
 
-function addLabels({ req, store, stats, params, base }: RouteContext) {
+function addLabels(ctx: RouteContext) {
+  const { req, store, stats, params } = ctx;
   stats.count('labelWrites');
   const page = current(store.page(params[0] ?? ''));
   stats.page(page.id, 'labelAdds');
@@ -81,7 +67,7 @@ function addLabels({ req, store, stats, params, base }: RouteContext) {
   for (const [prefix, names] of requests) added += store.addLabels(page, names, prefix, 'api').length;
   stats.count('labelsAdded', added);
   stats.page(page.id, 'labelsAdded', added);
-  return jsonResponse(200, v1LabelArray(store.labelsOf(page), base, `/rest/api/content/${page.id}/label`));
+  return jsonResponse(200, v1LabelArray(store.labelsOf(page), ctx, `/rest/api/content/${page.id}/label`));
 }
 
 function removeLabel({ store, stats, params }: RouteContext, name: string) {
@@ -89,14 +75,14 @@ function removeLabel({ store, stats, params }: RouteContext, name: string) {
   const page = current(store.page(params[0] ?? ''));
   stats.page(page.id, 'labelRemoves');
   if (name.trim() === '') throw new WikiError('bad_request', 'A label name is required');
-  if (!store.removeLabel(page, name)) return v1Error(404, `Label not found: ${name}`);
+  if (!store.removeLabel(page, name)) throw new WikiError('not_found', `Label not found: ${name}`);
   stats.count('labelsRemoved');
   stats.page(page.id, 'labelsRemoved');
   return noContent();
 }
 
 function current(page: WikiPage | undefined): WikiPage {
-  if (page === undefined || page.status !== 'current') throw new WikiError('not_found', NOT_FOUND);
+  if (page === undefined || page.status !== 'current') throw new WikiError('not_found', NO_CONTENT);
   return page;
 }
 

@@ -1,9 +1,10 @@
 import { jsonResponse, type SimResponse } from '../sim-response.js';
-import { v1Error } from './api-errors.js';
 import { compileCql, type CqlRecord } from './cql-filter.js';
 import { CqlError } from './cql-parser.js';
-import { decodeCursor, encodeCursor, readLimit } from './page-cursor.js';
-import { readExpand, v1Content, v1SearchResult } from './v1-shapes.js';
+import { encodeCursor, readLimit } from './page-cursor.js';
+import { readStart } from './v1-list.js';
+import { v1SearchResult } from './v1-search-result.js';
+import { readExpand, v1Content } from './v1-shapes.js';
 import { WikiError } from './wiki-error.js';
 import type { WikiPage } from './wiki-page.js';
 import type { RouteContext, WikiRoute } from './wiki-route.js';
@@ -11,25 +12,25 @@ import type { RouteContext, WikiRoute } from './wiki-route.js';
 /**
  * CQL search, REST v1 (developer.atlassian.com/cloud/confluence/rest/v1/api-group-search):
  *
- *   GET /wiki/rest/api/content/search?cql=&expand=&limit=&start=&cursor=   → ContentArray
- *   GET /wiki/rest/api/search?cql=&expand=&limit=&start=&cursor=           → SearchPageResponse
+ *   GET {context}/rest/api/content/search?cql=&expand=&limit=&start=&cursor=   → ContentArray
+ *   GET {context}/rest/api/search?cql=&expand=&limit=&start=&cursor=           → SearchPageResponse
  *
  * Only current content is indexed (a trashed page drops out of search). Paging is by offset:
- * `start`, or the `cursor` that `_links.next` carries (relative to the /wiki context, as Cloud
- * writes it: "/rest/api/content/search?cql=…&limit=25&cursor=…"). A query the CQL subset cannot
+ * `start`, or the `cursor` that `_links.next` carries (relative to the context, as Cloud writes
+ * it: "/rest/api/content/search?cql=…&limit=25&cursor=…"). A query the CQL subset cannot
  * read is a 400 "Could not parse cql : <cql>".
  */
 export const v1SearchRoutes: WikiRoute[] = [
   {
     method: 'GET',
-    pattern: /^\/wiki\/rest\/api\/content\/search$/,
+    pattern: /^\/rest\/api\/content\/search$/,
     kind: 'search',
     family: 'v1',
     handle: (ctx) => search(ctx, 'content'),
   },
   {
     method: 'GET',
-    pattern: /^\/wiki\/rest\/api\/search$/,
+    pattern: /^\/rest\/api\/search$/,
     kind: 'search',
     family: 'v1',
     handle: (ctx) => search(ctx, 'search'),
@@ -39,13 +40,13 @@ export const v1SearchRoutes: WikiRoute[] = [
 function search(ctx: RouteContext, flavour: 'content' | 'search'): SimResponse {
   const { req, store, base, now } = ctx;
   const cql = req.query.get('cql');
-  if (cql === null || cql.trim() === '') return v1Error(400, 'The cql parameter is required');
+  if (cql === null || cql.trim() === '') throw new WikiError('bad_request', 'The cql parameter is required');
   const startedAt = now();
   let filter;
   try {
     filter = compileCql(cql);
   } catch (err) {
-    if (err instanceof CqlError) return v1Error(400, `Could not parse cql : ${cql}`);
+    if (err instanceof CqlError) throw new WikiError('bad_request', `Could not parse cql : ${cql}`);
     throw err;
   }
   const hits = [...store.pages()].filter((p) => p.status === 'current' && filter.matches(record(p)));
@@ -59,7 +60,7 @@ function search(ctx: RouteContext, flavour: 'content' | 'search'): SimResponse {
   const route = flavour === 'content' ? '/rest/api/content/search' : '/rest/api/search';
   const links: Record<string, string> = {
     base,
-    context: '/wiki',
+    context: ctx.context,
     self: `${base}${route}?${selfQuery(req.query)}`,
   };
   if (start + limit < hits.length) {
@@ -72,10 +73,10 @@ function search(ctx: RouteContext, flavour: 'content' | 'search'): SimResponse {
   for (const page of served) ctx.stats.page(page.id, 'reads');
   const space = (p: WikiPage) => store.space(p.spaceKey);
   if (flavour === 'content') {
-    const results = served.map((p) => v1Content(p, space(p), base, expand));
+    const results = served.map((p) => v1Content(p, space(p), ctx, expand));
     return jsonResponse(200, { results, start, limit, size: results.length, _links: links });
   }
-  const results = served.map((p) => v1SearchResult(p, space(p), base, expand));
+  const results = served.map((p) => v1SearchResult(p, space(p), ctx, expand));
   return jsonResponse(200, {
     results,
     start,
@@ -98,16 +99,6 @@ function record(page: WikiPage): CqlRecord {
     created: page.createdAt,
     lastModified: page.version.createdAt,
   };
-}
-
-function readStart(query: URLSearchParams): number {
-  const cursor = query.get('cursor');
-  const raw = cursor === null ? query.get('start') : decodeCursor(cursor).start;
-  if (raw === null || raw === undefined || raw === '') return 0;
-  const start = Number(raw);
-  if (!Number.isInteger(start) || start < 0)
-    throw new WikiError('bad_request', `Invalid start: ${String(raw)}`);
-  return start;
 }
 
 function selfQuery(query: URLSearchParams): string {

@@ -1,10 +1,16 @@
+import type { Deployment } from './api-context.js';
 import { iso, tiny, webui } from './v2-shapes.js';
+import { v1Space } from './v1-space.js';
+import { PERSON_USER_KEY } from './webhook-payload.js';
 import type { PageLabel, WikiPage, WikiSpace } from './wiki-page.js';
+import type { ApiSite } from './wiki-route.js';
 
 /**
- * The JSON of REST v1 objects (Content, Label, LabelArray, SearchResult) as Confluence.js's v1
- * models and real Cloud answers show them: `_expandable` names what `expand=` would add, and
- * `expand` may ask for `body.storage`, `version`, `space`, `history`, `metadata.labels`.
+ * The JSON of REST v1 objects (Content, Label, LabelArray) as Confluence.js's v1 models, real Cloud
+ * answers and Data Center's REST examples (developer.atlassian.com/server/confluence/confluence-rest-api-examples)
+ * show them: `_expandable` names what `expand=` would add, and `expand` may ask for `body.storage`,
+ * `version`, `space`, `history`, `metadata.labels`. The two deployments differ in people (Cloud
+ * accountId, Data Center username/userKey) and web links (/spaces/… vs /display/…).
  */
 export function v1Label(label: PageLabel): Record<string, unknown> {
   return { prefix: label.prefix, name: label.name, id: label.id, label: label.name };
@@ -12,7 +18,7 @@ export function v1Label(label: PageLabel): Record<string, unknown> {
 
 export function v1LabelArray(
   labels: readonly PageLabel[],
-  base: string,
+  site: ApiSite,
   self: string,
 ): Record<string, unknown> {
   return {
@@ -20,22 +26,37 @@ export function v1LabelArray(
     start: 0,
     limit: 200,
     size: labels.length,
-    _links: { self: `${base}${self}`, base, context: '/wiki' },
+    _links: { self: `${site.base}${self}`, base: site.base, context: site.context },
   };
+}
+
+/** A person as v1 writes one (`version.by`, `history.createdBy`). */
+export function v1Person(accountId: string, deployment: Deployment): Record<string, unknown> {
+  if (deployment === 'cloud') return { type: 'known', accountId, accountType: 'atlassian' };
+  // The one person editing a Data Center site, the same userKey its webhooks carry.
+  return { type: 'known', username: 'editor', userKey: PERSON_USER_KEY, displayName: 'Editor' };
+}
+
+export function v1Webui(page: WikiPage, deployment: Deployment): string {
+  if (deployment === 'cloud') return webui(page);
+  const slug = page.title.trim().split(/\s+/).map(encodeURIComponent).join('+');
+  return `/display/${page.spaceKey}/${slug}`;
 }
 
 export function v1Content(
   page: WikiPage,
   space: WikiSpace | undefined,
-  base: string,
+  site: ApiSite,
   expand: ReadonlySet<string>,
 ): Record<string, unknown> {
+  const { base, deployment } = site;
+  const cloud = deployment === 'cloud';
   const content: Record<string, unknown> = {
     id: page.id,
     type: 'page',
     status: page.status,
     title: page.title,
-    macroRenderedOutput: {},
+    ...(cloud ? { macroRenderedOutput: {} } : {}),
     extensions: { position: page.position },
   };
   const expandable: Record<string, string> = {
@@ -53,32 +74,27 @@ export function v1Content(
     ancestors: '',
   };
   if (expand.has('version')) {
+    const when = iso(page.version.createdAt);
     content.version = {
-      by: { type: 'known', accountId: page.version.authorId, accountType: 'atlassian' },
-      when: iso(page.version.createdAt),
-      friendlyWhen: iso(page.version.createdAt),
+      by: v1Person(page.version.authorId, deployment),
+      when,
+      ...(cloud ? { friendlyWhen: when } : {}),
       message: page.version.message,
       number: page.version.number,
       minorEdit: page.version.minorEdit,
-      contentTypeModified: false,
+      ...(cloud ? { contentTypeModified: false } : { hidden: false }),
       _links: { self: `${base}/rest/api/content/${page.id}/version/${page.version.number}` },
     };
     delete expandable.version;
   }
   if (expand.has('space') && space !== undefined) {
-    content.space = {
-      id: Number(space.id),
-      key: space.key,
-      name: space.name,
-      type: 'global',
-      status: 'current',
-    };
+    content.space = v1Space(space, site);
     delete expandable.space;
   }
   if (expand.has('history') || expand.has('history.lastUpdated')) {
     content.history = {
       latest: page.status === 'current',
-      createdBy: { type: 'known', accountId: page.authorId, accountType: 'atlassian' },
+      createdBy: v1Person(page.authorId, deployment),
       createdDate: iso(page.createdAt),
       ...(expand.has('history.lastUpdated')
         ? { lastUpdated: { when: iso(page.version.createdAt), number: page.version.number } }
@@ -95,39 +111,17 @@ export function v1Content(
   }
   if (expand.has('metadata.labels')) {
     const labels = [...page.labels.values()].sort((a, b) => a.name.localeCompare(b.name));
-    content.metadata = { labels: v1LabelArray(labels, base, `/rest/api/content/${page.id}/label`) };
+    content.metadata = { labels: v1LabelArray(labels, site, `/rest/api/content/${page.id}/label`) };
     delete expandable.metadata;
   }
   content._expandable = expandable;
   content._links = {
-    webui: webui(page),
+    webui: v1Webui(page, deployment),
     edit: `/pages/resumedraft.action?draftId=${page.id}`,
     tinyui: `/x/${tiny(page.id)}`,
     self: `${base}/rest/api/content/${page.id}`,
   };
   return content;
-}
-
-/** One hit of `GET /wiki/rest/api/search`: the content plus the search engine's own fields. */
-export function v1SearchResult(
-  page: WikiPage,
-  space: WikiSpace | undefined,
-  base: string,
-  expand: ReadonlySet<string>,
-): Record<string, unknown> {
-  return {
-    content: v1Content(page, space, base, expand),
-    title: page.title,
-    excerpt: '',
-    url: webui(page),
-    resultGlobalContainer: { title: space?.name ?? page.spaceKey, displayUrl: `/spaces/${page.spaceKey}` },
-    breadcrumbs: [],
-    entityType: 'content',
-    iconCssClass: 'aui-icon content-type-page',
-    lastModified: iso(page.version.createdAt),
-    friendlyLastModified: iso(page.version.createdAt),
-    score: 0,
-  };
 }
 
 /** `expand=a,b.c` as the set of names asked for. */

@@ -25,8 +25,8 @@ import type { RouteContext, WikiRoute } from './wiki-route.js';
  *
  * The version rule and refusals are in content-properties.ts.
  */
-const COLLECTION = /^\/wiki\/api\/v2\/pages\/([^/]+)\/properties$/;
-const ONE = /^\/wiki\/api\/v2\/pages\/([^/]+)\/properties\/([^/]+)$/;
+const COLLECTION = /^\/api\/v2\/pages\/([^/]+)\/properties$/;
+const ONE = /^\/api\/v2\/pages\/([^/]+)\/properties\/([^/]+)$/;
 
 export const v2PropertyRoutes: WikiRoute[] = [
   { method: 'GET', pattern: COLLECTION, kind: 'page-properties', family: 'v2', handle: list },

@@ -26,19 +26,19 @@ const STATUSES = ['current', 'archived', 'trashed', 'deleted'];
 const SORTS = ['id', 'created-date', 'modified-date', 'title'];
 
 export const v2Routes: WikiRoute[] = [
-  { method: 'GET', pattern: /^\/wiki\/api\/v2\/spaces$/, kind: 'spaces', family: 'v2', handle: spaces },
+  { method: 'GET', pattern: /^\/api\/v2\/spaces$/, kind: 'spaces', family: 'v2', handle: spaces },
   {
     method: 'GET',
-    pattern: /^\/wiki\/api\/v2\/spaces\/([^/]+)\/pages$/,
+    pattern: /^\/api\/v2\/spaces\/([^/]+)\/pages$/,
     kind: 'space-pages',
     family: 'v2',
     handle: spacePages,
   },
-  { method: 'GET', pattern: /^\/wiki\/api\/v2\/pages$/, kind: 'pages', family: 'v2', handle: pages },
-  { method: 'GET', pattern: /^\/wiki\/api\/v2\/pages\/([^/]+)$/, kind: 'page', family: 'v2', handle: page },
+  { method: 'GET', pattern: /^\/api\/v2\/pages$/, kind: 'pages', family: 'v2', handle: pages },
+  { method: 'GET', pattern: /^\/api\/v2\/pages\/([^/]+)$/, kind: 'page', family: 'v2', handle: page },
   {
     method: 'GET',
-    pattern: /^\/wiki\/api\/v2\/pages\/([^/]+)\/labels$/,
+    pattern: /^\/api\/v2\/pages\/([^/]+)\/labels$/,
     kind: 'page-labels',
     family: 'v2',
     handle: pageLabels,

@@ -1,5 +1,6 @@
 import { jsonResponse, type SimResponse } from '../sim-response.js';
-import { v2Error } from './api-errors.js';
+import type { Deployment } from './api-context.js';
+import { v1Error, v2Error } from './api-errors.js';
 import type { Principal } from './wiki-auth.js';
 
 /**
@@ -14,6 +15,12 @@ import type { Principal } from './wiki-auth.js';
  *
  * A wrong Data Center personal access token (Bearer) is always a 401, and a request with no
  * Authorization header at all is always anonymous.
+ *
+ * Data Center (a site closed to anonymous users) refuses every unknown caller with a 401 and
+ * Seraph's `X-Seraph-LoginReason` header (Atlassian KB "AUTHENTICATION_DENIED error when accessing
+ * Confluence content via REST API"); a wrong Basic password is Tomcat's "Basic Authentication
+ * Failure - Reason : AUTHENTICATED_FAILED" (markdown-confluence#621, zereight/confluence-mcp#6),
+ * here in the v1 JSON shape instead of Tomcat's HTML page. `mode` does not apply.
  */
 export type AuthFailureMode = 'anonymous' | 'unauthorized';
 export type ApiFamily = 'v1' | 'v2';
@@ -22,12 +29,23 @@ export function refusalFor(
   principal: Principal,
   mode: AuthFailureMode,
   family: ApiFamily,
+  deployment: Deployment = 'cloud',
 ): SimResponse | undefined {
   if (principal.kind === 'user' || principal.kind === 'pat') return undefined;
+  if (deployment === 'data-center') return dataCenterRefusal(principal);
   const bearer = principal.kind === 'invalid' && principal.scheme === 'bearer';
   if (bearer || (principal.kind === 'invalid' && mode === 'unauthorized')) {
     return jsonResponse(401, { code: 401, message: 'Unauthorized' });
   }
   if (family === 'v2') return v2Error(404);
   return jsonResponse(403, { message: 'Current user not permitted to use Confluence', statusCode: 403 });
+}
+
+function dataCenterRefusal(principal: Principal): SimResponse {
+  if (principal.kind !== 'invalid') return v1Error(401, 'This resource requires authentication');
+  const message =
+    principal.scheme === 'basic'
+      ? 'Basic Authentication Failure - Reason : AUTHENTICATED_FAILED'
+      : 'Authentication failed';
+  return v1Error(401, message, { 'x-seraph-loginreason': 'AUTHENTICATED_FAILED' });
 }

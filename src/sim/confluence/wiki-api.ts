@@ -1,20 +1,25 @@
 import { logger } from '../../telemetry/log.js';
 import type { SimResponse } from '../sim-response.js';
+import { apiContext, type Deployment } from './api-context.js';
 import { v1Error, v2Error } from './api-errors.js';
+import type { ConfluenceConfig } from './confluence-config.js';
 import type { ConfluenceStats } from './confluence-stats.js';
 import type { RequestRateLimit } from './request-rate-limit.js';
+import { v1ContentRoutes } from './v1-content-routes.js';
 import { v1LabelRoutes } from './v1-label-routes.js';
 import { v1SearchRoutes } from './v1-search-routes.js';
+import { v1SpaceRoutes } from './v1-space-routes.js';
 import { v2PropertyRoutes } from './v2-property-routes.js';
 import { v2Routes } from './v2-routes.js';
-import { refusalFor, type ApiFamily, type AuthFailureMode } from './wiki-access.js';
-import { authenticate, type WikiCredentials } from './wiki-auth.js';
+import { refusalFor, type ApiFamily } from './wiki-access.js';
+import { authenticate } from './wiki-auth.js';
 import { WikiError } from './wiki-error.js';
 import type { WikiRequest, WikiRoute } from './wiki-route.js';
 import type { WikiStore } from './wiki-store.js';
 
 /**
- * Everything under /wiki, in the order Cloud's edge and product apply it:
+ * Everything under the API's context (/wiki on Cloud, the context path on Data Center, where
+ * there is no v2), in the order Cloud's edge and product apply it:
  *
  *   count → rate limit (429) → authenticate (404 / 403 / 401) → JSON body? (415) → route → error shape
  *
@@ -25,22 +30,37 @@ export interface WikiApiDeps {
   store: WikiStore;
   stats: ConfluenceStats;
   rateLimit: RequestRateLimit;
-  access: () => { credentials: WikiCredentials; authFailure: AuthFailureMode };
+  /** Read on every request, so a configure() applies to the next one. */
+  config: () => ConfluenceConfig;
   now: () => number;
 }
 
-const ROUTES: readonly WikiRoute[] = [...v2Routes, ...v2PropertyRoutes, ...v1SearchRoutes, ...v1LabelRoutes];
+const ROUTES: readonly WikiRoute[] = [
+  ...v2Routes,
+  ...v2PropertyRoutes,
+  ...v1SearchRoutes,
+  ...v1SpaceRoutes,
+  ...v1ContentRoutes,
+  ...v1LabelRoutes,
+];
 
+/** Answers a request whose path is the API's (api-context.ts `isApiPath`). */
 export function createWikiApi(deps: WikiApiDeps): (req: WikiRequest) => SimResponse {
   const log = logger('sim-confluence');
   return (req) => {
-    const family: ApiFamily = req.path.startsWith('/wiki/api/v2/') ? 'v2' : 'v1';
-    const found = findRoute(req);
+    const config = deps.config();
+    const { deployment } = config;
+    const context = apiContext(deployment, config.contextPath);
+    const path = req.path.slice(context.length);
+    const family: ApiFamily = deployment === 'cloud' && path.startsWith('/api/v2/') ? 'v2' : 'v1';
+    const found = findRoute(req.method, path, deployment);
+    const errorFor = (fam: ApiFamily, status: number, message: string, headers?: Record<string, string>) =>
+      errorShape(deployment, fam, status, message, headers);
     deps.stats.request(found?.route.kind ?? 'unknown');
     const rate = deps.rateLimit.admit();
     if (!rate.ok) return counted(deps, errorFor(family, 429, 'Rate limit exceeded', rate.headers));
-    const { credentials, authFailure } = deps.access();
-    const refusal = refusalFor(authenticate(req.header('authorization'), credentials), authFailure, family);
+    const principal = authenticate(req.header('authorization'), config);
+    const refusal = refusalFor(principal, config.authFailure, family, deployment);
     if (refusal !== undefined) {
       // Counted as what it is, whatever status the API disguises it as (a v2 404).
       deps.stats.count('authFailures');
@@ -62,7 +82,9 @@ export function createWikiApi(deps: WikiApiDeps): (req: WikiRequest) => SimRespo
         params,
         store: deps.store,
         stats: deps.stats,
-        base: `${req.site}/wiki`,
+        base: `${req.site}${context}`,
+        context,
+        deployment,
         now: deps.now,
       });
     } catch (err) {
@@ -77,24 +99,30 @@ export function createWikiApi(deps: WikiApiDeps): (req: WikiRequest) => SimRespo
   };
 }
 
-function findRoute(req: WikiRequest): { route: WikiRoute; match: RegExpExecArray } | undefined {
+/** The route for `path` below the context; Data Center has no v2, so its paths are no routes there. */
+function findRoute(
+  method: string,
+  path: string,
+  deployment: Deployment,
+): { route: WikiRoute; match: RegExpExecArray } | undefined {
   for (const route of ROUTES) {
-    if (route.method !== req.method) continue;
-    const match = route.pattern.exec(req.path);
+    if (route.method !== method || (deployment === 'data-center' && route.family === 'v2')) continue;
+    const match = route.pattern.exec(path);
     if (match !== null) return { route, match };
   }
   return undefined;
 }
 
-function errorFor(
+function errorShape(
+  deployment: Deployment,
   family: ApiFamily,
   status: number,
   message: string,
   headers: Record<string, string> = {},
 ): SimResponse {
-  return family === 'v2'
-    ? v2Error(status, status === 404 ? null : message, headers)
-    : v1Error(status, message, headers);
+  if (family === 'v2') return v2Error(status, status === 404 ? null : message, headers);
+  // Past authentication on Data Center, the caller is authorized; a 429 comes before anyone asks.
+  return v1Error(status, message, headers, deployment === 'data-center' && status !== 429);
 }
 
 function withHeaders(response: SimResponse, headers: Record<string, string>): SimResponse {

@@ -1,4 +1,5 @@
 import type { SimResponse } from '../sim-response.js';
+import type { Deployment } from './api-context.js';
 import type { ConfluenceStats, RouteKind } from './confluence-stats.js';
 import type { ApiFamily } from './wiki-access.js';
 import type { WikiStore } from './wiki-store.js';
@@ -6,15 +7,16 @@ import type { WikiStore } from './wiki-store.js';
 /**
  * The contract between the wiki's HTTP edge (wiki-api.ts) and the route files: a request already
  * read, and the route that answers it. Routes only read and change the store; counting, rate
- * limiting and authentication happen before them, error shapes after them.
+ * limiting and authentication happen before them, error shapes after them. A route's pattern is
+ * matched against the path below the API's context (api-context.ts): `/rest/api/space`, `/api/v2/pages`.
  */
 export interface WikiRequest {
   method: string;
-  /** The path, starting with /wiki. */
+  /** The full path, context included (`/wiki/rest/api/space`, `/confluence/rest/api/space`). */
   path: string;
   query: URLSearchParams;
   body: string;
-  /** The site's origin as the client reached it (`http://127.0.0.1:port`); the wiki is `${site}/wiki`. */
+  /** The site's origin as the client reached it (`http://127.0.0.1:port`); the API is below `${site}${context}`. */
   site: string;
   header(name: string): string | undefined;
 }
@@ -25,10 +27,16 @@ export interface RouteContext {
   params: string[];
   store: WikiStore;
   stats: ConfluenceStats;
-  /** `${site}/wiki`. */
+  /** `${site}${context}`: v1's `_links.base`. */
   base: string;
+  /** `/wiki` on Cloud, the context path on Data Center (maybe ''): v1's `_links.context`. */
+  context: string;
+  deployment: Deployment;
   now: () => number;
 }
+
+/** What a v1 shape needs to know about where it is served. */
+export type ApiSite = Pick<RouteContext, 'base' | 'context' | 'deployment'>;
 
 export interface WikiRoute {
   method: string;

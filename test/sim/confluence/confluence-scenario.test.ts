@@ -5,6 +5,8 @@ describe("a scenario's confluence block", () => {
   it('gives the defaults when absent: the documented credentials, no rate limit, an empty wiki', () => {
     expect(parseConfluenceScenario(undefined)).toEqual({
       config: {
+        deployment: 'cloud',
+        contextPath: '/confluence',
         users: [{ email: 'tagspace@example.com', apiToken: 'sim-api-token' }],
         personalAccessTokens: ['sim-personal-access-token'],
         authFailure: 'anonymous',

@@ -1,6 +1,9 @@
 import { afterEach } from 'vitest';
 import type { ConfluenceSimOptions } from '../../../src/sim/confluence/confluence-sim.js';
-import { DEFAULT_USER } from '../../../src/sim/confluence/confluence-config.js';
+import {
+  DEFAULT_PERSONAL_ACCESS_TOKEN,
+  DEFAULT_USER,
+} from '../../../src/sim/confluence/confluence-config.js';
 import {
   startConfluenceSim,
   type RunningConfluenceSim,
@@ -60,3 +63,15 @@ export interface V2List<T = Record<string, unknown>> {
   results: T[];
   _links: { next?: string; base: string };
 }
+
+/** A page of a v1 collection (offset paging; `next` relative to `_links.context`). */
+export interface V1List<T = Record<string, unknown>> {
+  results: T[];
+  start: number;
+  limit: number;
+  size: number;
+  _links: { base: string; context: string; self: string; next?: string; prev?: string };
+}
+
+/** The default Data Center personal access token, as a Bearer header. */
+export const PAT = `Bearer ${DEFAULT_PERSONAL_ACCESS_TOKEN}`;
