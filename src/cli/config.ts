@@ -8,7 +8,12 @@ import { resourceAttributes, tracingConfig, type Env } from './otel-env.js';
 import { packageVersion } from './package-root.js';
 import type { TracingConfig } from '../telemetry/tracing.js';
 import type { BatchSettings } from '../pipeline/tag-deliveries.js';
-import { confluenceCredentials, validateConfluence, type ConfluenceConfig } from './confluence-config.js';
+import {
+  confluenceCredentials,
+  confluenceDeployment,
+  validateConfluence,
+  type ConfluenceConfig,
+} from './confluence-config.js';
 import type { KafkaSecurity } from '../kafka/kafka-security.js';
 import { kafkaSecurity } from './kafka-security-config.js';
 import { unwritableReason } from './output-file.js';
@@ -108,6 +113,7 @@ function buildConfig(command: string, v: SettingValues, env: Env, sources: Recor
   const num = str;
   const bool = str;
   const resource = resourceAttributes(env, packageVersion());
+  const credentials = confluenceCredentials(command, v);
   const config: Config = {
     command,
     kafka: {
@@ -186,7 +192,8 @@ function buildConfig(command: string, v: SettingValues, env: Env, sources: Recor
     },
     confluence: {
       url: str('confluenceUrl'),
-      credentials: confluenceCredentials(command, v),
+      credentials,
+      deployment: confluenceDeployment(str('confluenceDeployment'), str('confluenceUrl'), credentials),
       spaces: v.confluenceSpaces ?? [],
       follow: bool('follow'),
       pollIntervalMs: num('pollIntervalMs'),

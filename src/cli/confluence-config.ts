@@ -5,8 +5,10 @@ import type { SettingValues } from './settings.js';
 
 /** ingest, webhook, labels and demo --confluence (docs/confluence.md). */
 export interface ConfluenceConfig {
-  /** The site as given (wiki-root.ts adds /wiki). Required by ingest, webhook and labels. */
+  /** The site as given (wiki-root.ts adds /wiki on Cloud). Required by ingest, webhook and labels. */
   url: string | undefined;
+  /** Cloud (REST under /wiki, v2 reads) or Data Center (v1 only, under the URL as given). */
+  deployment: ConfluenceDeployment;
   /** Never log these. Undefined when none were given (only demo --confluence does without). */
   credentials: ConfluenceCredentials | undefined;
   spaces: string[];
@@ -31,6 +33,30 @@ export interface ConfluenceConfig {
 }
 
 const CONFLUENCE_COMMANDS = ['ingest', 'webhook', 'labels'];
+
+export type ConfluenceDeployment = 'cloud' | 'data-center';
+
+/**
+ * Which Confluence the site is, when not given: an atlassian.net site is Cloud; otherwise a
+ * personal access token (Bearer) is Data Center's, and an email with an API token is Cloud's.
+ */
+export function confluenceDeployment(
+  given: ConfluenceDeployment | undefined,
+  url: string | undefined,
+  credentials: ConfluenceCredentials | undefined,
+): ConfluenceDeployment {
+  if (given !== undefined) return given;
+  if (url !== undefined && isCloudSite(url)) return 'cloud';
+  return credentials?.kind === 'bearer' ? 'data-center' : 'cloud';
+}
+
+function isCloudSite(url: string): boolean {
+  try {
+    return /(^|\.)atlassian\.net$/i.test(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
 
 /** Cloud's email and API token (Basic), or Data Center's personal access token (Bearer). */
 export function confluenceCredentials(command: string, v: SettingValues): ConfluenceCredentials | undefined {
@@ -69,6 +95,12 @@ export function validateConfluence(command: string, cf: ConfluenceConfig, out: s
     fail(
       'CONFLUENCE_URL',
       'missing --confluence-url (or CONFLUENCE_URL): the Confluence site, https://SITE.atlassian.net',
+    );
+  }
+  if (cf.deployment === 'cloud' && cf.credentials?.kind === 'bearer') {
+    fail(
+      'CONFLUENCE_TOKEN',
+      'invalid CONFLUENCE_TOKEN: Confluence Cloud takes CONFLUENCE_EMAIL and CONFLUENCE_API_TOKEN; a personal access token is Data Center’s (CONFLUENCE_DEPLOYMENT)',
     );
   }
   if (command === 'ingest') {

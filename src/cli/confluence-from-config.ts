@@ -2,7 +2,8 @@ import type { Config } from './config.js';
 import { ConfluenceApi } from '../confluence/confluence-api.js';
 import { ConfluenceHttp } from '../confluence/confluence-http.js';
 import { LimitGate } from '../confluence/limit-gate.js';
-import { wikiRoot } from '../confluence/wiki-root.js';
+import { contextRoot, wikiRoot } from '../confluence/wiki-root.js';
+import { DataCenterApi } from '../confluence/data-center-api.js';
 import { TagspaceError } from '../model/errors.js';
 import { confluenceSpans } from '../telemetry/confluence-spans.js';
 import { startTracing, type Tracing } from '../telemetry/tracing.js';
@@ -30,7 +31,7 @@ export function confluenceFromConfig(config: Config, fetchFn?: typeof fetch): Co
       setting: 'CONFLUENCE_URL',
     });
   }
-  const root = wikiRoot(cf.url);
+  const root = cf.deployment === 'cloud' ? wikiRoot(cf.url) : contextRoot(cf.url);
   const gate = new LimitGate({ initial: INITIAL_CONCURRENCY, max: cf.maxConcurrency });
   const tracing: Tracing | undefined =
     config.telemetry.tracing === undefined
@@ -46,7 +47,7 @@ export function confluenceFromConfig(config: Config, fetchFn?: typeof fetch): Co
     ...(tracing && { observer: confluenceSpans(tracing.tracer, new URL(root).host) }),
   });
   return {
-    api: new ConfluenceApi(http),
+    api: cf.deployment === 'cloud' ? new ConfluenceApi(http) : new DataCenterApi(http),
     root,
     close: async () => {
       gate.close();

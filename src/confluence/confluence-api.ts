@@ -143,7 +143,7 @@ export class ConfluenceApi {
     }
   }
 
-  private async *collection<T, L extends { results: T[] }>(
+  protected async *collection<T, L extends { results: T[] }>(
     path: string,
     signal: AbortSignal | undefined,
     query: RequestOptions['query'],
@@ -159,6 +159,6 @@ export class ConfluenceApi {
   }
 }
 
-function opts(signal: AbortSignal | undefined, query: RequestOptions['query']): RequestOptions {
+export function opts(signal: AbortSignal | undefined, query: RequestOptions['query']): RequestOptions {
   return { ...(query && { query }), ...(signal && { signal }) };
 }

@@ -50,9 +50,29 @@ export interface V1Content {
   type?: string;
   status?: string;
   title?: string;
-  version?: { number: number; when?: string };
-  space?: { key: string; id?: number };
-  metadata?: { labels?: { results?: V1Label[]; size?: number } };
+  version?: { number: number; when?: string; message?: string; minorEdit?: boolean };
+  space?: { key: string; id?: number; name?: string };
+  body?: { storage?: { value?: string; representation?: string } };
+  metadata?: { labels?: V1LabelArray };
+}
+
+/** A page of a v1 collection; the next page is in `_links.next`, relative to the context path. */
+export interface V1List<T> {
+  results: T[];
+  start?: number;
+  limit?: number;
+  size?: number;
+  _links?: { next?: string; base?: string; context?: string };
+}
+
+/** `GET /rest/api/content/{id}/label`, and a content's `metadata.labels` expansion. */
+export type V1LabelArray = Partial<V1List<V1Label>>;
+
+/** `GET /rest/api/space/{key}` (v1 space ids are numbers). */
+export interface V1Space {
+  id: number;
+  key: string;
+  name?: string;
 }
 
 /** `GET /wiki/rest/api/content/search` (ContentArray). */

@@ -12,3 +12,13 @@ export function wikiRoot(url: string): string {
     .replace(/\/wiki$/, '');
   return `${site}/wiki`;
 }
+
+/**
+ * The REST root of a Data Center site: its base URL as given, context path and all (its REST API
+ * is at BASE/rest/api, where the context path is whatever the site was installed under):
+ *
+ *   contextRoot("https://wiki.corp/confluence/") = "https://wiki.corp/confluence"
+ */
+export function contextRoot(url: string): string {
+  return url.trim().replace(/\/+$/, '');
+}

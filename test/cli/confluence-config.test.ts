@@ -37,6 +37,38 @@ describe('the Confluence settings', () => {
     expect(dc.confluence.credentials).toEqual({ kind: 'bearer', token: 'pat' });
   });
 
+  it('takes a personal access token for Data Center and an API token for Cloud, unless told which', () => {
+    expect(loadConfig('labels', [], cloud).confluence.deployment).toBe('cloud');
+    const pat = { CONFLUENCE_URL: 'https://wiki.corp/confluence', CONFLUENCE_TOKEN: 'pat' };
+    expect(loadConfig('labels', [], pat).confluence.deployment).toBe('data-center');
+    // A Data Center site with a Basic login says so.
+    const basicDc = { ...cloud, CONFLUENCE_URL: 'https://wiki.corp', CONFLUENCE_DEPLOYMENT: 'data-center' };
+    expect(loadConfig('labels', [], basicDc).confluence.deployment).toBe('data-center');
+    expect(
+      loadConfig('labels', ['--confluence-deployment', 'cloud'], {
+        ...cloud,
+        CONFLUENCE_URL: 'https://x.test',
+      }).confluence.deployment,
+    ).toBe('cloud');
+  });
+
+  it('refuses a personal access token for a Cloud site, naming the setting, without the token', () => {
+    const message = failure('labels', [], {
+      CONFLUENCE_URL: 'https://acme.atlassian.net',
+      CONFLUENCE_TOKEN: 'pat-secret',
+    });
+    expect(message).toMatch(
+      /^invalid CONFLUENCE_TOKEN: Confluence Cloud takes CONFLUENCE_EMAIL and CONFLUENCE_API_TOKEN/,
+    );
+    expect(message).not.toContain('pat-secret');
+    expect(
+      failure('labels', ['--confluence-deployment', 'dc'], {
+        CONFLUENCE_URL: 'https://wiki.corp',
+        CONFLUENCE_TOKEN: 't',
+      }),
+    ).toMatch(/^invalid --confluence-deployment/);
+  });
+
   it('names the missing setting in one line', () => {
     expect(failure('ingest', ['--space', 'DEV'], { CONFLUENCE_URL: 'https://a.atlassian.net' })).toMatch(
       /^missing Confluence credentials: set CONFLUENCE_EMAIL and CONFLUENCE_API_TOKEN/,

@@ -49,7 +49,7 @@ describe('TLS and SASL settings for Kafka', () => {
       const c = loadConfig('labels', ['--kafka-sasl-mechanism', mechanism], {
         KAFKA_SASL_USERNAME: 'svc-tagspace',
         KAFKA_SASL_PASSWORD: 'pa55word',
-        CONFLUENCE_URL: 'https://x.atlassian.net',
+        CONFLUENCE_URL: 'https://wiki.corp',
         CONFLUENCE_TOKEN: 't',
       });
       expect(c.kafka.security).toEqual({

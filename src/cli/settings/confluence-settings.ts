@@ -7,7 +7,7 @@ export const CONFLUENCE_SETTINGS = [
     flag: 'confluence-url',
     env: 'CONFLUENCE_URL',
     type: 'url',
-    help: 'the Confluence site, https://SITE.atlassian.net (with or without /wiki)',
+    help: 'the Confluence site: https://SITE.atlassian.net (with or without /wiki), or a Data Center base URL with its context path (https://wiki.corp/confluence)',
     commands: CONFLUENCE,
   },
   {
@@ -15,7 +15,7 @@ export const CONFLUENCE_SETTINGS = [
     flag: 'confluence-email',
     env: 'CONFLUENCE_EMAIL',
     type: 'string',
-    help: 'the Atlassian account whose API token is CONFLUENCE_API_TOKEN (Cloud)',
+    help: 'the Atlassian account whose API token is CONFLUENCE_API_TOKEN (Cloud; on Data Center, the user name of a Basic login)',
     commands: CONFLUENCE,
   },
   {
@@ -35,6 +35,15 @@ export const CONFLUENCE_SETTINGS = [
     help: 'personal access token, sent as Bearer (Data Center; instead of email and API token; prefer the env var)',
     commands: CONFLUENCE,
     secret: true,
+  },
+  {
+    key: 'confluenceDeployment',
+    flag: 'confluence-deployment',
+    env: 'CONFLUENCE_DEPLOYMENT',
+    type: 'enum',
+    values: ['cloud', 'data-center'],
+    help: 'which Confluence the site is: cloud (REST under /wiki, v2 reads) or data-center (v1 only, under the URL as given) (default: data-center with CONFLUENCE_TOKEN, else cloud)',
+    commands: CONFLUENCE,
   },
   {
     key: 'confluenceSpaces',
