@@ -21,8 +21,25 @@ const PAGE_EXPAND = 'version,space,metadata.labels';
  * A space's id here is its key (page-of-content.ts says why), so spaceById is spaceByKey.
  */
 export class DataCenterApi extends ConfluenceApi {
+  /**
+   * Data Center refuses a wrong token with 401; a 404 here means no REST API at this URL, most
+   * often a base URL given without its context path, and is said as that.
+   */
   override async verifyCredentials(signal?: AbortSignal): Promise<void> {
-    await this.http.get('/rest/api/space', { query: { limit: 1 }, maxRetries: 1, ...(signal && { signal }) });
+    try {
+      await this.http.get('/rest/api/space', {
+        query: { limit: 1 },
+        maxRetries: 1,
+        ...(signal && { signal }),
+      });
+    } catch (err) {
+      if (!(err instanceof TagspaceError) || err.status !== 404) throw err;
+      throw new TagspaceError(
+        'config',
+        `invalid CONFLUENCE_URL: no Confluence Data Center REST API at ${this.http.root} (HTTP 404 on GET /rest/api/space); give the site's base URL with its context path, such as https://wiki.corp/confluence`,
+        { setting: 'CONFLUENCE_URL', status: 404 },
+      );
+    }
   }
 
   override async spaceByKey(key: string, signal?: AbortSignal): Promise<V2Space | undefined> {

@@ -8,13 +8,16 @@ import { inProcessFetch } from '../../src/sim/confluence/in-process-fetch.js';
 const SITE = 'http://wiki.corp';
 const PAT = 'dc-token';
 
-function dataCenter(spaces = [{ key: 'OPS', name: 'Operations', pages: 7, seed: 2 }]) {
+function dataCenter(
+  spaces = [{ key: 'OPS', name: 'Operations', pages: 7, seed: 2 }],
+  root = `${SITE}/confluence`,
+) {
   const sim = createConfluenceSim({
     config: { deployment: 'data-center', contextPath: '/confluence', personalAccessTokens: [PAT] },
     spaces,
   });
   const http = new ConfluenceHttp({
-    root: `${SITE}/confluence`,
+    root,
     credentials: { kind: 'bearer', token: PAT },
     retry: { baseDelayMs: 1, maxDelayMs: 1, maxRetries: 0, jitter: 0 },
     timeoutMs: 1_000,
@@ -40,6 +43,17 @@ describe('DataCenterApi', () => {
     expect(await api.spaceByKey('OPS')).toEqual({ id: 'OPS', key: 'OPS', name: expect.any(String) });
     expect(await api.spaceById('OPS')).toMatchObject({ key: 'OPS' });
     expect(await api.spaceByKey('NOPE')).toBeUndefined();
+  });
+
+  it('says a base URL without its context path is the URL’s fault, not the token’s', async () => {
+    const { api } = dataCenter(undefined, SITE);
+    await expect(api.verifyCredentials()).rejects.toMatchObject({
+      kind: 'config',
+      setting: 'CONFLUENCE_URL',
+      message: expect.stringMatching(
+        /^invalid CONFLUENCE_URL: no Confluence Data Center REST API at http:\/\/wiki\.corp \(HTTP 404 on GET \/rest\/api\/space\); give the site's base URL with its context path/,
+      ),
+    });
   });
 
   it('suggests the space a --space in the wrong case meant, from the v1 space listing', async () => {
