@@ -2,6 +2,8 @@ import { TagspaceError } from '../model/errors.js';
 import type { ConfluenceCredentials } from '../confluence/confluence-credentials.js';
 import { isTimeZone } from '../confluence/cql.js';
 import type { SettingValues } from './settings.js';
+import { confluenceUrlProblem } from './confluence-url-check.js';
+import type { ConfluenceDeployment } from '../confluence/wiki-root.js';
 
 /** ingest, webhook, labels and demo --confluence (docs/confluence.md). */
 export interface ConfluenceConfig {
@@ -33,8 +35,6 @@ export interface ConfluenceConfig {
 }
 
 const CONFLUENCE_COMMANDS = ['ingest', 'webhook', 'labels'];
-
-export type ConfluenceDeployment = 'cloud' | 'data-center';
 
 /**
  * Which Confluence the site is, when not given: an atlassian.net site is Cloud; otherwise a
@@ -95,6 +95,13 @@ export function validateConfluence(command: string, cf: ConfluenceConfig, out: s
     fail(
       'CONFLUENCE_URL',
       'missing --confluence-url (or CONFLUENCE_URL): the Confluence site, https://SITE.atlassian.net',
+    );
+  }
+  const problem = cf.url === undefined ? undefined : confluenceUrlProblem(cf.url, cf.deployment);
+  if (problem !== undefined) {
+    fail(
+      'CONFLUENCE_URL',
+      `invalid CONFLUENCE_URL (--confluence-url): "${cf.url}" ${problem.why}; give ${problem.meant}`,
     );
   }
   if (cf.deployment === 'cloud' && cf.credentials?.kind === 'bearer') {

@@ -1,3 +1,6 @@
+/** Which Confluence a site is: Cloud (REST under /wiki, v2 reads) or Data Center (v1 only, under its context path). */
+export type ConfluenceDeployment = 'cloud' | 'data-center';
+
 /**
  * The REST root of a Confluence site: `--confluence-url` is the site (https://SITE.atlassian.net),
  * given with or without its trailing /wiki; every API lives under /wiki:
