@@ -27,7 +27,23 @@ export class ConfluenceApi {
    * site is reported at once, not after the retries.
    */
   async verifyCredentials(signal?: AbortSignal): Promise<void> {
-    await this.http.get('/api/v2/spaces', { query: { limit: 1 }, maxRetries: 1, ...(signal && { signal }) });
+    try {
+      await this.http.get('/api/v2/spaces', {
+        query: { limit: 1 },
+        maxRetries: 1,
+        ...(signal && { signal }),
+      });
+    } catch (err) {
+      // A Data Center site has no v2 either: off atlassian.net, a 404 may be that, not the token.
+      if (err instanceof TagspaceError && err.status === 404 && !onAtlassianNet(this.http.root)) {
+        throw new TagspaceError(
+          err.kind,
+          `${err.message}; or, if ${new URL(this.http.root).origin} is a Confluence Data Center site, set CONFLUENCE_DEPLOYMENT=data-center and give its base URL`,
+          { status: 404, ...(err.setting !== undefined && { setting: err.setting }), cause: err },
+        );
+      }
+      throw err;
+    }
   }
 
   async spaceByKey(key: string, signal?: AbortSignal): Promise<V2Space | undefined> {
@@ -157,6 +173,10 @@ export class ConfluenceApi {
       q = undefined;
     }
   }
+}
+
+function onAtlassianNet(root: string): boolean {
+  return /(^|\.)atlassian\.net$/i.test(new URL(root).hostname);
 }
 
 export function opts(signal: AbortSignal | undefined, query: RequestOptions['query']): RequestOptions {

@@ -124,6 +124,17 @@ describe('the Confluence HTTP client', () => {
     expect(c.calls).toHaveLength(1);
   });
 
+  it('adds, off atlassian.net only, that a 404 to the probe may be a Data Center site read as Cloud', async () => {
+    expect((await failure(client([bare404]).api.verifyCredentials())).message).not.toMatch(
+      /CONFLUENCE_DEPLOYMENT/,
+    );
+    const e = await failure(client([bare404], basic, 'https://wiki.corp/wiki').api.verifyCredentials());
+    expect(e).toMatchObject({ kind: 'auth', setting: 'CONFLUENCE_API_TOKEN', status: 404 });
+    expect(e.message).toMatch(
+      /check CONFLUENCE_EMAIL and CONFLUENCE_API_TOKEN.*; or, if https:\/\/wiki\.corp is a Confluence Data Center site, set CONFLUENCE_DEPLOYMENT=data-center/,
+    );
+  });
+
   it('reports v1’s 403 to an anonymous caller as the credentials too, and 401 always', async () => {
     expect(
       (
