@@ -7,6 +7,7 @@ import { ConsumerControl } from './consumer-control.js';
 import { ConsumerLag } from './consumer-lag.js';
 import { ConsumerRestarts } from './consumer-restarts.js';
 import { deliveryOf } from './delivery-of.js';
+import { GroupPresence } from './group-presence.js';
 import { InFlightGate } from './in-flight-gate.js';
 import type { KafkaSourceOptions } from './kafka-source-options.js';
 import { KeptMembership } from './kept-membership.js';
@@ -49,11 +50,12 @@ export class KafkaSource {
   private readonly pauses: PartitionPauses;
   private readonly end: ReplayEnd | undefined;
   private readonly consumerLag = new ConsumerLag();
-  private joined = false;
   private commits: Promise<unknown> = Promise.resolve();
   private readonly restarts: ConsumerRestarts;
   private readonly membership = new KeptMembership();
   private readonly settlingWatch: SettlingWatch;
+  /** Whether the member is in its group now: /readyz (group-presence.ts). */
+  private readonly presence: GroupPresence;
   /** Ends work started for the source (tag-state restores) when it closes. */
   private readonly closing = new AbortController();
   private readonly lostSubject = new Subject<number[]>();
@@ -100,6 +102,15 @@ export class KafkaSource {
       settling: () => this.ownership.settling && !this.closing.signal.aborted,
       unsettled: (waitedMs) => log.warn({ groupId: opts.groupId, waitedMs }, 'rebalance not settled'),
     });
+    this.presence = new GroupPresence({
+      sessionTimeoutMs: opts.sessionTimeoutMs,
+      lost: (silentMs) =>
+        log.warn(
+          { groupId: opts.groupId, silentMs },
+          'group coordinator silent for a session timeout; not ready',
+        ),
+      back: (silentMs) => log.info({ groupId: opts.groupId, silentMs }, 'group coordinator answers again'),
+    });
   }
 
   readonly deliveries$: Observable<Delivery> = new Observable<Delivery>((subscriber) => {
@@ -135,9 +146,13 @@ export class KafkaSource {
     return this.ownership.owns(delivery);
   }
 
-  /** True once the consumer has joined its group and holds an assignment. */
+  /**
+   * True while the consumer is in its group and holds an assignment: not before its first join, nor
+   * after a crash until it has joined again, nor once its coordinator has been silent for a session
+   * timeout (group-presence.ts).
+   */
   get ready(): boolean {
-    return this.joined;
+    return this.presence.present;
   }
 
   get groupId(): string {
@@ -186,6 +201,7 @@ export class KafkaSource {
     this.closing.abort();
     this.restarts.close();
     this.settlingWatch.stop();
+    this.presence.stop();
     this.lostSubject.complete();
     await this.consumer.disconnect();
   }
@@ -199,12 +215,14 @@ export class KafkaSource {
         if (this.closing.signal.aborted) return;
         this.control.joined();
         this.membership.joined(payload.memberId);
+        this.presence.contact();
         this.onJoin(payload.memberAssignment[topic] ?? []);
       }),
     );
     c.on(c.events.REBALANCING, () =>
       this.handle('rebalance', () => {
         log.info({ groupId: this.opts.groupId }, 'rebalancing');
+        this.presence.contact();
         this.ownership.beginRebalance();
         this.settlingWatch.start();
         this.opts.onRebalancing?.();
@@ -213,6 +231,7 @@ export class KafkaSource {
     c.on(c.events.HEARTBEAT, ({ payload }) =>
       this.handle('heartbeat', () => {
         const { memberId, groupGenerationId } = payload;
+        this.presence.contact();
         if (!this.membership.heartbeat(memberId, groupGenerationId, this.ownership.settling)) return;
         // kafkajs went back to fetching as the member it was, and no join will come: the
         // assignment holds, and what waits for the rebalance to end (a transaction) may go on.
@@ -230,6 +249,7 @@ export class KafkaSource {
         // kafkajs has stopped it: no pause, resume or seek until a restart has joined again.
         this.control.stopped();
         this.membership.forget();
+        this.presence.crash();
         if (this.closing.signal.aborted) return;
         log.warn({ err: payload.error.message, restart: payload.restart }, 'consumer crashed');
         // It rejoins as a new member: unless the group is this source's alone, whatever it held may
@@ -345,10 +365,8 @@ export class KafkaSource {
       const next = this.tracker.nextOffset(topic, p);
       if (next !== undefined) this.control.seek({ topic, partition: p, offset: next });
     }
-    if (partitions.length > 0) {
-      this.joined = true;
-      this.restarts.reset();
-    }
+    this.presence.assigned(partitions.length);
+    if (partitions.length > 0) this.restarts.reset();
     if (change.added.length > 0 && this.opts.onAssigned !== undefined && !this.stopping)
       this.hold(change.added);
     // A rejoin may come with fresh kafkajs state: forget what was paused and pause again. A source

@@ -7,6 +7,7 @@ import {
   produceMessages,
   startPrivateBroker,
 } from '../support/kafka.js';
+import { logLines } from '../support/cli.js';
 import { waitFor } from '../support/wait-for.js';
 import {
   deliveryTopics,
@@ -75,5 +76,51 @@ describe('a broker restart in the middle of a replay', () => {
     expect(missingLatest(events, tags)).toEqual([]);
     if (mode === 'exactly-once') expect(duplicateVersions(tags)).toEqual([]);
     expect(await readAll(t.dlq, { brokers })).toEqual([]);
+  });
+});
+
+describe('a run whose broker goes down', () => {
+  it('turns /readyz not ready within a session timeout of the broker going, and ready again once it is back', async () => {
+    const { brokers } = broker;
+    const t = await deliveryTopics('readiness', { brokers });
+    const run = startCli(['run', ...pipelineArgs(t, sim, brokers), '--session-timeout-ms', '6000']);
+    try {
+      const metrics = await waitFor(
+        () =>
+          logLines(run.stderr()).find((l) => l.msg === 'metrics server listening')?.url as string | undefined,
+        { timeoutMs: 60_000, message: 'the metrics server to listen' },
+      );
+      const readyz = async () => (await fetch(metrics.replace(/\/metrics$/, '/readyz'))).status;
+      await waitFor(async () => (await readyz()) === 200, {
+        timeoutMs: 60_000,
+        message: 'the run to be ready',
+      });
+
+      await broker.stop();
+      const stopped = Date.now();
+      await waitFor(async () => (await readyz()) === 503, {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+        message: '/readyz to answer 503 with the broker down',
+      });
+      // Not at once: a coordinator that misses a heartbeat or two (a leader moving) is not an outage.
+      expect(Date.now() - stopped).toBeGreaterThanOrEqual(5_000);
+      const lost = logLines(run.stderr()).filter(
+        (l) => l.msg === 'group coordinator silent for a session timeout; not ready',
+      );
+      expect(lost).toHaveLength(1);
+
+      await broker.start();
+      await waitFor(async () => (await readyz()) === 200, {
+        timeoutMs: 90_000,
+        intervalMs: 250,
+        message: '/readyz to answer 200 once the broker is back',
+      });
+      expect(logLines(run.stderr()).some((l) => l.msg === 'group coordinator answers again')).toBe(true);
+    } finally {
+      run.child.kill('SIGTERM');
+    }
+    const exit = await run.exited;
+    expect(exit.code, exit.stderr.slice(-3000)).toBe(0);
   });
 });
