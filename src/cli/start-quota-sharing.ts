@@ -42,11 +42,14 @@ export function quotaSharingFor(config: Config): QuotaSharingRun {
     if (key !== undefined) shares[name] = sharing.shareFor(name, keyFingerprint(key));
   }
   // Its own client: its records are stale after a second, so it retries little, and nothing it
-  // still retries can outlive the run.
+  // still retries can outlive the run. Its kafkajs lines are debug: with the brokers down, its
+  // consumer's restarts wrote four error lines a second beside the job's own, where quota-topic.ts
+  // and quota-sharing.ts say the outage once.
   const kafka = createKafka({
     ...kafkaConnection(config),
     clientId: 'tagspace-quota',
     retry: { retries: 3, maxRetryTime: 1_000 },
+    reportsOwnFailures: true,
   });
   const topic = new QuotaTopic({
     kafka,

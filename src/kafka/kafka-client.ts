@@ -7,13 +7,17 @@ import { tokenSourceFor } from './oauth-token-source.js';
 
 const log = logger('kafka');
 
-// kafkajs logs through its own interface; route it to ours so every line is structured JSON.
-function logCreator() {
-  return ({ level, label, log: entry }: LogEntry) => {
-    const { message, timestamp: _t, logger: _l, ...fields } = entry;
-    const to = levelOfKafkaLog(level, entry);
-    if (to !== undefined) log[to]({ ...fields, kafkaLevel: label }, message);
-  };
+/**
+ * kafkajs logs through its own interface; route it to ours so every line is structured JSON. A
+ * client whose component reports its own failures has kafkajs's lines at debug.
+ */
+function logCreatorFor(reportsOwnFailures: boolean) {
+  return () =>
+    ({ level, label, log: entry }: LogEntry) => {
+      const { message, timestamp: _t, logger: _l, ...fields } = entry;
+      const to = levelOfKafkaLog(level, entry);
+      if (to !== undefined) log[reportsOwnFailures ? 'debug' : to]({ ...fields, kafkaLevel: label }, message);
+    };
 }
 
 export interface KafkaClientOptions {
@@ -27,6 +31,12 @@ export interface KafkaClientOptions {
    * are stale by the time a retry would send them (the quota topic's records).
    */
   retry?: { retries: number; maxRetryTime: number };
+  /**
+   * The component using the client says in its own lines when the cluster fails it (quota
+   * sharing: "lost its topic", "records not sent", once an outage): kafkajs's retries and
+   * restarts, several lines a second while brokers are down, go to debug.
+   */
+  reportsOwnFailures?: boolean;
 }
 
 /**
@@ -42,7 +52,7 @@ export function createKafka(opts: KafkaClientOptions): Kafka {
     ...(tls !== undefined && { ssl: tls.ca === undefined ? true : { ca: [tls.ca] } }),
     ...(sasl !== undefined && { sasl: saslOptions(sasl) }),
     logLevel: KafkaLogLevel.WARN,
-    logCreator,
+    logCreator: logCreatorFor(opts.reportsOwnFailures === true),
     connectionTimeout: 5_000,
     // A broker that is down for a while (restart, failover) must not end the run: keep trying.
     retry: { initialRetryTime: 300, retries: 30, maxRetryTime: 10_000, ...opts.retry },

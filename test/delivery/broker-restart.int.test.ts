@@ -80,7 +80,7 @@ describe('a broker restart in the middle of a replay', () => {
 });
 
 describe('a run whose broker goes down', () => {
-  it('turns /readyz not ready within a session timeout of the broker going, and ready again once it is back', async () => {
+  it('turns /readyz not ready within a session timeout of the broker going, and ready again once it is back, the quota sharing client quiet meanwhile', async () => {
     const { brokers } = broker;
     const t = await deliveryTopics('readiness', { brokers });
     const run = startCli(['run', ...pipelineArgs(t, sim, brokers), '--session-timeout-ms', '6000']);
@@ -109,6 +109,16 @@ describe('a run whose broker goes down', () => {
         (l) => l.msg === 'group coordinator silent for a session timeout; not ready',
       );
       expect(lost).toHaveLength(1);
+
+      // The outage is the job's to say; quota sharing says it once, in its own lines, and its
+      // client's kafkajs retries (four error lines a second) stay at debug.
+      const quotaClient = logLines(run.stderr()).filter(
+        (l) =>
+          l.component === 'kafka' &&
+          l.level !== 'debug' &&
+          (l.clientId === 'tagspace-quota' || String(l.groupId).includes('-quota-')),
+      );
+      expect(quotaClient.map((l) => l.msg)).toEqual([]);
 
       await broker.start();
       await waitFor(async () => (await readyz()) === 200, {
