@@ -122,6 +122,14 @@ export class GeminiProvider implements Provider {
     }
   }
 
+  async check(signal: AbortSignal): Promise<void> {
+    try {
+      await this.client.countTokens('tagspace', { signal });
+    } catch (err) {
+      throw this.failure(err, false, signal);
+    }
+  }
+
   private info(response: GenerateContentResponse, startedAt: number): ProviderResponseInfo {
     return {
       finishReason: response.candidates?.[0]?.finishReason ?? response.promptFeedback?.blockReason ?? 'STOP',

@@ -100,6 +100,14 @@ export class OpenAIProvider implements Provider {
     }
   }
 
+  async check(signal: AbortSignal): Promise<void> {
+    try {
+      await this.client.models.retrieve(this.model, { signal });
+    } catch (err) {
+      throw this.failure(err, signal);
+    }
+  }
+
   /**
    * Now less openai-processing-ms ("time taken processing your API request", OpenAI's API
    * reference, Debugging requests): the provider got the call by then. Undefined without it.

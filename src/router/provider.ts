@@ -54,6 +54,12 @@ export interface Provider {
   /** Where calls go (the base URL's host and port), for server.address on spans and metrics. */
   readonly server?: ServerAddress;
   tag(pages: readonly PromptPage[], opts?: TagCallOptions): Promise<ProviderAnswer>;
+  /**
+   * Proves the key and the model with a request that costs no quota (Gemini's countTokens,
+   * OpenAI's models.retrieve), at start-up; throws the TagspaceError a call would (auth, config,
+   * unreachable…). A provider without it is taken on trust until its first call.
+   */
+  check?(signal: AbortSignal): Promise<void>;
 }
 
 export interface ServerAddress {

@@ -7,6 +7,7 @@ import { callerOf, type Caller } from './caller.js';
 import type { ConfluenceSim } from './confluence/confluence-sim-api.js';
 import { wikiRequest } from './confluence/wiki-http-request.js';
 import { handleControl } from './control-api.js';
+import { geminiCountTokens, openaiModel } from './key-checks.js';
 import { geminiResponse } from './gemini-api.js';
 import { openaiResponse } from './openai-api.js';
 import { ProviderRuntime } from './provider-runtime.js';
@@ -17,7 +18,8 @@ import { SimStats, type SimStatsSnapshot } from './sim-stats.js';
 
 /**
  * The provider simulator: one loopback HTTP server that speaks Gemini's generateContent and
- * OpenAI's chat.completions, so tests, benchmarks and the demo run the real SDKs against it.
+ * OpenAI's chat.completions (and the free requests that prove a key: key-checks.ts), so tests,
+ * benchmarks and the demo run the real SDKs against it.
  * Control endpoints: POST /control (scenario patch), GET /stats[?pages=1], POST /stats/reset,
  * GET /healthz.
  */
@@ -45,7 +47,9 @@ export interface StartSimulatorOptions {
 }
 
 const GEMINI_PATH = /^\/(v1beta|v1)\/models\/([^/:]+):generateContent$/;
+const GEMINI_COUNT_PATH = /^\/(v1beta|v1)\/models\/([^/:]+):countTokens$/;
 const OPENAI_PATH = '/v1/chat/completions';
+const OPENAI_MODEL_PATH = /^\/v1\/models\/([^/]+)$/;
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<Simulator> {
@@ -89,6 +93,19 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       const caller = callerOf(key, instance);
       const response = geminiResponse(runtimes.gemini, model, caller, body);
       return { response, provider: runtimes.gemini, caller };
+    }
+    const counting = req.method === 'POST' ? GEMINI_COUNT_PATH.exec(path) : null;
+    if (counting !== null) {
+      const key = header(req, 'x-goog-api-key') ?? new URLSearchParams(query).get('key') ?? undefined;
+      const model = decodeURIComponent(counting[2] as string);
+      return { response: geminiCountTokens(runtimes.gemini, model, callerOf(key, instance), body) };
+    }
+    const modelOf = req.method === 'GET' ? OPENAI_MODEL_PATH.exec(path) : null;
+    if (modelOf !== null) {
+      const auth = header(req, 'authorization');
+      const key = auth?.startsWith('Bearer ') === true ? auth.slice(7).trim() : undefined;
+      const model = decodeURIComponent(modelOf[1] as string);
+      return { response: openaiModel(runtimes.openai, model, callerOf(key, instance)) };
     }
     if (req.method === 'POST' && path === OPENAI_PATH) {
       const auth = header(req, 'authorization');

@@ -167,4 +167,31 @@ describe('GeminiProvider', () => {
     expect(error.message).toMatch(/^gemini is unreachable at 127\.0\.0\.1:\d+: /);
     expect(error.message).toMatch(/fetch failed$/);
   });
+
+  describe('check', () => {
+    it('proves a key and model the provider accepts, spending none of its quota', async () => {
+      sim = await startSim({ gemini: { apiKey: 'the-right-key', models: ['gemini-2.0-flash'], rpm: 1 } });
+      const provider = geminiFor(sim, { apiKey: 'the-right-key', model: 'gemini-2.0-flash' });
+      await provider.check(AbortSignal.timeout(5_000));
+      await provider.check(AbortSignal.timeout(5_000));
+      // Free of the quota: the one request a minute is still there for a page.
+      expect(sim.stats().gemini.requests).toBe(0);
+      await provider.tag(pages);
+    });
+
+    it('reads a refused key as auth naming the setting, never the key', async () => {
+      sim = await startSim({ gemini: { apiKey: 'the-right-key' } });
+      const err = await failure(
+        geminiFor(sim, { apiKey: WRONG_GEMINI_KEY }).check(AbortSignal.timeout(5_000)),
+      );
+      expect(err).toMatchObject({ kind: 'auth', setting: 'GEMINI_API_KEY', status: 400 });
+      expect(err.message).not.toContain(WRONG_GEMINI_KEY);
+    });
+
+    it('reads an unknown model as config naming the model setting', async () => {
+      sim = await startSim({ gemini: { models: ['gemini-2.0-flash'] } });
+      const err = await failure(geminiFor(sim, { model: 'no-such-model' }).check(AbortSignal.timeout(5_000)));
+      expect(err).toMatchObject({ kind: 'config', setting: 'GEMINI_MODEL', status: 404 });
+    });
+  });
 });

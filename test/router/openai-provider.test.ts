@@ -188,4 +188,31 @@ describe('OpenAIProvider', () => {
     expect(error.message).toMatch(/^openai is unreachable at 127\.0\.0\.1:\d+: /);
     expect(error.message).toMatch(/ECONNREFUSED 127\.0\.0\.1:\d+$/);
   });
+
+  describe('check', () => {
+    it('proves a key and model the provider accepts, spending none of its quota', async () => {
+      sim = await startSim({ openai: { apiKey: 'the-right-key', models: ['gpt-4o-mini'], rpm: 1 } });
+      const provider = openaiFor(sim, { apiKey: 'the-right-key', model: 'gpt-4o-mini' });
+      await provider.check(AbortSignal.timeout(5_000));
+      await provider.check(AbortSignal.timeout(5_000));
+      // Free of the quota: the one request a minute is still there for a page.
+      expect(sim.stats().openai.requests).toBe(0);
+      await provider.tag(pages);
+    });
+
+    it('reads a refused key as auth naming the setting, never the key', async () => {
+      sim = await startSim({ openai: { apiKey: 'the-right-key' } });
+      const err = await failure(
+        openaiFor(sim, { apiKey: WRONG_OPENAI_KEY }).check(AbortSignal.timeout(5_000)),
+      );
+      expect(err).toMatchObject({ kind: 'auth', setting: 'OPENAI_API_KEY', status: 401 });
+      expect(err.message).not.toContain(WRONG_OPENAI_KEY);
+    });
+
+    it('reads an unknown model as config naming the model setting', async () => {
+      sim = await startSim({ openai: { models: ['gpt-4o-mini'] } });
+      const err = await failure(openaiFor(sim, { model: 'no-such-model' }).check(AbortSignal.timeout(5_000)));
+      expect(err).toMatchObject({ kind: 'config', setting: 'OPENAI_MODEL', status: 404 });
+    });
+  });
 });

@@ -118,7 +118,7 @@ describe('simulator control endpoints', () => {
     const openai = await getJson<{ error: { type: string } }>(`${s.url}/v1/embeddings`, post({}));
     expect(openai).toMatchObject({ status: 404, body: { error: { type: 'invalid_request_error' } } });
     const gemini = await getJson<{ error: { status: string } }>(
-      `${s.url}/v1beta/models/x:countTokens`,
+      `${s.url}/v1beta/models/x:embedContent`,
       post({}),
     );
     expect(gemini).toMatchObject({ status: 404, body: { error: { status: 'NOT_FOUND' } } });
