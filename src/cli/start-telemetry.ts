@@ -74,16 +74,6 @@ export async function startTelemetry(config: TelemetryConfig, deps: TelemetryDep
     });
   }
 
-  const unusable = new Set<ProviderName>();
-  const health: TaggingObserver = {
-    batch: () => ({
-      event: (e) => {
-        if (e.type === 'provider_unusable') unusable.add(e.provider);
-      },
-      end: () => {},
-    }),
-  };
-
   let metrics: PipelineMetrics | undefined;
   let served: ServedMetrics | undefined;
   if (config.metrics !== undefined) {
@@ -106,7 +96,8 @@ export async function startTelemetry(config: TelemetryConfig, deps: TelemetryDep
       },
       () => ({
         consumer_joined: deps.consumer?.ready() ?? true,
-        provider_usable: deps.providers.some((p) => !unusable.has(p)),
+        // Refused at start-up's check or at a call: the router's own state, either way.
+        provider_usable: deps.router.providerStates().some((p) => p.state !== 'unusable'),
       }),
     ).catch(async (err: unknown) => {
       for (const s of subscriptions) s.unsubscribe();
@@ -123,7 +114,7 @@ export async function startTelemetry(config: TelemetryConfig, deps: TelemetryDep
     subscriptions.push(recorder.watchLimit(deps.router.limit$));
   }
 
-  const observer = combineObservers([tracer, metrics, recorder, ...(server === undefined ? [] : [health])]);
+  const observer = combineObservers([tracer, metrics, recorder]);
   const written = observer?.written;
   return {
     observer,

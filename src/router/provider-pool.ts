@@ -124,6 +124,11 @@ export class ProviderPool {
     return { reopenAt: Number.isFinite(reopen) ? reopen : undefined };
   }
 
+  /** Every provider's setting was refused: the error naming them all; undefined while one is usable. */
+  noneUsable(): TagspaceError | undefined {
+    return this.slots.some((s) => s.unusable === undefined) ? undefined : this.noProviderError();
+  }
+
   /** A call ended: a provider may have room for another (spill-over listens on changes$). */
   callEnded(): void {
     if (!this.closed) this.changed.next();

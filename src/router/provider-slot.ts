@@ -258,6 +258,11 @@ export class ProviderSlot {
     }
   }
 
+  /** Start-up's check refused this provider's key or model (check-providers.ts): unusable, as after a call. */
+  refused(error: TagspaceError): void {
+    this.unusable ??= error;
+  }
+
   close(): void {
     this.breaker.close();
     this.gate.close();

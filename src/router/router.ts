@@ -6,6 +6,7 @@ import { DEFAULT_BREAKER, type BreakerTransition } from './circuit-breaker.js';
 import { DEFAULT_CONCURRENCY } from './concurrency-policies.js';
 import type { Accepted, BatchContext, PageTagResult, RouterPage } from './group-state.js';
 import { settleDoubts } from './settle-doubts.js';
+import { checkProviders } from './check-providers.js';
 import { GroupTagger } from './group-tagger.js';
 import {
   DEFAULT_MAX_LABEL_LENGTH,
@@ -107,6 +108,11 @@ export class Router {
       throttleLog: logger(LOG_TAGS.throttle),
       ...(opts.spill !== undefined && { spill: opts.spill }),
     });
+  }
+
+  /** Start-up's proof of every provider's key and model; the error when none is usable (check-providers.ts). */
+  checkProviders(opts: { timeoutMs: number; signal?: AbortSignal }): Promise<TagspaceError | undefined> {
+    return checkProviders(this.pool, { ...opts, log: this.fallbackLog });
   }
 
   /**

@@ -30,6 +30,9 @@ import { connectKafkaJob, type KafkaJobClients } from './connect-kafka-job.js';
 
 const log = logger('job');
 
+/** How long start-up waits for a provider to prove its key before leaving it to its first call. */
+const PROVIDER_CHECK_TIMEOUT_MS = 5_000;
+
 /** What a shutdown signal acts on; filled in as the job starts. */
 interface Stoppable {
   source?: KafkaSource;
@@ -135,6 +138,13 @@ async function runJob(
   let clients: KafkaJobClients;
   try {
     await reachKafka(config, startup);
+    // Each provider's key and model are proven before anything is read: a wrong one is said in
+    // seconds, where a quiet topic would leave it unsaid until its first page. After Kafka is
+    // reached, so that an unreachable cluster is said alone.
+    const none = await starting(
+      router.checkProviders({ timeoutMs: PROVIDER_CHECK_TIMEOUT_MS, signal: startup }),
+    );
+    if (none !== undefined) throw new TagspaceError('config', none.message, { setting: none.setting });
     clients = await connectKafkaJob(config, mode, sharing, starting);
   } catch (err) {
     await cleanupStart();

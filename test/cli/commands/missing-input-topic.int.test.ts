@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startConfluenceSim } from '../../../src/sim/confluence/start-confluence-sim.js';
+import { startSimulator } from '../../../src/sim/simulator.js';
 import { loopEnv } from '../../confluence/loop-kit.js';
 import { cleanEnv, runCli } from '../../support/cli.js';
 import { createTopics, testBrokers, uniqueTopic, withAdmin } from '../../support/kafka.js';
@@ -15,15 +16,16 @@ describe('replay of a topic that does not exist', () => {
     await createTopics([{ topic }]);
     const misspelt = topic.replace('events', 'evnets');
     const tags = uniqueTopic('missing-tags');
+    const sim = await startSimulator();
     const result = await runCli(
       [
         'replay',
         ...['--brokers', testBrokers().join(','), '--topic', misspelt, '--tags-topic', tags],
         ...['--dlq-topic', `${tags}-dlq`, '--quota-topic', `${tags}-quota`],
-        ...['--gemini-base-url', 'http://127.0.0.1:18999'],
+        ...['--gemini-base-url', sim.geminiBaseUrl],
       ],
       { env: cleanEnv({ GEMINI_API_KEY: 'missing-topic-key' }) },
-    );
+    ).finally(() => sim.close());
     expect(result.code).toBe(2);
     const lines = result.stderr.split('\n').filter((l) => l !== '');
     expect(lines.filter((l) => !l.includes('"level":"info"'))).toEqual([
