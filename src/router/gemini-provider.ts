@@ -126,7 +126,18 @@ export class GeminiProvider implements Provider {
     try {
       await this.client.countTokens('tagspace', { signal });
     } catch (err) {
-      throw this.failure(err, false, signal);
+      const error = this.failure(err, false, signal);
+      // A proxy at the base URL may serve the calls and not this request: its 404 proves nothing.
+      if (error.kind === 'config' && error.setting === this.baseUrlSetting)
+        throw new TagspaceError(
+          'unavailable',
+          `gemini's base URL does not answer countTokens: key not proven`,
+          {
+            provider: this.name,
+            cause: error,
+          },
+        );
+      throw error;
     }
   }
 

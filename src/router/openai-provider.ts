@@ -104,7 +104,18 @@ export class OpenAIProvider implements Provider {
     try {
       await this.client.models.retrieve(this.model, { signal });
     } catch (err) {
-      throw this.failure(err, signal);
+      const error = this.failure(err, signal);
+      // A proxy at the base URL may serve the calls and not this request: its 404 proves nothing.
+      if (error.kind === 'config' && error.setting === this.baseUrlSetting)
+        throw new TagspaceError(
+          'unavailable',
+          `openai's base URL does not answer models.retrieve: key not proven`,
+          {
+            provider: this.name,
+            cause: error,
+          },
+        );
+      throw error;
     }
   }
 

@@ -188,6 +188,19 @@ describe('GeminiProvider', () => {
       expect(err.message).not.toContain(WRONG_GEMINI_KEY);
     });
 
+    it("reads a base URL's 404 to the check as not proven, not as a wrong setting (a proxy may serve calls only)", async () => {
+      sim = await startSim();
+      const provider = new GeminiProvider({
+        apiKey: 'k',
+        model: 'gemini-2.0-flash',
+        baseUrl: `${sim.url}/gemini`,
+        timeoutMs: 5_000,
+      });
+      const err = await failure(provider.check(AbortSignal.timeout(5_000)));
+      expect(err).toMatchObject({ kind: 'unavailable' });
+      expect(err.message).toBe("gemini's base URL does not answer countTokens: key not proven");
+    });
+
     it('reads an unknown model as config naming the model setting', async () => {
       sim = await startSim({ gemini: { models: ['gemini-2.0-flash'] } });
       const err = await failure(geminiFor(sim, { model: 'no-such-model' }).check(AbortSignal.timeout(5_000)));

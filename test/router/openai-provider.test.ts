@@ -209,6 +209,19 @@ describe('OpenAIProvider', () => {
       expect(err.message).not.toContain(WRONG_OPENAI_KEY);
     });
 
+    it("reads a base URL's 404 to the check as not proven, not as a wrong setting (a proxy may serve calls only)", async () => {
+      sim = await startSim();
+      const provider = new OpenAIProvider({
+        apiKey: 'k',
+        model: 'gpt-4o-mini',
+        baseUrl: `${sim.url}/proxy/v1`,
+        timeoutMs: 5_000,
+      });
+      const err = await failure(provider.check(AbortSignal.timeout(5_000)));
+      expect(err).toMatchObject({ kind: 'unavailable' });
+      expect(err.message).toBe("openai's base URL does not answer models.retrieve: key not proven");
+    });
+
     it('reads an unknown model as config naming the model setting', async () => {
       sim = await startSim({ openai: { models: ['gpt-4o-mini'] } });
       const err = await failure(openaiFor(sim, { model: 'no-such-model' }).check(AbortSignal.timeout(5_000)));
