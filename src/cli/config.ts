@@ -114,6 +114,7 @@ function buildConfig(command: string, v: SettingValues, env: Env, sources: Recor
   const bool = str;
   const resource = resourceAttributes(env, packageVersion());
   const credentials = confluenceCredentials(command, v);
+  const deployment = confluenceDeployment(str('confluenceDeployment'), str('confluenceUrl'), credentials);
   const config: Config = {
     command,
     kafka: {
@@ -192,8 +193,11 @@ function buildConfig(command: string, v: SettingValues, env: Env, sources: Recor
     },
     confluence: {
       url: str('confluenceUrl'),
-      credentials,
-      deployment: confluenceDeployment(str('confluenceDeployment'), str('confluenceUrl'), credentials),
+      credentials:
+        credentials?.kind === 'basic' && deployment === 'data-center'
+          ? { ...credentials, dataCenter: true }
+          : credentials,
+      deployment,
       spaces: v.confluenceSpaces ?? [],
       follow: bool('follow'),
       pollIntervalMs: num('pollIntervalMs'),

@@ -4,7 +4,14 @@
  * site refuses them.
  */
 export type ConfluenceCredentials =
-  { kind: 'basic'; email: string; apiToken: string } | { kind: 'bearer'; token: string };
+  | {
+      kind: 'basic';
+      email: string;
+      apiToken: string;
+      /** Data Center's Basic login is a user name and password, not Cloud's email and API token. */
+      dataCenter?: boolean;
+    }
+  | { kind: 'bearer'; token: string };
 
 export function authorizationHeader(credentials: ConfluenceCredentials): string {
   return credentials.kind === 'basic'
@@ -19,7 +26,8 @@ export function credentialSetting(credentials: ConfluenceCredentials): string {
 
 /** One line a user can act on when the site refuses the credentials. */
 export function credentialHint(credentials: ConfluenceCredentials): string {
-  return credentials.kind === 'basic'
-    ? 'check CONFLUENCE_EMAIL and CONFLUENCE_API_TOKEN (an API token of that Atlassian account)'
-    : 'check CONFLUENCE_TOKEN (a personal access token of the site)';
+  if (credentials.kind === 'bearer') return 'check CONFLUENCE_TOKEN (a personal access token of the site)';
+  return credentials.dataCenter === true
+    ? 'check CONFLUENCE_EMAIL and CONFLUENCE_API_TOKEN (the user name and password of a Data Center login)'
+    : 'check CONFLUENCE_EMAIL and CONFLUENCE_API_TOKEN (an API token of that Atlassian account)';
 }

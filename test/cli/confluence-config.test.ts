@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/cli/config.js';
 import { commandHelp } from '../../src/cli/help.js';
+import type { ConfluenceCredentials } from '../../src/confluence/confluence-credentials.js';
+import { responseError } from '../../src/confluence/response-error.js';
 
 const cloud = {
   CONFLUENCE_URL: 'https://acme.atlassian.net/wiki/',
@@ -50,6 +52,20 @@ describe('the Confluence settings', () => {
         CONFLUENCE_URL: 'https://x.test',
       }).confluence.deployment,
     ).toBe('cloud');
+  });
+
+  it('tells a refused Data Center Basic login to check its user name and password, not an API token', () => {
+    const basicDc = { ...cloud, CONFLUENCE_URL: 'https://wiki.corp', CONFLUENCE_DEPLOYMENT: 'data-center' };
+    const refused = { method: 'GET', path: '/rest/api/space', status: 401, headers: new Headers(), body: '' };
+    const at = { credentialsProven: false, now: 0 };
+    const dc = loadConfig('labels', [], basicDc).confluence.credentials as ConfluenceCredentials;
+    expect(responseError(refused, dc, at).message).toBe(
+      'Confluence refused the credentials (HTTP 401 on GET /rest/api/space): check CONFLUENCE_EMAIL and CONFLUENCE_API_TOKEN (the user name and password of a Data Center login)',
+    );
+    const onCloud = loadConfig('labels', [], cloud).confluence.credentials as ConfluenceCredentials;
+    expect(responseError(refused, onCloud, at).message).toMatch(
+      /\(an API token of that Atlassian account\)$/,
+    );
   });
 
   it('refuses a personal access token for a Cloud site, naming the setting, without the token', () => {

@@ -23,7 +23,7 @@ export const CONFLUENCE_SETTINGS = [
     flag: 'confluence-api-token',
     env: 'CONFLUENCE_API_TOKEN',
     type: 'string',
-    help: 'API token of CONFLUENCE_EMAIL, sent as HTTP Basic (Cloud; prefer the env var)',
+    help: 'API token of CONFLUENCE_EMAIL, sent as HTTP Basic (Cloud; on Data Center, the password of a Basic login; prefer the env var)',
     commands: CONFLUENCE,
     secret: true,
   },
