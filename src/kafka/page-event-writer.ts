@@ -4,6 +4,13 @@ import { TagspaceError } from '../model/errors.js';
 import { createProducer } from './create-producer.js';
 import { ensureTopics, partitionCounts } from './ensure-topics.js';
 import { PartitionSender } from './partition-sender.js';
+import { PendingWrites } from './pending-writes.js';
+import { logger } from '../telemetry/log.js';
+
+const log = logger('page-event-writer');
+
+/** A write waiting this long for Kafka is said, and readiness drops (pending-writes.ts). */
+export const WRITE_STALL_MS = 10_000;
 
 /**
  * A long-lived producer of PageEvents (ingest, the webhook receiver): keyed by pageId, so one
@@ -14,12 +21,23 @@ import { PartitionSender } from './partition-sender.js';
 export class PageEventWriter {
   private readonly producer: Producer;
   private sender: PartitionSender | undefined;
+  private readonly pending: PendingWrites;
 
   constructor(
     private readonly kafka: Kafka,
     readonly topic: string,
   ) {
     this.producer = createProducer(kafka);
+    this.pending = new PendingWrites({
+      stallMs: WRITE_STALL_MS,
+      stalled: (waitedMs) => log.warn({ topic, waitedMs }, 'events not yet written to Kafka; still trying'),
+      resumed: (waitedMs) => log.info({ topic, waitedMs }, 'events written to Kafka again'),
+    });
+  }
+
+  /** False while a write has waited WRITE_STALL_MS for Kafka (the brokers gone): /readyz. */
+  get writing(): boolean {
+    return !this.pending.stalled;
   }
 
   async start(): Promise<void> {
@@ -38,7 +56,7 @@ export class PageEventWriter {
       const h = headers?.(e);
       return { key: e.pageId, value: JSON.stringify(e), ...(h && { headers: h }) };
     });
-    await this.sender.send(this.producer, [{ topic: this.topic, messages }]);
+    await this.pending.track(this.sender.send(this.producer, [{ topic: this.topic, messages }]));
   }
 
   close(): Promise<void> {

@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSpace } from '../../src/gen/generate-space.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
+import { startConfluenceSim } from '../../src/sim/confluence/start-confluence-sim.js';
+import { loopEnv } from '../confluence/loop-kit.js';
+import { logLines, spawnCli } from '../support/cli.js';
 import {
   type PrivateBroker,
   privateBrokerPort,
   produceMessages,
   startPrivateBroker,
+  uniqueTopic,
 } from '../support/kafka.js';
-import { logLines } from '../support/cli.js';
 import { waitFor } from '../support/wait-for.js';
 import {
   deliveryTopics,
@@ -22,8 +25,9 @@ import {
 
 /**
  * The broker goes down in the middle of a replay and comes back: the replay waits for it (the
- * producer retries, the consumer restarts and rejoins) and completes with nothing lost. A private
- * broker on its own port, so the shared one other tests use is not disturbed.
+ * producer retries, the consumer restarts and rejoins) and completes with nothing lost; a run and
+ * an ingest say it on /readyz while it lasts. A private broker on its own port, so the shared one
+ * other tests use is not disturbed.
  */
 const PORT = privateBrokerPort(2);
 
@@ -132,5 +136,71 @@ describe('a run whose broker goes down', () => {
     }
     const exit = await run.exited;
     expect(exit.code, exit.stderr.slice(-3000)).toBe(0);
+  });
+});
+
+describe('ingest --follow whose broker goes down', () => {
+  it('turns /readyz not ready once a write has waited 10 s, says so once, and writes the edit made meanwhile once the broker is back', async () => {
+    const { brokers } = broker;
+    const wiki = await startConfluenceSim({ spaces: [{ key: 'BRK', pages: 5, seed: 4 }] });
+    const events = uniqueTopic('ingest-outage-events');
+    const ingest = spawnCli(
+      [
+        'ingest',
+        ...['--confluence-url', wiki.url, '--space', 'BRK', '--brokers', brokers.join(',')],
+        ...['--topic', events, '--checkpoint-topic', `${events}-checkpoints`],
+        ...['--follow', '--poll-interval-ms', '300', '--metrics-port', '0', '--metrics-host', '127.0.0.1'],
+      ],
+      loopEnv(),
+    );
+    try {
+      await waitFor(() => ingest.stderr().includes('space crawled'), {
+        timeoutMs: 60_000,
+        message: 'the crawl',
+      });
+      const metrics = await waitFor(
+        () =>
+          logLines(ingest.stderr()).find((l) => l.msg === 'metrics server listening')?.url as
+            string | undefined,
+        { timeoutMs: 10_000, message: 'the metrics server to listen' },
+      );
+      const readyz = async () => (await fetch(metrics.replace(/\/metrics$/, '/readyz'))).status;
+      await waitFor(async () => (await readyz()) === 200, {
+        timeoutMs: 30_000,
+        message: 'ingest to be ready',
+      });
+
+      await broker.stop();
+      const [page] = wiki.editPages({ count: 1, seed: 3, spaceKey: 'BRK' });
+      await waitFor(async () => (await readyz()) === 503, {
+        timeoutMs: 60_000,
+        intervalMs: 250,
+        message: '/readyz to answer 503 while the edit waits for Kafka',
+      });
+      const said = logLines(ingest.stderr()).filter(
+        (l) => l.msg === 'events not yet written to Kafka; still trying',
+      );
+      expect(said).toHaveLength(1);
+
+      await broker.start();
+      await waitFor(async () => (await readyz()) === 200, {
+        timeoutMs: 120_000,
+        intervalMs: 250,
+        message: '/readyz to answer 200 once the edit is written',
+      });
+      expect(logLines(ingest.stderr()).some((l) => l.msg === 'events written to Kafka again')).toBe(true);
+      const edit = await waitFor(
+        async () =>
+          (await readAll(events, { brokers })).find(
+            (r) => r.key === page?.id && String(r.value).includes('"page_updated"'),
+          ),
+        { timeoutMs: 30_000, intervalMs: 500, message: 'the edit made while the broker was down' },
+      );
+      expect(edit).toBeDefined();
+    } finally {
+      ingest.child.kill('SIGTERM');
+      await ingest.exited;
+      await wiki.close();
+    }
   });
 });

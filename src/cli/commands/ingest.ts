@@ -46,11 +46,13 @@ export async function ingestCommand(config: Config): Promise<number> {
   const progress = new CountProgress('pages');
   const live = newIngestCounts();
   let running = false;
+  // Kafka's side of readiness, once there is a writer (a file sink is always writing).
+  let writing = () => true;
   let counts: IngestCounts | undefined;
   const metrics = await serveServiceMetrics(
     config,
     [...confluenceHttpSources(client.api.http.stats), ...ingestSources(live)],
-    () => ({ ingesting: running }),
+    () => ({ ingesting: running, kafka_writing: writing() }),
   ).catch(async (err: unknown) => {
     signals.dispose();
     await client.close();
@@ -68,6 +70,7 @@ export async function ingestCommand(config: Config): Promise<number> {
       await reachKafka(config, abort.signal);
       const kafka = createKafka({ ...kafkaConnection(config), clientId: 'tagspace-ingest' });
       const writer = new PageEventWriter(kafka, config.kafka.topic);
+      writing = () => writer.writing;
       await writer.start();
       closers.push(() => writer.close());
       sink = writer;

@@ -36,7 +36,7 @@ export async function webhookCommand(config: Config): Promise<number> {
   const metrics = await serveServiceMetrics(
     config,
     [...confluenceHttpSources(client.api.http.stats), ...webhookSources(counts)],
-    () => ({ receiving }),
+    () => ({ receiving, kafka_writing: writer.writing }),
   ).catch(async (err: unknown) => {
     signals.dispose();
     await client.close();
