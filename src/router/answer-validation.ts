@@ -1,5 +1,5 @@
 import { TagspaceError } from '../model/errors.js';
-import { normaliseLabels, type LabelRules } from './normalise-labels.js';
+import { foldText, normaliseLabels, type LabelRules } from './normalise-labels.js';
 
 /**
  * Parses a provider's answer and attributes it to the batch's pages. An entry counts for a page
@@ -93,8 +93,9 @@ export interface CheckedPage {
 /** Shorter label parts ("to", "on") are in every page and tell nothing. */
 const MIN_TOKEN = 3;
 
+/** Folded as labels are, so a label's parts meet the page's words in any script. */
 function wordsOf(page: CheckedPage): Set<string> {
-  return new Set(`${page.title} ${page.text}`.toLowerCase().match(/[a-z0-9]+/g) ?? []);
+  return new Set(foldText(`${page.title} ${page.text}`).match(/[\p{L}\p{N}\p{M}]+/gu) ?? []);
 }
 
 function tokensOf(labels: readonly string[]): string[] {

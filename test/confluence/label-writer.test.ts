@@ -66,6 +66,29 @@ describe('syncPageLabels against the simulator', () => {
     expect(ownershipOf(tombstone)).toMatchObject({ labels: [], removed: true });
   });
 
+  it('writes and later removes labels in any script, through the REST paths as Confluence reads them', async () => {
+    const { sim, api, id } = wiki();
+    const first = await syncPageLabels(
+      api,
+      undefined,
+      { pageId: id, version: 1, tags: ['развертывание', 'デプロイ', 'straße'] },
+      { dryRun: false, now },
+    );
+    expect(labelsOf(sim, id)).toEqual({
+      draft: 'person',
+      развертывание: 'api',
+      デプロイ: 'api',
+      straße: 'api',
+    });
+    await syncPageLabels(
+      api,
+      ownershipOf(first) ?? undefined,
+      { pageId: id, version: 2, tags: ['デプロイ'] },
+      { dryRun: false, now },
+    );
+    expect(labelsOf(sim, id)).toEqual({ draft: 'person', デプロイ: 'api' });
+  });
+
   it('makes no call at all for a record its labels already follow', async () => {
     const { sim, api, id } = wiki();
     const first = await syncPageLabels(

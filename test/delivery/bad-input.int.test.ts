@@ -335,7 +335,10 @@ describe('bad input', () => {
           const record = tagRecordOf(last);
           expect(record?.pageId, c.name).toBe(c.key);
           expect(record?.tags.length, c.name).toBeGreaterThan(0);
-          for (const tag of record?.tags ?? []) expect(tag, c.name).toMatch(/^[a-z0-9_-]+$/);
+          for (const tag of record?.tags ?? []) {
+            expect(tag, c.name).toMatch(/^[\p{L}\p{N}\p{M}_-]+$/u);
+            expect(tag, c.name).toBe(tag.toLowerCase());
+          }
         }
       }
     }

@@ -128,6 +128,36 @@ describe('suspectPages', () => {
     expect(suspectPages(tags, pages.slice(0, 2))).toEqual([]);
   });
 
+  it('doubts a swap between two pages written in Russian, or in German with accents', () => {
+    const russian = [
+      {
+        pageId: 'r1',
+        title: 'Резервное копирование',
+        text: 'Резервное копирование базы данных postgres каждую ночь.',
+      },
+      { pageId: 'r2', title: 'Дежурство', text: 'Кто дежурит на этой неделе и как работает ротация.' },
+    ];
+    const swapped = new Map([
+      ['r1', ['дежурство', 'ротация']],
+      ['r2', ['резервное-копирование']],
+    ]);
+    expect(suspectPages(swapped, russian)).toEqual(['r1', 'r2']);
+    const own = new Map([
+      ['r1', ['резервное-копирование']],
+      ['r2', ['дежурство', 'ротация']],
+    ]);
+    expect(suspectPages(own, russian)).toEqual([]);
+    const german = [
+      { pageId: 'g1', title: 'Übersicht der Dienste', text: 'Eine Übersicht über alle Dienste.' },
+      { pageId: 'g2', title: 'Störungen', text: 'Wie wir Störungen melden.' },
+    ];
+    const germanSwapped = new Map([
+      ['g1', ['storungen']],
+      ['g2', ['ubersicht', 'dienste']],
+    ]);
+    expect(suspectPages(germanSwapped, german)).toEqual(['g1', 'g2']);
+  });
+
   it('never doubts a lone page or labels without words', () => {
     expect(suspectPages(new Map([['1', ['postgres']]]), pages.slice(0, 1))).toEqual([]);
     const tags = new Map([

@@ -28,9 +28,38 @@ describe('normaliseLabel', () => {
     expect(normaliseLabel('x'.repeat(80))).toHaveLength(50);
   });
 
+  it('keeps the words of every script as they are, lowercased', () => {
+    expect(normaliseLabel('日本語')).toBe('日本語');
+    expect(normaliseLabel('Развертывание Сервиса')).toBe('развертывание-сервиса');
+    expect(normaliseLabel('한국어 문서')).toBe('한국어-문서');
+    expect(normaliseLabel('شبكة الإنترنت')).toBe('شبكة-الإنترنت');
+    expect(normaliseLabel('Straße')).toBe('straße');
+  });
+
+  it('keeps the marks that are part of a letter outside the Latin script', () => {
+    expect(normaliseLabel('デプロイ')).toBe('デプロイ');
+    expect(normaliseLabel('ﾃﾞﾌﾟﾛｲ')).toBe('デプロイ');
+    expect(normaliseLabel('नमस्ते दुनिया')).toBe('नमस्ते-दुनिया');
+    expect(normaliseLabel('İstanbul')).toBe('istanbul');
+  });
+
+  it('drops emoji and symbols, and folds full-width letters', () => {
+    expect(normaliseLabel('🚀 Launch ✓')).toBe('launch');
+    expect(normaliseLabel('Ｋａｆｋａ')).toBe('kafka');
+  });
+
+  it('cuts a long label between letters, never inside one, and within Confluence’s 255 units', () => {
+    expect(normaliseLabel('नमस्ते', 3)).toBe('नमस्ते');
+    expect(normaliseLabel('नमस्ते', 2)).toBe('नम');
+    const marked = 'ก\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39'.repeat(60);
+    const cut = normaliseLabel(marked);
+    expect(cut.length).toBeLessThanOrEqual(255);
+    expect(cut.length % 7).toBe(0);
+  });
+
   it('returns an empty string when nothing usable is left', () => {
-    expect(normaliseLabel('日本語')).toBe('');
     expect(normaliseLabel('!!!')).toBe('');
+    expect(normaliseLabel('🚀 ✓ →')).toBe('');
   });
 });
 
