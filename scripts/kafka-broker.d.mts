@@ -38,7 +38,10 @@ export declare function startBroker(options?: {
   port?: number;
   fresh?: boolean;
   initialRebalanceDelayMs?: number;
-  /** Adds a SASL_SSL listener (PLAIN, a self-signed certificate) on port + 2: kafka-secured-listener.mjs. */
+  /**
+   * Adds a SASL_SSL listener (PLAIN, a self-signed certificate) on port + 2, and an MSK IAM one
+   * (OAUTHBEARER with SigV4-presigned tokens) on port + 3: kafka-secured-listener.mjs.
+   */
   secured?: boolean;
   heap?: string;
   timeoutMs?: number;

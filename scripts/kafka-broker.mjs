@@ -19,6 +19,7 @@ import {
 } from './background-process.mjs';
 import {
   ensureCertificate,
+  ensureMskIamValidator,
   ensureTokenKey,
   scramUsers,
   securedProperties,
@@ -238,8 +239,9 @@ export function formatStorage(paths, libs, extraArgs = []) {
 /**
  * Starts the JVM of one node (broker, controller or both, as its server.properties says) in the
  * background, its output in the node's log (the previous one kept as .1); returns the child.
+ * `classDirs` go on the classpath after Kafka's jars (a secured broker's MSK IAM validator).
  */
-export function launchNode(paths, libs, heap) {
+export function launchNode(paths, libs, heap, classDirs = []) {
   if (fs.existsSync(paths.logFile)) fs.renameSync(paths.logFile, `${paths.logFile}.1`);
   // C1 only (TieredStopAtLevel=1): on two cores the broker starts in about half the time, and a
   // test broker's start-up (and restarts mid-test) matter more than its peak throughput.
@@ -255,7 +257,7 @@ export function launchNode(paths, libs, heap) {
       `-Dlog4j.configuration=file:${paths.log4j}`,
       `-Dkafka.logs.dir=${path.join(paths.state, 'logs')}`,
       '-cp',
-      path.join(libs, '*'),
+      [path.join(libs, '*'), ...classDirs].join(path.delimiter),
       'kafka.Kafka',
       paths.properties,
     ],
@@ -320,7 +322,7 @@ export async function withLock(paths, timeoutMs, fn) {
  * Starts the broker in the background unless it already runs, and waits until it answers.
  * `started` says whether this call started it (callers stop only what they started); `fresh`
  * wipes the data dir of a stopped broker first; `secured` adds a SASL_SSL listener two ports up
- * (kafka-secured-listener.mjs).
+ * and an MSK IAM one three up (kafka-secured-listener.mjs).
  */
 export async function startBroker({
   port = brokerPort(),
@@ -351,15 +353,17 @@ export async function startBroker({
       fs.rmSync(paths.clusterIdFile, { force: true });
     }
     fs.mkdirSync(paths.data, { recursive: true });
+    const classDirs = [];
     if (secured) {
       ensureCertificate(paths.state);
       ensureTokenKey(paths.state);
+      classDirs.push(ensureMskIamValidator(paths.state, libs));
     }
     fs.writeFileSync(paths.properties, serverProperties(port, paths, initialRebalanceDelayMs, secured));
     fs.writeFileSync(startOptionsFile(paths), JSON.stringify({ heap, initialRebalanceDelayMs, secured }));
     fs.writeFileSync(paths.log4j, LOG4J);
     formatStorage(paths, libs, secured ? scramUsers() : []);
-    const child = launchNode(paths, libs, heap);
+    const child = launchNode(paths, libs, heap, classDirs);
     let exited = null;
     child.on('exit', (code, signal) => (exited = signal ?? `exit code ${code}`));
     try {
