@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { loadConfig, wantsHelp, type Config } from './cli/config.js';
 import { kafkaAccessError } from './kafka/kafka-access-error.js';
+import type { SaslMechanism } from './kafka/kafka-security.js';
 import { TagspaceError, asTagspaceError } from './model/errors.js';
 import { COMMANDS, commandHelp, usage } from './cli/help.js';
 import { limitHeapGrowth } from './cli/heap-growth.js';
@@ -66,6 +67,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     return EXIT.ok;
   }
   const loading = exitOnSignalWhileLoading();
+  let mechanism: SaslMechanism | undefined;
   try {
     const command = await loadCommand(name);
     if (wantsHelp(rest)) {
@@ -73,6 +75,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       return EXIT.ok;
     }
     const config = loadConfig(name, rest, env);
+    mechanism = config.kafka.security.sasl?.mechanism;
     setLogLevel(config.logLevel);
     for (const { variable, meant } of strayVariables(env)) {
       logger('cli').warn({ variable, meant }, 'unknown environment variable: ignored');
@@ -82,7 +85,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     loading.release();
     return await command(config);
   } catch (err) {
-    const e = kafkaAccessError(err) ?? asTagspaceError(err);
+    const e = kafkaAccessError(err, mechanism) ?? asTagspaceError(err);
     if (e.kind === 'config') {
       process.stderr.write(`tagspace: ${e.message}${misspeltVariablesHint(e.message, env)}\n`);
       return EXIT.config;

@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import { saslIdentity, type KafkaSecurity } from '../kafka/kafka-security.js';
+import { mskTokenSourceFor } from '../kafka/msk-iam-token-source.js';
 import { tokenSourceFor } from '../kafka/oauth-token-source.js';
 import { reachBrokers } from '../kafka/reach-brokers.js';
 import { logger } from '../telemetry/log.js';
@@ -22,8 +23,9 @@ export async function reachKafka(config: Config, signal?: AbortSignal): Promise<
     tls: security.tls,
     ...(signal !== undefined && { signal }),
   });
-  // A token endpoint that refuses the client, or cannot be reached, is one line now too.
+  // A token endpoint that refuses the client, or AWS credentials that cannot be found, is one line now too.
   if (security.sasl?.mechanism === 'oauthbearer') await tokenSourceFor(security.sasl.oauth).token();
+  if (security.sasl?.mechanism === 'aws-msk-iam') await mskTokenSourceFor(security.sasl.aws).token();
   // How it connects, so an operator sees which cluster and which user (never the password).
   const sasl =
     security.sasl === undefined ? {} : { sasl: security.sasl.mechanism, user: saslIdentity(security.sasl) };

@@ -5,8 +5,8 @@ import { KAFKA_COMMANDS, type SettingValues } from './settings.js';
 
 /**
  * TLS and SASL for the Kafka clients, from KAFKA_SSL, KAFKA_CA_FILE and KAFKA_SASL_*: the CA file
- * read once, here, and the settings of the chosen mechanism all given (a user and a password, or
- * an OAuth client's endpoint, id and secret), none of another's. `named` says where a value came from
+ * read once, here, and the settings of the chosen mechanism all given (a user and a password, an
+ * OAuth client's endpoint, id and secret, or for MSK's IAM login a region), none of another's. `named` says where a value came from
  * (`--flag`, or `VAR (--flag)`) for the one-line error.
  */
 export function kafkaSecurity(
@@ -72,6 +72,18 @@ export function kafkaSecurity(
     };
     return security;
   }
+  if (mechanism === 'aws-msk-iam') {
+    const given = stray([...password, ...oauth]);
+    if (given !== undefined) fail(given, 'aws-msk-iam logs in with AWS credentials instead');
+    const region =
+      (v.kafkaAwsRegion as string | undefined) ??
+      regionOfBrokers(v.brokers as string[] | undefined) ??
+      fail('kafkaSaslMechanism', 'aws-msk-iam needs AWS_REGION (the cluster’s region)');
+    // MSK's IAM listeners (port 9098, 9198 public) are TLS only.
+    security.tls ??= {};
+    security.sasl = { mechanism, aws: { region } };
+    return security;
+  }
   const given = stray(oauth);
   if (given !== undefined)
     fail(
@@ -83,6 +95,15 @@ export function kafkaSecurity(
   if (pass === undefined) fail('kafkaSaslMechanism', `${mechanism} needs KAFKA_SASL_PASSWORD`);
   security.sasl = { mechanism, username: username as string, password: pass as string };
   return security;
+}
+
+/** The region in MSK's broker names: b-1.NAME.ID.c2.kafka.us-east-1.amazonaws.com, or …kafka-serverless…. */
+function regionOfBrokers(brokers: readonly string[] | undefined): string | undefined {
+  for (const broker of brokers ?? []) {
+    const found = /\.kafka(?:-serverless)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?(?::\d+)?$/i.exec(broker);
+    if (found !== null) return found[1]?.toLowerCase();
+  }
+  return undefined;
 }
 
 /** `key=value` pairs as SASL extensions: names of letters only (RFC 7628 §3.1), no `auth`. */

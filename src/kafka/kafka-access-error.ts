@@ -1,4 +1,5 @@
 import { TagspaceError } from '../model/errors.js';
+import type { SaslMechanism } from './kafka-security.js';
 
 /**
  * A refusal by the cluster that no retry mends, as one line that names what to fix, or undefined
@@ -11,22 +12,31 @@ import { TagspaceError } from '../model/errors.js';
  *                                               group, transactional id or cluster
  *   KafkaJSGroupCoordinatorNotFound           → likely a group or transactional-id ACL: kafkajs
  *                                               drops the refusal it met and says only this
+ *
+ * With MSK's IAM login (`mechanism` aws-msk-iam) the user is the AWS credentials' IAM identity and
+ * its ACLs are the actions its IAM policy allows.
  */
-export function kafkaAccessError(err: unknown): TagspaceError | undefined {
+export function kafkaAccessError(err: unknown, mechanism?: SaslMechanism): TagspaceError | undefined {
   const found = refusal(err, 0);
   if (found === undefined) return undefined;
+  const iam = mechanism === 'aws-msk-iam';
+  const grant = iam
+    ? { setting: 'AWS credentials', who: 'allow the IAM identity of the AWS credentials', what: 'actions' }
+    : { setting: 'KAFKA_SASL_USERNAME', who: 'grant the user of KAFKA_SASL_USERNAME', what: 'ACLs' };
   if (found.coordinator) {
     return new TagspaceError(
       'unavailable',
-      `Kafka named no coordinator for a consumer group or transaction: on a cluster with ACLs, grant the user of KAFKA_SASL_USERNAME the group and transactional-id ACLs in docs/kafka.md`,
-      { setting: 'KAFKA_SASL_USERNAME', cause: err },
+      `Kafka named no coordinator for a consumer group or transaction: on a cluster with ACLs, ${grant.who} the group and transactional-id ${grant.what} in docs/kafka.md`,
+      { setting: grant.setting, cause: err },
     );
   }
   if (found.login) {
     // An access token is refused for its client, scope or audience, not for a password.
-    const setting = found.message.includes('OAUTHBEARER')
-      ? 'the token of KAFKA_SASL_OAUTHBEARER_CLIENT_ID: its scope and audience'
-      : 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD';
+    const setting = iam
+      ? 'the AWS credentials: their IAM identity needs kafka-cluster:Connect on the cluster'
+      : found.message.includes('OAUTHBEARER')
+        ? 'the token of KAFKA_SASL_OAUTHBEARER_CLIENT_ID: its scope and audience'
+        : 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD';
     return new TagspaceError('auth', `Kafka refused the login (${setting}): ${found.message}`, {
       setting,
       cause: err,
@@ -37,8 +47,8 @@ export function kafkaAccessError(err: unknown): TagspaceError | undefined {
   const what = found.topic === undefined ? `a ${resource}` : `topic ${found.topic}`;
   return new TagspaceError(
     'auth',
-    `Kafka refused access to ${what} (${type}): grant the user of KAFKA_SASL_USERNAME the ACLs in docs/kafka.md`,
-    { setting: 'KAFKA_SASL_USERNAME', cause: err },
+    `Kafka refused access to ${what} (${type}): ${grant.who} the ${grant.what} in docs/kafka.md`,
+    { setting: grant.setting, cause: err },
   );
 }
 

@@ -4,6 +4,7 @@ import { logger } from '../telemetry/log.js';
 import type { KafkaSecurity, SaslCredentials } from './kafka-security.js';
 import { oauthBearerLogin } from './oauth-bearer-login.js';
 import { tokenSourceFor } from './oauth-token-source.js';
+import { mskTokenSourceFor } from './msk-iam-token-source.js';
 
 const log = logger('kafka');
 
@@ -61,6 +62,10 @@ export function createKafka(opts: KafkaClientOptions): Kafka {
 
 /** kafkajs's SASL options: OAUTHBEARER asks the run's one token source at every login. */
 function saslOptions(sasl: SaslCredentials): SASLOptions | Mechanism {
+  if (sasl.mechanism === 'aws-msk-iam') {
+    const source = mskTokenSourceFor(sasl.aws);
+    return oauthBearerLogin(() => source.token());
+  }
   if (sasl.mechanism !== 'oauthbearer') return sasl;
   const source = tokenSourceFor(sasl.oauth);
   return oauthBearerLogin(() => source.token());

@@ -1,6 +1,7 @@
 import { TagspaceError } from '../model/errors.js';
 import { logger } from '../telemetry/log.js';
 import type { OAuthClientCredentials } from './kafka-security.js';
+import { renewalTime } from './token-renewal.js';
 
 export interface BearerToken {
   value: string;
@@ -11,13 +12,6 @@ const log = logger('kafka-oauth');
 
 const ENDPOINT_SETTING = 'KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL';
 const CLIENT_SETTINGS = 'KAFKA_SASL_OAUTHBEARER_CLIENT_ID and KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET';
-/** A token is not handed out in the last fifth of its life... */
-const LAST_SHARE = 0.2;
-/**
- * ...nor within this of its end: kafkajs logs in again 10 s before a session ends, and a session
- * ends with its token, so a token nearer its end would have every request log in again.
- */
-const LAST_MS = 20_000;
 /** The lifetime assumed when the endpoint names none. */
 const DEFAULT_EXPIRES_IN_S = 60;
 
@@ -26,7 +20,7 @@ const DEFAULT_EXPIRES_IN_S = 60;
  * (RFC 6749 §4.4; the client authenticates with HTTP Basic, §2.3.1). kafkajs asks for a token at
  * every login to a broker; they share one token until it nears its end:
  *
- *   token()   the held token while now < expiresAt − max(0.2 · expires_in, 20 s), else a new
+ *   token()   the held token while now < renewalTime(issued, expiresAt) (token-renewal.ts), else a new
  *             one (callers meanwhile share the one request)
  *   refused   the endpoint's 4xx (a wrong client, secret or scope): `auth`, not retried
  *   else      unreachable, a 5xx, no access_token in the answer: the held token while it lasts,
@@ -111,7 +105,7 @@ export class OAuthTokenSource {
     const token: BearerToken = { value, ...(extensions !== undefined && { extensions }) };
     const lifetimeMs = lifetimeS * 1000;
     const expiresAt = startedAt + lifetimeMs;
-    this.held = { token, expiresAt, refreshAt: expiresAt - Math.max(LAST_SHARE * lifetimeMs, LAST_MS) };
+    this.held = { token, expiresAt, refreshAt: renewalTime(startedAt, expiresAt) };
     return token;
   }
 

@@ -126,6 +126,8 @@ const SECRET_PATTERNS: RegExp[] = [
   // Atlassian API tokens (Cloud) start with ATATT.
   /ATATT[0-9A-Za-z_=-]{16,}/g,
   /(x-goog-api-key["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
+  // A SigV4-presigned URL (MSK's IAM login): its signature and session token open the cluster.
+  /(X-Amz-(?:Signature|Security-Token)=)[^&\s"']+/gi,
 ];
 
 /** Removes anything that looks like an API key from a string bound for a log, trace, DLQ or error. */

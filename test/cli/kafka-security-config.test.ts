@@ -71,7 +71,7 @@ describe('TLS and SASL settings for Kafka', () => {
     ).toBe('invalid --kafka-sasl-mechanism: scram-sha-512 needs KAFKA_SASL_PASSWORD');
     const noMechanism = configError(() => loadConfig('run', [], { KAFKA_SASL_PASSWORD: 'pa55word' })).message;
     expect(noMechanism).toBe(
-      'invalid KAFKA_SASL_PASSWORD: set KAFKA_SASL_MECHANISM too (plain, scram-sha-256, scram-sha-512, oauthbearer)',
+      'invalid KAFKA_SASL_PASSWORD: set KAFKA_SASL_MECHANISM too (plain, scram-sha-256, scram-sha-512, oauthbearer, aws-msk-iam)',
     );
     expect(configError(() => loadConfig('run', [], { KAFKA_SASL_MECHANISM: 'gssapi' })).message).toContain(
       '"gssapi" is not one of plain, scram-sha-256, scram-sha-512',
@@ -144,5 +144,43 @@ describe('TLS and SASL settings for Kafka', () => {
     }
     expect(commandHelp('demo')).not.toContain('--kafka-ssl');
     expect(loadConfig('demo', [], { KAFKA_SASL_MECHANISM: 'plain' }).kafka.security).toEqual({});
+  });
+
+  it('log in to MSK with IAM in the region given, or the one in MSK’s broker names, over TLS', () => {
+    expect(
+      loadConfig('run', [], { KAFKA_SASL_MECHANISM: 'aws-msk-iam', AWS_REGION: 'eu-west-1' }).kafka.security,
+    ).toEqual({ tls: {}, sasl: { mechanism: 'aws-msk-iam', aws: { region: 'eu-west-1' } } });
+    expect(
+      loadConfig('replay', [], { KAFKA_SASL_MECHANISM: 'aws-msk-iam', AWS_DEFAULT_REGION: 'ap-south-1' })
+        .kafka.security.sasl,
+    ).toEqual({ mechanism: 'aws-msk-iam', aws: { region: 'ap-south-1' } });
+    const brokers =
+      'b-1.tags.ab12cd.c2.kafka.us-west-2.amazonaws.com:9098,b-2.tags.ab12cd.c2.kafka.us-west-2.amazonaws.com:9098';
+    expect(
+      loadConfig('run', [], { KAFKA_SASL_MECHANISM: 'aws-msk-iam', KAFKA_BROKERS: brokers }).kafka.security
+        .sasl,
+    ).toEqual({ mechanism: 'aws-msk-iam', aws: { region: 'us-west-2' } });
+    const serverless = 'boot-abc123.c2.kafka-serverless.eu-central-1.amazonaws.com:9098';
+    expect(
+      loadConfig('run', [], { KAFKA_SASL_MECHANISM: 'aws-msk-iam', KAFKA_BROKERS: serverless }).kafka.security
+        .sasl,
+    ).toEqual({ mechanism: 'aws-msk-iam', aws: { region: 'eu-central-1' } });
+  });
+
+  it('stop start-up when MSK IAM has no region to sign for, or is given a password too', () => {
+    expect(
+      configError(() =>
+        loadConfig('run', [], { KAFKA_SASL_MECHANISM: 'aws-msk-iam', KAFKA_BROKERS: 'b1:9098' }),
+      ).message,
+    ).toBe('invalid KAFKA_SASL_MECHANISM: aws-msk-iam needs AWS_REGION (the cluster’s region)');
+    expect(
+      configError(() =>
+        loadConfig('run', [], {
+          KAFKA_SASL_MECHANISM: 'aws-msk-iam',
+          AWS_REGION: 'us-east-1',
+          KAFKA_SASL_PASSWORD: 'pa55word',
+        }),
+      ).message,
+    ).toBe('invalid KAFKA_SASL_PASSWORD: aws-msk-iam logs in with AWS credentials instead');
   });
 });

@@ -85,6 +85,32 @@ describe('a refusal by the cluster', () => {
     );
   });
 
+  it('points an MSK IAM login at the AWS credentials and their IAM policy, not a user’s password or ACLs', () => {
+    const refused = new SaslAuthenticationError(
+      'SASL OAUTHBEARER authentication failed: {"status":"invalid_token"}',
+    );
+    expect(kafkaAccessError(refused, 'aws-msk-iam')?.message).toBe(
+      'Kafka refused the login (the AWS credentials: their IAM identity needs kafka-cluster:Connect on the cluster): SASL OAUTHBEARER authentication failed: {"status":"invalid_token"}',
+    );
+    const topic = new CreateTopicError(
+      protocolError(
+        'TOPIC_AUTHORIZATION_FAILED',
+        'Not authorized to access topics: [Topic authorization failed]',
+      ),
+      'page-tags',
+    );
+    expect(
+      kafkaAccessError(new KafkaJSAggregateError('Topic creation errors', [topic]), 'aws-msk-iam')?.message,
+    ).toBe(
+      'Kafka refused access to topic page-tags (TOPIC_AUTHORIZATION_FAILED): allow the IAM identity of the AWS credentials the actions in docs/kafka.md',
+    );
+    expect(
+      kafkaAccessError(new CoordinatorNotFound('Failed to find group coordinator'), 'aws-msk-iam')?.message,
+    ).toBe(
+      'Kafka named no coordinator for a consumer group or transaction: on a cluster with ACLs, allow the IAM identity of the AWS credentials the group and transactional-id actions in docs/kafka.md',
+    );
+  });
+
   it('leaves every other error to the caller', () => {
     expect(kafkaAccessError(new KafkaJSConnectionError('Connection error: ECONNREFUSED'))).toBeUndefined();
     expect(kafkaAccessError(new Error('boom'))).toBeUndefined();

@@ -12,6 +12,12 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerPaths, restartBroker, startBroker, stopBroker } from '../../scripts/kafka-broker.mjs';
 import {
+  MSK_ACCESS_KEY_ID,
+  MSK_REGION,
+  MSK_SECRET_ACCESS_KEY,
+  MSK_STRANGER_ACCESS_KEY_ID,
+  MSK_STRANGER_SECRET_ACCESS_KEY,
+  mskIamPort,
   SECURED_PASSWORD,
   SECURED_STRANGER,
   SECURED_STRANGER_PASSWORD,
@@ -356,6 +362,64 @@ describe('a cluster that asks for TLS and a SASL login', () => {
     } finally {
       await idp.close();
       await elsewhere.close();
+    }
+  });
+
+  it('logs in to an MSK IAM listener with tokens signed by AWS’s signer, and names the AWS credentials when they are refused or missing', async () => {
+    const msk = `127.0.0.1:${mskIamPort(PORT)}`;
+    // AWS's default chain, held to the environment: no profile files, no instance role to probe.
+    const aws = (keyId: string, secret: string) => ({
+      KAFKA_BROKERS: msk,
+      KAFKA_CA_FILE: caFile,
+      KAFKA_SASL_MECHANISM: 'aws-msk-iam',
+      AWS_REGION: MSK_REGION,
+      AWS_CONFIG_FILE: '/nonexistent/aws-config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      ...(keyId !== '' && { AWS_ACCESS_KEY_ID: keyId, AWS_SECRET_ACCESS_KEY: secret }),
+    });
+    const topic = uniqueTopic('secured-msk');
+    const t = { topic, tags: `${topic}-tags`, dlq: `${topic}-dlq`, quota: `${topic}-quota` };
+    await grantDocumentedAcls(t);
+    const gen = await runCli(['gen', '--pages', '6', '--seed', '9', '--topic', topic], {
+      env: env(aws(MSK_ACCESS_KEY_ID, MSK_SECRET_ACCESS_KEY)),
+    });
+    expect(gen.code, gen.stderr).toBe(0);
+    const summaryPath = join(mkdtempSync(join(tmpdir(), 'secured-')), 'summary.json');
+    const args = ['--topic', topic, '--tags-topic', t.tags, '--dlq-topic', t.dlq, '--quota-topic', t.quota];
+    const replay = await runCli(['replay', ...args, '--summary-json', summaryPath], {
+      env: env(aws(MSK_ACCESS_KEY_ID, MSK_SECRET_ACCESS_KEY)),
+    });
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(replay.stderr).toContain(
+      `"brokers":["${msk}"],"tls":true,"sasl":"aws-msk-iam","user":"AWS credentials (${MSK_REGION})","msg":"kafka reached"`,
+    );
+    expect(replay.stderr).not.toMatch(/"level":"(warn|error)"/);
+    expect(JSON.parse(readFileSync(summaryPath, 'utf8'))).toMatchObject({ events: 6, tagged: 6, dlq: 0 });
+
+    const wrongSecret = await runCli(['gen', '--pages', '1', '--topic', topic], {
+      env: env(aws(MSK_ACCESS_KEY_ID, 'not-the-secret-access-key')),
+    });
+    expect(wrongSecret.code).toBe(1);
+    expect(lastLine(wrongSecret)).toBe(
+      'tagspace: Kafka refused the login (the AWS credentials: their IAM identity needs kafka-cluster:Connect on the cluster): SASL OAUTHBEARER authentication failed: {"status":"invalid_token"}',
+    );
+    // A key the cluster knows, whose identity was granted nothing: in, but refused the topic.
+    const stranger = await runCli(['gen', '--pages', '1', '--topic', topic], {
+      env: env(aws(MSK_STRANGER_ACCESS_KEY_ID, MSK_STRANGER_SECRET_ACCESS_KEY)),
+    });
+    expect(stranger.code).toBe(1);
+    expect(lastLine(stranger)).toBe(
+      `tagspace: Kafka refused access to topic ${topic} (TOPIC_AUTHORIZATION_FAILED): allow the IAM identity of the AWS credentials the actions in docs/kafka.md`,
+    );
+    const noCredentials = await runCli(['gen', '--pages', '1', '--topic', topic], { env: env(aws('', '')) });
+    expect(noCredentials.code).toBe(1);
+    expect(lastLine(noCredentials)).toMatch(
+      /^tagspace: cannot sign an MSK IAM login in us-east-1: .* \(AWS credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or a role of the pod, task or instance\)$/,
+    );
+    for (const r of [gen, replay, wrongSecret, stranger, noCredentials]) {
+      expect(r.stdout + r.stderr).not.toContain(MSK_SECRET_ACCESS_KEY);
+      expect(r.stdout + r.stderr).not.toContain('X-Amz-Signature');
     }
   });
 

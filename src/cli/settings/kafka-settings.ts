@@ -35,7 +35,7 @@ export const KAFKA_SETTINGS = [
     env: 'KAFKA_SASL_MECHANISM',
     type: 'enum',
     values: SASL_MECHANISMS,
-    help: 'authenticate to the brokers with SASL (plain and scram with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD; oauthbearer with KAFKA_SASL_OAUTHBEARER_*)',
+    help: 'authenticate to the brokers with SASL (plain and scram with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD; oauthbearer with KAFKA_SASL_OAUTHBEARER_*; aws-msk-iam with AWS credentials, for Amazon MSK)',
     commands: KAFKA_COMMANDS,
   },
   {
@@ -94,6 +94,15 @@ export const KAFKA_SETTINGS = [
     env: 'KAFKA_SASL_OAUTHBEARER_EXTENSIONS',
     type: 'list',
     help: 'OAUTHBEARER: SASL extensions as key=value pairs, comma-separated (Confluent Cloud: logicalCluster=lkc-…,identityPoolId=pool-…)',
+    commands: KAFKA_COMMANDS,
+  },
+  {
+    key: 'kafkaAwsRegion',
+    flag: 'kafka-aws-region',
+    env: 'AWS_REGION',
+    aliases: ['AWS_DEFAULT_REGION'],
+    type: 'string',
+    help: "aws-msk-iam: the MSK cluster's region (read from the brokers' names when they are MSK's)",
     commands: KAFKA_COMMANDS,
   },
 ] as const satisfies readonly Setting[];
