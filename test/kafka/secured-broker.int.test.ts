@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -463,6 +463,82 @@ describe('a cluster that asks for TLS and a SASL login', () => {
     expect(stopped.code, stopped.stderr.slice(-3000)).toBe(0);
     expect(stopped.stderr).not.toMatch(/"level":"(warn|error)"/);
     expect(stopped.stdout + stopped.stderr).not.toContain(OAUTH_SECRET);
+  });
+
+  it('keeps consuming with MSK IAM across the ends of tokens its short-lived credentials bound, signing new ones before its sessions end', async () => {
+    // A profile whose credential_process hands out credentials that end 30 s later, as a role's
+    // session does near its end: the signer's tokens then end with them, and so do the sessions.
+    const dir = mkdtempSync(join(tmpdir(), 'msk-creds-'));
+    const issued = join(dir, 'issued');
+    writeFileSync(
+      join(dir, 'creds.mjs'),
+      `import { appendFileSync } from 'node:fs';
+appendFileSync(${JSON.stringify(issued)}, 'x');
+console.log(JSON.stringify({ Version: 1, AccessKeyId: ${JSON.stringify(MSK_ACCESS_KEY_ID)},
+  SecretAccessKey: ${JSON.stringify(MSK_SECRET_ACCESS_KEY)}, SessionToken: 'test-session-token',
+  Expiration: new Date(Date.now() + 30_000).toISOString() }));
+`,
+    );
+    writeFileSync(
+      join(dir, 'config'),
+      `[profile msk]\ncredential_process = ${process.execPath} ${join(dir, 'creds.mjs')}\n`,
+    );
+    const credentialsIssued = () => {
+      try {
+        return readFileSync(issued, 'utf8').length;
+      } catch {
+        return 0;
+      }
+    };
+    const topic = uniqueTopic('secured-msk-run');
+    const t = { topic, tags: `${topic}-tags`, dlq: `${topic}-dlq`, quota: `${topic}-quota` };
+    await grantDocumentedAcls(t);
+    const plaintext = [`127.0.0.1:${PORT}`];
+    await createTopics([{ topic, partitions: 2 }], plaintext);
+    const { events } = generateSpace({ pages: 6, seed: 10, spaceKey: 'MSK' });
+    const tagged = async () =>
+      withAdmin(async (admin) => {
+        const offsets = await admin.fetchTopicOffsets(t.tags).catch(() => []);
+        return offsets.reduce((n, o) => n + Number(o.high), 0);
+      }, plaintext);
+    await produceMessages(topic, events.slice(0, 3).map(pageMessage), plaintext);
+    const args = ['--topic', topic, '--tags-topic', t.tags, '--dlq-topic', t.dlq, '--quota-topic', t.quota];
+    const run = spawnCli(
+      ['run', ...args, '--group', `tagspace-${topic}`],
+      env({
+        KAFKA_BROKERS: `127.0.0.1:${mskIamPort(PORT)}`,
+        KAFKA_CA_FILE: caFile,
+        KAFKA_SASL_MECHANISM: 'aws-msk-iam',
+        AWS_REGION: MSK_REGION,
+        AWS_PROFILE: 'msk',
+        AWS_CONFIG_FILE: join(dir, 'config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+        AWS_EC2_METADATA_DISABLED: 'true',
+      }),
+    );
+    try {
+      await waitFor(async () => (await tagged()) >= 3, {
+        timeoutMs: 60_000,
+        message: 'the first pages tagged',
+      });
+      const first = credentialsIssued();
+      // Past two of its tokens' ends: each session was renewed before the broker closed it.
+      await waitFor(() => credentialsIssued() >= first + 2, {
+        timeoutMs: 60_000,
+        message: 'two more signings',
+      });
+      await produceMessages(topic, events.slice(3).map(pageMessage), plaintext);
+      await waitFor(async () => (await tagged()) >= 6, {
+        timeoutMs: 60_000,
+        message: 'the later pages tagged',
+      });
+    } finally {
+      run.child.kill('SIGTERM');
+    }
+    const stopped = await run.exited;
+    expect(stopped.code, stopped.stderr.slice(-3000)).toBe(0);
+    expect(stopped.stderr).not.toMatch(/"level":"(warn|error)"/);
+    expect(stopped.stdout + stopped.stderr).not.toContain(MSK_SECRET_ACCESS_KEY);
   });
 
   it('stops with one line naming the topic when the user has no ACLs for it', async () => {
