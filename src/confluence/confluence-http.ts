@@ -4,6 +4,7 @@ import { logger } from '../telemetry/log.js';
 import { OPEN_GATE, type CallGate, type GateOutcome } from './call-gate.js';
 import { authorizationHeader, type ConfluenceCredentials } from './confluence-credentials.js';
 import { responseError } from './response-error.js';
+import { scopedTokenHint } from './scoped-token-hint.js';
 
 const log = logger('confluence');
 
@@ -69,6 +70,8 @@ export interface HttpStats {
 export class ConfluenceHttp {
   readonly stats: HttpStats = { requests: 0, rateLimited: 0, serverErrors: 0, retries: 0 };
   private credentialsProven = false;
+  /** Asked once, at the first refusal: the CONFLUENCE_URL an API token with scopes needs. */
+  private scopedHint: Promise<string> | undefined;
   private readonly fetchFn: typeof fetch;
   private readonly gate: CallGate;
   private readonly now: () => number;
@@ -141,6 +144,17 @@ export class ConfluenceHttp {
         this.opts.credentials,
         { credentialsProven: this.credentialsProven, now: this.now() },
       );
+      if (error.kind === 'auth') {
+        this.scopedHint ??= scopedTokenHint(this.opts.root, this.opts.credentials, this.fetchFn);
+        const hint = await this.scopedHint;
+        if (hint !== '') {
+          record.error = error.kind;
+          throw new TagspaceError('auth', `${error.message}${hint}`, {
+            ...(error.status !== undefined && { status: error.status }),
+            ...(error.setting !== undefined && { setting: error.setting }),
+          });
+        }
+      }
       if (error.kind === 'rate_limited') {
         this.stats.rateLimited++;
         outcome = {

@@ -121,7 +121,12 @@ describe('the Confluence HTTP client', () => {
     expect(e.kind).toBe('auth');
     expect(e.setting).toBe('CONFLUENCE_API_TOKEN');
     expect(e.message).toMatch(/CONFLUENCE_API_TOKEN/);
-    expect(c.calls).toHaveLength(1);
+    // One API call, and the site's cloud id asked for without credentials (scoped-token-hint.ts).
+    expect(c.calls.map((call) => call.url)).toEqual([
+      'https://acme.atlassian.net/wiki/api/v2/spaces?limit=1',
+      'https://acme.atlassian.net/_edge/tenant_info',
+    ]);
+    expect(c.calls[1]?.headers.get('authorization')).toBeNull();
   });
 
   it('adds, off atlassian.net only, that a 404 to the probe may be a Data Center site read as Cloud', async () => {

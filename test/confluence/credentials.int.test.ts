@@ -69,6 +69,36 @@ describe('wrong Confluence credentials', () => {
   }
 });
 
+describe('an API token with scopes (a service account’s)', () => {
+  it('is told the CONFLUENCE_URL through Atlassian’s gateway, and crawls the space once given it', async () => {
+    const scoped = {
+      email: 'tagspace-bot@serviceaccount.atlassian.com',
+      apiToken: 'scoped-token-0123456789',
+    };
+    wiki.configure({ authFailure: 'anonymous', users: [{ ...scoped, scoped: true }] });
+    try {
+      const env = { ...loopEnv(scoped.apiToken), CONFLUENCE_EMAIL: scoped.email };
+      const t = loopTopics('cf-scoped');
+      const atSite = await runCli(ingestArgs(wiki, t, ['SEC']), { env, timeoutMs: 30_000 });
+      expect(atSite.code).toBe(1);
+      const cloudId = wiki.config().cloudId;
+      expect(atSite.stderr.trimEnd().split('\n').at(-1)).toBe(
+        `tagspace: Confluence refused the credentials (HTTP 401 on GET /wiki/api/v2/spaces): check CONFLUENCE_EMAIL and CONFLUENCE_API_TOKEN (an API token of that Atlassian account); an API token with scopes is served only at CONFLUENCE_URL=https://api.atlassian.com/ex/confluence/${cloudId}`,
+      );
+      // The simulator plays the gateway on its own port: the same path a user gives on api.atlassian.com.
+      const args = ingestArgs(wiki, t, ['SEC']).map((a, i, all) =>
+        all[i - 1] === '--confluence-url' ? `${wiki.url}/ex/confluence/${cloudId}` : a,
+      );
+      const throughGateway = await runCli(args, { env, timeoutMs: 60_000 });
+      expect(throughGateway.code, throughGateway.stderr).toBe(0);
+      expect(throughGateway.stdout).toMatch(/3 pages crawled/);
+      expect(`${atSite.stdout}${atSite.stderr}${throughGateway.stderr}`).not.toContain(scoped.apiToken);
+    } finally {
+      wiki.configure({ users: null });
+    }
+  });
+});
+
 describe('a broker nobody answers on', () => {
   const unreachable = (args: string[]) =>
     args.map((a, i) => (args[i - 1] === '--brokers' ? '127.0.0.1:1' : a));

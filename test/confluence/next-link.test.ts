@@ -43,4 +43,18 @@ describe('nextLink', () => {
       'https://other.example/wiki/api/v2/x',
     );
   });
+
+  it('keeps the API gateway’s prefix on links written from the site, v2’s and v1’s', () => {
+    const gateway = 'https://api.atlassian.com/ex/confluence/5e3c2a8f-1b7d-4c09-9a6e-2f4d8b1c7e30/wiki';
+    expect(resolveLink('/wiki/api/v2/pages?cursor=xyz', gateway)).toBe(`${gateway}/api/v2/pages?cursor=xyz`);
+    expect(resolveLink('/rest/api/content/search?cursor=abc', gateway)).toBe(
+      `${gateway}/rest/api/content/search?cursor=abc`,
+    );
+  });
+
+  it('resolves a Data Center context path’s links as before', () => {
+    const dc = 'https://wiki.corp/confluence';
+    expect(resolveLink('/confluence/rest/api/content?start=25', dc)).toBe(`${dc}/rest/api/content?start=25`);
+    expect(resolveLink('/rest/api/content?start=25', dc)).toBe(`${dc}/rest/api/content?start=25`);
+  });
 });

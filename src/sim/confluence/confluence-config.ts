@@ -22,7 +22,11 @@ import type { CloudUser } from './wiki-auth.js';
  *
  *   deployment            "cloud" (REST under /wiki) | "data-center" (v1 under contextPath)
  *   contextPath           "/confluence" | "" (the root) | "/a/b"; read in data-center mode only
- *   users                 [{email: "tagspace@example.com", apiToken: "sim-api-token"}]
+ *   users                 [{email: "tagspace@example.com", apiToken: "sim-api-token"}]; a user's
+ *                         `scoped: true` makes the token an API token with scopes, served only
+ *                         through the API gateway (/ex/confluence/{cloudId}/wiki/…)
+ *   cloudId               the site's cloud id, as /_edge/tenant_info names it and the gateway's
+ *                         paths carry it (Cloud only)
  *   personalAccessTokens  ["sim-personal-access-token"]
  *   authFailure           "anonymous" (v2 404, v1 403) | "unauthorized" (401); Cloud only
  *   rateLimit             null (unlimited) | {requests, windowMs = 1000}
@@ -32,6 +36,7 @@ export interface ConfluenceConfig {
   deployment: Deployment;
   contextPath: string;
   users: CloudUser[];
+  cloudId: string;
   personalAccessTokens: string[];
   authFailure: AuthFailureMode;
   rateLimit: RateLimitConfig | null;
@@ -40,6 +45,7 @@ export interface ConfluenceConfig {
 
 export const DEFAULT_USER: CloudUser = { email: 'tagspace@example.com', apiToken: 'sim-api-token' };
 export const DEFAULT_PERSONAL_ACCESS_TOKEN = 'sim-personal-access-token';
+export const DEFAULT_CLOUD_ID = '5e3c2a8f-1b7d-4c09-9a6e-2f4d8b1c7e30';
 
 const PATH = 'confluence';
 // A path of non-empty segments: '/confluence', '/a/b'; never '/' or a trailing slash.
@@ -48,6 +54,7 @@ const KEYS = [
   'deployment',
   'contextPath',
   'users',
+  'cloudId',
   'personalAccessTokens',
   'authFailure',
   'rateLimit',
@@ -69,6 +76,7 @@ export function parseConfluenceConfig(json: unknown): ConfluenceConfig {
     deployment: deployment as Deployment,
     contextPath: parseContextPath(top.contextPath),
     users: parseUsers(top.users),
+    cloudId: stringAt(top, 'cloudId', PATH) ?? DEFAULT_CLOUD_ID,
     personalAccessTokens: parseTokens(top.personalAccessTokens),
     authFailure,
     rateLimit: parseRateLimit(top.rateLimit),
@@ -86,7 +94,7 @@ export function mergeConfluenceConfig(current: ConfluenceConfig, patch: unknown)
 export function redactConfluenceConfig(config: ConfluenceConfig): ConfluenceConfig {
   return {
     ...config,
-    users: config.users.map((u) => ({ email: u.email, apiToken: '[set]' })),
+    users: config.users.map((u) => ({ ...u, apiToken: '[set]' })),
     personalAccessTokens: config.personalAccessTokens.map(() => '[set]'),
   };
 }
@@ -112,12 +120,14 @@ function parseUsers(value: unknown): CloudUser[] {
   if (!Array.isArray(value)) fail(where, 'must be a list of {email, apiToken}');
   return value.map((item, i) => {
     const user = objectAt(item, `${where}[${i}]`);
-    onlyKnownKeys(user, ['email', 'apiToken'], `${where}[${i}]`);
+    onlyKnownKeys(user, ['email', 'apiToken', 'scoped'], `${where}[${i}]`);
     const email = stringAt(user, 'email', `${where}[${i}]`);
     const apiToken = stringAt(user, 'apiToken', `${where}[${i}]`);
     if (email === undefined || apiToken === undefined)
       fail(`${where}[${i}]`, 'needs an email and an apiToken');
-    return { email, apiToken };
+    if (user.scoped !== undefined && typeof user.scoped !== 'boolean')
+      fail(`${where}[${i}].scoped`, 'must be true or false');
+    return { email, apiToken, ...(user.scoped === true && { scoped: true }) };
   });
 }
 

@@ -1,4 +1,5 @@
 import { apiContext, isApiPath } from './api-context.js';
+import { gatewayRoute } from './api-gateway.js';
 import type { ConfluenceSim } from './confluence-sim-api.js';
 import { mergeConfluenceConfig, parseConfluenceConfig } from './confluence-config.js';
 import { ConfluenceStats } from './confluence-stats.js';
@@ -12,8 +13,8 @@ import { WikiStore } from './wiki-store.js';
 
 /**
  * The Confluence simulator without its HTTP server: a request handler for the REST API (under
- * /wiki on Cloud, under the context path on Data Center: api-context.ts) and /_confluence (the
- * control API), and the same control as in-process calls for tests and the demo.
+ * /wiki on Cloud, also through the API gateway's /ex/confluence/{cloudId}: api-gateway.ts; under
+ * the context path on Data Center: api-context.ts) and /_confluence (the control API), and the same control as in-process calls for tests and the demo.
  * start-confluence-sim.ts serves it on its own port; `tagspace sim` mounts it beside the
  * provider simulator.
  */
@@ -44,7 +45,12 @@ export function createConfluenceSim(options: ConfluenceSimOptions = {}): Conflue
   const sim: ConfluenceSim = {
     handle: (req) => {
       if (req.path.startsWith('/_confluence/')) return handleConfluenceControl(sim, req);
-      if (isApiPath(req.path, apiContext(config.deployment, config.contextPath))) return wiki(req);
+      const context = apiContext(config.deployment, config.contextPath);
+      const gateway = config.deployment === 'cloud' ? gatewayRoute(req, config.cloudId) : undefined;
+      if (gateway?.kind === 'answer') return gateway.response;
+      if (gateway?.kind === 'wiki')
+        return isApiPath(gateway.req.path, context) ? wiki(gateway.req) : undefined;
+      if (isApiPath(req.path, context)) return wiki(req);
       return undefined;
     },
     seedSpace: (seed) => seedSpace(store, seed),

@@ -14,7 +14,10 @@ import type { Principal } from './wiki-auth.js';
  *                               sites answer a bad token (kovetskiy/mark#57)
  *
  * A wrong Data Center personal access token (Bearer) is always a 401, and a request with no
- * Authorization header at all is always anonymous.
+ * Authorization header at all is always anonymous. An API token with scopes sent to the site
+ * instead of the API gateway is the edge's 401 "Unauthorized; scope does not match" (Atlassian
+ * KB "401 Unauthorized error when service account accesses Jira or Confluence API"; the message as
+ * community threads quote it).
  *
  * Data Center (a site closed to anonymous users) refuses every unknown caller with a 401 and
  * Seraph's `X-Seraph-LoginReason` header (Atlassian KB "AUTHENTICATION_DENIED error when accessing
@@ -33,6 +36,8 @@ export function refusalFor(
 ): SimResponse | undefined {
   if (principal.kind === 'user' || principal.kind === 'pat') return undefined;
   if (deployment === 'data-center') return dataCenterRefusal(principal);
+  if (principal.kind === 'scopedAtSite')
+    return jsonResponse(401, { code: 401, message: 'Unauthorized; scope does not match' });
   const bearer = principal.kind === 'invalid' && principal.scheme === 'bearer';
   if (bearer || (principal.kind === 'invalid' && mode === 'unauthorized')) {
     return jsonResponse(401, { code: 401, message: 'Unauthorized' });

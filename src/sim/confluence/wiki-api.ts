@@ -59,7 +59,7 @@ export function createWikiApi(deps: WikiApiDeps): (req: WikiRequest) => SimRespo
     deps.stats.request(found?.route.kind ?? 'unknown');
     const rate = deps.rateLimit.admit();
     if (!rate.ok) return counted(deps, errorFor(family, 429, 'Rate limit exceeded', rate.headers));
-    const principal = authenticate(req.header('authorization'), config);
+    const principal = authenticate(req.header('authorization'), config, req.viaGateway === true);
     const refusal = refusalFor(principal, config.authFailure, family, deployment);
     if (refusal !== undefined) {
       // Counted as what it is, whatever status the API disguises it as (a v2 404).

@@ -3,7 +3,8 @@ import { timingSafeEqual } from 'node:crypto';
 /**
  * Who a request is, from its Authorization header:
  *
- *   Basic base64(email:apiToken)  → a Cloud user, when the pair is configured
+ *   Basic base64(email:apiToken)  → a Cloud user, when the pair is configured; a token with
+ *                                   scopes only through the API gateway, else scopedAtSite
  *   Bearer <personal access token> → a Data Center user, when the token is configured
  *   no header                      → anonymous
  *   anything else                  → invalid (scheme says which)
@@ -13,6 +14,8 @@ import { timingSafeEqual } from 'node:crypto';
 export interface CloudUser {
   email: string;
   apiToken: string;
+  /** An API token with scopes: Atlassian serves it at api.atlassian.com/ex/confluence/{cloudId} only. */
+  scoped?: boolean;
 }
 
 export interface WikiCredentials {
@@ -24,9 +27,14 @@ export type Principal =
   | { kind: 'user'; email: string }
   | { kind: 'pat' }
   | { kind: 'anonymous' }
+  | { kind: 'scopedAtSite' }
   | { kind: 'invalid'; scheme: 'basic' | 'bearer' | 'other' };
 
-export function authenticate(header: string | undefined, credentials: WikiCredentials): Principal {
+export function authenticate(
+  header: string | undefined,
+  credentials: WikiCredentials,
+  viaGateway = false,
+): Principal {
   if (header === undefined || header.trim() === '') return { kind: 'anonymous' };
   const [scheme = '', ...rest] = header.trim().split(/\s+/);
   const value = rest.join(' ');
@@ -37,7 +45,10 @@ export function authenticate(header: string | undefined, credentials: WikiCreden
       if (colon > 0) {
         const [email, token] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
         const user = credentials.users.find((u) => same(u.email.toLowerCase(), email.toLowerCase()));
-        if (user !== undefined && same(user.apiToken, token)) return { kind: 'user', email: user.email };
+        if (user !== undefined && same(user.apiToken, token)) {
+          if (user.scoped === true && !viaGateway) return { kind: 'scopedAtSite' };
+          return { kind: 'user', email: user.email };
+        }
       }
       return { kind: 'invalid', scheme: 'basic' };
     }

@@ -18,6 +18,8 @@ export interface WikiRequest {
   body: string;
   /** The site's origin as the client reached it (`http://127.0.0.1:port`); the API is below `${site}${context}`. */
   site: string;
+  /** Came through the API gateway's /ex/confluence/{cloudId} (its prefix already taken off `path`). */
+  viaGateway?: boolean;
   header(name: string): string | undefined;
 }
 

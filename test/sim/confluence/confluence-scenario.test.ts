@@ -8,6 +8,7 @@ describe("a scenario's confluence block", () => {
         deployment: 'cloud',
         contextPath: '/confluence',
         users: [{ email: 'tagspace@example.com', apiToken: 'sim-api-token' }],
+        cloudId: '5e3c2a8f-1b7d-4c09-9a6e-2f4d8b1c7e30',
         personalAccessTokens: ['sim-personal-access-token'],
         authFailure: 'anonymous',
         rateLimit: null,
