@@ -6,7 +6,7 @@ const log = logger(LOG_TAGS.progress);
 /**
  * Progress of a job that counts things towards a total it may learn late (a crawl: pages read of
  * the pages the space has). On a TTY one stderr line, rewritten in place; elsewhere a structured
- * log line every `logEveryMs`:
+ * log line every `logEveryMs`, and one at the end:
  *
  *   rate = done / elapsed;   eta = (total − done) / rate
  */
@@ -47,6 +47,7 @@ export class CountProgress {
     clearInterval(this.timer);
     this.timer = undefined;
     if (this.tty) process.stderr.write(`\r\x1b[2K${this.line()}\n`);
+    else log.info({ what: this.what, done: this.done, total: this.total }, 'progress');
   }
 
   line(now = this.now()): string {

@@ -92,6 +92,14 @@ describe('Confluence at both ends, on a real broker', () => {
     expect(labelsByOwner(wiki, same).person).toContain(shared);
     expect(labelsByOwner(wiki, same).api).not.toContain(shared);
     expect(result.stdout).toMatch(/600 records/);
+    // Its progress, off a terminal: a log line at the end, through the whole topic.
+    const progress = result.stderr
+      .split('\n')
+      .filter((l) => l.includes('"msg":"progress"'))
+      .map((l) => JSON.parse(l) as { what: string; done: number; total: number });
+    expect(progress.at(-1)?.what).toBe('tag records');
+    expect(progress.at(-1)?.total).toBeGreaterThanOrEqual(600);
+    expect(progress.at(-1)?.done).toBe(progress.at(-1)?.total);
   });
 
   it('makes zero label writes on a second labels --until-end, as the simulator counts them, and leaves no group behind', async () => {

@@ -17,6 +17,8 @@ import { partitionOfKey } from '../../kafka/key-partition.js';
 import { LabelStateTopic } from '../../kafka/label-state-topic.js';
 import { labelTargetOf } from '../../kafka/label-target-of.js';
 import { confluenceHttpSources, labelSources } from '../confluence-metric-sources.js';
+import { CountProgress } from '../../run/count-progress.js';
+import { OffsetProgress } from '../../run/offset-progress.js';
 import { logger } from '../../telemetry/log.js';
 import { missingTopicError } from '../missing-topic.js';
 import { serveServiceMetrics } from '../serve-service-metrics.js';
@@ -76,6 +78,9 @@ export async function labelsCommand(config: Config): Promise<number> {
     const stopAt = lc.untilEnd
       ? new Map(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, o.high]))
       : undefined;
+    // A long --until-end shows how far it is through the topic (a TTY line, else a log line).
+    const progress = lc.untilEnd ? new CountProgress('tag records') : undefined;
+    const read = progress === undefined ? undefined : new OffsetProgress(progress, offsets);
     const ownership = new Map<string, LabelOwnership>();
     const store = state;
     const source = new KafkaSource({
@@ -127,7 +132,10 @@ export async function labelsCommand(config: Config): Promise<number> {
             );
           else await store.deadLetter(delivery, error);
         },
-        finished: (delivery) => source.finished(delivery),
+        finished: (delivery) => {
+          read?.finished(delivery.partition, delivery.offset);
+          source.finished(delivery);
+        },
       },
       {
         dryRun: lc.dryRun,
@@ -137,9 +145,12 @@ export async function labelsCommand(config: Config): Promise<number> {
       },
       stats,
     );
+    progress?.start();
     try {
       await lastValueFrom(synced$, { defaultValue: undefined });
+      if (!abort.signal.aborted && !signals.requested) read?.complete();
     } finally {
+      progress?.stop();
       if (commitTimer !== undefined) clearInterval(commitTimer);
       await commit();
       await source.close();
