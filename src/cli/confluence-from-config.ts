@@ -5,6 +5,7 @@ import { LimitGate } from '../confluence/limit-gate.js';
 import { contextRoot, wikiRoot } from '../confluence/wiki-root.js';
 import { DataCenterApi } from '../confluence/data-center-api.js';
 import { TagspaceError } from '../model/errors.js';
+import type { LearntQuota } from '../router/pacing/pacer.js';
 import { confluenceSpans } from '../telemetry/confluence-spans.js';
 import { startTracing, type Tracing } from '../telemetry/tracing.js';
 
@@ -14,6 +15,8 @@ const INITIAL_CONCURRENCY = 2;
 export interface ConfluenceClient {
   api: ConfluenceApi;
   root: string;
+  /** The site's limit as the gate learnt it from 429s (undefined before one). */
+  learnt(): LearntQuota | undefined;
   /** Stops the pacing timers and flushes the Confluence spans. */
   close(): Promise<void>;
 }
@@ -32,7 +35,11 @@ export function confluenceFromConfig(config: Config, fetchFn?: typeof fetch): Co
     });
   }
   const root = cf.deployment === 'cloud' ? wikiRoot(cf.url) : contextRoot(cf.url);
-  const gate = new LimitGate({ initial: INITIAL_CONCURRENCY, max: cf.maxConcurrency });
+  const gate = new LimitGate({
+    initial: INITIAL_CONCURRENCY,
+    max: cf.maxConcurrency,
+    site: new URL(root).host,
+  });
   const tracing: Tracing | undefined =
     config.telemetry.tracing === undefined
       ? undefined
@@ -49,6 +56,7 @@ export function confluenceFromConfig(config: Config, fetchFn?: typeof fetch): Co
   return {
     api: cf.deployment === 'cloud' ? new ConfluenceApi(http) : new DataCenterApi(http),
     root,
+    learnt: () => gate.learnt,
     close: async () => {
       gate.close();
       await tracing?.shutdown();

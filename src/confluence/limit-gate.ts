@@ -1,6 +1,7 @@
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { abortedError } from '../model/errors.js';
 import { ProviderGate } from '../router/provider-gate.js';
+import type { LearntQuota } from '../router/pacing/pacer.js';
 import type { CallGate, CallPermit, GateOutcome } from './call-gate.js';
 
 /**
@@ -17,6 +18,8 @@ export interface LimitGateOptions {
   initial: number;
   /** Calls at once at most. */
   max: number;
+  /** The site's host, named in the gate's log lines (quota learnt, pauses, limit changes). */
+  site?: string;
   scheduler?: SchedulerLike;
 }
 
@@ -30,7 +33,12 @@ export class LimitGate implements CallGate {
   constructor(opts: LimitGateOptions) {
     this.scheduler = opts.scheduler ?? asyncScheduler;
     this.limit = ProviderGate.create(
-      { policy: 'adaptive', initial: Math.min(opts.initial, opts.max), max: opts.max },
+      {
+        policy: 'adaptive',
+        initial: Math.min(opts.initial, opts.max),
+        max: opts.max,
+        ...(opts.site !== undefined && { site: opts.site }),
+      },
       this.scheduler,
     );
     this.subscription = this.limit.limit$.subscribe(() => this.pump());
@@ -59,6 +67,11 @@ export class LimitGate implements CallGate {
   /** The current limit (for stats and tests). */
   get current(): number {
     return this.limit.current;
+  }
+
+  /** What the controller has learnt of the site's limit from its 429s (undefined before one). */
+  get learnt(): LearntQuota | undefined {
+    return this.limit.learnt;
   }
 
   close(): void {

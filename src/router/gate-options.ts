@@ -29,6 +29,11 @@ export interface GateOptions {
   /** Named in the gate's log lines. */
   provider?: ProviderName;
   /**
+   * Named in the gate's log lines when it paces a site rather than an LLM provider (the Confluence
+   * client's gate: its host), so a process that runs both tells their lines apart.
+   */
+  site?: string;
+  /**
    * The instances sharing this provider's key (sharing/quota-share.ts): a pacer that learns the
    * quota then paces this instance at its part of the key (sharing/shared-pacer.ts).
    */

@@ -66,7 +66,7 @@ export class ProviderGate {
     private readonly rule: Limit,
     readonly pacer: Pacer,
     private readonly scheduler: SchedulerLike = asyncScheduler,
-    opts: Pick<GateOptions, 'keepChanges' | 'provider' | 'share' | 'minuteMs'> & {
+    opts: Pick<GateOptions, 'keepChanges' | 'provider' | 'site' | 'share' | 'minuteMs'> & {
       initial?: number;
       max?: number;
     } = {},
@@ -77,7 +77,12 @@ export class ProviderGate {
       this.unwatch = opts.share.watch(() => this.refresh());
     }
     this.keepChanges = Math.max(1, opts.keepChanges ?? 1_000);
-    const about = opts.provider === undefined ? {} : { provider: opts.provider };
+    const about =
+      opts.provider !== undefined
+        ? { provider: opts.provider }
+        : opts.site !== undefined
+          ? { site: opts.site }
+          : {};
     this.log = logger(LOG_TAGS.concurrency).child(about);
     this.throttleLog = logger(LOG_TAGS.throttle).child(about);
     this.subject = new BehaviorSubject(this.effective());

@@ -1,6 +1,9 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { LimitGate } from '../../src/confluence/limit-gate.js';
+import { captureLogs } from '../router/router-fixtures.js';
+
+const logs = captureLogs();
 
 const settle = async () => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
@@ -53,5 +56,24 @@ describe('LimitGate (Confluence calls paced by the project’s controller)', () 
     scheduler.flush();
     await expect(next).resolves.toBeDefined();
     gate.close();
+  });
+
+  it('names the site on its log lines, so they are not taken for an LLM provider’s', async () => {
+    logs.length = 0;
+    const scheduler = new VirtualTimeScheduler();
+    const gate = new LimitGate({ initial: 2, max: 4, site: 'acme.atlassian.net', scheduler });
+    const permit = await gate.admit();
+    permit.done({ kind: 'rate_limited', retryAfterMs: 2_000 });
+    gate.close();
+
+    const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const paused = lines.filter((l) => l.msg === 'dispatch paused for retry hint');
+    const changed = lines.filter((l) => l.msg === 'concurrency changed');
+    expect(paused).toHaveLength(1);
+    expect(changed.length).toBeGreaterThan(0);
+    for (const line of [...paused, ...changed]) {
+      expect(line).toMatchObject({ site: 'acme.atlassian.net' });
+      expect(line).not.toHaveProperty('provider');
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { kafkaConnection, reachKafka } from '../kafka-connection.js';
 import { confluenceFromConfig } from '../confluence-from-config.js';
+import { confluenceSummaryLine } from '../confluence-summary-line.js';
 import { onShutdownSignals } from './shutdown.js';
 import {
   newIngestCounts,
@@ -130,9 +131,7 @@ export async function ingestCommand(config: Config): Promise<number> {
         (counts.failedPolls > 0 ? ` (${counts.failedPolls} space poll(s) failed and were tried again)` : ''),
     );
   }
-  lines.push(
-    `Confluence: ${stats.requests} requests, ${stats.rateLimited} rate-limited (429), ${stats.serverErrors} 5xx, ${stats.retries} retries`,
-  );
+  lines.push(confluenceSummaryLine(stats, client.learnt()));
   process.stdout.write(`${lines.join('\n')}\n`);
   log.info({ ...counts, ...stats, durationMs: Date.now() - started }, 'ingest finished');
   return 0;

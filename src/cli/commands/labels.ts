@@ -6,6 +6,7 @@ import { kafkaConnection, reachKafka } from '../kafka-connection.js';
 import { lastValueFrom, map } from 'rxjs';
 import type { Config } from '../config.js';
 import { confluenceFromConfig } from '../confluence-from-config.js';
+import { confluenceSummaryLine } from '../confluence-summary-line.js';
 import { onShutdownSignals } from './shutdown.js';
 import type { LabelOwnership, LabelTarget } from '../../confluence/label-ownership.js';
 import type { LabelPlan } from '../../confluence/label-plan.js';
@@ -173,7 +174,7 @@ export async function labelsCommand(config: Config): Promise<number> {
         `${stats.pagesWritten} pages written (+${stats.labelsAdded} −${stats.labelsRemoved} labels), ` +
         `${stats.settled} already settled, ${stats.synced - stats.pagesWritten} already right, ${stats.trashed} trashed, ` +
         `${stats.superseded} superseded, ${stats.deadLettered} dead-lettered; ${stats.personalKept} labels left to the people who added them`,
-      `Confluence: ${http.requests} requests, ${http.rateLimited} rate-limited (429), ${http.serverErrors} 5xx, ${http.retries} retries`,
+      confluenceSummaryLine(http, client.learnt()),
     ].join('\n') + '\n',
   );
   log.info({ ...stats, ...http, durationMs: Date.now() - started }, 'labels finished');
