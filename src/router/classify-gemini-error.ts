@@ -64,8 +64,23 @@ export function exactRetryWaitMs(message: string): number | undefined {
 /** The provider's sentence without the SDK's prefix, URL and the details JSON appended to it. */
 function providerMessage(err: Error): string {
   const afterStatus = /\[\d{3}[^\]]*\]\s*(.*)$/s.exec(err.message)?.[1] ?? err.message;
-  const withoutDetails = afterStatus.split(' [{')[0] ?? afterStatus;
-  return withoutDetails.slice(0, 300);
+  return afterStatus.split(' [{')[0] ?? afterStatus;
+}
+
+/**
+ * What a quota's 429 says of the quota: its "* Quota exceeded for metric: …, limit: …, model: …"
+ * lines and "Please retry in …", and the QuotaFailure's quotaIds (the metric is the same for a
+ * minute's quota and a day's; the id tells them apart). The plan-and-billing notice and the two
+ * links before them go: they alone filled the 300 characters kept, and the quota was cut off.
+ */
+function quotaMessage(message: string, failure: RpcDetail | undefined): string | undefined {
+  const lines = message
+    .split('\n')
+    .map((line) => line.replace(/^\s*\*\s*/, '').trim())
+    .filter((line) => /^Quota exceeded for metric:|^Please retry in /.test(line));
+  if (lines.length === 0) return undefined;
+  const ids = [...new Set(failure?.violations?.map((v) => v.quotaId ?? '').filter((id) => id !== ''))];
+  return `${lines.join('; ')}${ids.length > 0 ? ` (${ids.join(', ')})` : ''}`;
 }
 
 /** "GenerateContentInputTokensPerModelPerMinute…" → tokens, "GenerateRequestsPerMinute…" → requests. */
@@ -89,18 +104,20 @@ export function classifyGeminiError(err: unknown, ctx: GeminiErrorContext): Tags
 
   const list = details(err);
   const base = { provider: PROVIDER, status, cause: err };
-  const text = `gemini ${status}: ${providerMessage(err)}`;
+  const said = providerMessage(err);
+  const text = `gemini ${status}: ${said.slice(0, 300)}`;
 
   if (status === 429) {
     const quota = detailOf(list, 'QuotaFailure');
+    const refusal = `gemini 429: ${quotaMessage(said, quota)?.slice(0, 500) ?? said.slice(0, 300)}`;
     const perDay = quota?.violations?.some((v) => /PerDay/i.test(v.quotaId ?? '')) ?? false;
-    if (perDay) return new TagspaceError('quota_exhausted', text, base);
+    if (perDay) return new TagspaceError('quota_exhausted', refusal, base);
     const retryAfterMs =
       exactRetryWaitMs(err.message) ?? parseProtoDuration(detailOf(list, 'RetryInfo')?.retryDelay);
     // The quotaId names the unit ("…PerMinute…"): Gemini documents its minute, so the window's
     // length need not be learnt from hints rounded up to whole seconds.
     const perMinute = quota?.violations?.some((v) => /PerMinute/i.test(v.quotaId ?? '')) ?? false;
-    return new TagspaceError('rate_limited', text, {
+    return new TagspaceError('rate_limited', refusal, {
       ...base,
       retryAfterMs,
       quota: quotaOf(quota),

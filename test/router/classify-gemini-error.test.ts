@@ -63,6 +63,39 @@ describe('classifyGeminiError', () => {
     expect(subSecond.retryAfterMs).toBe(350);
   });
 
+  it('names the quota a 429 exceeded, its limit, model and wait, not the billing notice before them', () => {
+    const notice =
+      'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. To monitor your current usage, head to: https://ai.dev/rate-limit. ';
+    const metric = 'generativelanguage.googleapis.com/generate_content_free_tier_requests';
+    const perMinute = classifyGeminiError(
+      fetchError(
+        429,
+        [quotaFailure('GenerateRequestsPerMinutePerProjectPerModel-FreeTier'), retryInfo('59s')],
+        `${notice}\n* Quota exceeded for metric: ${metric}, limit: 15, model: gemini-2.0-flash\nPlease retry in 59.99s.`,
+      ),
+      ctx,
+    );
+    expect(perMinute.message).toBe(
+      `gemini 429: Quota exceeded for metric: ${metric}, limit: 15, model: gemini-2.0-flash; Please retry in 59.99s. (GenerateRequestsPerMinutePerProjectPerModel-FreeTier)`,
+    );
+    const perDay = classifyGeminiError(
+      fetchError(
+        429,
+        [quotaFailure('GenerateRequestsPerDayPerProjectPerModel-FreeTier')],
+        `${notice}\n* Quota exceeded for metric: ${metric}, limit: 200, model: gemini-2.0-flash`,
+      ),
+      ctx,
+    );
+    expect(perDay).toMatchObject({ kind: 'quota_exhausted' });
+    expect(perDay.message).toBe(
+      `gemini 429: Quota exceeded for metric: ${metric}, limit: 200, model: gemini-2.0-flash (GenerateRequestsPerDayPerProjectPerModel-FreeTier)`,
+    );
+    // A 429 that names no quota keeps its own sentence.
+    expect(classifyGeminiError(fetchError(429, [], 'Resource has been exhausted.'), ctx).message).toBe(
+      'gemini 429: Resource has been exhausted.',
+    );
+  });
+
   it('reads a window 429 as rate_limited with the RetryInfo delay', () => {
     const err = classifyGeminiError(
       fetchError(429, [

@@ -61,11 +61,17 @@ describe('GeminiProvider', () => {
     expect(err).toMatchObject({ kind: 'rate_limited', status: 429, provider: 'gemini' });
     expect(err.retryAfterMs).toBeGreaterThan(0);
     expect(err.retryAfterMs).toBeLessThanOrEqual(30_000);
+    // Through the SDK, the message keeps the quota it names, not the billing notice before it.
+    expect(err.message).toMatch(
+      /^gemini 429: Quota exceeded for metric: \S+_requests, limit: 1, model: gemini-2\.0-flash; Please retry in [\d.]+s\. \(GenerateRequestsPerMinute\S+\)$/,
+    );
   });
 
   it('reads the per-day quota 429 as quota_exhausted', async () => {
     sim = await startSim({ gemini: { faults: { dailyQuotaExhausted: true } } });
-    expect(await failure(geminiFor(sim).tag(pages))).toMatchObject({ kind: 'quota_exhausted', status: 429 });
+    const err = await failure(geminiFor(sim).tag(pages));
+    expect(err).toMatchObject({ kind: 'quota_exhausted', status: 429 });
+    expect(err.message).toMatch(/limit: \d+, model: gemini-2\.0-flash \(GenerateRequestsPerDay\S+\)$/);
   });
 
   it('reads a 503 as overloaded', async () => {
