@@ -33,3 +33,9 @@ export interface GaugeSources {
  * its cool-down or hint ends), or unusable: the provider refused a setting of it (a key, a model).
  */
 export const PROVIDER_STATES = ['closed', 'half_open', 'open', 'unusable'] as const;
+
+/**
+ * The shapes a pacer can believe a quota has (pacing/pacer.ts QuotaShape): tagspace_quota_shape
+ * serves each, 1 for the believed one, so no series is left behind when the belief changes.
+ */
+export const QUOTA_SHAPES = ['sliding', 'token_bucket', 'fixed_window'] as const;

@@ -4,7 +4,7 @@ import { defined } from './batch-trace.js';
 import * as sc from './semconv.js';
 import type { Outcome, PageWork } from '../model/work.js';
 import type { BatchObserver, TaggingObserver } from './tagging-observer.js';
-import { PROVIDER_STATES, type GaugeSources, type QuotaReport } from './gauge-sources.js';
+import { PROVIDER_STATES, QUOTA_SHAPES, type GaugeSources, type QuotaReport } from './gauge-sources.js';
 
 /**
  * The run as OpenTelemetry metrics (served for Prometheus by metrics-server.ts). The origin
@@ -207,47 +207,39 @@ export class PipelineMetrics implements TaggingObserver {
   }
 
   /**
-   * tagspace_quota_{requests,tokens,window_seconds}{provider,shape} as learnt (each once known),
+   * tagspace_quota_{requests,tokens,window_seconds}{provider} as learnt (each once known),
+   * tagspace_quota_shape{provider,shape} (1 for the shape believed, 0 for the others, once one is),
    * tagspace_quota_share{provider} (this instance's part of the key) and
-   * tagspace_quota_instances{provider} (instances sharing the key).
+   * tagspace_quota_instances{provider} (instances sharing the key). The shape is a series of its own,
+   * not a label of the values: the exporter keeps serving a label set no longer observed, so a
+   * belief that changed from sliding to fixed_window left the old value beside the new one.
    */
   private quotaGauges(meter: Meter, quotas: () => readonly QuotaReport[]): void {
-    const each = (
-      name: string,
-      description: string,
-      value: (q: QuotaReport) => number | undefined,
-      withShape: boolean,
-    ) =>
+    const each = (name: string, description: string, value: (q: QuotaReport) => number | undefined) =>
       meter.createObservableGauge(name, { description }).addCallback((r) => {
         for (const q of quotas()) {
           const v = value(q);
-          if (v === undefined) continue;
-          r.observe(v, {
-            provider: q.provider,
-            ...(withShape && q.shape !== undefined && { shape: q.shape }),
-          });
+          if (v !== undefined) r.observe(v, { provider: q.provider });
         }
       });
-    each(
-      'tagspace.quota.requests',
-      'requests per window the provider allows, as learnt',
-      (q) => q.requests,
-      true,
+    each('tagspace.quota.requests', 'requests per window the provider allows, as learnt', (q) => q.requests);
+    each('tagspace.quota.tokens', 'tokens per window the provider allows, as learnt', (q) => q.tokens);
+    each('tagspace.quota.window_seconds', 'the window the provider counts its quota over, as learnt', (q) =>
+      q.window_ms === undefined ? undefined : q.window_ms / 1000,
     );
-    each('tagspace.quota.tokens', 'tokens per window the provider allows, as learnt', (q) => q.tokens, true);
-    each(
-      'tagspace.quota.window_seconds',
-      'the window the provider counts its quota over, as learnt',
-      (q) => (q.window_ms === undefined ? undefined : q.window_ms / 1000),
-      true,
-    );
-    each('tagspace.quota.share', "this instance's part of its key's quota (1 alone)", (q) => q.share, false);
-    each(
-      'tagspace.quota.instances',
-      'instances sharing the key, this one included',
-      (q) => q.instances,
-      false,
-    );
+    meter
+      .createObservableGauge('tagspace.quota.shape', {
+        description: "1 for the shape the pacer believes the provider's quota has, 0 for the others",
+      })
+      .addCallback((r) => {
+        for (const q of quotas()) {
+          if (q.shape === undefined) continue;
+          for (const shape of QUOTA_SHAPES)
+            r.observe(q.shape === shape ? 1 : 0, { provider: q.provider, shape });
+        }
+      });
+    each('tagspace.quota.share', "this instance's part of its key's quota (1 alone)", (q) => q.share);
+    each('tagspace.quota.instances', 'instances sharing the key, this one included', (q) => q.instances);
   }
 
   batch(pages: readonly PageWork[]): BatchObserver {

@@ -10,7 +10,7 @@ import { generateSpace } from '../../src/gen/generate-space.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { pageText } from '../../src/model/page-content.js';
 import { startMetricsServer, type MetricsServer } from '../../src/telemetry/metrics-server.js';
-import { PROVIDER_STATES } from '../../src/telemetry/gauge-sources.js';
+import { PROVIDER_STATES, QUOTA_SHAPES, type QuotaReport } from '../../src/telemetry/gauge-sources.js';
 import { PipelineMetrics } from '../../src/telemetry/pipeline-metrics.js';
 import { registerSources } from '../../src/telemetry/register-sources.js';
 import {
@@ -187,20 +187,66 @@ describe('PipelineMetrics on /metrics', () => {
     // sliding; on a quiet host, fixed).
     expect([60_000, 60_100]).toContain(gemini?.window_ms);
     const { one, sum } = await scrape();
-    const shape: Record<string, string> = gemini?.shape === undefined ? {} : { shape: gemini.shape };
-    expect(one('tagspace_quota_window_seconds', { provider: 'gemini', ...shape })).toBe(
+    expect(one('tagspace_quota_window_seconds', { provider: 'gemini' })).toBe(
       (gemini?.window_ms ?? 0) / 1000,
     );
     if (gemini?.requests === undefined)
       expect(sum('tagspace_quota_requests', { provider: 'gemini' })).toBe(0);
     else {
       expect(gemini.requests).toBeGreaterThan(0);
-      expect(one('tagspace_quota_requests', { provider: 'gemini', ...shape })).toBe(gemini.requests);
+      expect(one('tagspace_quota_requests', { provider: 'gemini' })).toBe(gemini.requests);
     }
+    // The shape, once believed, is a series of its own: 1 where it is, 0 for the others.
+    if (gemini?.shape === undefined) expect(sum('tagspace_quota_shape', { provider: 'gemini' })).toBe(0);
+    else
+      for (const shape of QUOTA_SHAPES)
+        expect(one('tagspace_quota_shape', { provider: 'gemini', shape }), shape).toBe(
+          gemini.shape === shape ? 1 : 0,
+        );
     for (const provider of ['gemini', 'openai']) {
       expect(one('tagspace_quota_share', { provider })).toBe(1);
       expect(one('tagspace_quota_instances', { provider })).toBe(1);
     }
+  });
+
+  it('leaves no value of a quota behind when the shape believed changes: one series a provider, the shape 1 where it is now', async () => {
+    const exporter = new PrometheusExporter({ preventServerStart: true });
+    const provider = new MeterProvider({ readers: [exporter] });
+    let quota: QuotaReport = {
+      provider: 'gemini',
+      window_ms: 60_100,
+      requests: 15,
+      shape: 'sliding',
+      share: 1,
+      instances: 1,
+    };
+    new PipelineMetrics(provider.getMeter('test'), { limit: () => 3, quotas: () => [quota] });
+    const read = async () =>
+      new PrometheusSerializer()
+        .serialize((await exporter.collect()).resourceMetrics)
+        .split('\n')
+        .filter((l) => /^tagspace_quota_(requests|window_seconds)\{/.test(l))
+        .map((l) => l.replace(/,?otel_scope_name="[^"]*"/, ''));
+    expect(await read()).toEqual([
+      'tagspace_quota_requests{provider="gemini"} 15',
+      'tagspace_quota_window_seconds{provider="gemini"} 60.1',
+    ]);
+    quota = { ...quota, window_ms: 60_000, requests: 14, shape: 'fixed_window' };
+    expect(await read()).toEqual([
+      'tagspace_quota_requests{provider="gemini"} 14',
+      'tagspace_quota_window_seconds{provider="gemini"} 60',
+    ]);
+    const shapes = new PrometheusSerializer()
+      .serialize((await exporter.collect()).resourceMetrics)
+      .split('\n')
+      .filter((l) => l.startsWith('tagspace_quota_shape{'))
+      .map((l) => l.replace(/,?otel_scope_name="[^"]*"/, ''));
+    expect(shapes.sort()).toEqual([
+      'tagspace_quota_shape{provider="gemini",shape="fixed_window"} 1',
+      'tagspace_quota_shape{provider="gemini",shape="sliding"} 0',
+      'tagspace_quota_shape{provider="gemini",shape="token_bucket"} 0',
+    ]);
+    await provider.shutdown();
   });
 
   it('records the GenAI client metrics with the conventions’ attributes', async () => {
