@@ -17,6 +17,8 @@ export interface ConfluenceClient {
   root: string;
   /** The site's limit as the gate learnt it from 429s (undefined before one). */
   learnt(): LearntQuota | undefined;
+  /** Calls at once the gate lets go now (0 while a Retry-After lasts). */
+  concurrency(): number;
   /** Stops the pacing timers and flushes the Confluence spans. */
   close(): Promise<void>;
 }
@@ -57,6 +59,7 @@ export function confluenceFromConfig(config: Config, fetchFn?: typeof fetch): Co
     api: cf.deployment === 'cloud' ? new ConfluenceApi(http) : new DataCenterApi(http),
     root,
     learnt: () => gate.learnt,
+    concurrency: () => gate.current,
     close: async () => {
       gate.close();
       await tracing?.shutdown();

@@ -2,12 +2,15 @@ import type { HttpStats } from '../confluence/confluence-http.js';
 import type { IngestCounts } from '../confluence/ingest-runner.js';
 import type { LabelStats } from '../confluence/label-sync.js';
 import type { WebhookCounts } from '../confluence/webhook-receiver.js';
+import type { LearntQuota } from '../router/pacing/pacer.js';
 import type { MetricSource } from '../telemetry/metric-source.js';
 
 /**
  * The Confluence services' own counts as metrics, read at each scrape (docs/operations.md):
  *
  *   tagspace_confluence_{requests,rate_limited,server_errors,retries}_total   every command
+ *   tagspace_confluence_quota_{requests,window_seconds},
+ *   tagspace_confluence_concurrency_effective                                 every command
  *   tagspace_ingest_events_total{type}, tagspace_ingest_polls_total,
  *   tagspace_ingest_polls_failed_total                                        ingest
  *   tagspace_labels_records_total{outcome}, tagspace_labels_changes_total{change},
@@ -36,6 +39,44 @@ export function confluenceHttpSources(stats: HttpStats): MetricSource[] {
       'requests sent again after a 429, a 5xx or a timeout',
       () => stats.retries,
     ),
+  ];
+}
+
+/** What the client's gate knows of the site's limit, and what it lets go now. */
+export interface ConfluenceGateView {
+  learnt(): LearntQuota | undefined;
+  /** Calls at once the gate lets go now: 0 while a Retry-After pauses every call. */
+  concurrency(): number;
+}
+
+export function confluenceGateSources(gate: ConfluenceGateView): MetricSource[] {
+  // Once requests are counted: the window alone, read from the first 429, is not yet a limit.
+  const limit = () => {
+    const quota = gate.learnt();
+    return quota?.requests === undefined || quota.windowMs === undefined ? undefined : quota;
+  };
+  return [
+    {
+      name: 'tagspace.confluence.quota.requests',
+      description: "the site's requests per window, as its 429s showed (absent until one)",
+      kind: 'gauge',
+      read: () => limit()?.requests,
+    },
+    {
+      name: 'tagspace.confluence.quota.window_seconds',
+      description: "the window the site's limit is counted over, as its 429s showed (absent until one)",
+      kind: 'gauge',
+      read: () => {
+        const windowMs = limit()?.windowMs;
+        return windowMs === undefined ? undefined : windowMs / 1000;
+      },
+    },
+    {
+      name: 'tagspace.confluence.concurrency_effective',
+      description: 'Confluence calls at once the gate lets go now (0 while a Retry-After lasts)',
+      kind: 'gauge',
+      read: () => gate.concurrency(),
+    },
   ];
 }
 

@@ -2,6 +2,7 @@ import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporte
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import {
+  confluenceGateSources,
   confluenceHttpSources,
   ingestSources,
   labelSources,
@@ -79,5 +80,22 @@ describe('the Confluence services’ metrics', () => {
     expect(series.get('tagspace_webhook_received_total')).toBe(8);
     expect(series.get('tagspace_webhook_produced_total')).toBe(6);
     expect(series.get('tagspace_webhook_refused_total')).toBe(1);
+  });
+
+  it("serve the site's limit as the gate learnt it, absent until a 429 showed one, and what it lets go now", async () => {
+    let learnt: { windowMs?: number; requests?: number; shape?: 'sliding' } | undefined = { windowMs: 1_260 };
+    let concurrency = 2;
+    const sources = confluenceGateSources({ learnt: () => learnt, concurrency: () => concurrency });
+    // The first 429 shows the window; the limit is served once the requests in it are counted.
+    const before = await scrape(sources);
+    expect([...before.keys()].filter((k) => k.startsWith('tagspace_confluence_quota'))).toEqual([]);
+    expect(before.get('tagspace_confluence_concurrency_effective')).toBe(2);
+
+    learnt = { windowMs: 10_757, requests: 100, shape: 'sliding' };
+    concurrency = 0;
+    const after = await scrape(sources);
+    expect(after.get('tagspace_confluence_quota_requests')).toBe(100);
+    expect(after.get('tagspace_confluence_quota_window_seconds')).toBe(10.757);
+    expect(after.get('tagspace_confluence_concurrency_effective')).toBe(0);
   });
 });

@@ -130,6 +130,9 @@ describe('the Confluence services with --metrics-port', () => {
       );
       expect(await series(base, 'tagspace_labels_changes_total', 'change="added"')).toBe(2 * pages.length);
       expect(await series(base, 'tagspace_labels_records_total', 'outcome="dead_letter"')).toBe(0);
+      // The gate's view: no 429 came, so no limit is served, and calls go at the gate's start of 2 or more.
+      expect(await series(base, 'tagspace_confluence_concurrency_effective')).toBeGreaterThanOrEqual(2);
+      expect(await series(base, 'tagspace_confluence_quota_requests')).toBeUndefined();
     } finally {
       await stop(labels);
     }

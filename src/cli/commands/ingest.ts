@@ -16,7 +16,7 @@ import { createKafka } from '../../kafka/kafka-client.js';
 import { PageEventWriter } from '../../kafka/page-event-writer.js';
 import type { PageEvent } from '../../model/page-event.js';
 import { CountProgress } from '../../run/count-progress.js';
-import { confluenceHttpSources, ingestSources } from '../confluence-metric-sources.js';
+import { confluenceGateSources, confluenceHttpSources, ingestSources } from '../confluence-metric-sources.js';
 import { logger } from '../../telemetry/log.js';
 import { serveServiceMetrics } from '../serve-service-metrics.js';
 
@@ -52,7 +52,11 @@ export async function ingestCommand(config: Config): Promise<number> {
   let counts: IngestCounts | undefined;
   const metrics = await serveServiceMetrics(
     config,
-    [...confluenceHttpSources(client.api.http.stats), ...ingestSources(live)],
+    [
+      ...confluenceHttpSources(client.api.http.stats),
+      ...confluenceGateSources(client),
+      ...ingestSources(live),
+    ],
     () => ({ ingesting: running, kafka_writing: writing() }),
   ).catch(async (err: unknown) => {
     signals.dispose();

@@ -17,7 +17,7 @@ import { KafkaSource } from '../../kafka/kafka-source.js';
 import { partitionOfKey } from '../../kafka/key-partition.js';
 import { LabelStateTopic } from '../../kafka/label-state-topic.js';
 import { labelTargetOf } from '../../kafka/label-target-of.js';
-import { confluenceHttpSources, labelSources } from '../confluence-metric-sources.js';
+import { confluenceGateSources, confluenceHttpSources, labelSources } from '../confluence-metric-sources.js';
 import { CountProgress } from '../../run/count-progress.js';
 import { OffsetProgress } from '../../run/offset-progress.js';
 import { logger } from '../../telemetry/log.js';
@@ -51,7 +51,11 @@ export async function labelsCommand(config: Config): Promise<number> {
   let fatal: Error | undefined;
   const metrics = await serveServiceMetrics(
     config,
-    [...confluenceHttpSources(client.api.http.stats), ...labelSources(stats, () => job.source?.committedLag)],
+    [
+      ...confluenceHttpSources(client.api.http.stats),
+      ...confluenceGateSources(client),
+      ...labelSources(stats, () => job.source?.committedLag),
+    ],
     () => ({ consumer_joined: job.source?.ready ?? false }),
   ).catch(async (err: unknown) => {
     signals.dispose();

@@ -5,7 +5,11 @@ import { onShutdownSignals } from './shutdown.js';
 import { newWebhookCounts, startWebhookReceiver } from '../../confluence/webhook-receiver.js';
 import { createKafka } from '../../kafka/kafka-client.js';
 import { PageEventWriter } from '../../kafka/page-event-writer.js';
-import { confluenceHttpSources, webhookSources } from '../confluence-metric-sources.js';
+import {
+  confluenceGateSources,
+  confluenceHttpSources,
+  webhookSources,
+} from '../confluence-metric-sources.js';
 import { logger } from '../../telemetry/log.js';
 import { serveServiceMetrics } from '../serve-service-metrics.js';
 import { listenError } from '../../telemetry/metrics-server.js';
@@ -35,7 +39,11 @@ export async function webhookCommand(config: Config): Promise<number> {
   let receiving = false;
   const metrics = await serveServiceMetrics(
     config,
-    [...confluenceHttpSources(client.api.http.stats), ...webhookSources(counts)],
+    [
+      ...confluenceHttpSources(client.api.http.stats),
+      ...confluenceGateSources(client),
+      ...webhookSources(counts),
+    ],
     () => ({ receiving, kafka_writing: writer.writing }),
   ).catch(async (err: unknown) => {
     signals.dispose();
