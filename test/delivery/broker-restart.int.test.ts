@@ -177,10 +177,14 @@ describe('ingest --follow whose broker goes down', () => {
         intervalMs: 250,
         message: '/readyz to answer 503 while the edit waits for Kafka',
       });
-      const said = logLines(ingest.stderr()).filter(
-        (l) => l.msg === 'events not yet written to Kafka; still trying',
-      );
-      expect(said).toHaveLength(1);
+      // Readiness reads the clock; the line comes from a timer and through a pipe: a moment later.
+      const stalled = () =>
+        logLines(ingest.stderr()).filter((l) => l.msg === 'events not yet written to Kafka; still trying');
+      await waitFor(() => stalled().length > 0, {
+        timeoutMs: 10_000,
+        message: 'the line saying the edit waits for Kafka',
+      });
+      expect(stalled()).toHaveLength(1);
 
       await broker.start();
       await waitFor(async () => (await readyz()) === 200, {
