@@ -4,10 +4,13 @@
  *   lag = Σ over owned partitions p of max(0, high(p) − next(p))
  *
  * where next(p) is the next offset to deliver and high(p) the high watermark, both as of p's
- * last fetch. Undefined before any fetch.
+ * last fetch. Undefined before any fetch; 0 once the member owns none of what it fetched — not
+ * undefined, which a gauge would take for "no reading" and go on serving the last one: a member
+ * that lost its partitions mid-backlog kept showing that backlog, and a quiet job's stall alert fired.
  */
 export class ConsumerLag {
   private readonly positions = new Map<number, { next: bigint; high: bigint; start: bigint }>();
+  private fetchedOnce = false;
 
   /** `firstDelivered`: the first offset of the fetched batch (where this member started, if new). */
   fetched(
@@ -16,6 +19,7 @@ export class ConsumerLag {
     highWatermark: string,
     firstDelivered = lastDelivered,
   ): void {
+    this.fetchedOnce = true;
     const start = this.positions.get(partition)?.start ?? BigInt(firstDelivered);
     this.positions.set(partition, { next: BigInt(lastDelivered) + 1n, high: BigInt(highWatermark), start });
   }
@@ -26,7 +30,7 @@ export class ConsumerLag {
    * first commit.
    */
   committedLag(committed: (partition: number) => string | undefined): number | undefined {
-    if (this.positions.size === 0) return undefined;
+    if (this.positions.size === 0) return this.fetchedOnce ? 0 : undefined;
     let behind = 0n;
     for (const [partition, p] of this.positions) {
       const c = committed(partition);
@@ -42,7 +46,7 @@ export class ConsumerLag {
   }
 
   get lag(): number | undefined {
-    if (this.positions.size === 0) return undefined;
+    if (this.positions.size === 0) return this.fetchedOnce ? 0 : undefined;
     let behind = 0n;
     for (const p of this.positions.values()) if (p.high > p.next) behind += p.high - p.next;
     return Number(behind);

@@ -23,6 +23,15 @@ describe('ConsumerLag', () => {
     expect(lag.lag).toBe(10);
   });
 
+  it('is 0, not unknown, once the member lost every partition it read: a gauge keeps serving its last reading', () => {
+    const lag = new ConsumerLag();
+    lag.fetched(0, '99', '600', '0');
+    expect(lag.committedLag(() => undefined)).toBe(600);
+    lag.forget([0]);
+    expect(lag.lag).toBe(0);
+    expect(lag.committedLag(() => undefined)).toBe(0);
+  });
+
   it('counts from the committed offset: what is fetched but not yet written is still lag', () => {
     const lag = new ConsumerLag();
     // 1,000 events fetched from offset 0 (all of them); 410 written and committed.
