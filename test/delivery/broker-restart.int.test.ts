@@ -109,10 +109,16 @@ describe('a run whose broker goes down', () => {
       });
       // Not at once: a coordinator that misses a heartbeat or two (a leader moving) is not an outage.
       expect(Date.now() - stopped).toBeGreaterThanOrEqual(5_000);
-      const lost = logLines(run.stderr()).filter(
-        (l) => l.msg === 'group coordinator silent for a session timeout; not ready',
-      );
-      expect(lost).toHaveLength(1);
+      // Readiness reads the clock; the line comes from a timer and through a pipe: a moment later.
+      const lost = () =>
+        logLines(run.stderr()).filter(
+          (l) => l.msg === 'group coordinator silent for a session timeout; not ready',
+        );
+      await waitFor(() => lost().length > 0, {
+        timeoutMs: 10_000,
+        message: 'the line saying the coordinator went silent',
+      });
+      expect(lost()).toHaveLength(1);
 
       // The outage is the job's to say; quota sharing says it once, in its own lines, and its
       // client's kafkajs retries (four error lines a second) stay at debug.
