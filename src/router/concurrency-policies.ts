@@ -17,7 +17,7 @@ import { WindowPacer } from './pacing/window-pacer.js';
  */
 export interface PolicyParts {
   limit: (bounds: LimitBounds, now: number) => Limit;
-  pacer: (opts: { minuteMs?: number }) => Pacer;
+  pacer: (opts: { minuteMs?: number; hintGrainMs?: number }) => Pacer;
 }
 
 const TABLE = {

@@ -22,6 +22,12 @@ export interface GateOptions {
    */
   minuteMs?: number;
   /**
+   * How far the provider rounds its retry hints up (Confluence's Retry-After: 1 000, whole
+   * seconds; default 0, exact): a window learnt from them may be that much long, and is tried
+   * shorter (pacing/window-trial.ts).
+   */
+  hintGrainMs?: number;
+  /**
    * How many of the latest changes `changes` keeps (default 1 000): a run of days changes its
    * limit thousands of times, and each change is also logged as it happens.
    */

@@ -94,7 +94,10 @@ export class ProviderGate {
   static create(opts: GateOptions, scheduler: SchedulerLike = asyncScheduler): ProviderGate {
     const parts = CONCURRENCY_POLICIES[opts.policy];
     const bounds = normaliseBounds(opts);
-    const own = parts.pacer(opts.minuteMs === undefined ? {} : { minuteMs: opts.minuteMs });
+    const own = parts.pacer({
+      ...(opts.minuteMs !== undefined && { minuteMs: opts.minuteMs }),
+      ...(opts.hintGrainMs !== undefined && { hintGrainMs: opts.hintGrainMs }),
+    });
     // A pacer that learns nothing (fixed, seed) has no quota to share out.
     const pacer =
       opts.share === undefined || own.learnt === undefined ? own : new SharedPacer(own, opts.share);

@@ -15,6 +15,7 @@ import { TrialProbe } from './trial-probe.js';
 import { TrialSchedule } from './trial-schedule.js';
 import { refusedUnnamed } from './unnamed-refusal.js';
 import { MAX_WINDOW_MS, WindowLength } from './window-length.js';
+import { WindowTrial } from './window-trial.js';
 
 export { MAX_WINDOW_MS } from './window-length.js';
 
@@ -52,6 +53,9 @@ export { MAX_WINDOW_MS } from './window-length.js';
  *             that fails costs one 429; any 429 within a window of it undoes it. A window in doubt
  *             (shape-belief.ts) paces every other call at the level before the trial, and its
  *             holds keep no trial: only a window held at the trial's level does
+ *   window trial  hints rounded up to a grain the caller names (Confluence's whole seconds) read a
+ *             learnt Ŵ long by up to that grain: it is tried shorter by halves while the gap is
+ *             worth it; a 429 during a trial is news of timing alone, and undoes it (window-trial.ts)
  *   gate      the shape's room for a call of estimate e, first come first served; nothing held
  *             before R̂ or T̂ is known. Margins for send lags: W/600 (sliding: in Ŵ; fixed: after
  *             each boundary; bucket: the need plus ρ·W/600)
@@ -85,16 +89,21 @@ export class QuotaModel {
   private readonly probe = new TrialProbe();
   /** What the believed shape's room is read from (shape-room.ts). */
   private readonly roomParts: ShapeRoomParts;
+  /** A learnt Ŵ tried shorter, when hints are rounded (window-trial.ts). */
+  private readonly windowTrial: WindowTrial;
 
   /**
    * `windowMs` fixes Ŵ instead of learning it; `minuteMs` is how long a minute lasts on the
-   * caller's clock (60 000, less when a bench shrinks time), for 429s that name a per-minute quota.
+   * caller's clock (60 000, less when a bench shrinks time), for 429s that name a per-minute quota;
+   * `hintGrainMs` how far the provider rounds its hints up (0: exact).
    */
   constructor(
     windowMs?: number,
     private readonly minuteMs = 60_000,
+    hintGrainMs = 0,
   ) {
-    this.length = new WindowLength(windowMs);
+    this.length = new WindowLength(windowMs, hintGrainMs);
+    this.windowTrial = new WindowTrial(this.length);
     this.belief = new ShapeBelief(this.ledger, this.length, this.fixed);
     this.counts = new RefusalCount(this.ledger, this.quota, this.length, this.buckets);
     const { ledger, length, fixed } = this;
@@ -199,7 +208,15 @@ export class QuotaModel {
     const call = this.ledger.finished(startedAt, undefined, callEstimate);
     const sent = call?.start ?? startedAt ?? now;
     this.probe.refusedAfter(now - sent);
+    const trialFailed = this.windowTrial.refused(now, sent);
     if (!this.length.isNamed) {
+      // A shorter Ŵ was on trial (or let this call go): W is longer than it tried, and the
+      // quota's counts stand.
+      if (trialFailed) {
+        this.trials.refused(now);
+        this.quota.undoTrial(now, sent, this.length.ms);
+        return 'window_edge';
+      }
       // A call let go as a hold ended was refused: the learnt Ŵ was short (window-length.ts).
       if (call?.edge === true && !this.quota.trialRunning) {
         this.length.refusedAtEdge(retryAfterMs);
@@ -333,11 +350,16 @@ export class QuotaModel {
     const trial = this.quota.beforeTrial;
     const level = trial === undefined || this.probe.lettingGo(now) ? this.quota : trial;
     const { at, edge } = this.belief.room(level, room, now, estimate);
+    if (at > now) this.windowTrial.held(now);
+    // A shorter Ŵ tried, kept or set back changes the room: read it again.
+    if (this.windowTrial.settle(now, this.quota.trialRunning)) return this.openAt(now, estimate);
     if (at <= now) return now;
     // A trial is kept when the gate held calls at its level; a hold the doubt made proves nothing.
     if (trial === undefined || room.at > now) this.trials.held(now);
     // A trial due before the room frees may free it sooner: ask again then.
-    const due = this.trials.dueAt(this.windowMs, this.ledger.meanCost(), this.trialGrowth());
+    const due = this.windowTrial.unsettled
+      ? undefined
+      : this.trials.dueAt(this.windowMs, this.ledger.meanCost(), this.trialGrowth());
     if (due !== undefined && due < at) return Math.max(due, now + 1);
     if (edge) this.holdUntil = at;
     return at;
@@ -439,7 +461,9 @@ export class QuotaModel {
     if (unit !== undefined) this.buckets.forget(keepFrom, now, (budget) => this.perUnit(budget), unit);
     this.ledger.prune(keepFrom);
     this.counts.settle(now, this.firstStart);
-    this.trials.settle(now, this.windowMs, this.ledger.meanCost(), this.trialGrowth());
+    // A window that may be shorter is tried first: a 429 could not tell which trial was wrong.
+    const mayStart = !this.windowTrial.unsettled;
+    this.trials.settle(now, this.windowMs, this.ledger.meanCost(), this.trialGrowth(), mayStart);
   }
 
   /** A bucket's rate is tried by half again (then half way to what failed); windows' quotas by a call. */

@@ -79,13 +79,23 @@ export class TrialSchedule {
     return Math.max(this.lastRefusalAt + q * w, quota.lastChangeAt + Math.min(1, q) * w);
   }
 
-  /** Settles the running trial at `now`, and starts the next one if it is due (as `dueAt`). */
-  settle(now: number, windowMs: number | undefined, call: number, growth: number | undefined): void {
+  /**
+   * Settles the running trial at `now`, and starts the next one if it is due (as `dueAt`) and
+   * `mayStart` (no trial of the window's length wants the 429s to itself).
+   */
+  settle(
+    now: number,
+    windowMs: number | undefined,
+    call: number,
+    growth: number | undefined,
+    mayStart = true,
+  ): void {
     const { quota } = this;
     const w = windowMs ?? MAX_WINDOW_MS;
     // A window at the trial level without a 429 keeps it — if the gate held calls at that level;
     // a window that never filled to it proved nothing, so it goes back.
     quota.settleTrial(now, w, this.lastHeldAt);
+    if (!mayStart) return;
     const due = this.dueAt(windowMs, call, growth);
     if (due !== undefined && now >= due && now - this.lastHeldAt < w) {
       // Due though none is worth its 429: the ceiling that barred them has gone stale.

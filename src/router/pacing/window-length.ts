@@ -14,6 +14,9 @@
  *             of a second of a minute, a margin for the next send that lags as much, at most
  *             half. Named: the window is not longer, a send lagged: Ŵ ← min(Ŵ + min(h, unit/240),
  *             unit · (1 + 1/120)) — the margin grows only by the lag seen, to half a second at most
+ *   floor     hints rounded up to a grain g (Confluence's Retry-After: g = 1 s), learnt: W > L, with
+ *             L ← min(Ŵ, max(L, t + h − g − s)) for each window-sized 429; window-trial.ts tries Ŵ
+ *             shorter within (L, Ŵ], and a trial that fails raises L to what it tried
  *
  * Learnt, Ŵ ≥ W by up to a rounding unit of the hint (Gemini: whole seconds) plus how far our send
  * time s preceded the provider's own; named, by the margin alone. A send that is late by more
@@ -34,9 +37,17 @@ export class WindowLength {
   private unit: number | undefined;
   /** Evidence replaced the named unit: later 429s naming it do not restore it. */
   private overturned = false;
+  /** L: W is longer than this, as far as hints rounded up to `grainMs` tell. */
+  private floor: number | undefined;
 
-  /** `windowMs` fixes Ŵ instead of learning it. */
-  constructor(windowMs?: number) {
+  /**
+   * `windowMs` fixes Ŵ instead of learning it; `grainMs` is how far the provider rounds its hints
+   * up (0: exact, or unknown), which a learnt Ŵ may be long by.
+   */
+  constructor(
+    windowMs?: number,
+    private readonly grainMs = 0,
+  ) {
     this.length = windowMs;
   }
 
@@ -48,6 +59,11 @@ export class WindowLength {
   /** The provider named the window's unit: Ŵ is documented, not learnt. */
   get isNamed(): boolean {
     return this.unit !== undefined;
+  }
+
+  /** L, while Ŵ is learnt from hints rounded up to a grain: W lies in (L, Ŵ]. */
+  get floorMs(): number | undefined {
+    return this.unit === undefined ? this.floor : undefined;
   }
 
   /** The unit the provider named (its minute on this clock), without the send margin. */
@@ -84,7 +100,20 @@ export class WindowLength {
     const candidate = now + hintMs - oldestStart;
     if (candidate > 0 && candidate <= MAX_WINDOW_MS) {
       this.length = Math.min(this.length ?? candidate, candidate);
+      if (this.grainMs > 0) this.raiseFloor(candidate - this.grainMs);
     }
+  }
+
+  /** A trial of a shorter learnt Ŵ (window-trial.ts) sets it, or sets it back. */
+  tryLength(ms: number): void {
+    if (this.unit === undefined && ms > 0) this.length = ms;
+  }
+
+  /** W is longer than `ms`: a trial of it was refused. Never above Ŵ. */
+  raiseFloor(ms: number): void {
+    const length = this.length;
+    if (length === undefined || this.grainMs <= 0) return;
+    this.floor = Math.min(length, Math.max(this.floor ?? 0, ms));
   }
 
   /** A call let go at the window's edge was refused, to wait `hintMs` more. */

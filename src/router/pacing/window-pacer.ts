@@ -69,9 +69,10 @@ export class WindowPacer implements Pacer {
     tokens: [],
   };
 
-  constructor(opts: { minuteMs?: number } = {}) {
+  /** `hintGrainMs`: how far the provider rounds its hints up (0: exact; quota-model.ts, "window trial"). */
+  constructor(opts: { minuteMs?: number; hintGrainMs?: number } = {}) {
     this.minuteMs = opts.minuteMs ?? 60_000;
-    this.model = new QuotaModel(undefined, this.minuteMs);
+    this.model = new QuotaModel(undefined, this.minuteMs, opts.hintGrainMs);
     this.reported = new ReportedQuota(this.minuteMs);
   }
 
