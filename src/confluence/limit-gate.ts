@@ -3,6 +3,7 @@ import { abortedError } from '../model/errors.js';
 import { ProviderGate } from '../router/provider-gate.js';
 import type { LearntQuota } from '../router/pacing/pacer.js';
 import type { CallGate, CallPermit, GateOutcome } from './call-gate.js';
+import { RETRY_AFTER_GRAIN_MS } from './retry-after.js';
 
 /**
  * Confluence's quota paced by the project's controller (adaptive policy): a call may leave when
@@ -20,6 +21,8 @@ export interface LimitGateOptions {
   max: number;
   /** The site's host, named in the gate's log lines (quota learnt, pauses, limit changes). */
   site?: string;
+  /** How far the site's waits are rounded up: Retry-After's whole seconds unless said (a bench's exact waits: 0). */
+  hintGrainMs?: number;
   scheduler?: SchedulerLike;
 }
 
@@ -37,6 +40,8 @@ export class LimitGate implements CallGate {
         policy: 'adaptive',
         initial: Math.min(opts.initial, opts.max),
         max: opts.max,
+        // Retry-After is whole seconds, rounded up: a window learnt from it is tried shorter.
+        hintGrainMs: opts.hintGrainMs ?? RETRY_AFTER_GRAIN_MS,
         ...(opts.site !== undefined && { site: opts.site }),
       },
       this.scheduler,

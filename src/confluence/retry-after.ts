@@ -7,6 +7,9 @@
  *
  * A wait in the past is 0; a header that says nothing usable is undefined (the backoff decides).
  */
+/** Retry-After counts whole seconds: a wait read from it is long by up to this much. */
+export const RETRY_AFTER_GRAIN_MS = 1_000;
+
 export function retryAfterMs(headers: Headers, now: number): number | undefined {
   const retryAfter = headers.get('retry-after')?.trim();
   if (retryAfter !== undefined && retryAfter !== '') {

@@ -1,6 +1,8 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { LimitGate } from '../../src/confluence/limit-gate.js';
+import { retryAfterMs } from '../../src/confluence/retry-after.js';
+import { RequestRateLimit } from '../../src/sim/confluence/request-rate-limit.js';
 import { captureLogs } from '../router/router-fixtures.js';
 
 const logs = captureLogs();
@@ -75,5 +77,51 @@ describe('LimitGate (Confluence calls paced by the project’s controller)', () 
       expect(line).toMatchObject({ site: 'acme.atlassian.net' });
       expect(line).not.toHaveProperty('provider');
     }
+  });
+
+  it('finds a 1 s burst limit that whole-second Retry-Afters read long, and paces within a twentieth of it', async () => {
+    // The simulator's limiter (30 a second, Retry-After rounded up to the second), read by the
+    // client's own retry-after.ts; 4 workers take 100 ms calls one after another, as labels does.
+    const scheduler = new VirtualTimeScheduler(undefined, Number.POSITIVE_INFINITY);
+    const now = () => scheduler.now();
+    const site = new RequestRateLimit({ requests: 30, windowMs: 1_000 }, now);
+    const gate = new LimitGate({ initial: 2, max: 4, scheduler });
+    const sleep = (ms: number) => new Promise<void>((resolve) => scheduler.schedule(() => resolve(), ms));
+    let calls = 0;
+    let refused = 0;
+    const worker = async () => {
+      while (calls < 900) {
+        const permit = await gate.admit();
+        calls++;
+        const verdict = site.admit();
+        await sleep(verdict.ok ? 100 : 20);
+        if (verdict.ok) {
+          permit.done({ kind: 'success', latencyMs: 100 });
+          continue;
+        }
+        refused++;
+        const wait = retryAfterMs(new Headers(verdict.headers), now()) ?? 1_000;
+        permit.done({ kind: 'rate_limited', retryAfterMs: wait });
+        await sleep(wait);
+      }
+    };
+    let finished = false;
+    void Promise.all([worker(), worker(), worker(), worker()]).then(() => (finished = true));
+    while (!finished) {
+      await settle();
+      const action = scheduler.actions.shift();
+      if (action === undefined) break;
+      scheduler.frame = action.delay;
+      action.execute(action.state, action.delay);
+    }
+    gate.close();
+
+    expect(finished).toBe(true);
+    expect(gate.learnt?.requests).toBeGreaterThanOrEqual(28);
+    expect(gate.learnt?.windowMs).toBeLessThanOrEqual(1_050);
+    // 900 calls at 30 a second take 29 s and a call at best. Paced at the 1.82 s window its first
+    // 429 showed, they took 53 s; found while they run (a few trials), 37 s.
+    expect(scheduler.now()).toBeLessThan(40_000);
+    expect(refused / calls).toBeLessThan(0.03);
   });
 });

@@ -60,13 +60,13 @@ describe('the Confluence loop under a 20 requests/s limit', () => {
     expect(stats.rateLimited).toBeGreaterThan(0);
     const reported = /(\d+) rate-limited \(429\)/.exec(labels.stdout);
     expect(Number(reported?.[1] ?? 0)).toBeGreaterThan(0);
-    // The limit it paced to, as the 429s showed it: 20 requests a second, the window read long by up
-    // to Retry-After's whole second.
+    // The limit it paced to, as the 429s showed it: 20 requests a second. Retry-After's whole
+    // second reads the window long (up to 2 s), and the gate's trials shorten it while it runs.
     const paced = /paced to (\d+) requests \/ ([\d.]+) s/.exec(labels.stdout);
     expect(paced, labels.stdout).not.toBeNull();
     expect(Number(paced?.[1])).toBeGreaterThanOrEqual(15);
     expect(Number(paced?.[1])).toBeLessThanOrEqual(25);
-    expect(Number(paced?.[2])).toBeGreaterThanOrEqual(1);
+    expect(Number(paced?.[2])).toBeGreaterThanOrEqual(0.8);
     expect(Number(paced?.[2])).toBeLessThanOrEqual(2.5);
     expect(labels.stdout).toMatch(/0 dead-lettered/);
   });
