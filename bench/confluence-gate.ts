@@ -7,7 +7,8 @@
  *
  * Each row runs the same calls twice, side by side: the site's 429 as the simulator sends it
  * (Retry-After in whole seconds, rounded up; read by the client's own retry-after.ts), and with
- * the exact wait in ms (what no Atlassian header says). Workers take calls one after another, as
+ * the exact wait in ms (what no Atlassian header says; the gate is told so: no window trials).
+ * Workers take calls one after another, as
  * `labels` does; a call takes the gate, reaches the site, and answers after its latency (a 429 after
  * 20 ms, then retried after backoffDelay with the client's settings, never sooner than the wait).
  *
@@ -47,6 +48,11 @@ const ROWS: Row[] = [
   { requests: 100, windowMs: 10_000, latencyMs: 30, max: 4, workers: 8 },
   { requests: 100, windowMs: 10_000, latencyMs: 100, max: 4, workers: 8 },
   { requests: 100, windowMs: 10_000, latencyMs: 200, max: 10, workers: 16 },
+  { requests: 20, windowMs: 1_000, latencyMs: 50, max: 4, workers: 8 },
+  { requests: 10, windowMs: 1_000, latencyMs: 300, max: 10, workers: 16 },
+  { requests: 60, windowMs: 2_000, latencyMs: 100, max: 10, workers: 16 },
+  { requests: 50, windowMs: 3_000, latencyMs: 80, max: 6, workers: 12 },
+  { requests: 20, windowMs: 5_000, latencyMs: 100, max: 4, workers: 8 },
 ];
 
 /** The client's retry settings (cli/confluence-from-config.ts). */
@@ -81,7 +87,12 @@ async function run(row: Row, calls: number, seed: number, siteOf: typeof exact) 
   const scheduler = new VirtualTimeScheduler(undefined, Number.POSITIVE_INFINITY);
   const now = () => scheduler.now();
   const site = siteOf(row, now);
-  const gate = new LimitGate({ initial: 2, max: row.max, scheduler });
+  const gate = new LimitGate({
+    initial: 2,
+    max: row.max,
+    scheduler,
+    ...(siteOf === exact && { hintGrainMs: 0 }),
+  });
   const random = seededRandom(seed);
   const sleep = (ms: number) => new Promise<void>((resolve) => scheduler.schedule(() => resolve(), ms));
   let taken = 0;
