@@ -299,8 +299,12 @@ export class ProviderGate {
   }
 
   private noteLearnt(): void {
-    const quota = this.pacer.learnt;
-    if (quota === undefined) return;
+    const learnt = this.pacer.learnt;
+    if (learnt === undefined) return;
+    // To the ms: a window a refusal at its edge lengthens by a fraction of a ms is no news, and
+    // 1127.3166666666666 is not how an operator reads one.
+    const quota =
+      learnt.windowMs === undefined ? learnt : { ...learnt, windowMs: Math.round(learnt.windowMs) };
     const key = JSON.stringify(quota);
     if (key === this.learntKey || key === '{}') return;
     this.learntKey = key;

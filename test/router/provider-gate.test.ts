@@ -3,7 +3,12 @@ import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { SEED_RECOVERY_MS } from '../../src/router/limit/seed-limit.js';
 import { normaliseBounds } from '../../src/router/limit/limit.js';
+import { FixedLimit } from '../../src/router/limit/fixed-limit.js';
+import type { LearntQuota, Pacer } from '../../src/router/pacing/pacer.js';
 import { ProviderGate } from '../../src/router/provider-gate.js';
+import { captureLogs } from './router-fixtures.js';
+
+const logs = captureLogs();
 
 function scheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -302,5 +307,33 @@ describe('ProviderGate admitting calls', () => {
     await waiting;
     expect(order).toEqual(['waiting']);
     await expect(limit.admit(100)).resolves.toBeUndefined();
+  });
+
+  it('logs the quota learnt with its window to the ms, and not again for a change below one', () => {
+    logs.length = 0;
+    const windows = [1_118, 1_127.3166666666666, 1_127.4, 1_136.7109722222222];
+    let learnt: LearntQuota = {};
+    const pacer: Pacer = {
+      pausedUntil: 0,
+      get learnt() {
+        return learnt;
+      },
+      openAt: (now) => now,
+      started: () => undefined,
+      record: () => 'edge',
+    };
+    const ts = new VirtualTimeScheduler();
+    const gate = new ProviderGate(new FixedLimit(normaliseBounds({ initial: 2, max: 2 })), pacer, ts, {
+      site: 'acme.atlassian.net',
+    });
+    for (const windowMs of windows) {
+      learnt = { windowMs, requests: 30, shape: 'sliding' };
+      gate.record({ kind: 'rate_limited', retryAfterMs: 1_000, startedAt: 0 });
+    }
+    gate.close();
+    const lines = logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'quota learnt');
+    expect(lines.map((l) => l.windowMs)).toEqual([1_118, 1_127, 1_137]);
   });
 });
