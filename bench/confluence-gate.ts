@@ -3,7 +3,7 @@
  * controller) comes to a site's burst limit, and what Retry-After's whole seconds cost it, on a
  * virtual clock (no network, no timers).
  *
- *   npx tsx bench/confluence-gate.ts [--calls 1600] [--seed 1]
+ *   npx tsx bench/confluence-gate.ts [--calls 1600] [--seed 1] [--processes 1]
  *
  * Each row runs the same calls twice, side by side: the site's 429 as the simulator sends it
  * (Retry-After in whole seconds, rounded up; read by the client's own retry-after.ts), and with
@@ -11,9 +11,12 @@
  * Workers take calls one after another, as
  * `labels` does; a call takes the gate, reaches the site, and answers after its latency (a 429 after
  * 20 ms, then retried after backoffDelay with the client's settings, never sooner than the wait).
+ * `--processes n`: n gates on the one site, the workers dealt among them in turn (n `labels`
+ * members with one token; their gates do not share the limit), each up to `max` at once.
  *
- *   ideal = max((⌈calls / R⌉ − 1) · W + latency, calls · latency / max)   the site's limit R per W
- *           reached from the first call, or the gate's `max` calls at once, whichever binds
+ *   ideal = max((⌈calls / R⌉ − 1) · W + latency, calls · latency / n)    the site's limit R per W
+ *           reached from the first call, or n = min(workers, processes · max) calls at once,
+ *           whichever binds
  *   efficiency = ideal ÷ wall
  */
 import { parseArgs } from 'node:util';
@@ -30,6 +33,7 @@ const { values } = parseArgs({
   options: {
     calls: { type: 'string', default: '1600' },
     seed: { type: 'string', default: '1' },
+    processes: { type: 'string', default: '1' },
   },
 });
 
@@ -83,22 +87,26 @@ function exact(row: Row, now: () => number): Site {
   };
 }
 
-async function run(row: Row, calls: number, seed: number, siteOf: typeof exact) {
+async function run(row: Row, calls: number, seed: number, processes: number, siteOf: typeof exact) {
   const scheduler = new VirtualTimeScheduler(undefined, Number.POSITIVE_INFINITY);
   const now = () => scheduler.now();
   const site = siteOf(row, now);
-  const gate = new LimitGate({
-    initial: 2,
-    max: row.max,
-    scheduler,
-    ...(siteOf === exact && { hintGrainMs: 0 }),
-  });
+  const gates = Array.from(
+    { length: processes },
+    () =>
+      new LimitGate({
+        initial: 2,
+        max: row.max,
+        scheduler,
+        ...(siteOf === exact && { hintGrainMs: 0 }),
+      }),
+  );
   const random = seededRandom(seed);
   const sleep = (ms: number) => new Promise<void>((resolve) => scheduler.schedule(() => resolve(), ms));
   let taken = 0;
   let attempts = 0;
   let refused = 0;
-  const call = async () => {
+  const call = async (gate: LimitGate) => {
     for (let attempt = 1; ; attempt++) {
       const permit = await gate.admit();
       attempts++;
@@ -110,14 +118,16 @@ async function run(row: Row, calls: number, seed: number, siteOf: typeof exact) 
       await sleep(backoffDelay(attempt, RETRY, random, verdict.waitMs));
     }
   };
-  const worker = async () => {
+  const worker = async (gate: LimitGate) => {
     while (taken < calls) {
       taken++;
-      await call();
+      await call(gate);
     }
   };
   let finished = false;
-  void Promise.all(Array.from({ length: row.workers }, worker)).then(() => (finished = true));
+  void Promise.all(Array.from({ length: row.workers }, (_, i) => worker(gates[i % processes]!))).then(
+    () => (finished = true),
+  );
   // One virtual action at a time, the promises it resolves settled before the next.
   while (!finished) {
     for (let i = 0; i < 20; i++) await Promise.resolve();
@@ -129,10 +139,10 @@ async function run(row: Row, calls: number, seed: number, siteOf: typeof exact) 
     scheduler.frame = action.delay;
     action.execute(action.state, action.delay);
   }
-  gate.close();
+  for (const gate of gates) gate.close();
   const ideal = Math.max(
     (Math.ceil(calls / row.requests) - 1) * row.windowMs + row.latencyMs,
-    (calls * row.latencyMs) / row.max,
+    (calls * row.latencyMs) / Math.min(row.workers, processes * row.max),
   );
   return { wall: scheduler.now(), ideal, refused, share: refused / attempts };
 }
@@ -140,14 +150,17 @@ async function run(row: Row, calls: number, seed: number, siteOf: typeof exact) 
 setLogLevel('warn');
 const calls = Number(values.calls);
 const seed = Number(values.seed);
-console.log(`${calls} calls a row, seed ${seed}; wall in virtual seconds; efficiency = ideal ÷ wall`);
+const processes = Number(values.processes);
+console.log(
+  `${calls} calls a row, seed ${seed}, ${processes} process(es); wall in virtual seconds; efficiency = ideal ÷ wall`,
+);
 console.log(
   '| site limit | latency | max at once | ideal s | whole seconds: wall s, efficiency, 429s | exact: wall s, efficiency, 429s | wall: whole ÷ exact |',
 );
 console.log('| --- | --: | --: | --: | --- | --- | --: |');
 for (const row of ROWS) {
-  const whole = await run(row, calls, seed, wholeSeconds);
-  const precise = await run(row, calls, seed, exact);
+  const whole = await run(row, calls, seed, processes, wholeSeconds);
+  const precise = await run(row, calls, seed, processes, exact);
   const cell = (r: typeof whole) =>
     `${(r.wall / 1000).toFixed(1)}, ${(r.ideal / r.wall).toFixed(2)}, ${r.refused} (${(r.share * 100).toFixed(1)} %)`;
   console.log(
